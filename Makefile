@@ -1,0 +1,43 @@
+# dualrole — every set-up step is a target; each installs what it needs first.
+# Only Python 3.11+ and make are assumed: uv is bootstrapped into .tools/ when missing.
+
+PYTHON ?= python3
+UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
+export UV_PYTHON_DOWNLOADS := never
+RUN := $(UV) run --locked --python $(PYTHON)
+
+.PHONY: demo test lint format screenshots bench sync clean
+
+## Open the app on a fresh demo workspace (built once in demo/, kept between runs).
+demo: sync
+	$(RUN) dualrole --db demo/demo.db demo
+
+## Run the whole test suite (lint, format check, pytest) exactly as CI does.
+test: sync
+	$(RUN) ruff check src tests
+	$(RUN) ruff format --check src tests
+	$(RUN) pytest
+
+## Fix lint and formatting in place.
+format: sync
+	$(RUN) ruff check --fix src tests
+	$(RUN) ruff format src tests
+
+## Regenerate the SVG screenshots in screenshots/ from the demo data.
+screenshots: sync
+	$(RUN) python -m dualrole.tui.screenshots screenshots
+
+## Benchmark small vs large workspaces and print PASS/FAIL per target.
+bench: sync
+	$(RUN) python -m dualrole.bench
+
+## Install the locked dependencies into .venv (bootstrapping uv if needed).
+sync: $(UV)
+	$(UV) sync --locked --python $(PYTHON) --quiet
+
+.tools/bin/uv:
+	$(PYTHON) -m venv .tools
+	.tools/bin/pip install --quiet --disable-pip-version-check uv==0.13.8
+
+clean:
+	rm -rf .venv .tools .pytest_cache .ruff_cache demo

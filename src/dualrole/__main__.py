@@ -1,0 +1,5 @@
+"""``python -m dualrole`` is the ``dualrole`` command."""
+
+from dualrole.cli import main
+
+main()

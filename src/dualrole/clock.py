@@ -1,0 +1,55 @@
+"""The one place that asks what time it is.
+
+``DUALROLE_NOW`` (an ISO date-time, local) freezes the clock, so screenshots, snapshot tests
+and the demo workspace are reproducible. Stored times are UTC; shown times are local.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+
+UTC = dt.UTC
+
+
+def now() -> dt.datetime:
+    """The current moment as an aware UTC datetime."""
+    frozen = os.environ.get("DUALROLE_NOW")
+    if frozen:
+        moment = dt.datetime.fromisoformat(frozen)
+        if moment.tzinfo is None:
+            moment = moment.astimezone()  # naive means local wall-clock time
+        return moment.astimezone(UTC)
+    return dt.datetime.now(UTC)
+
+
+def local_now() -> dt.datetime:
+    return now().astimezone()
+
+
+def today() -> dt.date:
+    """Today in the user's local time zone."""
+    return local_now().date()
+
+
+def to_db(moment: dt.datetime) -> str:
+    """Store a moment as UTC text that sorts correctly: ``2026-11-20T14:03:00Z``."""
+    if moment.tzinfo is None:
+        moment = moment.astimezone()
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def from_db(text: str | None) -> dt.datetime | None:
+    if not text:
+        return None
+    return dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
+def local_day_start(day: dt.date) -> dt.datetime:
+    """Midnight at the start of ``day`` in local time, as an aware datetime."""
+    return dt.datetime.combine(day, dt.time()).astimezone()
+
+
+def day_bounds_utc(first: dt.date, last: dt.date) -> tuple[str, str]:
+    """UTC text bounds [start, end) covering local days ``first``..``last`` inclusive."""
+    return to_db(local_day_start(first)), to_db(local_day_start(last + dt.timedelta(days=1)))

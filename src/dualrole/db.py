@@ -1,0 +1,296 @@
+"""Opening the database file safely, and writing to it one transaction at a time.
+
+- Where the file lives: ``--db PATH`` > ``DUALROLE_DB`` > the platform's user data dir.
+- A new file is created 0600 in a 0700 folder; SQLite gives its -wal/-shm the same mode.
+- Every connection: WAL, foreign keys on, a busy timeout, secure_delete.
+- Every write goes through :func:`transaction`, which begins with ``BEGIN IMMEDIATE`` so two
+  instances queue on the write lock instead of failing with "database is locked".
+- Every failure a person can meet becomes a :class:`StorageError` with one sentence that says
+  what happened and what to do.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from dualrole.migrations import APPLICATION_ID, SCHEMA_VERSION, migrations
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+BUSY_TIMEOUT_MS = 10_000
+ENV_VAR = "DUALROLE_DB"
+
+
+class StorageError(Exception):
+    """A problem with the database file, phrased for the person at the keyboard."""
+
+
+class NewerSchemaError(StorageError):
+    """The file was written by a newer dualrole."""
+
+
+class ConflictError(StorageError):
+    """Someone else changed the record since it was read."""
+
+
+class NotFoundError(StorageError):
+    """The record is gone (deleted, perhaps by another instance)."""
+
+
+def default_path() -> Path:
+    from platformdirs import user_data_path
+
+    return user_data_path("dualrole", appauthor=False) / "dualrole.db"
+
+
+def resolve_path(cli_path: str | os.PathLike[str] | None = None) -> tuple[Path, bool]:
+    """The database path and whether it is the default one (whose folder we may create)."""
+    if cli_path:
+        return Path(cli_path).expanduser(), False
+    if os.environ.get(ENV_VAR):
+        return Path(os.environ[ENV_VAR]).expanduser(), False
+    return default_path(), True
+
+
+def _check_file(path: Path, *, create: bool, make_parent: bool) -> bool:
+    """Refuse paths that are not a dualrole file; return True when the file is new."""
+    if path.is_dir():
+        raise StorageError(f"{path} is a folder, not a database file; pass a file path with --db.")
+    if not path.exists():
+        if not create:
+            raise StorageError(f"There is no database at {path}; run `dualrole demo` or open it.")
+        parent = path.parent
+        if not parent.exists():
+            if not make_parent:
+                raise StorageError(
+                    f"The folder {parent} does not exist; create it or choose another --db path."
+                )
+            parent.mkdir(parents=True, mode=0o700, exist_ok=True)
+        if not os.access(parent, os.W_OK):
+            raise StorageError(f"The folder {parent} is read-only; choose a writable place.")
+        try:
+            fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+        except OSError as exc:
+            raise StorageError(f"Cannot create {path}: {exc.strerror}.") from exc
+        os.close(fd)
+        return True
+    try:
+        with path.open("rb") as handle:
+            header = handle.read(len(SQLITE_HEADER))
+    except PermissionError as exc:
+        raise StorageError(f"{path} cannot be read (permission denied).") from exc
+    if not header:
+        raise StorageError(
+            f"{path} is an empty file, not a dualrole database; remove it or choose another path."
+        )
+    if header != SQLITE_HEADER:
+        if len(header) < len(SQLITE_HEADER) and SQLITE_HEADER.startswith(header):
+            raise StorageError(f"{path} is truncated; restore it with `dualrole restore BACKUP`.")
+        raise StorageError(f"{path} is not a SQLite database, so dualrole will not touch it.")
+    return False
+
+
+def connect(path: Path | str) -> sqlite3.Connection:
+    """A raw connection with dualrole's settings (also used by worker threads)."""
+    conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+    conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    conn.execute("PRAGMA foreign_keys=ON")
+    conn.execute("PRAGMA secure_delete=ON")
+    conn.execute("PRAGMA synchronous=NORMAL")
+    return conn
+
+
+class Store:
+    """An open dualrole database: the sqlite-utils ``Database`` plus what we learnt opening it."""
+
+    def __init__(self, db: Database, path: Path | None, *, read_only_reason: str | None = None):
+        self.db = db
+        self.path = path
+        self.read_only_reason = read_only_reason
+
+    @property
+    def conn(self) -> sqlite3.Connection:
+        return self.db.conn
+
+    @property
+    def read_only(self) -> bool:
+        return self.read_only_reason is not None
+
+    def close(self) -> None:
+        with contextlib.suppress(sqlite3.Error):
+            self.db.conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[Database]:
+        """One write transaction (``BEGIN IMMEDIATE``); nested calls become savepoints."""
+        if self.read_only_reason:
+            raise StorageError(self.read_only_reason)
+        with friendly_errors():
+            if self.conn.in_transaction:
+                with self.db.atomic():
+                    yield self.db
+                return
+            self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self.db
+            except BaseException:
+                if self.conn.in_transaction:
+                    self.conn.execute("ROLLBACK")
+                raise
+            else:
+                try:
+                    self.conn.execute("COMMIT")
+                except BaseException:
+                    if self.conn.in_transaction:
+                        self.conn.execute("ROLLBACK")
+                    raise
+
+    def query(self, sql: str, params: tuple | list | dict = ()) -> list[sqlite3.Row]:
+        """Rows of a read query, each a ``sqlite3.Row``."""
+        with friendly_errors():
+            cursor = self.conn.execute(sql, params)
+            cursor.row_factory = sqlite3.Row
+            return cursor.fetchall()
+
+    def scalar(self, sql: str, params: tuple | list | dict = ()) -> object:
+        with friendly_errors():
+            row = self.conn.execute(sql, params).fetchone()
+        return row[0] if row else None
+
+    def execute(self, sql: str, params: tuple | list | dict = ()) -> sqlite3.Cursor:
+        """A write statement; call inside :meth:`transaction`."""
+        if not self.conn.in_transaction:
+            raise RuntimeError("writes must run inside Store.transaction()")
+        return self.conn.execute(sql, params)
+
+
+@contextlib.contextmanager
+def friendly_errors() -> Iterator[None]:
+    """Turn sqlite3's errors into one sentence a person can act on."""
+    try:
+        yield
+    except sqlite3.OperationalError as exc:
+        raise StorageError(describe_sqlite_error(exc)) from exc
+    except sqlite3.DatabaseError as exc:
+        if isinstance(exc, sqlite3.IntegrityError):
+            raise
+        raise StorageError(describe_sqlite_error(exc)) from exc
+
+
+def describe_sqlite_error(exc: sqlite3.Error) -> str:
+    text = str(exc).lower()
+    if "locked" in text or "busy" in text:
+        return "Another program has held the database for too long; try again in a moment."
+    if "readonly" in text or "read-only" in text:
+        return (
+            "The database is read-only here (file or folder permissions); changes cannot be saved."
+        )
+    if "full" in text:
+        return "The disk is full; nothing was saved. Free some space and try again."
+    if "malformed" in text or "not a database" in text or "corrupt" in text:
+        return "The database file is damaged; run `dualrole check` and restore the latest backup."
+    if "unable to open" in text:
+        return "The database file cannot be opened; check that its folder exists and is readable."
+    if "disk i/o" in text:
+        return "The disk reported an error while reading or writing the database."
+    return f"The database reported an error: {exc}."
+
+
+def open_store(
+    path: Path | str | None = None,
+    *,
+    create: bool = True,
+    make_parent: bool | None = None,
+    backup_before_migrate: bool = True,
+) -> Store:
+    """Open (creating and migrating as needed) the database at ``path``.
+
+    A file from a newer dualrole opens read-only, with the reason on ``Store.read_only_reason``.
+    """
+    if path is None:
+        path, is_default = resolve_path(None)
+    else:
+        path, is_default = Path(path), False
+    path = Path(path)
+    is_new = _check_file(
+        path, create=create, make_parent=is_default if make_parent is None else make_parent
+    )
+    try:
+        conn = connect(path)
+        db = Database(conn)
+    except sqlite3.Error as exc:
+        raise StorageError(describe_sqlite_error(exc)) from exc
+    store = Store(db, path)
+    try:
+        _prepare(store, is_new=is_new, backup_before_migrate=backup_before_migrate)
+    except BaseException:
+        store.close()
+        raise
+    return store
+
+
+def open_memory() -> Store:
+    """An in-memory database with the full schema (tests and dry runs)."""
+    db = Database(connect(":memory:"))
+    store = Store(db, None)
+    _prepare(store, is_new=True, backup_before_migrate=False)
+    return store
+
+
+def _prepare(store: Store, *, is_new: bool, backup_before_migrate: bool) -> None:
+    conn = store.conn
+    with friendly_errors():
+        app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        has_tables = conn.execute(
+            "SELECT count(*) FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'"
+        ).fetchone()[0]
+    where = store.path or "memory"
+    if app_id not in (0, APPLICATION_ID) or (app_id == 0 and has_tables):
+        raise StorageError(f"{where} is a SQLite database of another program, not dualrole's.")
+    if version > SCHEMA_VERSION:
+        store.read_only_reason = (
+            f"{where} was written by a newer dualrole (schema {version}, this one knows "
+            f"{SCHEMA_VERSION}); it is open read-only. Upgrade dualrole to change it."
+        )
+        conn.execute("PRAGMA query_only=ON")
+        return
+    writable = store.path is None or os.access(store.path, os.W_OK)
+    if store.path is not None and not os.access(store.path.parent, os.W_OK) and writable:
+        # WAL needs to create -wal/-shm beside the file.
+        wal_exists = Path(f"{store.path}-wal").exists()
+        writable = wal_exists
+    if not writable:
+        if version < SCHEMA_VERSION:
+            raise StorageError(
+                f"{where} is read-only and needs an upgrade; make it writable and open it again."
+            )
+        store.read_only_reason = f"{where} is read-only (file or folder permissions); browsing only, nothing can be saved."
+        conn.execute("PRAGMA query_only=ON")
+        return
+    with friendly_errors():
+        mode = conn.execute("PRAGMA journal_mode=WAL").fetchone()[0]
+    if str(mode).lower() != "wal" and store.path is not None:
+        raise StorageError(f"Cannot switch {where} to WAL mode; is the folder writable?")
+    if version < SCHEMA_VERSION:
+        if version > 0 and backup_before_migrate and store.path is not None:
+            from dualrole.backup import automatic_backup
+
+            automatic_backup(store, reason=f"before-migration-{version}-to-{SCHEMA_VERSION}")
+        with store.transaction() as db:
+            migrations.apply(db)
+            conn.execute(f"PRAGMA application_id={APPLICATION_ID}")
+            conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+    if store.path is not None and is_new:
+        os.chmod(store.path, 0o600)

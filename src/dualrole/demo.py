@@ -1,0 +1,442 @@
+"""The demo workspace: a small consultancy's last 12 weeks, and the same at benchmark scale.
+
+Deterministic for a given seed and clock (``DUALROLE_NOW``). Rows go in with ``executemany``
+inside one transaction, so 100,000 prospects and 1,000,000 interactions take seconds, and an
+interrupted run leaves nothing behind. The service-layer invariants (stage history, last
+contact, next follow-up) are computed here the same way the services keep them.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import random
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from dualrole import clock
+from dualrole.db import Store
+from dualrole.models import STAGE_ORDER, Stage
+
+Progress = Callable[[str, int, int], None]
+
+FIRST = [
+    "Priya",
+    "Rahul",
+    "Ana",
+    "Tom",
+    "Lena",
+    "Marco",
+    "Aisha",
+    "Jonas",
+    "Sofia",
+    "Kenji",
+    "Chloe",
+    "Omar",
+    "Ines",
+    "Lukas",
+    "Nadia",
+    "David",
+    "Elena",
+    "Samuel",
+    "Mei",
+    "Felix",
+    "Zara",
+    "Hugo",
+    "Amara",
+    "Nils",
+    "Rosa",
+    "Ivan",
+    "Leila",
+    "Paul",
+    "Yara",
+    "Theo",
+]
+LAST = [
+    "Sharma",
+    "Iyer",
+    "Costa",
+    "Becker",
+    "Okafor",
+    "Rossi",
+    "Haddad",
+    "Berg",
+    "Novak",
+    "Tanaka",
+    "Dubois",
+    "Khan",
+    "Silva",
+    "Meyer",
+    "Ahmed",
+    "Fischer",
+    "Moreau",
+    "Lindqvist",
+    "Chen",
+    "Wagner",
+    "Osei",
+    "Romero",
+    "Kowalski",
+    "Nakamura",
+    "Varga",
+]
+COMPANIES = [
+    "Northwind",
+    "Lotus",
+    "Labs",
+    "Bluefin",
+    "Studio",
+    "Cedar",
+    "&",
+    "Co",
+    "Brightpath",
+    "Quarry",
+    "Digital",
+    "Harbor",
+    "Bakery",
+    "Atlas",
+    "Dental",
+    "Kite",
+    "Logistics",
+    "Mosaic",
+    "Cafe",
+    "Pinecone",
+    "Legal",
+    "Tidewater",
+    "Yoga",
+    "Orbit",
+    "Fitness",
+    "Saffron",
+    "Foods",
+    "Juniper",
+    "Homes",
+    "Beacon",
+    "Print",
+    "Fable",
+    "Books",
+    "Granite",
+    "Works",
+]
+SEGMENTS = [
+    (
+        "Independent café owners",
+        "25–45",
+        "Owners of 1–3 cafés in the city",
+        "food & hospitality",
+        "Berlin",
+        "Thin margins; no time for marketing",
+        "Quality, community",
+        "Price; 'we tried ads'",
+    ),
+    (
+        "Dental practices",
+        "35–60",
+        "Practice owners and managers",
+        "health",
+        "Berlin & Brandenburg",
+        "Empty slots mid-week",
+        "Trust, reputation",
+        "Patient privacy worries",
+    ),
+    (
+        "E-commerce founders",
+        "25–40",
+        "Shopify stores doing €10k–€100k/month",
+        "retail",
+        "DACH",
+        "Rising ad costs",
+        "Growth, autonomy",
+        "Agency bad experiences",
+    ),
+    (
+        "Local law firms",
+        "40–65",
+        "Partners of 2–10 lawyer firms",
+        "legal",
+        "Berlin",
+        "Referrals drying up",
+        "Discretion, expertise",
+        "Marketing feels undignified",
+    ),
+]
+NOTE_TITLES = {
+    "consumer": ["Interview notes: café owners", "Survey: what dentists read", "Buyer journey map"],
+    "product": ["Onboarding takes too long", "Reporting does not answer 'is it working?'"],
+    "competitor": ["Agency X pricing page", "Freelancer rates on Malt", "Competitor webinar"],
+    "trend": ["Short video on LinkedIn", "Local SEO after the core update"],
+    "feedback": ["Pricing page unclear", "Wants a monthly plan", "Asked for case studies"],
+}
+PROMOTIONS = [
+    ("Spring webinar", "email", "done", "Show the 3-step local marketing audit", 60000),
+    ("Trade fair Berlin", "event", "running", "Meet café owners at the fair", 150000),
+    ("LinkedIn case studies", "social media", "running", "One case study a week", 0),
+    ("Google Ads: dentists", "online ads", "running", "Book a free practice audit", 120000),
+    ("Newsletter relaunch", "email", "planned", "Monthly tips for owners", 20000),
+    ("Podcast guest spots", "other", "idea", "Talk about pricing for small firms", None),
+]
+SUMMARIES = [
+    "Intro call",
+    "Sent proposal",
+    "Demo of the audit",
+    "Follow-up email",
+    "Coffee meeting",
+    "Answered pricing questions",
+    "Checked in after launch",
+    "Discussed timeline",
+    "Shared case study",
+    "Negotiated scope",
+]
+OUTCOMES = [
+    "Interested, wants numbers",
+    "Needs to talk to partner",
+    "Asked for a discount",
+    "Ready to sign next week",
+    "Not now, maybe Q2",
+    "Wants a monthly plan",
+]
+FOLLOWUPS = [
+    "Send proposal",
+    "Call back",
+    "Share case study",
+    "Check decision",
+    "Send invoice",
+    "Book demo",
+    "Intro deck",
+]
+
+
+BULK_TABLES = ("prospects", "interactions", "stage_changes", "followups")
+BULK_FROM = 5_000
+
+
+@contextlib.contextmanager
+def _bulk_mode(store: Store, enabled: bool) -> Iterator[None]:
+    """Inside the caller's transaction: drop the big tables' indexes and FTS triggers, load,
+    then rebuild both once (far cheaper than maintaining them row by row)."""
+    if not enabled:
+        yield
+        return
+    marks = ",".join("?" for _ in BULK_TABLES)
+    saved = store.query(
+        f"SELECT type, name, sql FROM sqlite_master WHERE type IN ('index', 'trigger') "  # noqa: S608
+        f"AND tbl_name IN ({marks}) AND sql IS NOT NULL",
+        BULK_TABLES,
+    )
+    store.conn.execute("PRAGMA cache_size=-262144")  # 256 MiB while loading
+    for kind, name, _sql in saved:
+        store.execute(f'DROP {kind.upper()} "{name}"')
+    yield
+    for _kind, _name, sql in saved:
+        store.execute(sql)
+    for table in BULK_TABLES:
+        if store.scalar("SELECT 1 FROM sqlite_master WHERE name = ?", (f"{table}_fts",)):
+            store.execute(f"INSERT INTO {table}_fts({table}_fts) VALUES ('rebuild')")
+    store.conn.execute("PRAGMA cache_size=-2000")
+
+
+@dataclass(frozen=True)
+class DemoSize:
+    prospects: int = 60
+    interactions: int | None = None  # default: about six per prospect
+    weeks: int = 12
+
+
+def _stamp(moment: dt.datetime) -> str:
+    return clock.to_db(moment)
+
+
+def generate(
+    store: Store, *, seed: int = 7, size: DemoSize | None = None, progress: Progress | None = None
+) -> dict[str, int]:
+    """Fill an empty workspace; return row counts per table."""
+    size = size or DemoSize()
+    rng = random.Random(seed)
+    now = clock.now().replace(microsecond=0)
+    today = clock.today()
+    start = now - dt.timedelta(weeks=size.weeks)
+    span = (now - start).total_seconds()
+    n_interactions = size.interactions if size.interactions is not None else size.prospects * 6
+    counts: dict[str, int] = {}
+
+    def when(low: float = 0.0, high: float = 1.0) -> dt.datetime:
+        return start + dt.timedelta(seconds=span * rng.uniform(low, high))
+
+    def report(step: str, done: int, total: int) -> None:
+        if progress:
+            progress(step, done, total)
+
+    with store.transaction(), _bulk_mode(store, size.prospects >= BULK_FROM):
+        ex = store.execute
+        many = store.conn.executemany
+        ex("INSERT INTO settings(key, value) VALUES ('business_name', '\"Costa Consulting\"')")
+        for name, age, desc, occupation, location, pains, values, objections in SEGMENTS:
+            ex("INSERT INTO segments(name, description, age_range, occupation, location, "
+               "pain_points, \"values\", objections, interests, created_at) "
+               "VALUES (?,?,?,?,?,?,?,?,?,?)",
+               (name, desc, age, occupation, location, pains, values, objections,
+                "Local events, LinkedIn", _stamp(start)))  # fmt: skip
+        n_segments = len(SEGMENTS)
+        for index, (name, channel, status, message, budget) in enumerate(PROMOTIONS):
+            first = today - dt.timedelta(weeks=10 - index * 2)
+            launched = (
+                _stamp(clock.local_day_start(first)) if status in ("running", "done") else None
+            )
+            finished = _stamp(now - dt.timedelta(weeks=5)) if status == "done" else None
+            ex("INSERT INTO promotions(name, message, channel, segment_id, status, start_date, "
+               "end_date, budget_minor, launched_at, finished_at, created_at) "
+               "VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+               (name, message, channel, index % n_segments + 1, status, first.isoformat(),
+                (first + dt.timedelta(weeks=6)).isoformat(), budget, launched, finished,
+                _stamp(start)))  # fmt: skip
+        active = [i + 1 for i, p in enumerate(PROMOTIONS) if p[2] in ("running", "done")]
+        results = []
+        for promotion_id in active:
+            first = dt.date.fromisoformat(str(store.scalar(
+                "SELECT start_date FROM promotions WHERE id = ?", (promotion_id,))))  # fmt: skip
+            day = first
+            while day <= today and day <= first + dt.timedelta(weeks=6):
+                reach = rng.randint(300, 3000)
+                results.append((promotion_id, day.isoformat(), reach, reach // rng.randint(8, 20),
+                                reach // rng.randint(30, 80), rng.choice([0, 2500, 5000, 8000]),
+                                _stamp(now)))  # fmt: skip
+                day += dt.timedelta(days=rng.choice([3, 4, 7]))
+        many("INSERT INTO promotion_results(promotion_id, day, reach, engagement, clicks, "
+             "spend_minor, created_at) VALUES (?,?,?,?,?,?,?)", results)  # fmt: skip
+        counts["promotion_results"] = len(results)
+
+        # Prospects, their stage history and the derived columns.
+        stage_weights = [30, 18, 12, 8, 5, 12, 15]  # lead … won, lost
+        stages = list(Stage)
+        prospect_rows, history = [], []
+        last_contact: dict[int, str] = {}
+        for pid in range(1, size.prospects + 1):
+            created = when(0, 0.97)
+            stage = rng.choices(stages, stage_weights)[0]
+            from_promotion = rng.random() < 0.45
+            name = f"{rng.choice(FIRST)} {rng.choice(LAST)}"
+            company = rng.choice(COMPANIES)
+            value = rng.choice([None, 180000, 250000, 420000, 840000, 1200000, 600000])
+            path = STAGE_ORDER[: STAGE_ORDER.index(stage) + 1] if stage != Stage.lost else (
+                STAGE_ORDER[: rng.randint(1, 4)] + [Stage.lost])  # fmt: skip
+            moment = created
+            previous = None
+            for step in path:
+                history.append((pid, previous, step.value, _stamp(moment),
+                                "price" if step == Stage.lost else None))  # fmt: skip
+                previous = step.value
+                moment = min(now, moment + dt.timedelta(days=rng.uniform(1, 9)))
+            email = f"{name.split()[0].lower()}.{pid}@{company.split()[0].lower()}.example"
+            prospect_rows.append((
+                pid, name, company, rng.choice(["Owner", "Founder", "Manager", None]), email,
+                stage.value, "price" if stage == Stage.lost else None, value,
+                "promotion" if from_promotion else rng.choice(["referral", "inbound", "outbound"]),
+                rng.choice(active) if from_promotion else None,
+                rng.randint(1, n_segments), f"Met via {company}. Prefers email.",
+                rng.choice([None, None, 30, 60]), _stamp(created), history[-1][3],
+            ))  # fmt: skip
+            if pid % 5000 == 0:
+                report("prospects", pid, size.prospects)
+        many("INSERT INTO prospects(id, name, company, title, email, stage, lost_reason, "
+             "value_minor, source, promotion_id, segment_id, notes, keep_in_touch_days, "
+             "created_at, stage_changed_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+             prospect_rows)  # fmt: skip
+        many("INSERT INTO stage_changes(prospect_id, from_stage, to_stage, changed_at, reason) "
+             "VALUES (?,?,?,?,?)", history)  # fmt: skip
+        created_at = {row[0]: row[13] for row in prospect_rows}
+        counts["prospects"], counts["stage_changes"] = len(prospect_rows), len(history)
+        del prospect_rows, history
+
+        def interactions() -> Iterator[tuple]:
+            kinds = ["call", "email", "meeting", "message", "demo", "note"]
+            for index in range(n_interactions):
+                pid = rng.randint(1, size.prospects)
+                low = max(0.0, (clock.from_db(created_at[pid]) - start).total_seconds() / span)
+                moment = _stamp(when(low, 1.0))
+                if moment > last_contact.get(pid, ""):
+                    last_contact[pid] = moment
+                feedback = rng.random() < 0.04
+                if index % 50000 == 0:
+                    report("interactions", index, n_interactions)
+                yield (pid, rng.choice(kinds), moment, rng.choice(SUMMARIES),
+                       rng.choice(OUTCOMES), int(feedback), moment)  # fmt: skip
+
+        many("INSERT INTO interactions(prospect_id, kind, occurred_at, summary, outcome, "
+             "is_feedback, created_at) VALUES (?,?,?,?,?,?,?)", interactions())  # fmt: skip
+        many("UPDATE prospects SET last_contact_at = ? WHERE id = ?",
+             ((moment, pid) for pid, moment in last_contact.items()))  # fmt: skip
+        counts["interactions"] = n_interactions
+
+        followups = []
+        for pid in range(1, size.prospects + 1):
+            if rng.random() < 0.6:
+                due = today + dt.timedelta(days=rng.randint(-6, 14))
+                done = _stamp(now - dt.timedelta(days=rng.randint(0, 5))) if due < today and \
+                    rng.random() < 0.5 else None  # fmt: skip
+                followups.append((pid, rng.choice(FOLLOWUPS), due.isoformat(),
+                                  rng.choice([None, "10:00", "14:30"]), done,
+                                  rng.choice([None, None, 2]), "weeks", _stamp(now)))  # fmt: skip
+        many("INSERT INTO followups(prospect_id, title, due_date, due_time, done_at, repeat_every, "
+             "repeat_unit, created_at) VALUES (?,?,?,?,?,?,?,?)", followups)  # fmt: skip
+        next_due: dict[int, str] = {}
+        for pid, _title, due, _time, done, *_rest in followups:
+            if done is None and due < next_due.get(pid, "9999"):
+                next_due[pid] = due
+        many("UPDATE prospects SET next_followup_date = ? WHERE id = ?",
+             ((due, pid) for pid, due in next_due.items()))  # fmt: skip
+        counts["followups"] = len(followups)
+
+        notes = []
+        for kind, titles in NOTE_TITLES.items():
+            for title in titles:
+                notes.append((kind, title, f"## {title}\n\n- What we heard\n- What it means",
+                              "sales feedback" if kind == "feedback" else "interview",
+                              rng.randint(1, n_segments),
+                              rng.randint(1, size.prospects) if kind == "feedback" else None,
+                              _stamp(when(0.1, 1.0))))  # fmt: skip
+        many("INSERT INTO research_notes(kind, title, body, source, segment_id, prospect_id, "
+             "created_at) VALUES (?,?,?,?,?,?,?)", notes)  # fmt: skip
+        counts["research_notes"] = len(notes)
+
+        tasks = []
+        for index, title in enumerate(
+            [
+                "Post case study (LinkedIn)",
+                "Log results: Spring webinar",
+                "Draft newsletter",
+                "Book fair stand",
+                "Update website pricing",
+                "Interview two café owners",
+                "Plan Q1 budget",
+            ]
+        ):
+            due = today + dt.timedelta(days=index * 2 - 4)
+            done = _stamp(now) if index in (3, 4) else None
+            tasks.append((title, due.isoformat(), done, (index % len(active)) + 1 if index < 3
+                          else None, _stamp(start)))  # fmt: skip
+        many("INSERT INTO marketing_tasks(title, due_date, done_at, promotion_id, created_at) "
+             "VALUES (?,?,?,?,?)", tasks)  # fmt: skip
+        counts["marketing_tasks"] = len(tasks)
+
+        sessions = []
+        for days_ago in range(size.weeks * 7):
+            day = now - dt.timedelta(days=days_ago)
+            if day.weekday() < 5:
+                for role, hours in (("marketing", rng.uniform(0.5, 2.5)),
+                                    ("sales", rng.uniform(1, 4))):  # fmt: skip
+                    began = day.replace(hour=9 if role == "marketing" else 13, minute=0, second=0)
+                    if began < now:
+                        sessions.append(
+                            (
+                                role,
+                                _stamp(began),
+                                _stamp(min(now, began + dt.timedelta(hours=hours))),
+                            )
+                        )
+        many("INSERT INTO focus_sessions(role, started_at, ended_at) VALUES (?,?,?)", sessions)
+        counts["focus_sessions"] = len(sessions)
+        for tag, modulus in (("vip", 7), ("berlin", 3), ("newsletter", 5)):
+            ex("INSERT INTO tags(name) VALUES (?)", (tag,))
+            many("INSERT INTO prospect_tags(prospect_id, tag_id) VALUES (?, "
+                 "(SELECT id FROM tags WHERE name = ?))",
+                 ((pid, tag) for pid in range(modulus, size.prospects + 1, modulus)))  # fmt: skip
+        report("done", 1, 1)
+    return counts

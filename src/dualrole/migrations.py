@@ -1,0 +1,191 @@
+"""The schema, one sqlite-utils migration per step.
+
+Each step is a function; ``apply`` runs every pending step inside the caller's
+``BEGIN IMMEDIATE`` transaction (sqlite-utils nests them as savepoints), so a migration is
+all-or-nothing. ``PRAGMA user_version`` mirrors the number of steps applied, so an older
+dualrole can tell a newer file without knowing its migrations. Documented in README
+("Your data").
+
+Conventions: times are UTC text ``YYYY-MM-DDTHH:MM:SSZ``; days are local ``YYYY-MM-DD``;
+money is integer minor units in ``*_minor`` columns; ``deleted_at`` marks a record in the
+trash (undo) until it is purged; ``version`` counts edits to detect concurrent writes.
+"""
+
+from __future__ import annotations
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+APPLICATION_ID = 0x44526F6C  # "DRol"
+migrations = Migrations("dualrole")
+
+_RECORD = """
+    id INTEGER PRIMARY KEY,
+    version INTEGER NOT NULL DEFAULT 1,
+    created_at TEXT NOT NULL,
+    updated_at TEXT,
+    deleted_at TEXT"""
+
+
+def _run(db: Database, statements: str) -> None:
+    """Run ``;;``-separated statements (triggers contain plain semicolons)."""
+    for statement in statements.split(";;"):
+        if statement.strip():
+            db.execute(statement)
+
+
+@migrations()
+def m001_initial(db: Database) -> None:
+    _run(
+        db,
+        f"""
+CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);;
+CREATE TABLE segments ({_RECORD},
+    name TEXT NOT NULL, description TEXT NOT NULL DEFAULT '',
+    age_range TEXT, gender TEXT, marital_status TEXT, income TEXT, education TEXT,
+    occupation TEXT, location TEXT, interests TEXT NOT NULL DEFAULT '',
+    pain_points TEXT NOT NULL DEFAULT '', "values" TEXT NOT NULL DEFAULT '',
+    objections TEXT NOT NULL DEFAULT '');;
+CREATE TABLE promotions ({_RECORD},
+    name TEXT NOT NULL, message TEXT NOT NULL DEFAULT '', channel TEXT NOT NULL,
+    segment_id INTEGER REFERENCES segments(id) ON DELETE SET NULL,
+    status TEXT NOT NULL, start_date TEXT, end_date TEXT, budget_minor INTEGER,
+    launched_at TEXT, finished_at TEXT);;
+CREATE TABLE promotion_results (
+    id INTEGER PRIMARY KEY,
+    promotion_id INTEGER NOT NULL REFERENCES promotions(id) ON DELETE CASCADE,
+    day TEXT NOT NULL, reach INTEGER NOT NULL DEFAULT 0, engagement INTEGER NOT NULL DEFAULT 0,
+    clicks INTEGER NOT NULL DEFAULT 0, spend_minor INTEGER, created_at TEXT NOT NULL);;
+CREATE TABLE prospects ({_RECORD},
+    name TEXT NOT NULL, company TEXT, title TEXT, email TEXT, phone TEXT, website TEXT,
+    stage TEXT NOT NULL DEFAULT 'lead', lost_reason TEXT,
+    value_minor INTEGER, currency TEXT NOT NULL DEFAULT 'EUR',
+    source TEXT NOT NULL DEFAULT 'other',
+    promotion_id INTEGER REFERENCES promotions(id) ON DELETE SET NULL,
+    segment_id INTEGER REFERENCES segments(id) ON DELETE SET NULL,
+    notes TEXT NOT NULL DEFAULT '', keep_in_touch_days INTEGER,
+    last_contact_at TEXT, stage_changed_at TEXT, next_followup_date TEXT);;
+CREATE TABLE stage_changes (
+    id INTEGER PRIMARY KEY,
+    prospect_id INTEGER NOT NULL REFERENCES prospects(id) ON DELETE CASCADE,
+    from_stage TEXT, to_stage TEXT NOT NULL, changed_at TEXT NOT NULL, reason TEXT);;
+CREATE TABLE research_notes ({_RECORD},
+    kind TEXT NOT NULL, title TEXT NOT NULL, body TEXT NOT NULL DEFAULT '', source TEXT NOT NULL,
+    segment_id INTEGER REFERENCES segments(id) ON DELETE SET NULL,
+    prospect_id INTEGER REFERENCES prospects(id) ON DELETE SET NULL,
+    interaction_id INTEGER REFERENCES interactions(id) ON DELETE SET NULL);;
+CREATE TABLE marketing_tasks ({_RECORD},
+    title TEXT NOT NULL, due_date TEXT, done_at TEXT, notes TEXT NOT NULL DEFAULT '',
+    promotion_id INTEGER REFERENCES promotions(id) ON DELETE SET NULL,
+    segment_id INTEGER REFERENCES segments(id) ON DELETE SET NULL);;
+CREATE TABLE interactions (
+    id INTEGER PRIMARY KEY,
+    prospect_id INTEGER NOT NULL REFERENCES prospects(id) ON DELETE CASCADE,
+    kind TEXT NOT NULL, occurred_at TEXT NOT NULL, summary TEXT NOT NULL,
+    outcome TEXT NOT NULL DEFAULT '', is_feedback INTEGER NOT NULL DEFAULT 0,
+    research_note_id INTEGER, created_at TEXT NOT NULL, deleted_at TEXT);;
+CREATE TABLE followups ({_RECORD},
+    prospect_id INTEGER NOT NULL REFERENCES prospects(id) ON DELETE CASCADE,
+    title TEXT NOT NULL, due_date TEXT NOT NULL, due_time TEXT, done_at TEXT,
+    repeat_every INTEGER, repeat_unit TEXT NOT NULL DEFAULT 'days',
+    sequence INTEGER NOT NULL DEFAULT 0);;
+CREATE TABLE tags (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);;
+CREATE TABLE prospect_tags (
+    prospect_id INTEGER NOT NULL REFERENCES prospects(id) ON DELETE CASCADE,
+    tag_id INTEGER NOT NULL REFERENCES tags(id) ON DELETE CASCADE,
+    PRIMARY KEY (prospect_id, tag_id)) WITHOUT ROWID;;
+CREATE TABLE note_tags (
+    note_id INTEGER NOT NULL REFERENCES research_notes(id) ON DELETE CASCADE,
+    tag_id INTEGER NOT NULL REFERENCES tags(id) ON DELETE CASCADE,
+    PRIMARY KEY (note_id, tag_id)) WITHOUT ROWID;;
+CREATE TABLE targets (metric TEXT PRIMARY KEY, value REAL NOT NULL);;
+CREATE TABLE reflections (
+    week TEXT PRIMARY KEY, went_well TEXT NOT NULL DEFAULT '',
+    to_improve TEXT NOT NULL DEFAULT '', focus_next TEXT NOT NULL DEFAULT '',
+    updated_at TEXT NOT NULL);;
+CREATE TABLE focus_sessions (
+    id INTEGER PRIMARY KEY, role TEXT NOT NULL, started_at TEXT NOT NULL, ended_at TEXT);;
+CREATE TABLE trash (
+    id INTEGER PRIMARY KEY, entity TEXT NOT NULL, record_id INTEGER NOT NULL,
+    label TEXT NOT NULL, deleted_at TEXT NOT NULL);;
+""",
+    )
+
+
+@migrations()
+def m002_indexes(db: Database) -> None:
+    """An index for every list, filter and review query (see PERFORMANCE.md)."""
+    live = "WHERE deleted_at IS NULL"
+    _run(
+        db,
+        f"""
+CREATE INDEX prospects_by_name ON prospects(name COLLATE NOCASE, id) {live};;
+CREATE INDEX prospects_by_stage ON prospects(stage, name COLLATE NOCASE, id) {live};;
+CREATE INDEX prospects_by_value ON prospects(value_minor, id) {live};;
+CREATE INDEX prospects_by_contact ON prospects(last_contact_at, id) {live};;
+CREATE INDEX prospects_by_next ON prospects(next_followup_date, id) {live};;
+CREATE INDEX prospects_by_created ON prospects(created_at, promotion_id, source);;
+CREATE INDEX prospects_by_promotion ON prospects(promotion_id, stage);;
+CREATE INDEX prospects_by_segment ON prospects(segment_id);;
+CREATE INDEX prospects_by_email ON prospects(email COLLATE NOCASE);;
+CREATE INDEX stage_changes_by_time ON stage_changes(changed_at, to_stage, from_stage, prospect_id);;
+CREATE INDEX stage_changes_by_prospect ON stage_changes(prospect_id, changed_at);;
+CREATE INDEX interactions_by_time ON interactions(occurred_at, kind, is_feedback, prospect_id);;
+CREATE INDEX interactions_by_prospect ON interactions(prospect_id, occurred_at);;
+CREATE INDEX followups_open_by_due ON followups(due_date, prospect_id) WHERE done_at IS NULL;;
+CREATE INDEX followups_by_prospect ON followups(prospect_id, due_date);;
+CREATE INDEX followups_by_done ON followups(done_at);;
+CREATE INDEX research_by_created ON research_notes(created_at, kind, prospect_id);;
+CREATE INDEX research_by_segment ON research_notes(segment_id);;
+CREATE INDEX research_by_prospect ON research_notes(prospect_id);;
+CREATE INDEX promotions_by_segment ON promotions(segment_id);;
+CREATE INDEX promotion_results_by_day ON promotion_results(day, promotion_id);;
+CREATE INDEX promotion_results_by_promotion ON promotion_results(promotion_id, day);;
+CREATE INDEX tasks_by_due ON marketing_tasks(due_date) {live};;
+CREATE INDEX tasks_by_done ON marketing_tasks(done_at);;
+CREATE INDEX focus_by_start ON focus_sessions(started_at);;
+CREATE INDEX prospect_tags_by_tag ON prospect_tags(tag_id, prospect_id);;
+CREATE INDEX note_tags_by_tag ON note_tags(tag_id, note_id);;
+CREATE INDEX trash_by_entity ON trash(entity, record_id);;
+""",
+    )
+
+
+def _fts(table: str, columns: list[str]) -> str:
+    """An external-content FTS5 index over ``table`` kept in sync by triggers."""
+    cols = ", ".join(columns)
+    new = ", ".join(f"new.{c}" for c in columns)
+    old = ", ".join(f"old.{c}" for c in columns)
+    fts = f"{table}_fts"
+    return f"""
+CREATE VIRTUAL TABLE {fts} USING fts5({cols}, content='{table}', content_rowid='id',
+    tokenize='unicode61 remove_diacritics 2', prefix='2 3');;
+CREATE TRIGGER {table}_fts_ai AFTER INSERT ON {table} BEGIN
+    INSERT INTO {fts}(rowid, {cols}) VALUES (new.id, {new}); END;;
+CREATE TRIGGER {table}_fts_ad AFTER DELETE ON {table} BEGIN
+    INSERT INTO {fts}({fts}, rowid, {cols}) VALUES ('delete', old.id, {old}); END;;
+CREATE TRIGGER {table}_fts_au AFTER UPDATE OF {cols} ON {table} BEGIN
+    INSERT INTO {fts}({fts}, rowid, {cols}) VALUES ('delete', old.id, {old});
+    INSERT INTO {fts}(rowid, {cols}) VALUES (new.id, {new}); END;;
+"""
+
+
+FTS_TABLES = {
+    "prospects": ["name", "company", "email", "title", "notes"],
+    "interactions": ["summary", "outcome"],
+    "research_notes": ["title", "body"],
+    "segments": ["name", "description", "pain_points", "objections"],
+    "promotions": ["name", "message"],
+    "marketing_tasks": ["title", "notes"],
+}
+
+
+@migrations()
+def m003_full_text(db: Database) -> None:
+    """Full-text search (FTS5) over names, notes, interactions and research."""
+    for table, columns in FTS_TABLES.items():
+        _run(db, _fts(table, columns))
+
+
+# Bump with every new step; a test checks it matches the number of migrations.
+SCHEMA_VERSION = 3

@@ -1,0 +1,429 @@
+"""The domain's vocabulary: enums and pydantic models for every entity, with validation.
+
+No I/O here. Input models (``…In``) validate what a person typed or a file held; record
+models add the identity and bookkeeping columns the database keeps. Error messages name the
+field, say what is wrong and what is expected, so a form can show them next to the field.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from typing import Annotated, Any
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    model_validator,
+)
+
+from dualrole.parsing import clean_text, parse_date, parse_email, parse_money, parse_time
+
+NAME_MAX = 200
+SHORT_MAX = 500
+TEXT_MAX = 1_000_000  # a long Markdown note; anything bigger is a pasted file, not a note
+
+
+class Side(StrEnum):
+    marketing = "marketing"
+    sales = "sales"
+
+
+class ResearchKind(StrEnum):
+    consumer = "consumer"
+    product = "product"
+    competitor = "competitor"
+    trend = "trend"
+    feedback = "feedback"
+
+
+class ResearchSource(StrEnum):
+    interview = "interview"
+    survey = "survey"
+    reviews = "reviews"
+    social_media = "social media"
+    sales_feedback = "sales feedback"
+    desk_research = "desk research"
+    other = "other"
+
+
+class Channel(StrEnum):
+    social_media = "social media"
+    online_ads = "online ads"
+    email = "email"
+    website = "website/blog"
+    press_release = "press release"
+    event = "event"
+    radio = "radio"
+    tv = "TV"
+    newspaper = "newspaper"
+    magazine = "magazine"
+    referral_programme = "referral programme"
+    other = "other"
+
+
+class PromotionStatus(StrEnum):
+    idea = "idea"
+    planned = "planned"
+    running = "running"
+    done = "done"
+    cancelled = "cancelled"
+
+
+class Stage(StrEnum):
+    lead = "lead"
+    contacted = "contacted"
+    qualified = "qualified"
+    proposal = "proposal"
+    negotiation = "negotiation"
+    won = "won"
+    lost = "lost"
+
+    @property
+    def is_open(self) -> bool:
+        return self not in (Stage.won, Stage.lost)
+
+    @property
+    def rank(self) -> int:
+        """Position in the funnel; lost ranks nowhere."""
+        return STAGE_ORDER.index(self) if self in STAGE_ORDER else -1
+
+
+STAGE_ORDER = [Stage.lead, Stage.contacted, Stage.qualified, Stage.proposal, Stage.negotiation,
+               Stage.won]  # fmt: skip
+OPEN_STAGES = [s for s in Stage if s.is_open]
+# Chance that an open deal at this stage is won; used for the weighted pipeline.
+STAGE_WEIGHT = {
+    Stage.lead: 0.1,
+    Stage.contacted: 0.2,
+    Stage.qualified: 0.3,
+    Stage.proposal: 0.5,
+    Stage.negotiation: 0.7,
+}
+
+
+class LeadSource(StrEnum):
+    promotion = "promotion"
+    referral = "referral"
+    inbound = "inbound"
+    outbound = "outbound"
+    event = "event"
+    other = "other"
+
+
+class InteractionKind(StrEnum):
+    call = "call"
+    email = "email"
+    meeting = "meeting"
+    message = "message"
+    demo = "demo"
+    note = "note"
+
+
+class RepeatUnit(StrEnum):
+    days = "days"
+    weeks = "weeks"
+
+
+def _not_blank(value: str) -> str:
+    if not value:
+        raise ValueError("is required")
+    return value
+
+
+def _max_len(limit: int):
+    def check(value: str | None) -> str | None:
+        if value is not None and len(value) > limit:
+            raise ValueError(f"is {len(value):,} characters long; at most {limit:,} fit")
+        return value
+
+    return AfterValidator(check)
+
+
+def _blank_to_none(value: Any) -> Any:
+    if isinstance(value, str) and not value.strip():
+        return None
+    return value
+
+
+Text = Annotated[str, BeforeValidator(clean_text)]
+Name = Annotated[Text, AfterValidator(_not_blank), _max_len(NAME_MAX)]
+Short = Annotated[Text, _max_len(SHORT_MAX)]
+LongText = Annotated[Text, _max_len(TEXT_MAX)]
+OptShort = Annotated[str | None, BeforeValidator(_blank_to_none), BeforeValidator(clean_text),
+                     _max_len(SHORT_MAX)]  # fmt: skip
+Email = Annotated[str | None, BeforeValidator(parse_email)]
+Money = Annotated[int | None, BeforeValidator(parse_money)]
+ReqMoney = Annotated[int, BeforeValidator(parse_money)]
+Date = Annotated[dt.date | None, BeforeValidator(parse_date)]
+ReqDate = Annotated[dt.date, BeforeValidator(parse_date)]
+Time = Annotated[dt.time | None, BeforeValidator(parse_time)]
+Count = Annotated[int, Field(ge=0, le=10**12)]
+Id = Annotated[int | None, BeforeValidator(_blank_to_none)]
+
+
+def _tags(value: Any) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        value = value.split(",")
+    tags: list[str] = []
+    for raw in value:
+        tag = clean_text(str(raw)).strip().lstrip("#").lower()
+        if len(tag) > 50:
+            raise ValueError(f"tag {tag[:20]!r}… is longer than 50 characters")
+        if tag and tag not in tags:
+            tags.append(tag)
+    return tags
+
+
+Tags = Annotated[list[str], BeforeValidator(_tags)]
+
+
+class Input(BaseModel):
+    """Base for what a person or a file hands us: strict about unknown fields."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, use_enum_values=False)
+
+
+class SegmentIn(Input):
+    name: Name
+    description: LongText = ""
+    age_range: OptShort = None
+    gender: OptShort = None
+    marital_status: OptShort = None
+    income: OptShort = None
+    education: OptShort = None
+    occupation: OptShort = None
+    location: OptShort = None
+    interests: LongText = ""
+    pain_points: LongText = ""
+    values: LongText = ""
+    objections: LongText = ""
+
+
+class ResearchNoteIn(Input):
+    kind: ResearchKind = ResearchKind.consumer
+    title: Name
+    body: LongText = ""
+    source: ResearchSource = ResearchSource.other
+    segment_id: Id = None
+    prospect_id: Id = None
+    tags: Tags = []
+
+
+class PromotionIn(Input):
+    name: Name
+    message: LongText = ""
+    channel: Channel = Channel.other
+    segment_id: Id = None
+    status: PromotionStatus = PromotionStatus.idea
+    start_date: Date = None
+    end_date: Date = None
+    budget: Money = None
+
+    @model_validator(mode="after")
+    def _dates_in_order(self) -> PromotionIn:
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            raise ValueError("end date: comes before the start date; pick a later day")
+        return self
+
+
+class PromotionResultIn(Input):
+    promotion_id: int
+    day: ReqDate
+    reach: Count = 0
+    engagement: Count = 0
+    clicks: Count = 0
+    spend: Money = None
+
+
+class MarketingTaskIn(Input):
+    title: Name
+    due_date: Date = None
+    promotion_id: Id = None
+    segment_id: Id = None
+    notes: LongText = ""
+
+
+class ProspectIn(Input):
+    name: Name
+    company: OptShort = None
+    title: OptShort = None
+    email: Email = None
+    phone: OptShort = None
+    website: OptShort = None
+    value: Money = None
+    currency: Annotated[str, Field(pattern=r"^[A-Z]{3}$")] = "EUR"
+    source: LeadSource = LeadSource.other
+    promotion_id: Id = None
+    segment_id: Id = None
+    notes: LongText = ""
+    keep_in_touch_days: Annotated[int | None, Field(ge=1, le=3650),
+                                  BeforeValidator(_blank_to_none)] = None  # fmt: skip
+    tags: Tags = []
+
+    @model_validator(mode="after")
+    def _promotion_source(self) -> ProspectIn:
+        if self.promotion_id is not None:
+            self.source = LeadSource.promotion
+        return self
+
+
+class InteractionIn(Input):
+    prospect_id: int
+    kind: InteractionKind = InteractionKind.call
+    occurred_at: Annotated[dt.datetime | None, BeforeValidator(_blank_to_none)] = None
+    summary: Name
+    outcome: LongText = ""
+    is_feedback: bool = False
+
+
+class FollowUpIn(Input):
+    prospect_id: int
+    title: Name
+    due_date: ReqDate
+    due_time: Time = None
+    repeat_every: Annotated[int | None, Field(ge=1, le=365),
+                            BeforeValidator(_blank_to_none)] = None  # fmt: skip
+    repeat_unit: RepeatUnit = RepeatUnit.days
+
+
+class ReflectionIn(Input):
+    went_well: LongText = ""
+    to_improve: LongText = ""
+    focus_next: LongText = ""
+
+
+# --- records: what the database holds --------------------------------------------------
+
+
+class Record(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    version: int = 1
+    created_at: dt.datetime
+    updated_at: dt.datetime | None = None
+
+
+class Segment(Record, SegmentIn):
+    model_config = ConfigDict(extra="ignore")
+
+
+class ResearchNote(Record, ResearchNoteIn):
+    model_config = ConfigDict(extra="ignore")
+    interaction_id: int | None = None
+
+
+class Promotion(Record, PromotionIn):
+    model_config = ConfigDict(extra="ignore")
+
+
+class PromotionResult(BaseModel):
+    id: int
+    promotion_id: int
+    day: dt.date
+    reach: int
+    engagement: int
+    clicks: int
+    spend: int | None
+
+
+class MarketingTask(Record, MarketingTaskIn):
+    model_config = ConfigDict(extra="ignore")
+    done_at: dt.datetime | None = None
+
+
+class Prospect(Record, ProspectIn):
+    model_config = ConfigDict(extra="ignore")
+    stage: Stage = Stage.lead
+    lost_reason: str | None = None
+    last_contact_at: dt.datetime | None = None
+    stage_changed_at: dt.datetime | None = None
+
+
+class StageChange(BaseModel):
+    id: int
+    prospect_id: int
+    from_stage: Stage | None
+    to_stage: Stage
+    changed_at: dt.datetime
+    reason: str | None = None
+
+
+class Interaction(BaseModel):
+    id: int
+    prospect_id: int
+    kind: InteractionKind
+    occurred_at: dt.datetime
+    summary: str
+    outcome: str = ""
+    is_feedback: bool = False
+    research_note_id: int | None = None
+    created_at: dt.datetime
+
+
+class FollowUp(Record):
+    model_config = ConfigDict(extra="ignore")
+    prospect_id: int
+    title: str
+    due_date: dt.date
+    due_time: dt.time | None = None
+    repeat_every: int | None = None
+    repeat_unit: RepeatUnit = RepeatUnit.days
+    done_at: dt.datetime | None = None
+    sequence: int = 0
+
+    @property
+    def is_done(self) -> bool:
+        return self.done_at is not None
+
+
+class FocusSession(BaseModel):
+    id: int
+    role: Side
+    started_at: dt.datetime
+    ended_at: dt.datetime | None = None
+
+
+class Reflection(ReflectionIn):
+    model_config = ConfigDict(extra="ignore")
+    week: str
+
+
+def field_errors(error: ValidationError) -> dict[str, str]:
+    """Map a pydantic error to {field: one sentence}, the shape forms and the CLI show.
+
+    Model-level errors (from ``model_validator``) carry the field in their text as
+    ``"field: message"``; they are filed under that field.
+    """
+    errors: dict[str, str] = {}
+    for item in error.errors():
+        loc = [str(part) for part in item.get("loc", ()) if not isinstance(part, int)]
+        message = item.get("msg", "is not valid")
+        message = message.removeprefix("Value error, ").removeprefix("Assertion failed, ")
+        field = loc[0] if loc else ""
+        if not field and ": " in message:
+            label, message = message.split(": ", 1)
+            field = label.replace(" ", "_")
+        if item.get("type") == "missing":
+            message = "is required"
+        elif item.get("type") == "extra_forbidden":
+            message = "is not a field we know"
+        elif item.get("type") == "enum":
+            expected = item.get("ctx", {}).get("expected", "")
+            message = f"must be one of {expected}"
+        errors.setdefault(field or "form", message)
+    return errors
+
+
+def describe_errors(error: ValidationError) -> str:
+    """One readable line per field, for the command line."""
+    return "; ".join(
+        f"{field.replace('_', ' ')} {message}" for field, message in field_errors(error).items()
+    )

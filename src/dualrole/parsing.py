@@ -1,0 +1,244 @@
+"""Turning what people type into values, and values back into what people read.
+
+Money is integer minor units (cents). Text a person types ("1,000.50", "€80") is an amount in
+major units; an ``int`` handed over by code is already minor units. Dates accept ISO
+(``2026-11-20``) and friendly forms: today, tomorrow, yesterday, +3d, -2w, mon…sun (the next
+such day). Every failure raises ``ValueError`` with a sentence that says what is expected.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from dualrole import clock
+
+MIN_YEAR, MAX_YEAR = 1900, 2200
+MONEY_MAX_MINOR = 10**13
+
+_WEEKDAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+_RELATIVE = re.compile(r"^([+-]?)(\d{1,4})\s*(d|w|day|days|week|weeks)$")
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+_EMAIL = re.compile(r"^[^@\s<>(),;:\"]+@[^@\s<>(),;:\"]+\.[^@\s<>(),;:\".]{2,}$")
+_CURRENCY_SIGNS = "€$£¥"
+
+
+def clean_text(value: Any) -> Any:
+    """Refuse the one character SQLite and terminals both mangle; keep everything else."""
+    if isinstance(value, str) and "\x00" in value:
+        raise ValueError("contains a NUL character (\\x00); remove it")
+    return value
+
+
+def parse_email(value: Any) -> str | None:
+    if value is None:
+        return None
+    text = str(value).strip()
+    if not text:
+        return None
+    if len(text) > 254 or not _EMAIL.match(text):
+        raise ValueError("is not an email address; expected something like name@example.com")
+    return text
+
+
+def parse_money(value: Any) -> int | None:
+    """Return minor units. See the module docstring for the int/text rule."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        raise ValueError("must be an amount such as 1,000.50")
+    if isinstance(value, int):
+        amount_minor = value
+    else:
+        if isinstance(value, float):
+            if not math.isfinite(value):
+                raise ValueError("must be a finite amount such as 1,000.50")
+            text = repr(value)
+        else:
+            text = str(value).strip()
+        if not text:
+            return None
+        amount_minor = _money_text_to_minor(text)
+    if amount_minor < 0:
+        raise ValueError("cannot be negative")
+    if amount_minor >= MONEY_MAX_MINOR:
+        raise ValueError("is larger than any amount we can keep (under 100,000,000,000)")
+    return amount_minor
+
+
+def _money_text_to_minor(text: str) -> int:
+    original = text
+    text = text.replace("\u00a0", " ").strip()
+    text = text.lstrip(_CURRENCY_SIGNS).strip()
+    text = re.sub(r"^(EUR|USD|GBP|CHF|INR)\s*", "", text, flags=re.IGNORECASE)
+    negative = text.startswith("-")
+    text = text.lstrip("-").strip()
+    if re.fullmatch(r"\d+(\.\d+)?\s*[kKmM]", text):
+        raise ValueError(f"{original!r}: write the full amount, e.g. 5000 rather than 5k")
+    if re.fullmatch(r"\d{1,3}(\.\d{3})+(,\d{1,2})?", text) or re.fullmatch(r"\d+,\d{1,2}", text):
+        raise ValueError(
+            f"{original!r}: use a dot for decimals and commas between thousands, e.g. 1,000.50"
+        )
+    if "," in text:
+        if not re.fullmatch(r"\d{1,3}(,\d{3})+(\.\d+)?", text):
+            raise ValueError(f"{original!r} is not an amount; expected e.g. 1,000.50")
+        text = text.replace(",", "")
+    if not re.fullmatch(r"\d+(\.\d+)?", text):
+        raise ValueError(f"{original!r} is not an amount; expected e.g. 1,000.50")
+    try:
+        amount = Decimal(text)
+    except InvalidOperation as exc:  # pragma: no cover - the regex above guards this
+        raise ValueError(f"{original!r} is not an amount; expected e.g. 1,000.50") from exc
+    minor = amount * 100
+    if minor != minor.to_integral_value():
+        raise ValueError(f"{original!r} has more than two decimals")
+    return -int(minor) if negative else int(minor)
+
+
+def parse_date(value: Any, today: dt.date | None = None) -> dt.date | None:
+    """A date from a date, an ISO string or a friendly word; None for blank."""
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    text = str(value).strip().lower()
+    if not text:
+        return None
+    base = today or clock.today()
+    if text in ("today", "tod", "now"):
+        return base
+    if text in ("tomorrow", "tom", "tmr"):
+        return base + dt.timedelta(days=1)
+    if text == "yesterday":
+        return base - dt.timedelta(days=1)
+    if text == "next week":
+        return base + dt.timedelta(days=7 - base.weekday())
+    match = _RELATIVE.match(text)
+    if match:
+        sign, number, unit = match.groups()
+        days = int(number) * (7 if unit.startswith("w") else 1)
+        return _checked(base + dt.timedelta(days=-days if sign == "-" else days))
+    for index, name in enumerate(_WEEKDAYS):
+        full = dt.date(2024, 1, 1 + index).strftime("%A").lower()  # 2024-01-01 was a Monday
+        if text == name or (len(text) >= 3 and full.startswith(text)):
+            ahead = (index - base.weekday()) % 7 or 7
+            return base + dt.timedelta(days=ahead)
+    match = _ISO_DATE.match(text)
+    if not match:
+        raise ValueError(
+            f"{value!r} is not a date; use YYYY-MM-DD, today, tomorrow, +3d, +2w or a weekday"
+        )
+    year, month, day = (int(part) for part in match.groups())
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        raise ValueError(f"year {year} is out of range; use a year from {MIN_YEAR} to {MAX_YEAR}")
+    if not 1 <= month <= 12:
+        raise ValueError(f"{value!r} has no month {month}; months run from 1 to 12")
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        last = _days_in_month(year, month)
+        month_name = dt.date(year, month, 1).strftime("%B")
+        raise ValueError(
+            f"{value!r} is not a day in the calendar ({month_name} {year} has {last} days)"
+        ) from None
+
+
+def _checked(day: dt.date) -> dt.date:
+    if not MIN_YEAR <= day.year <= MAX_YEAR:
+        raise ValueError(f"that lands in year {day.year}; use a year from {MIN_YEAR} to {MAX_YEAR}")
+    return day
+
+
+def _days_in_month(year: int, month: int) -> int:
+    following = dt.date(year + month // 12, month % 12 + 1, 1)
+    return (following - dt.timedelta(days=1)).day
+
+
+def parse_time(value: Any) -> dt.time | None:
+    if value is None or isinstance(value, dt.time):
+        return value
+    text = str(value).strip().lower().replace(" ", "")
+    if not text:
+        return None
+    match = re.fullmatch(r"(\d{1,2})(?::(\d{2}))?(am|pm)?", text)
+    if match:
+        hour, minute, half = int(match[1]), int(match[2] or 0), match[3]
+        if half == "pm" and hour < 12:
+            hour += 12
+        elif half == "am" and hour == 12:
+            hour = 0
+        if hour < 24 and minute < 60 and (match[2] or half):
+            return dt.time(hour, minute)
+    raise ValueError(f"{value!r} is not a time; use HH:MM (24-hour) or e.g. 2pm")
+
+
+def parse_week(text: str) -> dt.date:
+    """The Monday of an ISO week written ``2026-W47`` (or ``2026W47``)."""
+    match = re.fullmatch(r"\s*(\d{4})-?[Ww](\d{1,2})\s*", text or "")
+    if not match:
+        raise ValueError(f"{text!r} is not a week; use the ISO form 2026-W47")
+    year, week = int(match[1]), int(match[2])
+    try:
+        return dt.date.fromisocalendar(year, week, 1)
+    except ValueError:
+        raise ValueError(f"{year} has no week {week}") from None
+
+
+def week_label(monday: dt.date) -> str:
+    year, week, _ = monday.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+_SYMBOLS = {"EUR": "€", "USD": "$", "GBP": "£", "JPY": "¥", "INR": "₹"}
+
+
+def format_money(minor: int | None, currency: str = "EUR", *, cents: bool | None = None) -> str:
+    """``840000`` → ``€8,400``; cents only when there are any (or when asked)."""
+    if minor is None:
+        return "—"
+    whole, part = divmod(abs(minor), 100)
+    sign = "-" if minor < 0 else ""
+    symbol = _SYMBOLS.get(currency, "")
+    show_cents = part != 0 if cents is None else cents
+    amount = f"{whole:,}" + (f".{part:02d}" if show_cents else "")
+    return f"{sign}{symbol}{amount}" if symbol else f"{sign}{amount} {currency}"
+
+
+def format_money_input(minor: int | None) -> str:
+    """How an amount appears in a form field: ``8400.50``, ``8400``, or blank."""
+    if minor is None:
+        return ""
+    whole, part = divmod(minor, 100)
+    return f"{whole}.{part:02d}" if part else str(whole)
+
+
+def format_compact_money(minor: int | None, currency: str = "EUR") -> str:
+    """``1_240_000`` → ``€12.4k`` for tight columns."""
+    if minor is None:
+        return "—"
+    major = minor / 100
+    symbol = _SYMBOLS.get(currency, "")
+    for limit, suffix in ((1_000_000, "M"), (1_000, "k")):
+        if abs(major) >= limit:
+            return f"{symbol}{major / limit:.1f}{suffix}".replace(".0" + suffix, suffix)
+    return f"{symbol}{major:,.0f}"
+
+
+def relative_day(day: dt.date, today: dt.date | None = None) -> str:
+    """A short human phrase for a due date: ``today``, ``2d late``, ``in 3d``, ``Fri 27``."""
+    base = today or clock.today()
+    delta = (day - base).days
+    if delta == 0:
+        return "today"
+    if delta == 1:
+        return "tomorrow"
+    if delta < 0:
+        return f"{-delta}d late"
+    if delta < 7:
+        return f"{day:%a} (in {delta}d)"
+    return day.isoformat()

@@ -1,0 +1,277 @@
+"""Paged list queries: a count and one page at a time, never the whole table.
+
+Every list screen asks a :class:`ListQuery` for ``count()`` (its virtual height) and
+``page(offset, limit)`` for the rows in view; each ordering is backed by an index (see
+``migrations.m002_indexes``) and ties break on ``id`` so pages never overlap.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from dualrole import clock
+from dualrole.db import Store
+from dualrole.models import LeadSource, PromotionStatus, ResearchKind, Stage
+from dualrole.services.search import fts_query
+from dualrole.services.settings import get_setting
+
+
+@dataclass
+class ListQuery:
+    """``SELECT {columns} FROM {source} WHERE {where} ORDER BY {order}``, paged."""
+
+    columns: str
+    source: str
+    order: str
+    where: list[str] = field(default_factory=list)
+    params: list[Any] = field(default_factory=list)
+    column_params: list[Any] = field(default_factory=list)
+    empty: bool = False  # a search with no searchable word matches nothing
+
+    def _where(self) -> str:
+        return " AND ".join(self.where) if self.where else "1"
+
+    def count(self, store: Store) -> int:
+        if self.empty:
+            return 0
+        return int(
+            store.scalar(f"SELECT count(*) FROM {self.source} WHERE {self._where()}", self.params)  # noqa: S608
+            or 0
+        )
+
+    def page(self, store: Store, offset: int, limit: int) -> list[sqlite3.Row]:
+        if self.empty:
+            return []
+        sql = (
+            f"SELECT {self.columns} FROM {self.source} WHERE {self._where()} "  # noqa: S608
+            f"ORDER BY {self.order} LIMIT ? OFFSET ?"
+        )
+        return store.query(sql, [*self.column_params, *self.params, limit, max(offset, 0)])
+
+    def search(self, fts_table: str, id_column: str, text: str | None) -> None:
+        if not text or not text.strip():
+            return
+        match = fts_query(text)
+        if match is None:
+            self.empty = True
+            return
+        self.where.append(
+            f"{id_column} IN (SELECT rowid FROM {fts_table} WHERE {fts_table} MATCH ?)"
+        )
+        self.params.append(match)
+
+
+class ProspectSort(StrEnum):
+    name = "name"
+    next_followup = "next follow-up"
+    value = "value"
+    last_contact = "last contact"
+    newest = "newest"
+
+
+_PROSPECT_ORDER = {
+    ProspectSort.name: "p.name COLLATE NOCASE, p.id",
+    ProspectSort.next_followup: "p.next_followup_date IS NULL, p.next_followup_date, p.id",
+    ProspectSort.value: "p.value_minor IS NULL, p.value_minor DESC, p.id",
+    ProspectSort.last_contact: "p.last_contact_at IS NULL, p.last_contact_at, p.id",
+    ProspectSort.newest: "p.created_at DESC, p.id DESC",
+}
+
+
+@dataclass
+class ProspectFilter:
+    stage: Stage | None = None
+    open_only: bool = False
+    tag: str | None = None
+    source: LeadSource | None = None
+    segment_id: int | None = None
+    promotion_id: int | None = None
+    idle_only: bool = False
+    search: str | None = None
+    sort: ProspectSort = ProspectSort.name
+
+
+def idle_cutoff(store: Store) -> str:
+    days = int(get_setting(store, "idle_days"))
+    return clock.to_db(clock.now() - dt.timedelta(days=days))
+
+
+def prospects_query(store: Store, filters: ProspectFilter) -> ListQuery:
+    cutoff = idle_cutoff(store)
+    open_stages = tuple(s.value for s in Stage if s.is_open)
+    marks = ",".join("?" for _ in open_stages)
+    idle_sql = f"(p.stage IN ({marks}) AND coalesce(p.last_contact_at, p.created_at) < ?)"
+    query = ListQuery(
+        columns=(
+            "p.id, p.name, p.company, p.stage, p.value_minor, p.currency, p.email, "
+            f"p.last_contact_at, p.next_followup_date, p.source, {idle_sql} AS idle"
+        ),
+        source="prospects p",
+        order=_PROSPECT_ORDER[filters.sort],
+        where=["p.deleted_at IS NULL"],
+        column_params=[*open_stages, cutoff],
+    )
+    if filters.stage:
+        query.where.append("p.stage = ?")
+        query.params.append(filters.stage.value)
+    if filters.open_only:
+        query.where.append(f"p.stage IN ({marks})")
+        query.params.extend(open_stages)
+    if filters.idle_only:
+        query.where.append(idle_sql)
+        query.params.extend([*open_stages, cutoff])
+    if filters.source:
+        query.where.append("p.source = ?")
+        query.params.append(filters.source.value)
+    if filters.segment_id is not None:
+        query.where.append("p.segment_id = ?")
+        query.params.append(filters.segment_id)
+    if filters.promotion_id is not None:
+        query.where.append("p.promotion_id = ?")
+        query.params.append(filters.promotion_id)
+    if filters.tag:
+        query.where.append(
+            "p.id IN (SELECT pt.prospect_id FROM prospect_tags pt JOIN tags t ON t.id = pt.tag_id "
+            "WHERE t.name = ?)"
+        )
+        query.params.append(filters.tag.strip().lower())
+    query.search("prospects_fts", "p.id", filters.search)
+    return query
+
+
+class FollowUpBucket(StrEnum):
+    open = "open"
+    overdue = "overdue"
+    today = "today"
+    upcoming = "upcoming"
+    done = "done"
+
+
+def followups_query(
+    bucket: FollowUpBucket = FollowUpBucket.open, search: str | None = None
+) -> ListQuery:
+    today = clock.today().isoformat()
+    query = ListQuery(
+        columns="f.id, f.title, f.due_date, f.due_time, f.done_at, f.prospect_id, "
+        "p.name AS prospect, p.stage, f.repeat_every, f.repeat_unit",
+        source="followups f JOIN prospects p ON p.id = f.prospect_id",
+        order="f.due_date, f.due_time IS NULL, f.due_time, f.id",
+        where=["f.deleted_at IS NULL", "p.deleted_at IS NULL"],
+    )
+    if bucket == FollowUpBucket.done:
+        query.where.append("f.done_at IS NOT NULL")
+        query.order = "f.done_at DESC, f.id DESC"
+    else:
+        query.where.append("f.done_at IS NULL")
+        condition = {
+            FollowUpBucket.overdue: "f.due_date < ?",
+            FollowUpBucket.today: "f.due_date = ?",
+            FollowUpBucket.upcoming: "f.due_date > ?",
+        }.get(bucket)
+        if condition:
+            query.where.append(condition)
+            query.params.append(today)
+    if search and search.strip():
+        query.search("prospects_fts", "f.prospect_id", search)
+    return query
+
+
+def interactions_query(prospect_id: int | None = None, search: str | None = None) -> ListQuery:
+    query = ListQuery(
+        columns="i.id, i.kind, i.occurred_at, i.summary, i.outcome, i.is_feedback, "
+        "i.research_note_id, i.prospect_id, p.name AS prospect",
+        source="interactions i JOIN prospects p ON p.id = i.prospect_id",
+        order="i.occurred_at DESC, i.id DESC",
+        where=["i.deleted_at IS NULL", "p.deleted_at IS NULL"],
+    )
+    if prospect_id is not None:
+        query.where.append("i.prospect_id = ?")
+        query.params.append(prospect_id)
+    query.search("interactions_fts", "i.id", search)
+    return query
+
+
+def notes_query(
+    kind: ResearchKind | None = None, search: str | None = None, segment_id: int | None = None
+) -> ListQuery:
+    query = ListQuery(
+        columns="n.id, n.kind, n.title, n.source, n.created_at, s.name AS segment, "
+        "p.name AS prospect",
+        source="research_notes n LEFT JOIN segments s ON s.id = n.segment_id "
+        "LEFT JOIN prospects p ON p.id = n.prospect_id",
+        order="n.created_at DESC, n.id DESC",
+        where=["n.deleted_at IS NULL"],
+    )
+    if kind:
+        query.where.append("n.kind = ?")
+        query.params.append(kind.value)
+    if segment_id is not None:
+        query.where.append("n.segment_id = ?")
+        query.params.append(segment_id)
+    query.search("research_notes_fts", "n.id", search)
+    return query
+
+
+def promotions_query(
+    status: PromotionStatus | None = None, search: str | None = None, segment_id: int | None = None
+) -> ListQuery:
+    query = ListQuery(
+        columns="m.id, m.name, m.channel, m.status, m.start_date, m.end_date, m.budget_minor, "
+        "(SELECT coalesce(sum(spend_minor),0) FROM promotion_results r "
+        " WHERE r.promotion_id = m.id) AS spend_minor, "
+        "(SELECT count(*) FROM prospects l WHERE l.promotion_id = m.id "
+        " AND l.deleted_at IS NULL) AS leads, s.name AS segment",
+        source="promotions m LEFT JOIN segments s ON s.id = m.segment_id",
+        order="CASE m.status WHEN 'running' THEN 0 WHEN 'planned' THEN 1 WHEN 'idea' THEN 2 "
+        "ELSE 3 END, m.start_date DESC, m.id DESC",
+        where=["m.deleted_at IS NULL"],
+    )
+    if status:
+        query.where.append("m.status = ?")
+        query.params.append(status.value)
+    if segment_id is not None:
+        query.where.append("m.segment_id = ?")
+        query.params.append(segment_id)
+    query.search("promotions_fts", "m.id", search)
+    return query
+
+
+def segments_query(search: str | None = None) -> ListQuery:
+    query = ListQuery(
+        columns="g.id, g.name, g.location, g.occupation, "
+        "(SELECT count(*) FROM prospects p WHERE p.segment_id = g.id AND p.deleted_at IS NULL) "
+        "AS prospects",
+        source="segments g",
+        order="g.name COLLATE NOCASE, g.id",
+        where=["g.deleted_at IS NULL"],
+    )
+    query.search("segments_fts", "g.id", search)
+    return query
+
+
+def tasks_query(include_done: bool = False, search: str | None = None) -> ListQuery:
+    query = ListQuery(
+        columns="t.id, t.title, t.due_date, t.done_at, m.name AS promotion, g.name AS segment",
+        source="marketing_tasks t LEFT JOIN promotions m ON m.id = t.promotion_id "
+        "LEFT JOIN segments g ON g.id = t.segment_id",
+        order="t.done_at IS NOT NULL, t.due_date IS NULL, t.due_date, t.id",
+        where=["t.deleted_at IS NULL"],
+    )
+    if not include_done:
+        query.where.append("t.done_at IS NULL")
+    query.search("marketing_tasks_fts", "t.id", search)
+    return query
+
+
+def pipeline(store: Store) -> list[tuple[Stage, int, int]]:
+    """Per open stage (and won): prospect count and total value in minor units."""
+    rows = store.query(
+        "SELECT stage, count(*), coalesce(sum(value_minor), 0) FROM prospects "
+        "WHERE deleted_at IS NULL GROUP BY stage"
+    )
+    found = {row[0]: (row[1], row[2]) for row in rows}
+    return [(stage, *found.get(stage.value, (0, 0))) for stage in Stage]

@@ -1,0 +1,255 @@
+"""Generic record plumbing shared by every service: model ↔ row, versioned updates, trash.
+
+Rows store money in ``*_minor`` columns, days as ISO text and moments as UTC text; models see
+``value``/``budget``/``spend`` as minor-unit ints and real dates. Updates carry the version
+the editor started from, so an edit made meanwhile by another instance is reported as a
+:class:`~dualrole.db.ConflictError` instead of being overwritten. Deletes move a record to
+the trash (undo with :func:`undo_delete`); the oldest trash is purged for good.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from dataclasses import dataclass
+from enum import Enum
+from typing import Any, TypeVar
+
+from pydantic import BaseModel
+
+from dualrole import clock
+from dualrole.db import ConflictError, NotFoundError, StorageError, Store
+
+M = TypeVar("M", bound=BaseModel)
+
+MONEY_COLUMNS = {"value": "value_minor", "budget": "budget_minor", "spend": "spend_minor"}
+TRASH_KEEP = 50
+
+
+@dataclass(frozen=True)
+class Entity:
+    """A kind of record: its table, how to label it, what a person calls it."""
+
+    table: str
+    label_column: str
+    noun: str
+
+
+ENTITIES = {
+    "prospect": Entity("prospects", "name", "prospect"),
+    "segment": Entity("segments", "name", "segment"),
+    "research_note": Entity("research_notes", "title", "research note"),
+    "promotion": Entity("promotions", "name", "promotion"),
+    "marketing_task": Entity("marketing_tasks", "title", "marketing task"),
+    "followup": Entity("followups", "title", "follow-up"),
+    "interaction": Entity("interactions", "summary", "interaction"),
+}
+
+
+def now_text() -> str:
+    return clock.to_db(clock.now())
+
+
+def to_column(value: Any) -> Any:
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, dt.datetime):
+        return clock.to_db(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, dt.time):
+        return value.strftime("%H:%M")
+    if isinstance(value, bool):
+        return int(value)
+    return value
+
+
+def to_columns(model: BaseModel, exclude: set[str] = frozenset({"tags"})) -> dict[str, Any]:
+    """A validated input model as column → value."""
+    columns: dict[str, Any] = {}
+    for name in type(model).model_fields:
+        if name in exclude:
+            continue
+        columns[MONEY_COLUMNS.get(name, name)] = to_column(getattr(model, name))
+    return columns
+
+
+def from_row(model: type[M], row: sqlite3.Row | dict[str, Any], **extra: Any) -> M:
+    data = dict(row)
+    for field, column in MONEY_COLUMNS.items():
+        if column in data:
+            data[field] = data.pop(column)
+    data.update(extra)
+    return model.model_validate(data)
+
+
+def insert(store: Store, table: str, columns: dict[str, Any], *, stamp: bool = True) -> int:
+    if stamp:
+        columns = {"created_at": now_text(), **columns}
+    names = ", ".join(f'"{name}"' for name in columns)
+    marks = ", ".join("?" for _ in columns)
+    cursor = store.execute(
+        f"INSERT INTO {table} ({names}) VALUES ({marks})",  # noqa: S608 - names are ours
+        list(columns.values()),
+    )
+    return int(cursor.lastrowid or 0)
+
+
+def fetch_row(store: Store, entity: str, record_id: int, *, include_deleted: bool = False):
+    info = ENTITIES[entity]
+    live = "" if include_deleted else " AND deleted_at IS NULL"
+    rows = store.query(f"SELECT * FROM {info.table} WHERE id = ?{live}", (record_id,))  # noqa: S608
+    if not rows:
+        raise NotFoundError(f"That {info.noun} no longer exists (deleted elsewhere?).")
+    return rows[0]
+
+
+def update_versioned(
+    store: Store, entity: str, record_id: int, version: int | None, columns: dict[str, Any]
+) -> int:
+    """Apply ``columns`` if the record is still at ``version``; return the new version.
+
+    ``version=None`` skips the check (for internal bookkeeping updates).
+    """
+    info = ENTITIES[entity]
+    sets = ", ".join(f'"{name}" = ?' for name in columns)
+    params: list[Any] = [*columns.values(), now_text(), record_id]
+    check = ""
+    if version is not None:
+        check = " AND version = ?"
+        params.append(version)
+    cursor = store.execute(
+        f"UPDATE {info.table} SET {sets}{', ' if sets else ''}version = version + 1, "  # noqa: S608
+        f"updated_at = ? WHERE id = ? AND deleted_at IS NULL{check}",
+        params,
+    )
+    if cursor.rowcount == 0:
+        current = store.query(
+            f"SELECT version, deleted_at FROM {info.table} WHERE id = ?",  # noqa: S608
+            (record_id,),
+        )
+        if not current or current[0]["deleted_at"]:
+            raise NotFoundError(f"That {info.noun} no longer exists (deleted elsewhere?).")
+        raise ConflictError(
+            f"This {info.noun} was changed elsewhere since you opened it "
+            f"(version {current[0]['version']}, yours {version}); reload it to see the change."
+        )
+    return (
+        (version or 0) + 1
+        if version is not None
+        else int(
+            store.scalar(f"SELECT version FROM {info.table} WHERE id = ?", (record_id,))  # noqa: S608
+        )
+    )
+
+
+def soft_delete(store: Store, entity: str, record_id: int) -> str:
+    """Move a record to the trash; return its label (for "Deleted X — u to undo")."""
+    info = ENTITIES[entity]
+    with store.transaction():
+        row = fetch_row(store, entity, record_id)
+        label = str(row[info.label_column])
+        stamp = now_text()
+        store.execute(
+            f"UPDATE {info.table} SET deleted_at = ? WHERE id = ?",  # noqa: S608
+            (stamp, record_id),
+        )
+        insert(store, "trash", {"entity": entity, "record_id": record_id, "label": label,
+                                "deleted_at": stamp}, stamp=False)  # fmt: skip
+        if entity == "followup":
+            from dualrole.services.sales import refresh_next_followup
+
+            refresh_next_followup(store, int(row["prospect_id"]))
+        purge_trash(store)
+    return label
+
+
+@dataclass(frozen=True)
+class Restored:
+    entity: str
+    record_id: int
+    label: str
+
+
+def undo_delete(store: Store) -> Restored | None:
+    """Restore the most recently deleted record, if any."""
+    with store.transaction():
+        rows = store.query("SELECT * FROM trash ORDER BY id DESC LIMIT 1")
+        if not rows:
+            return None
+        item = rows[0]
+        info = ENTITIES[item["entity"]]
+        store.execute(
+            f"UPDATE {info.table} SET deleted_at = NULL WHERE id = ?",  # noqa: S608
+            (item["record_id"],),
+        )
+        store.execute("DELETE FROM trash WHERE id = ?", (item["id"],))
+        if item["entity"] == "followup":
+            from dualrole.services.sales import refresh_next_followup
+
+            prospect = fetch_row(store, "followup", item["record_id"])["prospect_id"]
+            refresh_next_followup(store, int(prospect))
+    return Restored(item["entity"], int(item["record_id"]), str(item["label"]))
+
+
+def trash_size(store: Store) -> int:
+    return int(store.scalar("SELECT count(*) FROM trash") or 0)
+
+
+def purge_trash(store: Store, keep: int = TRASH_KEEP) -> int:
+    """Delete for good what fell off the end of the undo list (secure_delete wipes the text)."""
+    old = store.query("SELECT * FROM trash ORDER BY id DESC LIMIT -1 OFFSET ?", (keep,))
+    for item in old:
+        info = ENTITIES[item["entity"]]
+        try:
+            store.execute(
+                f"DELETE FROM {info.table} WHERE id = ? AND deleted_at IS NOT NULL",  # noqa: S608
+                (item["record_id"],),
+            )
+        except sqlite3.IntegrityError as exc:  # pragma: no cover - FKs cascade or null out
+            raise StorageError(f"Could not purge an old deleted {info.noun}: {exc}") from exc
+        store.execute("DELETE FROM trash WHERE id = ?", (item["id"],))
+    return len(old)
+
+
+# --- tags --------------------------------------------------------------------------------
+
+
+def set_tags(store: Store, link_table: str, owner_column: str, owner_id: int, tags: list[str]):
+    store.execute(f"DELETE FROM {link_table} WHERE {owner_column} = ?", (owner_id,))  # noqa: S608
+    for tag in tags:
+        store.execute("INSERT OR IGNORE INTO tags(name) VALUES (?)", (tag,))
+        tag_id = store.scalar("SELECT id FROM tags WHERE name = ?", (tag,))
+        store.execute(
+            f"INSERT OR IGNORE INTO {link_table}({owner_column}, tag_id) VALUES (?, ?)",  # noqa: S608
+            (owner_id, tag_id),
+        )
+
+
+def get_tags(store: Store, link_table: str, owner_column: str, owner_id: int) -> list[str]:
+    rows = store.query(
+        f"SELECT t.name FROM tags t JOIN {link_table} l ON l.tag_id = t.id "  # noqa: S608
+        f"WHERE l.{owner_column} = ? ORDER BY t.name",
+        (owner_id,),
+    )
+    return [row[0] for row in rows]
+
+
+def all_tags(store: Store) -> list[str]:
+    return [row[0] for row in store.query("SELECT name FROM tags ORDER BY name")]
+
+
+def integrity_guard(noun: str):
+    """Translate a foreign-key failure into a sentence about the missing linked record."""
+    import contextlib
+
+    @contextlib.contextmanager
+    def guard():
+        try:
+            yield
+        except sqlite3.IntegrityError as exc:
+            raise StorageError(
+                f"The {noun} refers to a record that no longer exists; pick another."
+            ) from exc
+
+    return guard()

@@ -1,0 +1,294 @@
+"""Sales operations: prospects and their stages, interactions, follow-ups. One transaction each.
+
+Invariants kept here (and nowhere else):
+- every stage change is recorded in ``stage_changes`` with its time (conversion is measured
+  from it); moving to ``lost`` needs a reason;
+- ``prospects.last_contact_at`` is the latest interaction, which also resets the
+  keep-in-touch cadence;
+- ``prospects.next_followup_date`` is the earliest open follow-up (it backs the
+  "sort by next follow-up" index).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from dualrole import clock
+from dualrole.db import StorageError, Store
+from dualrole.models import (
+    FollowUp,
+    FollowUpIn,
+    Interaction,
+    InteractionIn,
+    Prospect,
+    ProspectIn,
+    ResearchKind,
+    ResearchSource,
+    Stage,
+    StageChange,
+)
+from dualrole.services.records import (
+    fetch_row,
+    from_row,
+    get_tags,
+    insert,
+    integrity_guard,
+    now_text,
+    set_tags,
+    to_columns,
+    update_versioned,
+)
+
+# --- prospects ---------------------------------------------------------------------------
+
+
+def create_prospect(store: Store, data: ProspectIn, *, stage: Stage = Stage.lead) -> Prospect:
+    with store.transaction(), integrity_guard("prospect"):
+        stamp = now_text()
+        prospect_id = insert(
+            store,
+            "prospects",
+            {
+                **to_columns(data),
+                "stage": stage.value,
+                "stage_changed_at": stamp,
+                "created_at": stamp,
+            },  # fmt: skip
+            stamp=False,
+        )
+        store.execute(
+            "INSERT INTO stage_changes(prospect_id, from_stage, to_stage, changed_at) "
+            "VALUES (?, NULL, ?, ?)",
+            (prospect_id, stage.value, stamp),
+        )
+        set_tags(store, "prospect_tags", "prospect_id", prospect_id, data.tags)
+    return get_prospect(store, prospect_id)
+
+
+def get_prospect(store: Store, prospect_id: int) -> Prospect:
+    row = fetch_row(store, "prospect", prospect_id)
+    return from_row(
+        Prospect, row, tags=get_tags(store, "prospect_tags", "prospect_id", prospect_id)
+    )
+
+
+def update_prospect(store: Store, prospect_id: int, version: int, data: ProspectIn) -> Prospect:
+    with store.transaction(), integrity_guard("prospect"):
+        update_versioned(store, "prospect", prospect_id, version, to_columns(data))
+        set_tags(store, "prospect_tags", "prospect_id", prospect_id, data.tags)
+    return get_prospect(store, prospect_id)
+
+
+def move_stage(
+    store: Store, prospect_id: int, stage: Stage, *, reason: str | None = None,
+    version: int | None = None, at: dt.datetime | None = None,
+) -> Prospect:  # fmt: skip
+    """Move a prospect to ``stage`` and record the change; lost needs a reason."""
+    reason = (reason or "").strip() or None
+    if stage == Stage.lost and not reason:
+        raise ValueError("reason: say why the deal was lost (e.g. price, timing, competitor)")
+    with store.transaction():
+        current = Stage(fetch_row(store, "prospect", prospect_id)["stage"])
+        if current == stage:
+            return get_prospect(store, prospect_id)
+        stamp = clock.to_db(at) if at else now_text()
+        update_versioned(
+            store, "prospect", prospect_id, version,
+            {"stage": stage.value, "stage_changed_at": stamp,
+             "lost_reason": reason if stage == Stage.lost else None},
+        )  # fmt: skip
+        store.execute(
+            "INSERT INTO stage_changes(prospect_id, from_stage, to_stage, changed_at, reason) "
+            "VALUES (?, ?, ?, ?, ?)",
+            (prospect_id, current.value, stage.value, stamp, reason),
+        )
+    return get_prospect(store, prospect_id)
+
+
+def stage_history(store: Store, prospect_id: int) -> list[StageChange]:
+    rows = store.query(
+        "SELECT * FROM stage_changes WHERE prospect_id = ? ORDER BY changed_at, id", (prospect_id,)
+    )
+    return [StageChange.model_validate(dict(row)) for row in rows]
+
+
+def find_by_email(store: Store, email: str) -> Prospect | None:
+    row = store.scalar(
+        "SELECT id FROM prospects WHERE email = ? COLLATE NOCASE AND deleted_at IS NULL LIMIT 1",
+        (email.strip(),),
+    )
+    return get_prospect(store, int(row)) if row else None
+
+
+def attach_to_promotion(store: Store, prospect_id: int, promotion_id: int | None) -> Prospect:
+    """Record that a lead came from a promotion (its source becomes that promotion)."""
+    with store.transaction(), integrity_guard("lead"):
+        columns = {"promotion_id": promotion_id}
+        if promotion_id is not None:
+            columns["source"] = "promotion"
+        update_versioned(store, "prospect", prospect_id, None, columns)
+    return get_prospect(store, prospect_id)
+
+
+# --- interactions ------------------------------------------------------------------------
+
+
+def log_interaction(store: Store, data: InteractionIn) -> Interaction:
+    """Log an interaction; it becomes the prospect's last contact (resetting the cadence)."""
+    occurred = data.occurred_at or clock.now()
+    with store.transaction(), integrity_guard("interaction"):
+        fetch_row(store, "prospect", data.prospect_id)
+        columns = to_columns(data)
+        columns["occurred_at"] = clock.to_db(occurred)
+        interaction_id = insert(store, "interactions", columns)
+        store.execute(
+            "UPDATE prospects SET last_contact_at = ? WHERE id = ? "
+            "AND (last_contact_at IS NULL OR last_contact_at < ?)",
+            (columns["occurred_at"], data.prospect_id, columns["occurred_at"]),
+        )
+    return get_interaction(store, interaction_id)
+
+
+def get_interaction(store: Store, interaction_id: int) -> Interaction:
+    return from_row(Interaction, fetch_row(store, "interaction", interaction_id))
+
+
+def interactions_for(store: Store, prospect_id: int, limit: int = 200) -> list[Interaction]:
+    rows = store.query(
+        "SELECT * FROM interactions WHERE prospect_id = ? AND deleted_at IS NULL "
+        "ORDER BY occurred_at DESC, id DESC LIMIT ?",
+        (prospect_id, limit),
+    )
+    return [from_row(Interaction, row) for row in rows]
+
+
+def send_feedback_to_marketing(
+    store: Store, interaction_id: int, *, title: str | None = None, segment_id: int | None = None
+) -> int:
+    """Turn an interaction's customer feedback into a research note (kind feedback).
+
+    Returns the note's id; sending the same interaction twice returns the existing note.
+    """
+    from dualrole.models import ResearchNoteIn
+    from dualrole.services.marketing import create_note
+
+    interaction = get_interaction(store, interaction_id)
+    if interaction.research_note_id:
+        return interaction.research_note_id
+    prospect = get_prospect(store, interaction.prospect_id)
+    body = interaction.summary + (f"\n\n{interaction.outcome}" if interaction.outcome else "")
+    note = ResearchNoteIn(
+        kind=ResearchKind.feedback,
+        title=(title or f"Feedback from {prospect.name}: {interaction.summary}")[:200],
+        body=body,
+        source=ResearchSource.sales_feedback,
+        segment_id=segment_id if segment_id is not None else prospect.segment_id,
+        prospect_id=prospect.id,
+    )
+    with store.transaction():
+        note_id = create_note(store, note, interaction_id=interaction_id).id
+        store.execute(
+            "UPDATE interactions SET research_note_id = ?, is_feedback = 1 WHERE id = ?",
+            (note_id, interaction_id),
+        )
+    return note_id
+
+
+# --- follow-ups --------------------------------------------------------------------------
+
+
+def refresh_next_followup(store: Store, prospect_id: int) -> None:
+    store.execute(
+        "UPDATE prospects SET next_followup_date = (SELECT min(due_date) FROM followups "
+        "WHERE prospect_id = ? AND done_at IS NULL AND deleted_at IS NULL) WHERE id = ?",
+        (prospect_id, prospect_id),
+    )
+
+
+def create_followup(store: Store, data: FollowUpIn) -> FollowUp:
+    with store.transaction(), integrity_guard("follow-up"):
+        fetch_row(store, "prospect", data.prospect_id)
+        followup_id = insert(store, "followups", to_columns(data))
+        refresh_next_followup(store, data.prospect_id)
+    return get_followup(store, followup_id)
+
+
+def get_followup(store: Store, followup_id: int) -> FollowUp:
+    return from_row(FollowUp, fetch_row(store, "followup", followup_id))
+
+
+def update_followup(store: Store, followup_id: int, version: int, data: FollowUpIn) -> FollowUp:
+    with store.transaction():
+        columns = to_columns(data)
+        columns["sequence"] = int(fetch_row(store, "followup", followup_id)["sequence"]) + 1
+        update_versioned(store, "followup", followup_id, version, columns)
+        refresh_next_followup(store, data.prospect_id)
+    return get_followup(store, followup_id)
+
+
+@dataclass(frozen=True)
+class NextFollowUp:
+    """What completing a follow-up offers: the next one, ready to confirm or edit."""
+
+    suggestion: FollowUpIn
+    repeats: bool
+
+
+def complete_followup(store: Store, followup_id: int) -> NextFollowUp:
+    """Mark done; return the suggested next follow-up (the repeat, else one week on)."""
+    with store.transaction():
+        followup = get_followup(store, followup_id)
+        if followup.done_at is None:
+            update_versioned(store, "followup", followup_id, None, {"done_at": now_text()})
+            refresh_next_followup(store, followup.prospect_id)
+    today = clock.today()
+    if followup.repeat_every:
+        step = followup.repeat_every * (7 if followup.repeat_unit.value == "weeks" else 1)
+        due = max(followup.due_date, today) + dt.timedelta(days=step)
+    else:
+        due = today + dt.timedelta(days=7)
+    suggestion = FollowUpIn(
+        prospect_id=followup.prospect_id, title=followup.title, due_date=due,
+        due_time=followup.due_time, repeat_every=followup.repeat_every,
+        repeat_unit=followup.repeat_unit,
+    )  # fmt: skip
+    return NextFollowUp(suggestion, repeats=bool(followup.repeat_every))
+
+
+def reopen_followup(store: Store, followup_id: int) -> FollowUp:
+    with store.transaction():
+        followup = get_followup(store, followup_id)
+        update_versioned(store, "followup", followup_id, None, {"done_at": None})
+        refresh_next_followup(store, followup.prospect_id)
+    return get_followup(store, followup_id)
+
+
+def reschedule_followup(store: Store, followup_id: int, due: dt.date) -> FollowUp:
+    with store.transaction():
+        followup = get_followup(store, followup_id)
+        update_versioned(
+            store, "followup", followup_id, None,
+            {"due_date": due.isoformat(), "sequence": followup.sequence + 1},
+        )  # fmt: skip
+        refresh_next_followup(store, followup.prospect_id)
+    return get_followup(store, followup_id)
+
+
+def snooze_followup(store: Store, followup_id: int, days: int = 1) -> FollowUp:
+    """Push a follow-up ``days`` past the later of its due date and today."""
+    if days < 1:
+        raise StorageError("Snooze by at least one day.")
+    followup = get_followup(store, followup_id)
+    base = max(followup.due_date, clock.today())
+    return reschedule_followup(store, followup_id, base + dt.timedelta(days=days))
+
+
+def followups_for(store: Store, prospect_id: int, *, open_only: bool = False) -> list[FollowUp]:
+    extra = " AND done_at IS NULL" if open_only else ""
+    rows = store.query(
+        f"SELECT * FROM followups WHERE prospect_id = ? AND deleted_at IS NULL{extra} "  # noqa: S608
+        "ORDER BY done_at IS NOT NULL, due_date, id",
+        (prospect_id,),
+    )
+    return [from_row(FollowUp, row) for row in rows]

@@ -1,0 +1,134 @@
+"""What needs the owner today, per role: overdue and due items, running promotions, idle deals.
+
+Each section is capped (``LIMIT``) so the Today screen stays instant at any size; counts
+report how many there are in all.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from dualrole import clock
+from dualrole.db import Store
+from dualrole.services.lists import idle_cutoff, pipeline
+
+CAP = 25
+
+
+@dataclass(frozen=True)
+class AgendaItem:
+    kind: str  # "task", "followup", "promotion", "idle", "cadence"
+    record_id: int
+    label: str
+    detail: str = ""
+    due: dt.date | None = None
+    prospect_id: int | None = None
+
+
+@dataclass
+class Agenda:
+    day: dt.date
+    marketing_overdue: list[AgendaItem] = field(default_factory=list)
+    marketing_today: list[AgendaItem] = field(default_factory=list)
+    running_promotions: list[AgendaItem] = field(default_factory=list)
+    sales_overdue: list[AgendaItem] = field(default_factory=list)
+    sales_today: list[AgendaItem] = field(default_factory=list)
+    idle_deals: list[AgendaItem] = field(default_factory=list)
+    keep_in_touch: list[AgendaItem] = field(default_factory=list)
+    pipeline: list[tuple[str, int, int]] = field(default_factory=list)
+
+
+def _tasks(store: Store, condition: str, day: str) -> list[AgendaItem]:
+    rows = store.query(
+        "SELECT id, title, due_date FROM marketing_tasks WHERE deleted_at IS NULL "
+        f"AND done_at IS NULL AND {condition} ORDER BY due_date, id LIMIT ?",
+        (day, CAP),
+    )
+    return [
+        AgendaItem("task", r["id"], r["title"], due=dt.date.fromisoformat(r["due_date"]))
+        for r in rows
+    ]
+
+
+def _followups(store: Store, condition: str, day: str) -> list[AgendaItem]:
+    rows = store.query(
+        "SELECT f.id, f.title, f.due_date, f.due_time, p.name, p.id AS pid, p.stage "
+        "FROM followups f JOIN prospects p ON p.id = f.prospect_id "
+        "WHERE f.done_at IS NULL AND f.deleted_at IS NULL AND p.deleted_at IS NULL "
+        f"AND {condition} ORDER BY f.due_date, f.id LIMIT ?",
+        (day, CAP),
+    )
+    return [
+        AgendaItem(
+            "followup",
+            r["id"],
+            f"{r['name']} — {r['title']}",
+            detail=r["stage"] + (f" · {r['due_time']}" if r["due_time"] else ""),
+            due=dt.date.fromisoformat(r["due_date"]),
+            prospect_id=r["pid"],
+        )  # fmt: skip
+        for r in rows
+    ]
+
+
+def agenda(store: Store, day: dt.date | None = None) -> Agenda:
+    day = day or clock.today()
+    text = day.isoformat()
+    result = Agenda(day=day)
+    result.marketing_overdue = _tasks(store, "due_date < ?", text)
+    result.marketing_today = _tasks(store, "due_date = ?", text)
+    result.sales_overdue = _followups(store, "f.due_date < ?", text)
+    result.sales_today = _followups(store, "f.due_date = ?", text)
+    for row in store.query(
+        "SELECT m.id, m.name, m.channel, (SELECT count(*) FROM prospects l "
+        "WHERE l.promotion_id = m.id AND l.deleted_at IS NULL) AS leads "
+        "FROM promotions m WHERE m.status = 'running' AND m.deleted_at IS NULL "
+        "ORDER BY m.start_date, m.id LIMIT ?",
+        (CAP,),
+    ):
+        result.running_promotions.append(
+            AgendaItem(
+                "promotion",
+                row["id"],
+                row["name"],
+                detail=f"{row['channel']} · {row['leads']} leads",
+            )  # fmt: skip
+        )
+    now = clock.now()
+    for row in store.query(
+        "SELECT id, name, stage, value_minor, currency, coalesce(last_contact_at, created_at) AS "
+        "seen FROM prospects WHERE deleted_at IS NULL AND stage NOT IN ('won', 'lost') "
+        "AND coalesce(last_contact_at, created_at) < ? ORDER BY value_minor IS NULL, "
+        "value_minor DESC, id LIMIT ?",
+        (idle_cutoff(store), CAP),
+    ):
+        days = (now - clock.from_db(row["seen"])).days
+        result.idle_deals.append(
+            AgendaItem(
+                "idle",
+                row["id"],
+                row["name"],
+                detail=f"{row['stage']} · {days} days",
+                prospect_id=row["id"],
+            )  # fmt: skip
+        )
+    for row in store.query(
+        "SELECT id, name, stage, last_contact_at, keep_in_touch_days FROM prospects "
+        "WHERE deleted_at IS NULL AND keep_in_touch_days IS NOT NULL AND stage != 'lost' "
+        "AND (last_contact_at IS NULL OR "
+        "datetime(last_contact_at, '+' || keep_in_touch_days || ' days') <= ?) "
+        "ORDER BY last_contact_at, id LIMIT ?",
+        (now.strftime("%Y-%m-%d %H:%M:%S"), CAP),
+    ):
+        result.keep_in_touch.append(
+            AgendaItem(
+                "cadence",
+                row["id"],
+                row["name"],
+                detail=f"every {row['keep_in_touch_days']}d",
+                prospect_id=row["id"],
+            )  # fmt: skip
+        )
+    result.pipeline = [(stage.value, count, value) for stage, count, value in pipeline(store)]
+    return result

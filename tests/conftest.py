@@ -1,0 +1,52 @@
+"""Shared fixtures: every test gets its own temporary database, never the user's."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from dualrole.db import Store, open_memory, open_store
+from dualrole.demo import generate
+
+FROZEN_NOW = "2026-11-20T10:00:00"  # a Friday, week 2026-W47
+
+
+@pytest.fixture(autouse=True)
+def _isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Freeze the clock and point every default path into the test's own folder."""
+    monkeypatch.setenv("DUALROLE_NOW", FROZEN_NOW)
+    monkeypatch.setenv("DUALROLE_DB", str(tmp_path / "default" / "dualrole.db"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+    monkeypatch.setenv("TZ", "Europe/Berlin")
+    import time
+
+    time.tzset()
+
+
+@pytest.fixture
+def store() -> Iterator[Store]:
+    """An empty in-memory workspace."""
+    with open_memory() as memory:
+        yield memory
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "work.db"
+
+
+@pytest.fixture
+def file_store(db_path: Path) -> Iterator[Store]:
+    """An empty workspace in a real file (WAL, permissions)."""
+    with open_store(db_path) as opened:
+        yield opened
+
+
+@pytest.fixture
+def demo_store(tmp_path: Path) -> Iterator[Store]:
+    """The demo workspace (seed 7) in a file."""
+    with open_store(tmp_path / "demo.db") as opened:
+        generate(opened, seed=7)
+        yield opened
