@@ -73,15 +73,30 @@ def _progress(label: str):
 @cli.command()
 @click.option("--seed", default=7, show_default=True, help="Random seed (same seed, same data).")
 @click.option("--prospects", default=60, show_default=True, type=click.IntRange(1, 5_000_000))
-@click.option("--interactions", default=None, type=click.IntRange(0, 50_000_000),
-              help="Default: about six per prospect.")  # fmt: skip
+@click.option(
+    "--interactions",
+    default=None,
+    type=click.IntRange(0, 50_000_000),
+    help="Default: about six per prospect.",
+)
 @click.option("--force", is_flag=True, help="Replace an existing file at the path.")
 @click.option("--no-open", is_flag=True, help="Only write the file; do not open the app.")
-@click.option("--path", "demo_path", type=click.Path(dir_okay=False, path_type=Path),
-              help="Where to write (default: demo.db in the user data folder, or --db).")  # fmt: skip
+@click.option(
+    "--path",
+    "demo_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Where to write (default: --db, else demo.db in the data folder).",
+)
 @pass_ctx
-def demo(ctx: Context, seed: int, prospects: int, interactions: int | None, force: bool,
-         no_open: bool, demo_path: Path | None) -> None:  # fmt: skip
+def demo(
+    ctx: Context,
+    seed: int,
+    prospects: int,
+    interactions: int | None,
+    force: bool,
+    no_open: bool,
+    demo_path: Path | None,
+) -> None:
     """Create a demo workspace (a small consultancy) and open the app on it."""
     from dualrole.demo import DemoSize, generate
 
@@ -104,8 +119,9 @@ def demo(ctx: Context, seed: int, prospects: int, interactions: int | None, forc
     started = time.perf_counter()
     store = open_store(tmp, make_parent=False)
     try:
-        counts = generate(store, seed=seed, size=DemoSize(prospects, interactions),
-                          progress=_progress("demo"))  # fmt: skip
+        counts = generate(
+            store, seed=seed, size=DemoSize(prospects, interactions), progress=_progress("demo")
+        )
         store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     finally:
         store.close()

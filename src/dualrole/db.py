@@ -276,7 +276,9 @@ def _prepare(store: Store, *, is_new: bool, backup_before_migrate: bool) -> None
             raise StorageError(
                 f"{where} is read-only and needs an upgrade; make it writable and open it again."
             )
-        store.read_only_reason = f"{where} is read-only (file or folder permissions); browsing only, nothing can be saved."
+        store.read_only_reason = (
+            f"{where} is read-only (file or folder permissions); you can browse but not save."
+        )
         conn.execute("PRAGMA query_only=ON")
         return
     with friendly_errors():

@@ -81,40 +81,23 @@ LAST = [
 ]
 COMPANIES = [
     "Northwind",
-    "Lotus",
-    "Labs",
-    "Bluefin",
-    "Studio",
-    "Cedar",
-    "&",
-    "Co",
+    "Lotus Labs",
+    "Bluefin Studio",
+    "Cedar & Co",
     "Brightpath",
-    "Quarry",
-    "Digital",
-    "Harbor",
-    "Bakery",
-    "Atlas",
-    "Dental",
-    "Kite",
-    "Logistics",
-    "Mosaic",
-    "Cafe",
-    "Pinecone",
-    "Legal",
-    "Tidewater",
-    "Yoga",
-    "Orbit",
-    "Fitness",
-    "Saffron",
-    "Foods",
-    "Juniper",
-    "Homes",
-    "Beacon",
-    "Print",
-    "Fable",
-    "Books",
-    "Granite",
-    "Works",
+    "Quarry Digital",
+    "Harbor Bakery",
+    "Atlas Dental",
+    "Kite Logistics",
+    "Mosaic Cafe",
+    "Pinecone Legal",
+    "Tidewater Yoga",
+    "Orbit Fitness",
+    "Saffron Foods",
+    "Juniper Homes",
+    "Beacon Print",
+    "Fable Books",
+    "Granite Works",
 ]
 SEGMENTS = [
     (
@@ -217,7 +200,7 @@ def _bulk_mode(store: Store, enabled: bool) -> Iterator[None]:
         return
     marks = ",".join("?" for _ in BULK_TABLES)
     saved = store.query(
-        f"SELECT type, name, sql FROM sqlite_master WHERE type IN ('index', 'trigger') "  # noqa: S608
+        f"SELECT type, name, sql FROM sqlite_master WHERE type IN ('index', 'trigger') "
         f"AND tbl_name IN ({marks}) AND sql IS NOT NULL",
         BULK_TABLES,
     )
@@ -269,11 +252,23 @@ def generate(
         many = store.conn.executemany
         ex("INSERT INTO settings(key, value) VALUES ('business_name', '\"Costa Consulting\"')")
         for name, age, desc, occupation, location, pains, values, objections in SEGMENTS:
-            ex("INSERT INTO segments(name, description, age_range, occupation, location, "
-               "pain_points, \"values\", objections, interests, created_at) "
-               "VALUES (?,?,?,?,?,?,?,?,?,?)",
-               (name, desc, age, occupation, location, pains, values, objections,
-                "Local events, LinkedIn", _stamp(start)))  # fmt: skip
+            ex(
+                "INSERT INTO segments(name, description, age_range, occupation, location, "
+                'pain_points, "values", objections, interests, created_at) '
+                "VALUES (?,?,?,?,?,?,?,?,?,?)",
+                (
+                    name,
+                    desc,
+                    age,
+                    occupation,
+                    location,
+                    pains,
+                    values,
+                    objections,
+                    "Local events, LinkedIn",
+                    _stamp(start),
+                ),
+            )
         n_segments = len(SEGMENTS)
         for index, (name, channel, status, message, budget) in enumerate(PROMOTIONS):
             first = today - dt.timedelta(weeks=10 - index * 2)
@@ -281,26 +276,50 @@ def generate(
                 _stamp(clock.local_day_start(first)) if status in ("running", "done") else None
             )
             finished = _stamp(now - dt.timedelta(weeks=5)) if status == "done" else None
-            ex("INSERT INTO promotions(name, message, channel, segment_id, status, start_date, "
-               "end_date, budget_minor, launched_at, finished_at, created_at) "
-               "VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-               (name, message, channel, index % n_segments + 1, status, first.isoformat(),
-                (first + dt.timedelta(weeks=6)).isoformat(), budget, launched, finished,
-                _stamp(start)))  # fmt: skip
+            ex(
+                "INSERT INTO promotions(name, message, channel, segment_id, status, start_date, "
+                "end_date, budget_minor, launched_at, finished_at, created_at) "
+                "VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                (
+                    name,
+                    message,
+                    channel,
+                    index % n_segments + 1,
+                    status,
+                    first.isoformat(),
+                    (first + dt.timedelta(weeks=6)).isoformat(),
+                    budget,
+                    launched,
+                    finished,
+                    _stamp(start),
+                ),
+            )
         active = [i + 1 for i, p in enumerate(PROMOTIONS) if p[2] in ("running", "done")]
         results = []
         for promotion_id in active:
-            first = dt.date.fromisoformat(str(store.scalar(
-                "SELECT start_date FROM promotions WHERE id = ?", (promotion_id,))))  # fmt: skip
+            first = dt.date.fromisoformat(
+                str(store.scalar("SELECT start_date FROM promotions WHERE id = ?", (promotion_id,)))
+            )
             day = first
             while day <= today and day <= first + dt.timedelta(weeks=6):
                 reach = rng.randint(300, 3000)
-                results.append((promotion_id, day.isoformat(), reach, reach // rng.randint(8, 20),
-                                reach // rng.randint(30, 80), rng.choice([0, 2500, 5000, 8000]),
-                                _stamp(now)))  # fmt: skip
+                results.append(
+                    (
+                        promotion_id,
+                        day.isoformat(),
+                        reach,
+                        reach // rng.randint(8, 20),
+                        reach // rng.randint(30, 80),
+                        rng.choice([0, 2500, 5000, 8000]),
+                        _stamp(now),
+                    )
+                )
                 day += dt.timedelta(days=rng.choice([3, 4, 7]))
-        many("INSERT INTO promotion_results(promotion_id, day, reach, engagement, clicks, "
-             "spend_minor, created_at) VALUES (?,?,?,?,?,?,?)", results)  # fmt: skip
+        many(
+            "INSERT INTO promotion_results(promotion_id, day, reach, engagement, clicks, "
+            "spend_minor, created_at) VALUES (?,?,?,?,?,?,?)",
+            results,
+        )
         counts["promotion_results"] = len(results)
 
         # Prospects, their stage history and the derived columns.
@@ -315,32 +334,60 @@ def generate(
             name = f"{rng.choice(FIRST)} {rng.choice(LAST)}"
             company = rng.choice(COMPANIES)
             value = rng.choice([None, 180000, 250000, 420000, 840000, 1200000, 600000])
-            path = STAGE_ORDER[: STAGE_ORDER.index(stage) + 1] if stage != Stage.lost else (
-                STAGE_ORDER[: rng.randint(1, 4)] + [Stage.lost])  # fmt: skip
+            path = (
+                STAGE_ORDER[: STAGE_ORDER.index(stage) + 1]
+                if stage != Stage.lost
+                else ([*STAGE_ORDER[: rng.randint(1, 4)], Stage.lost])
+            )
             moment = created
             previous = None
             for step in path:
-                history.append((pid, previous, step.value, _stamp(moment),
-                                "price" if step == Stage.lost else None))  # fmt: skip
+                history.append(
+                    (
+                        pid,
+                        previous,
+                        step.value,
+                        _stamp(moment),
+                        "price" if step == Stage.lost else None,
+                    )
+                )
                 previous = step.value
                 moment = min(now, moment + dt.timedelta(days=rng.uniform(1, 9)))
             email = f"{name.split()[0].lower()}.{pid}@{company.split()[0].lower()}.example"
-            prospect_rows.append((
-                pid, name, company, rng.choice(["Owner", "Founder", "Manager", None]), email,
-                stage.value, "price" if stage == Stage.lost else None, value,
-                "promotion" if from_promotion else rng.choice(["referral", "inbound", "outbound"]),
-                rng.choice(active) if from_promotion else None,
-                rng.randint(1, n_segments), f"Met via {company}. Prefers email.",
-                rng.choice([None, None, 30, 60]), _stamp(created), history[-1][3],
-            ))  # fmt: skip
+            prospect_rows.append(
+                (
+                    pid,
+                    name,
+                    company,
+                    rng.choice(["Owner", "Founder", "Manager", None]),
+                    email,
+                    stage.value,
+                    "price" if stage == Stage.lost else None,
+                    value,
+                    "promotion"
+                    if from_promotion
+                    else rng.choice(["referral", "inbound", "outbound"]),
+                    rng.choice(active) if from_promotion else None,
+                    rng.randint(1, n_segments),
+                    f"Met via {company}. Prefers email.",
+                    rng.choice([None, None, 30, 60]),
+                    _stamp(created),
+                    history[-1][3],
+                )
+            )
             if pid % 5000 == 0:
                 report("prospects", pid, size.prospects)
-        many("INSERT INTO prospects(id, name, company, title, email, stage, lost_reason, "
-             "value_minor, source, promotion_id, segment_id, notes, keep_in_touch_days, "
-             "created_at, stage_changed_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-             prospect_rows)  # fmt: skip
-        many("INSERT INTO stage_changes(prospect_id, from_stage, to_stage, changed_at, reason) "
-             "VALUES (?,?,?,?,?)", history)  # fmt: skip
+        many(
+            "INSERT INTO prospects(id, name, company, title, email, stage, lost_reason, "
+            "value_minor, source, promotion_id, segment_id, notes, keep_in_touch_days, "
+            "created_at, stage_changed_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            prospect_rows,
+        )
+        many(
+            "INSERT INTO stage_changes(prospect_id, from_stage, to_stage, changed_at, reason) "
+            "VALUES (?,?,?,?,?)",
+            history,
+        )
         created_at = {row[0]: row[13] for row in prospect_rows}
         counts["prospects"], counts["stage_changes"] = len(prospect_rows), len(history)
         del prospect_rows, history
@@ -356,44 +403,82 @@ def generate(
                 feedback = rng.random() < 0.04
                 if index % 50000 == 0:
                     report("interactions", index, n_interactions)
-                yield (pid, rng.choice(kinds), moment, rng.choice(SUMMARIES),
-                       rng.choice(OUTCOMES), int(feedback), moment)  # fmt: skip
+                yield (
+                    pid,
+                    rng.choice(kinds),
+                    moment,
+                    rng.choice(SUMMARIES),
+                    rng.choice(OUTCOMES),
+                    int(feedback),
+                    moment,
+                )
 
-        many("INSERT INTO interactions(prospect_id, kind, occurred_at, summary, outcome, "
-             "is_feedback, created_at) VALUES (?,?,?,?,?,?,?)", interactions())  # fmt: skip
-        many("UPDATE prospects SET last_contact_at = ? WHERE id = ?",
-             ((moment, pid) for pid, moment in last_contact.items()))  # fmt: skip
+        many(
+            "INSERT INTO interactions(prospect_id, kind, occurred_at, summary, outcome, "
+            "is_feedback, created_at) VALUES (?,?,?,?,?,?,?)",
+            interactions(),
+        )
+        many(
+            "UPDATE prospects SET last_contact_at = ? WHERE id = ?",
+            ((moment, pid) for pid, moment in last_contact.items()),
+        )
         counts["interactions"] = n_interactions
 
         followups = []
         for pid in range(1, size.prospects + 1):
             if rng.random() < 0.6:
                 due = today + dt.timedelta(days=rng.randint(-6, 14))
-                done = _stamp(now - dt.timedelta(days=rng.randint(0, 5))) if due < today and \
-                    rng.random() < 0.5 else None  # fmt: skip
-                followups.append((pid, rng.choice(FOLLOWUPS), due.isoformat(),
-                                  rng.choice([None, "10:00", "14:30"]), done,
-                                  rng.choice([None, None, 2]), "weeks", _stamp(now)))  # fmt: skip
-        many("INSERT INTO followups(prospect_id, title, due_date, due_time, done_at, repeat_every, "
-             "repeat_unit, created_at) VALUES (?,?,?,?,?,?,?,?)", followups)  # fmt: skip
+                done = (
+                    _stamp(now - dt.timedelta(days=rng.randint(0, 5)))
+                    if due < today and rng.random() < 0.5
+                    else None
+                )
+                followups.append(
+                    (
+                        pid,
+                        rng.choice(FOLLOWUPS),
+                        due.isoformat(),
+                        rng.choice([None, "10:00", "14:30"]),
+                        done,
+                        rng.choice([None, None, 2]),
+                        "weeks",
+                        _stamp(now),
+                    )
+                )
+        many(
+            "INSERT INTO followups(prospect_id, title, due_date, due_time, done_at, repeat_every, "
+            "repeat_unit, created_at) VALUES (?,?,?,?,?,?,?,?)",
+            followups,
+        )
         next_due: dict[int, str] = {}
         for pid, _title, due, _time, done, *_rest in followups:
             if done is None and due < next_due.get(pid, "9999"):
                 next_due[pid] = due
-        many("UPDATE prospects SET next_followup_date = ? WHERE id = ?",
-             ((due, pid) for pid, due in next_due.items()))  # fmt: skip
+        many(
+            "UPDATE prospects SET next_followup_date = ? WHERE id = ?",
+            ((due, pid) for pid, due in next_due.items()),
+        )
         counts["followups"] = len(followups)
 
         notes = []
         for kind, titles in NOTE_TITLES.items():
             for title in titles:
-                notes.append((kind, title, f"## {title}\n\n- What we heard\n- What it means",
-                              "sales feedback" if kind == "feedback" else "interview",
-                              rng.randint(1, n_segments),
-                              rng.randint(1, size.prospects) if kind == "feedback" else None,
-                              _stamp(when(0.1, 1.0))))  # fmt: skip
-        many("INSERT INTO research_notes(kind, title, body, source, segment_id, prospect_id, "
-             "created_at) VALUES (?,?,?,?,?,?,?)", notes)  # fmt: skip
+                notes.append(
+                    (
+                        kind,
+                        title,
+                        f"## {title}\n\n- What we heard\n- What it means",
+                        "sales feedback" if kind == "feedback" else "interview",
+                        rng.randint(1, n_segments),
+                        rng.randint(1, size.prospects) if kind == "feedback" else None,
+                        _stamp(when(0.1, 1.0)),
+                    )
+                )
+        many(
+            "INSERT INTO research_notes(kind, title, body, source, segment_id, prospect_id, "
+            "created_at) VALUES (?,?,?,?,?,?,?)",
+            notes,
+        )
         counts["research_notes"] = len(notes)
 
         tasks = []
@@ -410,18 +495,30 @@ def generate(
         ):
             due = today + dt.timedelta(days=index * 2 - 4)
             done = _stamp(now) if index in (3, 4) else None
-            tasks.append((title, due.isoformat(), done, (index % len(active)) + 1 if index < 3
-                          else None, _stamp(start)))  # fmt: skip
-        many("INSERT INTO marketing_tasks(title, due_date, done_at, promotion_id, created_at) "
-             "VALUES (?,?,?,?,?)", tasks)  # fmt: skip
+            tasks.append(
+                (
+                    title,
+                    due.isoformat(),
+                    done,
+                    (index % len(active)) + 1 if index < 3 else None,
+                    _stamp(start),
+                )
+            )
+        many(
+            "INSERT INTO marketing_tasks(title, due_date, done_at, promotion_id, created_at) "
+            "VALUES (?,?,?,?,?)",
+            tasks,
+        )
         counts["marketing_tasks"] = len(tasks)
 
         sessions = []
         for days_ago in range(size.weeks * 7):
             day = now - dt.timedelta(days=days_ago)
             if day.weekday() < 5:
-                for role, hours in (("marketing", rng.uniform(0.5, 2.5)),
-                                    ("sales", rng.uniform(1, 4))):  # fmt: skip
+                for role, hours in (
+                    ("marketing", rng.uniform(0.5, 2.5)),
+                    ("sales", rng.uniform(1, 4)),
+                ):
                     began = day.replace(hour=9 if role == "marketing" else 13, minute=0, second=0)
                     if began < now:
                         sessions.append(
@@ -435,8 +532,10 @@ def generate(
         counts["focus_sessions"] = len(sessions)
         for tag, modulus in (("vip", 7), ("berlin", 3), ("newsletter", 5)):
             ex("INSERT INTO tags(name) VALUES (?)", (tag,))
-            many("INSERT INTO prospect_tags(prospect_id, tag_id) VALUES (?, "
-                 "(SELECT id FROM tags WHERE name = ?))",
-                 ((pid, tag) for pid in range(modulus, size.prospects + 1, modulus)))  # fmt: skip
+            many(
+                "INSERT INTO prospect_tags(prospect_id, tag_id) VALUES (?, "
+                "(SELECT id FROM tags WHERE name = ?))",
+                ((pid, tag) for pid in range(modulus, size.prospects + 1, modulus)),
+            )
         report("done", 1, 1)
     return counts

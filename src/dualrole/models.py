@@ -93,8 +93,14 @@ class Stage(StrEnum):
         return STAGE_ORDER.index(self) if self in STAGE_ORDER else -1
 
 
-STAGE_ORDER = [Stage.lead, Stage.contacted, Stage.qualified, Stage.proposal, Stage.negotiation,
-               Stage.won]  # fmt: skip
+STAGE_ORDER = [
+    Stage.lead,
+    Stage.contacted,
+    Stage.qualified,
+    Stage.proposal,
+    Stage.negotiation,
+    Stage.won,
+]
 OPEN_STAGES = [s for s in Stage if s.is_open]
 # Chance that an open deal at this stage is won; used for the weighted pipeline.
 STAGE_WEIGHT = {
@@ -154,8 +160,9 @@ Text = Annotated[str, BeforeValidator(clean_text)]
 Name = Annotated[Text, AfterValidator(_not_blank), _max_len(NAME_MAX)]
 Short = Annotated[Text, _max_len(SHORT_MAX)]
 LongText = Annotated[Text, _max_len(TEXT_MAX)]
-OptShort = Annotated[str | None, BeforeValidator(_blank_to_none), BeforeValidator(clean_text),
-                     _max_len(SHORT_MAX)]  # fmt: skip
+OptShort = Annotated[
+    str | None, BeforeValidator(_blank_to_none), BeforeValidator(clean_text), _max_len(SHORT_MAX)
+]
 Email = Annotated[str | None, BeforeValidator(parse_email)]
 Money = Annotated[int | None, BeforeValidator(parse_money)]
 ReqMoney = Annotated[int, BeforeValidator(parse_money)]
@@ -263,8 +270,9 @@ class ProspectIn(Input):
     promotion_id: Id = None
     segment_id: Id = None
     notes: LongText = ""
-    keep_in_touch_days: Annotated[int | None, Field(ge=1, le=3650),
-                                  BeforeValidator(_blank_to_none)] = None  # fmt: skip
+    keep_in_touch_days: Annotated[
+        int | None, Field(ge=1, le=3650), BeforeValidator(_blank_to_none)
+    ] = None
     tags: Tags = []
 
     @model_validator(mode="after")
@@ -288,8 +296,7 @@ class FollowUpIn(Input):
     title: Name
     due_date: ReqDate
     due_time: Time = None
-    repeat_every: Annotated[int | None, Field(ge=1, le=365),
-                            BeforeValidator(_blank_to_none)] = None  # fmt: skip
+    repeat_every: Annotated[int | None, Field(ge=1, le=365), BeforeValidator(_blank_to_none)] = None
     repeat_unit: RepeatUnit = RepeatUnit.days
 
 

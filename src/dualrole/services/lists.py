@@ -39,7 +39,7 @@ class ListQuery:
         if self.empty:
             return 0
         return int(
-            store.scalar(f"SELECT count(*) FROM {self.source} WHERE {self._where()}", self.params)  # noqa: S608
+            store.scalar(f"SELECT count(*) FROM {self.source} WHERE {self._where()}", self.params)
             or 0
         )
 
@@ -47,7 +47,7 @@ class ListQuery:
         if self.empty:
             return []
         sql = (
-            f"SELECT {self.columns} FROM {self.source} WHERE {self._where()} "  # noqa: S608
+            f"SELECT {self.columns} FROM {self.source} WHERE {self._where()} "
             f"ORDER BY {self.order} LIMIT ? OFFSET ?"
         )
         return store.query(sql, [*self.column_params, *self.params, limit, max(offset, 0)])

@@ -89,7 +89,7 @@ def insert(store: Store, table: str, columns: dict[str, Any], *, stamp: bool = T
     names = ", ".join(f'"{name}"' for name in columns)
     marks = ", ".join("?" for _ in columns)
     cursor = store.execute(
-        f"INSERT INTO {table} ({names}) VALUES ({marks})",  # noqa: S608 - names are ours
+        f"INSERT INTO {table} ({names}) VALUES ({marks})",
         list(columns.values()),
     )
     return int(cursor.lastrowid or 0)
@@ -98,7 +98,7 @@ def insert(store: Store, table: str, columns: dict[str, Any], *, stamp: bool = T
 def fetch_row(store: Store, entity: str, record_id: int, *, include_deleted: bool = False):
     info = ENTITIES[entity]
     live = "" if include_deleted else " AND deleted_at IS NULL"
-    rows = store.query(f"SELECT * FROM {info.table} WHERE id = ?{live}", (record_id,))  # noqa: S608
+    rows = store.query(f"SELECT * FROM {info.table} WHERE id = ?{live}", (record_id,))
     if not rows:
         raise NotFoundError(f"That {info.noun} no longer exists (deleted elsewhere?).")
     return rows[0]
@@ -119,13 +119,13 @@ def update_versioned(
         check = " AND version = ?"
         params.append(version)
     cursor = store.execute(
-        f"UPDATE {info.table} SET {sets}{', ' if sets else ''}version = version + 1, "  # noqa: S608
+        f"UPDATE {info.table} SET {sets}{', ' if sets else ''}version = version + 1, "
         f"updated_at = ? WHERE id = ? AND deleted_at IS NULL{check}",
         params,
     )
     if cursor.rowcount == 0:
         current = store.query(
-            f"SELECT version, deleted_at FROM {info.table} WHERE id = ?",  # noqa: S608
+            f"SELECT version, deleted_at FROM {info.table} WHERE id = ?",
             (record_id,),
         )
         if not current or current[0]["deleted_at"]:
@@ -137,9 +137,7 @@ def update_versioned(
     return (
         (version or 0) + 1
         if version is not None
-        else int(
-            store.scalar(f"SELECT version FROM {info.table} WHERE id = ?", (record_id,))  # noqa: S608
-        )
+        else int(store.scalar(f"SELECT version FROM {info.table} WHERE id = ?", (record_id,)))
     )
 
 
@@ -151,11 +149,15 @@ def soft_delete(store: Store, entity: str, record_id: int) -> str:
         label = str(row[info.label_column])
         stamp = now_text()
         store.execute(
-            f"UPDATE {info.table} SET deleted_at = ? WHERE id = ?",  # noqa: S608
+            f"UPDATE {info.table} SET deleted_at = ? WHERE id = ?",
             (stamp, record_id),
         )
-        insert(store, "trash", {"entity": entity, "record_id": record_id, "label": label,
-                                "deleted_at": stamp}, stamp=False)  # fmt: skip
+        insert(
+            store,
+            "trash",
+            {"entity": entity, "record_id": record_id, "label": label, "deleted_at": stamp},
+            stamp=False,
+        )
         if entity == "followup":
             from dualrole.services.sales import refresh_next_followup
 
@@ -180,7 +182,7 @@ def undo_delete(store: Store) -> Restored | None:
         item = rows[0]
         info = ENTITIES[item["entity"]]
         store.execute(
-            f"UPDATE {info.table} SET deleted_at = NULL WHERE id = ?",  # noqa: S608
+            f"UPDATE {info.table} SET deleted_at = NULL WHERE id = ?",
             (item["record_id"],),
         )
         store.execute("DELETE FROM trash WHERE id = ?", (item["id"],))
@@ -203,7 +205,7 @@ def purge_trash(store: Store, keep: int = TRASH_KEEP) -> int:
         info = ENTITIES[item["entity"]]
         try:
             store.execute(
-                f"DELETE FROM {info.table} WHERE id = ? AND deleted_at IS NOT NULL",  # noqa: S608
+                f"DELETE FROM {info.table} WHERE id = ? AND deleted_at IS NOT NULL",
                 (item["record_id"],),
             )
         except sqlite3.IntegrityError as exc:  # pragma: no cover - FKs cascade or null out
@@ -216,19 +218,19 @@ def purge_trash(store: Store, keep: int = TRASH_KEEP) -> int:
 
 
 def set_tags(store: Store, link_table: str, owner_column: str, owner_id: int, tags: list[str]):
-    store.execute(f"DELETE FROM {link_table} WHERE {owner_column} = ?", (owner_id,))  # noqa: S608
+    store.execute(f"DELETE FROM {link_table} WHERE {owner_column} = ?", (owner_id,))
     for tag in tags:
         store.execute("INSERT OR IGNORE INTO tags(name) VALUES (?)", (tag,))
         tag_id = store.scalar("SELECT id FROM tags WHERE name = ?", (tag,))
         store.execute(
-            f"INSERT OR IGNORE INTO {link_table}({owner_column}, tag_id) VALUES (?, ?)",  # noqa: S608
+            f"INSERT OR IGNORE INTO {link_table}({owner_column}, tag_id) VALUES (?, ?)",
             (owner_id, tag_id),
         )
 
 
 def get_tags(store: Store, link_table: str, owner_column: str, owner_id: int) -> list[str]:
     rows = store.query(
-        f"SELECT t.name FROM tags t JOIN {link_table} l ON l.tag_id = t.id "  # noqa: S608
+        f"SELECT t.name FROM tags t JOIN {link_table} l ON l.tag_id = t.id "
         f"WHERE l.{owner_column} = ? ORDER BY t.name",
         (owner_id,),
     )

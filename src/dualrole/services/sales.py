@@ -54,7 +54,7 @@ def create_prospect(store: Store, data: ProspectIn, *, stage: Stage = Stage.lead
                 "stage": stage.value,
                 "stage_changed_at": stamp,
                 "created_at": stamp,
-            },  # fmt: skip
+            },
             stamp=False,
         )
         store.execute(
@@ -81,9 +81,14 @@ def update_prospect(store: Store, prospect_id: int, version: int, data: Prospect
 
 
 def move_stage(
-    store: Store, prospect_id: int, stage: Stage, *, reason: str | None = None,
-    version: int | None = None, at: dt.datetime | None = None,
-) -> Prospect:  # fmt: skip
+    store: Store,
+    prospect_id: int,
+    stage: Stage,
+    *,
+    reason: str | None = None,
+    version: int | None = None,
+    at: dt.datetime | None = None,
+) -> Prospect:
     """Move a prospect to ``stage`` and record the change; lost needs a reason."""
     reason = (reason or "").strip() or None
     if stage == Stage.lost and not reason:
@@ -94,10 +99,16 @@ def move_stage(
             return get_prospect(store, prospect_id)
         stamp = clock.to_db(at) if at else now_text()
         update_versioned(
-            store, "prospect", prospect_id, version,
-            {"stage": stage.value, "stage_changed_at": stamp,
-             "lost_reason": reason if stage == Stage.lost else None},
-        )  # fmt: skip
+            store,
+            "prospect",
+            prospect_id,
+            version,
+            {
+                "stage": stage.value,
+                "stage_changed_at": stamp,
+                "lost_reason": reason if stage == Stage.lost else None,
+            },
+        )
         store.execute(
             "INSERT INTO stage_changes(prospect_id, from_stage, to_stage, changed_at, reason) "
             "VALUES (?, ?, ?, ?, ?)",
@@ -249,10 +260,13 @@ def complete_followup(store: Store, followup_id: int) -> NextFollowUp:
     else:
         due = today + dt.timedelta(days=7)
     suggestion = FollowUpIn(
-        prospect_id=followup.prospect_id, title=followup.title, due_date=due,
-        due_time=followup.due_time, repeat_every=followup.repeat_every,
+        prospect_id=followup.prospect_id,
+        title=followup.title,
+        due_date=due,
+        due_time=followup.due_time,
+        repeat_every=followup.repeat_every,
         repeat_unit=followup.repeat_unit,
-    )  # fmt: skip
+    )
     return NextFollowUp(suggestion, repeats=bool(followup.repeat_every))
 
 
@@ -268,9 +282,12 @@ def reschedule_followup(store: Store, followup_id: int, due: dt.date) -> FollowU
     with store.transaction():
         followup = get_followup(store, followup_id)
         update_versioned(
-            store, "followup", followup_id, None,
+            store,
+            "followup",
+            followup_id,
+            None,
             {"due_date": due.isoformat(), "sequence": followup.sequence + 1},
-        )  # fmt: skip
+        )
         refresh_next_followup(store, followup.prospect_id)
     return get_followup(store, followup_id)
 
@@ -287,7 +304,7 @@ def snooze_followup(store: Store, followup_id: int, days: int = 1) -> FollowUp:
 def followups_for(store: Store, prospect_id: int, *, open_only: bool = False) -> list[FollowUp]:
     extra = " AND done_at IS NULL" if open_only else ""
     rows = store.query(
-        f"SELECT * FROM followups WHERE prospect_id = ? AND deleted_at IS NULL{extra} "  # noqa: S608
+        f"SELECT * FROM followups WHERE prospect_id = ? AND deleted_at IS NULL{extra} "
         "ORDER BY done_at IS NOT NULL, due_date, id",
         (prospect_id,),
     )

@@ -67,7 +67,7 @@ def _followups(store: Store, condition: str, day: str) -> list[AgendaItem]:
             detail=r["stage"] + (f" · {r['due_time']}" if r["due_time"] else ""),
             due=dt.date.fromisoformat(r["due_date"]),
             prospect_id=r["pid"],
-        )  # fmt: skip
+        )
         for r in rows
     ]
 
@@ -93,7 +93,7 @@ def agenda(store: Store, day: dt.date | None = None) -> Agenda:
                 row["id"],
                 row["name"],
                 detail=f"{row['channel']} · {row['leads']} leads",
-            )  # fmt: skip
+            )
         )
     now = clock.now()
     for row in store.query(
@@ -111,7 +111,7 @@ def agenda(store: Store, day: dt.date | None = None) -> Agenda:
                 row["name"],
                 detail=f"{row['stage']} · {days} days",
                 prospect_id=row["id"],
-            )  # fmt: skip
+            )
         )
     for row in store.query(
         "SELECT id, name, stage, last_contact_at, keep_in_touch_days FROM prospects "
@@ -128,7 +128,7 @@ def agenda(store: Store, day: dt.date | None = None) -> Agenda:
                 row["name"],
                 detail=f"every {row['keep_in_touch_days']}d",
                 prospect_id=row["id"],
-            )  # fmt: skip
+            )
         )
     result.pipeline = [(stage.value, count, value) for stage, count, value in pipeline(store)]
     return result
