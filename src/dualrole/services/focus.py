@@ -61,8 +61,9 @@ def focus_hours(store: Store, first: dt.date, last: dt.date) -> dict[Side, float
     start, end = clock.day_bounds_utc(first, last)
     now = now_text()
     rows = store.query(
-        "SELECT role, sum((julianday(min(coalesce(ended_at, ?), ?)) - julianday(max(started_at, ?)))"
-        " * 24) FROM focus_sessions WHERE started_at < ? AND coalesce(ended_at, ?) > ? "
+        "SELECT role, sum((julianday(min(coalesce(ended_at, ?), ?)) "
+        "- julianday(max(started_at, ?))) * 24) FROM focus_sessions "
+        "WHERE started_at < ? AND coalesce(ended_at, ?) > ? "
         "GROUP BY role",
         (now, end, start, end, now, start),
     )
