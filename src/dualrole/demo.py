@@ -176,6 +176,7 @@ OUTCOMES = [
     "Not now, maybe Q2",
     "Wants a monthly plan",
 ]
+KINDS = ["call", "email", "meeting", "message", "demo", "note"]
 FOLLOWUPS = [
     "Send proposal",
     "Call back",
@@ -224,7 +225,19 @@ class DemoSize:
 
 
 def _stamp(moment: dt.datetime) -> str:
-    return clock.to_db(moment)
+    """``clock.to_db`` without its strftime: this runs a million times at benchmark scale."""
+    if moment.utcoffset():
+        moment = moment.astimezone(dt.UTC)
+    return moment.replace(tzinfo=None).isoformat(timespec="seconds") + "Z"
+
+
+def _pick(expression: str, options: list[str]) -> str:
+    """SQL choosing ``options[expression % len]`` (our constants, never user text)."""
+    cases = " ".join(
+        f"WHEN {index} THEN '{option.replace(chr(39), chr(39) * 2)}'"
+        for index, option in enumerate(options)
+    )
+    return f"CASE ({expression}) % {len(options)} {cases} END"
 
 
 def generate(
@@ -234,11 +247,67 @@ def generate(
     size = size or DemoSize()
     rng = random.Random(seed)
     now = clock.now().replace(microsecond=0)
+    counts: dict[str, int] = {}
+
+    def report(step: str, done: int, total: int) -> None:
+        if progress:
+            progress(step, done, total)
+
+    with store.transaction():
+        with _bulk_mode(store, size.prospects >= BULK_FROM):
+            _fill(store, rng, size, now, progress, counts)
+        # Derived columns, as the services keep them (needs the indexes back).
+        store.execute(
+            "UPDATE prospects SET last_contact_at = (SELECT max(occurred_at) FROM interactions i "
+            "WHERE i.prospect_id = prospects.id)"
+        )
+        report("done", 1, 1)
+    return counts
+
+
+def _insert_interactions(store: Store, seed: int, count: int, prospects: int, now: dt.datetime):
+    """A million interactions in one INSERT … SELECT: SQLite makes the rows itself.
+
+    Attributes come from multiplicative hashes of the row number (deterministic per seed);
+    each interaction falls between its prospect's creation and now.
+    """
+    if not count:
+        return
+    store.execute(
+        "INSERT INTO interactions(prospect_id, kind, occurred_at, summary, outcome, "
+        "is_feedback, created_at) "
+        "WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < :count), "
+        "h AS (SELECT x, (x * 2654435761 + :seed) % 4294967291 AS a, "
+        "(x * 40503 + :seed * 7) % 1000003 AS b FROM n), "
+        "r AS (SELECT h.*, a % :prospects + 1 AS pid FROM h) "
+        f"SELECT pid, {_pick('b', KINDS)}, ts, {_pick('a', SUMMARIES)}, "
+        f"{_pick('b / 7', OUTCOMES)}, (a % 100) < 4, ts "
+        "FROM (SELECT r.*, strftime('%Y-%m-%dT%H:%M:%SZ', unixepoch(p.created_at) + "
+        "(b / 1000003.0) * (:now - unixepoch(p.created_at)), 'unixepoch') AS ts "
+        "FROM r JOIN prospects p ON p.id = r.pid)",
+        {
+            "count": count,
+            "seed": seed,
+            "prospects": prospects,
+            "now": int(now.timestamp()),
+        },
+    )
+
+
+def _fill(
+    store: Store,
+    rng: random.Random,
+    size: DemoSize,
+    now: dt.datetime,
+    progress: Progress | None,
+    counts: dict[str, int],
+) -> None:
+    """Every table's rows (inside the caller's transaction)."""
     today = clock.today()
     start = now - dt.timedelta(weeks=size.weeks)
     span = (now - start).total_seconds()
     n_interactions = size.interactions if size.interactions is not None else size.prospects * 6
-    counts: dict[str, int] = {}
+    seed = rng.randint(0, 10**6)
 
     def when(low: float = 0.0, high: float = 1.0) -> dt.datetime:
         return start + dt.timedelta(seconds=span * rng.uniform(low, high))
@@ -247,295 +316,257 @@ def generate(
         if progress:
             progress(step, done, total)
 
-    with store.transaction(), _bulk_mode(store, size.prospects >= BULK_FROM):
-        ex = store.execute
-        many = store.conn.executemany
-        ex("INSERT INTO settings(key, value) VALUES ('business_name', '\"Costa Consulting\"')")
-        for name, age, desc, occupation, location, pains, values, objections in SEGMENTS:
-            ex(
-                "INSERT INTO segments(name, description, age_range, occupation, location, "
-                'pain_points, "values", objections, interests, created_at) '
-                "VALUES (?,?,?,?,?,?,?,?,?,?)",
-                (
-                    name,
-                    desc,
-                    age,
-                    occupation,
-                    location,
-                    pains,
-                    values,
-                    objections,
-                    "Local events, LinkedIn",
-                    _stamp(start),
-                ),
-            )
-        n_segments = len(SEGMENTS)
-        for index, (name, channel, status, message, budget) in enumerate(PROMOTIONS):
-            first = today - dt.timedelta(weeks=10 - index * 2)
-            launched = (
-                _stamp(clock.local_day_start(first)) if status in ("running", "done") else None
-            )
-            finished = _stamp(now - dt.timedelta(weeks=5)) if status == "done" else None
-            ex(
-                "INSERT INTO promotions(name, message, channel, segment_id, status, start_date, "
-                "end_date, budget_minor, launched_at, finished_at, created_at) "
-                "VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-                (
-                    name,
-                    message,
-                    channel,
-                    index % n_segments + 1,
-                    status,
-                    first.isoformat(),
-                    (first + dt.timedelta(weeks=6)).isoformat(),
-                    budget,
-                    launched,
-                    finished,
-                    _stamp(start),
-                ),
-            )
-        active = [i + 1 for i, p in enumerate(PROMOTIONS) if p[2] in ("running", "done")]
-        results = []
-        for promotion_id in active:
-            first = dt.date.fromisoformat(
-                str(store.scalar("SELECT start_date FROM promotions WHERE id = ?", (promotion_id,)))
-            )
-            day = first
-            while day <= today and day <= first + dt.timedelta(weeks=6):
-                reach = rng.randint(300, 3000)
-                results.append(
-                    (
-                        promotion_id,
-                        day.isoformat(),
-                        reach,
-                        reach // rng.randint(8, 20),
-                        reach // rng.randint(30, 80),
-                        rng.choice([0, 2500, 5000, 8000]),
-                        _stamp(now),
-                    )
-                )
-                day += dt.timedelta(days=rng.choice([3, 4, 7]))
-        many(
-            "INSERT INTO promotion_results(promotion_id, day, reach, engagement, clicks, "
-            "spend_minor, created_at) VALUES (?,?,?,?,?,?,?)",
-            results,
+    ex = store.execute
+    many = store.conn.executemany
+    ex("INSERT INTO settings(key, value) VALUES ('business_name', '\"Costa Consulting\"')")
+    for name, age, desc, occupation, location, pains, values, objections in SEGMENTS:
+        ex(
+            "INSERT INTO segments(name, description, age_range, occupation, location, "
+            'pain_points, "values", objections, interests, created_at) '
+            "VALUES (?,?,?,?,?,?,?,?,?,?)",
+            (
+                name,
+                desc,
+                age,
+                occupation,
+                location,
+                pains,
+                values,
+                objections,
+                "Local events, LinkedIn",
+                _stamp(start),
+            ),
         )
-        counts["promotion_results"] = len(results)
-
-        # Prospects, their stage history and the derived columns.
-        stage_weights = [30, 18, 12, 8, 5, 12, 15]  # lead … won, lost
-        stages = list(Stage)
-        prospect_rows, history = [], []
-        last_contact: dict[int, str] = {}
-        for pid in range(1, size.prospects + 1):
-            created = when(0, 0.97)
-            stage = rng.choices(stages, stage_weights)[0]
-            from_promotion = rng.random() < 0.45
-            name = f"{rng.choice(FIRST)} {rng.choice(LAST)}"
-            company = rng.choice(COMPANIES)
-            value = rng.choice([None, 180000, 250000, 420000, 840000, 1200000, 600000])
-            path = (
-                STAGE_ORDER[: STAGE_ORDER.index(stage) + 1]
-                if stage != Stage.lost
-                else ([*STAGE_ORDER[: rng.randint(1, 4)], Stage.lost])
-            )
-            moment = created
-            previous = None
-            for step in path:
-                history.append(
-                    (
-                        pid,
-                        previous,
-                        step.value,
-                        _stamp(moment),
-                        "price" if step == Stage.lost else None,
-                    )
+    n_segments = len(SEGMENTS)
+    for index, (name, channel, status, message, budget) in enumerate(PROMOTIONS):
+        first = today - dt.timedelta(weeks=10 - index * 2)
+        launched = _stamp(clock.local_day_start(first)) if status in ("running", "done") else None
+        finished = _stamp(now - dt.timedelta(weeks=5)) if status == "done" else None
+        ex(
+            "INSERT INTO promotions(name, message, channel, segment_id, status, start_date, "
+            "end_date, budget_minor, launched_at, finished_at, created_at) "
+            "VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            (
+                name,
+                message,
+                channel,
+                index % n_segments + 1,
+                status,
+                first.isoformat(),
+                (first + dt.timedelta(weeks=6)).isoformat(),
+                budget,
+                launched,
+                finished,
+                _stamp(start),
+            ),
+        )
+    active = [i + 1 for i, p in enumerate(PROMOTIONS) if p[2] in ("running", "done")]
+    results = []
+    for promotion_id in active:
+        first = dt.date.fromisoformat(
+            str(store.scalar("SELECT start_date FROM promotions WHERE id = ?", (promotion_id,)))
+        )
+        day = first
+        while day <= today and day <= first + dt.timedelta(weeks=6):
+            reach = rng.randint(300, 3000)
+            results.append(
+                (
+                    promotion_id,
+                    day.isoformat(),
+                    reach,
+                    reach // rng.randint(8, 20),
+                    reach // rng.randint(30, 80),
+                    rng.choice([0, 2500, 5000, 8000]),
+                    _stamp(now),
                 )
-                previous = step.value
-                moment = min(now, moment + dt.timedelta(days=rng.uniform(1, 9)))
-            email = f"{name.split()[0].lower()}.{pid}@{company.split()[0].lower()}.example"
-            prospect_rows.append(
+            )
+            day += dt.timedelta(days=rng.choice([3, 4, 7]))
+    many(
+        "INSERT INTO promotion_results(promotion_id, day, reach, engagement, clicks, "
+        "spend_minor, created_at) VALUES (?,?,?,?,?,?,?)",
+        results,
+    )
+    counts["promotion_results"] = len(results)
+
+    # Prospects, their stage history and the derived columns.
+    stage_weights = [30, 18, 12, 8, 5, 12, 15]  # lead … won, lost
+    stages = list(Stage)
+    prospect_rows, history = [], []
+    for pid in range(1, size.prospects + 1):
+        created = when(0, 0.97)
+        stage = rng.choices(stages, stage_weights)[0]
+        from_promotion = rng.random() < 0.45
+        name = f"{rng.choice(FIRST)} {rng.choice(LAST)}"
+        company = rng.choice(COMPANIES)
+        value = rng.choice([None, 180000, 250000, 420000, 840000, 1200000, 600000])
+        path = (
+            STAGE_ORDER[: STAGE_ORDER.index(stage) + 1]
+            if stage != Stage.lost
+            else ([*STAGE_ORDER[: rng.randint(1, 4)], Stage.lost])
+        )
+        moment = created
+        previous = None
+        for step in path:
+            history.append(
                 (
                     pid,
-                    name,
-                    company,
-                    rng.choice(["Owner", "Founder", "Manager", None]),
-                    email,
-                    stage.value,
-                    "price" if stage == Stage.lost else None,
-                    value,
-                    "promotion"
-                    if from_promotion
-                    else rng.choice(["referral", "inbound", "outbound"]),
-                    rng.choice(active) if from_promotion else None,
-                    rng.randint(1, n_segments),
-                    f"Met via {company}. Prefers email.",
-                    rng.choice([None, None, 30, 60]),
-                    _stamp(created),
-                    history[-1][3],
+                    previous,
+                    step.value,
+                    _stamp(moment),
+                    "price" if step == Stage.lost else None,
                 )
             )
-            if pid % 5000 == 0:
-                report("prospects", pid, size.prospects)
-        many(
-            "INSERT INTO prospects(id, name, company, title, email, stage, lost_reason, "
-            "value_minor, source, promotion_id, segment_id, notes, keep_in_touch_days, "
-            "created_at, stage_changed_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            prospect_rows,
+            previous = step.value
+            moment = min(now, moment + dt.timedelta(days=rng.uniform(1, 9)))
+        email = f"{name.split()[0].lower()}.{pid}@{company.split()[0].lower()}.example"
+        prospect_rows.append(
+            (
+                pid,
+                name,
+                company,
+                rng.choice(["Owner", "Founder", "Manager", None]),
+                email,
+                stage.value,
+                "price" if stage == Stage.lost else None,
+                value,
+                "promotion" if from_promotion else rng.choice(["referral", "inbound", "outbound"]),
+                rng.choice(active) if from_promotion else None,
+                rng.randint(1, n_segments),
+                f"Met via {company}. Prefers email.",
+                rng.choice([None, None, 30, 60]),
+                _stamp(created),
+                history[-1][3],
+            )
         )
-        many(
-            "INSERT INTO stage_changes(prospect_id, from_stage, to_stage, changed_at, reason) "
-            "VALUES (?,?,?,?,?)",
-            history,
-        )
-        created_at = {row[0]: row[13] for row in prospect_rows}
-        counts["prospects"], counts["stage_changes"] = len(prospect_rows), len(history)
-        del prospect_rows, history
+        if pid % 5000 == 0:
+            report("prospects", pid, size.prospects)
+    many(
+        "INSERT INTO prospects(id, name, company, title, email, stage, lost_reason, "
+        "value_minor, source, promotion_id, segment_id, notes, keep_in_touch_days, "
+        "created_at, stage_changed_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        prospect_rows,
+    )
+    many(
+        "INSERT INTO stage_changes(prospect_id, from_stage, to_stage, changed_at, reason) "
+        "VALUES (?,?,?,?,?)",
+        history,
+    )
+    counts["prospects"], counts["stage_changes"] = len(prospect_rows), len(history)
+    del prospect_rows, history
+    report("interactions", 0, n_interactions)
+    _insert_interactions(store, seed, n_interactions, size.prospects, now)
+    counts["interactions"] = n_interactions
 
-        def interactions() -> Iterator[tuple]:
-            kinds = ["call", "email", "meeting", "message", "demo", "note"]
-            for index in range(n_interactions):
-                pid = rng.randint(1, size.prospects)
-                low = max(0.0, (clock.from_db(created_at[pid]) - start).total_seconds() / span)
-                moment = _stamp(when(low, 1.0))
-                if moment > last_contact.get(pid, ""):
-                    last_contact[pid] = moment
-                feedback = rng.random() < 0.04
-                if index % 50000 == 0:
-                    report("interactions", index, n_interactions)
-                yield (
-                    pid,
-                    rng.choice(kinds),
-                    moment,
-                    rng.choice(SUMMARIES),
-                    rng.choice(OUTCOMES),
-                    int(feedback),
-                    moment,
-                )
-
-        many(
-            "INSERT INTO interactions(prospect_id, kind, occurred_at, summary, outcome, "
-            "is_feedback, created_at) VALUES (?,?,?,?,?,?,?)",
-            interactions(),
-        )
-        many(
-            "UPDATE prospects SET last_contact_at = ? WHERE id = ?",
-            ((moment, pid) for pid, moment in last_contact.items()),
-        )
-        counts["interactions"] = n_interactions
-
-        followups = []
-        for pid in range(1, size.prospects + 1):
-            if rng.random() < 0.6:
-                due = today + dt.timedelta(days=rng.randint(-6, 14))
-                done = (
-                    _stamp(now - dt.timedelta(days=rng.randint(0, 5)))
-                    if due < today and rng.random() < 0.5
-                    else None
-                )
-                followups.append(
-                    (
-                        pid,
-                        rng.choice(FOLLOWUPS),
-                        due.isoformat(),
-                        rng.choice([None, "10:00", "14:30"]),
-                        done,
-                        rng.choice([None, None, 2]),
-                        "weeks",
-                        _stamp(now),
-                    )
-                )
-        many(
-            "INSERT INTO followups(prospect_id, title, due_date, due_time, done_at, repeat_every, "
-            "repeat_unit, created_at) VALUES (?,?,?,?,?,?,?,?)",
-            followups,
-        )
-        next_due: dict[int, str] = {}
-        for pid, _title, due, _time, done, *_rest in followups:
-            if done is None and due < next_due.get(pid, "9999"):
-                next_due[pid] = due
-        many(
-            "UPDATE prospects SET next_followup_date = ? WHERE id = ?",
-            ((due, pid) for pid, due in next_due.items()),
-        )
-        counts["followups"] = len(followups)
-
-        notes = []
-        for kind, titles in NOTE_TITLES.items():
-            for title in titles:
-                notes.append(
-                    (
-                        kind,
-                        title,
-                        f"## {title}\n\n- What we heard\n- What it means",
-                        "sales feedback" if kind == "feedback" else "interview",
-                        rng.randint(1, n_segments),
-                        rng.randint(1, size.prospects) if kind == "feedback" else None,
-                        _stamp(when(0.1, 1.0)),
-                    )
-                )
-        many(
-            "INSERT INTO research_notes(kind, title, body, source, segment_id, prospect_id, "
-            "created_at) VALUES (?,?,?,?,?,?,?)",
-            notes,
-        )
-        counts["research_notes"] = len(notes)
-
-        tasks = []
-        for index, title in enumerate(
-            [
-                "Post case study (LinkedIn)",
-                "Log results: Spring webinar",
-                "Draft newsletter",
-                "Book fair stand",
-                "Update website pricing",
-                "Interview two café owners",
-                "Plan Q1 budget",
-            ]
-        ):
-            due = today + dt.timedelta(days=index * 2 - 4)
-            done = _stamp(now) if index in (3, 4) else None
-            tasks.append(
+    followups = []
+    for pid in range(1, size.prospects + 1):
+        if rng.random() < 0.6:
+            due = today + dt.timedelta(days=rng.randint(-6, 14))
+            done = (
+                _stamp(now - dt.timedelta(days=rng.randint(0, 5)))
+                if due < today and rng.random() < 0.5
+                else None
+            )
+            followups.append(
                 (
-                    title,
+                    pid,
+                    rng.choice(FOLLOWUPS),
                     due.isoformat(),
+                    rng.choice([None, "10:00", "14:30"]),
                     done,
-                    (index % len(active)) + 1 if index < 3 else None,
-                    _stamp(start),
+                    rng.choice([None, None, 2]),
+                    "weeks",
+                    _stamp(now),
                 )
             )
-        many(
-            "INSERT INTO marketing_tasks(title, due_date, done_at, promotion_id, created_at) "
-            "VALUES (?,?,?,?,?)",
-            tasks,
-        )
-        counts["marketing_tasks"] = len(tasks)
+    many(
+        "INSERT INTO followups(prospect_id, title, due_date, due_time, done_at, repeat_every, "
+        "repeat_unit, created_at) VALUES (?,?,?,?,?,?,?,?)",
+        followups,
+    )
+    next_due: dict[int, str] = {}
+    for pid, _title, due, _time, done, *_rest in followups:
+        if done is None and due < next_due.get(pid, "9999"):
+            next_due[pid] = due
+    many(
+        "UPDATE prospects SET next_followup_date = ? WHERE id = ?",
+        ((due, pid) for pid, due in next_due.items()),
+    )
+    counts["followups"] = len(followups)
 
-        sessions = []
-        for days_ago in range(size.weeks * 7):
-            day = now - dt.timedelta(days=days_ago)
-            if day.weekday() < 5:
-                for role, hours in (
-                    ("marketing", rng.uniform(0.5, 2.5)),
-                    ("sales", rng.uniform(1, 4)),
-                ):
-                    began = day.replace(hour=9 if role == "marketing" else 13, minute=0, second=0)
-                    if began < now:
-                        sessions.append(
-                            (
-                                role,
-                                _stamp(began),
-                                _stamp(min(now, began + dt.timedelta(hours=hours))),
-                            )
-                        )
-        many("INSERT INTO focus_sessions(role, started_at, ended_at) VALUES (?,?,?)", sessions)
-        counts["focus_sessions"] = len(sessions)
-        for tag, modulus in (("vip", 7), ("berlin", 3), ("newsletter", 5)):
-            ex("INSERT INTO tags(name) VALUES (?)", (tag,))
-            many(
-                "INSERT INTO prospect_tags(prospect_id, tag_id) VALUES (?, "
-                "(SELECT id FROM tags WHERE name = ?))",
-                ((pid, tag) for pid in range(modulus, size.prospects + 1, modulus)),
+    notes = []
+    for kind, titles in NOTE_TITLES.items():
+        for title in titles:
+            notes.append(
+                (
+                    kind,
+                    title,
+                    f"## {title}\n\n- What we heard\n- What it means",
+                    "sales feedback" if kind == "feedback" else "interview",
+                    rng.randint(1, n_segments),
+                    rng.randint(1, size.prospects) if kind == "feedback" else None,
+                    _stamp(when(0.1, 1.0)),
+                )
             )
-        report("done", 1, 1)
-    return counts
+    many(
+        "INSERT INTO research_notes(kind, title, body, source, segment_id, prospect_id, "
+        "created_at) VALUES (?,?,?,?,?,?,?)",
+        notes,
+    )
+    counts["research_notes"] = len(notes)
+
+    tasks = []
+    for index, title in enumerate(
+        [
+            "Post case study (LinkedIn)",
+            "Log results: Spring webinar",
+            "Draft newsletter",
+            "Book fair stand",
+            "Update website pricing",
+            "Interview two café owners",
+            "Plan Q1 budget",
+        ]
+    ):
+        due = today + dt.timedelta(days=index * 2 - 4)
+        done = _stamp(now) if index in (3, 4) else None
+        tasks.append(
+            (
+                title,
+                due.isoformat(),
+                done,
+                (index % len(active)) + 1 if index < 3 else None,
+                _stamp(start),
+            )
+        )
+    many(
+        "INSERT INTO marketing_tasks(title, due_date, done_at, promotion_id, created_at) "
+        "VALUES (?,?,?,?,?)",
+        tasks,
+    )
+    counts["marketing_tasks"] = len(tasks)
+
+    sessions = []
+    for days_ago in range(size.weeks * 7):
+        day = now - dt.timedelta(days=days_ago)
+        if day.weekday() < 5:
+            for role, hours in (
+                ("marketing", rng.uniform(0.5, 2.5)),
+                ("sales", rng.uniform(1, 4)),
+            ):
+                began = day.replace(hour=9 if role == "marketing" else 13, minute=0, second=0)
+                if began < now:
+                    sessions.append(
+                        (
+                            role,
+                            _stamp(began),
+                            _stamp(min(now, began + dt.timedelta(hours=hours))),
+                        )
+                    )
+    many("INSERT INTO focus_sessions(role, started_at, ended_at) VALUES (?,?,?)", sessions)
+    counts["focus_sessions"] = len(sessions)
+    for tag, modulus in (("vip", 7), ("berlin", 3), ("newsletter", 5)):
+        ex("INSERT INTO tags(name) VALUES (?)", (tag,))
+        many(
+            "INSERT INTO prospect_tags(prospect_id, tag_id) VALUES (?, "
+            "(SELECT id FROM tags WHERE name = ?))",
+            ((pid, tag) for pid in range(modulus, size.prospects + 1, modulus)),
+        )

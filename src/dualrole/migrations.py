@@ -159,7 +159,7 @@ def _fts(table: str, columns: list[str]) -> str:
     fts = f"{table}_fts"
     return f"""
 CREATE VIRTUAL TABLE {fts} USING fts5({cols}, content='{table}', content_rowid='id',
-    tokenize='unicode61 remove_diacritics 2', prefix='2 3');;
+    tokenize='unicode61 remove_diacritics 2');;
 CREATE TRIGGER {table}_fts_ai AFTER INSERT ON {table} BEGIN
     INSERT INTO {fts}(rowid, {cols}) VALUES (new.id, {new}); END;;
 CREATE TRIGGER {table}_fts_ad AFTER DELETE ON {table} BEGIN

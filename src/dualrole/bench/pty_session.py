@@ -1,0 +1,136 @@
+"""Drive a terminal program on a real pseudo-terminal and time what a person would see.
+
+Pilot's ``press()``/``pause()`` have a floor of ~65–85 ms of their own (PERFORMANCE.md), so
+key latency is measured here instead: write the key's bytes to the pty, read the repaint as
+it arrives, and stop the clock at the last byte of that burst (a burst ends after
+``quiet`` seconds of silence, which is not counted).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import re
+import select
+import signal
+import struct
+import subprocess
+import termios
+import time
+from collections.abc import Sequence
+
+KEYS = {
+    "down": b"\x1b[B",
+    "up": b"\x1b[A",
+    "pagedown": b"\x1b[6~",
+    "pageup": b"\x1b[5~",
+    "end": b"\x1b[F",
+    "home": b"\x1b[H",
+    "escape": b"\x1b",
+    "enter": b"\r",
+    "backspace": b"\x7f",
+}
+_ANSI = re.compile(rb"\x1b\[[0-9;?<>=]*[ -/]*[@-~]|\x1b[()][0-9A-Za-z]|\x1b[=>]|\x1b\][^\x07]*\x07")
+
+
+class PtySession:
+    """One program on its own pty, sized ``columns`` × ``rows``."""
+
+    def __init__(
+        self,
+        argv: Sequence[str],
+        *,
+        columns: int = 120,
+        rows: int = 36,
+        env: dict[str, str] | None = None,
+    ):
+        self.master, slave = os.openpty()
+        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", rows, columns, 0, 0))
+        full_env = {**os.environ, "TERM": "xterm-256color", "COLUMNS": str(columns),
+                    "LINES": str(rows), **(env or {})}  # fmt: skip
+        self.started = time.perf_counter()
+        self.process = subprocess.Popen(
+            list(argv), stdin=slave, stdout=slave, stderr=slave, env=full_env,
+            start_new_session=True, close_fds=True,
+        )  # fmt: skip
+        os.close(slave)
+        self.screen = bytearray()
+
+    def _read(self, timeout: float) -> bytes:
+        ready, _, _ = select.select([self.master], [], [], timeout)
+        if not ready:
+            return b""
+        try:
+            return os.read(self.master, 1 << 16)
+        except OSError:
+            return b""
+
+    def text(self) -> str:
+        return _ANSI.sub(b"", bytes(self.screen)).decode("utf-8", "replace")
+
+    def wait_for(self, marker: str, timeout: float = 20.0) -> float:
+        """Seconds since start until ``marker`` appears in the output (escapes stripped)."""
+        deadline = time.perf_counter() + timeout
+        while time.perf_counter() < deadline:
+            chunk = self._read(0.05)
+            if chunk:
+                self.screen += chunk
+                if marker in self.text():
+                    return time.perf_counter() - self.started
+            elif self.process.poll() is not None:
+                raise RuntimeError(f"program exited early: {self.text()[-400:]}")
+        raise TimeoutError(f"{marker!r} did not appear within {timeout}s")
+
+    def settle(self, quiet: float = 0.25, timeout: float = 10.0) -> None:
+        """Read until nothing arrives for ``quiet`` seconds."""
+        deadline = time.perf_counter() + timeout
+        while time.perf_counter() < deadline:
+            chunk = self._read(quiet)
+            if not chunk:
+                return
+            self.screen += chunk
+
+    def press(self, key: str, *, quiet: float = 0.05, timeout: float = 10.0) -> float:
+        """Send a key; return seconds until the last byte of the repaint it caused."""
+        self.settle(quiet=0.02)
+        self.screen.clear()
+        data = KEYS.get(key, key.encode())
+        sent = time.perf_counter()
+        os.write(self.master, data)
+        last = None
+        deadline = sent + timeout
+        while time.perf_counter() < deadline:
+            chunk = self._read(quiet if last else timeout)
+            if not chunk:
+                break
+            last = time.perf_counter()
+            self.screen += chunk
+        if last is None:
+            raise TimeoutError(f"no repaint after {key!r}")
+        return last - sent
+
+    def peak_rss_mb(self) -> float:
+        """The program's peak resident memory (VmHWM) in MiB."""
+        with open(f"/proc/{self.process.pid}/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+        return float("nan")
+
+    def close(self) -> None:
+        if self.process.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=3)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait()
+        os.close(self.master)
+
+    def __enter__(self) -> PtySession:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
