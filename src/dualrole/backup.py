@@ -24,7 +24,29 @@ Progress = Callable[[int, int], None]
 def backup_dir(store: Store) -> Path:
     if store.path is None:
         raise StorageError("An in-memory database has no backups.")
-    return store.path.with_name(store.path.name + ".backups")
+    return backup_dir_for(store.path)
+
+
+def backup_dir_for(path: Path) -> Path:
+    """Where the automatic backups of the database at ``path`` live."""
+    path = Path(path)
+    return path.with_name(path.name + ".backups")
+
+
+def backups_for(path: Path) -> list[Path]:
+    """Automatic backups of the database at ``path``, newest first (it need not open)."""
+    folder = backup_dir_for(path)
+    if not folder.is_dir():
+        return []
+    return sorted(folder.glob("*.db"), key=lambda p: p.name, reverse=True)
+
+
+def latest_backup_hint(path: Path) -> str:
+    """One sentence pointing to the newest automatic backup, for error messages."""
+    backups = backups_for(path)
+    if not backups:
+        return "No automatic backup exists yet."
+    return f"The latest backup is {backups[0]} (`dualrole restore {backups[0]}`)."
 
 
 def backup_to(store: Store, dest: Path, progress: Progress | None = None) -> Path:
@@ -84,13 +106,9 @@ def daily_backup(store: Store) -> Path | None:
 
 def list_backups(store: Store) -> list[Path]:
     """Automatic backups, newest first."""
-    try:
-        folder = backup_dir(store)
-    except StorageError:
+    if store.path is None:
         return []
-    if not folder.is_dir():
-        return []
-    return sorted(folder.glob("*.db"), key=lambda p: p.name, reverse=True)
+    return backups_for(store.path)
 
 
 def verify_backup(path: Path) -> None:
@@ -132,3 +150,34 @@ def restore(store: Store, source: Path) -> Path | None:
     finally:
         src.close()
     return safety
+
+
+def set_aside(path: Path) -> Path:
+    """Rename a damaged database (and its -wal/-shm) out of the way; return its new name."""
+    stamp = clock.now().strftime("%Y%m%d-%H%M%S")
+    aside = path.with_name(f"{path.name}.damaged-{stamp}")
+    for suffix in ("-wal", "-shm", ""):
+        source = Path(f"{path}{suffix}")
+        if source.exists():
+            os.replace(source, Path(f"{aside}{suffix}"))
+    return aside
+
+
+def restore_to_path(path: Path, source: Path, *, make_parent: bool = False) -> Path | None:
+    """Restore ``source`` into the database at ``path``, even when that file is damaged.
+
+    A readable database is backed up first; a damaged one is kept beside it, renamed
+    ``*.damaged-…``. Returns where the previous content went.
+    """
+    from dualrole.db import DamagedError, open_store
+
+    verify_backup(source)
+    try:
+        store = open_store(path, make_parent=make_parent)
+    except DamagedError:
+        aside = set_aside(path)
+        with open_store(path, make_parent=make_parent) as fresh:
+            restore(fresh, source)
+        return aside
+    with store:
+        return restore(store, source)

@@ -6,13 +6,14 @@ Errors are one sentence on stderr and a non-zero exit, never a traceback. Heavy 
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from pathlib import Path
 
 import click
 
-from dualrole.db import StorageError, Store, open_store, resolve_path
+from dualrole.db import DamagedError, StorageError, Store, open_store, resolve_path
 
 
 class Context:
@@ -108,9 +109,6 @@ def demo(
         click.echo(f"{demo_path} already exists; opening it (--force rebuilds it).", err=True)
         run_app(open_store(demo_path))
         return
-    if demo_path.exists():
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{demo_path}{suffix}").unlink(missing_ok=True)
     if not demo_path.parent.exists():  # a demo may make its own folder
         demo_path.parent.mkdir(parents=True, mode=0o700)
     tmp = demo_path.with_name(f".{demo_path.name}.building")
@@ -127,6 +125,10 @@ def demo(
         store.close()
     Path(f"{tmp}-wal").unlink(missing_ok=True)
     Path(f"{tmp}-shm").unlink(missing_ok=True)
+    # Only now drop the old file's WAL (it belongs to the old content) and swap atomically:
+    # an interrupted build leaves the previous workspace as it was.
+    for suffix in ("-wal", "-shm"):
+        Path(f"{demo_path}{suffix}").unlink(missing_ok=True)
     tmp.replace(demo_path)
     elapsed = time.perf_counter() - started
     if sys.stderr.isatty():
@@ -141,17 +143,22 @@ def demo(
 @pass_ctx
 def check(ctx: Context) -> None:
     """Check the database's integrity and schema version."""
-    from dualrole.backup import list_backups
+    from dualrole.backup import latest_backup_hint
     from dualrole.migrations import SCHEMA_VERSION
 
-    store = ctx.open(create=False)
-    with store:
-        result = [row[0] for row in store.query("PRAGMA integrity_check")]
-        fk = store.query("PRAGMA foreign_key_check")
-        version = store.scalar("PRAGMA user_version")
-        prospects = store.scalar("SELECT count(*) FROM prospects WHERE deleted_at IS NULL")
-        backups = list_backups(store)
-    latest = f" The latest backup is {backups[0]}." if backups else " No automatic backup exists."
+    latest = " " + latest_backup_hint(ctx.path)
+    try:
+        store = ctx.open(create=False)
+        with store:
+            result = [row[0] for row in store.query("PRAGMA integrity_check")]
+            fk = store.query("PRAGMA foreign_key_check")
+            version = store.scalar("PRAGMA user_version")
+            prospects = store.scalar("SELECT count(*) FROM prospects WHERE deleted_at IS NULL")
+    except DamagedError as exc:
+        raise StorageError(
+            f"{ctx.path} is damaged and cannot be read; restore a backup with "
+            f"`dualrole restore FILE`.{latest}"
+        ) from exc
     if result != ["ok"]:
         raise StorageError(
             f"{ctx.path} is damaged ({result[0]}); restore it with `dualrole restore FILE`.{latest}"
@@ -183,14 +190,12 @@ def backup(ctx: Context, dest: Path | None) -> None:
 @pass_ctx
 def restore(ctx: Context, source: Path, yes: bool) -> None:
     """Replace the database with a checked backup (the current data is backed up first)."""
-    from dualrole.backup import restore as restore_backup
-    from dualrole.backup import verify_backup
+    from dualrole.backup import restore_to_path, verify_backup
 
     verify_backup(source)
     if not yes and not click.confirm(f"Replace {ctx.path} with {source}?", err=True):
         raise click.Abort
-    with ctx.open() as store:
-        safety = restore_backup(store, source)
+    safety = restore_to_path(ctx.path, source, make_parent=ctx.is_default)
     open_store(ctx.path).close()  # migrate a restored older schema now
     click.echo(f"Restored {source} into {ctx.path}; the previous data is in {safety}.")
 
@@ -216,4 +221,13 @@ def main() -> None:
         sys.exit(130)
     except OSError as exc:
         click.echo(f"error: {exc.strerror or exc} ({exc.filename or ''}).", err=True)
+        sys.exit(1)
+    except Exception as exc:  # never a traceback; DUALROLE_DEBUG=1 shows it
+        if os.environ.get("DUALROLE_DEBUG"):
+            raise
+        click.echo(
+            f"error: something unexpected went wrong ({type(exc).__name__}: {exc}); "
+            "DUALROLE_DEBUG=1 shows the details.",
+            err=True,
+        )
         sys.exit(1)

@@ -30,6 +30,10 @@ class StorageError(Exception):
     """A problem with the database file, phrased for the person at the keyboard."""
 
 
+class DamagedError(StorageError):
+    """The file is corrupt or truncated: it needs a backup restored."""
+
+
 class NewerSchemaError(StorageError):
     """The file was written by a newer dualrole."""
 
@@ -90,7 +94,7 @@ def _check_file(path: Path, *, create: bool, make_parent: bool) -> bool:
         )
     if header != SQLITE_HEADER:
         if len(header) < len(SQLITE_HEADER) and SQLITE_HEADER.startswith(header):
-            raise StorageError(f"{path} is truncated; restore it with `dualrole restore BACKUP`.")
+            raise DamagedError(f"{path} is truncated; restore it with `dualrole restore BACKUP`.")
         raise StorageError(f"{path} is not a SQLite database, so dualrole will not touch it.")
     return False
 
@@ -180,12 +184,18 @@ def friendly_errors() -> Iterator[None]:
     """Turn sqlite3's errors into one sentence a person can act on."""
     try:
         yield
-    except sqlite3.OperationalError as exc:
-        raise StorageError(describe_sqlite_error(exc)) from exc
+    except sqlite3.IntegrityError:
+        raise
     except sqlite3.DatabaseError as exc:
-        if isinstance(exc, sqlite3.IntegrityError):
-            raise
-        raise StorageError(describe_sqlite_error(exc)) from exc
+        message = describe_sqlite_error(exc)
+        if _is_damage(exc):
+            raise DamagedError(message) from exc
+        raise StorageError(message) from exc
+
+
+def _is_damage(exc: sqlite3.Error) -> bool:
+    text = str(exc).lower()
+    return "malformed" in text or "not a database" in text or "corrupt" in text
 
 
 def describe_sqlite_error(exc: sqlite3.Error) -> str:
@@ -198,7 +208,7 @@ def describe_sqlite_error(exc: sqlite3.Error) -> str:
         )
     if "full" in text:
         return "The disk is full; nothing was saved. Free some space and try again."
-    if "malformed" in text or "not a database" in text or "corrupt" in text:
+    if _is_damage(exc):
         return "The database file is damaged; run `dualrole check` and restore the latest backup."
     if "unable to open" in text:
         return "The database file cannot be opened; check that its folder exists and is readable."
@@ -226,11 +236,9 @@ def open_store(
     is_new = _check_file(
         path, create=create, make_parent=is_default if make_parent is None else make_parent
     )
-    try:
+    with friendly_errors():
         conn = connect(path)
         db = Database(conn)
-    except sqlite3.Error as exc:
-        raise StorageError(describe_sqlite_error(exc)) from exc
     store = Store(db, path)
     try:
         _prepare(store, is_new=is_new, backup_before_migrate=backup_before_migrate)

@@ -17,11 +17,20 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    StringConstraints,
     ValidationError,
     model_validator,
 )
 
-from dualrole.parsing import clean_text, parse_date, parse_email, parse_money, parse_time
+from dualrole.parsing import (
+    MAX_YEAR,
+    MIN_YEAR,
+    clean_text,
+    parse_date,
+    parse_email,
+    parse_money,
+    parse_time,
+)
 
 NAME_MAX = 200
 SHORT_MAX = 500
@@ -156,10 +165,29 @@ def _blank_to_none(value: Any) -> Any:
     return value
 
 
+def _currency(value: Any) -> Any:
+    if isinstance(value, str):
+        value = value.strip().upper()
+        if not (len(value) == 3 and value.isascii() and value.isalpha()):
+            raise ValueError("must be a three-letter currency code such as EUR or USD")
+    return value
+
+
+def _moment_in_range(value: dt.datetime | None) -> dt.datetime | None:
+    if value is not None and not MIN_YEAR <= value.year <= MAX_YEAR:
+        raise ValueError(
+            f"year {value.year} is out of range; use a year from {MIN_YEAR} to {MAX_YEAR}"
+        )
+    return value
+
+
 Text = Annotated[str, BeforeValidator(clean_text)]
 Name = Annotated[Text, AfterValidator(_not_blank), _max_len(NAME_MAX)]
 Short = Annotated[Text, _max_len(SHORT_MAX)]
-LongText = Annotated[Text, _max_len(TEXT_MAX)]
+# Long text (notes, Markdown bodies) is kept exactly as typed: leading spaces can be Markdown.
+LongText = Annotated[
+    str, StringConstraints(strip_whitespace=False), BeforeValidator(clean_text), _max_len(TEXT_MAX)
+]
 OptShort = Annotated[
     str | None, BeforeValidator(_blank_to_none), BeforeValidator(clean_text), _max_len(SHORT_MAX)
 ]
@@ -265,7 +293,7 @@ class ProspectIn(Input):
     phone: OptShort = None
     website: OptShort = None
     value: Money = None
-    currency: Annotated[str, Field(pattern=r"^[A-Z]{3}$")] = "EUR"
+    currency: Annotated[str, BeforeValidator(_currency)] = "EUR"
     source: LeadSource = LeadSource.other
     promotion_id: Id = None
     segment_id: Id = None
@@ -285,7 +313,9 @@ class ProspectIn(Input):
 class InteractionIn(Input):
     prospect_id: int
     kind: InteractionKind = InteractionKind.call
-    occurred_at: Annotated[dt.datetime | None, BeforeValidator(_blank_to_none)] = None
+    occurred_at: Annotated[
+        dt.datetime | None, BeforeValidator(_blank_to_none), AfterValidator(_moment_in_range)
+    ] = None
     summary: Name
     outcome: LongText = ""
     is_feedback: bool = False

@@ -24,6 +24,17 @@ M = TypeVar("M", bound=BaseModel)
 
 MONEY_COLUMNS = {"value": "value_minor", "budget": "budget_minor", "spend": "spend_minor"}
 TRASH_KEEP = 50
+# Purge in batches: each purge rewrites the affected full-text indexes (see purge_trash).
+PURGE_BATCH = 20
+# Full-text indexes that hold a table's text, and those of rows a delete cascades to.
+_FTS_OF = {
+    "prospects": ("prospects_fts", "interactions_fts"),
+    "interactions": ("interactions_fts",),
+    "research_notes": ("research_notes_fts",),
+    "segments": ("segments_fts",),
+    "promotions": ("promotions_fts",),
+    "marketing_tasks": ("marketing_tasks_fts",),
+}
 
 
 @dataclass(frozen=True)
@@ -158,12 +169,21 @@ def soft_delete(store: Store, entity: str, record_id: int) -> str:
             {"entity": entity, "record_id": record_id, "label": label, "deleted_at": stamp},
             stamp=False,
         )
-        if entity == "followup":
-            from dualrole.services.sales import refresh_next_followup
-
-            refresh_next_followup(store, int(row["prospect_id"]))
-        purge_trash(store)
+        if entity in ("followup", "interaction"):
+            _refresh_prospect(store, entity, int(row["prospect_id"]))
+        if trash_size(store) > TRASH_KEEP + PURGE_BATCH:
+            purge_trash(store)
     return label
+
+
+def _refresh_prospect(store: Store, entity: str, prospect_id: int) -> None:
+    """Keep a prospect's derived columns right when one of its follow-ups or calls comes or goes."""
+    from dualrole.services.sales import refresh_last_contact, refresh_next_followup
+
+    if entity == "followup":
+        refresh_next_followup(store, prospect_id)
+    elif entity == "interaction":
+        refresh_last_contact(store, prospect_id)
 
 
 @dataclass(frozen=True)
@@ -186,11 +206,9 @@ def undo_delete(store: Store) -> Restored | None:
             (item["record_id"],),
         )
         store.execute("DELETE FROM trash WHERE id = ?", (item["id"],))
-        if item["entity"] == "followup":
-            from dualrole.services.sales import refresh_next_followup
-
-            prospect = fetch_row(store, "followup", item["record_id"])["prospect_id"]
-            refresh_next_followup(store, int(prospect))
+        if item["entity"] in ("followup", "interaction"):
+            row = fetch_row(store, item["entity"], item["record_id"])
+            _refresh_prospect(store, item["entity"], int(row["prospect_id"]))
     return Restored(item["entity"], int(item["record_id"]), str(item["label"]))
 
 
@@ -199,18 +217,33 @@ def trash_size(store: Store) -> int:
 
 
 def purge_trash(store: Store, keep: int = TRASH_KEEP) -> int:
-    """Delete for good what fell off the end of the undo list (secure_delete wipes the text)."""
-    old = store.query("SELECT * FROM trash ORDER BY id DESC LIMIT -1 OFFSET ?", (keep,))
-    for item in old:
-        info = ENTITIES[item["entity"]]
-        try:
+    """Delete for good what fell off the end of the undo list.
+
+    secure_delete zeroes the freed rows, but an FTS5 index keeps a deleted row's words in
+    its older segments until they are merged; ``optimize`` merges them, so the text is gone
+    from the file (once the WAL is checkpointed).
+    """
+    with store.transaction():
+        old = store.query("SELECT * FROM trash ORDER BY id DESC LIMIT -1 OFFSET ?", (keep,))
+        touched: set[str] = set()
+        for item in old:
+            touched.update(_FTS_OF.get(ENTITIES[item["entity"]].table, ()))
+            info = ENTITIES[item["entity"]]
+            try:
+                store.execute(
+                    f"DELETE FROM {info.table} WHERE id = ? AND deleted_at IS NOT NULL",
+                    (item["record_id"],),
+                )
+            except sqlite3.IntegrityError as exc:  # pragma: no cover - FKs cascade or null out
+                raise StorageError(f"Could not purge an old deleted {info.noun}: {exc}") from exc
+            store.execute("DELETE FROM trash WHERE id = ?", (item["id"],))
+        if old:  # a tag no record uses any more is text of deleted records too
             store.execute(
-                f"DELETE FROM {info.table} WHERE id = ? AND deleted_at IS NOT NULL",
-                (item["record_id"],),
+                "DELETE FROM tags WHERE id NOT IN (SELECT tag_id FROM prospect_tags) "
+                "AND id NOT IN (SELECT tag_id FROM note_tags)"
             )
-        except sqlite3.IntegrityError as exc:  # pragma: no cover - FKs cascade or null out
-            raise StorageError(f"Could not purge an old deleted {info.noun}: {exc}") from exc
-        store.execute("DELETE FROM trash WHERE id = ?", (item["id"],))
+        for fts in sorted(touched):
+            store.execute(f"INSERT INTO {fts}({fts}) VALUES ('optimize')")
     return len(old)
 
 

@@ -184,20 +184,20 @@ def send_feedback_to_marketing(
     from dualrole.models import ResearchNoteIn
     from dualrole.services.marketing import create_note
 
-    interaction = get_interaction(store, interaction_id)
-    if interaction.research_note_id:
-        return interaction.research_note_id
-    prospect = get_prospect(store, interaction.prospect_id)
-    body = interaction.summary + (f"\n\n{interaction.outcome}" if interaction.outcome else "")
-    note = ResearchNoteIn(
-        kind=ResearchKind.feedback,
-        title=(title or f"Feedback from {prospect.name}: {interaction.summary}")[:200],
-        body=body,
-        source=ResearchSource.sales_feedback,
-        segment_id=segment_id if segment_id is not None else prospect.segment_id,
-        prospect_id=prospect.id,
-    )
-    with store.transaction():
+    with store.transaction():  # read and write together: two instances send it once
+        interaction = get_interaction(store, interaction_id)
+        if interaction.research_note_id:
+            return interaction.research_note_id
+        prospect = get_prospect(store, interaction.prospect_id)
+        body = interaction.summary + (f"\n\n{interaction.outcome}" if interaction.outcome else "")
+        note = ResearchNoteIn(
+            kind=ResearchKind.feedback,
+            title=(title or f"Feedback from {prospect.name}: {interaction.summary}")[:200],
+            body=body,
+            source=ResearchSource.sales_feedback,
+            segment_id=segment_id if segment_id is not None else prospect.segment_id,
+            prospect_id=prospect.id,
+        )
         note_id = create_note(store, note, interaction_id=interaction_id).id
         store.execute(
             "UPDATE interactions SET research_note_id = ?, is_feedback = 1 WHERE id = ?",
@@ -207,6 +207,15 @@ def send_feedback_to_marketing(
 
 
 # --- follow-ups --------------------------------------------------------------------------
+
+
+def refresh_last_contact(store: Store, prospect_id: int) -> None:
+    """Last contact = the latest live interaction (after one is deleted or restored)."""
+    store.execute(
+        "UPDATE prospects SET last_contact_at = (SELECT max(occurred_at) FROM interactions "
+        "WHERE prospect_id = ? AND deleted_at IS NULL) WHERE id = ?",
+        (prospect_id, prospect_id),
+    )
 
 
 def refresh_next_followup(store: Store, prospect_id: int) -> None:
@@ -230,11 +239,14 @@ def get_followup(store: Store, followup_id: int) -> FollowUp:
 
 
 def update_followup(store: Store, followup_id: int, version: int, data: FollowUpIn) -> FollowUp:
-    with store.transaction():
+    with store.transaction(), integrity_guard("follow-up"):
         columns = to_columns(data)
-        columns["sequence"] = int(fetch_row(store, "followup", followup_id)["sequence"]) + 1
+        before = fetch_row(store, "followup", followup_id)
+        columns["sequence"] = int(before["sequence"]) + 1
         update_versioned(store, "followup", followup_id, version, columns)
         refresh_next_followup(store, data.prospect_id)
+        if int(before["prospect_id"]) != data.prospect_id:  # moved to another prospect
+            refresh_next_followup(store, int(before["prospect_id"]))
     return get_followup(store, followup_id)
 
 
