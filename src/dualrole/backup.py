@@ -35,8 +35,11 @@ def backup_dir_for(path: Path) -> Path:
 
 def backups_for(path: Path) -> list[Path]:
     """Automatic backups of the database at ``path``, newest first (it need not open)."""
-    folder = backup_dir_for(path)
-    if not folder.is_dir():
+    try:
+        folder = backup_dir_for(path)
+        if not folder.is_dir():
+            return []
+    except (ValueError, OSError):  # "/" has no name; an unreadable folder has no backups
         return []
     return sorted(folder.glob("*.db"), key=lambda p: p.name, reverse=True)
 

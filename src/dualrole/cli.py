@@ -155,10 +155,13 @@ def check(ctx: Context) -> None:
             version = store.scalar("PRAGMA user_version")
             prospects = store.scalar("SELECT count(*) FROM prospects WHERE deleted_at IS NULL")
     except DamagedError as exc:
-        raise StorageError(
-            f"{ctx.path} is damaged and cannot be read; restore a backup with "
-            f"`dualrole restore FILE`.{latest}"
-        ) from exc
+        said = str(exc)
+        if not said.startswith(str(ctx.path)):  # sqlite's words; say which file and what to do
+            said = (
+                f"{ctx.path} is damaged and cannot be read; restore a backup with "
+                "`dualrole restore FILE`."
+            )
+        raise StorageError(f"{said}{latest}") from exc
     if result != ["ok"]:
         raise StorageError(
             f"{ctx.path} is damaged ({result[0]}); restore it with `dualrole restore FILE`.{latest}"

@@ -83,6 +83,8 @@ def _check_file(path: Path, *, create: bool, make_parent: bool) -> bool:
             raise StorageError(f"Cannot create {path}: {exc.strerror}.") from exc
         os.close(fd)
         return True
+    if not path.is_file():
+        raise StorageError(f"{path} is not a regular file, so it cannot hold a database.")
     try:
         with path.open("rb") as handle:
             header = handle.read(len(SQLITE_HEADER))
@@ -270,7 +272,7 @@ def _prepare(store: Store, *, is_new: bool, backup_before_migrate: bool) -> None
     if version > SCHEMA_VERSION:
         store.read_only_reason = (
             f"{where} was written by a newer dualrole (schema {version}, this one knows "
-            f"{SCHEMA_VERSION}); it is open read-only. Upgrade dualrole to change it."
+            f"{SCHEMA_VERSION}), so it is open read-only; upgrade dualrole to change it."
         )
         conn.execute("PRAGMA query_only=ON")
         return

@@ -1,0 +1,166 @@
+"""The command line, run as a user runs it: one sentence on error, never a traceback."""
+
+from __future__ import annotations
+
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from dualrole.backup import verify_backup
+from dualrole.db import open_store
+from dualrole.models import ProspectIn
+from dualrole.services import sales
+
+
+def run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    """``dualrole ARGS`` in a fresh interpreter; the test's env (frozen clock, paths) applies."""
+    result = subprocess.run(
+        [sys.executable, "-m", "dualrole", *args],
+        capture_output=True,
+        text=True,
+        input=stdin,
+        timeout=120,
+    )
+    assert "Traceback" not in result.stderr, result.stderr
+    return result
+
+
+def one_sentence_error(result: subprocess.CompletedProcess[str]) -> str:
+    assert result.returncode != 0
+    message = result.stderr.strip()
+    assert message.startswith("error: "), message
+    assert "\n" not in message, message
+    return message
+
+
+def table_dump(path: Path) -> list[tuple]:
+    conn = sqlite3.connect(path)
+    try:
+        rows = []
+        for table in ("prospects", "interactions", "followups", "research_notes", "promotions"):
+            rows += conn.execute(f"SELECT * FROM {table} ORDER BY id").fetchall()
+        return rows
+    finally:
+        conn.close()
+
+
+@pytest.mark.parametrize("command", [[], ["demo"], ["check"], ["backup"], ["restore"]])
+def test_help_everywhere(command):
+    result = run(*command, "--help")
+    assert result.returncode == 0
+    assert "Usage:" in result.stdout
+
+
+def test_demo_is_deterministic_and_never_overwrites_without_force(tmp_path):
+    first, second = tmp_path / "a.db", tmp_path / "b.db"
+    assert run("--db", str(first), "demo", "--seed", "3", "--no-open").returncode == 0
+    assert run("--db", str(second), "demo", "--seed", "3", "--no-open").returncode == 0
+    assert table_dump(first) == table_dump(second)
+    assert len(table_dump(first)) > 60
+    other = tmp_path / "c.db"
+    run("--db", str(other), "demo", "--seed", "4", "--no-open")
+    assert table_dump(other) != table_dump(first)
+
+    before = first.read_bytes()
+    refused = run("--db", str(first), "demo", "--seed", "5", "--no-open")
+    assert "already exists; pass --force" in one_sentence_error(refused)
+    assert first.read_bytes() == before
+    forced = run("--db", str(first), "demo", "--seed", "4", "--no-open", "--force")
+    assert forced.returncode == 0
+    assert table_dump(first) == table_dump(other)
+    assert not list(tmp_path.glob(".*building*"))
+
+
+def test_demo_refuses_a_folder_of_its_own(tmp_path):
+    result = run("--db", str(tmp_path), "demo", "--no-open")
+    assert "folder" in one_sentence_error(result)
+
+
+def test_check_ok_and_damaged(tmp_path):
+    path = tmp_path / "work.db"
+    with open_store(path) as store:
+        sales.create_prospect(store, ProspectIn(name="Priya"))
+    ok = run("--db", str(path), "check")
+    assert ok.returncode == 0
+    assert ok.stdout.startswith("ok: ") and "1 prospects" in ok.stdout
+
+    garbage = tmp_path / "garbage.db"
+    garbage.write_bytes(b"not a database at all, just text" * 100)
+    message = one_sentence_error(run("--db", str(garbage), "check"))
+    assert "is not a SQLite database" in message
+
+    missing = one_sentence_error(run("--db", str(tmp_path / "absent.db"), "check"))
+    assert "There is no database at" in missing
+    assert not (tmp_path / "absent.db").exists()
+
+
+def test_backup_and_restore(tmp_path):
+    path = tmp_path / "work.db"
+    with open_store(path) as store:
+        sales.create_prospect(store, ProspectIn(name="Before backup"))
+    dest = tmp_path / "copy.db"
+    made = run("--db", str(path), "backup", str(dest))
+    assert made.returncode == 0 and str(dest) in made.stdout
+    verify_backup(dest)
+    assert dest.stat().st_mode & 0o777 == 0o600
+    automatic = run("--db", str(path), "backup")
+    assert automatic.returncode == 0 and ".backups" in automatic.stdout
+
+    with open_store(path) as store:
+        sales.create_prospect(store, ProspectIn(name="After backup"))
+
+    bogus = tmp_path / "bogus.db"
+    bogus.write_text("hello")
+    before = path.read_bytes()
+    refused = run("--db", str(path), "restore", str(bogus), "--yes")
+    assert "not a SQLite database; nothing was restored" in one_sentence_error(refused)
+    assert path.read_bytes() == before
+
+    declined = run("--db", str(path), "restore", str(dest), stdin="n\n")
+    assert declined.returncode != 0
+    restored = run("--db", str(path), "restore", str(dest), "--yes")
+    assert restored.returncode == 0, restored.stderr
+    with open_store(path) as store:
+        names = [row[0] for row in store.query("SELECT name FROM prospects")]
+    assert names == ["Before backup"]
+
+
+def test_restore_replaces_a_damaged_file_and_keeps_it_aside(tmp_path):
+    path = tmp_path / "work.db"
+    with open_store(path) as store:
+        sales.create_prospect(store, ProspectIn(name="Saved"))
+    dest = tmp_path / "good.db"
+    assert run("--db", str(path), "backup", str(dest)).returncode == 0
+    path.write_bytes(path.read_bytes()[:10])  # truncated to garbage
+    assert "truncated" in one_sentence_error(run("--db", str(path), "check"))
+    restored = run("--db", str(path), "restore", str(dest), "--yes")
+    assert restored.returncode == 0, restored.stderr
+    assert "damaged" in restored.stdout
+    with open_store(path) as store:
+        assert store.scalar("SELECT name FROM prospects") == "Saved"
+    assert list(tmp_path.glob("work.db.damaged-*"))
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--db", "/nonexistent-folder/x.db", "check"],
+        ["--db", "/nonexistent-folder/x.db", "backup"],
+        ["--db", "/", "check"],
+        ["--db", "/dev/null", "check"],
+        ["demo", "--prospects", "0", "--no-open"],
+        ["demo", "--seed", "NaN", "--no-open"],
+        ["restore", "/nonexistent.db", "--yes"],
+        ["no-such-command"],
+        ["--db", "\x01\u202e.db", "check"],
+    ],
+)
+def test_bad_invocations_are_one_clear_line(args):
+    result = run(*args)
+    assert result.returncode != 0
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert lines, "a failure must say something"
+    assert lines[-1].startswith(("error:", "Error:")), result.stderr
