@@ -1,21 +1,140 @@
-"""The App shell (placeholder until the screens land)."""
+"""The App: four areas as modes (Today, Marketing, Sales, Review), global keys, palette, theme.
+
+Each area is a mode with its own screen stack (``t``/``m``/``s``/``w``); record pages are
+pushed on top of their area (escape goes back). Global keys live here; screen keys live on
+each screen (see ``screens/base.py`` for how to add one). The store comes in through the
+constructor, so tests hand in a temporary one.
+"""
 
 from __future__ import annotations
 
-from textual.app import App, ComposeResult
-from textual.widgets import Footer, Header, Static
+from typing import Any
 
-from dualrole.db import Store
+from textual.app import App
+from textual.binding import Binding
+
+from dualrole.db import StorageError, Store
+from dualrole.models import FocusSession, Side
+from dualrole.services.focus import running_focus, toggle_focus
+from dualrole.tui.commands import DualroleCommands
+from dualrole.tui.screens.help import HelpScreen
+from dualrole.tui.screens.marketing import MarketingScreen
+from dualrole.tui.screens.review import ReviewScreen
+from dualrole.tui.screens.sales import SalesScreen
+from dualrole.tui.screens.today import TodayScreen
+from dualrole.tui.theme import DUALROLE_THEME, ROLE_VARIABLES
 
 
 class DualroleApp(App[None]):
+    """dualrole's terminal app on an open :class:`~dualrole.db.Store`."""
+
     TITLE = "dualrole"
+    CSS_PATH = "app.tcss"
+    MODES = {
+        "today": TodayScreen,
+        "marketing": MarketingScreen,
+        "sales": SalesScreen,
+        "review": ReviewScreen,
+    }
+    DEFAULT_MODE = "today"
+    COMMANDS = App.COMMANDS | {DualroleCommands}
+    BINDINGS = [
+        Binding("t", "switch_mode('today')", "Today", id="go.today", tooltip="Due today"),
+        Binding("m", "switch_mode('marketing')", "Marketing", id="go.marketing"),
+        Binding("s", "switch_mode('sales')", "Sales", id="go.sales"),
+        Binding("w", "switch_mode('review')", "Review", id="go.review", tooltip="Weekly review"),
+        Binding("question_mark", "help", "Help", id="app.help", tooltip="Every key here"),
+        Binding("q", "quit", "Quit", id="app.quit"),
+        Binding(
+            "M",
+            "focus_role('marketing')",
+            "Marketing focus",
+            show=False,
+            id="focus.marketing",
+            tooltip="Start/stop a marketing focus session",
+        ),
+        Binding(
+            "S",
+            "focus_role('sales')",
+            "Sales focus",
+            show=False,
+            id="focus.sales",
+            tooltip="Start/stop a sales focus session",
+        ),
+    ]
 
     def __init__(self, store: Store) -> None:
         super().__init__()
         self.store = store
+        self.focus_session: FocusSession | None = None
 
-    def compose(self) -> ComposeResult:
-        yield Header()
-        yield Static(f"dualrole — {self.store.path}", markup=False)
-        yield Footer()
+    def get_theme_variable_defaults(self) -> dict[str, str]:
+        return {**super().get_theme_variable_defaults(), **ROLE_VARIABLES}
+
+    def on_mount(self) -> None:
+        self.register_theme(DUALROLE_THEME)
+        self.theme = "dualrole"
+        try:
+            self.focus_session = running_focus(self.store)
+        except StorageError:
+            self.focus_session = None
+        if self.store.read_only_reason:
+            self.notify(
+                self.store.read_only_reason,
+                title="Read-only",
+                severity="warning",
+                timeout=12,
+                markup=False,
+            )
+
+    # --- global actions -------------------------------------------------------------------
+
+    def action_focus_role(self, role: str) -> None:
+        try:
+            self.focus_session = toggle_focus(self.store, Side(role))
+        except StorageError as exc:
+            self.notify(str(exc), severity="error", markup=False)
+            return
+        if self.focus_session is None:
+            self.notify(f"{role.capitalize()} focus session stopped.")
+        else:
+            self.notify(f"{role.capitalize()} focus session started.")
+        self.screen.refresh(recompose=False)
+        for bar in self.screen.query("TopBar"):
+            bar.refresh()
+
+    def action_help(self) -> None:
+        screen = self.screen
+        keys: list[tuple[str, str]] = []
+        for active in screen.active_bindings.values():
+            binding = active.binding
+            if not binding.description:
+                continue
+            text = binding.description + (f" — {binding.tooltip}" if binding.tooltip else "")
+            pair = (self.get_key_display(binding), text)
+            if pair not in keys:
+                keys.append(pair)
+        title = getattr(screen, "TITLE_TEXT", "") or "dualrole"
+        self.push_screen(HelpScreen(title, keys))
+
+    def run_in_mode(self, mode: str, action: str | None) -> None:
+        """Go to ``mode`` and run ``action`` on its screen (the palette's entries)."""
+
+        def run() -> None:
+            if action:
+                self.run_action(action, self.screen)
+
+        self.switch_mode(mode)
+        self.call_after_refresh(run)
+
+    def open_record(self, kind: str, record_id: int) -> None:
+        """Show a record found by the palette on its area's screen."""
+        mode = "sales" if kind == "prospect" else "marketing"
+        self.switch_mode(mode)
+
+        def show() -> None:
+            opener: Any = getattr(self.screen, "open_record", None)
+            if opener is not None:
+                opener(kind, record_id)
+
+        self.call_after_refresh(show)

@@ -1,0 +1,60 @@
+"""Finding records by name for the command palette: prospects, promotions, research notes.
+
+Full-text (FTS5 prefix match on the name/title column), capped, newest first within a kind,
+so it stays instant at 100,000 prospects. Returns plain dataclasses, no UI.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from dualrole.db import Store
+from dualrole.services.search import fts_query
+
+
+@dataclass(frozen=True)
+class RecordHit:
+    kind: str  # "prospect", "promotion", "research_note"
+    record_id: int
+    label: str
+    detail: str
+
+
+_SOURCES = (
+    (
+        "prospect",
+        "SELECT p.id, p.name, coalesce(p.company, '') || ' · ' || p.stage FROM prospects p "
+        "WHERE p.deleted_at IS NULL AND p.id IN "
+        "(SELECT rowid FROM prospects_fts WHERE prospects_fts MATCH ?) "
+        "ORDER BY p.name COLLATE NOCASE LIMIT ?",
+    ),
+    (
+        "promotion",
+        "SELECT m.id, m.name, m.channel || ' · ' || m.status FROM promotions m "
+        "WHERE m.deleted_at IS NULL AND m.id IN "
+        "(SELECT rowid FROM promotions_fts WHERE promotions_fts MATCH ?) "
+        "ORDER BY m.name COLLATE NOCASE LIMIT ?",
+    ),
+    (
+        "research_note",
+        "SELECT n.id, n.title, n.kind || ' note' FROM research_notes n "
+        "WHERE n.deleted_at IS NULL AND n.id IN "
+        "(SELECT rowid FROM research_notes_fts WHERE research_notes_fts MATCH ?) "
+        "ORDER BY n.created_at DESC LIMIT ?",
+    ),
+)
+
+_COLUMN = {"prospect": "name", "promotion": "name", "research_note": "title"}
+
+
+def find_records(store: Store, text: str, limit: int = 8) -> list[RecordHit]:
+    """Records whose name (title for notes) has words starting with the typed words."""
+    match = fts_query(text)
+    if match is None:
+        return []
+    hits: list[RecordHit] = []
+    for kind, sql in _SOURCES:
+        column_match = f"{{{_COLUMN[kind]}}} : ({match})"
+        for row in store.query(sql, (column_match, limit)):
+            hits.append(RecordHit(kind, int(row[0]), str(row[1]), str(row[2] or "")))
+    return hits

@@ -1,0 +1,76 @@
+"""The command palette (``ctrl+p``): every action as "side: Action", every record by name.
+
+Actions are listed in :data:`ACTIONS` as (label, mode, action) — the palette switches to the
+mode's screen and runs the action there, so adding a palette entry is one line. Records come
+from :func:`dualrole.services.lookup.find_records` (full-text, capped).
+"""
+
+from __future__ import annotations
+
+from functools import partial
+
+from rich.text import Text
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+from dualrole.db import StorageError
+from dualrole.services.lookup import find_records
+from dualrole.tui.text import visible
+
+# (palette label, mode, action on that mode's screen or None to just go there)
+ACTIONS: list[tuple[str, str, str | None]] = [
+    ("go: Today", "today", None),
+    ("go: Marketing", "marketing", None),
+    ("go: Sales", "sales", None),
+    ("go: Weekly review", "review", None),
+    ("sales: New prospect", "sales", "new"),
+    ("sales: Prospects", "sales", "tab('prospects')"),
+    ("sales: Pipeline", "sales", "tab('pipeline')"),
+    ("sales: Follow-ups", "sales", "tab('followups')"),
+    ("sales: Search prospects", "sales", "search"),
+    ("sales: Filter prospects", "sales", "filters"),
+    ("sales: Toggle sales focus session", "sales", "app.focus_role('sales')"),
+    ("marketing: Segments", "marketing", "tab('segments')"),
+    ("marketing: Research notes", "marketing", "tab('research')"),
+    ("marketing: Promotions", "marketing", "tab('promotions')"),
+    ("marketing: Tasks", "marketing", "tab('tasks')"),
+    ("marketing: New item in the current tab", "marketing", "new"),
+    ("marketing: Toggle marketing focus session", "marketing", "app.focus_role('marketing')"),
+]
+
+KIND_LABEL = {"prospect": "sales", "promotion": "marketing", "research_note": "marketing"}
+
+
+class DualroleCommands(Provider):
+    """Actions and records for the command palette."""
+
+    async def discover(self) -> Hits:
+        for label, mode, action in ACTIONS:
+            yield DiscoveryHit(label, partial(self.app.run_in_mode, mode, action), text=label)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for label, mode, action in ACTIONS:
+            score = matcher.match(label)
+            if score > 0:
+                yield Hit(
+                    score,
+                    matcher.highlight(label),
+                    partial(self.app.run_in_mode, mode, action),
+                    text=label,
+                )
+        try:
+            records = find_records(self.app.store, query)  # type: ignore[attr-defined]
+        except StorageError:
+            return
+        for record in records:
+            side = KIND_LABEL[record.kind]
+            noun = record.kind.replace("_", " ")
+            display = Text(f"{side}: {noun} · ")
+            display.append(visible(record.label), style="bold")
+            display.append(f"  {visible(record.detail)}", style="dim")
+            yield Hit(
+                0.5 + matcher.match(record.label) / 2,
+                display,
+                partial(self.app.open_record, record.kind, record.record_id),
+                text=f"{noun} {record.label}",
+            )

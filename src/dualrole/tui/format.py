@@ -1,0 +1,65 @@
+"""Small formatting helpers for list cells: dates, money, "3d ago" — plain strings only."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from dualrole import clock
+from dualrole.parsing import format_compact_money, relative_day
+
+
+def day(value: str | None) -> str:
+    """``2026-11-27`` → ``Fri 27 Nov``; blank for None."""
+    if not value:
+        return ""
+    try:
+        parsed = dt.date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return str(value)
+    return f"{parsed:%a %d %b}" if parsed.year == clock.today().year else f"{parsed:%d %b %Y}"
+
+
+def due(value: str | None) -> str:
+    """A due day as a phrase: ``today``, ``2d late``, ``Fri (in 3d)``."""
+    if not value:
+        return ""
+    try:
+        return relative_day(dt.date.fromisoformat(str(value)[:10]))
+    except ValueError:
+        return str(value)
+
+
+def due_style(value: str | None) -> str | None:
+    """``overdue`` / ``today`` for list styling."""
+    if not value:
+        return None
+    today = clock.today().isoformat()
+    text = str(value)[:10]
+    return "overdue" if text < today else "today" if text == today else None
+
+
+def ago(moment: str | dt.datetime | None) -> str:
+    """A stored UTC time as ``today``, ``3d ago``, ``5w ago``."""
+    parsed = clock.from_db(moment) if isinstance(moment, str) else moment
+    if parsed is None:
+        return "never"
+    days = (clock.today() - parsed.astimezone().date()).days
+    if days <= 0:
+        return "today"
+    if days < 28:
+        return f"{days}d ago"
+    if days < 365:
+        return f"{days // 7}w ago"
+    return f"{days // 365}y ago"
+
+
+def when(moment: str | dt.datetime | None) -> str:
+    """A stored time in local time: ``Fri 20 Nov 2026 14:03``."""
+    parsed = clock.from_db(moment) if isinstance(moment, str) else moment
+    if parsed is None:
+        return ""
+    return f"{parsed.astimezone():%a %d %b %Y %H:%M}"
+
+
+def money(minor: int | None, currency: str = "EUR") -> str:
+    return "" if minor is None else format_compact_money(minor, currency or "EUR")

@@ -1,0 +1,1 @@
+"""Screens: one per area (Today, Marketing, Sales, Review) plus record pages and dialogs."""

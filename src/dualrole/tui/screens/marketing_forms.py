@@ -1,0 +1,193 @@
+"""Field lists and save calls for the marketing forms (segment, note, promotion, task).
+
+``new_form(store, tab)`` and ``edit_form(store, tab, id)`` return a ready
+:class:`~dualrole.tui.forms.FormScreen`; edits carry the record's version so a change made
+meanwhile elsewhere is reported instead of overwritten.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from dualrole.db import Store
+from dualrole.models import (
+    Channel,
+    MarketingTaskIn,
+    PromotionIn,
+    PromotionStatus,
+    ResearchKind,
+    ResearchNoteIn,
+    ResearchSource,
+    SegmentIn,
+)
+from dualrole.parsing import format_money_input
+from dualrole.services import marketing
+from dualrole.tui.forms import Field, FormScreen
+
+
+def _enum(enum: Any) -> list[tuple[str, str]]:
+    return [(member.value, member.value) for member in enum]
+
+
+def _segments(store: Store) -> list[tuple[str, int]]:
+    return marketing.segment_choices(store)
+
+
+def segment_fields(values: dict[str, Any]) -> list[Field]:
+    names = [
+        ("name", "Name", "input"),
+        ("description", "Description", "text"),
+        ("age_range", "Age range", "input"),
+        ("gender", "Gender", "input"),
+        ("marital_status", "Marital status", "input"),
+        ("income", "Income", "input"),
+        ("education", "Education", "input"),
+        ("occupation", "Occupation", "input"),
+        ("location", "Location", "input"),
+        ("interests", "Interests / social activities", "text"),
+        ("pain_points", "Pain points", "text"),
+        ("values", "Values", "text"),
+        ("objections", "Objections (what stops them buying)", "text"),
+    ]
+    return [Field(n, label, kind, value=values.get(n) or "") for n, label, kind in names]  # type: ignore[arg-type]
+
+
+def note_fields(store: Store, values: dict[str, Any]) -> list[Field]:
+    return [
+        Field("title", "Title", value=values.get("title", "")),
+        Field(
+            "kind",
+            "Kind",
+            "select",
+            options=_enum(ResearchKind),
+            value=values.get("kind", "consumer"),
+            allow_blank=False,
+        ),
+        Field(
+            "source",
+            "Source",
+            "select",
+            options=_enum(ResearchSource),
+            value=values.get("source", "other"),
+            allow_blank=False,
+        ),
+        Field("segment_id", "Segment", "select", _segments(store), value=values.get("segment_id")),
+        Field("tags", "Tags (comma separated)", value=", ".join(values.get("tags", []))),
+        Field("body", "Body (Markdown)", "text", value=values.get("body", "")),
+    ]
+
+
+def promotion_fields(store: Store, values: dict[str, Any]) -> list[Field]:
+    return [
+        Field("name", "Name", value=values.get("name", "")),
+        Field("message", "Message / goal", "text", value=values.get("message", "")),
+        Field(
+            "channel",
+            "Channel",
+            "select",
+            _enum(Channel),
+            value=values.get("channel", "other"),
+            allow_blank=False,
+        ),
+        Field(
+            "status",
+            "Status",
+            "select",
+            _enum(PromotionStatus),
+            value=values.get("status", "idea"),
+            allow_blank=False,
+        ),
+        Field("segment_id", "Segment", "select", _segments(store), value=values.get("segment_id")),
+        Field("start_date", "Start", "date", value=values.get("start_date") or ""),
+        Field("end_date", "End", "date", value=values.get("end_date") or ""),
+        Field("budget", "Budget", value=format_money_input(values.get("budget"))),
+    ]
+
+
+def task_fields(store: Store, values: dict[str, Any]) -> list[Field]:
+    return [
+        Field("title", "Task", value=values.get("title", "")),
+        Field("due_date", "Due", "date", value=values.get("due_date") or "", placeholder="fri"),
+        Field(
+            "promotion_id",
+            "Promotion",
+            "select",
+            marketing.promotion_choices(store),
+            value=values.get("promotion_id"),
+        ),
+        Field("segment_id", "Segment", "select", _segments(store), value=values.get("segment_id")),
+        Field("notes", "Notes", "text", value=values.get("notes", "")),
+    ]
+
+
+def new_form(store: Store, tab: str) -> FormScreen[Any]:
+    if tab == "segments":
+        return FormScreen(
+            "New segment",
+            segment_fields({}),
+            SegmentIn,
+            lambda data: marketing.create_segment(store, data),
+            side="marketing",
+        )
+    if tab == "research":
+        return FormScreen(
+            "New research note",
+            note_fields(store, {}),
+            ResearchNoteIn,
+            lambda data: marketing.create_note(store, data),
+            side="marketing",
+        )
+    if tab == "promotions":
+        return FormScreen(
+            "New promotion",
+            promotion_fields(store, {}),
+            PromotionIn,
+            lambda data: marketing.create_promotion(store, data),
+            side="marketing",
+        )
+    return FormScreen(
+        "New marketing task",
+        task_fields(store, {}),
+        MarketingTaskIn,
+        lambda data: marketing.create_task(store, data),
+        side="marketing",
+    )
+
+
+def edit_form(store: Store, tab: str, record_id: int) -> FormScreen[Any]:
+    if tab == "segments":
+        segment = marketing.get_segment(store, record_id)
+        return FormScreen(
+            f"Edit segment: {segment.name}",
+            segment_fields(segment.model_dump()),
+            SegmentIn,
+            lambda data: marketing.update_segment(store, record_id, segment.version, data),
+            side="marketing",
+        )
+    if tab == "research":
+        note = marketing.get_note(store, record_id)
+        return FormScreen(
+            f"Edit note: {note.title}",
+            note_fields(store, note.model_dump(mode="json")),
+            ResearchNoteIn,
+            lambda data: marketing.update_note(store, record_id, note.version, data),
+            fixed={"prospect_id": note.prospect_id},
+            side="marketing",
+        )
+    if tab == "promotions":
+        promotion = marketing.get_promotion(store, record_id)
+        return FormScreen(
+            f"Edit promotion: {promotion.name}",
+            promotion_fields(store, promotion.model_dump(mode="json")),
+            PromotionIn,
+            lambda data: marketing.update_promotion(store, record_id, promotion.version, data),
+            side="marketing",
+        )
+    task = marketing.get_task(store, record_id)
+    return FormScreen(
+        f"Edit task: {task.title}",
+        task_fields(store, task.model_dump(mode="json")),
+        MarketingTaskIn,
+        lambda data: marketing.update_task(store, record_id, task.version, data),
+        side="marketing",
+    )

@@ -1,0 +1,366 @@
+"""Sales (one-to-one), in the sales colour: Prospects, Pipeline, Follow-ups.
+
+Prospects is a paged list (filters: stage, tag, source, segment with ``v``; sort with
+``o``; ``/`` filters as you type, full-text); idle deals stand out. Pipeline shows a column
+per stage with count and value. Follow-ups lists overdue / today / upcoming (``b`` cycles).
+The prospect keys of ``prospect_actions`` work on any selected row.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.widgets import Footer, Input, Static, TabbedContent, TabPane
+
+from dualrole.models import LeadSource, Stage
+from dualrole.services import marketing
+from dualrole.services.lists import (
+    FollowUpBucket,
+    ProspectFilter,
+    ProspectSort,
+    followups_query,
+    pipeline,
+    prospects_query,
+)
+from dualrole.services.records import all_tags, soft_delete, undo_delete
+from dualrole.tui import format as fmt
+from dualrole.tui.forms import Field, FormScreen
+from dualrole.tui.screens.base import AreaScreen
+from dualrole.tui.screens.prospect_actions import (
+    PROSPECT_BINDINGS,
+    ProspectActions,
+    followup_edit_form,
+    prospect_form,
+)
+from dualrole.tui.text import plain
+from dualrole.tui.widgets.paged_list import Column, PagedList
+from dualrole.tui.widgets.search_bar import SearchBar
+
+PROSPECT_COLUMNS = [
+    Column("Name", lambda r: r["name"]),
+    Column("Company", lambda r: r["company"] or ""),
+    Column("Stage", lambda r: r["stage"], width=11, style=lambda r: r["stage"]),
+    Column("Value", lambda r: fmt.money(r["value_minor"], r["currency"]), width=7, justify="right"),
+    Column(
+        "Next",
+        lambda r: fmt.due(r["next_followup_date"]),
+        width=12,
+        style=lambda r: fmt.due_style(r["next_followup_date"]),
+    ),
+    Column(
+        "Contact",
+        lambda r: fmt.ago(r["last_contact_at"]) + (" idle" if r["idle"] else ""),
+        width=12,
+        justify="right",
+        style=lambda r: "idle" if r["idle"] else None,
+    ),
+]
+
+FOLLOWUP_COLUMNS = [
+    Column(
+        "Due",
+        lambda r: fmt.due(r["due_date"]),
+        width=13,
+        style=lambda r: fmt.due_style(r["due_date"]),
+    ),
+    Column("Time", lambda r: r["due_time"] or "", width=5),
+    Column("Follow-up", lambda r: r["title"]),
+    Column("Prospect", lambda r: r["prospect"]),
+    Column("Stage", lambda r: r["stage"], width=11, style=lambda r: r["stage"]),
+]
+
+BUCKETS = [
+    FollowUpBucket.open,
+    FollowUpBucket.overdue,
+    FollowUpBucket.today,
+    FollowUpBucket.upcoming,
+    FollowUpBucket.done,
+]
+SORTS = list(ProspectSort)
+
+
+def _prospect_style(row: Any) -> str | None:
+    return "lost" if row["stage"] == "lost" else None
+
+
+def _followup_style(row: Any) -> str | None:
+    return "done" if row["done_at"] else None
+
+
+class SalesScreen(ProspectActions, AreaScreen):
+    """The sales side: prospects, pipeline, follow-ups."""
+
+    TITLE_TEXT = "Sales"
+    SIDE = "sales"
+    BINDINGS = [
+        Binding("1", "tab('prospects')", "Prospects", id="sales.prospects"),
+        Binding("2", "tab('pipeline')", "Pipeline", id="sales.pipeline"),
+        Binding("3", "tab('followups')", "Follow-ups", id="sales.followups"),
+        Binding("n", "new", "New", id="sales.new", tooltip="New prospect"),
+        Binding("d", "done", "Done", id="sales.done", tooltip="Mark the follow-up done"),
+        Binding("slash", "search", "Search", id="sales.search", tooltip="Filter as you type"),
+        Binding("v", "filters", "Filters", id="sales.filters", tooltip="Stage, tag, source…"),
+        Binding("o", "sort", "Sort", id="sales.sort", tooltip="Cycle the order"),
+        Binding("b", "bucket", "Bucket", id="sales.bucket", tooltip="Overdue/today/upcoming"),
+        Binding("e", "edit", "Edit", show=False, id="sales.edit", tooltip="Edit the prospect"),
+        Binding("delete", "delete", "Delete", id="sales.delete"),
+        Binding("u", "undo", "Undo delete", id="sales.undo"),
+        *PROSPECT_BINDINGS,
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.filters = ProspectFilter()
+        self.bucket = FollowUpBucket.open
+
+    def compose(self) -> ComposeResult:
+        yield from self.compose_top()
+        with TabbedContent(id="sales-tabs"):
+            with TabPane("Prospects", id="tab-prospects"):
+                yield SearchBar(
+                    "filter prospects by name, company, email, notes…", id="sales-search"
+                )
+                yield Static("", id="prospect-filters", classes="list-status")
+                yield PagedList(
+                    self.store,
+                    prospects_query(self.store, self.filters),
+                    PROSPECT_COLUMNS,
+                    row_style=_prospect_style,
+                    id="prospects",
+                    empty_text="No prospects match — n adds one, escape in / clears a search.",
+                )
+            with TabPane("Pipeline", id="tab-pipeline"):
+                yield Horizontal(id="pipeline")
+            with TabPane("Follow-ups", id="tab-followups"):
+                yield Static("", id="followup-status", classes="list-status")
+                yield PagedList(
+                    self.store,
+                    followups_query(self.bucket),
+                    FOLLOWUP_COLUMNS,
+                    row_style=_followup_style,
+                    id="followups",
+                    empty_text="No follow-ups here — f on a prospect schedules one.",
+                )
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#prospects", PagedList).focus()
+
+    @property
+    def current_tab(self) -> str:
+        return (self.query_one(TabbedContent).active or "tab-prospects").removeprefix("tab-")
+
+    # --- refresh ---------------------------------------------------------------------------
+
+    def refresh_data(self) -> None:
+        self.query_one("#prospects", PagedList).reload()
+        self.query_one("#followups", PagedList).reload()
+        self._update_status()
+        self._draw_pipeline()
+
+    def after_change(self) -> None:
+        self.refresh_data()
+
+    def _update_status(self) -> None:
+        f = self.filters
+        parts = [f"sort: {f.sort.value}"]
+        if f.stage:
+            parts.append(f"stage: {f.stage.value}")
+        if f.tag:
+            parts.append(f"tag: {f.tag}")
+        if f.source:
+            parts.append(f"source: {f.source.value}")
+        if f.segment_id is not None:
+            parts.append(f"segment: #{f.segment_id}")
+        if f.search:
+            parts.append(f"search: {f.search}")
+        count = self.query_one("#prospects", PagedList).row_count
+        status = plain(f"{count:,} prospects · " + " · ".join(parts))
+        self.query_one("#prospect-filters", Static).update(status)
+        followups = self.query_one("#followups", PagedList).row_count
+        self.query_one("#followup-status", Static).update(
+            plain(
+                f"{self.bucket.value}: {followups:,} follow-ups   (b: overdue/today/upcoming/done)"
+            )
+        )
+
+    def _draw_pipeline(self) -> None:
+        box = self.query_one("#pipeline", Horizontal)
+        stages = self.attempt(pipeline, self.store) or []
+        box.remove_children()
+        for stage, count, value in stages:
+            column = Static(classes=f"pipeline-stage stage-{stage.value}")
+            column.border_title = stage.value
+            top = prospects_query(
+                self.store, ProspectFilter(stage=stage, sort=ProspectSort.value)
+            ).page(self.store, 0, 12)
+            text = plain(f"{count:,}\n", "bold")
+            text.append(f"{fmt.money(value) or '€0'}\n\n")
+            for row in top:
+                text.append_text(plain(f"{row['name']}\n"))
+            column.update(text)
+            box.mount(column)
+
+    # --- selection -------------------------------------------------------------------------
+
+    def selected_prospect_id(self) -> int | None:
+        if self.current_tab == "prospects":
+            row = self.query_one("#prospects", PagedList).row
+            return int(row["id"]) if row else None
+        if self.current_tab == "followups":
+            row = self.query_one("#followups", PagedList).row
+            return int(row["prospect_id"]) if row else None
+        return None
+
+    def open_record(self, kind: str, record_id: int) -> None:
+        if kind == "prospect":
+            from dualrole.tui.screens.prospect import ProspectScreen
+
+            self.app.push_screen(ProspectScreen(record_id))
+
+    @on(PagedList.Selected, "#prospects")
+    def _open_prospect(self, event: PagedList.Selected) -> None:
+        if event.row is not None:
+            self.open_record("prospect", int(event.row["id"]))
+
+    @on(PagedList.Selected, "#followups")
+    def _open_followup(self, event: PagedList.Selected) -> None:
+        if event.row is not None:
+            form = self.attempt(followup_edit_form, self.store, int(event.row["id"]))
+            if form is not None:
+                self.app.push_screen(form, self._saved("Follow-up saved."))
+
+    # --- actions ---------------------------------------------------------------------------
+
+    def action_tab(self, tab: str) -> None:
+        self.query_one(TabbedContent).active = f"tab-{tab}"
+        if tab != "pipeline":
+            self.query_one(f"#{tab}", PagedList).focus()
+
+    @on(TabbedContent.TabActivated)
+    def _tab_changed(self) -> None:
+        if self.current_tab != "pipeline":
+            self.query_one(f"#{self.current_tab}", PagedList).focus()
+
+    def action_new(self) -> None:
+        self.app.push_screen(prospect_form(self.store), self._saved("Prospect added."))
+
+    def action_edit(self) -> None:
+        prospect_id = self._need_prospect()
+        if prospect_id is None:
+            return
+        from dualrole.services.sales import get_prospect
+
+        prospect = self.attempt(get_prospect, self.store, prospect_id)
+        if prospect is not None:
+            self.app.push_screen(prospect_form(self.store, prospect), self._saved("Saved."))
+
+    def action_done(self) -> None:
+        if self.current_tab != "followups":
+            self.notify("d marks a follow-up done: open Follow-ups (3) or the prospect's page.")
+            return
+        row = self.query_one("#followups", PagedList).row
+        if row is not None and not row["done_at"]:
+            self.complete_followup(int(row["id"]))
+
+    def action_search(self) -> None:
+        self.action_tab("prospects")
+        self.query_one(SearchBar).open()
+
+    @on(Input.Changed, "#sales-search")
+    def _search_changed(self, event: Input.Changed) -> None:
+        self.filters.search = event.value or None
+        self._apply_filters()
+
+    @on(SearchBar.Done)
+    def _search_done(self) -> None:
+        self.query_one("#prospects", PagedList).focus()
+
+    def _apply_filters(self) -> None:
+        self.query_one("#prospects", PagedList).set_query(prospects_query(self.store, self.filters))
+        self._update_status()
+
+    def action_sort(self) -> None:
+        self.filters.sort = SORTS[(SORTS.index(self.filters.sort) + 1) % len(SORTS)]
+        self._apply_filters()
+
+    def action_bucket(self) -> None:
+        self.bucket = BUCKETS[(BUCKETS.index(self.bucket) + 1) % len(BUCKETS)]
+        self.query_one("#followups", PagedList).set_query(followups_query(self.bucket))
+        self.action_tab("followups")
+        self._update_status()
+
+    def action_filters(self) -> None:
+        f = self.filters
+        tags = self.attempt(all_tags, self.store) or []
+        segments = self.attempt(marketing.segment_choices, self.store) or []
+        fields = [
+            Field(
+                "stage",
+                "Stage",
+                "select",
+                [(s.value, s.value) for s in Stage],
+                f.stage and f.stage.value,
+            ),
+            Field("tag", "Tag", "select", [(t, t) for t in tags], f.tag),
+            Field(
+                "source",
+                "Source",
+                "select",
+                [(s.value, s.value) for s in LeadSource],
+                f.source and f.source.value,
+            ),
+            Field("segment_id", "Segment", "select", segments, f.segment_id),
+            Field(
+                "sort",
+                "Sort by",
+                "select",
+                [(s.value, s.value) for s in SORTS],
+                f.sort.value,
+                allow_blank=False,
+            ),
+        ]
+
+        def save(data: dict[str, Any]) -> ProspectFilter:
+            return ProspectFilter(
+                stage=Stage(data["stage"]) if data.get("stage") else None,
+                tag=data.get("tag"),
+                source=LeadSource(data["source"]) if data.get("source") else None,
+                segment_id=data.get("segment_id"),
+                search=self.filters.search,
+                sort=ProspectSort(data["sort"]),
+            )
+
+        def apply(result: ProspectFilter | None) -> None:
+            if result is not None:
+                self.filters = result
+                self._apply_filters()
+
+        self.app.push_screen(
+            FormScreen("Filter prospects", fields, None, save, side="sales"), apply
+        )
+
+    def action_delete(self) -> None:
+        tab = self.current_tab
+        if tab == "pipeline":
+            return
+        row = self.query_one(f"#{tab}", PagedList).row
+        if row is None:
+            return
+        entity = "prospect" if tab == "prospects" else "followup"
+        label = self.attempt(soft_delete, self.store, entity, int(row["id"]))
+        if label is not None:
+            self.refresh_data()
+            self.notify(f"Deleted {label!r} — press u to undo.", markup=False)
+
+    def action_undo(self) -> None:
+        restored = self.attempt(undo_delete, self.store)
+        if restored is None:
+            self.notify("Nothing to undo.")
+            return
+        self.refresh_data()
+        self.notify(f"Restored {restored.label!r}.", markup=False)

@@ -1,0 +1,196 @@
+"""Today: what is due and overdue in both roles, side by side in their colours.
+
+The app opens here. Marketing (tasks, running promotions) on the left, sales (follow-ups,
+idle deals, keep-in-touch) on the right, the pipeline underneath. ``tab`` moves between the
+two sides; ``d`` ticks off the selected task or follow-up, ``enter`` opens it, and the
+prospect keys (``l`` log, ``c`` stage, ``f`` follow-up…) work on any sales item.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Footer, Static
+
+from dualrole.services import marketing
+from dualrole.services.settings import get_setting
+from dualrole.services.today import Agenda, AgendaItem, agenda
+from dualrole.tui.format import money
+from dualrole.tui.screens import marketing_forms
+from dualrole.tui.screens.base import AreaScreen
+from dualrole.tui.screens.prospect_actions import PROSPECT_BINDINGS, ProspectActions
+from dualrole.tui.text import plain
+from dualrole.tui.widgets.paged_list import Column, PagedList, RowsSource
+
+COLUMNS = [
+    Column("", lambda r: r["label"], ratio=3),
+    Column("", lambda r: r["detail"], ratio=2, style=lambda r: "muted"),
+    Column("", lambda r: r["when"], width=9, justify="right", style=lambda r: r["tone"]),
+]
+
+
+def _heading(text: str) -> dict[str, Any]:
+    return {"kind": "heading", "label": text, "detail": "", "when": "", "tone": None, "item": None}
+
+
+def _item(item: AgendaItem, *, late: bool = False, tone: str | None = None) -> dict[str, Any]:
+    when = ""
+    if item.due is not None:
+        from dualrole.parsing import relative_day
+
+        when = relative_day(item.due)
+    return {
+        "kind": item.kind,
+        "label": f"  {item.label}",
+        "detail": item.detail,
+        "when": when,
+        "tone": tone or ("overdue" if late else "today" if item.due else None),
+        "item": item,
+    }
+
+
+def _section(rows: list[dict[str, Any]], title: str, items: list[AgendaItem], **kw: Any) -> None:
+    if items:
+        rows.append(_heading(title))
+        rows.extend(_item(item, **kw) for item in items)
+
+
+def marketing_rows(day: Agenda) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = []
+    _section(rows, "overdue", day.marketing_overdue, late=True)
+    _section(rows, "today", day.marketing_today)
+    _section(rows, "running promotions", day.running_promotions, tone="marketing")
+    return rows
+
+
+def sales_rows(day: Agenda, idle_days: int) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = []
+    _section(rows, "overdue", day.sales_overdue, late=True)
+    _section(rows, "today", day.sales_today)
+    _section(rows, f"idle deals (no contact {idle_days}d+)", day.idle_deals, tone="idle")
+    _section(rows, "keep in touch", day.keep_in_touch, tone="sales")
+    return rows
+
+
+def _is_heading(row: dict[str, Any]) -> bool:
+    return row["kind"] == "heading"
+
+
+def _heading_style(row: dict[str, Any]) -> str | None:
+    return "muted" if row["kind"] == "heading" else None
+
+
+class TodayScreen(ProspectActions, AreaScreen):
+    """Both hats, today."""
+
+    TITLE_TEXT = "Today"
+    BINDINGS = [
+        Binding("d", "done", "Done", id="today.done", tooltip="Tick off the selected item"),
+        Binding("r", "refresh", "Refresh", show=False, id="today.refresh"),
+        *PROSPECT_BINDINGS,
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield from self.compose_top()
+        with Horizontal(id="today-sides"):
+            with Vertical(id="today-marketing", classes="side marketing"):
+                yield PagedList(
+                    self.store,
+                    RowsSource([]),
+                    COLUMNS,
+                    id="today-marketing-list",
+                    show_header=False,
+                    skip=_is_heading,
+                    row_style=_heading_style,
+                    empty_text="Nothing due in marketing today.",
+                )
+            with Vertical(id="today-sales", classes="side sales"):
+                yield PagedList(
+                    self.store,
+                    RowsSource([]),
+                    COLUMNS,
+                    id="today-sales-list",
+                    show_header=False,
+                    skip=_is_heading,
+                    row_style=_heading_style,
+                    empty_text="No follow-ups due and no idle deals.",
+                )
+                yield Static("", id="today-pipeline")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#today-marketing", Vertical).border_title = "Marketing"
+        self.query_one("#today-sales", Vertical).border_title = "Sales"
+        self.query_one("#today-sales-list", PagedList).focus()
+
+    def refresh_data(self) -> None:
+        day = self.attempt(agenda, self.store)
+        if day is None:
+            return
+        idle_days = int(self.attempt(get_setting, self.store, "idle_days") or 14)
+        left = self.query_one("#today-marketing-list", PagedList)
+        right = self.query_one("#today-sales-list", PagedList)
+        left.query_ = RowsSource(marketing_rows(day))
+        right.query_ = RowsSource(sales_rows(day, idle_days))
+        left.reload()
+        right.reload()
+        parts = [
+            f"{stage} {count}" for stage, count, _ in day.pipeline if stage not in ("won", "lost")
+        ]
+        open_value = sum(v for stage, _, v in day.pipeline if stage not in ("won", "lost"))
+        line = plain("pipeline  ", "bold")
+        line.append(" · ".join(parts))
+        line.append(f"   open {money(open_value) or '€0'}", style="bold")
+        self.query_one("#today-pipeline", Static).update(line)
+
+    def action_refresh(self) -> None:
+        self.refresh_data()
+
+    def after_change(self) -> None:
+        self.refresh_data()
+
+    # --- selection -----------------------------------------------------------------------
+
+    def _selected(self) -> AgendaItem | None:
+        focused = self.focused
+        if not isinstance(focused, PagedList):
+            return None
+        row = focused.row
+        return row["item"] if row else None
+
+    def selected_prospect_id(self) -> int | None:
+        item = self._selected()
+        return item.prospect_id if item else None
+
+    def action_done(self) -> None:
+        item = self._selected()
+        if item is None:
+            return
+        if item.kind == "task":
+            if self.attempt(marketing.complete_task, self.store, item.record_id) is not None:
+                self.refresh_data()
+                self.notify(f"Done: {item.label}", markup=False)
+        elif item.kind == "followup":
+            self.complete_followup(item.record_id)
+        else:
+            self.notify("d ticks off a task or a follow-up; this item has none.")
+
+    @on(PagedList.Selected)
+    def _open(self, event: PagedList.Selected) -> None:
+        item: AgendaItem | None = event.row["item"] if event.row else None
+        if item is None:
+            return
+        if item.kind == "task":
+            form = self.attempt(marketing_forms.edit_form, self.store, "tasks", item.record_id)
+            if form is not None:
+                self.app.push_screen(form, lambda _: self.refresh_data())
+        elif item.kind == "promotion":
+            self.app.open_record("promotion", item.record_id)
+        elif item.prospect_id is not None:
+            from dualrole.tui.screens.prospect import ProspectScreen
+
+            self.app.push_screen(ProspectScreen(item.prospect_id))

@@ -1,0 +1,1 @@
+"""Reusable widgets: the paged list, the top bar, the search box."""

@@ -1,0 +1,375 @@
+"""A virtual list over a paged query: only the rows in view are ever fetched.
+
+:class:`PagedList` is a line-API widget (``ScrollView`` + ``render_line``). Its virtual height
+is ``ListQuery.count()``; rows come in pages of ``page_size`` from ``ListQuery.page()`` and a
+few pages are cached, so it opens and scrolls as fast at 100,000 rows as at 100.
+
+Adding a list to a screen::
+
+    COLUMNS = [
+        Column("Name", lambda row: row["name"]),                    # flexible width
+        Column("Value", lambda row: format_money(row["value_minor"]), width=10, justify="right"),
+    ]
+    yield PagedList(store, prospects_query(store, ProspectFilter()), COLUMNS, id="prospects")
+
+    @on(PagedList.Selected, "#prospects")       # enter or click on a row
+    def open_prospect(self, event: PagedList.Selected) -> None: ...
+
+Change the filter with ``set_query(new_query)`` (cursor to the top); after a write call
+``reload()`` (same query, cursor kept). ``row`` is the highlighted ``sqlite3.Row`` or None.
+Cells are always plain text (made visible with :func:`dualrole.tui.text.visible`, never
+markup); ``Column.style`` / ``row_style`` return a component-class suffix such as
+``"overdue"`` to colour a cell or the whole row.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Literal, Protocol
+
+from rich.segment import Segment
+from rich.style import Style
+from rich.text import Text
+from textual import events
+from textual.binding import Binding
+from textual.geometry import Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from dualrole.db import StorageError, Store
+from dualrole.tui.text import visible
+
+Row = Any  # a sqlite3.Row, or a dict for in-memory rows
+
+
+class PageSource(Protocol):
+    """What a list reads: a :class:`ListQuery`, or :class:`RowsSource` for small lists."""
+
+    def count(self, store: Store) -> int: ...
+
+    def page(self, store: Store, offset: int, limit: int) -> list[Any]: ...
+
+
+class RowsSource:
+    """A short in-memory list (capped agenda sections, one prospect's follow-ups)."""
+
+    def __init__(self, rows: list[dict[str, Any]]) -> None:
+        self.rows = rows
+
+    def count(self, store: Store) -> int:
+        return len(self.rows)
+
+    def page(self, store: Store, offset: int, limit: int) -> list[Any]:
+        return self.rows[offset : offset + limit]
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column: a title, how to turn a row into text, and its width (None = share)."""
+
+    title: str
+    render: Callable[[Row], object]
+    width: int | None = None
+    justify: Literal["left", "right"] = "left"
+    style: Callable[[Row], str | None] | None = None
+    ratio: int = 1  # share of the spare width among flexible columns
+
+
+STYLE_NAMES = ("overdue", "today", "idle", "muted", "done", "marketing", "sales", "won", "lost")
+
+
+class PagedList(ScrollView, can_focus=True):
+    """Rows of a :class:`ListQuery`, fetched a page at a time."""
+
+    BINDINGS = [
+        Binding("up,k", "cursor_up", "Up", show=False, id="list.up"),
+        Binding("down,j", "cursor_down", "Down", show=False, id="list.down"),
+        Binding("pageup", "page_up", "Page up", show=False, id="list.page_up"),
+        Binding("pagedown", "page_down", "Page down", show=False, id="list.page_down"),
+        Binding("home", "first", "First", show=False, id="list.first"),
+        Binding("end", "last", "Last", show=False, id="list.last"),
+        Binding(
+            "enter", "select", "Open", show=False, id="list.open", tooltip="Open the selected row"
+        ),
+    ]
+
+    COMPONENT_CLASSES = {
+        "paged-list--header",
+        "paged-list--cursor",
+        "paged-list--empty",
+        "paged-list--heading",
+        *(f"paged-list--{name}" for name in STYLE_NAMES),
+    }
+
+    DEFAULT_CSS = """
+    PagedList {
+        background: $surface;
+        height: 1fr;
+        overflow-x: hidden;
+        scrollbar-size-vertical: 1;
+        & > .paged-list--heading { color: $text-muted; text-style: bold; }
+        & > .paged-list--header { color: $text-muted; text-style: bold; }
+        & > .paged-list--cursor { background: $panel-lighten-1; }
+        &:focus > .paged-list--cursor { background: $block-cursor-background;
+                                        color: $block-cursor-foreground; }
+        & > .paged-list--empty { color: $text-muted; text-style: italic; }
+        & > .paged-list--overdue { color: $error; }
+        & > .paged-list--today { color: $warning; }
+        & > .paged-list--idle { color: $warning; text-style: italic; }
+        & > .paged-list--muted { color: $text-muted; }
+        & > .paged-list--done { color: $text-disabled; }
+        & > .paged-list--marketing { color: $marketing; }
+        & > .paged-list--sales { color: $sales; }
+        & > .paged-list--won { color: $success; }
+        & > .paged-list--lost { color: $text-disabled; text-style: strike; }
+    }
+    """
+
+    cursor: reactive[int] = reactive(0, init=False, always_update=True)
+    """Index of the highlighted row (0-based, within the query's order)."""
+
+    class Highlighted(Message):
+        """The cursor moved to another row (``row`` is None when the list is empty)."""
+
+        def __init__(self, paged_list: PagedList, row: Row | None, index: int) -> None:
+            super().__init__()
+            self.paged_list = paged_list
+            self.row = row
+            self.index = index
+
+        @property
+        def control(self) -> PagedList:
+            return self.paged_list
+
+    class Selected(Highlighted):
+        """A row was chosen with enter or a click."""
+
+    def __init__(
+        self,
+        store: Store,
+        query: PageSource,
+        columns: list[Column],
+        *,
+        row_style: Callable[[Row], str | None] | None = None,
+        skip: Callable[[Row], bool] | None = None,
+        show_header: bool = True,
+        empty_text: str = "Nothing here yet.",
+        page_size: int = 100,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(id=id, classes=classes)
+        self.store = store
+        self.query_ = query
+        self.columns = columns
+        self.row_style = row_style
+        self.skip = skip
+        self.show_header = show_header
+        self._top = 1 if show_header else 0
+        self.empty_text = empty_text
+        self.page_size = page_size
+        self.row_count = 0
+        self._pages: OrderedDict[int, list[Row]] = OrderedDict()
+        self._widths: tuple[int, list[int]] = (-1, [])
+        self._error: str | None = None
+
+    # --- data ----------------------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        self.reload()
+
+    def set_query(self, query: PageSource) -> None:
+        """Show another query (a new filter or sort) from its first row."""
+        self.query_ = query
+        self.reload(keep_cursor=False)
+
+    def reload(self, *, keep_cursor: bool = True) -> None:
+        """Re-count and drop cached pages (after a write, or when the screen is shown again)."""
+        self._pages.clear()
+        try:
+            self.row_count = self.query_.count(self.store)
+            self._error = None
+        except StorageError as exc:
+            self.row_count = 0
+            self._error = str(exc)
+        self.virtual_size = Size(0, self.row_count + self._top)
+        index = min(self.cursor, self.row_count - 1) if keep_cursor else 0
+        if not keep_cursor:
+            self.scroll_to(y=0, animate=False, immediate=True)
+        self._move(max(index, 0), 1)
+        if not self.row_count:
+            self.cursor = 0
+        self.refresh()
+
+    def row_at(self, index: int) -> Row | None:
+        if not 0 <= index < self.row_count:
+            return None
+        number, within = divmod(index, self.page_size)
+        page = self._pages.get(number)
+        if page is None:
+            try:
+                page = self.query_.page(self.store, number * self.page_size, self.page_size)
+            except StorageError as exc:
+                self._error = str(exc)
+                return None
+            self._pages[number] = page
+            while len(self._pages) > 8:
+                self._pages.popitem(last=False)
+        else:
+            self._pages.move_to_end(number)
+        return page[within] if within < len(page) else None
+
+    @property
+    def row(self) -> Row | None:
+        """The highlighted row, or None when the list is empty (or on a heading)."""
+        row = self.row_at(self.cursor)
+        return None if row is None or (self.skip and self.skip(row)) else row
+
+    # --- cursor --------------------------------------------------------------------------
+
+    @property
+    def _visible_rows(self) -> int:
+        return max(self.size.height - self._top, 1)
+
+    def watch_cursor(self, index: int) -> None:
+        top = int(self.scroll_y)
+        if index < top:
+            self.scroll_to(y=index, animate=False, immediate=True)
+        elif index >= top + self._visible_rows:
+            self.scroll_to(y=index - self._visible_rows + 1, animate=False, immediate=True)
+        self.refresh()
+        self.post_message(self.Highlighted(self, self.row, index))
+
+    def _move(self, index: int, direction: int) -> None:
+        if not self.row_count:
+            return
+        index = max(0, min(index, self.row_count - 1))
+        if self.skip is not None:  # step over headings, in the direction of travel
+            for step in (direction, -direction):
+                probe = index
+                while 0 <= probe < self.row_count and self.skip(self.row_at(probe)):
+                    probe += step
+                if 0 <= probe < self.row_count:
+                    index = probe
+                    break
+        self.cursor = index
+
+    def action_cursor_up(self) -> None:
+        self._move(self.cursor - 1, -1)
+
+    def action_cursor_down(self) -> None:
+        self._move(self.cursor + 1, 1)
+
+    def action_page_up(self) -> None:
+        self._move(self.cursor - self._visible_rows, -1)
+
+    def action_page_down(self) -> None:
+        self._move(self.cursor + self._visible_rows, 1)
+
+    def action_first(self) -> None:
+        self._move(0, 1)
+
+    def action_last(self) -> None:
+        self._move(self.row_count - 1, -1)
+
+    def action_select(self) -> None:
+        row = self.row
+        if row is not None:
+            self.post_message(self.Selected(self, row, self.cursor))
+
+    def on_click(self, event: events.Click) -> None:
+        if event.y >= self._top:
+            index = int(self.scroll_y) + event.y - self._top
+            if 0 <= index < self.row_count:
+                self._move(index, 1)
+                if event.chain >= 2:
+                    self.action_select()
+
+    def on_resize(self) -> None:
+        self.virtual_size = Size(0, self.row_count + self._top)
+
+    # --- rendering -----------------------------------------------------------------------
+
+    def _column_widths(self, width: int) -> list[int]:
+        if self._widths[0] == width:
+            return self._widths[1]
+        gaps = len(self.columns)
+        fixed = sum(c.width or 0 for c in self.columns)
+        flexible = [c for c in self.columns if c.width is None]
+        spare = max(width - fixed - gaps, len(flexible) * 3)
+        ratios = sum(c.ratio for c in flexible) or 1
+        widths: list[int] = []
+        given = 0
+        for column in self.columns:
+            if column.width is not None:
+                widths.append(column.width)
+            else:
+                share = spare * column.ratio // ratios
+                widths.append(share)
+                given += share
+        for index, column in enumerate(self.columns):  # rounding leftovers to the first
+            if column.width is None:
+                widths[index] += spare - given
+                break
+        self._widths = (width, widths)
+        return widths
+
+    def _style(self, name: str | None) -> Style:
+        if not name or name not in STYLE_NAMES:
+            return Style()
+        return self.get_component_rich_style(f"paged-list--{name}", partial=True)
+
+    def _line(self, cells: list[tuple[str, Style, str]], width: int, base: Style) -> Strip:
+        text = Text(no_wrap=True, end="")
+        for (value, style, justify), cell_width in zip(
+            cells, self._column_widths(width), strict=True
+        ):
+            cell = Text(value, style=style, no_wrap=True, end="")
+            cell.truncate(cell_width, overflow="ellipsis")
+            padding = " " * (cell_width - cell.cell_len)
+            if justify == "right":
+                text.append(padding)
+                text.append_text(cell)
+            else:
+                text.append_text(cell)
+                text.append(padding)
+            text.append(" ")
+        segments = list(text.render(self.app.console))
+        strip = Strip(Segment.apply_style(segments, base))
+        return strip.adjust_cell_length(width, base)
+
+    def render_line(self, y: int) -> Strip:
+        width = self.size.width
+        base = self.rich_style
+        if y == 0 and self.show_header:
+            header = self._style(None) + self.get_component_rich_style("paged-list--header")
+            cells = [(c.title, header, c.justify) for c in self.columns]
+            return self._line(cells, width, base)
+        index = int(self.scroll_y) + y - self._top
+        if self.row_count == 0 and y == self._top:
+            message = self._error or self.empty_text
+            style = base + self.get_component_rich_style("paged-list--empty")
+            return Strip([Segment(visible(message)[:width], style)]).adjust_cell_length(width, base)
+        row = self.row_at(index)
+        if row is None:
+            return Strip.blank(width, base)
+        if self.skip is not None and self.skip(row):  # a heading spans the whole line
+            style = base + self.get_component_rich_style("paged-list--heading")
+            label = visible(self.columns[0].render(row))[:width]
+            return Strip([Segment(label, style)]).adjust_cell_length(width, base)
+        row_base = base + self._style(self.row_style(row) if self.row_style else None)
+        if index == self.cursor:
+            row_base += self.get_component_rich_style("paged-list--cursor")
+        cells = []
+        for column in self.columns:
+            try:
+                value = visible(column.render(row))
+            except (KeyError, IndexError, TypeError, ValueError):
+                value = "?"
+            style = self._style(column.style(row)) if column.style else Style()
+            cells.append((value, style, column.justify))
+        return self._line(cells, width, row_base)

@@ -1,0 +1,71 @@
+"""The one-line bar at the top of every screen: where you are, the focus timer, the file.
+
+``TopBar(title, side)`` — ``side`` ("marketing"/"sales"/None) colours the title by role. The
+running focus session is read from the app (``app.focus_session``) every second; the timer
+uses :mod:`dualrole.clock`, so it is frozen under ``DUALROLE_NOW``.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.widget import Widget
+
+from dualrole import clock
+from dualrole.tui.text import visible
+
+
+def focus_label(app: object) -> str:
+    session = getattr(app, "focus_session", None)
+    if session is None:
+        return ""
+    seconds = max(int((clock.now() - session.started_at).total_seconds()), 0)
+    hours, rest = divmod(seconds, 3600)
+    return f"◷ {session.role.value} focus {hours}:{rest // 60:02d}"
+
+
+class TopBar(Widget):
+    """`` dualrole · Today · Fri 20 Nov 2026        ◷ sales focus 0:42     demo.db``."""
+
+    DEFAULT_CSS = """
+    TopBar {
+        height: 1;
+        background: $panel;
+        color: $foreground;
+        &.marketing { background: $marketing-muted; }
+        &.sales { background: $sales-muted; }
+    }
+    """
+
+    def __init__(self, title: str, side: str | None = None) -> None:
+        super().__init__(classes=side or "")
+        self.title_text = title
+        self.side = side
+
+    def on_mount(self) -> None:
+        self.set_interval(1, self.refresh)
+
+    def render(self) -> Text:
+        app = self.app
+        store = getattr(app, "store", None)
+        left = Text()
+        left.append(" dualrole", style="bold")
+        left.append(" · ")
+        left.append(self.title_text, style="bold")
+        left.append(f" · {clock.local_now():%a %d %b %Y}")
+        right = Text()
+        timer = focus_label(app)
+        if timer:
+            right.append(timer, style="bold reverse")
+            right.append("   ")
+        if store is not None and store.read_only:
+            right.append("read-only ", style="bold reverse")
+        name = store.path.name if store is not None and store.path else "memory"
+        right.append(visible(name) + " ")
+        width = self.size.width
+        gap = width - left.cell_len - right.cell_len
+        if gap < 1:
+            left.truncate(max(width - right.cell_len - 1, 0), overflow="ellipsis")
+            gap = max(width - left.cell_len - right.cell_len, 1)
+        line = left + Text(" " * gap) + right
+        line.truncate(width, overflow="ellipsis")
+        return line
