@@ -1,0 +1,223 @@
+"""Building a :class:`WeeklyReview` from the figures: ratios, grades, scores and reasons."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from dualrole.db import Store
+from dualrole.models import Side
+from dualrole.parsing import week_label
+from dualrole.review.data import Figures, Window, collect
+from dualrole.review.model import (
+    CATALOGUE,
+    WEEKS_BEFORE,
+    Balance,
+    Count,
+    Grade,
+    Handoff,
+    Metric,
+    MetricDef,
+    ReflectionText,
+    SideScore,
+    WeeklyReview,
+    show_target,
+    show_value,
+)
+from dualrole.review.targets import get_reflection, get_targets
+from dualrole.services.focus import focus_hours
+from dualrole.services.settings import get_setting
+
+PARTIAL_FROM = 0.5  # credit at or above which a missed target is "partial"
+
+
+def _ratio(part: float, whole: float) -> float | None:
+    return round(100 * part / whole, 1) if whole else None
+
+
+def _values(fig: Figures) -> dict[str, list[float | None]]:
+    """Each catalogue metric's value per week (oldest first), ratios computed per week."""
+    g = fig.get
+    values: dict[str, list[float | None]] = {m.key: list(g(m.key)) for m in CATALOGUE}
+    values["cost_per_lead"] = [
+        round(s / n) if n else None for s, n in zip(g("spend"), g("leads"), strict=True)
+    ]
+    values["task_completion"] = [
+        _ratio(d, n) for d, n in zip(g("_tasks_due_done"), g("tasks_due"), strict=True)
+    ]
+    values["followup_completion"] = [
+        _ratio(d, n) for d, n in zip(g("_followups_due_done"), g("followups_due"), strict=True)
+    ]
+    values["win_rate"] = [
+        _ratio(w, w + lost) for w, lost in zip(g("deals_won"), g("deals_lost"), strict=True)
+    ]
+    values["lead_to_won"] = [
+        _ratio(w, n) for w, n in zip(g("_cohort_won"), g("prospects_added"), strict=True)
+    ]
+    values["pipeline_open"] = [None] * (fig.n - 1) + [fig.pipeline_open]
+    values["pipeline_weighted"] = [None] * (fig.n - 1) + [fig.pipeline_weighted]
+    for index, known in enumerate(fig.has_records):
+        if not known:  # a week before the first record has no figures at all
+            for series in values.values():
+                series[index] = None
+    return values
+
+
+def _details(fig: Figures, currency: str) -> dict[str, str]:
+    """Plain-text explanations of the reviewed week's figures."""
+    g = lambda key: int(fig.get(key)[-1])  # noqa: E731
+    kinds = ", ".join(f"{n} {kind}" for kind, n in fig.notes_by_kind.items())
+    top = ", ".join(f"{n} {name}" for name, n in fig.leads_by_promotion[:3])
+    more = len(fig.leads_by_promotion) - 3
+    return {
+        "research_notes": kinds,
+        "leads": top + (f", {more} more promotions" if more > 0 else ""),
+        "cost_per_lead": f"{show_value(g('spend'), 'money', currency)} ÷ {g('leads')} leads",
+        "task_completion": f"{g('_tasks_due_done')} of {g('tasks_due')} due",
+        "followup_completion": f"{g('_followups_due_done')} of {g('followups_due')} due",
+        "deals_won": show_value(g("revenue"), "money", currency),
+        "win_rate": f"{g('deals_won')} won of {g('deals_won') + g('deals_lost')} closed",
+        "lead_to_won": f"{g('_cohort_won')} of {g('prospects_added')} added",
+        "pipeline_open": f"{fig.open_deals:,} open deals",
+        "pipeline_weighted": "open value × each stage's chance of winning",
+    }
+
+
+def grade(definition: MetricDef, actual: float | None, target: float | None):
+    """(grade, credit 0–1, reason) of one figure; no grade without both numbers."""
+    if target is None:
+        return None, None, "no target set"
+    if actual is None:
+        return None, None, "not graded: nothing to measure this week"
+    if definition.better == "higher":
+        credit = 1.0 if actual >= target else actual / target
+    elif actual <= target:
+        credit = 1.0
+    else:
+        credit = target / actual if target > 0 else 1 / (1 + actual - target)
+    credit = round(max(0.0, min(1.0, credit)), 3)
+    result = Grade.met if credit >= 1 else Grade.partial if credit >= PARTIAL_FROM else Grade.missed
+    return result, credit, ""
+
+
+def _reason(metric: Metric, currency: str) -> str:
+    actual = show_value(metric.actual, metric.unit, currency)
+    target = show_target(metric, currency)
+    if metric.grade is None:
+        return metric.reason
+    if metric.grade == Grade.met:
+        return f"{actual} against a target of {target}: met"
+    assert metric.credit is not None and metric.actual is not None and metric.target is not None
+    if metric.better == "lower":
+        limit = show_value(metric.target, metric.unit, currency)
+        return f"{actual} is over the limit of {limit} ({metric.credit * 100:.0f} %)"
+    gap = show_value(metric.target - metric.actual, metric.unit, currency)
+    return f"{actual} of {target} ({metric.credit * 100:.0f} %), {gap} short"
+
+
+def _score(side: Side, metrics: list[Metric]) -> SideScore:
+    graded = [m for m in metrics if m.credit is not None]
+    if not graded:
+        return SideScore(side=side, score=None, reasons=["no metric could be graded this week"])
+    score = round(100 * sum(m.credit or 0 for m in graded) / len(graded))
+    reasons = [
+        f"{score} = the average of {len(graded)} graded metrics "
+        "(met = 100 %, otherwise the share of the target reached)"
+    ]
+    for which in Grade:
+        names = [m for m in graded if m.grade == which]
+        if names:
+            items = ", ".join(
+                m.label if which == Grade.met else f"{m.label} ({(m.credit or 0):.0%})"
+                for m in names
+            )
+            reasons.append(f"{which.value}: {items}")
+    return SideScore(side=side, score=score, reasons=reasons)
+
+
+def build_review(store: Store, monday: dt.date, *, trend: bool = True) -> WeeklyReview:
+    """The review of the ISO week of ``monday`` (local time), with its 8-week trend."""
+    before = WEEKS_BEFORE if trend else 0
+    if monday.weekday() != 0:
+        monday = monday - dt.timedelta(days=monday.weekday())
+    sunday = monday + dt.timedelta(days=6)
+    currency = str(get_setting(store, "currency") or "EUR")
+    figures = collect(store, monday, before=before)
+    values = _values(figures)
+    details = _details(figures, currency)
+    targets = get_targets(store)
+    sides: dict[Side, list[Metric]] = {Side.marketing: [], Side.sales: []}
+    for definition in CATALOGUE:
+        series = values[definition.key]
+        actual = series[-1]
+        target = targets.get(definition.key)
+        result, credit, reason = grade(definition, actual, target)
+        metric = Metric(
+            key=definition.key,
+            side=definition.side,
+            label=definition.label,
+            unit=definition.unit,
+            better=definition.better,
+            actual=actual,
+            detail=details.get(definition.key, ""),
+            target=target,
+            grade=result,
+            credit=credit,
+            reason=reason,
+            previous=series[:-1] if definition.trend else [],
+        )
+        metric.reason = _reason(metric, currency)
+        sides[definition.side].append(metric)
+
+    last = lambda key: int(figures.get(key)[-1])  # noqa: E731
+    marketing_actions = sum(
+        last(k)
+        for k in ("research_notes", "_results", "promotions_launched", "promotions_finished")
+    ) + last("tasks_done")
+    sales_actions = sum(
+        last(k) for k in ("prospects_added", "interactions", "followups_done", "_stage_changes")
+    )
+    hours = focus_hours(store, monday, sunday)
+    m_hours, s_hours = hours[Side.marketing], hours[Side.sales]
+    balance = Balance(
+        marketing_actions=marketing_actions,
+        sales_actions=sales_actions,
+        marketing_share=_ratio(marketing_actions, marketing_actions + sales_actions),
+        marketing_hours=m_hours,
+        sales_hours=s_hours,
+        marketing_hours_share=_ratio(m_hours, m_hours + s_hours),
+        target_marketing_share=float(get_setting(store, "target_split_marketing") or 0),
+    )
+    handoff = Handoff(
+        leads=last("leads"),
+        leads_by_promotion=[Count(name=n, count=c) for n, c in figures.leads_by_promotion],
+        leads_by_channel=[Count(name=n, count=c) for n, c in figures.leads_by_channel],
+        feedback=last("_feedback"),
+        feedback_titles=figures.feedback_titles,
+    )
+    week = week_label(monday)
+    stored = get_reflection(store, week)
+    reflection = ReflectionText(**stored.model_dump(exclude={"week"})) if stored else None
+    return WeeklyReview(
+        week=week,
+        monday=monday,
+        sunday=sunday,
+        previous_weeks=[week_label(day) for day in Window(monday, before).mondays[:before]],
+        currency=currency,
+        marketing=sides[Side.marketing],
+        sales=sides[Side.sales],
+        scores={side: _score(side, metrics) for side, metrics in sides.items()},
+        handoff=handoff,
+        balance=balance,
+        reflection=reflection or ReflectionText(),
+    )
+
+
+def build_reviews(store: Store, first: dt.date, last: dt.date) -> list[WeeklyReview]:
+    """One review per week from the week of ``first`` to the week of ``last``."""
+    first = first - dt.timedelta(days=first.weekday())
+    if last < first:
+        raise ValueError("--to comes before --from; pick a later last week")
+    weeks = (last - first).days // 7 + 1
+    if weeks > 106:
+        raise ValueError(f"{weeks} weeks is too many at once; review at most two years")
+    return [build_review(store, first + dt.timedelta(weeks=i)) for i in range(weeks)]
