@@ -234,3 +234,6 @@ def main() -> None:
             err=True,
         )
         sys.exit(1)
+
+
+from dualrole import cli_interop  # noqa: E402, F401  (registers import/export)

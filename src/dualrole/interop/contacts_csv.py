@@ -149,9 +149,8 @@ class CsvContacts:
             for i in indices:
                 if i < n:
                     value = row[i]
-                    if own:
-                        value = unescape_cell(value)
-                        if value.strip():
+                    if own:  # dualrole's own cells come back exactly as exported
+                        if value := unescape_cell(value):
                             values.append(value)
                     elif value := value.strip():
                         values.append(value)

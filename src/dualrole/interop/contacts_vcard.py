@@ -63,8 +63,9 @@ def _text(value: object) -> str:
 def card_to_contact(card, position: str) -> RawContact:
     contents = card.contents
 
-    def values(key: str) -> list[str]:
-        return [_text(line.value).strip() for line in _preferred_first(contents.get(key, []))]
+    def values(key: str, strip: bool = True) -> list[str]:
+        lines = _preferred_first(contents.get(key, []))
+        return [_text(line.value).strip() if strip else _text(line.value) for line in lines]
 
     name = next((v for v in values("fn") if v), "")
     if not name and "n" in contents:
@@ -87,7 +88,7 @@ def card_to_contact(card, position: str) -> RawContact:
         emails=[v for v in values("email") if v],
         phones=[p for p in phones if p],
         website=next((w for w in websites if w), ""),
-        notes=next((v for v in values("note") if v), ""),
+        notes=next((v for v in values("note", strip=False) if v), ""),
         tags=[t for t in tags if t],
     )
 

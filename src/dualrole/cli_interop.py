@@ -1,0 +1,187 @@
+"""``dualrole import`` and ``dualrole export {ics,json,csv,vcard}``, registered onto ``cli``.
+
+Kept out of ``cli.py`` so the import/export commands can change without touching the rest;
+``cli.py`` imports this module at its end. Heavy modules load inside the commands.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import BinaryIO
+
+import click
+
+from dualrole.cli import Context, cli, pass_ctx
+from dualrole.models import Stage
+
+SHOWN_PROBLEMS = 50
+
+
+def _parse_maps(maps: tuple[str, ...]) -> dict[str, str]:
+    mapping: dict[str, str] = {}
+    for item in maps:
+        field, sep, column = item.partition("=")
+        if not sep or not field.strip() or not column.strip():
+            raise click.BadParameter(f"{item!r}: write FIELD=Column, e.g. email='E-mail 1'")
+        mapping[field.strip().lower().replace("-", "_")] = column.strip()
+    return mapping
+
+
+def _stderr_progress(label: str) -> Callable[[int, int], None]:
+    """A percentage on stderr (only on a terminal, at most five times a second)."""
+    state = {"last": 0.0, "shown": False}
+
+    def report(done: int, total: int) -> None:
+        now = time.monotonic()
+        if sys.stderr.isatty() and (now - state["last"] > 0.2 or done >= total):
+            state["last"], state["shown"] = now, True
+            pct = 100 * done // max(total, 1)
+            click.echo(f"\r{label}: {pct:3d}%   ", err=True, nl=False)
+            if done >= total:
+                click.echo("", err=True)
+
+    return report
+
+
+@cli.command("import")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Show what would happen; change nothing.")
+@click.option(
+    "--stage",
+    type=click.Choice([s.value for s in Stage]),
+    default=Stage.lead.value,
+    show_default=True,
+    help="Stage of the new prospects.",
+)
+@click.option("--tag", "tags", multiple=True, help="Tag every imported prospect (repeatable).")
+@click.option("--source", help="Lead source (referral, inbound, event…) or a promotion's name.")
+@click.option(
+    "--map",
+    "maps",
+    multiple=True,
+    metavar="FIELD=COLUMN",
+    help="Which CSV column holds a field (name, first_name, last_name, email, company, "
+    "title, phone, website, notes, tags…); repeatable.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@pass_ctx
+def import_command(
+    ctx: Context,
+    file: Path,
+    dry_run: bool,
+    stage: str,
+    tags: tuple[str, ...],
+    source: str | None,
+    maps: tuple[str, ...],
+    as_json: bool,
+) -> None:
+    """Import contacts (Google, LinkedIn, HubSpot, Outlook or any CSV; vCard) as prospects.
+
+    Duplicates (same email, or same name and company) fill empty fields of the existing
+    prospect and never overwrite. Running the same import twice adds nothing.
+    """
+    from dualrole.interop.importer import import_contacts
+
+    with ctx.open() as store:
+        report = import_contacts(
+            store,
+            file,
+            dry_run=dry_run,
+            stage=Stage(stage),
+            tags=list(tags),
+            source=source,
+            mapping=_parse_maps(maps),
+            progress=_stderr_progress("import"),
+        )
+    if as_json:
+        click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+        return
+    shape = report.shape
+    details = [f"encoding {shape.encoding}"]
+    if shape.delimiter:
+        details.append(f"delimiter {shape.delimiter!r}")
+    click.echo(f"{report.summary()} ({', '.join(details)}; {report.seconds:.2f}s)")
+    if shape.mapping:
+        pairs = "; ".join(f"{f} ← {', '.join(cols)}" for f, cols in shape.mapping.items())
+        click.echo(f"Columns: {pairs}")
+    problems = report.problems()
+    for outcome in problems[:SHOWN_PROBLEMS]:
+        click.echo(f"  {outcome.line()}")
+    hidden = len(problems) - SHOWN_PROBLEMS + report.omitted
+    if hidden > 0:
+        click.echo(f"  … and {hidden:,} more (--json lists them all).")
+    if dry_run:
+        click.echo("Dry run: nothing was written.")
+
+
+@cli.group("export")
+def export_group() -> None:
+    """Export follow-ups as a calendar (ics) and all your data (json, csv, vcard)."""
+
+
+def _output(ctx: Context, output: Path | None, force: bool, write: Callable[[BinaryIO], None]):
+    from dualrole.interop.files import protected_paths, write_atomic
+
+    if output is None or str(output) == "-":
+        stream = click.get_binary_stream("stdout")
+        write(stream)
+        stream.flush()
+        return
+    write_atomic(output, write, force=force, protect=protected_paths(ctx.path))
+    click.echo(f"Wrote {output}.", err=True)
+
+
+def _export_options(func):
+    func = click.option("--force", is_flag=True, help="Replace FILE if it exists.")(func)
+    func = click.option(
+        "-o",
+        "--output",
+        type=click.Path(dir_okay=False, path_type=Path),
+        help="File to write (default: standard output).",
+    )(func)
+    return pass_ctx(func)
+
+
+@export_group.command("ics")
+@_export_options
+def export_ics(ctx: Context, output: Path | None, force: bool) -> None:
+    """Open follow-ups as an iCalendar file (subscribe to it in your calendar)."""
+    from dualrole.interop.calendar import to_ics
+
+    with ctx.open(create=False) as store:
+        data = to_ics(store)
+    _output(ctx, output, force, lambda out: out.write(data))
+
+
+@export_group.command("json")
+@_export_options
+def export_json(ctx: Context, output: Path | None, force: bool) -> None:
+    """Every table as one JSON document (schema in the README)."""
+    from dualrole.interop.dump import write_json
+
+    with ctx.open(create=False) as store:
+        _output(ctx, output, force, lambda out: write_json(store, out))
+
+
+@export_group.command("csv")
+@_export_options
+def export_csv(ctx: Context, output: Path | None, force: bool) -> None:
+    """Prospects as CSV (formula-safe; `dualrole import` reads it back exactly)."""
+    from dualrole.interop.dump import write_csv
+
+    with ctx.open(create=False) as store:
+        _output(ctx, output, force, lambda out: write_csv(store, out))
+
+
+@export_group.command("vcard")
+@_export_options
+def export_vcard(ctx: Context, output: Path | None, force: bool) -> None:
+    """Prospects as vCard 3.0 (for Google Contacts, phones, or dualrole)."""
+    from dualrole.interop.dump import write_vcard
+
+    with ctx.open(create=False) as store:
+        _output(ctx, output, force, lambda out: write_vcard(store, out))
