@@ -236,4 +236,5 @@ def main() -> None:
         sys.exit(1)
 
 
+import dualrole.cli_review  # noqa: E402, F401  (registers review and targets)
 from dualrole import cli_interop  # noqa: E402, F401  (registers import/export)

@@ -1,0 +1,122 @@
+"""``dualrole review`` (export the weekly review) and ``dualrole targets``, registered onto ``cli``.
+
+Kept out of ``cli.py``, which imports this module at its end. The review and the exports
+load inside the commands so ``--help`` stays instant.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import click
+
+from dualrole import clock
+from dualrole.cli import Context, cli, pass_ctx
+
+
+def _week(text: str | None, option: str) -> dt.date | None:
+    from dualrole.parsing import parse_week
+
+    if text is None:
+        return None
+    try:
+        return parse_week(text)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint=option) from None
+
+
+@cli.command()
+@click.option("--week", "week_text", metavar="YYYY-Www", help="ISO week (default: this week).")
+@click.option("--from", "from_text", metavar="YYYY-Www", help="First week of a range.")
+@click.option("--to", "to_text", metavar="YYYY-Www", help="Last week of a range.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["md", "html", "json", "csv"]),
+    help="Default: from the file name, else md.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write to this file (default: standard output).",
+)
+@click.option("--force", is_flag=True, help="Overwrite an existing file without asking.")
+@pass_ctx
+def review(
+    ctx: Context,
+    week_text: str | None,
+    from_text: str | None,
+    to_text: str | None,
+    fmt: str | None,
+    output: Path | None,
+    force: bool,
+) -> None:
+    """Export the weekly review (Markdown, HTML, JSON or CSV)."""
+    from dualrole.export import check_output, format_for, render, write_atomic
+    from dualrole.review import build_review, build_reviews
+
+    week = _week(week_text, "--week")
+    first, last = _week(from_text, "--from"), _week(to_text, "--to")
+    if week and (first or last):
+        raise click.UsageError("Use --week for one week, or --from/--to for a range, not both.")
+    fmt = format_for(output, fmt)
+    if output is not None and check_output(output, database=ctx.path) and not force:
+        click.confirm(f"{output} exists; overwrite it?", abort=True, err=True)
+    with ctx.open(create=False) as store:
+        if first or last:
+            this_week = clock.today() - dt.timedelta(days=clock.today().weekday())
+            reviews = build_reviews(store, first or last or this_week, last or this_week)
+        else:
+            monday = week or clock.today() - dt.timedelta(days=clock.today().weekday())
+            reviews = [build_review(store, monday)]
+        text = render(reviews, fmt)
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    write_atomic(output, text, database=ctx.path)
+    weeks = reviews[0].week if len(reviews) == 1 else f"{reviews[0].week}…{reviews[-1].week}"
+    click.echo(f"Wrote the {fmt} review of {weeks} to {output}.", err=True)
+
+
+@cli.command()
+@click.option(
+    "--set",
+    "settings",
+    multiple=True,
+    metavar="METRIC=VALUE",
+    help="Set a weekly target (money in currency units, rates in %; 'none' stops grading).",
+)
+@click.option("--reset", is_flag=True, help="Back to the default targets.")
+@pass_ctx
+def targets(ctx: Context, settings: tuple[str, ...], reset: bool) -> None:
+    """Show the weekly targets, or change them."""
+    from dualrole.review import BY_KEY, CATALOGUE, get_targets, parse_target, set_target
+    from dualrole.review.model import show_value
+
+    pairs = []
+    for item in settings:
+        metric, sep, value = item.partition("=")
+        if not sep:
+            raise click.BadParameter(f"{item!r}: write METRIC=VALUE, e.g. leads=8", "--set")
+        pairs.append((metric.strip(), parse_target(metric.strip(), value)))
+    with ctx.open() as store:
+        if reset:
+            from dualrole.review import reset_targets
+
+            reset_targets(store)
+        for metric, value in pairs:
+            set_target(store, metric, value)
+        current = get_targets(store)
+    for definition in CATALOGUE:
+        value = current[definition.key]
+        shown = "—" if value is None else show_value(value, definition.unit)
+        if value is not None and BY_KEY[definition.key].better == "lower":
+            shown = f"≤ {shown}"
+        default = definition.default_target
+        note = "" if value == default else " (changed)"
+        click.echo(
+            f"{definition.side.value:<9} {definition.key:<20} {shown:>10}  "
+            f"{definition.label}{note}"
+        )

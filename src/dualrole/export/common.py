@@ -1,0 +1,123 @@
+"""What every export shares: titles, the cells of a metric row, and safe atomic writing."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import os
+import tempfile
+from pathlib import Path
+
+from dualrole.models import Side
+from dualrole.review import DASH, Metric, WeeklyReview, show_target, show_value, sparkline
+
+SIDE_TITLES = {
+    Side.marketing: "Marketing — building awareness and demand",
+    Side.sales: "Sales — turning relationships into revenue",
+}
+
+
+def week_span(monday: dt.date, sunday: dt.date) -> str:
+    """``16–22 Nov`` or ``30 Nov – 6 Dec``."""
+    if monday.month == sunday.month:
+        return f"{monday.day}–{sunday.day} {sunday:%b}"
+    return f"{monday.day} {monday:%b} – {sunday.day} {sunday:%b}"
+
+
+def week_title(review: WeeklyReview) -> str:
+    year, week, _ = review.monday.isocalendar()
+    return f"week {week}, {year} ({week_span(review.monday, review.sunday)})"
+
+
+def document_title(reviews: list[WeeklyReview]) -> str:
+    if len(reviews) == 1:
+        return f"Progress review — {week_title(reviews[0])}"
+    return f"Progress review — {reviews[0].week} to {reviews[-1].week} ({len(reviews)} weeks)"
+
+
+def actual_text(metric: Metric, currency: str) -> str:
+    """The figure with its explanation: ``4 (2 consumer, 2 product)``."""
+    text = show_value(metric.actual, metric.unit, currency)
+    if metric.detail and metric.actual is not None:
+        text += f" ({metric.detail})"
+    return text
+
+
+def trend_text(metric: Metric) -> str:
+    """The sparkline of the previous weeks and this one (blank for snapshots)."""
+    return sparkline([*metric.previous, metric.actual]) if metric.previous else ""
+
+
+def score_text(review: WeeklyReview, side: Side) -> str:
+    score = review.scores[side].score
+    return DASH if score is None else f"{score}/100"
+
+
+def effort_text(review: WeeklyReview) -> str:
+    b = review.balance
+    target = f"target {b.target_marketing_share:.0f}/{100 - b.target_marketing_share:.0f}"
+    if b.marketing_share is None:
+        actions = f"actions {DASH}"
+    else:
+        actions = (
+            f"actions: marketing {b.marketing_share:.0f} % / sales {100 - b.marketing_share:.0f} %"
+        )
+    if b.marketing_hours_share is None:
+        hours = f"focus hours {DASH}"
+    else:
+        hours = (
+            f"focus: marketing {b.marketing_hours:.1f} h ({b.marketing_hours_share:.0f} %) / "
+            f"sales {b.sales_hours:.1f} h"
+        )
+    return f"{actions} · {hours} ({target})"
+
+
+def grade_text(metric: Metric) -> str:
+    return metric.grade.value if metric.grade else ""
+
+
+__all__ = ["DASH", "show_target", "show_value"]
+
+
+# --- writing files -----------------------------------------------------------------------
+
+
+class ExportError(ValueError):
+    """A file we will not write (one sentence for the person at the keyboard)."""
+
+
+def check_output(path: Path, *, database: Path | None) -> bool:
+    """Refuse unsafe targets; return True when a regular file already exists there."""
+    if path.is_symlink():
+        raise ExportError(f"{path} is a symbolic link; dualrole will not write through it.")
+    if path.is_dir():
+        raise ExportError(f"{path} is a folder; give a file name.")
+    if database is not None:
+        protected = {Path(f"{database}{suffix}") for suffix in ("", "-wal", "-shm", "-journal")}
+        target = path.resolve()
+        for other in protected:
+            same = other.exists() and path.exists() and os.path.samefile(other, path)
+            if same or other.resolve() == target:
+                raise ExportError(f"{path} is the database (or its journal); choose another name.")
+    if not path.parent.exists():
+        raise ExportError(f"The folder {path.parent} does not exist; create it first.")
+    if path.exists() and not path.is_file():
+        raise ExportError(f"{path} is not a regular file; choose another name.")
+    return path.exists()
+
+
+def write_atomic(path: Path, text: str, *, database: Path | None = None) -> None:
+    """Write ``text`` to a 0600 temp file beside ``path``, then rename it into place."""
+    check_output(path, database=database)
+    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(temp, 0o600)
+        os.replace(temp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temp)
+        raise

@@ -1,0 +1,115 @@
+"""The review as JSON (machine-readable, versioned) and CSV (one row per metric).
+
+JSON schema, version 1 (additions keep the version; a rename or removal bumps it)::
+
+    {"schema_version": 1, "generator": "dualrole", "reviews": [Review, ...]}
+
+    Review  = {week "2026-W47", monday, sunday (ISO dates), previous_weeks [week labels,
+               oldest first], currency, marketing [Metric], sales [Metric],
+               scores {"marketing"|"sales": {side, score 0-100|null, reasons [text]}},
+               handoff {leads, leads_by_promotion [{name, count}], leads_by_channel
+               [{name, count}], feedback, feedback_titles [text]},
+               balance {marketing_actions, sales_actions, marketing_share %|null,
+               marketing_hours, sales_hours, marketing_hours_share %|null,
+               target_marketing_share %},
+               reflection {went_well, to_improve, focus_next}}
+    Metric  = {key, side, label, unit "count"|"money"|"percent", better "higher"|"lower",
+               actual, detail, target, grade "met"|"partial"|"missed"|null, credit 0-1|null,
+               reason, previous [8 values, oldest first; [] for snapshots]}
+
+Money is integer minor units (cents), rates are percent; ``null`` means "—" (nothing to
+measure, or no target). Whole numbers are written as integers.
+
+CSV columns: week, side, metric, label, unit, actual, target, grade, detail, reason, then
+one column per previous week (``w-8`` … ``w-1``). Text cells that a spreadsheet would run
+as a formula (starting with ``= + - @``, tab or CR) get a leading apostrophe; numbers stay
+numbers.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Any
+
+from dualrole.review import WeeklyReview
+from dualrole.review.model import WEEKS_BEFORE
+
+SCHEMA_VERSION = 1
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _plain(value: Any) -> Any:
+    """Whole floats as ints, recursively (4.0 → 4), so counts read as counts."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
+def review_data(review: WeeklyReview) -> dict[str, Any]:
+    return _plain(review.model_dump(mode="json"))
+
+
+def render_json(reviews: list[WeeklyReview]) -> str:
+    document = {
+        "schema_version": SCHEMA_VERSION,
+        "generator": "dualrole",
+        "reviews": [review_data(review) for review in reviews],
+    }
+    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+
+
+def safe_cell(value: Any) -> Any:
+    """Neutralise a text cell that would start a formula; leave numbers alone."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+CSV_HEADER = [
+    "week",
+    "side",
+    "metric",
+    "label",
+    "unit",
+    "actual",
+    "target",
+    "grade",
+    "detail",
+    "reason",
+    *[f"w-{WEEKS_BEFORE - i}" for i in range(WEEKS_BEFORE)],
+]
+
+
+def _number(value: float | None) -> Any:
+    return "" if value is None else _plain(value)
+
+
+def render_csv(reviews: list[WeeklyReview]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(CSV_HEADER)
+    for review in reviews:
+        for metric in review.metrics():
+            previous = [_number(v) for v in metric.previous]
+            previous += [""] * (WEEKS_BEFORE - len(previous))
+            row = [
+                review.week,
+                metric.side.value,
+                metric.key,
+                safe_cell(metric.label),
+                metric.unit,
+                _number(metric.actual),
+                _number(metric.target),
+                metric.grade.value if metric.grade else "",
+                safe_cell(metric.detail),
+                safe_cell(metric.reason),
+                *previous,
+            ]
+            writer.writerow(row)
+    return out.getvalue()
