@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
+import urllib.parse
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -101,9 +102,16 @@ def _check_file(path: Path, *, create: bool, make_parent: bool) -> bool:
     return False
 
 
-def connect(path: Path | str) -> sqlite3.Connection:
-    """A raw connection with dualrole's settings (also used by worker threads)."""
-    conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+def connect(path: Path | str, *, frozen: bool = False) -> sqlite3.Connection:
+    """A raw connection with dualrole's settings (also used by worker threads).
+
+    ``frozen`` opens a file nobody can change (its folder is read-only and it has no WAL)
+    with ``immutable=1``: SQLite could not create the -shm it otherwise needs to read.
+    """
+    target, uri = str(path), False
+    if frozen:
+        target, uri = f"file:{urllib.parse.quote(str(path))}?mode=ro&immutable=1", True
+    conn = sqlite3.connect(target, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, uri=uri)
     conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     conn.execute("PRAGMA foreign_keys=ON")
     conn.execute("PRAGMA secure_delete=ON")
@@ -238,8 +246,14 @@ def open_store(
     is_new = _check_file(
         path, create=create, make_parent=is_default if make_parent is None else make_parent
     )
+    frozen = (
+        not is_new
+        and not os.access(path.parent, os.W_OK)
+        and not Path(f"{path}-wal").exists()
+        and not Path(f"{path}-shm").exists()
+    )
     with friendly_errors():
-        conn = connect(path)
+        conn = connect(path, frozen=frozen)
         db = Database(conn)
     store = Store(db, path)
     try:

@@ -152,7 +152,10 @@ CREATE INDEX trash_by_entity ON trash(entity, record_id);;
 
 
 def _fts(table: str, columns: list[str]) -> str:
-    """An external-content FTS5 index over ``table`` kept in sync by triggers."""
+    """An external-content FTS5 index over ``table`` kept in sync by triggers.
+
+    ``rebuild`` indexes the rows an older schema already holds (a no-op on a new file).
+    """
     cols = ", ".join(columns)
     new = ", ".join(f"new.{c}" for c in columns)
     old = ", ".join(f"old.{c}" for c in columns)
@@ -167,6 +170,7 @@ CREATE TRIGGER {table}_fts_ad AFTER DELETE ON {table} BEGIN
 CREATE TRIGGER {table}_fts_au AFTER UPDATE OF {cols} ON {table} BEGIN
     INSERT INTO {fts}({fts}, rowid, {cols}) VALUES ('delete', old.id, {old});
     INSERT INTO {fts}(rowid, {cols}) VALUES (new.id, {new}); END;;
+INSERT INTO {fts}({fts}) VALUES ('rebuild');;
 """
 
 

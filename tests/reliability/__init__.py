@@ -1,0 +1,1 @@
+"""Fault injection: kills, concurrent writers, full disks, bad files, corruption, leaks."""
