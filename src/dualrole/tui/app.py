@@ -120,9 +120,9 @@ class DualroleApp(App[None]):
     def run_in_mode(self, mode: str, action: str | None) -> None:
         """Go to ``mode`` and run ``action`` on its screen (the palette's entries)."""
 
-        def run() -> None:
+        async def run() -> None:
             if action:
-                self.run_action(action, self.screen)
+                await self.run_action(action, self.screen)
 
         self.switch_mode(mode)
         self.call_after_refresh(run)

@@ -107,7 +107,7 @@ def followup_form(
     fields = [
         Field("title", "What", value=values.get("title", "")),
         Field("due_date", "Due", "date", value=values.get("due_date", ""), placeholder="fri"),
-        Field("due_time", "Time (optional)", value=values.get("due_time") or ""),
+        Field("due_time", "Time (optional)", value=(values.get("due_time") or "")[:5]),
         Field("repeat_every", "Repeat every (blank: once)", value=values.get("repeat_every") or ""),
         Field(
             "repeat_unit",
@@ -134,6 +134,7 @@ def followup_edit_form(store: Store, followup_id: int) -> FormScreen[Any]:
     followup = sales.get_followup(store, followup_id)
     form = followup_form(store, followup.prospect_id, None)
     values = followup.model_dump(mode="json")
+    values["due_time"] = (values.get("due_time") or "")[:5]
     for field in form.fields:
         value = values.get(field.name)
         field.value = value if value is not None else ""

@@ -27,7 +27,7 @@ from dualrole.tui.text import plain
 from dualrole.tui.widgets.paged_list import Column, PagedList, RowsSource
 
 COLUMNS = [
-    Column("", lambda r: r["label"], ratio=3),
+    Column("", lambda r: r["label"], ratio=5),
     Column("", lambda r: r["detail"], ratio=2, style=lambda r: "muted"),
     Column("", lambda r: r["when"], width=9, justify="right", style=lambda r: r["tone"]),
 ]

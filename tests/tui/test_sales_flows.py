@@ -1,0 +1,197 @@
+"""Sales flows driven by real keys: the screen and the database must agree."""
+
+from __future__ import annotations
+
+from textual.widgets import Input, Select, Static
+
+from dualrole.models import ProspectIn
+from dualrole.services import sales
+from dualrole.tui.forms import FormScreen
+from dualrole.tui.screens.prospect import ProspectScreen
+from dualrole.tui.screens.sales import SalesScreen
+from dualrole.tui.widgets.paged_list import PagedList
+
+SIZE = (100, 32)
+
+
+def live_prospects(store) -> int:
+    return int(store.scalar("SELECT count(*) FROM prospects WHERE deleted_at IS NULL"))
+
+
+async def open_sales(pilot) -> PagedList:
+    await pilot.press("s")
+    await pilot.pause()
+    assert isinstance(pilot.app.screen, SalesScreen)
+    return pilot.app.screen.query_one("#prospects", PagedList)
+
+
+async def search(pilot, text: str) -> PagedList:
+    prospects = await open_sales(pilot)
+    await pilot.press("slash", *text)
+    await pilot.pause()
+    return prospects
+
+
+class TestProspects:
+    async def test_create_prospect(self, app, demo, lines):
+        before = live_prospects(demo)
+        async with app.run_test(size=SIZE) as pilot:
+            await open_sales(pilot)
+            await pilot.press("n")
+            await pilot.pause()
+            assert isinstance(app.screen, FormScreen)
+            assert app.screen.focused.id == "field-name"
+            await pilot.press(*"Zed Quinn", "tab", *"Quinn Labs", "ctrl+s")
+            await pilot.pause()
+            assert isinstance(app.screen, SalesScreen)
+            prospects = await search(pilot, "quinn")
+            assert prospects.row_count == 1
+            assert any("Zed Quinn" in line and "Quinn Labs" in line for line in lines(prospects))
+        assert live_prospects(demo) == before + 1
+        assert demo.scalar("SELECT company FROM prospects WHERE name = 'Zed Quinn'") == "Quinn Labs"
+
+    async def test_edit_with_invalid_value_then_fix(self, app, demo):
+        async with app.run_test(size=SIZE) as pilot:
+            prospects = await open_sales(pilot)
+            prospect_id = int(prospects.row["id"])
+            await pilot.press("e")
+            await pilot.pause()
+            form = app.screen
+            assert isinstance(form, FormScreen)
+            email = form.query_one("#field-email", Input)
+            email.value = ""
+            email.focus()
+            await pilot.press(*"not-an-email", "ctrl+s")
+            await pilot.pause()
+            assert app.screen is form, "the form stays open with what was typed"
+            assert email.value == "not-an-email"
+            error = str(form.query_one("#error-email", Static).content)
+            assert "not an email address" in error
+            assert "not-an-email" not in str(
+                demo.scalar("SELECT email FROM prospects WHERE id = ?", (prospect_id,))
+            )
+            email.value = ""
+            await pilot.press(*"fixed@example.com", "ctrl+s")
+            await pilot.pause()
+            assert isinstance(app.screen, SalesScreen)
+        stored = demo.scalar("SELECT email FROM prospects WHERE id = ?", (prospect_id,))
+        assert stored == "fixed@example.com"
+
+    async def test_delete_then_undo(self, app, demo, lines):
+        before = live_prospects(demo)
+        async with app.run_test(size=SIZE) as pilot:
+            prospects = await open_sales(pilot)
+            name = prospects.row["name"]
+            await pilot.press("delete")
+            await pilot.pause()
+            assert live_prospects(demo) == before - 1
+            assert prospects.row["name"] != name
+            assert not any(line.startswith(name + " ") for line in lines(prospects)[1:2])
+            await pilot.press("u")
+            await pilot.pause()
+            assert live_prospects(demo) == before
+            assert prospects.row["name"] == name
+
+    async def test_stage_change_to_lost_requires_a_reason(self, app, demo):
+        async with app.run_test(size=SIZE) as pilot:
+            prospects = await open_sales(pilot)
+            prospect_id = int(prospects.row["id"])
+            await pilot.press("c")
+            await pilot.pause()
+            form = app.screen
+            assert isinstance(form, FormScreen)
+            form.query_one("#field-stage", Select).value = "lost"
+            await pilot.press("ctrl+s")
+            await pilot.pause()
+            assert app.screen is form
+            assert "say why" in str(form.query_one("#error-reason", Static).content)
+            assert sales.get_prospect(demo, prospect_id).stage.value != "lost"
+            form.query_one("#field-reason", Input).focus()
+            await pilot.press(*"went with a competitor", "ctrl+s")
+            await pilot.pause()
+            assert isinstance(app.screen, SalesScreen)
+        moved = sales.get_prospect(demo, prospect_id)
+        assert moved.stage.value == "lost"
+        assert moved.lost_reason == "went with a competitor"
+        assert sales.stage_history(demo, prospect_id)[-1].reason == "went with a competitor"
+
+
+class TestInteractions:
+    async def test_log_interaction_then_send_feedback(self, app, demo):
+        async with app.run_test(size=SIZE) as pilot:
+            prospects = await open_sales(pilot)
+            prospect_id = int(prospects.row["id"])
+            count = len(sales.interactions_for(demo, prospect_id))
+            await pilot.press("l")
+            await pilot.pause()
+            assert isinstance(app.screen, FormScreen)
+            await pilot.press(*"Wants a monthly plan", "ctrl+s")
+            await pilot.pause()
+            assert isinstance(app.screen, SalesScreen)
+            logged = sales.interactions_for(demo, prospect_id)
+            assert len(logged) == count + 1
+            assert logged[0].summary == "Wants a monthly plan"
+            await pilot.press("F")
+            await pilot.pause()
+        note_id = sales.get_interaction(demo, logged[0].id).research_note_id
+        assert note_id is not None
+        row = demo.query("SELECT kind, prospect_id FROM research_notes WHERE id = ?", (note_id,))[0]
+        assert (row["kind"], row["prospect_id"]) == ("feedback", prospect_id)
+
+
+class TestFollowUps:
+    async def test_complete_followup_offers_the_next(self, app, demo):
+        async with app.run_test(size=SIZE) as pilot:
+            await open_sales(pilot)
+            await pilot.press("3")
+            await pilot.pause()
+            followups = app.screen.query_one("#followups", PagedList)
+            followup_id = int(followups.row["id"])
+            await pilot.press("d")
+            await pilot.pause()
+            assert sales.get_followup(demo, followup_id).done_at is not None
+            offer = app.screen
+            assert isinstance(offer, FormScreen)
+            assert offer.title_text == "Next follow-up"
+            assert offer.query_one("#field-due_date", Input).value  # prefilled
+            await pilot.press("ctrl+s")
+            await pilot.pause()
+            assert isinstance(app.screen, SalesScreen)
+        original = sales.get_followup(demo, followup_id)
+        open_ones = sales.followups_for(demo, original.prospect_id, open_only=True)
+        assert any(f.title == original.title and f.id != followup_id for f in open_ones)
+
+
+class TestSearchAndPalette:
+    async def test_slash_filters_as_you_type(self, app, lines):
+        async with app.run_test(size=SIZE) as pilot:
+            prospects = await search(pilot, "priya")
+            assert prospects.row_count == 3
+            shown = [line for line in lines(prospects)[1:] if line.strip()]
+            assert len(shown) == 3 and all("Priya" in line for line in shown)
+            await pilot.press("escape")
+            await pilot.pause()
+            assert prospects.row_count == 60
+
+    async def test_palette_finds_a_prospect_by_name(self, app, demo):
+        target = sales.create_prospect(demo, ProspectIn(name="Xavier Quenneville"))
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.press("ctrl+p")
+            await pilot.pause()
+            await pilot.press(*"Quenneville")
+            await pilot.pause(0.5)
+            await pilot.press("enter")
+            await pilot.pause(0.3)
+            assert isinstance(app.screen, ProspectScreen)
+            assert app.screen.prospect_id == target.id
+
+    async def test_palette_runs_an_action(self, app):
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.press("ctrl+p")
+            await pilot.pause()
+            await pilot.press(*"sales: New prospect")
+            await pilot.pause(0.5)
+            await pilot.press("enter")
+            await pilot.pause(0.3)
+            assert isinstance(app.screen, FormScreen)
+            assert app.screen.title_text == "New prospect"
