@@ -280,7 +280,7 @@ def _insert_interactions(store: Store, seed: int, count: int, prospects: int, no
         "h AS (SELECT x, (x * 2654435761 + :seed) % 4294967291 AS a, "
         "(x * 40503 + :seed * 7) % 1000003 AS b FROM n), "
         "r AS (SELECT h.*, a % :prospects + 1 AS pid FROM h) "
-        f"SELECT pid, {_pick('b', KINDS)}, ts, {_pick('a', SUMMARIES)}, "
+        f"SELECT pid, {_pick('b', KINDS)}, ts, {_pick('a / 97', SUMMARIES)}, "
         f"{_pick('b / 7', OUTCOMES)}, (a % 100) < 4, ts "
         "FROM (SELECT r.*, strftime('%Y-%m-%dT%H:%M:%SZ', unixepoch(p.created_at) + "
         "(b / 1000003.0) * (:now - unixepoch(p.created_at)), 'unixepoch') AS ts "
