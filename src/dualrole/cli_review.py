@@ -117,6 +117,5 @@ def targets(ctx: Context, settings: tuple[str, ...], reset: bool) -> None:
         default = definition.default_target
         note = "" if value == default else " (changed)"
         click.echo(
-            f"{definition.side.value:<9} {definition.key:<20} {shown:>10}  "
-            f"{definition.label}{note}"
+            f"{definition.side.value:<9} {definition.key:<20} {shown:>10}  {definition.label}{note}"
         )

@@ -29,6 +29,12 @@ def week_title(review: WeeklyReview) -> str:
     return f"week {week}, {year} ({week_span(review.monday, review.sunday)})"
 
 
+def week_heading(review: WeeklyReview) -> str:
+    """``Week 47, 2026 (16–22 Nov)``."""
+    title = week_title(review)
+    return title[0].upper() + title[1:]
+
+
 def document_title(reviews: list[WeeklyReview]) -> str:
     if len(reviews) == 1:
         return f"Progress review — {week_title(reviews[0])}"

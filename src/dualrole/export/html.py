@@ -18,7 +18,7 @@ from dualrole.export.common import (
     score_text,
     show_target,
     trend_text,
-    week_title,
+    week_heading,
 )
 from dualrole.models import Side
 from dualrole.review import Metric, WeeklyReview
@@ -43,7 +43,7 @@ th, td { text-align: left; padding: .2rem .5rem; border-bottom: 1px solid #e3e3e
          vertical-align: top; }
 th { font-weight: 600; background: #f6f6f6; }
 td.num, th.num { text-align: right; }
-td.spark { font-family: ui-monospace, monospace; letter-spacing: 1px; color: var(--c); }
+td.spark { font-family: ui-monospace, monospace; white-space: pre; color: var(--c); }
 .met { color: #1b7a35; font-weight: 600; } .partial { color: #a86400; font-weight: 600; }
 .missed { color: #b3261e; font-weight: 600; }
 .why { margin: .5rem 0 0; color: #333; } .why li { margin: .1rem 0; }
@@ -111,7 +111,7 @@ def _side(review: WeeklyReview, side: Side) -> str:
     )
 
 
-def _week(review: WeeklyReview, heading: str) -> str:
+def _week(review: WeeklyReview, heading: str | None) -> str:
     h, b, r = review.handoff, review.balance, review.reflection
     promos = ", ".join(f"{c.count} {c.name}" for c in h.leads_by_promotion)
     channels = ", ".join(f"{c.count} {c.name}" for c in h.leads_by_channel)
@@ -126,8 +126,9 @@ def _week(review: WeeklyReview, heading: str) -> str:
             ("Focus next week", r.focus_next),
         )
     )
+    title = f"<{heading}>{escape(week_heading(review))}</{heading}>" if heading else ""
     return (
-        f"<{heading}>{escape(week_title(review).capitalize())}</{heading}>"
+        f"{title}"
         f'<p class="summary"><strong>Marketing {escape(score_text(review, Side.marketing))}'
         f"</strong> · <strong>Sales {escape(score_text(review, Side.sales))}</strong> · "
         f"{escape(effort_text(review))}</p>"
@@ -144,7 +145,10 @@ def _week(review: WeeklyReview, heading: str) -> str:
 
 def render_html(reviews: list[WeeklyReview]) -> str:
     title = document_title(reviews)
-    weeks = "".join(_week(review, "h2") for review in reviews)
+    if len(reviews) == 1:
+        weeks = _week(reviews[0], None)
+    else:
+        weeks = "".join(_week(review, "h2") for review in reviews)
     return (
         "<!DOCTYPE html>\n"
         '<html lang="en"><head><meta charset="utf-8">'

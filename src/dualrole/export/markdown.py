@@ -18,6 +18,7 @@ from dualrole.export.common import (
     score_text,
     show_target,
     trend_text,
+    week_heading,
     week_title,
 )
 from dualrole.models import Side
@@ -62,11 +63,7 @@ def week_markdown(review: WeeklyReview, *, heading: str = "#") -> str:
     h = review.handoff
     lines = [
         f"{heading} "
-        + (
-            f"Progress review — {week_title(review)}"
-            if heading == "#"
-            else week_title(review).capitalize()
-        ),
+        + (f"Progress review — {week_title(review)}" if heading == "#" else week_heading(review)),
         "",
         f"**Marketing {score_text(review, Side.marketing)}** · "
         f"**Sales {score_text(review, Side.sales)}** · {escape(effort_text(review))}",

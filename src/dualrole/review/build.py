@@ -127,7 +127,7 @@ def _score(side: Side, metrics: list[Metric]) -> SideScore:
         names = [m for m in graded if m.grade == which]
         if names:
             items = ", ".join(
-                m.label if which == Grade.met else f"{m.label} ({(m.credit or 0):.0%})"
+                m.label if which == Grade.met else f"{m.label} ({(m.credit or 0) * 100:.0f} %)"
                 for m in names
             )
             reasons.append(f"{which.value}: {items}")
