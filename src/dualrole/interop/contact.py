@@ -18,6 +18,9 @@ from dualrole.db import StorageError
 
 BOMS = (codecs.BOM_UTF8,)
 CHUNK = 1 << 16
+# What the models strip (Unicode White_Space, as pydantic does) — str.strip() also drops \x1c-\x1f.
+WHITE_SPACE = "\t\n\v\f\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008"
+WHITE_SPACE += "\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
 
 
 @dataclass(slots=True)

@@ -16,6 +16,7 @@ from pathlib import Path
 import vobject
 
 from dualrole.interop.contact import (
+    WHITE_SPACE,
     BadRecord,
     FileShape,
     RawContact,
@@ -24,6 +25,9 @@ from dualrole.interop.contact import (
 )
 
 _URL_ESCAPE = re.compile(r"\\(.)", re.DOTALL)
+# Apple and Google write "\:" (not an RFC escape); vobject keeps the backslash. Drop it unless
+# the backslash is itself escaped ("\\:").
+_ESCAPED_COLON = re.compile(r"(?<!\\)((?:\\\\)*)\\:")
 _QP = re.compile(r"^[^:]*;(ENCODING=)?QUOTED-PRINTABLE[;:]", re.IGNORECASE)
 
 
@@ -65,21 +69,24 @@ def card_to_contact(card, position: str) -> RawContact:
 
     def values(key: str, strip: bool = True) -> list[str]:
         lines = _preferred_first(contents.get(key, []))
-        return [_text(line.value).strip() if strip else _text(line.value) for line in lines]
+        texts = [_text(line.value) for line in lines]
+        return [t.strip(WHITE_SPACE) for t in texts] if strip else texts
 
     name = next((v for v in values("fn") if v), "")
     if not name and "n" in contents:
         n = contents["n"][0].value
         parts = [getattr(n, a, "") for a in ("prefix", "given", "additional", "family", "suffix")]
-        name = " ".join(_text(p).strip() for p in parts if _text(p).strip())
+        name = " ".join(_text(p).strip(WHITE_SPACE) for p in parts if _text(p).strip(WHITE_SPACE))
     org = contents.get("org", [])
     company = ""
     if org:
         value = org[0].value
-        company = (value[0] if isinstance(value, list) and value else _text(value)).strip()
+        company = (value[0] if isinstance(value, list) and value else _text(value)).strip(
+            WHITE_SPACE
+        )
     phones = [p.removeprefix("tel:") for p in values("tel")]
     websites = [unescape_url(v) for v in values("url")]
-    tags = [str(t).strip() for line in contents.get("categories", []) for t in line.value]
+    tags = [str(t) for line in contents.get("categories", []) for t in line.value]
     return RawContact(
         position=position,
         name=name,
@@ -122,6 +129,7 @@ class VCardContacts:
             if _QP.match(line) and line.endswith("="):
                 pending = line[:-1]
                 continue
+            line = _ESCAPED_COLON.sub(r"\1:", line)
             upper = line.strip().upper()
             if upper == "BEGIN:VCARD":
                 if lines is not None:
@@ -148,6 +156,7 @@ class VCardContacts:
                     card = vobject.readOne("\r\n".join(lines) + "\r\n")
                     yield card_to_contact(card, position)
                 except Exception as exc:  # vobject raises many kinds; a bad card is data
-                    yield BadRecord(position, f"cannot be read ({type(exc).__name__}: {exc})")
+                    detail = re.sub(r"^At line \d+: ", "", str(exc)) or type(exc).__name__
+                    yield BadRecord(position, f"cannot be read ({detail})")
         finally:
             self.close()

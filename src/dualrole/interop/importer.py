@@ -21,7 +21,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from dualrole.db import Store
-from dualrole.interop.contact import BadRecord, FileShape, RawContact
+from dualrole.interop.contact import WHITE_SPACE, BadRecord, FileShape, RawContact
 from dualrole.interop.contacts_csv import CsvContacts
 from dualrole.interop.contacts_vcard import VCardContacts, looks_like_vcard
 from dualrole.models import LeadSource, ProspectIn, Stage, describe_errors
@@ -265,7 +265,7 @@ class _Run:
                 others.append(candidate)
         if item.emails and email is None:
             return None, f"email {item.emails[0]!r} is not an email address"
-        name = item.name.strip() or (email or "")
+        name = item.name if item.name.strip(WHITE_SPACE) else (email or "")
         if not name:
             return None, "no name and no email"
         notes = item.notes
