@@ -15,7 +15,7 @@ from pathlib import Path
 
 from dualrole import clock
 from dualrole.db import SQLITE_HEADER, StorageError, Store
-from dualrole.migrations import APPLICATION_ID, SCHEMA_VERSION
+from dualrole.schema import APPLICATION_ID, SCHEMA_VERSION
 
 KEEP_AUTOMATIC = 10
 Progress = Callable[[int, int], None]

@@ -144,7 +144,7 @@ def demo(
 def check(ctx: Context) -> None:
     """Check the database's integrity and schema version."""
     from dualrole.backup import latest_backup_hint
-    from dualrole.migrations import SCHEMA_VERSION
+    from dualrole.schema import SCHEMA_VERSION
 
     latest = " " + latest_backup_hint(ctx.path)
     try:

@@ -17,10 +17,12 @@ import sqlite3
 import urllib.parse
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from sqlite_utils import Database
+from dualrole.schema import APPLICATION_ID, SCHEMA_VERSION
 
-from dualrole.migrations import APPLICATION_ID, SCHEMA_VERSION, migrations
+if TYPE_CHECKING:  # sqlite-utils is imported only when migrating: it costs ~100 ms at start-up
+    from sqlite_utils import Database
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 10_000
@@ -120,16 +122,25 @@ def connect(path: Path | str, *, frozen: bool = False) -> sqlite3.Connection:
 
 
 class Store:
-    """An open dualrole database: the sqlite-utils ``Database`` plus what we learnt opening it."""
+    """An open dualrole database: its connection plus what we learnt opening it."""
 
-    def __init__(self, db: Database, path: Path | None, *, read_only_reason: str | None = None):
-        self.db = db
+    def __init__(
+        self, conn: sqlite3.Connection, path: Path | None, *, read_only_reason: str | None = None
+    ):
+        self.conn = conn
         self.path = path
         self.read_only_reason = read_only_reason
+        self._db: Database | None = None
+        self._savepoints = 0
 
     @property
-    def conn(self) -> sqlite3.Connection:
-        return self.db.conn
+    def db(self) -> Database:
+        """The same connection as a sqlite-utils ``Database`` (migrations use it)."""
+        if self._db is None:
+            from sqlite_utils import Database
+
+            self._db = Database(self.conn)
+        return self._db
 
     @property
     def read_only(self) -> bool:
@@ -137,7 +148,7 @@ class Store:
 
     def close(self) -> None:
         with contextlib.suppress(sqlite3.Error):
-            self.db.conn.close()
+            self.conn.close()
 
     def __enter__(self) -> Store:
         return self
@@ -146,18 +157,31 @@ class Store:
         self.close()
 
     @contextlib.contextmanager
-    def transaction(self) -> Iterator[Database]:
+    def transaction(self) -> Iterator[Store]:
         """One write transaction (``BEGIN IMMEDIATE``); nested calls become savepoints."""
         if self.read_only_reason:
             raise StorageError(self.read_only_reason)
         with friendly_errors():
             if self.conn.in_transaction:
-                with self.db.atomic():
-                    yield self.db
+                self._savepoints += 1
+                name = f"dualrole_{self._savepoints}"
+                self.conn.execute(f"SAVEPOINT {name}")
+                try:
+                    yield self
+                except BaseException:
+                    # An error may already have rolled the whole transaction back.
+                    if self.conn.in_transaction:
+                        self.conn.execute(f"ROLLBACK TO {name}")
+                        self.conn.execute(f"RELEASE {name}")
+                    raise
+                else:
+                    self.conn.execute(f"RELEASE {name}")
+                finally:
+                    self._savepoints -= 1
                 return
             self.conn.execute("BEGIN IMMEDIATE")
             try:
-                yield self.db
+                yield self
             except BaseException:
                 if self.conn.in_transaction:
                     self.conn.execute("ROLLBACK")
@@ -254,8 +278,7 @@ def open_store(
     )
     with friendly_errors():
         conn = connect(path, frozen=frozen)
-        db = Database(conn)
-    store = Store(db, path)
+    store = Store(conn, path)
     try:
         _prepare(store, is_new=is_new, backup_before_migrate=backup_before_migrate)
     except BaseException:
@@ -266,8 +289,7 @@ def open_store(
 
 def open_memory() -> Store:
     """An in-memory database with the full schema (tests and dry runs)."""
-    db = Database(connect(":memory:"))
-    store = Store(db, None)
+    store = Store(connect(":memory:"), None)
     _prepare(store, is_new=True, backup_before_migrate=False)
     return store
 
@@ -314,8 +336,10 @@ def _prepare(store: Store, *, is_new: bool, backup_before_migrate: bool) -> None
             from dualrole.backup import automatic_backup
 
             automatic_backup(store, reason=f"before-migration-{version}-to-{SCHEMA_VERSION}")
-        with store.transaction() as db:
-            migrations.apply(db)
+        from dualrole.migrations import migrations
+
+        with store.transaction():
+            migrations.apply(store.db)
             conn.execute(f"PRAGMA application_id={APPLICATION_ID}")
             conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
     if store.path is not None and is_new:

@@ -16,7 +16,8 @@ from __future__ import annotations
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
-APPLICATION_ID = 0x44526F6C  # "DRol"
+from dualrole.schema import APPLICATION_ID, SCHEMA_VERSION
+
 migrations = Migrations("dualrole")
 
 _RECORD = """
@@ -215,5 +216,4 @@ CREATE INDEX followups_live_by_done ON followups(done_at, due_date, prospect_id)
     )
 
 
-# Bump with every new step; a test checks it matches the number of migrations.
-SCHEMA_VERSION = 4
+__all__ = ["APPLICATION_ID", "SCHEMA_VERSION", "migrations"]
