@@ -8,21 +8,30 @@ constructor, so tests hand in a temporary one.
 
 from __future__ import annotations
 
+import importlib
+from collections.abc import Callable
 from typing import Any
 
 from textual.app import App
 from textual.binding import Binding
+from textual.screen import Screen
 
 from dualrole.db import StorageError, Store
 from dualrole.models import FocusSession, Side
 from dualrole.services.focus import running_focus, toggle_focus
 from dualrole.tui.commands import DualroleCommands
 from dualrole.tui.screens.help import HelpScreen
-from dualrole.tui.screens.marketing import MarketingScreen
-from dualrole.tui.screens.review import ReviewScreen
-from dualrole.tui.screens.sales import SalesScreen
 from dualrole.tui.screens.today import TodayScreen
 from dualrole.tui.theme import DUALROLE_THEME, ROLE_VARIABLES
+
+
+def _later(module: str, name: str) -> Callable[[], Screen[Any]]:
+    """A mode's screen, imported when first shown: the first frame needs only Today."""
+
+    def make() -> Screen[Any]:
+        return getattr(importlib.import_module(f"dualrole.tui.screens.{module}"), name)()
+
+    return make
 
 
 class DualroleApp(App[None]):
@@ -32,9 +41,9 @@ class DualroleApp(App[None]):
     CSS_PATH = "app.tcss"
     MODES = {
         "today": TodayScreen,
-        "marketing": MarketingScreen,
-        "sales": SalesScreen,
-        "review": ReviewScreen,
+        "marketing": _later("marketing", "MarketingScreen"),
+        "sales": _later("sales", "SalesScreen"),
+        "review": _later("review", "ReviewScreen"),
     }
     DEFAULT_MODE = "today"
     COMMANDS = App.COMMANDS | {DualroleCommands}

@@ -2,7 +2,9 @@
 
 ``new_form(store, tab)`` and ``edit_form(store, tab, id)`` return a ready
 :class:`~dualrole.tui.forms.FormScreen`; edits carry the record's version so a change made
-meanwhile elsewhere is reported instead of overwritten.
+meanwhile elsewhere is reported instead of overwritten. ``new_form`` takes ``values`` to
+prefill (a note for a segment). ``result_form`` logs a promotion's results and
+``status_form`` sets its status.
 """
 
 from __future__ import annotations
@@ -13,7 +15,10 @@ from dualrole.db import Store
 from dualrole.models import (
     Channel,
     MarketingTaskIn,
+    Promotion,
     PromotionIn,
+    PromotionResult,
+    PromotionResultIn,
     PromotionStatus,
     ResearchKind,
     ResearchNoteIn,
@@ -120,7 +125,8 @@ def task_fields(store: Store, values: dict[str, Any]) -> list[Field]:
     ]
 
 
-def new_form(store: Store, tab: str) -> FormScreen[Any]:
+def new_form(store: Store, tab: str, values: dict[str, Any] | None = None) -> FormScreen[Any]:
+    """The form for a new record in ``tab``; ``values`` prefill fields (research notes)."""
     if tab == "segments":
         return FormScreen(
             "New segment",
@@ -132,7 +138,7 @@ def new_form(store: Store, tab: str) -> FormScreen[Any]:
     if tab == "research":
         return FormScreen(
             "New research note",
-            note_fields(store, {}),
+            note_fields(store, values or {}),
             ResearchNoteIn,
             lambda data: marketing.create_note(store, data),
             side="marketing",
@@ -155,6 +161,7 @@ def new_form(store: Store, tab: str) -> FormScreen[Any]:
 
 
 def edit_form(store: Store, tab: str, record_id: int) -> FormScreen[Any]:
+    """The form editing record ``record_id`` of ``tab`` (raises NotFoundError if gone)."""
     if tab == "segments":
         segment = marketing.get_segment(store, record_id)
         return FormScreen(
@@ -191,3 +198,54 @@ def edit_form(store: Store, tab: str, record_id: int) -> FormScreen[Any]:
         lambda data: marketing.update_task(store, record_id, task.version, data),
         side="marketing",
     )
+
+
+COUNT_FIELDS = ("reach", "engagement", "clicks")
+
+
+def _count(text: str) -> str:
+    """``12,400`` / ``12 400`` → ``12400``; anything else is left for validation to explain."""
+    squeezed = text.replace(",", "").replace("_", "").replace(" ", "").replace("\u202f", "")
+    return squeezed if squeezed.isdigit() else text
+
+
+def result_form(store: Store, promotion: Promotion) -> FormScreen[PromotionResult]:
+    """Log a promotion's results for a day: reach, engagement, clicks, spend (blank = 0)."""
+    fields = [
+        Field("day", "Day", "date", value="today", placeholder="today, mon, 2026-11-16"),
+        Field("reach", "Reach / impressions", placeholder="12,400"),
+        Field("engagement", "Engagement (likes, replies, shares…)", placeholder="0"),
+        Field("clicks", "Clicks", placeholder="0"),
+        Field("spend", "Spend for this period", placeholder="120 or 120.50"),
+    ]
+
+    def save(data: dict[str, Any]) -> PromotionResult:
+        clean = {
+            name: _count(value) if name in COUNT_FIELDS else value
+            for name, value in data.items()
+            if str(value).strip()
+        }
+        payload = PromotionResultIn.model_validate({**clean, "promotion_id": promotion.id})
+        return marketing.log_result(store, payload)
+
+    return FormScreen(f"Log result: {promotion.name}", fields, None, save, side="marketing")
+
+
+def status_form(store: Store, promotion: Promotion) -> FormScreen[Promotion]:
+    """Set a promotion's status to any value (cancelled included)."""
+    fields = [
+        Field(
+            "status",
+            "Status",
+            "select",
+            _enum(PromotionStatus),
+            value=promotion.status.value,
+            allow_blank=False,
+        )
+    ]
+
+    def save(data: dict[str, Any]) -> Promotion:
+        status = PromotionStatus(data["status"])
+        return marketing.set_promotion_status(store, promotion.id, status)
+
+    return FormScreen(f"Status: {promotion.name}", fields, None, save, side="marketing")

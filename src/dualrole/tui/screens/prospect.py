@@ -150,13 +150,14 @@ class ProspectScreen(ProspectActions, AreaScreen):
         if p.keep_in_touch_days:
             lines.append(("cadence", f"keep in touch every {p.keep_in_touch_days} days"))
         lines.append(("contact", fmt.ago(p.last_contact_at)))
-        text = plain(p.name, "bold")
+        text = Text()
+        text.append_text(plain(p.name, "bold"))
         if role:
             text.append("\n")
             text.append_text(plain(role))
         text.append("\n")
         for label, value in lines:
-            text.append(f"\n{label:<8}", style="dim")
+            text.append(f"\n{label:<9}", style="dim")
             text.append_text(plain(value))
         self.query_one("#prospect-details", Static).update(text)
         self.query_one("#prospect-left").border_title = "Details"

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -198,10 +199,12 @@ class SalesScreen(ProspectActions, AreaScreen):
             top = prospects_query(
                 self.store, ProspectFilter(stage=stage, sort=ProspectSort.value)
             ).page(self.store, 0, 12)
-            text = plain(f"{count:,}\n", "bold")
-            text.append(f"{fmt.money(value) or '€0'}\n\n")
+            text = Text(no_wrap=True, overflow="ellipsis")
+            text.append(f"{count:,}", style="bold")
+            text.append(f"  {fmt.money(value) or '€0'}\n\n")
             for row in top:
-                text.append_text(plain(f"{row['name']}\n"))
+                text.append_text(plain(row["name"]))
+                text.append("\n")
             column.update(text)
             box.mount(column)
 

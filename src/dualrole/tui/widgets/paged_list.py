@@ -79,7 +79,18 @@ class Column:
     ratio: int = 1  # share of the spare width among flexible columns
 
 
-STYLE_NAMES = ("overdue", "today", "idle", "muted", "done", "marketing", "sales", "won", "lost")
+STYLE_NAMES = (
+    "header",
+    "overdue",
+    "today",
+    "idle",
+    "muted",
+    "done",
+    "marketing",
+    "sales",
+    "won",
+    "lost",
+)
 
 
 class PagedList(ScrollView, can_focus=True):
@@ -111,21 +122,21 @@ class PagedList(ScrollView, can_focus=True):
         height: 1fr;
         overflow-x: hidden;
         scrollbar-size-vertical: 1;
-        & > .paged-list--heading { color: $text-muted; text-style: bold; }
-        & > .paged-list--header { color: $text-muted; text-style: bold; }
+        & > .paged-list--heading { color: $foreground-muted; text-style: bold; }
+        & > .paged-list--header { color: $foreground-muted; text-style: bold; }
         & > .paged-list--cursor { background: $panel-lighten-1; }
         &:focus > .paged-list--cursor { background: $block-cursor-background;
                                         color: $block-cursor-foreground; }
-        & > .paged-list--empty { color: $text-muted; text-style: italic; }
+        & > .paged-list--empty { color: $foreground-muted; text-style: italic; }
         & > .paged-list--overdue { color: $error; }
         & > .paged-list--today { color: $warning; }
         & > .paged-list--idle { color: $warning; text-style: italic; }
-        & > .paged-list--muted { color: $text-muted; }
-        & > .paged-list--done { color: $text-disabled; }
+        & > .paged-list--muted { color: $foreground-muted; }
+        & > .paged-list--done { color: $foreground 40%; }
         & > .paged-list--marketing { color: $marketing; }
         & > .paged-list--sales { color: $sales; }
         & > .paged-list--won { color: $success; }
-        & > .paged-list--lost { color: $text-disabled; text-style: strike; }
+        & > .paged-list--lost { color: $foreground 40%; text-style: strike; }
     }
     """
 
@@ -321,7 +332,8 @@ class PagedList(ScrollView, can_focus=True):
     def _style(self, name: str | None) -> Style:
         if not name or name not in STYLE_NAMES:
             return Style()
-        return self.get_component_rich_style(f"paged-list--{name}", partial=True)
+        full = self.get_component_rich_style(f"paged-list--{name}")  # colours blended
+        return Style(color=full.color, bold=full.bold, italic=full.italic, strike=full.strike)
 
     def _line(self, cells: list[tuple[str, Style, str]], width: int, base: Style) -> Strip:
         text = Text(no_wrap=True, end="")
@@ -346,7 +358,7 @@ class PagedList(ScrollView, can_focus=True):
         width = self.size.width
         base = self.rich_style
         if y == 0 and self.show_header:
-            header = self._style(None) + self.get_component_rich_style("paged-list--header")
+            header = self._style("header")
             cells = [(c.title, header, c.justify) for c in self.columns]
             return self._line(cells, width, base)
         index = int(self.scroll_y) + y - self._top

@@ -1,0 +1,106 @@
+"""Promotion actions usable wherever a promotion is selected (the list and its page).
+
+A screen mixes in :class:`PromotionActions`, implements ``selected_promotion_id()``, adds
+:data:`PROMOTION_BINDINGS` to its BINDINGS and overrides ``after_change()`` to reload what it
+shows. Keys: ``r`` logs a result (day, reach, engagement, clicks, spend), ``a`` advances the
+status (idea → planned → running → done), ``c`` sets any status (cancelled included).
+
+:func:`open_page` pushes the page of a segment, research note or promotion.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.binding import Binding
+
+from dualrole.db import Store
+from dualrole.models import PromotionStatus
+from dualrole.services import marketing
+from dualrole.tui.screens.marketing_forms import result_form, status_form
+
+PROMOTION_BINDINGS = [
+    Binding(
+        "r", "result", "Log result", id="promotion.result", tooltip="Reach, clicks, spend for a day"
+    ),
+    Binding(
+        "a", "advance", "Advance", id="promotion.advance", tooltip="idea → planned → running → done"
+    ),
+    Binding("c", "status", "Status", id="promotion.status", tooltip="Set any status, or cancel"),
+]
+PROMOTION_ACTIONS = {"result", "advance", "status"}
+
+NEXT_STATUS = {
+    PromotionStatus.idea: PromotionStatus.planned,
+    PromotionStatus.planned: PromotionStatus.running,
+    PromotionStatus.running: PromotionStatus.done,
+}
+
+
+def open_page(app: Any, kind: str, record_id: int) -> None:
+    """Push the page of a ``segment``, ``research_note`` or ``promotion``."""
+    from dualrole.tui.screens.marketing_note import NoteScreen
+    from dualrole.tui.screens.marketing_promotion import PromotionScreen
+    from dualrole.tui.screens.marketing_segment import SegmentScreen
+
+    pages = {"segment": SegmentScreen, "research_note": NoteScreen, "promotion": PromotionScreen}
+    page = pages.get(kind)
+    if page is not None:
+        app.push_screen(page(record_id))
+
+
+class PromotionActions:
+    """Mixin for screens where a promotion can be selected."""
+
+    app: Any
+    store: Store
+
+    def selected_promotion_id(self) -> int | None:
+        raise NotImplementedError
+
+    def after_change(self) -> None:
+        """Reload whatever shows the changed promotion (override)."""
+
+    def _promotion(self) -> Any:
+        promotion_id = self.selected_promotion_id()
+        if promotion_id is None:
+            self.notify("Select a promotion first.")  # type: ignore[attr-defined]
+            return None
+        return self.attempt(marketing.get_promotion, self.store, promotion_id)  # type: ignore[attr-defined]
+
+    def _after(self, message: str) -> Any:
+        def done(result: Any) -> None:
+            if result is not None:
+                self.after_change()
+                self.notify(message, markup=False)  # type: ignore[attr-defined]
+
+        return done
+
+    def action_result(self) -> None:
+        promotion = self._promotion()
+        if promotion is not None:
+            form = result_form(self.store, promotion)
+            self.app.push_screen(form, self._after("Result logged."))
+
+    def action_advance(self) -> None:
+        promotion = self._promotion()
+        if promotion is None:
+            return
+        following = NEXT_STATUS.get(promotion.status)
+        if following is None:
+            self.notify(  # type: ignore[attr-defined]
+                f"{promotion.name} is {promotion.status.value}; c sets another status.",
+                markup=False,
+            )
+            return
+        moved = self.attempt(  # type: ignore[attr-defined]
+            marketing.set_promotion_status, self.store, promotion.id, following
+        )
+        if moved is not None:
+            self._after(f"{promotion.name}: {promotion.status.value} → {following.value}.")(moved)
+
+    def action_status(self) -> None:
+        promotion = self._promotion()
+        if promotion is not None:
+            form = status_form(self.store, promotion)
+            self.app.push_screen(form, self._after("Status changed."))
