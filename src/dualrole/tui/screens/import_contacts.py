@@ -67,7 +67,9 @@ class ImportContactsScreen(ModalScreen[ImportReport | None]):
             yield ProgressBar(total=100, show_eta=False, id="import-progress")
             yield Static("", id="import-error", markup=False)
             with Horizontal(id="import-buttons"):
-                yield Button("Import  ctrl+s", variant="primary", id="import-confirm", disabled=True)
+                yield Button(
+                    "Import  ctrl+s", variant="primary", id="import-confirm", disabled=True
+                )
                 yield Button("Cancel  esc", id="import-cancel")
 
     def on_mount(self) -> None:

@@ -1,0 +1,98 @@
+"""The import dialog driven by keys: preview (dry run), import, cancel; the database agrees."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from textual.app import App
+from textual.widgets import Button, Input, Static
+
+from dualrole.db import Store, open_store
+from dualrole.interop.importer import ImportReport
+from dualrole.tui.screens.import_contacts import ImportContactsScreen
+
+SAMPLE = Path(__file__).parents[1] / "interop" / "samples" / "linkedin_Connections.csv"
+SIZE = (100, 40)
+
+
+class Host(App[None]):
+    """A bare app that opens the dialog and keeps what it returns."""
+
+    def __init__(self, store: Store, path: str | Path = "") -> None:
+        super().__init__()
+        self.store, self.path = store, path
+        self.results: list[ImportReport | None] = []
+
+    def on_mount(self) -> None:
+        self.push_screen(ImportContactsScreen(self.store, self.path), callback=self.results.append)
+
+
+def count(store: Store) -> int:
+    return int(store.scalar("SELECT count(*) FROM prospects"))
+
+
+def text(screen, selector: str) -> str:
+    return str(screen.query_one(selector, Static).content)
+
+
+async def settle(pilot) -> None:
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+class TestImportScreen:
+    async def test_preview_then_import(self, file_store, tmp_path):
+        path = tmp_path / "Connections.csv"
+        shutil.copy(SAMPLE, path)
+        app = Host(file_store, path)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            screen = app.screen
+            assert isinstance(screen, ImportContactsScreen)
+            assert "LinkedIn Connections" in text(screen, "#import-shape")
+            assert text(screen, "#import-counts") == "Would create 4, merge 0, skip 1."
+            assert "first_name" in text(screen, "#import-mapping")
+            assert "line 9: skipped: no name and no email" in text(screen, "#import-problems")
+            assert count(file_store) == 0  # the preview wrote nothing
+            assert not screen.query_one("#import-confirm", Button).disabled
+            await pilot.press("ctrl+s")
+            await settle(pilot)
+        (report,) = app.results
+        assert report is not None and not report.dry_run and report.created == 4
+        assert count(file_store) == 4
+
+    async def test_typing_a_path_and_a_bad_file(self, file_store, tmp_path):
+        app = Host(file_store)
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            await pilot.press("enter")
+            await pilot.pause()
+            assert "Type the path" in text(app.screen, "#import-error")
+            app.screen.query_one("#path", Input).value = str(tmp_path / "missing.csv")
+            await pilot.press("enter")
+            await settle(pilot)
+            assert "There is no file" in text(app.screen, "#import-error")
+            assert app.screen.query_one("#import-confirm", Button).disabled
+            await pilot.press("ctrl+s")  # nothing to import: nothing happens
+            await pilot.press("escape")
+            await pilot.pause()
+        assert app.results == [None]
+        assert count(file_store) == 0
+
+    async def test_cancel_a_running_import_keeps_nothing(self, db_path, tmp_path):
+        path = tmp_path / "big.csv"
+        rows = "".join(f"Person {i},p{i}@example.com\n" for i in range(40_000))
+        path.write_text("Name,Email\n" + rows)
+        with open_store(db_path) as store:
+            app = Host(store, path)
+            async with app.run_test(size=SIZE) as pilot:
+                await settle(pilot)
+                assert "Would create 40,000" in text(app.screen, "#import-counts")
+                await pilot.press("ctrl+s")
+                await pilot.press("escape")
+                await settle(pilot)
+                assert text(app.screen, "#import-error") == "Import cancelled; nothing was changed."
+                assert isinstance(app.screen, ImportContactsScreen)  # still open, can retry
+            assert count(store) == 0
+            assert app.results == []
