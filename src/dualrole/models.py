@@ -145,7 +145,7 @@ class RepeatUnit(StrEnum):
 
 
 def _not_blank(value: str) -> str:
-    if not value:
+    if not value.strip():  # Python's strip also drops the separators \x1c-\x1f
         raise ValueError("is required")
     return value
 
