@@ -47,12 +47,7 @@ def cli(ctx: click.Context, db_path: str | None) -> None:
 
 
 def run_app(store: Store) -> None:
-    from dualrole.backup import daily_backup
-
-    try:
-        daily_backup(store)
-    except StorageError as exc:  # a failed backup must not keep the owner out
-        click.echo(f"warning: {exc}", err=True)
+    """Run the app (it takes the daily backup itself, in the background)."""
     from dualrole.tui.app import DualroleApp
 
     DualroleApp(store).run()

@@ -16,7 +16,7 @@ from typing import BinaryIO
 import click
 
 from dualrole.cli import Context, cli, pass_ctx
-from dualrole.models import Stage
+from dualrole.enums import Stage
 
 SHOWN_PROBLEMS = 50
 

@@ -8,7 +8,6 @@ field, say what is wrong and what is expected, so a form can show them next to t
 from __future__ import annotations
 
 import datetime as dt
-from enum import StrEnum
 from typing import Annotated, Any
 
 from pydantic import (
@@ -22,6 +21,20 @@ from pydantic import (
     model_validator,
 )
 
+from dualrole.enums import (  # the enums are re-exported here for convenience
+    OPEN_STAGES,  # noqa: F401
+    STAGE_ORDER,  # noqa: F401
+    STAGE_WEIGHT,  # noqa: F401
+    Channel,
+    InteractionKind,
+    LeadSource,
+    PromotionStatus,
+    RepeatUnit,
+    ResearchKind,
+    ResearchSource,
+    Side,  # noqa: F401
+    Stage,
+)
 from dualrole.parsing import (
     MAX_YEAR,
     MIN_YEAR,
@@ -35,113 +48,6 @@ from dualrole.parsing import (
 NAME_MAX = 200
 SHORT_MAX = 500
 TEXT_MAX = 1_000_000  # a long Markdown note; anything bigger is a pasted file, not a note
-
-
-class Side(StrEnum):
-    marketing = "marketing"
-    sales = "sales"
-
-
-class ResearchKind(StrEnum):
-    consumer = "consumer"
-    product = "product"
-    competitor = "competitor"
-    trend = "trend"
-    feedback = "feedback"
-
-
-class ResearchSource(StrEnum):
-    interview = "interview"
-    survey = "survey"
-    reviews = "reviews"
-    social_media = "social media"
-    sales_feedback = "sales feedback"
-    desk_research = "desk research"
-    other = "other"
-
-
-class Channel(StrEnum):
-    social_media = "social media"
-    online_ads = "online ads"
-    email = "email"
-    website = "website/blog"
-    press_release = "press release"
-    event = "event"
-    radio = "radio"
-    tv = "TV"
-    newspaper = "newspaper"
-    magazine = "magazine"
-    referral_programme = "referral programme"
-    other = "other"
-
-
-class PromotionStatus(StrEnum):
-    idea = "idea"
-    planned = "planned"
-    running = "running"
-    done = "done"
-    cancelled = "cancelled"
-
-
-class Stage(StrEnum):
-    lead = "lead"
-    contacted = "contacted"
-    qualified = "qualified"
-    proposal = "proposal"
-    negotiation = "negotiation"
-    won = "won"
-    lost = "lost"
-
-    @property
-    def is_open(self) -> bool:
-        return self not in (Stage.won, Stage.lost)
-
-    @property
-    def rank(self) -> int:
-        """Position in the funnel; lost ranks nowhere."""
-        return STAGE_ORDER.index(self) if self in STAGE_ORDER else -1
-
-
-STAGE_ORDER = [
-    Stage.lead,
-    Stage.contacted,
-    Stage.qualified,
-    Stage.proposal,
-    Stage.negotiation,
-    Stage.won,
-]
-OPEN_STAGES = [s for s in Stage if s.is_open]
-# Chance that an open deal at this stage is won; used for the weighted pipeline.
-STAGE_WEIGHT = {
-    Stage.lead: 0.1,
-    Stage.contacted: 0.2,
-    Stage.qualified: 0.3,
-    Stage.proposal: 0.5,
-    Stage.negotiation: 0.7,
-}
-
-
-class LeadSource(StrEnum):
-    promotion = "promotion"
-    referral = "referral"
-    inbound = "inbound"
-    outbound = "outbound"
-    event = "event"
-    other = "other"
-
-
-class InteractionKind(StrEnum):
-    call = "call"
-    email = "email"
-    meeting = "meeting"
-    message = "message"
-    demo = "demo"
-    note = "note"
-
-
-class RepeatUnit(StrEnum):
-    days = "days"
-    weeks = "weeks"
 
 
 def _not_blank(value: str) -> str:
@@ -419,13 +325,6 @@ class FollowUp(Record):
     @property
     def is_done(self) -> bool:
         return self.done_at is not None
-
-
-class FocusSession(BaseModel):
-    id: int
-    role: Side
-    started_at: dt.datetime
-    ended_at: dt.datetime | None = None
 
 
 class Reflection(ReflectionIn):

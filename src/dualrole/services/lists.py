@@ -15,7 +15,7 @@ from typing import Any
 
 from dualrole import clock
 from dualrole.db import Store
-from dualrole.models import LeadSource, PromotionStatus, ResearchKind, Stage
+from dualrole.enums import LeadSource, PromotionStatus, ResearchKind, Stage
 from dualrole.services.search import fts_query
 from dualrole.services.settings import get_setting
 

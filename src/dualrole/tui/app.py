@@ -12,13 +12,14 @@ import importlib
 from collections.abc import Callable
 from typing import Any
 
+from textual import work
 from textual.app import App
 from textual.binding import Binding
 from textual.screen import Screen
 
-from dualrole.db import StorageError, Store
-from dualrole.models import FocusSession, Side
-from dualrole.services.focus import running_focus, toggle_focus
+from dualrole.db import StorageError, Store, open_store
+from dualrole.enums import Side
+from dualrole.services.focus import FocusSession, running_focus, toggle_focus
 from dualrole.tui.commands import DualroleCommands
 from dualrole.tui.screens.help import HelpScreen
 from dualrole.tui.screens.today import TodayScreen
@@ -94,6 +95,21 @@ class DualroleApp(App[None]):
                 severity="warning",
                 timeout=12,
                 markup=False,
+            )
+        elif self.store.path is not None:
+            self.set_timer(2.0, self._daily_backup)  # after the first frames, off the UI thread
+
+    @work(thread=True, exclusive=True, group="backup", exit_on_error=False)
+    def _daily_backup(self) -> None:
+        """Once a day the app is used, a rotating backup (its own connection: a thread)."""
+        from dualrole.backup import daily_backup
+
+        try:
+            with open_store(self.store.path, create=False) as own:
+                daily_backup(own)
+        except StorageError as exc:
+            self.call_from_thread(
+                self.notify, f"The daily backup failed: {exc}", severity="warning", markup=False
             )
 
     # --- global actions -------------------------------------------------------------------
