@@ -51,7 +51,7 @@ def _raw_executemany(source: Path, target: Path) -> float:
     elapsed = 0.0
     for table in BASELINE_TABLES:
         columns = [row[1] for row in src.execute(f"PRAGMA table_info({table})")]
-        rows = src.execute(f"SELECT * FROM {table}").fetchall()
+        rows = src.execute(f"SELECT {', '.join(columns)} FROM {table}").fetchall()
         dst.execute(f"CREATE TABLE {table} ({', '.join(columns)})")
         marks = ", ".join("?" for _ in columns)
         started = time.perf_counter()

@@ -99,8 +99,8 @@ def agenda(store: Store, day: dt.date | None = None) -> Agenda:
     for row in store.query(
         "SELECT id, name, stage, value_minor, currency, coalesce(last_contact_at, created_at) AS "
         "seen FROM prospects WHERE deleted_at IS NULL AND stage NOT IN ('won', 'lost') "
-        "AND coalesce(last_contact_at, created_at) < ? ORDER BY value_minor IS NULL, "
-        "value_minor DESC, id LIMIT ?",
+        "AND coalesce(last_contact_at, created_at) < ? "
+        "ORDER BY value_minor DESC, id DESC LIMIT ?",  # NULL values sort last, on the index
         (idle_cutoff(store), CAP),
     ):
         days = (now - clock.from_db(row["seen"])).days
@@ -115,11 +115,9 @@ def agenda(store: Store, day: dt.date | None = None) -> Agenda:
         )
     for row in store.query(
         "SELECT id, name, stage, last_contact_at, keep_in_touch_days FROM prospects "
-        "WHERE deleted_at IS NULL AND keep_in_touch_days IS NOT NULL AND stage != 'lost' "
-        "AND (last_contact_at IS NULL OR "
-        "datetime(last_contact_at, '+' || keep_in_touch_days || ' days') <= ?) "
-        "ORDER BY last_contact_at, id LIMIT ?",
-        (now.strftime("%Y-%m-%d %H:%M:%S"), CAP),
+        "WHERE touch_due_at IS NOT NULL AND deleted_at IS NULL AND touch_due_at <= ? "
+        "ORDER BY touch_due_at, id LIMIT ?",
+        (clock.to_db(now), CAP),
     ):
         result.keep_in_touch.append(
             AgendaItem(
