@@ -165,3 +165,22 @@ def test_two_processes_writing_at_once_never_see_locked(db_path):
             WRITES_PER_PROCESS
         )
         assert store.scalar("PRAGMA integrity_check") == "ok"
+
+
+def test_automatic_backup_clears_a_stray_partial_copy(file_store):
+    import os
+    import time
+
+    from dualrole.backup import automatic_backup, backup_dir
+
+    folder = backup_dir(file_store)
+    folder.mkdir(mode=0o700)
+    stray = folder / ".killed.db.partial"
+    stray.write_bytes(b"half a copy")
+    hour_ago = time.time() - 7200
+    os.utime(stray, (hour_ago, hour_ago))
+    fresh = folder / ".running.db.partial"
+    fresh.write_bytes(b"another backup in progress")
+    automatic_backup(file_store, "manual")
+    assert not stray.exists()
+    assert fresh.exists()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from dualrole.db import SQLITE_HEADER, StorageError, Store
 from dualrole.schema import APPLICATION_ID, SCHEMA_VERSION
 
 KEEP_AUTOMATIC = 10
+STRAY_AFTER_S = 3600  # a partial copy this old belongs to no running backup
 Progress = Callable[[int, int], None]
 
 
@@ -94,6 +96,9 @@ def automatic_backup(store: Store, reason: str = "daily") -> Path:
     dest = backup_to(store, folder / f"{store.path.stem}-{stamp}-{reason}.db")
     for old in list_backups(store)[KEEP_AUTOMATIC:]:
         old.unlink(missing_ok=True)
+    for stray in folder.glob(".*.partial"):  # left by a backup that was killed midway
+        if time.time() - stray.stat().st_mtime > STRAY_AFTER_S:
+            stray.unlink(missing_ok=True)
     return dest
 
 
