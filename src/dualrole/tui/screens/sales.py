@@ -31,12 +31,8 @@ from dualrole.services.records import all_tags, soft_delete, undo_delete
 from dualrole.tui import format as fmt
 from dualrole.tui.forms import Field, FormScreen
 from dualrole.tui.screens.base import AreaScreen
-from dualrole.tui.screens.prospect_actions import (
-    PROSPECT_BINDINGS,
-    ProspectActions,
-    followup_edit_form,
-    prospect_form,
-)
+from dualrole.tui.screens.prospect_actions import PROSPECT_BINDINGS, ProspectActions
+from dualrole.tui.screens.prospect_forms import followup_edit_form, prospect_form
 from dualrole.tui.text import plain
 from dualrole.tui.widgets.paged_list import Column, PagedList
 from dualrole.tui.widgets.search_bar import SearchBar
@@ -161,7 +157,8 @@ class SalesScreen(ProspectActions, AreaScreen):
         self.query_one("#prospects", PagedList).reload()
         self.query_one("#followups", PagedList).reload()
         self._update_status()
-        self._draw_pipeline()
+        if self.current_tab == "pipeline":
+            self._draw_pipeline()
 
     def after_change(self) -> None:
         self.refresh_data()
@@ -246,7 +243,9 @@ class SalesScreen(ProspectActions, AreaScreen):
 
     @on(TabbedContent.TabActivated)
     def _tab_changed(self) -> None:
-        if self.current_tab != "pipeline":
+        if self.current_tab == "pipeline":
+            self._draw_pipeline()
+        else:
             self.query_one(f"#{self.current_tab}", PagedList).focus()
 
     def action_new(self) -> None:

@@ -16,11 +16,9 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Footer, Static
 
-from dualrole.services import marketing
 from dualrole.services.settings import get_setting
 from dualrole.services.today import Agenda, AgendaItem, agenda
 from dualrole.tui.format import money
-from dualrole.tui.screens import marketing_forms
 from dualrole.tui.screens.base import AreaScreen
 from dualrole.tui.screens.prospect_actions import PROSPECT_BINDINGS, ProspectActions
 from dualrole.tui.text import plain
@@ -171,6 +169,8 @@ class TodayScreen(ProspectActions, AreaScreen):
         if item is None:
             return
         if item.kind == "task":
+            from dualrole.services import marketing  # loaded on first use: not in the first frame
+
             if self.attempt(marketing.complete_task, self.store, item.record_id) is not None:
                 self.refresh_data()
                 self.notify(f"Done: {item.label}", markup=False)
@@ -185,6 +185,8 @@ class TodayScreen(ProspectActions, AreaScreen):
         if item is None:
             return
         if item.kind == "task":
+            from dualrole.tui.screens import marketing_forms
+
             form = self.attempt(marketing_forms.edit_form, self.store, "tasks", item.record_id)
             if form is not None:
                 self.app.push_screen(form, lambda _: self.refresh_data())

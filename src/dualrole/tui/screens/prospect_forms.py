@@ -1,0 +1,165 @@
+"""The forms behind the prospect actions (new/edit prospect, log, stage, follow-ups).
+
+Apart from :mod:`prospect_actions` so that screens mixing in the actions (Today among them)
+load the pydantic models and form widgets only when a form is first opened.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from dualrole.db import Store
+from dualrole.models import (
+    FollowUpIn,
+    InteractionIn,
+    InteractionKind,
+    LeadSource,
+    Prospect,
+    ProspectIn,
+    RepeatUnit,
+    Stage,
+)
+from dualrole.parsing import format_money_input
+from dualrole.services import marketing, sales
+from dualrole.tui.forms import Field, FormScreen
+
+
+def _enum(enum: Any) -> list[tuple[str, str]]:
+    return [(member.value, member.value) for member in enum]
+
+
+def prospect_form(store: Store, prospect: Prospect | None = None) -> FormScreen[Prospect]:
+    values: dict[str, Any] = prospect.model_dump(mode="json") if prospect else {}
+    fields = [
+        Field("name", "Name", value=values.get("name", "")),
+        Field("company", "Company", value=values.get("company") or ""),
+        Field("title", "Job title", value=values.get("title") or ""),
+        Field("email", "Email", value=values.get("email") or ""),
+        Field("phone", "Phone", value=values.get("phone") or ""),
+        Field("website", "Website", value=values.get("website") or ""),
+        Field("value", "Deal value", value=format_money_input(values.get("value"))),
+        Field("currency", "Currency", value=values.get("currency", "EUR")),
+        Field(
+            "source",
+            "Source",
+            "select",
+            _enum(LeadSource),
+            value=values.get("source", "other"),
+            allow_blank=False,
+        ),
+        Field(
+            "promotion_id",
+            "From promotion",
+            "select",
+            marketing.promotion_choices(store),
+            value=values.get("promotion_id"),
+        ),
+        Field(
+            "segment_id",
+            "Segment",
+            "select",
+            marketing.segment_choices(store),
+            value=values.get("segment_id"),
+        ),
+        Field("tags", "Tags (comma separated)", value=", ".join(values.get("tags", []))),
+        Field(
+            "keep_in_touch_days",
+            "Keep in touch every N days",
+            value=values.get("keep_in_touch_days") or "",
+        ),
+        Field("notes", "Notes (Markdown)", "text", value=values.get("notes", "")),
+    ]
+    if prospect is None:
+        return FormScreen(
+            "New prospect",
+            fields,
+            ProspectIn,
+            lambda data: sales.create_prospect(store, data),
+            side="sales",
+        )
+    return FormScreen(
+        f"Edit prospect: {prospect.name}",
+        fields,
+        ProspectIn,
+        lambda data: sales.update_prospect(store, prospect.id, prospect.version, data),
+        side="sales",
+    )
+
+
+def followup_form(
+    store: Store, prospect_id: int, suggestion: FollowUpIn | None = None, *, intro: str = ""
+) -> FormScreen[Any]:
+    values = suggestion.model_dump(mode="json") if suggestion else {}
+    fields = [
+        Field("title", "What", value=values.get("title", "")),
+        Field("due_date", "Due", "date", value=values.get("due_date", ""), placeholder="fri"),
+        Field("due_time", "Time (optional)", value=(values.get("due_time") or "")[:5]),
+        Field("repeat_every", "Repeat every (blank: once)", value=values.get("repeat_every") or ""),
+        Field(
+            "repeat_unit",
+            "Repeat unit",
+            "select",
+            _enum(RepeatUnit),
+            value=values.get("repeat_unit", "days"),
+            allow_blank=False,
+        ),
+    ]
+    title = "Next follow-up" if suggestion else "New follow-up"
+    return FormScreen(
+        title,
+        fields,
+        FollowUpIn,
+        lambda data: sales.create_followup(store, data),
+        fixed={"prospect_id": prospect_id},
+        side="sales",
+        intro=intro,
+    )
+
+
+def followup_edit_form(store: Store, followup_id: int) -> FormScreen[Any]:
+    followup = sales.get_followup(store, followup_id)
+    form = followup_form(store, followup.prospect_id, None)
+    values = followup.model_dump(mode="json")
+    values["due_time"] = (values.get("due_time") or "")[:5]
+    for field in form.fields:
+        value = values.get(field.name)
+        field.value = value if value is not None else ""
+    form.title_text = f"Edit follow-up: {followup.title}"
+    form.save_callback = lambda data: sales.update_followup(
+        store, followup_id, followup.version, data
+    )
+    return form
+
+
+def log_form(store: Store, prospect: Prospect) -> FormScreen[Any]:
+    fields = [
+        Field("summary", "Summary", placeholder="Intro call — wants a proposal by Friday"),
+        Field("kind", "Kind", "select", _enum(InteractionKind), "call", allow_blank=False),
+        Field("outcome", "Outcome / customer feedback", "text"),
+    ]
+    return FormScreen(
+        f"Log interaction: {prospect.name}",
+        fields,
+        InteractionIn,
+        lambda data: sales.log_interaction(store, data),
+        fixed={"prospect_id": prospect.id},
+        side="sales",
+    )
+
+
+def stage_form(store: Store, prospect: Prospect) -> FormScreen[Any]:
+    fields = [
+        Field("stage", "Stage", "select", _enum(Stage), prospect.stage.value, allow_blank=False),
+        Field("reason", "Reason (required for lost)", placeholder="price, timing, competitor…"),
+    ]
+
+    def save(data: dict[str, Any]) -> Prospect:
+        return sales.move_stage(
+            store,
+            prospect.id,
+            Stage(data["stage"]),
+            reason=data.get("reason"),
+            version=prospect.version,
+        )
+
+    return FormScreen(f"Stage: {prospect.name}", fields, None, save, side="sales")
