@@ -16,89 +16,11 @@ from dataclasses import dataclass
 
 from dualrole import clock
 from dualrole.db import Store
-from dualrole.models import STAGE_ORDER, Stage
+from dualrole.demo_prospects import Stamper
+from dualrole.demo_prospects import prospect_rows as make_prospects
 
 Progress = Callable[[str, int, int], None]
 
-FIRST = [
-    "Priya",
-    "Rahul",
-    "Ana",
-    "Tom",
-    "Lena",
-    "Marco",
-    "Aisha",
-    "Jonas",
-    "Sofia",
-    "Kenji",
-    "Chloe",
-    "Omar",
-    "Ines",
-    "Lukas",
-    "Nadia",
-    "David",
-    "Elena",
-    "Samuel",
-    "Mei",
-    "Felix",
-    "Zara",
-    "Hugo",
-    "Amara",
-    "Nils",
-    "Rosa",
-    "Ivan",
-    "Leila",
-    "Paul",
-    "Yara",
-    "Theo",
-]
-LAST = [
-    "Sharma",
-    "Iyer",
-    "Costa",
-    "Becker",
-    "Okafor",
-    "Rossi",
-    "Haddad",
-    "Berg",
-    "Novak",
-    "Tanaka",
-    "Dubois",
-    "Khan",
-    "Silva",
-    "Meyer",
-    "Ahmed",
-    "Fischer",
-    "Moreau",
-    "Lindqvist",
-    "Chen",
-    "Wagner",
-    "Osei",
-    "Romero",
-    "Kowalski",
-    "Nakamura",
-    "Varga",
-]
-COMPANIES = [
-    "Northwind",
-    "Lotus Labs",
-    "Bluefin Studio",
-    "Cedar & Co",
-    "Brightpath",
-    "Quarry Digital",
-    "Harbor Bakery",
-    "Atlas Dental",
-    "Kite Logistics",
-    "Mosaic Cafe",
-    "Pinecone Legal",
-    "Tidewater Yoga",
-    "Orbit Fitness",
-    "Saffron Foods",
-    "Juniper Homes",
-    "Beacon Print",
-    "Fable Books",
-    "Granite Works",
-]
 SEGMENTS = [
     (
         "Independent café owners",
@@ -256,20 +178,19 @@ def generate(
     with store.transaction():
         with _bulk_mode(store, size.prospects >= BULK_FROM):
             _fill(store, rng, size, now, progress, counts)
-        # Derived columns, as the services keep them (needs the indexes back).
-        store.execute(
-            "UPDATE prospects SET last_contact_at = (SELECT max(occurred_at) FROM interactions i "
-            "WHERE i.prospect_id = prospects.id)"
-        )
         report("done", 1, 1)
     return counts
 
 
-def _insert_interactions(store: Store, seed: int, count: int, prospects: int, now: dt.datetime):
+def _insert_interactions(
+    store: Store, seed: int, count: int, prospects: int, start: int, now: int
+) -> None:
     """A million interactions in one INSERT … SELECT: SQLite makes the rows itself.
 
-    Attributes come from multiplicative hashes of the row number (deterministic per seed);
-    each interaction falls between its prospect's creation and now.
+    Attributes come from multiplicative hashes of the row number (deterministic per seed).
+    Prospect ids follow creation time (prospect ``p`` is created within slot ``p`` of the
+    window, see demo_prospects), so each interaction falls after its prospect's creation
+    without a join.
     """
     if not count:
         return
@@ -277,21 +198,17 @@ def _insert_interactions(store: Store, seed: int, count: int, prospects: int, no
         "INSERT INTO interactions(prospect_id, kind, occurred_at, summary, outcome, "
         "is_feedback, created_at) "
         "WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < :count), "
-        "h AS (SELECT x, (x * 2654435761 + :seed) % 4294967291 AS a, "
+        "h AS (SELECT (x * 2654435761 + :seed) % 4294967291 AS a, "
         "(x * 40503 + :seed * 7) % 1000003 AS b FROM n), "
-        "r AS (SELECT h.*, a % :prospects + 1 AS pid FROM h) "
+        "r AS (SELECT a, b, a % :prospects + 1 AS pid FROM h), "
+        "c AS (SELECT r.*, :start + pid * :slot AS created FROM r) "
         f"SELECT pid, {_pick('b', KINDS)}, ts, {_pick('a / 97', SUMMARIES)}, "
         f"{_pick('b / 7', OUTCOMES)}, (a % 100) < 4, ts "
-        "FROM (SELECT r.*, strftime('%Y-%m-%dT%H:%M:%SZ', unixepoch(p.created_at) + "
-        "(b / 1000003.0) * (:now - unixepoch(p.created_at)), 'unixepoch') AS ts "
-        "FROM r JOIN prospects p ON p.id = r.pid)",
-        {
-            "count": count,
-            "seed": seed,
-            "prospects": prospects,
-            "now": int(now.timestamp()),
-        },
-    )
+        "FROM (SELECT c.*, strftime('%Y-%m-%dT%H:%M:%SZ', "
+        "created + 1 + (b / 1000003.0) * (:now - created - 1), 'unixepoch') AS ts FROM c)",
+        {"count": count, "seed": seed, "prospects": prospects, "start": start, "now": now,
+         "slot": (now - start) * 0.97 / prospects},
+    )  # fmt: skip
 
 
 def _fill(
@@ -388,58 +305,11 @@ def _fill(
     )
     counts["promotion_results"] = len(results)
 
-    # Prospects, their stage history and the derived columns.
-    stage_weights = [30, 18, 12, 8, 5, 12, 15]  # lead … won, lost
-    stages = list(Stage)
-    prospect_rows, history = [], []
-    for pid in range(1, size.prospects + 1):
-        created = when(0, 0.97)
-        stage = rng.choices(stages, stage_weights)[0]
-        from_promotion = rng.random() < 0.45
-        name = f"{rng.choice(FIRST)} {rng.choice(LAST)}"
-        company = rng.choice(COMPANIES)
-        value = rng.choice([None, 180000, 250000, 420000, 840000, 1200000, 600000])
-        path = (
-            STAGE_ORDER[: STAGE_ORDER.index(stage) + 1]
-            if stage != Stage.lost
-            else ([*STAGE_ORDER[: rng.randint(1, 4)], Stage.lost])
-        )
-        moment = created
-        previous = None
-        for step in path:
-            history.append(
-                (
-                    pid,
-                    previous,
-                    step.value,
-                    _stamp(moment),
-                    "price" if step == Stage.lost else None,
-                )
-            )
-            previous = step.value
-            moment = min(now, moment + dt.timedelta(days=rng.uniform(1, 9)))
-        email = f"{name.split()[0].lower()}.{pid}@{company.split()[0].lower()}.example"
-        prospect_rows.append(
-            (
-                pid,
-                name,
-                company,
-                rng.choice(["Owner", "Founder", "Manager", None]),
-                email,
-                stage.value,
-                "price" if stage == Stage.lost else None,
-                value,
-                "promotion" if from_promotion else rng.choice(["referral", "inbound", "outbound"]),
-                rng.choice(active) if from_promotion else None,
-                rng.randint(1, n_segments),
-                f"Met via {company}. Prefers email.",
-                rng.choice([None, None, 30, 60]),
-                _stamp(created),
-                history[-1][3],
-            )
-        )
-        if pid % 5000 == 0:
-            report("prospects", pid, size.prospects)
+    # Prospects and their stage history (vectorised: see demo_prospects).
+    prospect_rows, history = make_prospects(
+        rng, size.prospects, start=int(start.timestamp()), now=int(now.timestamp()),
+        promotions=active, segments=n_segments, stamp=Stamper(), report=report,
+    )  # fmt: skip
     many(
         "INSERT INTO prospects(id, name, company, title, email, stage, lost_reason, "
         "value_minor, source, promotion_id, segment_id, notes, keep_in_touch_days, "
@@ -454,7 +324,15 @@ def _fill(
     counts["prospects"], counts["stage_changes"] = len(prospect_rows), len(history)
     del prospect_rows, history
     report("interactions", 0, n_interactions)
-    _insert_interactions(store, seed, n_interactions, size.prospects, now)
+    _insert_interactions(
+        store, seed, n_interactions, size.prospects, int(start.timestamp()), int(now.timestamp())
+    )
+    # Each prospect's last contact, set while its indexes are still dropped (bulk mode).
+    store.execute(
+        "UPDATE prospects SET last_contact_at = latest.at FROM (SELECT prospect_id, "
+        "max(occurred_at) AS at FROM interactions GROUP BY prospect_id) AS latest "
+        "WHERE latest.prospect_id = prospects.id"
+    )
     counts["interactions"] = n_interactions
 
     followups = []

@@ -220,17 +220,18 @@ CREATE INDEX followups_live_by_done ON followups(done_at, due_date, prospect_id)
 def m005_today_indexes(db: Database) -> None:
     """The Today screen at 100k prospects: keep-in-touch due dates and live leads per promotion.
 
-    ``touch_due_at`` is a virtual generated column (last contact + cadence), so no code has to
-    keep it in step; its partial index makes "who is due for a touch" a range lookup
+    ``touch_due_at`` is a virtual generated column (last contact + cadence; never contacted:
+    due at once), so no code has to keep it in step; its partial index makes "who is due for a touch" a range lookup
     (150 ms scan → 0.1 ms), and counting a promotion's live leads no longer reads the table.
     """
     _run(
         db,
         """
 ALTER TABLE prospects ADD COLUMN touch_due_at TEXT GENERATED ALWAYS AS (
-    CASE WHEN keep_in_touch_days IS NOT NULL AND stage != 'lost'
-    THEN strftime('%Y-%m-%dT%H:%M:%SZ', coalesce(last_contact_at, created_at),
-                  '+' || keep_in_touch_days || ' days') END) VIRTUAL;;
+    CASE WHEN keep_in_touch_days IS NULL OR stage = 'lost' THEN NULL
+    WHEN last_contact_at IS NULL THEN created_at
+    ELSE strftime('%Y-%m-%dT%H:%M:%SZ', last_contact_at, '+' || keep_in_touch_days || ' days')
+    END) VIRTUAL;;
 CREATE INDEX prospects_by_touch_due ON prospects(touch_due_at)
     WHERE touch_due_at IS NOT NULL AND deleted_at IS NULL;;
 CREATE INDEX prospects_live_by_promotion ON prospects(promotion_id) WHERE deleted_at IS NULL;;

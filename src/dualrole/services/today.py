@@ -92,7 +92,7 @@ def agenda(store: Store, day: dt.date | None = None) -> Agenda:
                 "promotion",
                 row["id"],
                 row["name"],
-                detail=f"{row['channel']} · {row['leads']} leads",
+                detail=f"{row['leads']} leads · {row['channel']}",  # the count survives truncation
             )
         )
     now = clock.now()
@@ -109,7 +109,7 @@ def agenda(store: Store, day: dt.date | None = None) -> Agenda:
                 "idle",
                 row["id"],
                 row["name"],
-                detail=f"{row['stage']} · {days} days",
+                detail=f"{days}d · {row['stage']}",
                 prospect_id=row["id"],
             )
         )
