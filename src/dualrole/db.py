@@ -15,11 +15,13 @@ import contextlib
 import os
 import sqlite3
 import urllib.parse
-from collections.abc import Iterator
+from collections.abc import Callable, Hashable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from dualrole.schema import APPLICATION_ID, SCHEMA_VERSION
+
+T = TypeVar("T")
 
 if TYPE_CHECKING:  # sqlite-utils is imported only when migrating: it costs ~100 ms at start-up
     from sqlite_utils import Database
@@ -132,6 +134,8 @@ class Store:
         self.read_only_reason = read_only_reason
         self._db: Database | None = None
         self._savepoints = 0
+        self._memo: dict[Hashable, Any] = {}
+        self._memo_version: tuple[int, int] = (-1, -1)
 
     @property
     def db(self) -> Database:
@@ -193,6 +197,28 @@ class Store:
                     if self.conn.in_transaction:
                         self.conn.execute("ROLLBACK")
                     raise
+
+    def memo(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """``compute()``, remembered until the database changes, here or in another process.
+
+        Screens shown again re-read their counts and summaries; when nothing was written
+        since (``total_changes`` of this connection and ``PRAGMA data_version`` for other
+        connections are unchanged) the answer is the one computed last time. ``key`` must
+        hold everything the result depends on (SQL, parameters, the day).
+        """
+        with friendly_errors():
+            other = self.conn.execute("PRAGMA data_version").fetchone()[0]
+        version = (self.conn.total_changes, int(other))
+        if version != self._memo_version:
+            self._memo.clear()
+            self._memo_version = version
+        if key in self._memo:
+            return self._memo[key]  # type: ignore[no-any-return]
+        value = compute()
+        if len(self._memo) >= 256:
+            self._memo.pop(next(iter(self._memo)))
+        self._memo[key] = value
+        return value
 
     def query(self, sql: str, params: tuple | list | dict = ()) -> list[sqlite3.Row]:
         """Rows of a read query, each a ``sqlite3.Row``."""

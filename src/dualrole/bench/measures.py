@@ -133,17 +133,15 @@ def _drive(path: Path, runs: int) -> dict[str, list[float]]:
             for char in "sha":
                 record("filter keystroke (match)", app.press(char))
             for _ in range(3):
-                app.press("backspace")
+                app.send("backspace")
             for char in "zqx":
                 record("filter keystroke (no match)", app.press(char))
-            app.press("escape")
-            app.settle(0.1)
-            app.press("escape")
-            app.settle(0.1)
+            app.send("escape", quiet=0.1)  # clears the filter
+            app.send("escape", quiet=0.1)  # nothing to go back to: may repaint nothing
         for _ in range(40):  # scroll the whole list end to end, then read peak memory
-            app.press("pagedown", quiet=0.01)
-        app.press("end")
-        app.press("home")
+            app.send("pagedown", quiet=0.01)
+        app.send("end")
+        app.send("home")
         times["peak RSS"] = [app.peak_rss_mb() / 1000]
     return times
 

@@ -3,7 +3,9 @@
 Pilot's ``press()``/``pause()`` have a floor of ~65–85 ms of their own (PERFORMANCE.md), so
 key latency is measured here instead: write the key's bytes to the pty, read the repaint as
 it arrives, and stop the clock at the last byte of that burst (a burst ends after
-``quiet`` seconds of silence, which is not counted).
+``quiet`` seconds of silence, which is not counted). Output that paints nothing (Textual's
+OSC 22 pointer-shape change, which can arrive long before the repaint) neither starts nor
+ends a burst, so it cannot cut the measurement short.
 """
 
 from __future__ import annotations
@@ -32,6 +34,12 @@ KEYS = {
     "backspace": b"\x7f",
 }
 _ANSI = re.compile(rb"\x1b\[[0-9;?<>=]*[ -/]*[@-~]|\x1b[()][0-9A-Za-z]|\x1b[=>]|\x1b\][^\x07]*\x07")
+_OSC = re.compile(rb"\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)")
+
+
+def paints(chunk: bytes) -> bool:
+    """Whether ``chunk`` draws anything (not only OSC notices such as the pointer shape)."""
+    return bool(_OSC.sub(b"", chunk))
 
 
 class PtySession:
@@ -101,14 +109,23 @@ class PtySession:
         last = None
         deadline = sent + timeout
         while time.perf_counter() < deadline:
-            chunk = self._read(quiet if last else timeout)
+            chunk = self._read(quiet if last is not None else deadline - time.perf_counter())
             if not chunk:
-                break
-            last = time.perf_counter()
+                if last is not None or time.perf_counter() >= deadline:
+                    break
+                continue
             self.screen += chunk
+            if paints(chunk):
+                last = time.perf_counter()
         if last is None:
             raise TimeoutError(f"no repaint after {key!r}")
         return last - sent
+
+    def send(self, key: str, *, quiet: float = 0.05) -> None:
+        """Send a key that is not timed (it may repaint nothing) and read what follows."""
+        self.settle(quiet=0.02)
+        os.write(self.master, KEYS.get(key, key.encode()))
+        self.settle(quiet=quiet)
 
     def peak_rss_mb(self) -> float:
         """The program's peak resident memory (VmHWM) in MiB."""

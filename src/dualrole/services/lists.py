@@ -38,10 +38,9 @@ class ListQuery:
     def count(self, store: Store) -> int:
         if self.empty:
             return 0
-        return int(
-            store.scalar(f"SELECT count(*) FROM {self.source} WHERE {self._where()}", self.params)
-            or 0
-        )
+        sql = f"SELECT count(*) FROM {self.source} WHERE {self._where()}"
+        params = tuple(self.params)
+        return store.memo(("count", sql, params), lambda: int(store.scalar(sql, params) or 0))
 
     def page(self, store: Store, offset: int, limit: int) -> list[sqlite3.Row]:
         if self.empty:
@@ -269,9 +268,10 @@ def tasks_query(include_done: bool = False, search: str | None = None) -> ListQu
 
 def pipeline(store: Store) -> list[tuple[Stage, int, int]]:
     """Per open stage (and won): prospect count and total value in minor units."""
-    rows = store.query(
+    sql = (
         "SELECT stage, count(*), coalesce(sum(value_minor), 0) FROM prospects "
         "WHERE deleted_at IS NULL GROUP BY stage"
     )
+    rows = store.memo(("pipeline",), lambda: store.query(sql))
     found = {row[0]: (row[1], row[2]) for row in rows}
     return [(stage, *found.get(stage.value, (0, 0))) for stage in Stage]

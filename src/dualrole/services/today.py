@@ -73,7 +73,14 @@ def _followups(store: Store, condition: str, day: str) -> list[AgendaItem]:
 
 
 def agenda(store: Store, day: dt.date | None = None) -> Agenda:
+    """What is due on ``day`` (today) in both roles; the same object until the data changes
+    or the minute turns (screens shown again read it for free)."""
     day = day or clock.today()
+    minute = clock.to_db(clock.now())[:16]
+    return store.memo(("agenda", day, minute), lambda: _agenda(store, day))
+
+
+def _agenda(store: Store, day: dt.date) -> Agenda:
     text = day.isoformat()
     result = Agenda(day=day)
     result.marketing_overdue = _tasks(store, "due_date < ?", text)

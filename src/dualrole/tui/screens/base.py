@@ -10,7 +10,7 @@ A new area screen::
         def compose(self) -> ComposeResult:
             yield from self.compose_top()
             yield PagedList(self.store, segments_query(), COLUMNS, id="segments")
-            yield Footer()
+            yield KeyBar()                  # widgets/keybar.py: the keys of this screen
 
         def refresh_data(self) -> None:      # called each time the screen is shown
             self.query_one(PagedList).reload()

@@ -14,7 +14,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Footer, Markdown, Static
+from textual.widgets import Markdown, Static
 
 from dualrole.db import NotFoundError
 from dualrole.models import Prospect
@@ -27,6 +27,7 @@ from dualrole.tui.screens.base import AreaScreen
 from dualrole.tui.screens.prospect_actions import PROSPECT_BINDINGS, ProspectActions
 from dualrole.tui.screens.prospect_forms import followup_edit_form, prospect_form
 from dualrole.tui.text import plain, visible
+from dualrole.tui.widgets.keybar import KeyBar
 from dualrole.tui.widgets.paged_list import Column, PagedList, RowsSource
 
 FOLLOWUP_COLUMNS = [
@@ -89,7 +90,7 @@ class ProspectScreen(ProspectActions, AreaScreen):
                     id="prospect-timeline",
                     empty_text="No interactions yet — l logs one.",
                 )
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#prospect-timeline", PagedList).focus()

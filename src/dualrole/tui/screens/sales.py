@@ -15,7 +15,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.widgets import Footer, Input, Static, TabbedContent, TabPane
+from textual.widgets import Input, Static, TabbedContent, TabPane
 
 from dualrole.models import LeadSource, Stage
 from dualrole.services import marketing
@@ -34,7 +34,8 @@ from dualrole.tui.screens.base import AreaScreen
 from dualrole.tui.screens.prospect_actions import PROSPECT_BINDINGS, ProspectActions
 from dualrole.tui.screens.prospect_forms import followup_edit_form, prospect_form
 from dualrole.tui.text import plain
-from dualrole.tui.widgets.paged_list import Column, PagedList
+from dualrole.tui.widgets.keybar import KeyBar
+from dualrole.tui.widgets.paged_list import Column, PagedList, RowsSource
 from dualrole.tui.widgets.search_bar import SearchBar
 
 PROSPECT_COLUMNS = [
@@ -113,6 +114,8 @@ class SalesScreen(ProspectActions, AreaScreen):
         super().__init__()
         self.filters = ProspectFilter()
         self.bucket = FollowUpBucket.open
+        self._resumed_once = False
+        self._followups_loaded = False  # counted when the tab is first shown (23 ms at 100k)
 
     def compose(self) -> ComposeResult:
         yield from self.compose_top()
@@ -136,13 +139,13 @@ class SalesScreen(ProspectActions, AreaScreen):
                 yield Static("", id="followup-status", classes="list-status")
                 yield PagedList(
                     self.store,
-                    followups_query(self.bucket),
+                    RowsSource([]),
                     FOLLOWUP_COLUMNS,
                     row_style=_followup_style,
                     id="followups",
                     empty_text="No follow-ups here — f on a prospect schedules one.",
                 )
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#prospects", PagedList).focus()
@@ -154,11 +157,26 @@ class SalesScreen(ProspectActions, AreaScreen):
     # --- refresh ---------------------------------------------------------------------------
 
     def refresh_data(self) -> None:
-        self.query_one("#prospects", PagedList).reload()
-        self.query_one("#followups", PagedList).reload()
+        """Reload what is in view; the lists just loaded on mount are not loaded twice."""
+        if self._resumed_once:
+            self.query_one("#prospects", PagedList).reload()
+        self._resumed_once = True
+        if self.current_tab == "followups":
+            self._load_followups()
+        else:
+            self._followups_loaded = False  # reloaded when the tab is shown again
         self._update_status()
         if self.current_tab == "pipeline":
             self._draw_pipeline()
+
+    def _load_followups(self) -> None:
+        """Give the follow-ups list its query (first showing) or reload it."""
+        followups = self.query_one("#followups", PagedList)
+        if isinstance(followups.query_, RowsSource):
+            followups.set_query(followups_query(self.bucket))
+        else:
+            followups.reload()
+        self._followups_loaded = True
 
     def after_change(self) -> None:
         self.refresh_data()
@@ -179,6 +197,8 @@ class SalesScreen(ProspectActions, AreaScreen):
         count = self.query_one("#prospects", PagedList).row_count
         status = plain(f"{count:,} prospects · " + " · ".join(parts))
         self.query_one("#prospect-filters", Static).update(status)
+        if not self._followups_loaded:
+            return
         followups = self.query_one("#followups", PagedList).row_count
         self.query_one("#followup-status", Static).update(
             plain(
@@ -238,6 +258,9 @@ class SalesScreen(ProspectActions, AreaScreen):
 
     def action_tab(self, tab: str) -> None:
         self.query_one(TabbedContent).active = f"tab-{tab}"
+        if tab == "followups" and not self._followups_loaded:
+            self._load_followups()
+            self._update_status()
         if tab != "pipeline":
             self.query_one(f"#{tab}", PagedList).focus()
 
@@ -246,6 +269,9 @@ class SalesScreen(ProspectActions, AreaScreen):
         if self.current_tab == "pipeline":
             self._draw_pipeline()
         else:
+            if self.current_tab == "followups" and not self._followups_loaded:
+                self._load_followups()
+                self._update_status()
             self.query_one(f"#{self.current_tab}", PagedList).focus()
 
     def action_new(self) -> None:
@@ -293,6 +319,7 @@ class SalesScreen(ProspectActions, AreaScreen):
     def action_bucket(self) -> None:
         self.bucket = BUCKETS[(BUCKETS.index(self.bucket) + 1) % len(BUCKETS)]
         self.query_one("#followups", PagedList).set_query(followups_query(self.bucket))
+        self._followups_loaded = True
         self.action_tab("followups")
         self._update_status()
 

@@ -14,7 +14,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from dualrole.services.settings import get_setting
 from dualrole.services.today import Agenda, AgendaItem, agenda
@@ -22,6 +22,7 @@ from dualrole.tui.format import money
 from dualrole.tui.screens.base import AreaScreen
 from dualrole.tui.screens.prospect_actions import PROSPECT_BINDINGS, ProspectActions
 from dualrole.tui.text import plain
+from dualrole.tui.widgets.keybar import KeyBar
 from dualrole.tui.widgets.paged_list import Column, PagedList, RowsSource
 
 COLUMNS = [
@@ -118,7 +119,7 @@ class TodayScreen(ProspectActions, AreaScreen):
                     empty_text="No follow-ups due and no idle deals.",
                 )
                 yield Static("", id="today-pipeline")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#today-marketing", Vertical).border_title = "Marketing"

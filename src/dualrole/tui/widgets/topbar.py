@@ -40,9 +40,18 @@ class TopBar(Widget):
         super().__init__(classes=side or "")
         self.title_text = title
         self.side = side
+        self._shown = ""
 
     def on_mount(self) -> None:
-        self.set_interval(1, self.refresh)
+        self._shown = focus_label(self.app)
+        self.set_interval(1, self._tick)
+
+    def _tick(self) -> None:
+        """Repaint only when the focus timer's text changes (not a frame every second)."""
+        label = focus_label(self.app)
+        if label != self._shown:
+            self._shown = label
+            self.refresh()
 
     def render(self) -> Text:
         app = self.app
@@ -53,7 +62,7 @@ class TopBar(Widget):
         left.append(self.title_text, style="bold")
         left.append(f" · {clock.local_now():%a %d %b %Y}")
         right = Text()
-        timer = focus_label(app)
+        timer = self._shown = focus_label(app)
         if timer:
             right.append(timer, style="bold reverse")
             right.append("   ")

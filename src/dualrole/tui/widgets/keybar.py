@@ -1,0 +1,109 @@
+"""The key bar at the bottom of every screen: one widget, one line (the footer = the manual).
+
+Textual's ``Footer`` is a container with a widget per key and recomposes all of them each
+time the screen's bindings change (every focus change and screen switch); with ~20 keys
+that was most of the time it took to switch screens and to paint the first frame. ``KeyBar``
+draws the same line — each shown binding as `` key Description ``, the palette key on the
+right — from ``screen.active_bindings`` at render time, so a bindings change is a repaint.
+A click on a key presses it. Use it where a screen would yield ``Footer()``::
+
+    yield KeyBar()
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import events
+from textual.widget import Widget
+
+
+class KeyBar(Widget):
+    """Every shown binding of the current screen on one line, palette key on the right."""
+
+    ALLOW_SELECT = False
+    COMPONENT_CLASSES = {"keybar--key", "keybar--description", "keybar--separator"}
+    DEFAULT_CSS = """
+    KeyBar {
+        dock: bottom;
+        height: 1;
+        color: $footer-foreground;
+        background: $footer-background;
+        & > .keybar--key {
+            color: $footer-key-foreground;
+            background: $footer-key-background;
+            text-style: bold;
+        }
+        & > .keybar--description {
+            color: $footer-description-foreground;
+            background: $footer-description-background;
+        }
+        & > .keybar--separator { color: $foreground 20%; }
+    }
+    """
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self._spans: list[tuple[int, int, str]] = []  # (start, end, key) for clicks
+
+    def on_mount(self) -> None:
+        self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
+
+    def on_unmount(self) -> None:
+        self.screen.bindings_updated_signal.unsubscribe(self)
+
+    def _bindings_changed(self, _screen: object) -> None:
+        self.refresh()
+
+    def _items(self) -> tuple[list[tuple[str, str, str, bool]], tuple[str, str, str] | None]:
+        """(key, shown key, description, enabled) per action, and the palette's key."""
+        app = self.app
+        active = self.screen.active_bindings
+        seen: set[str] = set()
+        items: list[tuple[str, str, str, bool]] = []
+        for _node, binding, enabled, _tooltip in active.values():
+            if not binding.show or binding.action in seen:
+                continue
+            seen.add(binding.action)
+            items.append((binding.key, app.get_key_display(binding), binding.description, enabled))
+        palette = None
+        if app.ENABLE_COMMAND_PALETTE and app.COMMAND_PALETTE_BINDING in active:
+            binding = active[app.COMMAND_PALETTE_BINDING].binding
+            palette = (binding.key, app.get_key_display(binding), binding.description)
+        return items, palette
+
+    def render(self) -> Text:
+        key_style = self.get_component_rich_style("keybar--key")
+        description_style = self.get_component_rich_style("keybar--description")
+        items, palette = self._items()
+        width = self.size.width
+        right = Text(no_wrap=True, end="")
+        if palette is not None:
+            right.append("▏", style=self.get_component_rich_style("keybar--separator"))
+            right.append(palette[1], style=key_style)
+            right.append(f" {palette[2]} ", style=description_style)
+        room = max(width - right.cell_len, 0)
+        line = Text(no_wrap=True, end="")
+        spans: list[tuple[int, int, str]] = []
+        for key, shown, description, enabled in items:
+            piece = Text(no_wrap=True, end="")
+            piece.append(f" {shown} ", style=key_style)
+            if description:
+                piece.append(f"{description} ", style=description_style)
+            if not enabled:
+                piece.stylize("dim")
+            if line.cell_len + piece.cell_len > room:
+                break
+            spans.append((line.cell_len, line.cell_len + piece.cell_len, key))
+            line.append_text(piece)
+        line.append(" " * (room - line.cell_len))
+        if palette is not None and width >= right.cell_len:
+            spans.append((room, width, palette[0]))
+            line.append_text(right)
+        self._spans = spans
+        return line
+
+    def on_click(self, event: events.Click) -> None:
+        for start, end, key in self._spans:
+            if start <= event.x < end:
+                self.app.simulate_key(key)
+                return
