@@ -1,21 +1,25 @@
 """Marketing (one-to-many), in the marketing colour: Segments, Research, Promotions, Tasks.
 
-Each tab is a :class:`PagedList` over its ``services.lists`` query; ``/`` filters the current
-tab as you type (full-text), ``n`` adds to it, ``enter`` edits, ``d`` ticks a task done,
-``delete`` moves to the trash and ``u`` brings it back. Forms live in ``marketing_forms.py``;
-a tab's detail view can be added by handling ``PagedList.Selected`` for its list id.
+Each tab is a :class:`PagedList` over its ``services.lists`` query, with a status line (count
+and filters) above it. ``/`` filters the current tab as you type (full-text), ``v`` cycles
+the tab's filter (note kind, promotion status, done tasks shown or not), ``n`` adds to it,
+``enter`` opens a segment's, note's or promotion's page (a task's form), ``e`` edits,
+``d`` ticks a task done (again: undone), ``delete`` moves to the trash and ``u`` brings it
+back. On Promotions ``r`` logs a result, ``a`` advances the status and ``c`` sets it.
+Keys that do nothing on a tab are hidden there (:meth:`check_action`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import Footer, Input, TabbedContent, TabPane
+from textual.widgets import Footer, Input, Static, TabbedContent, TabPane
 
+from dualrole.models import PromotionStatus, ResearchKind
 from dualrole.services import marketing
 from dualrole.services.lists import (
     ListQuery,
@@ -28,59 +32,94 @@ from dualrole.services.records import soft_delete, undo_delete
 from dualrole.tui import format as fmt
 from dualrole.tui.screens import marketing_forms as forms
 from dualrole.tui.screens.base import AreaScreen
+from dualrole.tui.screens.marketing_actions import (
+    PROMOTION_ACTIONS,
+    PROMOTION_BINDINGS,
+    PromotionActions,
+    open_page,
+)
+from dualrole.tui.text import plain
 from dualrole.tui.widgets.paged_list import Column, PagedList
 from dualrole.tui.widgets.search_bar import SearchBar
 
-TABS: dict[str, tuple[str, str, Callable[[str | None], ListQuery], list[Column]]] = {
-    # tab id: (title, entity for delete/undo, query for a search text, columns)
-    "segments": (
+
+@dataclass(frozen=True)
+class Tab:
+    """One tab: its title, the entity (for delete/undo and pages), a plural, its columns."""
+
+    title: str
+    entity: str
+    plural: str
+    columns: list[Column]
+
+
+TABS: dict[str, Tab] = {
+    "segments": Tab(
         "Segments",
         "segment",
-        lambda text: segments_query(search=text),
+        "segments",
         [
-            Column("Segment", lambda r: r["name"]),
+            Column("Segment", lambda r: r["name"], ratio=2),
             Column("Location", lambda r: r["location"] or ""),
             Column("Occupation", lambda r: r["occupation"] or ""),
             Column("Prospects", lambda r: r["prospects"], width=9, justify="right"),
         ],
     ),
-    "research": (
+    "research": Tab(
         "Research",
         "research_note",
-        lambda text: notes_query(search=text),
+        "research notes",
         [
-            Column("Kind", lambda r: r["kind"], width=10),
+            Column("Kind", lambda r: r["kind"], width=10, style=lambda r: "marketing"),
             Column("Title", lambda r: r["title"]),
             Column("Source", lambda r: r["source"], width=14),
-            Column("Segment", lambda r: r["segment"] or "", width=16),
-            Column("Added", lambda r: fmt.ago(r["created_at"]), width=8, justify="right"),
+            Column("Segment", lambda r: r["segment"] or "", width=14),
+            Column("Added", lambda r: fmt.ago(r["created_at"]), width=7, justify="right"),
         ],
     ),
-    "promotions": (
+    "promotions": Tab(
         "Promotions",
         "promotion",
-        lambda text: promotions_query(search=text),
+        "promotions",
         [
             Column("Promotion", lambda r: r["name"]),
-            Column("Channel", lambda r: r["channel"], width=13),
+            Column("Channel", lambda r: r["channel"], width=12),
             Column("Status", lambda r: r["status"], width=9),
             Column("Start", lambda r: fmt.day(r["start_date"]), width=10),
-            Column("Spend", lambda r: fmt.money(r["spend_minor"]), width=7, justify="right"),
-            Column("Budget", lambda r: fmt.money(r["budget_minor"]), width=7, justify="right"),
+            Column(
+                "Spend/Budget",
+                lambda r: f"{fmt.money(r['spend_minor'])}/{fmt.money(r['budget_minor']) or '—'}",
+                width=12,
+                justify="right",
+                style=lambda r: (
+                    "overdue"
+                    if r["budget_minor"] and r["spend_minor"] > r["budget_minor"]
+                    else None
+                ),
+            ),
             Column("Leads", lambda r: r["leads"], width=5, justify="right"),
         ],
     ),
-    "tasks": (
+    "tasks": Tab(
         "Tasks",
         "marketing_task",
-        lambda text: tasks_query(search=text),
+        "marketing tasks",
         [
+            Column("", lambda r: "✓" if r["done_at"] else "·", width=1),
             Column("Task", lambda r: r["title"]),
-            Column("Due", lambda r: fmt.due(r["due_date"]), width=14),
+            Column(
+                "Due",
+                lambda r: fmt.due(r["due_date"]),
+                width=14,
+                style=lambda r: None if r["done_at"] else fmt.due_style(r["due_date"]),
+            ),
             Column("For", lambda r: r["promotion"] or r["segment"] or "", width=22),
         ],
     ),
 }
+KINDS: list[ResearchKind | None] = [None, *ResearchKind]
+STATUSES: list[PromotionStatus | None] = [None, *PromotionStatus]
+TAB_ONLY = {"done": "tasks", **{action: "promotions" for action in PROMOTION_ACTIONS}}
 
 
 def _promotion_style(row: Any) -> str | None:
@@ -94,40 +133,81 @@ def _task_style(row: Any) -> str | None:
 ROW_STYLES = {"promotions": _promotion_style, "tasks": _task_style}
 
 
-class MarketingScreen(AreaScreen):
+class MarketingScreen(PromotionActions, AreaScreen):
     """The marketing side's records, one tab per kind."""
 
     TITLE_TEXT = "Marketing"
     SIDE = "marketing"
+    CSS_PATH = "marketing.tcss"
     BINDINGS = [
-        Binding("1", "tab('segments')", "Segments", id="marketing.segments"),
-        Binding("2", "tab('research')", "Research", id="marketing.research"),
-        Binding("3", "tab('promotions')", "Promotions", id="marketing.promotions"),
-        Binding("4", "tab('tasks')", "Tasks", id="marketing.tasks"),
+        Binding("1", "tab('segments')", "Segments", show=False, id="marketing.segments"),
+        Binding("2", "tab('research')", "Research", show=False, id="marketing.research"),
+        Binding("3", "tab('promotions')", "Promotions", show=False, id="marketing.promotions"),
+        Binding("4", "tab('tasks')", "Tasks", show=False, id="marketing.tasks"),
         Binding("n", "new", "New", id="marketing.new", tooltip="New item in this tab"),
-        Binding("d", "done", "Done", id="marketing.done", tooltip="Tick the selected task done"),
-        Binding("slash", "search", "Search", id="marketing.search"),
-        Binding("delete", "delete", "Delete", id="marketing.delete"),
-        Binding("u", "undo", "Undo delete", id="marketing.undo"),
+        Binding("e", "edit", "Edit", show=False, id="marketing.edit", tooltip="Edit the selection"),
+        Binding("d", "done", "Done", id="marketing.done", tooltip="Tick the task done / undone"),
+        *PROMOTION_BINDINGS,
+        Binding("slash", "search", "Search", id="marketing.search", tooltip="Filter as you type"),
+        Binding("v", "filter", "Filter", id="marketing.filter", tooltip="Kind / status / done"),
+        Binding("delete", "delete", "Delete", id="marketing.delete", tooltip="u undoes"),
+        Binding("u", "undo", "Undo", id="marketing.undo", tooltip="Restore the last deleted"),
     ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.search: dict[str, str | None] = dict.fromkeys(TABS)
+        self.kind: ResearchKind | None = None
+        self.status: PromotionStatus | None = None
+        self.show_done = True
 
     def compose(self) -> ComposeResult:
         yield from self.compose_top()
-        yield SearchBar("search this tab…", id="marketing-search")
+        yield SearchBar("search this tab (full text)…", id="marketing-search")
         with TabbedContent(id="marketing-tabs"):
-            for tab_id, (title, _entity, query, columns) in TABS.items():
-                with TabPane(title, id=f"tab-{tab_id}"):
+            for tab_id, tab in TABS.items():
+                with TabPane(tab.title, id=f"tab-{tab_id}"):
+                    yield Static("", id=f"status-{tab_id}", classes="list-status")
                     yield PagedList(
                         self.store,
-                        query(None),
-                        columns,
+                        self._query(tab_id),
+                        tab.columns,
                         row_style=ROW_STYLES.get(tab_id),
                         id=f"list-{tab_id}",
-                        empty_text=f"No {title.lower()} yet — press n to add one.",
+                        empty_text=f"No {tab.plural} here — n adds one, escape in / clears.",
                     )
         yield Footer()
 
-    # --- helpers -------------------------------------------------------------------------
+    # --- queries and status ----------------------------------------------------------------
+
+    def _query(self, tab: str) -> ListQuery:
+        text = self.search.get(tab)
+        if tab == "segments":
+            return segments_query(search=text)
+        if tab == "research":
+            return notes_query(kind=self.kind, search=text)
+        if tab == "promotions":
+            return promotions_query(status=self.status, search=text)
+        return tasks_query(include_done=self.show_done, search=text)
+
+    def _apply(self, tab: str) -> None:
+        self.query_one(f"#list-{tab}", PagedList).set_query(self._query(tab))
+        self._update_status(tab)
+
+    def _update_status(self, tab: str) -> None:
+        count = self.query_one(f"#list-{tab}", PagedList).row_count
+        parts = [f"{count:,} {TABS[tab].plural}"]
+        if tab == "research":
+            parts.append(f"kind: {self.kind.value if self.kind else 'all'} (v)")
+        elif tab == "promotions":
+            parts.append(f"status: {self.status.value if self.status else 'all'} (v)")
+        elif tab == "tasks":
+            parts.append("open first, done shown (v hides)" if self.show_done else "open only (v)")
+        if self.search.get(tab):
+            parts.append(f"search: {self.search[tab]}")
+        self.query_one(f"#status-{tab}", Static).update(plain(" · ".join(parts)))
+
+    # --- helpers ---------------------------------------------------------------------------
 
     @property
     def current_tab(self) -> str:
@@ -141,69 +221,120 @@ class MarketingScreen(AreaScreen):
     def refresh_data(self) -> None:
         for tab_id in TABS:
             self.query_one(f"#list-{tab_id}", PagedList).reload()
+            self._update_status(tab_id)
+
+    def after_change(self) -> None:
+        self.refresh_data()
 
     def on_mount(self) -> None:
         self.current_list.focus()
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Hide keys that do nothing on the current tab (footer and key alike)."""
+        if not self.is_mounted or not self.query(TabbedContent):
+            return True
+        only = TAB_ONLY.get(action)
+        if only is not None:
+            return self.current_tab == only
+        if action == "filter":
+            return self.current_tab != "segments"
+        return True
+
     @on(TabbedContent.TabActivated)
     def _tab_changed(self) -> None:
         search = self.query_one(SearchBar)
+        search.remove_class("-open")
         if search.value:
             search.value = ""
+        for tab_id, text in self.search.items():
+            if text:
+                self.search[tab_id] = None
+                self._apply(tab_id)
         self.current_list.focus()
+        self.refresh_bindings()
 
-    # --- actions -------------------------------------------------------------------------
+    def selected_promotion_id(self) -> int | None:
+        row = self.query_one("#list-promotions", PagedList).row
+        return int(row["id"]) if row is not None and self.current_tab == "promotions" else None
+
+    # --- actions ---------------------------------------------------------------------------
 
     def action_tab(self, tab_id: str) -> None:
         self.query_one(TabbedContent).active = f"tab-{tab_id}"
         self.current_list.focus()
+        self.refresh_bindings()
 
     def action_search(self) -> None:
-        self.query_one(SearchBar).open()
+        search = self.query_one(SearchBar)
+        search.placeholder = f"search {TABS[self.current_tab].plural} (full text)…"
+        search.open()
 
     @on(Input.Changed, "#marketing-search")
     def _search_changed(self, event: Input.Changed) -> None:
-        query = TABS[self.current_tab][2](event.value or None)
-        self.current_list.set_query(query)
+        tab = self.current_tab
+        text = event.value or None
+        if text != self.search[tab]:
+            self.search[tab] = text
+            self._apply(tab)
 
     @on(SearchBar.Done)
     def _search_done(self) -> None:
         self.current_list.focus()
 
+    def action_filter(self) -> None:
+        tab = self.current_tab
+        if tab == "research":
+            self.kind = KINDS[(KINDS.index(self.kind) + 1) % len(KINDS)]
+        elif tab == "promotions":
+            self.status = STATUSES[(STATUSES.index(self.status) + 1) % len(STATUSES)]
+        elif tab == "tasks":
+            self.show_done = not self.show_done
+        self._apply(tab)
+
     def _saved(self, result: Any) -> None:
         if result is not None:
-            self.current_list.reload()
+            self.refresh_data()
             self.notify("Saved.")
 
     def action_new(self) -> None:
         self.app.push_screen(forms.new_form(self.store, self.current_tab), self._saved)
 
-    @on(PagedList.Selected)
-    def _edit(self, event: PagedList.Selected) -> None:
-        if event.row is None:
+    def action_edit(self) -> None:
+        row = self.current_list.row
+        if row is None:
+            self.notify("Nothing selected to edit.")
             return
-        tab = self.current_tab
-        form = self.attempt(forms.edit_form, self.store, tab, int(event.row["id"]))
+        form = self.attempt(forms.edit_form, self.store, self.current_tab, int(row["id"]))
         if form is not None:
             self.app.push_screen(form, self._saved)
+
+    @on(PagedList.Selected)
+    def _open(self, event: PagedList.Selected) -> None:
+        if event.row is None:
+            return
+        tab = (event.control.id or "").removeprefix("list-")
+        if tab == "tasks":
+            self.action_edit()
+        elif tab in TABS:
+            open_page(self.app, TABS[tab].entity, int(event.row["id"]))
 
     def action_done(self) -> None:
         row = self.current_list.row
         if self.current_tab != "tasks" or row is None:
-            self.notify("d ticks off a marketing task (in the Tasks tab).")
             return
         done = row["done_at"] is None
         if self.attempt(marketing.complete_task, self.store, int(row["id"]), done) is not None:
-            self.current_list.reload()
-            self.notify("Task done." if done else "Task reopened.")
+            self.refresh_data()
+            title = plain(row["title"]).plain
+            self.notify(f"Done: {title}" if done else f"Reopened: {title}", markup=False)
 
     def action_delete(self) -> None:
         row = self.current_list.row
         if row is None:
             return
-        label = self.attempt(soft_delete, self.store, TABS[self.current_tab][1], int(row["id"]))
+        label = self.attempt(soft_delete, self.store, TABS[self.current_tab].entity, int(row["id"]))
         if label is not None:
-            self.current_list.reload()
+            self.refresh_data()
             self.notify(f"Deleted {label!r} — press u to undo.", markup=False)
 
     def action_undo(self) -> None:
@@ -215,11 +346,8 @@ class MarketingScreen(AreaScreen):
         self.notify(f"Restored {restored.label!r}.", markup=False)
 
     def open_record(self, kind: str, record_id: int) -> None:
-        """Palette: show a promotion or research note (opens its edit form for now)."""
-        tab = {"promotion": "promotions", "research_note": "research"}.get(kind)
-        if tab is None:
-            return
-        self.action_tab(tab)
-        form = self.attempt(forms.edit_form, self.store, tab, record_id)
-        if form is not None:
-            self.app.push_screen(form, self._saved)
+        """Palette and Today: show a promotion's, note's or segment's page."""
+        tab = {"promotion": "promotions", "research_note": "research", "segment": "segments"}
+        if kind in tab:
+            self.action_tab(tab[kind])
+            open_page(self.app, kind, record_id)

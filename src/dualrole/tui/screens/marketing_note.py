@@ -1,0 +1,125 @@
+"""A research note's page: its Markdown body, kind, source, segment, prospect and tags.
+
+Pushed on top of Marketing (or a segment's page); ``escape`` goes back. The body is user
+text: Markdown formatting is rendered, but ``[markup]`` and control characters show
+literally and links are never followed. ``e`` edits, ``o`` opens the prospect the feedback
+came from, ``delete`` moves the note to the trash.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.widgets import Footer, Markdown, Static
+
+from dualrole.db import NotFoundError
+from dualrole.models import ResearchNote
+from dualrole.services import marketing, sales
+from dualrole.services.records import soft_delete
+from dualrole.tui import format as fmt
+from dualrole.tui.screens import marketing_forms as forms
+from dualrole.tui.screens.base import AreaScreen
+from dualrole.tui.text import plain, visible
+
+
+class NoteScreen(AreaScreen):
+    """One research note."""
+
+    TITLE_TEXT = "Research note"
+    SIDE = "marketing"
+    CSS_PATH = "marketing.tcss"
+    BINDINGS = [
+        Binding("escape", "back", "Back", id="note.back"),
+        Binding("e", "edit", "Edit", id="note.edit", tooltip="Edit the note"),
+        Binding("o", "prospect", "Prospect", id="note.prospect", tooltip="Open its prospect"),
+        Binding("delete", "delete", "Delete", id="note.delete", tooltip="u in Marketing undoes"),
+    ]
+
+    def __init__(self, note_id: int) -> None:
+        super().__init__()
+        self.note_id = note_id
+        self.note: ResearchNote | None = None
+
+    def compose(self) -> ComposeResult:
+        yield from self.compose_top()
+        with VerticalScroll(id="note-body", classes="page-left"):
+            yield Static("", id="note-meta")
+            yield Markdown("", id="note-markdown", open_links=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#note-body").focus()
+
+    def refresh_data(self) -> None:
+        try:
+            note = marketing.get_note(self.store, self.note_id)
+        except NotFoundError:
+            self.notify("That note no longer exists (deleted elsewhere?).")
+            self.dismiss()
+            return
+        self.note = note
+        self._show_meta(note)
+        body = visible(note.body, multiline=True).strip() or "_No text yet — e to write some._"
+        self.query_one("#note-markdown", Markdown).update(body)
+        self.query_one("#note-body").border_title = plain(f"{note.kind.value} research")
+        self.refresh_bindings()
+
+    def _prospect_name(self, note: ResearchNote) -> str | None:
+        if note.prospect_id is None:
+            return None
+        try:
+            return sales.get_prospect(self.store, note.prospect_id).name
+        except NotFoundError:
+            return "(deleted prospect)"
+
+    def _show_meta(self, note: ResearchNote) -> None:
+        segments = {i: n for n, i in marketing.segment_choices(self.store)}
+        lines = [
+            ("kind", note.kind.value),
+            ("source", note.source.value),
+            ("segment", segments.get(note.segment_id, "?") if note.segment_id else "—"),
+            ("prospect", self._prospect_name(note) or "—"),
+            ("tags", ", ".join(note.tags) or "—"),
+            ("added", fmt.when(note.created_at)),
+        ]
+        text = Text()
+        text.append_text(plain(note.title, "bold"))
+        for label, value in lines:
+            text.append(f"\n{label:<9}", style="dim")
+            text.append_text(plain(value))
+        self.query_one("#note-meta", Static).update(text)
+
+    # --- actions -------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "prospect":
+            return self.note is not None and self.note.prospect_id is not None
+        return True
+
+    def action_back(self) -> None:
+        self.dismiss()
+
+    def action_edit(self) -> None:
+        form = self.attempt(forms.edit_form, self.store, "research", self.note_id)
+        if form is not None:
+
+            def done(result: object) -> None:
+                if result is not None:
+                    self.refresh_data()
+                    self.notify("Saved.")
+
+            self.app.push_screen(form, done)
+
+    def action_prospect(self) -> None:
+        if self.note is not None and self.note.prospect_id is not None:
+            from dualrole.tui.screens.prospect import ProspectScreen
+
+            self.app.push_screen(ProspectScreen(self.note.prospect_id))
+
+    def action_delete(self) -> None:
+        label = self.attempt(soft_delete, self.store, "research_note", self.note_id)
+        if label is not None:
+            self.notify(f"Deleted {label!r} — press u in Marketing to undo.", markup=False)
+            self.dismiss()

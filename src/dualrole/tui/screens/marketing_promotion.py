@@ -1,0 +1,221 @@
+"""A promotion's page: what it says and to whom, spend vs budget, results, and its leads.
+
+Pushed on top of Marketing (or opened from Today / the palette); ``escape`` goes back.
+Results over time show as a table and a sparkline of reach; the leads are the prospects
+whose source is this promotion, with their stage and value (``enter`` opens one). Keys of
+:mod:`marketing_actions` work here: ``r`` log a result, ``a`` advance, ``c`` set status.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.widgets import Footer, Sparkline, Static
+
+from dualrole.db import NotFoundError
+from dualrole.models import Promotion, PromotionResult
+from dualrole.parsing import format_money
+from dualrole.services import marketing
+from dualrole.services.lists import ProspectFilter, ProspectSort, prospects_query
+from dualrole.services.marketing import PromotionSummary
+from dualrole.services.records import soft_delete
+from dualrole.tui import format as fmt
+from dualrole.tui.screens import marketing_forms as forms
+from dualrole.tui.screens.base import AreaScreen
+from dualrole.tui.screens.marketing_actions import PROMOTION_BINDINGS, PromotionActions
+from dualrole.tui.text import plain
+from dualrole.tui.widgets.paged_list import Column, PagedList, RowsSource
+
+RESULT_COLUMNS = [
+    Column("Day", lambda r: fmt.day(r["day"]), width=10),
+    Column("Reach", lambda r: f"{r['reach']:,}", justify="right"),
+    Column("Engaged", lambda r: f"{r['engagement']:,}", width=7, justify="right"),
+    Column("Clicks", lambda r: f"{r['clicks']:,}", width=6, justify="right"),
+    Column("Spend", lambda r: fmt.money(r["spend"]), width=6, justify="right"),
+]
+LEAD_COLUMNS = [
+    Column("Lead", lambda r: r["name"], ratio=2),
+    Column("Stage", lambda r: r["stage"], width=11, style=lambda r: r["stage"]),
+    Column("Value", lambda r: fmt.money(r["value_minor"], r["currency"]), width=7, justify="right"),
+]
+STATUS_STYLE = {"running": "bold", "done": "dim", "cancelled": "dim strike"}
+BAR_WIDTH = 24
+
+
+def budget_bar(spend: int, budget: int | None) -> Content:
+    """``€465 of €1,500`` over ``███████░░░░░░░  31 %`` ($error when over budget)."""
+    if not budget:
+        return Content.assemble((format_money(spend), "bold"), ("  spent · no budget set", "dim"))
+    share = spend / budget
+    filled = min(round(share * BAR_WIDTH), BAR_WIDTH)
+    colour = "$error" if share > 1 else "$success"
+    return Content.assemble(
+        (format_money(spend), "bold"),
+        f" of {format_money(budget)}\n",
+        ("█" * filled, colour),
+        ("░" * (BAR_WIDTH - filled), "dim"),
+        (f" {share:.0%}" + (" over budget" if share > 1 else ""), colour),
+    )
+
+
+def summary_text(summary: PromotionSummary, results: list[PromotionResult]) -> Text:
+    """Totals of the logged results and what the leads became."""
+    text = Text()
+    rows = [
+        ("reach", f"{summary.reach:,}"),
+        ("engaged", f"{summary.engagement:,}"),
+        ("clicks", f"{summary.clicks:,}"),
+        (
+            "results",
+            f"{len(results)} logged" + (f", last {fmt.day(results[-1].day)}" if results else ""),
+        ),
+        ("leads", f"{summary.leads:,}"),
+        ("won", f"{summary.won:,} ({format_money(summary.won_value)})"),
+    ]
+    if summary.leads and summary.spend:
+        rows.append(("per lead", format_money(summary.spend // summary.leads)))
+    for index, (label, value) in enumerate(rows):
+        text.append(("\n" if index else "") + f"{label:<9}", style="dim")
+        text.append(value)
+    return text
+
+
+class PromotionScreen(PromotionActions, AreaScreen):
+    """One promotion, everything about it."""
+
+    TITLE_TEXT = "Promotion"
+    SIDE = "marketing"
+    CSS_PATH = "marketing.tcss"
+    BINDINGS = [
+        Binding("escape", "back", "Back", id="promotion.back"),
+        Binding("e", "edit", "Edit", id="promotion.edit", tooltip="Edit name, message, dates…"),
+        *PROMOTION_BINDINGS,
+        Binding(
+            "delete", "delete", "Delete", id="promotion.delete", tooltip="u in Marketing undoes"
+        ),
+    ]
+
+    def __init__(self, promotion_id: int) -> None:
+        super().__init__()
+        self.promotion_id = promotion_id
+        self.promotion: Promotion | None = None
+
+    def compose(self) -> ComposeResult:
+        yield from self.compose_top()
+        with Horizontal(id="promotion-body", classes="page-body"):
+            with VerticalScroll(id="promotion-left", classes="page-left"):
+                yield Static("", id="promotion-details")
+                yield Static("Spend vs budget", classes="section-title")
+                yield Static("", id="promotion-budget")
+                yield Static("Totals", classes="section-title")
+                yield Static("", id="promotion-summary")
+                yield Static("Reach over time", classes="section-title")
+                yield Sparkline([], id="promotion-spark")
+            with Vertical(id="promotion-right", classes="page-right"):
+                yield Static("Results (r logs one)", classes="section-title")
+                yield PagedList(
+                    self.store,
+                    RowsSource([]),
+                    RESULT_COLUMNS,
+                    id="promotion-results",
+                    classes="page-list",
+                    empty_text="No results yet — r logs reach, clicks, spend.",
+                )
+                yield Static("Leads it produced", classes="section-title")
+                yield PagedList(
+                    self.store,
+                    prospects_query(self.store, self._lead_filter()),
+                    LEAD_COLUMNS,
+                    id="promotion-leads",
+                    classes="page-list",
+                    row_style=lambda r: "lost" if r["stage"] == "lost" else None,
+                    empty_text="No leads yet (prospects with this promotion as source).",
+                )
+        yield Footer()
+
+    def _lead_filter(self) -> ProspectFilter:
+        return ProspectFilter(promotion_id=self.promotion_id, sort=ProspectSort.newest)
+
+    def on_mount(self) -> None:
+        self.query_one("#promotion-results", PagedList).focus()
+
+    def refresh_data(self) -> None:
+        try:
+            promotion = marketing.get_promotion(self.store, self.promotion_id)
+        except NotFoundError:
+            self.notify("That promotion no longer exists (deleted elsewhere?).")
+            self.dismiss()
+            return
+        self.promotion = promotion
+        results = marketing.results_for(self.store, self.promotion_id)
+        summary = marketing.promotion_summary(self.store, self.promotion_id)
+        self._show_details(promotion)
+        self.query_one("#promotion-budget", Static).update(
+            budget_bar(summary.spend, promotion.budget)
+        )
+        self.query_one("#promotion-summary", Static).update(summary_text(summary, results))
+        self.query_one("#promotion-spark", Sparkline).data = [r.reach for r in results] or [0]
+        rows = [r.model_dump(mode="json") for r in reversed(results)]
+        table = self.query_one("#promotion-results", PagedList)
+        table.query_ = RowsSource(rows)
+        table.reload()
+        self.query_one("#promotion-leads", PagedList).reload()
+
+    def _show_details(self, p: Promotion) -> None:
+        segments = {i: n for n, i in marketing.segment_choices(self.store)}
+        dates = " → ".join(fmt.day(str(d)) if d else "…" for d in (p.start_date, p.end_date))
+        lines = [
+            ("status", p.status.value),
+            ("channel", p.channel.value),
+            ("segment", segments.get(p.segment_id, "?") if p.segment_id else "—"),
+            ("dates", dates if p.start_date or p.end_date else "—"),
+            ("budget", format_money(p.budget)),
+        ]
+        text = Text()
+        text.append_text(plain(p.name, "bold"))
+        for label, value in lines:
+            text.append(f"\n{label:<9}", style="dim")
+            style = STATUS_STYLE.get(value, "") if label == "status" else ""
+            text.append_text(plain(value, style))
+        if p.message.strip():
+            text.append("\n\n")
+            text.append_text(plain(p.message, multiline=True))
+        self.query_one("#promotion-details", Static).update(text)
+        left = self.query_one("#promotion-left")
+        left.border_title = plain(p.status.value)
+
+    # --- actions -------------------------------------------------------------------------
+
+    def selected_promotion_id(self) -> int | None:
+        return self.promotion_id
+
+    def after_change(self) -> None:
+        self.refresh_data()
+
+    def action_back(self) -> None:
+        self.dismiss()
+
+    def action_edit(self) -> None:
+        form = self.attempt(forms.edit_form, self.store, "promotions", self.promotion_id)
+        if form is not None:
+            self.app.push_screen(form, self._after("Saved."))
+
+    def action_delete(self) -> None:
+        label = self.attempt(soft_delete, self.store, "promotion", self.promotion_id)
+        if label is not None:
+            self.notify(f"Deleted {label!r} — press u in Marketing to undo.", markup=False)
+            self.dismiss()
+
+    @on(PagedList.Selected, "#promotion-leads")
+    def _open_lead(self, event: PagedList.Selected) -> None:
+        row: Any = event.row
+        if row is not None:
+            from dualrole.tui.screens.prospect import ProspectScreen
+
+            self.app.push_screen(ProspectScreen(int(row["id"])))
