@@ -28,6 +28,7 @@ ACTIONS: list[tuple[str, str, str | None]] = [
     ("sales: Follow-ups", "sales", "tab('followups')"),
     ("sales: Search prospects", "sales", "search"),
     ("sales: Filter prospects", "sales", "filters"),
+    ("sales: Import contacts", "sales", "import_contacts"),
     ("sales: Toggle sales focus session", "sales", "app.focus_role('sales')"),
     ("marketing: Segments", "marketing", "tab('segments')"),
     ("marketing: Research notes", "marketing", "tab('research')"),

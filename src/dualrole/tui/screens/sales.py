@@ -107,6 +107,13 @@ class SalesScreen(ProspectActions, AreaScreen):
         Binding("e", "edit", "Edit", show=False, id="sales.edit", tooltip="Edit the prospect"),
         Binding("delete", "delete", "Delete", id="sales.delete"),
         Binding("u", "undo", "Undo delete", id="sales.undo"),
+        Binding(
+            "i",
+            "import_contacts",
+            "Import",
+            id="sales.import",
+            tooltip="Import contacts (CSV, vCard)",
+        ),
         *PROSPECT_BINDINGS,
     ]
 
@@ -191,7 +198,8 @@ class SalesScreen(ProspectActions, AreaScreen):
         if f.source:
             parts.append(f"source: {f.source.value}")
         if f.segment_id is not None:
-            parts.append(f"segment: #{f.segment_id}")
+            segment = self.attempt(marketing.get_segment, self.store, f.segment_id)
+            parts.append(f"segment: {segment.name if segment else f'#{f.segment_id}'}")
         if f.search:
             parts.append(f"search: {f.search}")
         count = self.query_one("#prospects", PagedList).row_count
@@ -385,6 +393,16 @@ class SalesScreen(ProspectActions, AreaScreen):
         if label is not None:
             self.refresh_data()
             self.notify(f"Deleted {label!r} — press u to undo.", markup=False)
+
+    def action_import_contacts(self) -> None:
+        """Open the contacts import dialog; refresh the lists when it imported something."""
+        from dualrole.tui.screens.import_contacts import ImportContactsScreen
+
+        def imported(report: object | None) -> None:
+            if report is not None:
+                self.refresh_data()
+
+        self.app.push_screen(ImportContactsScreen(self.store), imported)
 
     def action_undo(self) -> None:
         restored = self.attempt(undo_delete, self.store)
