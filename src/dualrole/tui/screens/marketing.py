@@ -160,6 +160,7 @@ class MarketingScreen(PromotionActions, AreaScreen):
         self.kind: ResearchKind | None = None
         self.status: PromotionStatus | None = None
         self.show_done = True
+        self._acted_on: int | None = None  # the promotion a list action was last run on
 
     def compose(self) -> ComposeResult:
         yield from self.compose_top()
@@ -224,7 +225,19 @@ class MarketingScreen(PromotionActions, AreaScreen):
             self._update_status(tab_id)
 
     def after_change(self) -> None:
+        """After a promotion action: reload, and keep the cursor on that promotion."""
         self.refresh_data()
+        if self._acted_on is not None:
+            self._select("promotions", self._acted_on)
+
+    def _select(self, tab: str, record_id: int, limit: int = 1000) -> None:
+        """Put the cursor on ``record_id`` if it is among the first ``limit`` rows."""
+        rows = self.query_one(f"#list-{tab}", PagedList)
+        for index in range(min(rows.row_count, limit)):
+            row = rows.row_at(index)
+            if row is not None and row["id"] == record_id:
+                rows.cursor = index
+                return
 
     def on_mount(self) -> None:
         self.current_list.focus()
@@ -255,7 +268,9 @@ class MarketingScreen(PromotionActions, AreaScreen):
 
     def selected_promotion_id(self) -> int | None:
         row = self.query_one("#list-promotions", PagedList).row
-        return int(row["id"]) if row is not None and self.current_tab == "promotions" else None
+        chosen = int(row["id"]) if row is not None and self.current_tab == "promotions" else None
+        self._acted_on = chosen
+        return chosen
 
     # --- actions ---------------------------------------------------------------------------
 

@@ -8,6 +8,7 @@ whose source is this promotion, with their stage and value (``enter`` opens one)
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from rich.text import Text
@@ -18,6 +19,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.widgets import Footer, Sparkline, Static
 
+from dualrole import clock
 from dualrole.db import NotFoundError
 from dualrole.models import Promotion, PromotionResult
 from dualrole.parsing import format_money
@@ -32,12 +34,19 @@ from dualrole.tui.screens.marketing_actions import PROMOTION_BINDINGS, Promotion
 from dualrole.tui.text import plain
 from dualrole.tui.widgets.paged_list import Column, PagedList, RowsSource
 
+
+def short_day(value: str) -> str:
+    """``2026-11-20`` → ``20 Nov`` this year, ``Nov 2025`` otherwise (fits 80 columns)."""
+    day = dt.date.fromisoformat(value)
+    return f"{day:%d %b}" if day.year == clock.today().year else f"{day:%b %Y}"
+
+
 RESULT_COLUMNS = [
-    Column("Day", lambda r: fmt.day(r["day"]), width=10),
-    Column("Reach", lambda r: f"{r['reach']:,}", justify="right"),
+    Column("Day", lambda r: short_day(r["day"])),
+    Column("Reach", lambda r: f"{r['reach']:,}", width=8, justify="right"),
     Column("Engaged", lambda r: f"{r['engagement']:,}", width=7, justify="right"),
     Column("Clicks", lambda r: f"{r['clicks']:,}", width=6, justify="right"),
-    Column("Spend", lambda r: fmt.money(r["spend"]), width=6, justify="right"),
+    Column("Spend", lambda r: fmt.money(r["spend"]), width=5, justify="right"),
 ]
 LEAD_COLUMNS = [
     Column("Lead", lambda r: r["name"], ratio=2),
