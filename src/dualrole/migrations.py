@@ -221,8 +221,9 @@ def m005_today_indexes(db: Database) -> None:
     """The Today screen at 100k prospects: keep-in-touch due dates and live leads per promotion.
 
     ``touch_due_at`` is a virtual generated column (last contact + cadence; never contacted:
-    due at once), so no code has to keep it in step; its partial index makes "who is due for a touch" a range lookup
-    (150 ms scan → 0.1 ms), and counting a promotion's live leads no longer reads the table.
+    due at once), so no code has to keep it in step; its partial index makes "who is due for
+    a touch" a range lookup (150 ms scan → 0.1 ms), and counting a promotion's live leads no
+    longer reads the table.
     """
     _run(
         db,
