@@ -17,7 +17,7 @@ from typing import Any
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import Footer, Input, Static, TabbedContent, TabPane
+from textual.widgets import Input, Static, TabbedContent, TabPane
 
 from dualrole.models import PromotionStatus, ResearchKind
 from dualrole.services import marketing
@@ -39,6 +39,7 @@ from dualrole.tui.screens.marketing_actions import (
     open_page,
 )
 from dualrole.tui.text import plain
+from dualrole.tui.widgets.keybar import KeyBar
 from dualrole.tui.widgets.paged_list import Column, PagedList
 from dualrole.tui.widgets.search_bar import SearchBar
 
@@ -177,7 +178,7 @@ class MarketingScreen(PromotionActions, AreaScreen):
                         id=f"list-{tab_id}",
                         empty_text=f"No {tab.plural} here — n adds one, escape in / clears.",
                     )
-        yield Footer()
+        yield KeyBar()
 
     # --- queries and status ----------------------------------------------------------------
 

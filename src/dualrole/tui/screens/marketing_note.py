@@ -12,7 +12,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import Footer, Markdown, Static
+from textual.widgets import Markdown, Static
 
 from dualrole.db import NotFoundError
 from dualrole.models import ResearchNote
@@ -22,6 +22,7 @@ from dualrole.tui import format as fmt
 from dualrole.tui.screens import marketing_forms as forms
 from dualrole.tui.screens.base import AreaScreen
 from dualrole.tui.text import plain, visible
+from dualrole.tui.widgets.keybar import KeyBar
 
 
 class NoteScreen(AreaScreen):
@@ -47,7 +48,7 @@ class NoteScreen(AreaScreen):
         with VerticalScroll(id="note-body", classes="page-left"):
             yield Static("", id="note-meta")
             yield Markdown("", id="note-markdown", open_links=False)
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#note-body").focus()

@@ -17,7 +17,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
-from textual.widgets import Footer, Sparkline, Static
+from textual.widgets import Sparkline, Static
 
 from dualrole import clock
 from dualrole.db import NotFoundError
@@ -32,6 +32,7 @@ from dualrole.tui.screens import marketing_forms as forms
 from dualrole.tui.screens.base import AreaScreen
 from dualrole.tui.screens.marketing_actions import PROMOTION_BINDINGS, PromotionActions
 from dualrole.tui.text import plain
+from dualrole.tui.widgets.keybar import KeyBar
 from dualrole.tui.widgets.paged_list import Column, PagedList, RowsSource
 
 
@@ -146,7 +147,7 @@ class PromotionScreen(PromotionActions, AreaScreen):
                     row_style=lambda r: "lost" if r["stage"] == "lost" else None,
                     empty_text="No leads yet (prospects with this promotion as source).",
                 )
-        yield Footer()
+        yield KeyBar()
 
     def _lead_filter(self) -> ProspectFilter:
         return ProspectFilter(promotion_id=self.promotion_id, sort=ProspectSort.newest)

@@ -15,7 +15,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from dualrole.db import NotFoundError
 from dualrole.models import Segment
@@ -32,6 +32,7 @@ from dualrole.tui.screens import marketing_forms as forms
 from dualrole.tui.screens.base import AreaScreen
 from dualrole.tui.screens.marketing_actions import open_page
 from dualrole.tui.text import plain
+from dualrole.tui.widgets.keybar import KeyBar
 from dualrole.tui.widgets.paged_list import Column, PagedList
 
 NOTE_COLUMNS = [
@@ -106,7 +107,7 @@ class SegmentScreen(AreaScreen):
                     classes="page-list",
                     empty_text="No promotions target this segment yet.",
                 )
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#segment-notes", PagedList).focus()
