@@ -184,3 +184,31 @@ def test_automatic_backup_clears_a_stray_partial_copy(file_store):
     automatic_backup(file_store, "manual")
     assert not stray.exists()
     assert fresh.exists()
+
+
+def test_opening_the_file_twice_keeps_the_first_connections_locks(db_path):
+    """A second Store on the same file (the app's worker threads do this) must not drop the
+    first one's POSIX locks: another process closing its connection would then delete the
+    live WAL and every later write of the first Store would be lost."""
+    import subprocess
+    import sys
+
+    from dualrole.db import open_store
+
+    with open_store(db_path) as first:
+        sales.create_prospect(first, ProspectIn(name="Before"))
+        open_store(db_path, create=False).close()
+        reader = (
+            "import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); "
+            "c.execute('select count(*) from prospects').fetchone()"
+        )
+        subprocess.run([sys.executable, "-c", reader, str(db_path)], check=True)
+        assert Path(f"{db_path}-wal").exists()
+        sales.create_prospect(first, ProspectIn(name="After"))
+        seen = subprocess.run(
+            [sys.executable, "-c",
+             "import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); "
+             "print(c.execute('select count(*) from prospects').fetchone()[0])", str(db_path)],
+            check=True, capture_output=True, text=True,
+        ).stdout.strip()  # fmt: skip
+    assert seen == "2"

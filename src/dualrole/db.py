@@ -15,6 +15,7 @@ import contextlib
 import os
 import sqlite3
 import urllib.parse
+from collections import Counter
 from collections.abc import Callable, Hashable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -66,6 +67,21 @@ def resolve_path(cli_path: str | os.PathLike[str] | None = None) -> tuple[Path, 
     return default_path(), True
 
 
+# Database files this process has open through SQLite, by (device, inode). Opening such a file
+# again with a plain descriptor and closing it drops every POSIX lock the process holds on it
+# (fcntl semantics), SQLite's included: another process could then delete the live WAL, and
+# every later write of this process would be lost. So a file is sniffed only when not open.
+_OPEN_FILES: Counter[tuple[int, int]] = Counter()
+
+
+def _file_key(path: Path) -> tuple[int, int] | None:
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    return info.st_dev, info.st_ino
+
+
 def _check_file(path: Path, *, create: bool, make_parent: bool) -> bool:
     """Refuse paths that are not a dualrole file; return True when the file is new."""
     if path.is_dir():
@@ -90,6 +106,8 @@ def _check_file(path: Path, *, create: bool, make_parent: bool) -> bool:
         return True
     if not path.is_file():
         raise StorageError(f"{path} is not a regular file, so it cannot hold a database.")
+    if _file_key(path) in _OPEN_FILES:
+        return False  # checked when first opened; reading it again here would drop its locks
     try:
         with path.open("rb") as handle:
             header = handle.read(len(SQLITE_HEADER))
@@ -134,6 +152,7 @@ class Store:
         self.read_only_reason = read_only_reason
         self._db: Database | None = None
         self._savepoints = 0
+        self._file_key: tuple[int, int] | None = None
         self._memo: dict[Hashable, Any] = {}
         self._memo_version: tuple[int, int] = (-1, -1)
 
@@ -153,6 +172,11 @@ class Store:
     def close(self) -> None:
         with contextlib.suppress(sqlite3.Error):
             self.conn.close()
+        if self._file_key is not None:
+            _OPEN_FILES[self._file_key] -= 1
+            if _OPEN_FILES[self._file_key] <= 0:
+                del _OPEN_FILES[self._file_key]
+            self._file_key = None
 
     def __enter__(self) -> Store:
         return self
@@ -305,6 +329,9 @@ def open_store(
     with friendly_errors():
         conn = connect(path, frozen=frozen)
     store = Store(conn, path)
+    store._file_key = _file_key(path)
+    if store._file_key is not None:
+        _OPEN_FILES[store._file_key] += 1
     try:
         _prepare(store, is_new=is_new, backup_before_migrate=backup_before_migrate)
     except BaseException:
