@@ -322,6 +322,7 @@ def _fill(
         history,
     )
     counts["prospects"], counts["stage_changes"] = len(prospect_rows), len(history)
+    lost = {row[0] for row in prospect_rows if row[5] == "lost"}  # no follow-ups on lost deals
     del prospect_rows, history
     report("interactions", 0, n_interactions)
     _insert_interactions(
@@ -337,7 +338,7 @@ def _fill(
 
     followups = []
     for pid in range(1, size.prospects + 1):
-        if rng.random() < 0.6:
+        if rng.random() < 0.6 and pid not in lost:
             due = today + dt.timedelta(days=rng.randint(-6, 14))
             done = (
                 _stamp(now - dt.timedelta(days=rng.randint(0, 5)))
