@@ -1,37 +1,173 @@
-"""The review screen: both sides shown, week navigation, the reflection saved in place."""
+"""The review screen: weeks, reflection, targets, the records behind a figure, export."""
 
 from __future__ import annotations
 
-from textual.widgets import Input, Label, Static
+import datetime as dt
+import json
 
-from dualrole.review import get_reflection
+from textual.widgets import Input, Label, Select, Static
+
+from dualrole.review import build_review, get_reflection, get_targets
+from dualrole.review.records import records_behind
+from dualrole.tui.forms import ConfirmScreen
+from dualrole.tui.screens.prospect import ProspectScreen
+from dualrole.tui.screens.review_dialogs import ExportScreen, RecordsScreen, TargetsForm
+from dualrole.tui.widgets.paged_list import PagedList
+
+W47 = dt.date(2026, 11, 16)
+SIZE = (160, 60)
 
 
-async def test_review_shows_both_sides_and_moves_between_weeks(app, demo):
-    async with app.run_test(size=(160, 60)) as pilot:
-        await pilot.press("w")
-        await pilot.pause()
-        screen = app.screen
-        assert str(screen.query_one("#review-week", Label).content).startswith("2026-W47")
-        marketing = str(screen.query_one("#review-marketing", Static).content)
-        sales = str(screen.query_one("#review-sales", Static).content)
-        assert marketing.startswith("Marketing ") and "research notes" in marketing
-        assert sales.startswith("Sales ") and "interactions" in sales
+async def open_review(app, pilot):
+    await pilot.press("w")
+    await pilot.pause()
+    return app.screen
+
+
+def week_label(screen) -> str:
+    return str(screen.query_one("#review-week", Label).content)
+
+
+async def test_review_shows_both_sides_and_moves_between_weeks(app, demo, lines):
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_review(app, pilot)
+        assert week_label(screen).startswith("2026-W47")
+        review = build_review(demo, W47)
+        marketing = screen.query_one("#review-marketing")
+        assert marketing.border_title == f"Marketing {review.scores['marketing'].score}/100"
+        shown = "\n".join(lines(screen.query_one("#metrics-marketing", PagedList)))
+        assert "research notes" in shown and "reach logged" in shown
+        sales = "\n".join(lines(screen.query_one("#metrics-sales", PagedList)))
+        assert "interactions" in sales and "deals won" in sales
         await pilot.press("[")
         await pilot.pause()
-        assert str(screen.query_one("#review-week", Label).content).startswith("2026-W46")
+        assert week_label(screen).startswith("2026-W46")
+        w46 = build_review(demo, W47 - dt.timedelta(weeks=1))
+        sales = "\n".join(lines(screen.query_one("#metrics-sales", PagedList)))
+        row = next(line for line in sales.splitlines() if "interactions" in line)
+        assert f"{w46.metric('interactions').actual:,.0f}" in row
+        await pilot.press("]", "]")
+        await pilot.pause()
+        assert week_label(screen).startswith("2026-W48")
         await pilot.press(".")
         await pilot.pause()
-        assert str(screen.query_one("#review-week", Label).content).startswith("2026-W47")
+        assert week_label(screen).startswith("2026-W47")
+        assert "(this week)" in week_label(screen)
 
 
 async def test_reflection_is_saved_in_place(app, demo):
-    async with app.run_test(size=(160, 60)) as pilot:
-        await pilot.press("w")
-        await pilot.pause()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_review(app, pilot)
         field = app.screen.query_one("#reflection-went_well", Input)
         field.focus()
         field.value = "[b]Fair[/b] went well"
         await pilot.press("enter")
         await pilot.pause()
         assert get_reflection(demo, "2026-W47").went_well == "[b]Fair[/b] went well"
+        app.screen.query_one("#reflection-to_improve", Input).value = "calls"
+        app.screen.query_one("#metrics-marketing", PagedList).focus()
+        await pilot.press("[")  # moving to another week saves too
+        await pilot.pause()
+        assert get_reflection(demo, "2026-W47").to_improve == "calls"
+
+
+async def test_target_edited_invalid_then_valid(app, demo, lines):
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_review(app, pilot)
+        await pilot.press("g")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, TargetsForm)
+        form.query_one("#field-research_notes", Input).value = "lots"
+        form.query_one("#field-cost_per_lead", Input).value = "-5"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen is form
+        error = str(form.query_one("#error-research_notes", Static).content)
+        assert "must be a number" in error and "lots" in error
+        assert str(form.query_one("#error-cost_per_lead", Static).content)
+        assert get_targets(demo)["research_notes"] == 2  # nothing stored
+        form.query_one("#field-research_notes", Input).value = "7"
+        form.query_one("#field-cost_per_lead", Input).value = "40"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen is screen
+        targets = get_targets(demo)
+        assert targets["research_notes"] == 7 and targets["cost_per_lead"] == 4000
+        shown = "\n".join(lines(screen.query_one("#metrics-marketing", PagedList)))
+        row = next(line for line in shown.splitlines() if "research notes" in line)
+        assert " 7 " in row
+
+
+async def test_drill_down_lists_the_records_and_opens_a_prospect(app, demo, lines):
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_review(app, pilot)
+        listing = screen.query_one("#metrics-sales", PagedList)
+        listing.focus()
+        keys = [m.key for m in build_review(demo, W47).sales]
+        listing.cursor = keys.index("deals_won")
+        await pilot.pause()
+        assert "deals won:" in str(screen.query_one("#review-explain", Static).content)
+        await pilot.press("enter")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, RecordsScreen)
+        expected = records_behind(demo, "deals_won", W47)
+        assert expected, "the demo week has deals won"
+        rows = lines(dialog.query_one(PagedList))[1 : len(expected) + 1]
+        assert [r.title in row for r, row in zip(expected, rows, strict=True)] == [True] * len(
+            expected
+        )
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ProspectScreen)
+        assert app.screen.prospect_id == expected[0].prospect_id
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is dialog
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is screen
+
+
+async def test_export_writes_asks_before_overwriting_and_refuses_the_database(app, demo, tmp_path):
+    target = tmp_path / "week.json"
+    async with app.run_test(size=SIZE) as pilot:
+        await open_review(app, pilot)
+        await pilot.press("x")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, ExportScreen)
+        path = dialog.query_one("#export-path", Input)
+        assert path.value == "./review-2026-W47.md"
+        dialog.query_one("#export-format", Select).value = "json"
+        await pilot.pause()
+        assert path.value == "./review-2026-W47.json"
+        path.value = str(demo.path)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen is dialog
+        assert "is the database" in str(dialog.query_one("#export-error", Static).content)
+        path.value = str(target)
+        await pilot.press("ctrl+s")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert json.loads(target.read_text())["reviews"][0]["week"] == "2026-W47"
+
+        target.write_text("keep me")
+        await pilot.press("x")
+        await pilot.pause()
+        dialog = app.screen
+        dialog.query_one("#export-path", Input).value = str(target)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("n")
+        await pilot.pause()
+        assert app.screen is dialog and target.read_text() == "keep me"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await pilot.press("y")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert target.read_text().startswith("# Progress review")  # the dialog's default: md

@@ -1,22 +1,30 @@
 """The weekly review screen: marketing and sales side by side, graded, with the reflection.
 
 Everything shown comes from one :func:`~dualrole.review.build_review` model (the same one
-the exports render). ``[`` / ``]`` move between weeks, ``.`` returns to this week; the
-reflection fields are saved with ``ctrl+s`` (or when leaving a field). User text is shown as
-plain text, never as markup.
+the exports render). Each side is a list of its metrics (actual, target, grade, 8-week
+trend) under its score; the line below the sides explains the highlighted metric, and
+enter lists the records behind it (``review_dialogs.RecordsScreen``). ``[`` / ``]`` move
+between weeks, ``.`` returns to this week, ``g`` edits the weekly targets, ``x`` exports
+(format and file asked in a dialog, written in a worker). The reflection fields are saved
+with ``ctrl+s``, enter, or when moving to another week. Narrower than ``SIDE_BY_SIDE``
+columns, the sides stack so no figure is cut. User text is plain text, never markup.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Footer, Input, Label, Static
+from textual.events import Resize
+from textual.geometry import Region
+from textual.widgets import Input, Label, Static
 
 from dualrole import clock
 from dualrole.models import ReflectionIn, Side
@@ -25,15 +33,29 @@ from dualrole.review import (
     Metric,
     WeeklyReview,
     build_review,
+    get_targets,
     save_reflection,
     show_target,
     show_value,
     sparkline,
 )
 from dualrole.tui.screens.base import AreaScreen
+from dualrole.tui.text import plain
+from dualrole.tui.widgets.keybar import KeyBar
+from dualrole.tui.widgets.paged_list import Column, PagedList, RowsSource
 
-GRADE_STYLE = {"met": "bold green", "partial": "bold yellow", "missed": "bold red"}
 FIELDS = (("went_well", "Went well"), ("to_improve", "To improve"), ("focus_next", "Focus next"))
+GRADE_STYLE = {"met": "won", "partial": "today", "missed": "overdue"}
+SIDE_BY_SIDE = 110  # columns from which the two sides fit next to each other
+SHORT_LABELS = {
+    "marketing_tasks_due": "tasks due",
+    "tasks_due": "tasks due",
+    "tasks_done": "tasks done",
+    "task_completion": "tasks due done",
+    "win_rate": "won ÷ closed",
+    "lead_to_won": "lead → won (new)",
+    "pipeline_weighted": "weighted pipeline",
+}
 
 
 def this_monday() -> dt.date:
@@ -41,42 +63,57 @@ def this_monday() -> dt.date:
     return today - dt.timedelta(days=today.weekday())
 
 
-def side_text(review: WeeklyReview, side: Side) -> Text:
-    """One side's metrics, score and reasons as plain rich Text (user text never markup)."""
-    metrics: list[Metric] = review.marketing if side == Side.marketing else review.sales
-    score = review.scores[side]
-    text = Text()
-    text.append(f"{side.value.capitalize()} {DASH if score.score is None else score.score}")
-    text.append("/100\n\n" if score.score is not None else "\n\n")
-    for m in metrics:
-        actual = show_value(m.actual, m.unit, review.currency)
-        text.append(f"{m.label[:26]:<27}")
-        text.append(f"{actual:>10} ")
-        text.append(f"{show_target(m, review.currency):>8} ", style="dim")
-        grade = m.grade.value if m.grade else ""
-        text.append(f"{grade:<8}", style=GRADE_STYLE.get(grade, ""))
-        text.append(sparkline([*m.previous, m.actual]) if m.previous else "")
-        text.append("\n")
-    text.append("\n")
-    for reason in score.reasons:
-        text.append(f"• {reason}\n", style="dim")
+def _metric(row: Any) -> Metric:
+    return row["metric"]
+
+
+def metric_columns(currency: Callable[[], str]) -> list[Column]:
+    """Metric · actual · target · grade · trend: the label takes what the figures leave."""
+    return [
+        Column("Metric", lambda r: SHORT_LABELS.get(_metric(r).key, _metric(r).label)),
+        Column("Actual", lambda r: show_value(_metric(r).actual, _metric(r).unit, currency()),
+               width=10, justify="right"),
+        Column("Target", lambda r: show_target(_metric(r), currency()), width=7, justify="right"),
+        Column("Grade", lambda r: _metric(r).grade or "", width=7,
+               style=lambda r: GRADE_STYLE.get(str(_metric(r).grade or ""))),
+        Column("Trend", lambda r: sparkline([*_metric(r).previous, _metric(r).actual])
+               if _metric(r).previous else "", width=9),
+    ]  # fmt: skip
+
+
+def score_title(review: WeeklyReview, side: Side) -> str:
+    score = review.scores[side].score
+    return f"{side.value.capitalize()} {DASH if score is None else f'{score}/100'}"
+
+
+def reasons_text(review: WeeklyReview, side: Side) -> Text:
+    return plain("\n".join(f"• {reason}" for reason in review.scores[side].reasons), "dim")
+
+
+def explain(metric: Metric, review: WeeklyReview) -> Text:
+    """One line on the highlighted metric: the figure, its detail, target and reason."""
+    actual = show_value(metric.actual, metric.unit, review.currency)
+    text = Text(f"{metric.label}: ", style="bold")
+    text.append_text(plain(actual + (f" ({metric.detail})" if metric.detail else "")))
+    if metric.reason:
+        text.append_text(plain(f" — {metric.reason}", "dim"))
+    text.append("  · enter: the records behind it", style="dim italic")
     return text
 
 
 def footer_text(review: WeeklyReview) -> Text:
     h, b = review.handoff, review.balance
-    text = Text()
     names = ", ".join(f"{c.count} {c.name}" for c in h.leads_by_promotion)
-    text.append(f"marketing → sales: {h.leads} leads" + (f" ({names})" if names else "") + "\n")
     titles = ", ".join(f"“{t}”" for t in h.feedback_titles[:5])
-    text.append(f"sales → marketing: {h.feedback} feedback" + (f" ({titles})" if titles else ""))
     share = DASH if b.marketing_share is None else f"{b.marketing_share:.0f} %"
     hours = DASH if b.marketing_hours_share is None else f"{b.marketing_hours_share:.0f} %"
-    text.append(
-        f"\nbalance: marketing actions {share} · focus marketing {b.marketing_hours:.1f} h / "
-        f"sales {b.sales_hours:.1f} h ({hours}) · target {b.target_marketing_share:.0f} %"
-    )
-    return text
+    lines = [
+        f"marketing → sales: {h.leads} leads" + (f" ({names})" if names else ""),
+        f"sales → marketing: {h.feedback} feedback" + (f" ({titles})" if titles else ""),
+        f"balance: marketing actions {share} · focus marketing {b.marketing_hours:.1f} h / "
+        f"sales {b.sales_hours:.1f} h ({hours}) · target {b.target_marketing_share:.0f} %",
+    ]
+    return plain("\n".join(lines), multiline=True)
 
 
 class ReviewScreen(AreaScreen):
@@ -86,8 +123,9 @@ class ReviewScreen(AreaScreen):
         Binding("[", "week(-1)", "Prev week", id="review.previous", tooltip="Previous week"),
         Binding("]", "week(1)", "Next week", id="review.next", tooltip="Next week"),
         Binding(".", "this_week", "This week", id="review.this", tooltip="Back to this week"),
+        Binding("g", "targets", "Targets", id="review.targets", tooltip="Edit weekly targets"),
+        Binding("x", "export", "Export", id="review.export", tooltip="Export the review"),
         Binding("ctrl+s", "save", "Save reflection", id="review.save", tooltip="Save"),
-        Binding("x", "export", "Export", id="review.export", tooltip="Export as Markdown"),
     ]
 
     def __init__(self) -> None:
@@ -97,30 +135,84 @@ class ReviewScreen(AreaScreen):
 
     def compose(self) -> ComposeResult:
         yield from self.compose_top()
+        columns = metric_columns(lambda: self.review.currency if self.review else "EUR")
         with VerticalScroll(id="review-body"):
             yield Label("", id="review-week")
             with Horizontal(id="review-sides"):
-                yield Static("", id="review-marketing", classes="side marketing")
-                yield Static("", id="review-sales", classes="side sales")
+                for side in Side:
+                    with Vertical(id=f"review-{side.value}", classes=f"side {side.value}"):
+                        yield PagedList(self.store, RowsSource([]), columns,
+                                        id=f"metrics-{side.value}", classes="metrics")  # fmt: skip
+                        yield Static("", id=f"reasons-{side.value}", classes="reasons")
+            yield Static("", id="review-explain")
             yield Static("", id="review-handoff")
             with Vertical(id="review-reflection"):
                 for name, label in FIELDS:
                     yield Label(label)
                     yield Input(id=f"reflection-{name}", placeholder=label)
-        yield Footer()
+        yield KeyBar()
+
+    def on_mount(self) -> None:
+        self.query_one("#metrics-marketing", PagedList).focus()
+
+    @on(Resize)
+    def _resized(self, event: Resize) -> None:
+        self.set_class(event.size.width < SIDE_BY_SIDE, "-narrow")
 
     def refresh_data(self) -> None:
         review = self.attempt(build_review, self.store, self.monday)
         if review is None:
             return
         self.review = review
-        span = f"{review.monday:%d %b} – {review.sunday:%d %b %Y}"
-        self.query_one("#review-week", Label).update(Text(f"{review.week} · {span}"))
-        self.query_one("#review-marketing", Static).update(side_text(review, Side.marketing))
-        self.query_one("#review-sales", Static).update(side_text(review, Side.sales))
+        span = f"{review.monday:%a %d %b} – {review.sunday:%a %d %b %Y}"
+        this = " (this week)" if review.monday == this_monday() else ""
+        self.query_one("#review-week", Label).update(Text(f"{review.week} · {span}{this}"))
+        for side in Side:
+            metrics = review.marketing if side == Side.marketing else review.sales
+            box = self.query_one(f"#review-{side.value}", Vertical)
+            box.border_title = score_title(review, side)
+            listing = self.query_one(f"#metrics-{side.value}", PagedList)
+            listing.styles.height = len(metrics) + 1
+            listing.query_ = RowsSource([{"metric": m} for m in metrics])
+            listing.reload()
+            self.query_one(f"#reasons-{side.value}", Static).update(reasons_text(review, side))
         self.query_one("#review-handoff", Static).update(footer_text(review))
         for name, _label in FIELDS:
             self.query_one(f"#reflection-{name}", Input).value = getattr(review.reflection, name)
+        self._explain(self._focused_metric())
+
+    # --- the highlighted metric -------------------------------------------------------------
+
+    def _focused_metric(self) -> Metric | None:
+        focused = self.focused
+        listing = focused if isinstance(focused, PagedList) else None
+        if listing is None:
+            listing = self.query_one("#metrics-marketing", PagedList)
+        row = listing.row
+        return _metric(row) if row is not None else None
+
+    def _explain(self, metric: Metric | None) -> None:
+        text = explain(metric, self.review) if metric and self.review else Text("")
+        self.query_one("#review-explain", Static).update(text)
+
+    @on(PagedList.Highlighted, ".metrics")
+    def _highlighted(self, event: PagedList.Highlighted) -> None:
+        if event.row is not None and event.paged_list.has_focus:
+            self._explain(_metric(event.row))
+            listing = event.paged_list
+            body = self.query_one("#review-body", VerticalScroll)
+            line = listing.region.y - body.region.y + int(body.scroll_y) + 1 + event.index
+            body.scroll_to_region(Region(0, line, 1, 1), animate=False, immediate=True)
+
+    @on(PagedList.Selected, ".metrics")
+    def _selected(self, event: PagedList.Selected) -> None:
+        if event.row is None or self.review is None:
+            return
+        from dualrole.tui.screens.review_dialogs import RecordsScreen
+
+        self.app.push_screen(RecordsScreen(self.store, _metric(event.row), self.review))
+
+    # --- weeks and reflection --------------------------------------------------------------
 
     def action_week(self, step: int) -> None:
         self.action_save()
@@ -146,19 +238,42 @@ class ReviewScreen(AreaScreen):
     def _submitted(self) -> None:
         self.action_save()
 
+    # --- targets and export ----------------------------------------------------------------
+
+    def action_targets(self) -> None:
+        from dualrole.tui.screens.review_dialogs import TargetsForm
+
+        targets = self.attempt(get_targets, self.store)
+        if targets is None:
+            return
+
+        def saved(changed: bool | None) -> None:
+            if changed:
+                self.notify("Targets saved; the review is graded against them.")
+            self.refresh_data()
+
+        self.app.push_screen(TargetsForm(self.store, targets), saved)
+
     def action_export(self) -> None:
-        if self.review is not None:
-            self._export(self.review, Path.cwd() / f"review-{self.review.week}.md")
+        if self.review is None:
+            return
+        from dualrole.tui.screens.review_dialogs import ExportScreen
+
+        review = self.review
+
+        def chosen(choice: tuple[Path, str] | None) -> None:
+            if choice is not None:
+                self._export(review, *choice)
+
+        self.app.push_screen(ExportScreen(review.week, self.store.path), chosen)
 
     @work(thread=True, exclusive=True, group="review-export")
-    def _export(self, review: WeeklyReview, path: Path) -> None:
+    def _export(self, review: WeeklyReview, path: Path, fmt: str) -> None:
         from dualrole.export import ExportError, render, write_atomic
 
         try:
-            if path.exists():
-                raise ExportError(f"{path} already exists; use `dualrole review -o` to replace it.")
-            write_atomic(path, render([review], "md"), database=self.store.path)
+            write_atomic(path, render([review], fmt), database=self.store.path)
         except (ExportError, OSError) as exc:
             self.app.call_from_thread(self.notify, str(exc), severity="error", markup=False)
             return
-        self.app.call_from_thread(self.notify, f"Exported to {path}.", markup=False)
+        self.app.call_from_thread(self.notify, f"Exported {review.week} to {path}.", markup=False)
