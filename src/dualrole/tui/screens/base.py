@@ -62,3 +62,14 @@ class AreaScreen(Screen[None]):
         except (StorageError, ValueError) as exc:
             self.notify(str(exc), title="Not done", severity="error", markup=False)
             return None
+
+    def action_undo(self) -> None:
+        """Restore the most recently deleted record (screens bind ``u`` to this)."""
+        from dualrole.services.records import undo_delete
+
+        restored = self.attempt(undo_delete, self.store)
+        if restored is None:
+            self.notify("Nothing to undo.")
+            return
+        self.refresh_data()
+        self.notify(f"Restored {restored.label!r}.", markup=False)

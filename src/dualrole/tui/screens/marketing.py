@@ -28,7 +28,7 @@ from dualrole.services.lists import (
     segments_query,
     tasks_query,
 )
-from dualrole.services.records import soft_delete, undo_delete
+from dualrole.services.records import soft_delete
 from dualrole.tui import format as fmt
 from dualrole.tui.screens import marketing_forms as forms
 from dualrole.tui.screens.base import AreaScreen
@@ -352,14 +352,6 @@ class MarketingScreen(PromotionActions, AreaScreen):
         if label is not None:
             self.refresh_data()
             self.notify(f"Deleted {label!r} — press u to undo.", markup=False)
-
-    def action_undo(self) -> None:
-        restored = self.attempt(undo_delete, self.store)
-        if restored is None:
-            self.notify("Nothing to undo.")
-            return
-        self.refresh_data()
-        self.notify(f"Restored {restored.label!r}.", markup=False)
 
     def open_record(self, kind: str, record_id: int) -> None:
         """Palette and Today: show a promotion's, note's or segment's page."""

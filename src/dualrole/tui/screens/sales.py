@@ -15,7 +15,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.widgets import Input, Static, TabbedContent, TabPane
+from textual.widgets import Static, TabbedContent, TabPane
 
 from dualrole.models import LeadSource, Stage
 from dualrole.services import marketing
@@ -27,7 +27,7 @@ from dualrole.services.lists import (
     pipeline,
     prospects_query,
 )
-from dualrole.services.records import all_tags, soft_delete, undo_delete
+from dualrole.services.records import all_tags, soft_delete
 from dualrole.tui import format as fmt
 from dualrole.tui.forms import Field, FormScreen
 from dualrole.tui.screens.base import AreaScreen
@@ -129,7 +129,9 @@ class SalesScreen(ProspectActions, AreaScreen):
         with TabbedContent(id="sales-tabs"):
             with TabPane("Prospects", id="tab-prospects"):
                 yield SearchBar(
-                    "filter prospects by name, company, email, notes…", id="sales-search"
+                    "filter prospects by name, company, email, notes…",
+                    apply=self._search_text,
+                    id="sales-search",
                 )
                 yield Static("", id="prospect-filters", classes="list-status")
                 yield PagedList(
@@ -204,14 +206,16 @@ class SalesScreen(ProspectActions, AreaScreen):
             parts.append(f"search: {f.search}")
         count = self.query_one("#prospects", PagedList).row_count
         status = plain(f"{count:,} prospects · " + " · ".join(parts))
-        self.query_one("#prospect-filters", Static).update(status)
+        # one line of fixed height (.list-status): repaint it, no layout of the screen
+        self.query_one("#prospect-filters", Static).update(status, layout=False)
         if not self._followups_loaded:
             return
         followups = self.query_one("#followups", PagedList).row_count
         self.query_one("#followup-status", Static).update(
             plain(
                 f"{self.bucket.value}: {followups:,} follow-ups   (b: overdue/today/upcoming/done)"
-            )
+            ),
+            layout=False,
         )
 
     def _draw_pipeline(self) -> None:
@@ -307,9 +311,9 @@ class SalesScreen(ProspectActions, AreaScreen):
         self.action_tab("prospects")
         self.query_one(SearchBar).open()
 
-    @on(Input.Changed, "#sales-search")
-    def _search_changed(self, event: Input.Changed) -> None:
-        self.filters.search = event.value or None
+    def _search_text(self, text: str) -> None:
+        """The search box's text changed (called before the echo is painted)."""
+        self.filters.search = text or None
         self._apply_filters()
 
     @on(SearchBar.Done)
@@ -403,11 +407,3 @@ class SalesScreen(ProspectActions, AreaScreen):
                 self.refresh_data()
 
         self.app.push_screen(ImportContactsScreen(self.store), imported)
-
-    def action_undo(self) -> None:
-        restored = self.attempt(undo_delete, self.store)
-        if restored is None:
-            self.notify("Nothing to undo.")
-            return
-        self.refresh_data()
-        self.notify(f"Restored {restored.label!r}.", markup=False)
