@@ -28,6 +28,7 @@ from textual.widgets import Input, Label, Static
 
 from dualrole import clock
 from dualrole.models import ReflectionIn, Side
+from dualrole.parsing import format_compact_money
 from dualrole.review import (
     DASH,
     Metric,
@@ -46,7 +47,8 @@ from dualrole.tui.widgets.paged_list import Column, PagedList, RowsSource
 
 FIELDS = (("went_well", "Went well"), ("to_improve", "To improve"), ("focus_next", "Focus next"))
 GRADE_STYLE = {"met": "won", "partial": "today", "missed": "overdue"}
-SIDE_BY_SIDE = 110  # columns from which the two sides fit next to each other
+SIDE_BY_SIDE = 110
+ACTUAL_WIDTH = 9  # columns from which the two sides fit next to each other
 SHORT_LABELS = {
     "marketing_tasks_due": "tasks due",
     "tasks_due": "tasks due",
@@ -67,12 +69,20 @@ def _metric(row: Any) -> Metric:
     return row["metric"]
 
 
+def cell_value(metric: Metric, currency: str, width: int = ACTUAL_WIDTH) -> str:
+    """The figure as in the exports, compact (``€1.2M``) when money would not fit."""
+    text = show_value(metric.actual, metric.unit, currency)
+    if len(text) > width and metric.unit == "money" and metric.actual is not None:
+        return format_compact_money(round(metric.actual), currency)
+    return text
+
+
 def metric_columns(currency: Callable[[], str]) -> list[Column]:
     """Metric · actual · target · grade · trend: the label takes what the figures leave."""
     return [
         Column("Metric", lambda r: SHORT_LABELS.get(_metric(r).key, _metric(r).label)),
-        Column("Actual", lambda r: show_value(_metric(r).actual, _metric(r).unit, currency()),
-               width=10, justify="right"),
+        Column("Actual", lambda r: cell_value(_metric(r), currency()), width=ACTUAL_WIDTH,
+               justify="right"),
         Column("Target", lambda r: show_target(_metric(r), currency()), width=7, justify="right"),
         Column("Grade", lambda r: _metric(r).grade or "", width=7,
                style=lambda r: GRADE_STYLE.get(str(_metric(r).grade or ""))),
@@ -87,7 +97,8 @@ def score_title(review: WeeklyReview, side: Side) -> str:
 
 
 def reasons_text(review: WeeklyReview, side: Side) -> Text:
-    return plain("\n".join(f"• {reason}" for reason in review.scores[side].reasons), "dim")
+    reasons = review.scores[side].reasons
+    return plain("\n".join(f"• {reason}" for reason in reasons), "dim", multiline=True)
 
 
 def explain(metric: Metric, review: WeeklyReview) -> Text:

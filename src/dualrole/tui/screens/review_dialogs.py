@@ -134,13 +134,15 @@ def target_text(key: str, value: float | None) -> str:
 class TargetsForm(FormScreen[bool]):
     """Every metric's weekly target; blank = shown but not graded."""
 
+    CSS_PATH = "review.tcss"
+
     def __init__(self, store: Store, targets: dict[str, float | None]) -> None:
         fields = [
             Field(m.key, f"{m.side.value} · {m.label}{' (at most)' if m.better == 'lower' else ''}"
                   f"{UNIT_HINT[m.unit]}", value=target_text(m.key, targets.get(m.key)))
             for m in CATALOGUE
         ]  # fmt: skip
-        intro = "Weekly targets. Leave a field blank for a metric you do not want graded."
+        intro = "Leave a field blank for a metric you do not want graded. ctrl+s saves."
         super().__init__("Weekly targets", fields, None, self._store, intro=intro)
         self.store = store
 
@@ -162,6 +164,16 @@ class TargetsForm(FormScreen[bool]):
             for key, value in parsed.items():
                 set_target(self.store, key, value)
         return bool(parsed)
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        for field in self.fields:  # an error line only where there is an error
+            self.query_one(f"#error-{field.name}", Static).display = False
+
+    def show_errors(self, errors: dict[str, str]) -> None:
+        super().show_errors(errors)
+        for field in self.fields:
+            self.query_one(f"#error-{field.name}", Static).display = field.name in errors
 
     def action_save(self) -> None:
         try:
