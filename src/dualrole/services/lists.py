@@ -19,6 +19,36 @@ from dualrole.enums import LeadSource, PromotionStatus, ResearchKind, Stage
 from dualrole.services.search import fts_query
 from dualrole.services.settings import get_setting
 
+REVERSE_AFTER = 1_000  # pages past this offset (and past half the list) are read backwards
+
+
+def reversed_order(order: str) -> str:
+    """``ORDER BY`` terms turned round: ``a, b DESC`` → ``a DESC, b ASC``.
+
+    Every list's order ends on a unique ``id``, so the reversed order is exactly the
+    original one read backwards (SQLite sorts NULLs first ascending, last descending).
+    """
+    terms: list[str] = []
+    depth, start = 0, 0
+    for index, char in enumerate(order + ","):
+        if char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+        elif char == "," and depth == 0:
+            terms.append(order[start:index].strip())
+            start = index + 1
+    flipped = []
+    for term in terms:
+        upper = term.upper()
+        if upper.endswith(" DESC"):
+            flipped.append(term[: -len(" DESC")] + " ASC")
+        elif upper.endswith(" ASC"):
+            flipped.append(term[: -len(" ASC")] + " DESC")
+        else:
+            flipped.append(term + " DESC")
+    return ", ".join(flipped)
+
 
 @dataclass
 class ListQuery:
@@ -43,13 +73,33 @@ class ListQuery:
         return store.memo(("count", sql, params), lambda: int(store.scalar(sql, params) or 0))
 
     def page(self, store: Store, offset: int, limit: int) -> list[sqlite3.Row]:
+        """Rows ``offset`` … ``offset + limit - 1`` in this order.
+
+        A page in the second half of a long list is read from the end in the reverse
+        order (and turned round): SQLite walks an OFFSET row by row, so the last page of
+        100,000 rows costs as little as the first.
+        """
         if self.empty:
             return []
+        offset = max(offset, 0)
+        order = self.order
+        reverse = offset > REVERSE_AFTER
+        if reverse:
+            total = self.count(store)
+            if offset <= total // 2:
+                reverse = False
+            else:
+                limit = max(min(limit, total - offset), 0)
+                offset = total - offset - limit
+                order = reversed_order(self.order)
         sql = (
             f"SELECT {self.columns} FROM {self.source} WHERE {self._where()} "
-            f"ORDER BY {self.order} LIMIT ? OFFSET ?"
+            f"ORDER BY {order} LIMIT ? OFFSET ?"
         )
-        return store.query(sql, [*self.column_params, *self.params, limit, max(offset, 0)])
+        rows = store.query(sql, [*self.column_params, *self.params, limit, offset])
+        if reverse:
+            rows.reverse()
+        return rows
 
     def search(self, fts_table: str, id_column: str, text: str | None) -> None:
         if not text or not text.strip():

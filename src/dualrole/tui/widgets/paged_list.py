@@ -1,8 +1,13 @@
 """A virtual list over a paged query: only the rows in view are ever fetched.
 
-:class:`PagedList` is a line-API widget (``ScrollView`` + ``render_line``). Its virtual height
-is ``ListQuery.count()``; rows come in pages of ``page_size`` from ``ListQuery.page()`` and a
+:class:`PagedList` is a line-API widget (``render_line``). Its virtual height is
+``ListQuery.count()``; rows come in pages of ``page_size`` from ``ListQuery.page()`` and a
 few pages are cached, so it opens and scrolls as fast at 100,000 rows as at 100.
+
+It keeps its own scroll position and draws its own one-column scroll indicator instead of
+being a ``ScrollView``: a new query or a scroll then repaints this widget only, in the same
+frame (a ScrollView's scrollbars re-layout the screen and repaint a frame later), and a
+cursor step repaints just the two lines that changed.
 
 Adding a list to a screen::
 
@@ -29,16 +34,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal, Protocol
 
+from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
-from rich.text import Text
 from textual import events
 from textual.binding import Binding
-from textual.geometry import Size
+from textual.geometry import Region
 from textual.message import Message
 from textual.reactive import reactive
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
+from textual.widget import Widget
 
 from dualrole.db import StorageError, Store
 from dualrole.tui.text import visible
@@ -93,7 +98,7 @@ STYLE_NAMES = (
 )
 
 
-class PagedList(ScrollView, can_focus=True):
+class PagedList(Widget, can_focus=True):
     """Rows of a :class:`ListQuery`, fetched a page at a time."""
 
     BINDINGS = [
@@ -113,6 +118,8 @@ class PagedList(ScrollView, can_focus=True):
         "paged-list--cursor",
         "paged-list--empty",
         "paged-list--heading",
+        "paged-list--scrollbar",
+        "paged-list--thumb",
         *(f"paged-list--{name}" for name in STYLE_NAMES),
     }
 
@@ -120,14 +127,14 @@ class PagedList(ScrollView, can_focus=True):
     PagedList {
         background: $surface;
         height: 1fr;
-        overflow-x: hidden;
-        scrollbar-size-vertical: 1;
         & > .paged-list--heading { color: $foreground-muted; text-style: bold; }
         & > .paged-list--header { color: $foreground-muted; text-style: bold; }
         & > .paged-list--cursor { background: $panel-lighten-1; }
         &:focus > .paged-list--cursor { background: $block-cursor-background;
                                         color: $block-cursor-foreground; }
         & > .paged-list--empty { color: $foreground-muted; text-style: italic; }
+        & > .paged-list--scrollbar { background: $scrollbar-background; }
+        & > .paged-list--thumb { background: $scrollbar; }
         & > .paged-list--overdue { color: $error; }
         & > .paged-list--today { color: $warning; }
         & > .paged-list--idle { color: $warning; text-style: italic; }
@@ -184,8 +191,11 @@ class PagedList(ScrollView, can_focus=True):
         self.empty_text = empty_text
         self.page_size = page_size
         self.row_count = 0
+        self.first_row = 0  # index of the row on the first line below the header
         self._pages: OrderedDict[int, list[Row]] = OrderedDict()
         self._widths: tuple[int, list[int]] = (-1, [])
+        self._styles: dict[str | None, Style] = {}
+        self._base: Style | None = None
         self._error: str | None = None
 
     # --- data ----------------------------------------------------------------------------
@@ -207,10 +217,10 @@ class PagedList(ScrollView, can_focus=True):
         except StorageError as exc:
             self.row_count = 0
             self._error = str(exc)
-        self.virtual_size = Size(0, self.row_count + self._top)
         index = min(self.cursor, self.row_count - 1) if keep_cursor else 0
         if not keep_cursor:
-            self.scroll_to(y=0, animate=False, immediate=True)
+            self.first_row = 0
+        self._clamp_first_row()
         self._move(max(index, 0), 1)
         if not self.row_count:
             self.cursor = 0
@@ -240,19 +250,45 @@ class PagedList(ScrollView, can_focus=True):
         row = self.row_at(self.cursor)
         return None if row is None or (self.skip and self.skip(row)) else row
 
-    # --- cursor --------------------------------------------------------------------------
+    # --- cursor and scrolling ------------------------------------------------------------
 
     @property
     def _visible_rows(self) -> int:
         return max(self.size.height - self._top, 1)
 
-    def watch_cursor(self, index: int) -> None:
-        top = int(self.scroll_y)
-        if index < top:
-            self.scroll_to(y=index, animate=False, immediate=True)
-        elif index >= top + self._visible_rows:
-            self.scroll_to(y=index - self._visible_rows + 1, animate=False, immediate=True)
-        self.refresh()
+    @property
+    def _overflows(self) -> bool:
+        return self.row_count > self._visible_rows
+
+    def _clamp_first_row(self) -> None:
+        self.first_row = max(0, min(self.first_row, self.row_count - self._visible_rows))
+
+    def _scroll_to_row(self, first: int) -> bool:
+        """Make ``first`` the top row (clamped); whether the view moved."""
+        before = self.first_row
+        self.first_row = first
+        self._clamp_first_row()
+        return self.first_row != before
+
+    def _refresh_row(self, index: int) -> None:
+        """Repaint the one line showing row ``index`` (if it is in view)."""
+        y = index - self.first_row
+        if 0 <= y < self._visible_rows:
+            self.refresh(Region(0, y + self._top, self.size.width, 1))
+
+    def watch_cursor(self, old: int, index: int) -> None:
+        first = self.first_row
+        if index < first:
+            moved = self._scroll_to_row(index)
+        elif index >= first + self._visible_rows:
+            moved = self._scroll_to_row(index - self._visible_rows + 1)
+        else:
+            moved = False
+        if moved or not self.size:
+            self.refresh()
+        else:  # only the old and the new cursor line change
+            self._refresh_row(old)
+            self._refresh_row(index)
         self.post_message(self.Highlighted(self, self.row, index))
 
     def _move(self, index: int, direction: int) -> None:
@@ -293,17 +329,41 @@ class PagedList(ScrollView, can_focus=True):
             self.post_message(self.Selected(self, row, self.cursor))
 
     def on_click(self, event: events.Click) -> None:
-        if event.y >= self._top:
-            index = int(self.scroll_y) + event.y - self._top
-            if 0 <= index < self.row_count:
-                self._move(index, 1)
-                if event.chain >= 2:
-                    self.action_select()
+        if event.y < self._top:
+            return
+        if self._overflows and event.x == self.size.width - 1:  # the scroll indicator
+            share = (event.y - self._top) / max(self._visible_rows - 1, 1)
+            self._move(round(share * (self.row_count - 1)), 1)
+            return
+        index = self.first_row + event.y - self._top
+        if 0 <= index < self.row_count:
+            self._move(index, 1)
+            if event.chain >= 2:
+                self.action_select()
+
+    def _wheel(self, event: events.MouseEvent, lines: int) -> None:
+        event.stop()
+        if self._scroll_to_row(self.first_row + lines):
+            self.refresh()
+
+    def on_mouse_scroll_down(self, event: events.MouseScrollDown) -> None:
+        self._wheel(event, 3)
+
+    def on_mouse_scroll_up(self, event: events.MouseScrollUp) -> None:
+        self._wheel(event, -3)
 
     def on_resize(self) -> None:
-        self.virtual_size = Size(0, self.row_count + self._top)
+        self._clamp_first_row()
+        if self.cursor >= self.first_row + self._visible_rows:
+            self.first_row = max(self.cursor - self._visible_rows + 1, 0)
+        self.refresh()
 
     # --- rendering -----------------------------------------------------------------------
+
+    def notify_style_update(self) -> None:
+        self._styles.clear()
+        self._base = None
+        super().notify_style_update()
 
     def _column_widths(self, width: int) -> list[int]:
         if self._widths[0] == width:
@@ -330,38 +390,70 @@ class PagedList(ScrollView, can_focus=True):
         return widths
 
     def _style(self, name: str | None) -> Style:
-        if not name or name not in STYLE_NAMES:
-            return Style()
-        full = self.get_component_rich_style(f"paged-list--{name}")  # colours blended
-        return Style(color=full.color, bold=full.bold, italic=full.italic, strike=full.strike)
+        """A row or cell style by name: its colours and text style, no background."""
+        style = self._styles.get(name)
+        if style is None:
+            if not name or name not in STYLE_NAMES:
+                style = Style()
+            else:
+                full = self.get_component_rich_style(f"paged-list--{name}")  # colours blended
+                style = Style(
+                    color=full.color, bold=full.bold, italic=full.italic, strike=full.strike
+                )
+            self._styles[name] = style
+        return style
+
+    @property
+    def _base_style(self) -> Style:
+        if self._base is None:
+            self._base = self.rich_style
+        return self._base
 
     def _line(self, cells: list[tuple[str, Style, str]], width: int, base: Style) -> Strip:
-        text = Text(no_wrap=True, end="")
+        segments: list[Segment] = []
+        used = 0
         for (value, style, justify), cell_width in zip(
             cells, self._column_widths(width), strict=True
         ):
-            cell = Text(value, style=style, no_wrap=True, end="")
-            cell.truncate(cell_width, overflow="ellipsis")
-            padding = " " * (cell_width - cell.cell_len)
+            length = cell_len(value)
+            if length > cell_width:  # truncate with an ellipsis
+                value = set_cell_size(value, cell_width - 1) + "…" if cell_width else ""
+                length = cell_width
+            padding = " " * (cell_width - length)
+            cell_style = base + style
             if justify == "right":
-                text.append(padding)
-                text.append_text(cell)
+                if padding:
+                    segments.append(Segment(padding, base))
+                segments.append(Segment(value, cell_style))
+                segments.append(Segment(" ", base))
             else:
-                text.append_text(cell)
-                text.append(padding)
-            text.append(" ")
-        segments = list(text.render(self.app.console))
-        strip = Strip(Segment.apply_style(segments, base))
-        return strip.adjust_cell_length(width, base)
+                segments.append(Segment(value, cell_style))
+                segments.append(Segment(padding + " ", base))
+            used += cell_width + 1
+        return Strip(segments, used).adjust_cell_length(width, base)
+
+    def _scrollbar(self, y: int) -> Segment:
+        """The scroll indicator's cell on line ``y`` (lines below the header)."""
+        visible = self._visible_rows
+        thumb = max(visible * visible // max(self.row_count, 1), 1)
+        room = visible - thumb
+        start = round(room * self.first_row / max(self.row_count - visible, 1))
+        name = "thumb" if start <= y - self._top < start + thumb else "scrollbar"
+        return Segment(" ", self.get_component_rich_style(f"paged-list--{name}"))
 
     def render_line(self, y: int) -> Strip:
         width = self.size.width
-        base = self.rich_style
+        if self._overflows and y >= self._top and width > 1:
+            return Strip([*self._render_row(y, width - 1), self._scrollbar(y)], width)
+        return self._render_row(y, width)
+
+    def _render_row(self, y: int, width: int) -> Strip:
+        base = self._base_style
         if y == 0 and self.show_header:
             header = self._style("header")
             cells = [(c.title, header, c.justify) for c in self.columns]
             return self._line(cells, width, base)
-        index = int(self.scroll_y) + y - self._top
+        index = self.first_row + y - self._top
         if self.row_count == 0 and y == self._top:
             message = self._error or self.empty_text
             style = base + self.get_component_rich_style("paged-list--empty")
