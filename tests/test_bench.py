@@ -43,3 +43,34 @@ def test_bench_runs_on_tiny_sizes(tmp_path: Path) -> None:
                    for line in out[: out.index("| what |")].splitlines()), figure  # fmt: skip
         assert any(line.startswith("| ") and figure in line for line in table.splitlines()), figure
     assert "targets PASS" in out
+
+
+def test_review_bench_runs_on_tiny_workspaces(tmp_path: Path) -> None:
+    import datetime as dt
+
+    from dualrole.bench.figures import Report
+    from dualrole.bench.review_bench import hand_written, measure
+    from dualrole.db import open_store
+    from dualrole.demo import DemoSize, generate
+
+    paths = {"small": tmp_path / "small.db", "large": tmp_path / "large.db"}
+    for path, size in zip(paths.values(), (DemoSize(5, 20), DemoSize(10, 40)), strict=True):
+        with open_store(path) as store:
+            generate(store, seed=1, size=size)
+    report = Report()
+    monday = dt.date(2026, 11, 16)
+    measure(report, paths, 2, monday=monday)
+    names = [figure.what for figure in report.figures]
+    assert names[0].startswith("weekly review, 9 weeks (vs hand-written SQL")
+    assert names[1].startswith("review export, all four formats (md ")
+    for figure in report.figures:
+        assert figure.small is not None and len(figure.small.samples) == 2
+        assert len(figure.large.samples) == 2 and figure.large.median > 0
+    with open_store(paths["large"]) as store:
+        rows = hand_written(store.conn, monday)
+        interactions = store.scalar(
+            "SELECT count(*) FROM interactions WHERE occurred_at >= ? AND occurred_at < ?",
+            ("2026-11-15T23:00:00Z", "2026-11-22T23:00:00Z"),
+        )
+    assert len(rows) == 9 * 12 + 1
+    assert rows[8 * 12 + 5] == (interactions,)  # the reviewed week's interactions
