@@ -1,0 +1,66 @@
+"""Property: whatever text a record holds, every screen that shows it renders it as text.
+
+Names and notes are drawn from markup (``[bold]``, ``[/b]``, ``[@click=…]``, ``[link=…]``),
+terminal escapes (ESC, OSC 52, the C1 CSI ``\\x9b``), bidi overrides, combining marks and
+emoji. Each example opens Today, the Sales list, the prospect page, the Research list and
+the note page, and checks that nothing raised, the app is still running, and no escape
+character reaches the rendered screen.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from dualrole.db import open_memory
+from dualrole.models import FollowUpIn, ProspectIn, ResearchNoteIn
+from dualrole.services import marketing, sales
+from dualrole.tui.app import DualroleApp
+
+FRAGMENTS = [
+    "[bold]", "[/b]", "[/]", "[@click=app.quit]", "[link=https://evil.example]", "[Approx]",
+    "\x1b[31m", "\x1b]52;c;SGVsbG8=\x07", "\x9b2J", "\x1b[2J", "\u202e", "\u2066", "e\u0301",
+    "👩‍💻", "\t", "\n", "Acme", " ", "\\", "]", "[",
+]  # fmt: skip
+HOSTILE = st.lists(st.sampled_from(FRAGMENTS), min_size=1, max_size=8).map("".join)
+RAW_CONTROL = ("\x1b", "\x9b", "\x07")
+
+
+async def _visit_every_screen(text: str) -> None:
+    with open_memory() as store:
+        prospect = sales.create_prospect(
+            store, ProspectIn(name=f"P {text}", company=text, notes=text)
+        )
+        sales.create_followup(
+            store, FollowUpIn(prospect_id=prospect.id, title=f"F {text}", due_date="today")
+        )
+        marketing.create_note(store, ResearchNoteIn(title=f"N {text}", body=text))
+        app = DualroleApp(store)
+        async with app.run_test(size=(100, 30)) as pilot:
+            shots = [app.export_screenshot()]  # Today
+            await pilot.press("s")
+            await pilot.pause()
+            shots.append(app.export_screenshot())  # Sales prospects
+            await pilot.press("enter")  # the only prospect: open its page
+            await pilot.pause()
+            shots.append(app.export_screenshot())  # the prospect page
+            await pilot.press("escape", "m", "2")
+            await pilot.pause()
+            shots.append(app.export_screenshot())  # Research list
+            await pilot.press("enter")  # the only note
+            await pilot.pause()
+            shots.append(app.export_screenshot())  # the note page
+            assert app.is_running
+            titles = [type(screen).__name__ for screen in app.screen_stack]
+        assert titles[-1] == "NoteScreen", titles
+        assert len(shots) == 5
+        for shot in shots:
+            assert not any(char in shot for char in RAW_CONTROL)
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(text=HOSTILE)
+def test_hostile_text_is_shown_as_text_on_every_screen(text: str) -> None:
+    asyncio.run(_visit_every_screen(text))
