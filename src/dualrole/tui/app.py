@@ -35,6 +35,15 @@ def _later(module: str, name: str) -> Callable[[], Screen[Any]]:
     return make
 
 
+PRELOAD = (
+    "dualrole.tui.screens.sales",
+    "dualrole.tui.screens.marketing",
+    "dualrole.tui.screens.review",
+    "dualrole.tui.screens.prospect",
+)
+"""Modules imported in the background once the first frame is up (most used first)."""
+
+
 class DualroleApp(App[None]):
     """dualrole's terminal app on an open :class:`~dualrole.db.Store`."""
 
@@ -98,6 +107,20 @@ class DualroleApp(App[None]):
             )
         elif self.store.path is not None:
             self.set_timer(2.0, self._daily_backup)  # after the first frames, off the UI thread
+        self.call_after_refresh(self._preload)
+
+    @work(thread=True, exclusive=True, group="preload", exit_on_error=False)
+    def _preload(self) -> None:
+        """After the first frame, import the other areas' screens off the UI thread.
+
+        The first frame needs only Today; importing Marketing, Sales and Review (their
+        widgets, forms and pydantic models: ~300 ms) when first opened stalled that key.
+        """
+        for module in PRELOAD:
+            try:
+                importlib.import_module(module)
+            except Exception:
+                return
 
     @work(thread=True, exclusive=True, group="backup", exit_on_error=False)
     def _daily_backup(self) -> None:
