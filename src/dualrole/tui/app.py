@@ -86,13 +86,15 @@ class DualroleApp(App[None]):
         super().__init__()
         self.store = store
         self.focus_session: FocusSession | None = None
+        # The theme is chosen before the stylesheet is first parsed: set in on_mount it
+        # re-parsed and re-applied every style once more before the first frame.
+        self.register_theme(DUALROLE_THEME)
+        self.theme = "dualrole"
 
     def get_theme_variable_defaults(self) -> dict[str, str]:
         return {**super().get_theme_variable_defaults(), **ROLE_VARIABLES}
 
     def on_mount(self) -> None:
-        self.register_theme(DUALROLE_THEME)
-        self.theme = "dualrole"
         try:
             self.focus_session = running_focus(self.store)
         except StorageError:
