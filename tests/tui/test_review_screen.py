@@ -18,9 +18,15 @@ W47 = dt.date(2026, 11, 16)
 SIZE = (160, 60)
 
 
+async def settle(app, pilot):
+    """Wait for the week, which the screen builds in a worker thread."""
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
 async def open_review(app, pilot):
     await pilot.press("w")
-    await pilot.pause()
+    await settle(app, pilot)
     return app.screen
 
 
@@ -40,17 +46,17 @@ async def test_review_shows_both_sides_and_moves_between_weeks(app, demo, lines)
         sales = "\n".join(lines(screen.query_one("#metrics-sales", PagedList)))
         assert "interactions" in sales and "deals won" in sales
         await pilot.press("[")
-        await pilot.pause()
+        await settle(app, pilot)
         assert week_label(screen).startswith("2026-W46")
         w46 = build_review(demo, W47 - dt.timedelta(weeks=1))
         sales = "\n".join(lines(screen.query_one("#metrics-sales", PagedList)))
         row = next(line for line in sales.splitlines() if "interactions" in line)
         assert f"{w46.metric('interactions').actual:,.0f}" in row
         await pilot.press("]", "]")
-        await pilot.pause()
+        await settle(app, pilot)
         assert week_label(screen).startswith("2026-W48")
         await pilot.press(".")
-        await pilot.pause()
+        await settle(app, pilot)
         assert week_label(screen).startswith("2026-W47")
         assert "(this week)" in week_label(screen)
 
@@ -67,7 +73,7 @@ async def test_reflection_is_saved_in_place(app, demo):
         app.screen.query_one("#reflection-to_improve", Input).value = "calls"
         app.screen.query_one("#metrics-marketing", PagedList).focus()
         await pilot.press("[")  # moving to another week saves too
-        await pilot.pause()
+        await settle(app, pilot)
         assert get_reflection(demo, "2026-W47").to_improve == "calls"
 
 

@@ -22,4 +22,10 @@ from dualrole.tui.app import DualroleApp
     ],
 )  # fmt: skip
 def test_review_screen(snap_compare, demo, keys, size):
-    assert snap_compare(DualroleApp(demo), press=list(keys), terminal_size=size)
+    async def press_and_settle(pilot):
+        for key in keys:
+            await pilot.press(key)
+            await pilot.app.workers.wait_for_complete()  # the week is built in a worker
+            await pilot.pause()
+
+    assert snap_compare(DualroleApp(demo), run_before=press_and_settle, terminal_size=size)

@@ -38,6 +38,7 @@ async def _shoot(db: Path, name: str, keys: tuple[str, ...], folder: Path) -> Pa
             for key in keys:
                 await pilot.press(key)
                 await pilot.pause()
+                await app.workers.wait_for_complete()  # e.g. the review builds in a worker
             await pilot.pause(0.2)
             app.clear_notifications()
             await pilot.pause()
