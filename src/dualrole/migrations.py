@@ -240,4 +240,27 @@ CREATE INDEX prospects_live_by_promotion ON prospects(promotion_id) WHERE delete
     )
 
 
+@migrations()
+def m006_sort_indexes(db: Database) -> None:
+    """Sorting prospects by next follow-up, value or last contact with empty values last.
+
+    The lists order by ``x IS NULL, x, id``; an index on exactly those expressions serves
+    every page of that order (a deep page at 100k: 55–340 ms → 2 ms). They replace the
+    plain ones, which could not.
+    """
+    _run(
+        db,
+        """
+DROP INDEX prospects_by_next;;
+DROP INDEX prospects_by_contact;;
+CREATE INDEX prospects_by_next_nulls_last
+    ON prospects(next_followup_date IS NULL, next_followup_date, id) WHERE deleted_at IS NULL;;
+CREATE INDEX prospects_by_value_nulls_last
+    ON prospects(value_minor IS NULL, value_minor DESC, id) WHERE deleted_at IS NULL;;
+CREATE INDEX prospects_by_contact_nulls_last
+    ON prospects(last_contact_at IS NULL, last_contact_at, id) WHERE deleted_at IS NULL;;
+""",
+    )
+
+
 __all__ = ["APPLICATION_ID", "SCHEMA_VERSION", "migrations"]

@@ -127,7 +127,7 @@ _PROSPECT_ORDER = {
     ProspectSort.next_followup: "p.next_followup_date IS NULL, p.next_followup_date, p.id",
     ProspectSort.value: "p.value_minor IS NULL, p.value_minor DESC, p.id",
     ProspectSort.last_contact: "p.last_contact_at IS NULL, p.last_contact_at, p.id",
-    ProspectSort.newest: "p.created_at DESC, p.id DESC",
+    ProspectSort.newest: "p.id DESC",  # ids are given in the order records are added
 }
 
 
