@@ -74,11 +74,15 @@ class ProspectActions:
 
         return done
 
-    def action_log(self) -> None:
+    def _load_prospect(self) -> Any:
+        """The selected prospect, fresh from the database (None, with a notice, if none)."""
         prospect_id = self._need_prospect()
         if prospect_id is None:
-            return
-        prospect = self.attempt(_sales().get_prospect, self.store, prospect_id)  # type: ignore[attr-defined]
+            return None
+        return self.attempt(_sales().get_prospect, self.store, prospect_id)  # type: ignore[attr-defined]
+
+    def action_log(self) -> None:
+        prospect = self._load_prospect()
         if prospect is None:
             return
         form = prospect_forms().log_form(self.store, prospect)
@@ -97,10 +101,7 @@ class ProspectActions:
             self.notify(f"Sent to marketing as feedback note #{note_id} (Marketing › Research).")  # type: ignore[attr-defined]
 
     def action_stage(self) -> None:
-        prospect_id = self._need_prospect()
-        if prospect_id is None:
-            return
-        prospect = self.attempt(_sales().get_prospect, self.store, prospect_id)  # type: ignore[attr-defined]
+        prospect = self._load_prospect()
         if prospect is None:
             return
         form = prospect_forms().stage_form(self.store, prospect)
