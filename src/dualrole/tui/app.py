@@ -123,6 +123,20 @@ class DualroleApp(App[None]):
                 importlib.import_module(module)
             except Exception:
                 return
+        self.call_from_thread(self.set_timer, 0.3, self._prepare_next_area)
+
+    def _prepare_next_area(self) -> None:
+        """Build the next area's screen while the owner reads Today, one per idle moment.
+
+        Mounting a screen the first time (its widgets, their styles) takes Textual 150–300 ms;
+        done on the first key press that was a visible stall. ``_init_mode`` is Textual's own
+        step of ``switch_mode`` that builds a mode's screen without showing it.
+        """
+        for mode in ("sales", "marketing", "review"):
+            if mode != self.current_mode and mode not in self._screen_stacks:
+                self._init_mode(mode)
+                self.set_timer(0.3, self._prepare_next_area)
+                return
 
     @work(thread=True, exclusive=True, group="backup", exit_on_error=False)
     def _daily_backup(self) -> None:
