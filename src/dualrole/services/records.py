@@ -9,8 +9,10 @@ the trash (undo with :func:`undo_delete`); the oldest trash is purged for good.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import sqlite3
+from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import Enum
 from typing import Any, TypeVar
@@ -117,8 +119,8 @@ def fetch_row(store: Store, entity: str, record_id: int, *, include_deleted: boo
 
 def update_versioned(
     store: Store, entity: str, record_id: int, version: int | None, columns: dict[str, Any]
-) -> int:
-    """Apply ``columns`` if the record is still at ``version``; return the new version.
+) -> None:
+    """Apply ``columns`` if the record is still at ``version`` (its version then goes up by one).
 
     ``version=None`` skips the check (for internal bookkeeping updates).
     """
@@ -145,11 +147,6 @@ def update_versioned(
             f"This {info.noun} was changed elsewhere since you opened it "
             f"(version {current[0]['version']}, yours {version}); reload it to see the change."
         )
-    return (
-        (version or 0) + 1
-        if version is not None
-        else int(store.scalar(f"SELECT version FROM {info.table} WHERE id = ?", (record_id,)))
-    )
 
 
 def soft_delete(store: Store, entity: str, record_id: int) -> str:
@@ -274,17 +271,12 @@ def all_tags(store: Store) -> list[str]:
     return [row[0] for row in store.query("SELECT name FROM tags ORDER BY name")]
 
 
-def integrity_guard(noun: str):
+@contextlib.contextmanager
+def integrity_guard(noun: str) -> Iterator[None]:
     """Translate a foreign-key failure into a sentence about the missing linked record."""
-    import contextlib
-
-    @contextlib.contextmanager
-    def guard():
-        try:
-            yield
-        except sqlite3.IntegrityError as exc:
-            raise StorageError(
-                f"The {noun} refers to a record that no longer exists; pick another."
-            ) from exc
-
-    return guard()
+    try:
+        yield
+    except sqlite3.IntegrityError as exc:
+        raise StorageError(
+            f"The {noun} refers to a record that no longer exists; pick another."
+        ) from exc
