@@ -7,7 +7,7 @@ from dualrole.tui.screens.sales import SalesScreen
 from dualrole.tui.screens.today import TodayScreen
 
 
-async def test_areas_are_prepared_without_leaving_today(demo, lines):
+async def test_areas_are_prepared_without_leaving_today(demo):
     app = DualroleApp(demo)
     async with app.run_test(size=(100, 30)) as pilot:
         await app.workers.wait_for_complete()
