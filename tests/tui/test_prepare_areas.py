@@ -1,5 +1,7 @@
 """While the owner reads Today, the other areas are built in the background, unseen."""
 
+from textual.color import Color
+
 from dualrole.tui.app import DualroleApp
 from dualrole.tui.screens.marketing import MarketingScreen
 from dualrole.tui.screens.review import ReviewScreen
@@ -21,3 +23,41 @@ async def test_areas_are_prepared_without_leaving_today(demo):
         await pilot.pause()
         prospects = app.screen.query_one("#prospects")
         assert prospects.row_count == 60  # loaded when shown, not stale from the build
+
+
+async def test_no_full_restyle_to_start_or_open_an_area(demo, monkeypatch):
+    """Textual re-parses and re-applies every style for a mode's new screen unless told it
+    is current (app._area); this guards that private step against a Textual upgrade."""
+    calls: list[str] = []
+    original = DualroleApp.refresh_css
+
+    def counted(self: DualroleApp, animate: bool = True) -> None:
+        calls.append(self.current_mode)
+        original(self, animate)
+
+    monkeypatch.setattr(DualroleApp, "refresh_css", counted)
+    app = DualroleApp(demo)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause(1.5)
+        for key in "smwt":
+            await pilot.press(key)
+            await pilot.pause()
+        assert calls == []
+
+
+async def test_a_theme_change_reaches_the_areas_built_before_it(demo):
+    app = DualroleApp(demo)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause(1.5)
+        dark = app.screen.styles.background
+        app.theme = "textual-light"
+        await pilot.pause()
+        assert app.screen.styles.background != dark
+        for key in "smw":
+            await pilot.press(key)
+            await pilot.pause()
+            assert app.screen.styles.background == Color.parse(
+                app.get_css_variables()["background"]
+            )
