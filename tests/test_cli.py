@@ -11,6 +11,7 @@ import pytest
 
 from dualrole.backup import verify_backup
 from dualrole.db import open_store
+from dualrole.entry import app_only
 from dualrole.models import ProspectIn
 from dualrole.services import sales
 
@@ -164,3 +165,46 @@ def test_bad_invocations_are_one_clear_line(args):
     lines = [line for line in result.stderr.splitlines() if line.strip()]
     assert lines, "a failure must say something"
     assert lines[-1].startswith(("error:", "Error:")), result.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        ([], (True, None)),
+        (["--db", "work.db"], (True, "work.db")),
+        (["--db=work.db"], (True, "work.db")),
+        (["--db", ""], (True, "")),
+        (["--db"], (False, None)),
+        (["--db", "work.db", "check"], (False, None)),
+        (["check"], (False, None)),
+        (["--help"], (False, None)),
+        (["--version"], (False, None)),
+        (["--db", "a.db", "--db", "b.db"], (False, None)),
+    ],
+)
+def test_only_opening_the_app_skips_the_command_line(args, expected):
+    assert app_only(args) == expected
+
+
+def test_opening_a_bad_file_is_one_sentence_without_loading_the_command_line(tmp_path):
+    notes = tmp_path / "notes.db"
+    notes.write_text("Dear diary, this is not a database.\n" * 50)
+    message = one_sentence_error(run("--db", str(notes)))
+    assert message == one_sentence_error(run("--db", str(notes), "check"))
+    assert "is not a SQLite database" in message
+    script = (
+        "import sys\n"
+        "from dualrole.entry import main\n"
+        f"sys.argv = ['dualrole', '--db', {str(notes)!r}]\n"
+        "try:\n    main()\nexcept SystemExit as exit:\n"
+        "    print(exit.code, 'click' in sys.modules, 'textual' in sys.modules)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert result.stdout.split() == ["1", "False", "False"], result.stderr
+
+
+def test_version_goes_to_the_command_line_and_a_missing_folder_is_refused(tmp_path):
+    version = run("--version")
+    assert version.returncode == 0 and "version" in version.stdout
+    missing = one_sentence_error(run("--db", str(tmp_path / "gone" / "work.db")))
+    assert "does not exist" in missing or "There is no database" in missing

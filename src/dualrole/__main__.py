@@ -1,5 +1,5 @@
 """``python -m dualrole`` is the ``dualrole`` command."""
 
-from dualrole.cli import main
+from dualrole.entry import main
 
 main()

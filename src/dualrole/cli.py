@@ -6,7 +6,6 @@ Errors are one sentence on stderr and a non-zero exit, never a traceback. Heavy 
 
 from __future__ import annotations
 
-import os
 import sys
 import time
 from pathlib import Path
@@ -14,6 +13,7 @@ from pathlib import Path
 import click
 
 from dualrole.db import DamagedError, StorageError, Store, open_store, resolve_path
+from dualrole.entry import one_sentence_errors, run_app
 
 
 class Context:
@@ -44,13 +44,6 @@ def cli(ctx: click.Context, db_path: str | None) -> None:
     ctx.obj = Context(db_path)
     if ctx.invoked_subcommand is None:
         run_app(ctx.obj.open())
-
-
-def run_app(store: Store) -> None:
-    """Run the app (it takes the daily backup itself, in the background)."""
-    from dualrole.tui.app import DualroleApp
-
-    DualroleApp(store).run()
 
 
 def _progress(label: str):
@@ -199,36 +192,16 @@ def restore(ctx: Context, source: Path, yes: bool) -> None:
 
 
 def main() -> None:
-    """Entry point: run the command, turning known failures into one sentence."""
-    try:
-        cli.main(standalone_mode=False)
-    except click.exceptions.Abort:
-        click.echo("Aborted.", err=True)
-        sys.exit(1)
-    except click.ClickException as exc:
-        exc.show()
-        sys.exit(exc.exit_code)
-    except StorageError as exc:
-        click.echo(f"error: {exc}", err=True)
-        sys.exit(1)
-    except ValueError as exc:
-        click.echo(f"error: {exc}", err=True)
-        sys.exit(2)
-    except KeyboardInterrupt:
-        click.echo("Interrupted; nothing half-written was kept.", err=True)
-        sys.exit(130)
-    except OSError as exc:
-        click.echo(f"error: {exc.strerror or exc} ({exc.filename or ''}).", err=True)
-        sys.exit(1)
-    except Exception as exc:  # never a traceback; DUALROLE_DEBUG=1 shows it
-        if os.environ.get("DUALROLE_DEBUG"):
-            raise
-        click.echo(
-            f"error: something unexpected went wrong ({type(exc).__name__}: {exc}); "
-            "DUALROLE_DEBUG=1 shows the details.",
-            err=True,
-        )
-        sys.exit(1)
+    """Run the command line, turning known failures into one sentence."""
+    with one_sentence_errors():
+        try:
+            cli.main(standalone_mode=False)
+        except click.exceptions.Abort:
+            click.echo("Aborted.", err=True)
+            sys.exit(1)
+        except click.ClickException as exc:
+            exc.show()
+            sys.exit(exc.exit_code)
 
 
 import dualrole.cli_review  # noqa: E402, F401  (registers review and targets)
