@@ -162,11 +162,13 @@ class MarketingScreen(PromotionActions, AreaScreen):
         self.status: PromotionStatus | None = None
         self.show_done = True
         self._acted_on: int | None = None  # the promotion a list action was last run on
+        # check_action runs for every key each time the key bar is drawn: no DOM query there.
+        self._tabs: TabbedContent | None = None
 
     def compose(self) -> ComposeResult:
         yield from self.compose_top()
         yield SearchBar("search this tab (full text)…", id="marketing-search")
-        with TabbedContent(id="marketing-tabs"):
+        with TabbedContent(id="marketing-tabs") as self._tabs:
             for tab_id, tab in TABS.items():
                 with TabPane(tab.title, id=f"tab-{tab_id}"):
                     yield Static("", id=f"status-{tab_id}", classes="list-status")
@@ -213,7 +215,7 @@ class MarketingScreen(PromotionActions, AreaScreen):
 
     @property
     def current_tab(self) -> str:
-        active = self.query_one(TabbedContent).active or "tab-segments"
+        active = (self._tabs.active if self._tabs else "") or "tab-segments"
         return active.removeprefix("tab-")
 
     @property
@@ -245,7 +247,7 @@ class MarketingScreen(PromotionActions, AreaScreen):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Hide keys that do nothing on the current tab (footer and key alike)."""
-        if not self.is_mounted or not self.query(TabbedContent):
+        if self._tabs is None or not self._tabs.is_mounted:
             return True
         only = TAB_ONLY.get(action)
         if only is not None:
@@ -276,7 +278,7 @@ class MarketingScreen(PromotionActions, AreaScreen):
     # --- actions ---------------------------------------------------------------------------
 
     def action_tab(self, tab_id: str) -> None:
-        self.query_one(TabbedContent).active = f"tab-{tab_id}"
+        self.query_one("#marketing-tabs", TabbedContent).active = f"tab-{tab_id}"
         self.current_list.focus()
         self.refresh_bindings()
 
