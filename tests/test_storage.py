@@ -212,3 +212,19 @@ def test_opening_the_file_twice_keeps_the_first_connections_locks(db_path):
             check=True, capture_output=True, text=True,
         ).stdout.strip()  # fmt: skip
     assert seen == "2"
+
+
+def test_time_queries_on_interactions_walk_one_covering_index(store):
+    """m007 left one time index on interactions: the review's counts and its first-record
+    ``min`` (over all rows, trash included) must still read only that index."""
+    from dualrole.review.data import TRASHED, WEEKLY
+
+    (count,) = [sql for keys, sql, _bounds in WEEKLY if keys == ("interactions",)]
+    queries = [
+        (count.replace("{trashed}", ""), ("a", "b")),
+        (count.replace("{trashed}", TRASHED), ("a", "b")),
+        ("SELECT min(occurred_at) FROM interactions", ()),
+    ]
+    for sql, params in queries:
+        plan = " | ".join(row[3] for row in store.query(f"EXPLAIN QUERY PLAN {sql}", params))
+        assert "USING COVERING INDEX interactions_by_occurred" in plan, (sql, plan)

@@ -263,4 +263,37 @@ CREATE INDEX prospects_by_contact_nulls_last
     )
 
 
+@migrations()
+def m007_leaner_indexes(db: Database) -> None:
+    """One time index on interactions instead of two; full-text tables without token counts.
+
+    ``interactions_by_time`` (m002) only still served ``min(occurred_at)`` and counts over
+    all rows, which the partial ``interactions_live_by_time`` (m004) cannot; one full index
+    on ``(occurred_at, deleted_at, prospect_id)`` serves both and every review count of live
+    rows as a covering index (measured at 1M interactions: same times). Nothing ranks search
+    results, so the FTS tables no longer keep each row's token counts (``columnsize=0``):
+    indexing 1M interactions takes half the time and 10 MB less. The triggers of m003 name
+    the tables, so they keep working once the tables are made again and rebuilt.
+    """
+    _run(
+        db,
+        """
+DROP INDEX interactions_by_time;;
+DROP INDEX interactions_live_by_time;;
+CREATE INDEX interactions_by_occurred ON interactions(occurred_at, deleted_at, prospect_id);;
+""",
+    )
+    for table, columns in FTS_TABLES.items():
+        fts = f"{table}_fts"
+        _run(
+            db,
+            f"""
+DROP TABLE {fts};;
+CREATE VIRTUAL TABLE {fts} USING fts5({", ".join(columns)}, content='{table}',
+    content_rowid='id', columnsize=0, tokenize='unicode61 remove_diacritics 2');;
+INSERT INTO {fts}({fts}) VALUES ('rebuild');;
+""",
+        )
+
+
 __all__ = ["APPLICATION_ID", "SCHEMA_VERSION", "migrations"]
