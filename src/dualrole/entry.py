@@ -9,6 +9,7 @@ Either way a failure is one sentence on stderr and a non-zero exit, never a trac
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
 import sys
 from collections.abc import Iterator
@@ -28,7 +29,13 @@ def app_only(args: list[str]) -> tuple[bool, str | None]:
 
 
 def run_app(store: Store) -> None:
-    """Run the app on ``store`` (it takes the daily backup itself, in the background)."""
+    """Run the app on ``store`` (it takes the daily backup itself, in the background).
+
+    The garbage collector is paused from here until the app has built its screens (it
+    turns it back on itself, see ``DualroleApp._resume_collector``): nearly everything the
+    start allocates lives for the whole session, and collecting it is wasted time.
+    """
+    gc.disable()
     from dualrole.tui.app import DualroleApp
 
     DualroleApp(store).run()

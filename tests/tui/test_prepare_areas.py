@@ -1,5 +1,7 @@
 """While the owner reads Today, the other areas are built in the background, unseen."""
 
+import gc
+
 from textual.color import Color
 
 from dualrole.tui.app import DualroleApp
@@ -61,3 +63,17 @@ async def test_a_theme_change_reaches_the_areas_built_before_it(demo):
             assert app.screen.styles.background == Color.parse(
                 app.get_css_variables()["background"]
             )
+
+
+async def test_the_collector_paused_for_the_start_is_resumed(demo):
+    gc.disable()  # as entry.run_app does
+    try:
+        app = DualroleApp(demo)
+        async with app.run_test(size=(100, 30)) as pilot:
+            await app.workers.wait_for_complete()
+            await pilot.pause(1.5)
+            assert isinstance(app._screen_stacks["review"][0], ReviewScreen)
+            assert gc.isenabled()
+    finally:
+        gc.enable()
+        gc.unfreeze()

@@ -8,6 +8,7 @@ constructor, so tests hand in a temporary one.
 
 from __future__ import annotations
 
+import gc
 import importlib
 from collections.abc import Callable
 from typing import Any
@@ -144,6 +145,7 @@ class DualroleApp(App[None]):
             try:
                 importlib.import_module(module)
             except Exception:
+                self.call_from_thread(self._resume_collector)
                 return
         self.call_from_thread(self.set_timer, 0.3, self._prepare_next_area)
 
@@ -159,6 +161,19 @@ class DualroleApp(App[None]):
                 self._init_mode(mode)
                 self.set_timer(0.3, self._prepare_next_area)
                 return
+        self._resume_collector()
+
+    def _resume_collector(self) -> None:
+        """Turn the garbage collector back on once the start's work is done.
+
+        ``entry.run_app`` pauses it for the start: its collections took ~17 ms before the
+        first frame, and the first full one (~40 ms, walking every object of the start) fell
+        on the owner's first key. What the start built stays for the whole session, so it
+        is frozen out of every later collection first (CPython's ``gc.freeze``).
+        """
+        if not gc.isenabled():
+            gc.freeze()
+            gc.enable()
 
     @work(thread=True, exclusive=True, group="backup", exit_on_error=False)
     def _daily_backup(self) -> None:
