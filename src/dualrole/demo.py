@@ -1,8 +1,10 @@
 """The demo workspace: a small consultancy's last 12 weeks, and the same at benchmark scale.
 
 Deterministic for a given seed and clock (``DUALROLE_NOW``). Rows go in with ``executemany``
-inside one transaction, so 100,000 prospects and 1,000,000 interactions take seconds, and an
-interrupted run leaves nothing behind. The service-layer invariants (stage history, last
+(the interactions with one ``INSERT … SELECT``) inside one transaction, so 100,000 prospects
+and 1,000,000 interactions take seconds, and an interrupted run leaves nothing behind. From
+``BULK_FROM`` prospects the big tables' indexes are made once after loading, on a connection
+set up for it (``BULK_PRAGMAS``). The service-layer invariants (stage history, last
 contact, next follow-up) are computed here the same way the services keep them.
 """
 
@@ -12,6 +14,7 @@ import contextlib
 import datetime as dt
 import random
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from dualrole import clock
@@ -112,31 +115,69 @@ FOLLOWUPS = [
 
 BULK_TABLES = ("prospects", "interactions", "stage_changes", "followups")
 BULK_FROM = 5_000
+# The connection while a workspace is loaded in bulk: no foreign-key lookup per row (a
+# million for the interactions alone; the generator's ids hold by construction and a test
+# runs foreign_key_check); a page cache big enough for the index builds to sort in memory;
+# and a rollback journal instead of the WAL. A new file's pages are written once that way:
+# the journal holds only the few pages the file had (the schema), where the WAL would take
+# all ~300 MB and then copy them into the file again. The commit is just as atomic.
+BULK_PRAGMAS = {"foreign_keys": "OFF", "cache_size": "-262144", "journal_mode": "DELETE"}
 
 
 @contextlib.contextmanager
-def _bulk_mode(store: Store, enabled: bool) -> Iterator[None]:
-    """Inside the caller's transaction: drop the big tables' indexes and FTS triggers, load,
-    then rebuild both once (far cheaper than maintaining them row by row)."""
+def _bulk_settings(store: Store, enabled: bool) -> Iterator[None]:
+    """:data:`BULK_PRAGMAS` around the load, then the connection's own settings again.
+
+    Set outside the transaction: inside one, SQLite ignores ``foreign_keys`` and cannot
+    change the journal mode. (With another connection open the mode stays WAL: slower, as
+    safe.)
+    """
     if not enabled:
         yield
         return
-    marks = ",".join("?" for _ in BULK_TABLES)
-    saved = store.query(
-        f"SELECT type, name, sql FROM sqlite_master WHERE type IN ('index', 'trigger') "
-        f"AND tbl_name IN ({marks}) AND sql IS NOT NULL",
-        BULK_TABLES,
-    )
-    store.conn.execute("PRAGMA cache_size=-262144")  # 256 MiB while loading
-    for kind, name, _sql in saved:
-        store.execute(f'DROP {kind.upper()} "{name}"')
-    yield
-    for _kind, _name, sql in saved:
-        store.execute(sql)
-    for table in BULK_TABLES:
-        if store.scalar("SELECT 1 FROM sqlite_master WHERE name = ?", (f"{table}_fts",)):
-            store.execute(f"INSERT INTO {table}_fts({table}_fts) VALUES ('rebuild')")
-    store.conn.execute("PRAGMA cache_size=-2000")
+    conn = store.conn
+    before = {name: conn.execute(f"PRAGMA {name}").fetchone()[0] for name in BULK_PRAGMAS}
+    for name, value in BULK_PRAGMAS.items():
+        conn.execute(f"PRAGMA {name}={value}")
+    try:
+        yield
+    finally:
+        for name, value in before.items():
+            conn.execute(f"PRAGMA {name}={value}")
+
+
+class _Indexes:
+    """The big tables' indexes and full-text triggers, dropped while their rows are loaded and
+    made again once per table, full-text index included (far cheaper than row by row)."""
+
+    def __init__(self, store: Store, enabled: bool) -> None:
+        self.store = store
+        self.dropped: dict[str, list[str]] = {}
+        if not enabled:
+            return
+        marks = ",".join("?" for _ in BULK_TABLES)
+        for kind, name, table, sql in store.query(
+            "SELECT type, name, tbl_name, sql FROM sqlite_master WHERE type IN "
+            f"('index', 'trigger') AND tbl_name IN ({marks}) AND sql IS NOT NULL",
+            BULK_TABLES,
+        ):
+            store.execute(f'DROP {kind.upper()} "{name}"')
+            self.dropped.setdefault(table, []).append(sql)
+
+    def restore(self, table: str) -> None:
+        """``table``'s indexes and triggers again, and its full-text index rebuilt."""
+        statements = self.dropped.pop(table, None)
+        if statements is None:
+            return
+        for sql in statements:
+            self.store.execute(sql)
+        fts = f"{table}_fts"
+        if self.store.scalar("SELECT 1 FROM sqlite_master WHERE name = ?", (fts,)):
+            self.store.execute(f"INSERT INTO {fts}({fts}) VALUES ('rebuild')")
+
+    def restore_all(self) -> None:
+        for table in list(self.dropped):
+            self.restore(table)
 
 
 @dataclass(frozen=True)
@@ -175,9 +216,11 @@ def generate(
         if progress:
             progress(step, done, total)
 
-    with store.transaction():
-        with _bulk_mode(store, size.prospects >= BULK_FROM):
-            _fill(store, rng, size, now, progress, counts)
+    bulk = size.prospects >= BULK_FROM
+    with _bulk_settings(store, bulk), store.transaction():
+        indexes = _Indexes(store, bulk)
+        _fill(store, rng, size, now, progress, counts, indexes)
+        indexes.restore_all()
         report("done", 1, 1)
     return counts
 
@@ -190,7 +233,8 @@ def _insert_interactions(
     Attributes come from multiplicative hashes of the row number (deterministic per seed).
     Prospect ids follow creation time (prospect ``p`` is created within slot ``p`` of the
     window, see demo_prospects), so each interaction falls after its prospect's creation
-    without a join.
+    without a join. The moment is both ``occurred_at`` and ``created_at``; a subquery with an
+    ``OFFSET`` is never flattened, so ``strftime`` runs once per row, not twice.
     """
     if not count:
         return
@@ -205,10 +249,62 @@ def _insert_interactions(
         f"SELECT pid, {_pick('b', KINDS)}, ts, {_pick('a / 97', SUMMARIES)}, "
         f"{_pick('b / 7', OUTCOMES)}, (a % 100) < 4, ts "
         "FROM (SELECT c.*, strftime('%Y-%m-%dT%H:%M:%SZ', "
-        "created + 1 + (b / 1000003.0) * (:now - created - 1), 'unixepoch') AS ts FROM c)",
+        "created + 1 + (b / 1000003.0) * (:now - created - 1), 'unixepoch') AS ts FROM c "
+        "LIMIT -1 OFFSET 0)",
         {"count": count, "seed": seed, "prospects": prospects, "start": start, "now": now,
          "slot": (now - start) * 0.97 / prospects},
     )  # fmt: skip
+
+
+def _people(
+    rng: random.Random,
+    count: int,
+    *,
+    start: int,
+    now: dt.datetime,
+    today: dt.date,
+    promotions: list[int],
+    segments: int,
+    report: Progress,
+) -> tuple[list[tuple], list[tuple], list[tuple]]:
+    """Rows for prospects (vectorised: see demo_prospects), stage_changes and followups.
+
+    ``start`` is in epoch seconds. Runs on a worker thread: it touches no connection.
+    """
+    prospects, history = make_prospects(
+        rng, count, start=start, now=int(now.timestamp()), promotions=promotions,
+        segments=segments, stamp=Stamper(), report=report,
+    )  # fmt: skip
+    lost = {row[0] for row in prospects if row[5] == "lost"}  # no follow-ups on lost deals
+    return prospects, history, _followups(rng, count, lost, today, now)
+
+
+def _followups(
+    rng: random.Random, prospects: int, lost: set[int], today: dt.date, now: dt.datetime
+) -> list[tuple]:
+    """Follow-up rows: about 60% of the open prospects have one, due around today."""
+    rows = []
+    for pid in range(1, prospects + 1):
+        if rng.random() < 0.6 and pid not in lost:
+            due = today + dt.timedelta(days=rng.randint(-6, 14))
+            done = (
+                _stamp(now - dt.timedelta(days=rng.randint(0, 5)))
+                if due < today and rng.random() < 0.5
+                else None
+            )
+            rows.append(
+                (
+                    pid,
+                    rng.choice(FOLLOWUPS),
+                    due.isoformat(),
+                    rng.choice([None, "10:00", "14:30"]),
+                    done,
+                    rng.choice([None, None, 2]),
+                    "weeks",
+                    _stamp(now),
+                )
+            )
+    return rows
 
 
 def _fill(
@@ -218,6 +314,7 @@ def _fill(
     now: dt.datetime,
     progress: Progress | None,
     counts: dict[str, int],
+    indexes: _Indexes,
 ) -> None:
     """Every table's rows (inside the caller's transaction)."""
     today = clock.today()
@@ -305,16 +402,32 @@ def _fill(
     )
     counts["promotion_results"] = len(results)
 
-    # Prospects and their stage history (vectorised: see demo_prospects).
-    prospect_rows, history = make_prospects(
-        rng, size.prospects, start=int(start.timestamp()), now=int(now.timestamp()),
-        promotions=active, segments=n_segments, stamp=Stamper(), report=report,
-    )  # fmt: skip
+    # Prospects, their stage history and follow-ups are drawn in Python (~1 s at 100k) on a
+    # worker thread while SQLite makes the interactions: sqlite3 lets go of the GIL while a
+    # statement runs, so each takes a core. Interactions thus go in before their prospects;
+    # foreign keys (when on) are checked at commit.
+    store.execute("PRAGMA defer_foreign_keys=ON")
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        drawing = pool.submit(
+            _people, rng, size.prospects, start=int(start.timestamp()), now=now, today=today,
+            promotions=active, segments=n_segments, report=report,
+        )  # fmt: skip
+        report("interactions", 0, n_interactions)
+        _insert_interactions(
+            store, seed, n_interactions, size.prospects, int(start.timestamp()),
+            int(now.timestamp()),
+        )  # fmt: skip
+        prospect_rows, history, followups = drawing.result()
+    next_due: dict[int, str] = {}  # each prospect's next open follow-up, written with it
+    for pid, _title, due, _time, done, *_rest in followups:
+        if done is None and due < next_due.get(pid, "9999"):
+            next_due[pid] = due
     many(
         "INSERT INTO prospects(id, name, company, title, email, stage, lost_reason, "
         "value_minor, source, promotion_id, segment_id, notes, keep_in_touch_days, "
-        "created_at, stage_changed_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-        prospect_rows,
+        "created_at, stage_changed_at, next_followup_date) "
+        "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        ((*row, next_due.get(row[0])) for row in prospect_rows),
     )
     many(
         "INSERT INTO stage_changes(prospect_id, from_stage, to_stage, changed_at, reason) "
@@ -322,53 +435,19 @@ def _fill(
         history,
     )
     counts["prospects"], counts["stage_changes"] = len(prospect_rows), len(history)
-    lost = {row[0] for row in prospect_rows if row[5] == "lost"}  # no follow-ups on lost deals
     del prospect_rows, history
-    report("interactions", 0, n_interactions)
-    _insert_interactions(
-        store, seed, n_interactions, size.prospects, int(start.timestamp()), int(now.timestamp())
-    )
-    # Each prospect's last contact, set while its indexes are still dropped (bulk mode).
-    store.execute(
-        "UPDATE prospects SET last_contact_at = latest.at FROM (SELECT prospect_id, "
-        "max(occurred_at) AS at FROM interactions GROUP BY prospect_id) AS latest "
-        "WHERE latest.prospect_id = prospects.id"
-    )
     counts["interactions"] = n_interactions
-
-    followups = []
-    for pid in range(1, size.prospects + 1):
-        if rng.random() < 0.6 and pid not in lost:
-            due = today + dt.timedelta(days=rng.randint(-6, 14))
-            done = (
-                _stamp(now - dt.timedelta(days=rng.randint(0, 5)))
-                if due < today and rng.random() < 0.5
-                else None
-            )
-            followups.append(
-                (
-                    pid,
-                    rng.choice(FOLLOWUPS),
-                    due.isoformat(),
-                    rng.choice([None, "10:00", "14:30"]),
-                    done,
-                    rng.choice([None, None, 2]),
-                    "weeks",
-                    _stamp(now),
-                )
-            )
+    # Each prospect's last contact, as the services keep it: one lookup per prospect in
+    # interactions_by_prospect, so that index is made first.
+    indexes.restore("interactions")
+    store.execute(
+        "UPDATE prospects SET last_contact_at = (SELECT max(occurred_at) FROM interactions "
+        "WHERE prospect_id = prospects.id)"
+    )
     many(
         "INSERT INTO followups(prospect_id, title, due_date, due_time, done_at, repeat_every, "
         "repeat_unit, created_at) VALUES (?,?,?,?,?,?,?,?)",
         followups,
-    )
-    next_due: dict[int, str] = {}
-    for pid, _title, due, _time, done, *_rest in followups:
-        if done is None and due < next_due.get(pid, "9999"):
-            next_due[pid] = due
-    many(
-        "UPDATE prospects SET next_followup_date = ? WHERE id = ?",
-        ((due, pid) for pid, due in next_due.items()),
     )
     counts["followups"] = len(followups)
 

@@ -37,10 +37,14 @@ DAY = 86_400
 
 
 class Stamper:
-    """UTC epoch seconds → ``YYYY-MM-DDTHH:MM:SSZ`` (``clock.to_db``'s format), cached by day."""
+    """UTC epoch seconds → ``YYYY-MM-DDTHH:MM:SSZ`` (``clock.to_db``'s format).
+
+    Both halves are cached (the day's date, the time of day), so a stamp is two lookups.
+    """
 
     def __init__(self) -> None:
         self._days: dict[int, str] = {}
+        self._times: dict[int, str] = {}
 
     def __call__(self, epoch: int) -> str:
         day, rest = divmod(epoch, DAY)
@@ -48,9 +52,12 @@ class Stamper:
         if prefix is None:
             prefix = dt.datetime.fromtimestamp(day * DAY, dt.UTC).strftime("%Y-%m-%dT")
             self._days[day] = prefix
-        hours, rest = divmod(rest, 3600)
-        minutes, seconds = divmod(rest, 60)
-        return f"{prefix}{hours:02d}:{minutes:02d}:{seconds:02d}Z"
+        time = self._times.get(rest)
+        if time is None:
+            hours, seconds = divmod(rest, 3600)
+            time = f"{hours:02d}:{seconds // 60:02d}:{seconds % 60:02d}Z"
+            self._times[rest] = time
+        return prefix + time
 
 
 def prospect_rows(

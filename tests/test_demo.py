@@ -1,0 +1,92 @@
+"""The demo generator's bulk path writes the same workspace as the row-by-row path."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from dualrole import demo
+from dualrole.db import open_memory, open_store
+from dualrole.demo import DemoSize, generate
+
+SIZE = DemoSize(prospects=400, interactions=3_000)
+
+
+def dump(path: Path) -> dict[str, list[tuple]]:
+    """Every user table's rows, in a stable order."""
+    conn = sqlite3.connect(path)
+    try:
+        tables = [
+            row[0]
+            for row in conn.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '%fts%' "
+                "AND name NOT LIKE 'sqlite%' AND name NOT LIKE '\\_%' ESCAPE '\\'"
+            )
+        ]
+        return {t: conn.execute(f"SELECT * FROM {t} ORDER BY 1, 2").fetchall() for t in tables}
+    finally:
+        conn.close()
+
+
+def schema(conn: sqlite3.Connection) -> set[tuple[str, str]]:
+    return {
+        (row[0], row[1])
+        for row in conn.execute("SELECT name, sql FROM sqlite_master WHERE sql IS NOT NULL")
+    }
+
+
+@pytest.fixture
+def bulk_and_plain(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Path]:
+    """The same seed and size generated once in bulk mode and once row by row."""
+    paths = tmp_path / "bulk.db", tmp_path / "plain.db"
+    for path, bulk_from in zip(paths, (1, 10**9), strict=True):
+        monkeypatch.setattr(demo, "BULK_FROM", bulk_from)
+        with open_store(path) as store:
+            generate(store, seed=11, size=SIZE)
+    return paths
+
+
+def test_bulk_mode_writes_the_same_rows(bulk_and_plain):
+    bulk, plain = (dump(path) for path in bulk_and_plain)
+    assert bulk == plain
+    assert len(bulk["interactions"]) == SIZE.interactions
+
+
+def test_bulk_mode_leaves_a_whole_workspace(bulk_and_plain):
+    bulk, _plain = bulk_and_plain
+    with open_memory() as fresh:
+        expected = schema(fresh.conn)
+    with open_store(bulk) as store:
+        conn = store.conn
+        assert schema(conn) == expected, "every index and trigger is back"
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
+        for fts in ("prospects_fts", "interactions_fts"):  # raises if out of step with rows
+            conn.execute(f"INSERT INTO {fts}({fts}, rank) VALUES ('integrity-check', 1)")
+        found = conn.execute(
+            "SELECT count(*) FROM interactions_fts WHERE interactions_fts MATCH 'pricing'"
+        ).fetchone()[0]
+        scanned = conn.execute(
+            "SELECT count(*) FROM interactions WHERE summary LIKE '%pricing%' "
+            "OR outcome LIKE '%pricing%'"
+        ).fetchone()[0]
+        assert found == scanned > 0
+        stale = conn.execute(
+            "SELECT count(*) FROM prospects p WHERE last_contact_at IS NOT "
+            "(SELECT max(occurred_at) FROM interactions WHERE prospect_id = p.id) "
+            "OR next_followup_date IS NOT (SELECT min(due_date) FROM followups "
+            "WHERE prospect_id = p.id AND done_at IS NULL)"
+        ).fetchone()[0]
+        assert stale == 0
+
+
+def test_bulk_mode_gives_the_connection_back_as_it_was(tmp_path, monkeypatch):
+    monkeypatch.setattr(demo, "BULK_FROM", 1)
+    with open_store(tmp_path / "demo.db") as store:
+        before = {name: store.scalar(f"PRAGMA {name}") for name in demo.BULK_PRAGMAS}
+        generate(store, seed=2, size=DemoSize(prospects=50))
+        assert {name: store.scalar(f"PRAGMA {name}") for name in demo.BULK_PRAGMAS} == before
+        assert before["journal_mode"] == "wal" and before["foreign_keys"] == 1
+        assert not Path(f"{tmp_path / 'demo.db'}-journal").exists()
