@@ -6,7 +6,7 @@ import datetime as dt
 import math
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from dualrole.models import ReflectionIn, Side
@@ -195,6 +195,8 @@ def test_reflection_round_trip(store):
     target=st.floats(min_value=0, max_value=1e9, allow_nan=False),
     better=st.sampled_from(["higher", "lower"]),
 )
+@example(actual=996006984.0, target=995509001.0, better="lower")  # 99.95 %: once "met"
+@example(actual=999.9, target=1000.0, better="higher")
 def test_grade_credit_is_bounded_and_consistent(actual, target, better):
     definition = BY_KEY["leads" if better == "higher" else "followups_overdue"]
     result, credit, _ = grade(definition, actual, target)

@@ -89,12 +89,13 @@ def grade(definition: MetricDef, actual: float | None, target: float | None):
     if actual is None:
         return None, None, "not graded: nothing to measure this week"
     if definition.better == "higher":
-        credit = 1.0 if actual >= target else actual / target
-    elif actual <= target:
-        credit = 1.0
+        reached = actual >= target
+        credit = 1.0 if reached else actual / target
     else:
-        credit = target / actual if target > 0 else 1 / (1 + actual - target)
-    credit = round(max(0.0, min(1.0, credit)), 3)
+        reached = actual <= target
+        credit = 1.0 if reached else target / actual if target > 0 else 1 / (1 + actual - target)
+    # Rounded, a near miss (99.95 %) must not become a full 1.0 and read as met.
+    credit = 1.0 if reached else min(round(max(0.0, credit), 3), 0.999)
     result = Grade.met if credit >= 1 else Grade.partial if credit >= PARTIAL_FROM else Grade.missed
     return result, credit, ""
 
