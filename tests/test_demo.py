@@ -80,6 +80,12 @@ def test_bulk_mode_leaves_a_whole_workspace(bulk_and_plain):
             "WHERE prospect_id = p.id AND done_at IS NULL)"
         ).fetchone()[0]
         assert stale == 0
+        totals = conn.execute("SELECT * FROM stage_totals ORDER BY stage").fetchall()
+        counted = conn.execute(
+            "SELECT stage, count(*), coalesce(sum(value_minor), 0) FROM prospects "
+            "WHERE deleted_at IS NULL GROUP BY stage ORDER BY stage"
+        ).fetchall()
+        assert totals == counted and len(totals) > 3
 
 
 def test_bulk_mode_gives_the_connection_back_as_it_was(tmp_path, monkeypatch):

@@ -21,6 +21,7 @@ from dualrole import clock
 from dualrole.db import Store
 from dualrole.demo_prospects import Stamper
 from dualrole.demo_prospects import prospect_rows as make_prospects
+from dualrole.schema import REBUILD_STAGE_TOTALS
 
 Progress = Callable[[str, int, int], None]
 
@@ -174,6 +175,9 @@ class _Indexes:
         fts = f"{table}_fts"
         if self.store.scalar("SELECT 1 FROM sqlite_master WHERE name = ?", (fts,)):
             self.store.execute(f"INSERT INTO {fts}({fts}) VALUES ('rebuild')")
+        if table == "prospects":  # its triggers kept the pipeline's totals; they were off
+            for sql in REBUILD_STAGE_TOTALS:
+                self.store.execute(sql)
 
     def restore_all(self) -> None:
         for table in list(self.dropped):

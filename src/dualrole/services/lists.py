@@ -317,11 +317,11 @@ def tasks_query(include_done: bool = False, search: str | None = None) -> ListQu
 
 
 def pipeline(store: Store) -> list[tuple[Stage, int, int]]:
-    """Per open stage (and won): prospect count and total value in minor units."""
-    sql = (
-        "SELECT stage, count(*), coalesce(sum(value_minor), 0) FROM prospects "
-        "WHERE deleted_at IS NULL GROUP BY stage"
-    )
+    """Per stage: prospect count and total value in minor units.
+
+    Read from ``stage_totals``, which triggers keep (m008): the same at 100 prospects or 100,000.
+    """
+    sql = "SELECT stage, prospects, value_minor FROM stage_totals"
     rows = store.memo(("pipeline",), lambda: store.query(sql))
     found = {row[0]: (row[1], row[2]) for row in rows}
     return [(stage, *found.get(stage.value, (0, 0))) for stage in Stage]
