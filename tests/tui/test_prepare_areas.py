@@ -2,6 +2,7 @@
 
 import gc
 
+import pytest
 from textual.color import Color
 
 from dualrole.tui.app import DualroleApp
@@ -77,3 +78,32 @@ async def test_the_collector_paused_for_the_start_is_resumed(demo):
     finally:
         gc.enable()
         gc.unfreeze()
+
+
+@pytest.mark.parametrize("after", [0.2, 0.45, 0.7, 0.95, 1.2])
+async def test_quitting_while_the_areas_are_built_is_clean(demo, after):
+    """Quitting mid-way must not race the building (it once crashed Textual's shutdown)."""
+    app = DualroleApp(demo)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause(after)
+        await pilot.press("q")
+    assert app.return_code in (0, None)
+
+
+async def test_no_area_is_built_once_the_app_is_shutting_down(demo, monkeypatch):
+    """The building timer can fire while Textual closes the screens (seen in the suite:
+    "dictionary changed size during iteration" in App._close_all)."""
+    close_all = DualroleApp._close_all
+    built: list[str] = []
+
+    async def timer_fires_then(self: DualroleApp) -> None:
+        before = set(self._screen_stacks)
+        self._prepare_next_area()
+        built.extend(set(self._screen_stacks) - before)
+        await close_all(self)
+
+    monkeypatch.setattr(DualroleApp, "_close_all", timer_fires_then)
+    app = DualroleApp(demo)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause(0.1)
+    assert built == []

@@ -156,6 +156,8 @@ class DualroleApp(App[None]):
         done on the first key press that was a visible stall. ``_init_mode`` is Textual's own
         step of ``switch_mode`` that builds a mode's screen without showing it.
         """
+        if not self.is_running:  # quitting: a build now raced Textual's shutdown (a crash)
+            return
         for mode in ("sales", "marketing", "review"):
             if mode != self.current_mode and mode not in self._screen_stacks:
                 self._init_mode(mode)

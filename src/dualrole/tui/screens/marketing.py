@@ -138,6 +138,7 @@ class MarketingScreen(PromotionActions, AreaScreen):
     """The marketing side's records, one tab per kind."""
 
     TITLE_TEXT = "Marketing"
+    AUTO_FOCUS = "#list-segments"  # focus() in on_mount raced a quick quit
     SIDE = "marketing"
     CSS_PATH = "marketing.tcss"
     BINDINGS = [
@@ -241,9 +242,6 @@ class MarketingScreen(PromotionActions, AreaScreen):
             if row is not None and row["id"] == record_id:
                 rows.cursor = index
                 return
-
-    def on_mount(self) -> None:
-        self.current_list.focus()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Hide keys that do nothing on the current tab (footer and key alike)."""

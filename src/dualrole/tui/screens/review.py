@@ -130,6 +130,7 @@ def footer_text(review: WeeklyReview) -> Text:
 
 class ReviewScreen(AreaScreen):
     TITLE_TEXT = "Weekly review"
+    AUTO_FOCUS = "#metrics-marketing"  # focus() in on_mount raced a quick quit
     CSS_PATH = "review.tcss"
     BINDINGS = [
         Binding("[", "week(-1)", "Prev week", id="review.previous", tooltip="Previous week"),
@@ -163,9 +164,6 @@ class ReviewScreen(AreaScreen):
                     yield Label(label)
                     yield Input(id=f"reflection-{name}", placeholder=label)
         yield KeyBar()
-
-    def on_mount(self) -> None:
-        self.query_one("#metrics-marketing", PagedList).focus()
 
     @on(Resize)
     def _resized(self, event: Resize) -> None:

@@ -93,6 +93,7 @@ class SalesScreen(ProspectActions, AreaScreen):
     """The sales side: prospects, pipeline, follow-ups."""
 
     TITLE_TEXT = "Sales"
+    AUTO_FOCUS = "#prospects"  # focus() in on_mount raced a quick quit
     SIDE = "sales"
     BINDINGS = [
         Binding("1", "tab('prospects')", "Prospects", id="sales.prospects"),
@@ -155,9 +156,6 @@ class SalesScreen(ProspectActions, AreaScreen):
                     empty_text="No follow-ups here — f on a prospect schedules one.",
                 )
         yield KeyBar()
-
-    def on_mount(self) -> None:
-        self.query_one("#prospects", PagedList).focus()
 
     @property
     def current_tab(self) -> str:
