@@ -114,7 +114,7 @@ def _tags(value: Any) -> list[str]:
         value = value.split(",")
     tags: list[str] = []
     for raw in value:
-        tag = clean_text(str(raw)).strip().lstrip("#").lower()
+        tag = clean_text(str(raw)).strip().lstrip("#").strip().lower()
         if len(tag) > 50:
             raise ValueError(f"tag {tag[:20]!r}… is longer than 50 characters")
         if tag and tag not in tags:
