@@ -100,7 +100,8 @@ def demo(
     if not demo_path.parent.exists():  # a demo may make its own folder
         demo_path.parent.mkdir(parents=True, mode=0o700)
     tmp = demo_path.with_name(f".{demo_path.name}.building")
-    for suffix in ("", "-wal", "-shm"):
+    # -journal too: a large demo is loaded with a rollback journal (demo.BULK_PRAGMAS)
+    for suffix in ("", "-wal", "-shm", "-journal"):
         Path(f"{tmp}{suffix}").unlink(missing_ok=True)
     started = time.perf_counter()
     store = open_store(tmp, make_parent=False)
@@ -111,8 +112,8 @@ def demo(
         store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     finally:
         store.close()
-    Path(f"{tmp}-wal").unlink(missing_ok=True)
-    Path(f"{tmp}-shm").unlink(missing_ok=True)
+    for suffix in ("-wal", "-shm", "-journal"):
+        Path(f"{tmp}{suffix}").unlink(missing_ok=True)
     # Only now drop the old file's WAL (it belongs to the old content) and swap atomically:
     # an interrupted build leaves the previous workspace as it was.
     for suffix in ("-wal", "-shm"):
