@@ -1,0 +1,62 @@
+"""The paged list reads only the pages it shows, and has End's page ready once it is shown."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.app import App, ComposeResult
+
+from dualrole.db import Store, open_memory
+from dualrole.tui.theme import ROLE_VARIABLES
+from dualrole.tui.widgets.paged_list import Column, PagedList
+
+
+class CountingSource:
+    """``rows`` rows, recording each page read (its offset)."""
+
+    def __init__(self, rows: int) -> None:
+        self.rows = [{"n": n} for n in range(rows)]
+        self.reads: list[int] = []
+
+    def count(self, store: Store) -> int:
+        return len(self.rows)
+
+    def page(self, store: Store, offset: int, limit: int) -> list[Any]:
+        self.reads.append(offset)
+        return self.rows[offset : offset + limit]
+
+
+class OneList(App[None]):
+    def __init__(self, source: CountingSource) -> None:
+        super().__init__()
+        self.source = source
+
+    def get_theme_variable_defaults(self) -> dict[str, str]:
+        return {**super().get_theme_variable_defaults(), **ROLE_VARIABLES}
+
+    def compose(self) -> ComposeResult:
+        yield PagedList(open_memory(), self.source, [Column("n", lambda r: r["n"])])
+
+
+async def test_end_needs_no_read_once_the_list_has_been_shown():
+    source = CountingSource(1_000)
+    app = OneList(source)
+    async with app.run_test(size=(40, 12)) as pilot:
+        assert source.reads == [0]  # only what is on screen
+        await pilot.pause(0.4)  # the last page is read a moment after the list is shown
+        assert source.reads == [0, 900]
+        await pilot.press("end")
+        await pilot.pause()
+        paged = app.query_one(PagedList)
+        assert paged.row is not None and paged.row["n"] == 999
+        assert source.reads == [0, 900]
+
+
+async def test_a_short_list_reads_one_page():
+    source = CountingSource(60)
+    app = OneList(source)
+    async with app.run_test(size=(40, 12)) as pilot:
+        await pilot.pause(0.4)
+        await pilot.press("end")
+        await pilot.pause()
+        assert source.reads == [0]
