@@ -59,6 +59,11 @@ class Field:
     allow_blank: bool = True
 
 
+def enum_options(enum: Any) -> list[tuple[str, str]]:
+    """A select's options: each member of a string enum, shown as its value."""
+    return [(member.value, member.value) for member in enum]
+
+
 def _initial(field: Field) -> Any:
     if field.kind == "select":
         values = [value for _, value in field.options]

@@ -276,7 +276,8 @@ class MarketingScreen(PromotionActions, AreaScreen):
     # --- actions ---------------------------------------------------------------------------
 
     def action_tab(self, tab_id: str) -> None:
-        self.query_one("#marketing-tabs", TabbedContent).active = f"tab-{tab_id}"
+        if self._tabs is not None:
+            self._tabs.active = f"tab-{tab_id}"
         self.current_list.focus()
         self.refresh_bindings()
 

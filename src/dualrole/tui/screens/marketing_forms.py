@@ -27,11 +27,7 @@ from dualrole.models import (
 )
 from dualrole.parsing import format_money_input
 from dualrole.services import marketing
-from dualrole.tui.forms import Field, FormScreen
-
-
-def _enum(enum: Any) -> list[tuple[str, str]]:
-    return [(member.value, member.value) for member in enum]
+from dualrole.tui.forms import Field, FormScreen, enum_options
 
 
 def _segments(store: Store) -> list[tuple[str, int]]:
@@ -64,7 +60,7 @@ def note_fields(store: Store, values: dict[str, Any]) -> list[Field]:
             "kind",
             "Kind",
             "select",
-            options=_enum(ResearchKind),
+            options=enum_options(ResearchKind),
             value=values.get("kind", "consumer"),
             allow_blank=False,
         ),
@@ -72,7 +68,7 @@ def note_fields(store: Store, values: dict[str, Any]) -> list[Field]:
             "source",
             "Source",
             "select",
-            options=_enum(ResearchSource),
+            options=enum_options(ResearchSource),
             value=values.get("source", "other"),
             allow_blank=False,
         ),
@@ -90,7 +86,7 @@ def promotion_fields(store: Store, values: dict[str, Any]) -> list[Field]:
             "channel",
             "Channel",
             "select",
-            _enum(Channel),
+            enum_options(Channel),
             value=values.get("channel", "other"),
             allow_blank=False,
         ),
@@ -98,7 +94,7 @@ def promotion_fields(store: Store, values: dict[str, Any]) -> list[Field]:
             "status",
             "Status",
             "select",
-            _enum(PromotionStatus),
+            enum_options(PromotionStatus),
             value=values.get("status", "idea"),
             allow_blank=False,
         ),
@@ -238,7 +234,7 @@ def status_form(store: Store, promotion: Promotion) -> FormScreen[Promotion]:
             "status",
             "Status",
             "select",
-            _enum(PromotionStatus),
+            enum_options(PromotionStatus),
             value=promotion.status.value,
             allow_blank=False,
         )

@@ -21,11 +21,7 @@ from dualrole.models import (
 )
 from dualrole.parsing import format_money_input
 from dualrole.services import marketing, sales
-from dualrole.tui.forms import Field, FormScreen
-
-
-def _enum(enum: Any) -> list[tuple[str, str]]:
-    return [(member.value, member.value) for member in enum]
+from dualrole.tui.forms import Field, FormScreen, enum_options
 
 
 def prospect_form(store: Store, prospect: Prospect | None = None) -> FormScreen[Prospect]:
@@ -43,7 +39,7 @@ def prospect_form(store: Store, prospect: Prospect | None = None) -> FormScreen[
             "source",
             "Source",
             "select",
-            _enum(LeadSource),
+            enum_options(LeadSource),
             value=values.get("source", "other"),
             allow_blank=False,
         ),
@@ -99,7 +95,7 @@ def followup_form(
             "repeat_unit",
             "Repeat unit",
             "select",
-            _enum(RepeatUnit),
+            enum_options(RepeatUnit),
             value=values.get("repeat_unit", "days"),
             allow_blank=False,
         ),
@@ -134,7 +130,7 @@ def followup_edit_form(store: Store, followup_id: int) -> FormScreen[Any]:
 def log_form(store: Store, prospect: Prospect) -> FormScreen[Any]:
     fields = [
         Field("summary", "Summary", placeholder="Intro call — wants a proposal by Friday"),
-        Field("kind", "Kind", "select", _enum(InteractionKind), "call", allow_blank=False),
+        Field("kind", "Kind", "select", enum_options(InteractionKind), "call", allow_blank=False),
         Field("outcome", "Outcome / customer feedback", "text"),
     ]
     return FormScreen(
@@ -149,7 +145,9 @@ def log_form(store: Store, prospect: Prospect) -> FormScreen[Any]:
 
 def stage_form(store: Store, prospect: Prospect) -> FormScreen[Any]:
     fields = [
-        Field("stage", "Stage", "select", _enum(Stage), prospect.stage.value, allow_blank=False),
+        Field(
+            "stage", "Stage", "select", enum_options(Stage), prospect.stage.value, allow_blank=False
+        ),
         Field("reason", "Reason (required for lost)", placeholder="price, timing, competitor…"),
     ]
 

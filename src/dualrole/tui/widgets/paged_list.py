@@ -370,20 +370,13 @@ class PagedList(Widget, can_focus=True):
 
     # --- rendering -----------------------------------------------------------------------
 
-    def notify_style_update(self) -> None:
-        self._forget_styles()
-        super().notify_style_update()
-
     def render_lines(self, crop: Region) -> list[Strip]:
         # The text colour comes from the ancestors, which are not all styled when the first
         # frame is drawn (the app itself is styled after its screen is composed) and are not
         # notified to this widget when they change: styles are worked out once per frame.
-        self._forget_styles()
-        return super().render_lines(crop)
-
-    def _forget_styles(self) -> None:
         self._styles.clear()
         self._base = None
+        return super().render_lines(crop)
 
     def _column_widths(self, width: int) -> list[int]:
         if self._widths[0] == width:
