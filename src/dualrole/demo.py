@@ -22,6 +22,7 @@ from dualrole.db import Store
 from dualrole.demo_prospects import Stamper
 from dualrole.demo_prospects import prospect_rows as make_prospects
 from dualrole.schema import REBUILD_STAGE_TOTALS
+from dualrole.services import bulk
 
 Progress = Callable[[str, int, int], None]
 
@@ -242,9 +243,8 @@ def _insert_interactions(
     """
     if not count:
         return
-    store.execute(
-        "INSERT INTO interactions(prospect_id, kind, occurred_at, summary, outcome, "
-        "is_feedback, created_at) "
+    bulk.add_interactions_from(
+        store,
         "WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < :count), "
         "h AS (SELECT (x * 2654435761 + :seed) % 4294967291 AS a, "
         "(x * 40503 + :seed * 7) % 1000003 AS b FROM n), "
@@ -426,33 +426,16 @@ def _fill(
     for pid, _title, due, _time, done, *_rest in followups:
         if done is None and due < next_due.get(pid, "9999"):
             next_due[pid] = due
-    many(
-        "INSERT INTO prospects(id, name, company, title, email, stage, lost_reason, "
-        "value_minor, source, promotion_id, segment_id, notes, keep_in_touch_days, "
-        "created_at, stage_changed_at, next_followup_date) "
-        "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-        ((*row, next_due.get(row[0])) for row in prospect_rows),
-    )
-    many(
-        "INSERT INTO stage_changes(prospect_id, from_stage, to_stage, changed_at, reason) "
-        "VALUES (?,?,?,?,?)",
-        history,
-    )
+    bulk.add_prospect_rows(store, ((*row, next_due.get(row[0])) for row in prospect_rows))
+    bulk.add_stage_history(store, history)
     counts["prospects"], counts["stage_changes"] = len(prospect_rows), len(history)
     del prospect_rows, history
     counts["interactions"] = n_interactions
     # Each prospect's last contact, as the services keep it: one lookup per prospect in
     # interactions_by_prospect, so that index is made first.
     indexes.restore("interactions")
-    store.execute(
-        "UPDATE prospects SET last_contact_at = (SELECT max(occurred_at) FROM interactions "
-        "WHERE prospect_id = prospects.id)"
-    )
-    many(
-        "INSERT INTO followups(prospect_id, title, due_date, due_time, done_at, repeat_every, "
-        "repeat_unit, created_at) VALUES (?,?,?,?,?,?,?,?)",
-        followups,
-    )
+    bulk.refresh_all_last_contacts(store)
+    bulk.add_followup_rows(store, followups)
     counts["followups"] = len(followups)
 
     notes = []
@@ -526,9 +509,4 @@ def _fill(
     many("INSERT INTO focus_sessions(role, started_at, ended_at) VALUES (?,?,?)", sessions)
     counts["focus_sessions"] = len(sessions)
     for tag, modulus in (("vip", 7), ("berlin", 3), ("newsletter", 5)):
-        ex("INSERT INTO tags(name) VALUES (?)", (tag,))
-        many(
-            "INSERT INTO prospect_tags(prospect_id, tag_id) VALUES (?, "
-            "(SELECT id FROM tags WHERE name = ?))",
-            ((pid, tag) for pid in range(modulus, size.prospects + 1, modulus)),
-        )
+        bulk.tag_prospects(store, tag, range(modulus, size.prospects + 1, modulus))

@@ -26,6 +26,7 @@ from dualrole.interop.contacts_csv import CsvContacts
 from dualrole.interop.contacts_vcard import VCardContacts, looks_like_vcard
 from dualrole.models import LeadSource, ProspectIn, Stage, describe_errors
 from dualrole.parsing import parse_email
+from dualrole.services.bulk import ProspectBatch
 from dualrole.services.records import now_text, to_columns
 
 Progress = Callable[[int, int], None]  # (bytes read, file size)
@@ -196,35 +197,17 @@ def _records(reader) -> Iterator[RawContact | BadRecord]:
 
 
 class _Run:
-    """The state of one import: statement texts, tag ids and the keys seen so far."""
+    """The state of one import: its batch writer and the keys seen so far."""
 
     def __init__(self, store, report, stage, tags, source, promotion_id):
-        self.store, self.report, self.stage = store, report, stage
+        self.report, self.stage = report, stage
         self.tags, self.source, self.promotion_id = tags, source, promotion_id
         self.own = report.shape.format == "dualrole CSV"
-        self.stamp = now_text()
+        self.batch = ProspectBatch(store, now_text())
         self.seen: dict[tuple, tuple[int, str]] = {}
-        self.tag_ids: dict[str, int] = {}
-        self.insert_sql: dict[tuple[str, ...], str] = {}
-        self.pending_stages: list[tuple[int, str, str]] = []
-        self.pending_tags: list[tuple[int, int]] = []
 
     def flush(self) -> None:
-        """Write the batched stage changes and tag links (executemany)."""
-        conn = self.store.conn
-        if self.pending_stages:
-            conn.executemany(
-                "INSERT INTO stage_changes(prospect_id, from_stage, to_stage, changed_at) "
-                "VALUES (?, NULL, ?, ?)",
-                self.pending_stages,
-            )
-            self.pending_stages.clear()
-        if self.pending_tags:
-            conn.executemany(
-                "INSERT OR IGNORE INTO prospect_tags(prospect_id, tag_id) VALUES (?, ?)",
-                self.pending_tags,
-            )
-            self.pending_tags.clear()
+        self.batch.flush()
 
     def handle(self, item: RawContact | BadRecord) -> None:
         if isinstance(item, BadRecord):
@@ -300,17 +283,7 @@ class _Run:
             return None, describe_errors(exc)
 
     def find(self, data: ProspectIn) -> int | None:
-        if data.email:
-            sql = "SELECT id FROM prospects WHERE email = ? COLLATE NOCASE AND deleted_at IS NULL"
-            params: tuple = (data.email,)
-        else:
-            sql = (
-                "SELECT id FROM prospects WHERE name = ? COLLATE NOCASE AND deleted_at IS NULL "
-                "AND coalesce(company, '') = ? COLLATE NOCASE"
-            )
-            params = (data.name, data.company or "")
-        row = self.store.conn.execute(sql + " ORDER BY id LIMIT 1", params).fetchone()
-        return int(row[0]) if row else None
+        return self.batch.find(data.email, data.name, data.company)
 
     def create(self, data: ProspectIn, item: RawContact) -> int:
         stage = self.stage
@@ -319,62 +292,14 @@ class _Run:
                 stage = Stage(item.stage.strip().lower())
             except ValueError:
                 stage = self.stage
-        columns = to_columns(data)
-        columns.update(stage=stage.value, stage_changed_at=self.stamp, created_at=self.stamp)
-        key = tuple(columns)
-        sql = self.insert_sql.get(key)
-        if sql is None:
-            names = ", ".join(f'"{name}"' for name in columns)
-            marks = ", ".join("?" for _ in columns)
-            sql = self.insert_sql[key] = f"INSERT INTO prospects ({names}) VALUES ({marks})"
-        cursor = self.store.conn.execute(sql, list(columns.values()))
-        prospect_id = int(cursor.lastrowid or 0)
-        self.pending_stages.append((prospect_id, stage.value, self.stamp))
-        self.pending_tags.extend((prospect_id, self.tag_id(tag)) for tag in data.tags)
-        if len(self.pending_stages) >= 1000:
-            self.flush()
-        return prospect_id
-
-    def tag_id(self, tag: str) -> int:
-        tag_id = self.tag_ids.get(tag)
-        if tag_id is None:
-            conn = self.store.conn
-            conn.execute("INSERT OR IGNORE INTO tags(name) VALUES (?)", (tag,))
-            tag_id = int(conn.execute("SELECT id FROM tags WHERE name = ?", (tag,)).fetchone()[0])
-            self.tag_ids[tag] = tag_id
-        return tag_id
-
-    def add_tags(self, prospect_id: int, tags: list[str]) -> int:
-        conn, added = self.store.conn, 0
-        for tag in tags:
-            tag_id = self.tag_id(tag)
-            cursor = conn.execute(
-                "INSERT OR IGNORE INTO prospect_tags(prospect_id, tag_id) VALUES (?, ?)",
-                (prospect_id, tag_id),
-            )
-            added += cursor.rowcount
-        return added
+        return self.batch.create(to_columns(data), stage, data.tags)
 
     def merge(self, position: str, prospect_id: int, data: ProspectIn, why: str) -> None:
-        self.flush()
-        conn = self.store.conn
-        row = conn.execute(
-            f"SELECT {', '.join(FILLABLE)} FROM prospects WHERE id = ?", (prospect_id,)
-        ).fetchone()
-        new = to_columns(data)
-        fills = {
-            column: new[column]
-            for column, current in zip(FILLABLE, row, strict=True)
-            if current in (None, "") and new.get(column) not in (None, "")
-        }
-        if fills:
-            sets = ", ".join(f'"{column}" = ?' for column in fills)
-            conn.execute(
-                f"UPDATE prospects SET {sets}, version = version + 1, updated_at = ? WHERE id = ?",
-                [*fills.values(), self.stamp, prospect_id],
-            )
-        filled = [c.removesuffix("_minor") for c in fills]
-        if self.add_tags(prospect_id, data.tags):
+        filled = [
+            column.removesuffix("_minor")
+            for column in self.batch.fill_empty(prospect_id, to_columns(data), FILLABLE)
+        ]
+        if self.batch.add_tags(prospect_id, data.tags):
             filled.append("tags")
         if filled:
             reason = f"{why}; filled {', '.join(filled)}"

@@ -21,6 +21,7 @@ from pydantic import BaseModel
 
 from dualrole import clock
 from dualrole.db import ConflictError, NotFoundError, StorageError, Store
+from dualrole.services.derived import refresh_last_contact, refresh_next_followup
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -175,8 +176,6 @@ def soft_delete(store: Store, entity: str, record_id: int) -> str:
 
 def _refresh_prospect(store: Store, entity: str, prospect_id: int) -> None:
     """Keep a prospect's derived columns right when one of its follow-ups or calls comes or goes."""
-    from dualrole.services.sales import refresh_last_contact, refresh_next_followup
-
     if entity == "followup":
         refresh_next_followup(store, prospect_id)
     elif entity == "interaction":

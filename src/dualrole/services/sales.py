@@ -1,12 +1,10 @@
 """Sales operations: prospects and their stages, interactions, follow-ups. One transaction each.
 
-Invariants kept here (and nowhere else):
+Invariants kept here (bulk loads keep the same ones in :mod:`dualrole.services.bulk`):
 - every stage change is recorded in ``stage_changes`` with its time (conversion is measured
   from it); moving to ``lost`` needs a reason;
-- ``prospects.last_contact_at`` is the latest interaction, which also resets the
-  keep-in-touch cadence;
-- ``prospects.next_followup_date`` is the earliest open follow-up (it backs the
-  "sort by next follow-up" index).
+- a prospect's derived columns (last contact, next follow-up) follow its interactions and
+  follow-ups (:mod:`dualrole.services.derived`).
 """
 
 from __future__ import annotations
@@ -24,10 +22,13 @@ from dualrole.models import (
     Prospect,
     ProspectIn,
     ResearchKind,
+    ResearchNoteIn,
     ResearchSource,
     Stage,
     StageChange,
 )
+from dualrole.services.derived import refresh_next_followup
+from dualrole.services.marketing import create_note
 from dualrole.services.records import (
     fetch_row,
     from_row,
@@ -181,9 +182,6 @@ def send_feedback_to_marketing(
 
     Returns the note's id; sending the same interaction twice returns the existing note.
     """
-    from dualrole.models import ResearchNoteIn
-    from dualrole.services.marketing import create_note
-
     with store.transaction():  # read and write together: two instances send it once
         interaction = get_interaction(store, interaction_id)
         if interaction.research_note_id:
@@ -207,23 +205,6 @@ def send_feedback_to_marketing(
 
 
 # --- follow-ups --------------------------------------------------------------------------
-
-
-def refresh_last_contact(store: Store, prospect_id: int) -> None:
-    """Last contact = the latest live interaction (after one is deleted or restored)."""
-    store.execute(
-        "UPDATE prospects SET last_contact_at = (SELECT max(occurred_at) FROM interactions "
-        "WHERE prospect_id = ? AND deleted_at IS NULL) WHERE id = ?",
-        (prospect_id, prospect_id),
-    )
-
-
-def refresh_next_followup(store: Store, prospect_id: int) -> None:
-    store.execute(
-        "UPDATE prospects SET next_followup_date = (SELECT min(due_date) FROM followups "
-        "WHERE prospect_id = ? AND done_at IS NULL AND deleted_at IS NULL) WHERE id = ?",
-        (prospect_id, prospect_id),
-    )
 
 
 def create_followup(store: Store, data: FollowUpIn) -> FollowUp:

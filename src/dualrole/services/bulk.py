@@ -1,0 +1,216 @@
+"""Many sales rows at once: the import's and the demo's path into the same tables.
+
+The single-row operations in :mod:`dualrole.services.sales` are one transaction and one
+model each, far too slow for 10,000 imported contacts or a million demo interactions. These
+write with ``executemany`` inside the caller's transaction and keep the same invariants:
+
+- every prospect is created with its first ``stage_changes`` row (the demo passes its whole
+  drawn history, the importer gets the creation row written for it);
+- tags are rows of ``tags`` linked through ``prospect_tags``;
+- a prospect's derived columns (last contact, next follow-up) follow its interactions and
+  follow-ups, as :mod:`dualrole.services.derived` keeps them (the demo computes
+  ``next_followup_date`` while drawing and refreshes ``last_contact_at`` once, at the end);
+- a merge fills empty fields only, bumping the row's version like any other edit.
+
+Nothing here opens a transaction: the caller's one transaction is what makes an import or a
+demo all-or-nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from dualrole.db import Store
+from dualrole.enums import Stage
+
+# The demo's prospect rows, in this column order (``next_followup_date`` last).
+PROSPECT_ROW_COLUMNS = (
+    "id", "name", "company", "title", "email", "stage", "lost_reason", "value_minor", "source",
+    "promotion_id", "segment_id", "notes", "keep_in_touch_days", "created_at",
+    "stage_changed_at", "next_followup_date",
+)  # fmt: skip
+# Stage history rows: (prospect_id, from_stage, to_stage, changed_at, reason).
+STAGE_ROW_COLUMNS = ("prospect_id", "from_stage", "to_stage", "changed_at", "reason")
+# Follow-up rows, in this column order.
+FOLLOWUP_ROW_COLUMNS = (
+    "prospect_id", "title", "due_date", "due_time", "done_at", "repeat_every", "repeat_unit",
+    "created_at",
+)  # fmt: skip
+# What an ``INSERT … SELECT`` of interactions must select, in this order.
+INTERACTION_COLUMNS = (
+    "prospect_id", "kind", "occurred_at", "summary", "outcome", "is_feedback", "created_at",
+)  # fmt: skip
+FLUSH_EVERY = 1_000
+
+
+def _insert_sql(table: str, columns: Sequence[str], *, ignore: bool = False) -> str:
+    names = ", ".join(f'"{name}"' for name in columns)
+    marks = ", ".join("?" for _ in columns)
+    verb = "INSERT OR IGNORE" if ignore else "INSERT"
+    return f"{verb} INTO {table} ({names}) VALUES ({marks})"
+
+
+# --- the demo's rows ----------------------------------------------------------------------
+
+
+def add_prospect_rows(store: Store, rows: Iterable[Sequence[Any]]) -> None:
+    """Prospects drawn whole (:data:`PROSPECT_ROW_COLUMNS`), with their history added next."""
+    store.conn.executemany(_insert_sql("prospects", PROSPECT_ROW_COLUMNS), rows)
+
+
+def add_stage_history(store: Store, rows: Iterable[Sequence[Any]]) -> None:
+    """Stage changes (:data:`STAGE_ROW_COLUMNS`): every prospect's path, creation included."""
+    store.conn.executemany(_insert_sql("stage_changes", STAGE_ROW_COLUMNS), rows)
+
+
+def add_followup_rows(store: Store, rows: Iterable[Sequence[Any]]) -> None:
+    """Follow-ups (:data:`FOLLOWUP_ROW_COLUMNS`); their prospects' next follow-up is the
+    caller's to give (the demo writes it with the prospect)."""
+    store.conn.executemany(_insert_sql("followups", FOLLOWUP_ROW_COLUMNS), rows)
+
+
+def add_interactions_from(store: Store, select_sql: str, params: Mapping[str, Any]) -> None:
+    """Interactions made by SQLite itself from ``select_sql`` (selecting
+    :data:`INTERACTION_COLUMNS`): a million rows without a Python tuple each.
+
+    ``select_sql`` is the caller's own constant SQL (never user text). Call
+    :func:`refresh_all_last_contacts` once the rows and their index are in.
+    """
+    names = ", ".join(INTERACTION_COLUMNS)
+    store.execute(f"INSERT INTO interactions({names}) {select_sql}", dict(params))
+
+
+def refresh_all_last_contacts(store: Store) -> None:
+    """Every prospect's last contact, after a bulk load of interactions.
+
+    A fresh load has no deleted interactions, so ``interactions_by_prospect`` answers each
+    prospect's ``max`` on its own (filtering ``deleted_at`` would read a million rows).
+    """
+    store.execute(
+        "UPDATE prospects SET last_contact_at = (SELECT max(occurred_at) FROM interactions "
+        "WHERE prospect_id = prospects.id)"
+    )
+
+
+def tag_prospects(store: Store, tag: str, prospect_ids: Iterable[int]) -> None:
+    """Link ``tag`` (made if new) to each of ``prospect_ids``."""
+    store.execute("INSERT OR IGNORE INTO tags(name) VALUES (?)", (tag,))
+    tag_id = store.scalar("SELECT id FROM tags WHERE name = ?", (tag,))
+    store.conn.executemany(
+        "INSERT OR IGNORE INTO prospect_tags(prospect_id, tag_id) VALUES (?, ?)",
+        ((pid, tag_id) for pid in prospect_ids),
+    )
+
+
+# --- the importer's batch -----------------------------------------------------------------
+
+
+class ProspectBatch:
+    """Prospects created or merged one by one, their history and tags written in batches.
+
+    Used inside one transaction; :meth:`flush` before the transaction ends (and before
+    reading what a batch may still hold).
+    """
+
+    def __init__(self, store: Store, stamp: str) -> None:
+        self.store = store
+        self.stamp = stamp
+        self._insert_sql: dict[tuple[str, ...], str] = {}
+        self._tag_ids: dict[str, int] = {}
+        self._stages: list[tuple[int, str, str]] = []
+        self._tags: list[tuple[int, int]] = []
+
+    def find(self, email: str | None, name: str, company: str | None) -> int | None:
+        """The live prospect with this email (any case) or, without one, name and company."""
+        if email:
+            sql = "SELECT id FROM prospects WHERE email = ? COLLATE NOCASE AND deleted_at IS NULL"
+            params: tuple[str, ...] = (email,)
+        else:
+            sql = (
+                "SELECT id FROM prospects WHERE name = ? COLLATE NOCASE AND deleted_at IS NULL "
+                "AND coalesce(company, '') = ? COLLATE NOCASE"
+            )
+            params = (name, company or "")
+        row = self.store.conn.execute(sql + " ORDER BY id LIMIT 1", params).fetchone()
+        return int(row[0]) if row else None
+
+    def create(self, columns: Mapping[str, Any], stage: Stage, tags: Iterable[str]) -> int:
+        """A new prospect at ``stage`` (its creation recorded as a stage change), tagged."""
+        values = {
+            **columns,
+            "stage": stage.value,
+            "stage_changed_at": self.stamp,
+            "created_at": self.stamp,
+        }
+        key = tuple(values)
+        sql = self._insert_sql.get(key)
+        if sql is None:
+            sql = self._insert_sql[key] = _insert_sql("prospects", key)
+        cursor = self.store.conn.execute(sql, list(values.values()))
+        prospect_id = int(cursor.lastrowid or 0)
+        self._stages.append((prospect_id, stage.value, self.stamp))
+        self._tags.extend((prospect_id, self._tag_id(tag)) for tag in tags)
+        if len(self._stages) >= FLUSH_EVERY:
+            self.flush()
+        return prospect_id
+
+    def fill_empty(
+        self, prospect_id: int, columns: Mapping[str, Any], fillable: Sequence[str]
+    ) -> list[str]:
+        """Fill the ``fillable`` columns that are empty with ``columns``' non-empty values;
+        return the columns filled (nothing is overwritten)."""
+        self.flush()
+        conn = self.store.conn
+        names = ", ".join(f'"{column}"' for column in fillable)
+        row = conn.execute(f"SELECT {names} FROM prospects WHERE id = ?", (prospect_id,))
+        current = row.fetchone()
+        fills = {
+            column: columns[column]
+            for column, value in zip(fillable, current, strict=True)
+            if value in (None, "") and columns.get(column) not in (None, "")
+        }
+        if fills:
+            sets = ", ".join(f'"{column}" = ?' for column in fills)
+            conn.execute(
+                f"UPDATE prospects SET {sets}, version = version + 1, updated_at = ? WHERE id = ?",
+                [*fills.values(), self.stamp, prospect_id],
+            )
+        return list(fills)
+
+    def add_tags(self, prospect_id: int, tags: Iterable[str]) -> int:
+        """Link ``tags`` to an existing prospect; return how many links are new."""
+        conn, added = self.store.conn, 0
+        for tag in tags:
+            cursor = conn.execute(
+                "INSERT OR IGNORE INTO prospect_tags(prospect_id, tag_id) VALUES (?, ?)",
+                (prospect_id, self._tag_id(tag)),
+            )
+            added += cursor.rowcount
+        return added
+
+    def flush(self) -> None:
+        """Write the batched stage changes and tag links."""
+        conn = self.store.conn
+        if self._stages:
+            conn.executemany(
+                "INSERT INTO stage_changes(prospect_id, from_stage, to_stage, changed_at) "
+                "VALUES (?, NULL, ?, ?)",
+                self._stages,
+            )
+            self._stages.clear()
+        if self._tags:
+            conn.executemany(
+                "INSERT OR IGNORE INTO prospect_tags(prospect_id, tag_id) VALUES (?, ?)",
+                self._tags,
+            )
+            self._tags.clear()
+
+    def _tag_id(self, tag: str) -> int:
+        tag_id = self._tag_ids.get(tag)
+        if tag_id is None:
+            conn = self.store.conn
+            conn.execute("INSERT OR IGNORE INTO tags(name) VALUES (?)", (tag,))
+            tag_id = int(conn.execute("SELECT id FROM tags WHERE name = ?", (tag,)).fetchone()[0])
+            self._tag_ids[tag] = tag_id
+        return tag_id
