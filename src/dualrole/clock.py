@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from typing import overload
 
 UTC = dt.UTC
 
@@ -39,6 +40,10 @@ def to_db(moment: dt.datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+@overload
+def from_db(text: str) -> dt.datetime: ...
+@overload
+def from_db(text: str | None) -> dt.datetime | None: ...
 def from_db(text: str | None) -> dt.datetime | None:
     if not text:
         return None

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from dualrole.schema import APPLICATION_ID, SCHEMA_VERSION
 
 T = TypeVar("T")
+Params = tuple[Any, ...] | list[Any] | dict[str, Any]  # what sqlite3 binds to the ?s or :names
 
 if TYPE_CHECKING:  # sqlite-utils is imported only when migrating: it costs ~100 ms at start-up
     from sqlite_utils import Database
@@ -244,19 +245,20 @@ class Store:
         self._memo[key] = value
         return value
 
-    def query(self, sql: str, params: tuple | list | dict = ()) -> list[sqlite3.Row]:
+    def query(self, sql: str, params: Params = ()) -> list[sqlite3.Row]:
         """Rows of a read query, each a ``sqlite3.Row``."""
         with friendly_errors():
             cursor = self.conn.execute(sql, params)
             cursor.row_factory = sqlite3.Row
             return cursor.fetchall()
 
-    def scalar(self, sql: str, params: tuple | list | dict = ()) -> object:
+    def scalar(self, sql: str, params: Params = ()) -> Any:
+        """The first column of the first row (None when there is no row)."""
         with friendly_errors():
             row = self.conn.execute(sql, params).fetchone()
         return row[0] if row else None
 
-    def execute(self, sql: str, params: tuple | list | dict = ()) -> sqlite3.Cursor:
+    def execute(self, sql: str, params: Params = ()) -> sqlite3.Cursor:
         """A write statement; call inside :meth:`transaction`."""
         if not self.conn.in_transaction:
             raise RuntimeError("writes must run inside Store.transaction()")

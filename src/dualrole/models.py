@@ -21,10 +21,10 @@ from pydantic import (
     model_validator,
 )
 
-from dualrole.enums import (  # the enums are re-exported here for convenience
-    OPEN_STAGES,  # noqa: F401
-    STAGE_ORDER,  # noqa: F401
-    STAGE_WEIGHT,  # noqa: F401
+from dualrole.enums import (
+    OPEN_STAGES,
+    STAGE_ORDER,
+    STAGE_WEIGHT,
     Channel,
     InteractionKind,
     LeadSource,
@@ -32,7 +32,7 @@ from dualrole.enums import (  # the enums are re-exported here for convenience
     RepeatUnit,
     ResearchKind,
     ResearchSource,
-    Side,  # noqa: F401
+    Side,
     Stage,
 )
 from dualrole.parsing import (
@@ -45,6 +45,47 @@ from dualrole.parsing import (
     parse_time,
 )
 
+__all__ = [  # the enums are re-exported here for convenience
+    "NAME_MAX",
+    "OPEN_STAGES",
+    "SHORT_MAX",
+    "STAGE_ORDER",
+    "STAGE_WEIGHT",
+    "TEXT_MAX",
+    "Channel",
+    "FollowUp",
+    "FollowUpIn",
+    "Input",
+    "Interaction",
+    "InteractionIn",
+    "InteractionKind",
+    "LeadSource",
+    "MarketingTask",
+    "MarketingTaskIn",
+    "Promotion",
+    "PromotionIn",
+    "PromotionResult",
+    "PromotionResultIn",
+    "PromotionStatus",
+    "Prospect",
+    "ProspectIn",
+    "Record",
+    "Reflection",
+    "ReflectionIn",
+    "RepeatUnit",
+    "ResearchKind",
+    "ResearchNote",
+    "ResearchNoteIn",
+    "ResearchSource",
+    "Segment",
+    "SegmentIn",
+    "Side",
+    "Stage",
+    "StageChange",
+    "describe_errors",
+    "field_errors",
+]
+
 NAME_MAX = 200
 SHORT_MAX = 500
 TEXT_MAX = 1_000_000  # a long Markdown note; anything bigger is a pasted file, not a note
@@ -56,7 +97,7 @@ def _not_blank(value: str) -> str:
     return value
 
 
-def _max_len(limit: int):
+def _max_len(limit: int) -> AfterValidator:
     def check(value: str | None) -> str | None:
         if value is not None and len(value) > limit:
             raise ValueError(f"is {len(value):,} characters long; at most {limit:,} fit")

@@ -64,7 +64,10 @@ def _values(fig: Figures) -> dict[str, list[float | None]]:
 
 def _details(fig: Figures, currency: str) -> dict[str, str]:
     """Plain-text explanations of the reviewed week's figures."""
-    g = lambda key: int(fig.get(key)[-1])  # noqa: E731
+
+    def g(key: str) -> int:
+        return int(fig.get(key)[-1])
+
     kinds = ", ".join(f"{n} {kind}" for kind, n in fig.notes_by_kind.items())
     top = ", ".join(f"{n} {name}" for name, n in fig.leads_by_promotion[:3])
     more = len(fig.leads_by_promotion) - 3
@@ -82,7 +85,9 @@ def _details(fig: Figures, currency: str) -> dict[str, str]:
     }
 
 
-def grade(definition: MetricDef, actual: float | None, target: float | None):
+def grade(
+    definition: MetricDef, actual: float | None, target: float | None
+) -> tuple[Grade | None, float | None, str]:
     """(grade, credit 0–1, reason) of one figure; no grade without both numbers."""
     if target is None:
         return None, None, "no target set"
@@ -169,7 +174,9 @@ def build_review(store: Store, monday: dt.date, *, trend: bool = True) -> Weekly
         metric.reason = _reason(metric, currency)
         sides[definition.side].append(metric)
 
-    last = lambda key: int(figures.get(key)[-1])  # noqa: E731
+    def last(key: str) -> int:
+        return int(figures.get(key)[-1])
+
     marketing_actions = sum(
         last(k)
         for k in ("research_notes", "_results", "promotions_launched", "promotions_finished")

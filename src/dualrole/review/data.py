@@ -174,7 +174,7 @@ def collect(store: Store, monday: dt.date, *, before: int = WEEKS_BEFORE) -> Fig
         sql = sql.replace("{trashed}", trashed)
         for i in range(n):
             if bounds == "moments":
-                params: tuple = (moments[i], moments[i + 1])
+                params: tuple[str, ...] = (moments[i], moments[i + 1])
             elif bounds == "days":
                 params = (days[i], days[i + 1])
             else:

@@ -8,6 +8,7 @@ review counts. A promotion's leads are the prospects whose source is that promot
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from dualrole.db import Store
 from dualrole.models import (
@@ -92,7 +93,9 @@ def update_note(store: Store, note_id: int, version: int, data: ResearchNoteIn) 
 # --- promotions --------------------------------------------------------------------------
 
 
-def _status_stamps(store: Store, status: PromotionStatus, promotion_id: int | None) -> dict:
+def _status_stamps(
+    store: Store, status: PromotionStatus, promotion_id: int | None
+) -> dict[str, str]:
     stamps: dict[str, str] = {}
     current = None
     if promotion_id is not None:
@@ -180,7 +183,7 @@ def promotion_summary(store: Store, promotion_id: int) -> PromotionSummary:
     return PromotionSummary(*totals, *leads)
 
 
-def leads_of(store: Store, promotion_id: int, limit: int = 500) -> list[dict]:
+def leads_of(store: Store, promotion_id: int, limit: int = 500) -> list[dict[str, Any]]:
     rows = store.query(
         "SELECT id, name, company, stage, value_minor, currency FROM prospects "
         "WHERE promotion_id = ? AND deleted_at IS NULL ORDER BY created_at DESC LIMIT ?",

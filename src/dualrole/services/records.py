@@ -78,7 +78,7 @@ def to_column(value: Any) -> Any:
     return value
 
 
-def to_columns(model: BaseModel, exclude: set[str] = frozenset({"tags"})) -> dict[str, Any]:
+def to_columns(model: BaseModel, exclude: frozenset[str] = frozenset({"tags"})) -> dict[str, Any]:
     """A validated input model as column → value."""
     columns: dict[str, Any] = {}
     for name in type(model).model_fields:
@@ -109,7 +109,9 @@ def insert(store: Store, table: str, columns: dict[str, Any], *, stamp: bool = T
     return int(cursor.lastrowid or 0)
 
 
-def fetch_row(store: Store, entity: str, record_id: int, *, include_deleted: bool = False):
+def fetch_row(
+    store: Store, entity: str, record_id: int, *, include_deleted: bool = False
+) -> sqlite3.Row:
     info = ENTITIES[entity]
     live = "" if include_deleted else " AND deleted_at IS NULL"
     rows = store.query(f"SELECT * FROM {info.table} WHERE id = ?{live}", (record_id,))
@@ -246,7 +248,9 @@ def purge_trash(store: Store, keep: int = TRASH_KEEP) -> int:
 # --- tags --------------------------------------------------------------------------------
 
 
-def set_tags(store: Store, link_table: str, owner_column: str, owner_id: int, tags: list[str]):
+def set_tags(
+    store: Store, link_table: str, owner_column: str, owner_id: int, tags: list[str]
+) -> None:
     store.execute(f"DELETE FROM {link_table} WHERE {owner_column} = ?", (owner_id,))
     for tag in tags:
         store.execute("INSERT OR IGNORE INTO tags(name) VALUES (?)", (tag,))

@@ -136,7 +136,7 @@ def find_by_email(store: Store, email: str) -> Prospect | None:
 def attach_to_promotion(store: Store, prospect_id: int, promotion_id: int | None) -> Prospect:
     """Record that a lead came from a promotion (its source becomes that promotion)."""
     with store.transaction(), integrity_guard("lead"):
-        columns = {"promotion_id": promotion_id}
+        columns: dict[str, object] = {"promotion_id": promotion_id}
         if promotion_id is not None:
             columns["source"] = "promotion"
         update_versioned(store, "prospect", prospect_id, None, columns)
