@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import sys
 from collections.abc import Iterator
 from typing import Any
@@ -24,6 +25,8 @@ from dualrole.cli import Context, cli, pass_ctx
 from dualrole.db import Store
 from dualrole.textsafe import visible
 
+# JSON escapes C0 controls itself; these (DEL, C1, bidi overrides) would reach a terminal raw.
+_UNSAFE_IN_JSON = re.compile("[\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 ROLE_COLOURS = {"marketing": 135, "sales": 208}  # violet and orange, as in the app
 
 
@@ -208,7 +211,8 @@ def today(ctx: Context, fmt: str, short: bool, colour: str) -> None:
     with _store(ctx, write=False) as store:
         day = agenda(store)
     if fmt == "json":
-        click.echo(json.dumps(daily.today_document(day), ensure_ascii=False, indent=2))
+        text = json.dumps(daily.today_document(day), ensure_ascii=False, indent=2)
+        click.echo(_UNSAFE_IN_JSON.sub(lambda m: f"\\u{ord(m[0]):04x}", text))
         return
     use = _use_colour(colour)
     items = daily.due_items(day)
