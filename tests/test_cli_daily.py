@@ -56,8 +56,8 @@ def rows(path: Path) -> dict[str, int]:
 
 @pytest.fixture
 def work(db_path: Path) -> Path:
-    ok(db_path, "add", "Margaretha Quill", "--email", "m.quill@example.org",
-       "--company", "Quill & Sons", "--source", "referral", "--tag", "vip", "--value", "2400")  # fmt: skip
+    quill = ["--email", "m.quill@example.org", "--company", "Quill & Sons"]
+    ok(db_path, "add", "Margaretha Quill", *quill, "--source", "referral", "--value", "2400")
     ok(db_path, "add", "José García", "--email", "jg@example.org")
     ok(db_path, "add", "Ann Lee")
     ok(db_path, "add", "Ann Leeds")
