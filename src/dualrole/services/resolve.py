@@ -117,11 +117,11 @@ def resolve_prospect(store: Store, text: str) -> int:
         if raw.startswith("#"):
             raise UnknownProspect(f"There is no prospect #{number[1]} (deleted, or a typo?).")
     if "@" in raw:
-        found = _candidates(store, "email = ? COLLATE NOCASE", (raw,), SHOWN + 1)
+        found = _candidates(store, "email = ? COLLATE NOCASE", (raw,), SCAN)
         if not found:
             raise UnknownProspect(f"No prospect has the email {visible(raw)!r}.")
         return _one(raw, found)
-    exact = _candidates(store, "name = ? COLLATE NOCASE", (raw,), SHOWN + 1)
+    exact = _candidates(store, "name = ? COLLATE NOCASE", (raw,), SCAN)
     if exact:
         return _one(raw, exact)
     ids = _fts_ids(store, raw, SCAN)
