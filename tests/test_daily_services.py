@@ -167,3 +167,24 @@ def test_stage_with_value_is_one_transaction(store, people):
     assert sales.get_prospect(store, pid).value is None  # the value was rolled back too
     moved, before = daily.change_stage(store, pid, "won", value="9,600", reason=None)
     assert (moved.stage.value, before.value, moved.value) == ("won", "lead", 960000)
+
+
+def test_source_is_a_lead_source_or_a_promotion(store):
+    from dualrole.models import PromotionIn
+
+    promo = marketing.create_promotion(store, PromotionIn(name="Trade fair"))
+    assert daily.resolve_source(store, "Referral") == {"source": "referral"}
+    assert daily.resolve_source(store, "trade FAIR") == {"promotion_id": promo.id}
+    with pytest.raises(ValueError, match="'fax' is neither a lead source"):
+        daily.resolve_source(store, "fax")
+    added = daily.add_prospect(store, {"name": "Lead", **daily.resolve_source(store, "trade fair")})
+    assert (added.source.value, added.promotion_id) == ("promotion", promo.id)
+
+
+def test_many_matches_are_listed_briefly(store):
+    for _ in range(14):
+        sales.create_prospect(store, ProspectIn(name="Paul Osei"))
+    with pytest.raises(AmbiguousProspect) as caught:
+        resolve_prospect(store, "paul osei")
+    assert len(caught.value.candidates) == 10 and caught.value.more == 4
+    assert "matches 14 prospects" in str(caught.value) and "… and 4 more" in str(caught.value)
