@@ -9,7 +9,7 @@ import pytest
 
 from dualrole.db import StorageError
 from dualrole.models import FollowUpIn, MarketingTaskIn, ProspectIn
-from dualrole.services import daily, marketing, sales
+from dualrole.services import daily, due, marketing, sales
 from dualrole.services.resolve import (
     AmbiguousProspect,
     UnknownProspect,
@@ -114,10 +114,10 @@ def test_resolution_reads_indexes_only(store, people):
 
 
 def test_item_ids():
-    assert str(daily.parse_ref("f12")) == "f12"
-    assert daily.parse_ref(" T7 ") == daily.ItemRef("task", 7)
+    assert str(due.parse_ref("f12")) == "f12"
+    assert due.parse_ref(" T7 ") == due.ItemRef("task", 7)
     with pytest.raises(ValueError, match="'12' is not an item id; use f12"):
-        daily.parse_ref("12")
+        due.parse_ref("12")
 
 
 def test_done_and_snooze(store, people):
@@ -129,24 +129,24 @@ def test_done_and_snooze(store, people):
         ),
     )
     t = marketing.create_task(store, MarketingTaskIn(title="Newsletter", due_date="today"))
-    items = daily.due_items(agenda(store))
+    items = due.due_items(agenda(store))
     assert [(str(i.ref), i.overdue_days) for i in items] == [(f"f{f.id}", 1), (f"t{t.id}", 0)]
-    doc = daily.today_document(agenda(store))
+    doc = due.today_document(agenda(store))
     assert doc["counts"] == {"overdue": 1, "today": 1, "marketing": 1, "sales": 1}
     assert doc["items"][0]["prospect"] == {"id": pid, "name": "Ann Lee"}
 
-    daily.snooze(store, daily.parse_ref(f"t{t.id}"), dt.date(2026, 11, 27))
+    daily.snooze(store, due.parse_ref(f"t{t.id}"), dt.date(2026, 11, 27))
     assert marketing.get_task(store, t.id).due_date == dt.date(2026, 11, 27)
     with pytest.raises(ValueError, match="is in the past"):
-        daily.snooze(store, daily.parse_ref(f"f{f.id}"), dt.date(2026, 11, 1))
+        daily.snooze(store, due.parse_ref(f"f{f.id}"), dt.date(2026, 11, 1))
 
-    result = daily.complete(store, daily.parse_ref(f"f{f.id}"))
+    result = daily.complete(store, due.parse_ref(f"f{f.id}"))
     assert result.next_followup is not None
     assert result.next_followup.due_date == dt.date(2026, 12, 4)  # today + 2 weeks
     with pytest.raises(StorageError, match="is already done"):
-        daily.complete(store, daily.parse_ref(f"f{f.id}"))
+        daily.complete(store, due.parse_ref(f"f{f.id}"))
     with pytest.raises(StorageError, match="no longer exists"):
-        daily.complete(store, daily.parse_ref("t999"))
+        daily.complete(store, due.parse_ref("t999"))
 
 
 def test_log_with_feedback_is_one_transaction(store, people):

@@ -205,17 +205,17 @@ def stage(
 @pass_ctx
 def today(ctx: Context, fmt: str, short: bool, colour: str) -> None:
     """What is overdue and due today in both roles (as the Today screen)."""
-    from dualrole.services import daily
+    from dualrole.services import due
     from dualrole.services.today import agenda
 
     with _store(ctx, write=False) as store:
         day = agenda(store)
     if fmt == "json":
-        text = json.dumps(daily.today_document(day), ensure_ascii=False, indent=2)
+        text = json.dumps(due.today_document(day), ensure_ascii=False, indent=2)
         click.echo(_UNSAFE_IN_JSON.sub(lambda m: f"\\u{ord(m[0]):04x}", text))
         return
     use = _use_colour(colour)
-    items = daily.due_items(day)
+    items = due.due_items(day)
     late = sum(1 for i in items if i.overdue_days)
     if short:
         parts = [f"{late} overdue"] if late else []
@@ -260,9 +260,10 @@ def _today_text(day: Any, items: list, late: int, use: bool) -> str:
 def done(ctx: Context, item_id: str) -> None:
     """Mark follow-up fN or marketing task tN done (a repeating follow-up gets its next one)."""
     from dualrole.services import daily
+    from dualrole.services.due import parse_ref
     from dualrole.when import format_day
 
-    ref = daily.parse_ref(item_id)
+    ref = parse_ref(item_id)
     with _sentences(), _store(ctx) as store:
         result = daily.complete(store, ref)
     who = f" ({visible(result.prospect)})" if result.prospect else ""
@@ -280,9 +281,10 @@ def snooze(ctx: Context, item_id: str, when: str) -> None:
     """Move follow-up fN or marketing task tN to WHEN (tomorrow, mon, +3d, 1 dec…)."""
     from dualrole.parsing import parse_date
     from dualrole.services import daily
+    from dualrole.services.due import parse_ref
     from dualrole.when import format_day
 
-    ref = daily.parse_ref(item_id)
+    ref = parse_ref(item_id)
     day = _on("WHEN", parse_date, when)
     if day is None:
         raise ValueError("WHEN: say when, e.g. tomorrow, mon, +3d or 1 dec")
