@@ -17,10 +17,11 @@ starts fast enough for a status bar refreshing every few seconds). ``f12`` is fo
      "idle_deals": [{"id": 9, "name": "…", "detail": "31d · proposal"}],
      "keep_in_touch": [{"id": 5, "name": "…", "detail": "every 30d"}]}
 
-Items are overdue first (oldest due first), then due today; ``kind`` is "followup" (role
-sales, with its prospect) or "task" (role marketing, ``prospect`` null); ``time`` is null
-when none was set; ``overdue_days`` is 0 for today. Each section holds at most 25 entries,
-as on the Today screen. New keys may be added; existing ones keep their meaning.
+Items are overdue first, then due today (marketing before sales in each, oldest first);
+``kind`` is "followup" (role sales, with its prospect) or "task" (role marketing,
+``prospect`` null); ``time`` is null when none was set; ``overdue_days`` is 0 for today.
+Each section holds at most 25 entries, as on the Today screen. New keys may be added;
+existing ones keep their meaning.
 """
 
 from __future__ import annotations
