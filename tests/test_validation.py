@@ -90,8 +90,8 @@ def test_good_and_blank_emails():
         ("+9999w", "that lands in year 2218; use a year from 1900 to 2200"),
         (
             "next tuesday-ish",
-            "'next tuesday-ish' is not a date; "
-            "use YYYY-MM-DD, today, tomorrow, +3d, +2w or a weekday",
+            "'next tuesday-ish' is not a date; try today, tomorrow, fri, next tue, "
+            "in 3 days, +2w, end of month, 1 dec or 2026-12-01",
         ),
     ],
 )

@@ -205,5 +205,6 @@ def main() -> None:
             sys.exit(exc.exit_code)
 
 
+import dualrole.cli_daily  # noqa: E402  (registers add, log, today, done, snooze…)
 import dualrole.cli_review  # noqa: E402, F401  (registers review and targets)
 from dualrole import cli_interop  # noqa: E402, F401  (registers import/export)

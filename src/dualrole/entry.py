@@ -71,7 +71,7 @@ def _fail(message: str, code: int) -> None:
 
 def main() -> None:
     only_app, db_path = app_only(sys.argv[1:])
-    if not only_app:
+    if not only_app or os.environ.get("_DUALROLE_COMPLETE"):  # shell completion asks click
         from dualrole.cli import main as cli_main
 
         cli_main()

@@ -7,6 +7,7 @@ review counts. A promotion's leads are the prospects whose source is that promot
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
@@ -215,5 +216,14 @@ def complete_task(store: Store, task_id: int, done: bool = True) -> MarketingTas
     with store.transaction():
         update_versioned(
             store, "marketing_task", task_id, None, {"done_at": now_text() if done else None}
+        )
+    return get_task(store, task_id)
+
+
+def reschedule_task(store: Store, task_id: int, due: dt.date | None) -> MarketingTask:
+    """Move a task to another day (``dualrole snooze``); None leaves it undated."""
+    with store.transaction():
+        update_versioned(
+            store, "marketing_task", task_id, None, {"due_date": due.isoformat() if due else None}
         )
     return get_task(store, task_id)

@@ -24,6 +24,9 @@ class AgendaItem:
     detail: str = ""
     due: dt.date | None = None
     prospect_id: int | None = None
+    title: str = ""  # a task's or follow-up's own title (``label`` adds the prospect's name)
+    prospect: str = ""  # a follow-up's prospect
+    time: str = ""  # a follow-up's time of day, HH:MM
 
 
 @dataclass
@@ -46,7 +49,9 @@ def _tasks(store: Store, condition: str, day: str) -> list[AgendaItem]:
         (day, CAP),
     )
     return [
-        AgendaItem("task", r["id"], r["title"], due=dt.date.fromisoformat(r["due_date"]))
+        AgendaItem(
+            "task", r["id"], r["title"], due=dt.date.fromisoformat(r["due_date"]), title=r["title"]
+        )
         for r in rows
     ]
 
@@ -69,6 +74,9 @@ def _followups(store: Store, condition: str, day: str) -> list[AgendaItem]:
             detail=r["stage"] + (f" · {r['due_time']}" if r["due_time"] else ""),
             due=dt.date.fromisoformat(r["due_date"]),
             prospect_id=r["pid"],
+            title=r["title"],
+            prospect=r["name"],
+            time=(r["due_time"] or "")[:5],
         )
         for r in rows
     ]

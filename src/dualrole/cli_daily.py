@@ -1,0 +1,351 @@
+"""The working day from the shell: add, log, follow-up, stage, today, done, snooze, show, find.
+
+Registered onto ``cli`` (``cli.py`` imports this module at its end). Every command reads and
+writes through :mod:`dualrole.services` (``daily``, ``resolve``, ``sales``, ``today``), with the
+app's pydantic models and messages, and dates through :mod:`dualrole.parsing` /
+:mod:`dualrole.when`, the app's own reader. A command echoes what it understood ("due Tue 1 Dec
+2026"); a failure is one sentence and a non-zero exit, and nothing is half-written. Stored text
+is shown through :func:`~dualrole.textsafe.visible`, never raw.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+import sys
+from collections.abc import Iterator
+from typing import Any
+
+import click
+from click.shell_completion import CompletionItem
+
+from dualrole.cli import Context, cli, pass_ctx
+from dualrole.db import Store
+from dualrole.textsafe import visible
+
+# JSON escapes C0 controls itself; these (DEL, C1, bidi overrides) would reach a terminal raw.
+_UNSAFE_IN_JSON = re.compile("[\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+ROLE_COLOURS = {"marketing": 135, "sales": 208}  # violet and orange, as in the app
+
+
+@contextlib.contextmanager
+def _sentences() -> Iterator[None]:
+    """A pydantic error becomes the app's one line per field (as forms show them)."""
+    from pydantic import ValidationError
+
+    from dualrole.models import describe_errors
+
+    try:
+        yield
+    except ValidationError as exc:
+        raise ValueError(describe_errors(exc)) from None
+
+
+def _store(ctx: Context, *, write: bool = True) -> Store:
+    return ctx.open(create=write)
+
+
+def _prospect(store: Store, text: str) -> int:
+    from dualrole.services.resolve import resolve_prospect
+
+    return resolve_prospect(store, text)
+
+
+def _complete_prospect(ctx: click.Context, param: click.Parameter, incomplete: str) -> list:
+    """Shell completion of PROSPECT: names from the workspace (nothing if it cannot open)."""
+    from dualrole.db import open_store, resolve_path
+    from dualrole.services.resolve import complete_prospects
+
+    try:
+        path, _ = resolve_path(ctx.find_root().params.get("db_path"))
+        with open_store(path, create=False) as store:
+            found = complete_prospects(store, incomplete)
+    except Exception:  # completion must never print a traceback into the prompt
+        return []
+    return [CompletionItem(visible(c.name), help=visible(c.company or c.stage)) for c in found]
+
+
+def _on(option: str, parse: Any, *args: Any, **kw: Any) -> Any:
+    """Run a date/time parser; its sentence is prefixed with the option it came from."""
+    try:
+        return parse(*args, **kw)
+    except ValueError as exc:
+        raise ValueError(f"{option}: {exc}") from None
+
+
+def _role(text: str, role: str, colour: bool) -> str:
+    return click.style(text, fg=ROLE_COLOURS[role]) if colour else text
+
+
+def _use_colour(choice: str) -> bool:
+    if choice != "auto":
+        return choice == "always"
+    return sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+
+
+PROSPECT = click.argument("prospect", shell_complete=_complete_prospect)
+
+
+@cli.command()
+@click.argument("name")
+@click.option("--email", help="Email address (a prospect with it already is refused).")
+@click.option("--company")
+@click.option("--phone")
+@click.option("--title", "job_title", help="Job title.")
+@click.option("--stage", default="lead", show_default=True, help="Pipeline stage.")
+@click.option("--source", help="referral, inbound, outbound, event, other, or a promotion's name.")
+@click.option("--tag", "tags", multiple=True, help="A tag (repeatable).")
+@click.option("--value", help="Deal value in major units, e.g. 2400 or 2,400.50.")
+@click.option("--currency", help="Three-letter code (default EUR).")
+@pass_ctx
+def add(ctx: Context, name: str, job_title: str | None, tags: tuple[str, ...], **kw: Any) -> None:
+    """Add a prospect."""
+    from dualrole.parsing import format_money
+    from dualrole.services import daily
+
+    stage = kw.pop("stage")
+    with _sentences(), _store(ctx) as store:
+        fields = {k: v for k, v in kw.items() if v is not None and k != "source"}
+        fields.update(name=name, tags=list(tags), **daily.resolve_source(store, kw["source"]))
+        if job_title is not None:
+            fields["title"] = job_title
+        p = daily.add_prospect(store, fields, stage)
+    extra = f", {format_money(p.value, p.currency)}" if p.value is not None else ""
+    click.echo(f"Added #{p.id} {visible(p.name)} ({p.stage.value}{extra}).")
+
+
+@cli.command()
+@PROSPECT
+@click.argument("summary")
+@click.option("--kind", default="call", show_default=True, help="call, email, meeting, …")
+@click.option("--when", "when", help='When it happened (default now), e.g. "yesterday 15:00".')
+@click.option("--outcome", default="", help="What came of it / what the customer said.")
+@click.option("--feedback", is_flag=True, help="Also file it for marketing as a feedback note.")
+@pass_ctx
+def log(
+    ctx: Context, prospect: str, summary: str, kind: str, when: str | None, outcome: str,
+    feedback: bool,
+) -> None:  # fmt: skip
+    """Log an interaction with PROSPECT (an email, a name, part of a name or an id)."""
+    from dualrole.services import daily, sales
+    from dualrole.when import format_moment, parse_moment
+
+    moment = _on("--when", parse_moment, when) if when else None
+    with _sentences(), _store(ctx) as store:
+        pid = _prospect(store, prospect)
+        fields = {"prospect_id": pid, "kind": kind, "summary": summary, "outcome": outcome}
+        if moment is not None:
+            fields["occurred_at"] = moment
+        item, note = daily.log(store, fields, feedback=feedback)
+        name = sales.get_prospect(store, pid).name
+    click.echo(
+        f"Logged {item.kind.value} with {visible(name)} on {format_moment(item.occurred_at)}"
+        f" (interaction #{item.id})."
+    )
+    if note:
+        click.echo(f"Filed for marketing as feedback research note #{note}.")
+
+
+@cli.command("follow-up")
+@PROSPECT
+@click.argument("title")
+@click.option("--due", default="tomorrow", show_default=True, help='e.g. "next tue", +3d, 1 dec.')
+@click.option("--at", "at", help="Time of day, e.g. 14:30 or 3pm.")
+@click.option("--repeat", help="Repeat after it is done: 3d, 2w, weekly…")
+@pass_ctx
+def follow_up(
+    ctx: Context, prospect: str, title: str, due: str, at: str | None, repeat: str | None
+) -> None:
+    """Schedule a follow-up with PROSPECT."""
+    from dualrole.services import daily, sales
+    from dualrole.when import format_day, parse_repeat, split_moment
+
+    day, time = _on("--due", split_moment, due, past=False)
+    every = _on("--repeat", parse_repeat, repeat)
+    with _sentences(), _store(ctx) as store:
+        pid = _prospect(store, prospect)
+        fields: dict[str, Any] = {"prospect_id": pid, "title": title, "due_date": day}
+        if at or time:
+            fields["due_time"] = at or time
+        f = daily.schedule(store, fields, every)
+        name = sales.get_prospect(store, pid).name
+    when = format_day(f.due_date) + (f" at {f.due_time:%H:%M}" if f.due_time else "")
+    repeats = f", repeats every {f.repeat_every} {f.repeat_unit.value}" if f.repeat_every else ""
+    click.echo(f"Follow-up f{f.id} with {visible(name)}: {visible(f.title)}, due {when}{repeats}.")
+
+
+@cli.command()
+@PROSPECT
+@click.argument("stage", metavar="STAGE")
+@click.option("--value", help="Set the deal's value first (major units), e.g. 9600.")
+@click.option("--reason", help="Why it was lost (required for lost).")
+@pass_ctx
+def stage(
+    ctx: Context, prospect: str, stage: str, value: str | None, reason: str | None
+) -> None:  # fmt: skip
+    """Move PROSPECT to STAGE (lead, contacted, qualified, proposal, negotiation, won, lost)."""
+    from dualrole.parsing import format_money
+    from dualrole.services import daily
+
+    with _sentences(), _store(ctx) as store:
+        pid = _prospect(store, prospect)
+        p, before = daily.change_stage(store, pid, stage, value=value, reason=reason)
+    worth = f", value {format_money(p.value, p.currency)}" if p.value is not None else ""
+    why = f", reason: {visible(p.lost_reason)}" if p.lost_reason else ""
+    move = f"{before.value} → {p.stage.value}" if before != p.stage else f"already {before.value}"
+    click.echo(f"{visible(p.name)} (#{p.id}): {move}{worth}{why}.")
+
+
+@cli.command()
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@click.option("--short", is_flag=True, help="One line of counts (for status bars).")
+@click.option("--color", "colour", type=click.Choice(["auto", "always", "never"]), default="auto")
+@pass_ctx
+def today(ctx: Context, fmt: str, short: bool, colour: str) -> None:
+    """What is overdue and due today in both roles (as the Today screen)."""
+    from dualrole.services import due
+    from dualrole.services.today import agenda
+
+    with _store(ctx, write=False) as store:
+        day = agenda(store)
+    if fmt == "json":
+        text = json.dumps(due.today_document(day), ensure_ascii=False, indent=2)
+        click.echo(_UNSAFE_IN_JSON.sub(lambda m: f"\\u{ord(m[0]):04x}", text))
+        return
+    use = _use_colour(colour)
+    items = due.due_items(day)
+    late = sum(1 for i in items if i.overdue_days)
+    if short:
+        parts = [f"{late} overdue"] if late else []
+        parts += [f"{len(items) - late} today"] if len(items) > late else []
+        click.echo(" · ".join(parts) or "nothing due", color=use)
+        return
+    click.echo(_today_text(day, items, late, use), color=use)
+
+
+def _today_text(day: Any, items: list, late: int, use: bool) -> str:
+    from dualrole.parsing import relative_day
+    from dualrole.when import format_day
+
+    lines = [f"{format_day(day.day)}: {late} overdue, {len(items) - late} due today"]
+    width = max((len(str(i.ref)) for i in items), default=2)
+    for heading, chosen in (("overdue", True), ("today", False)):
+        group = [i for i in items if bool(i.overdue_days) == chosen]
+        if group:
+            lines.append(heading)
+        for i in group:
+            what = visible(i.title)
+            if i.prospect:
+                what = f"{visible(i.prospect)} — {what}"
+            if i.time:
+                what += f" · {i.time}"
+            ref = _role(f"{i.ref!s:<{width}}", i.role, use)
+            lines.append(f"  {ref}  {what}  ({relative_day(i.due, day.day)})")
+    extra = [
+        (len(day.running_promotions), "running promotions"),
+        (len(day.idle_deals), "idle deals"),
+        (len(day.keep_in_touch), "to keep in touch with"),
+    ]
+    said = ", ".join(f"{n} {what}" for n, what in extra if n)
+    if said:
+        lines.append(f"also: {said}")
+    return "\n".join(lines)
+
+
+@cli.command()
+@click.argument("item_id", metavar="ID")
+@pass_ctx
+def done(ctx: Context, item_id: str) -> None:
+    """Mark follow-up fN or marketing task tN done (a repeating follow-up gets its next one)."""
+    from dualrole.services import daily
+    from dualrole.services.due import parse_ref
+    from dualrole.when import format_day
+
+    ref = parse_ref(item_id)
+    with _sentences(), _store(ctx) as store:
+        result = daily.complete(store, ref)
+    who = f" ({visible(result.prospect)})" if result.prospect else ""
+    click.echo(f"Done: {ref} {visible(result.title)}{who}.")
+    upcoming = result.next_followup
+    if upcoming:
+        click.echo(f"Next: f{upcoming.id} due {format_day(upcoming.due_date)} (it repeats).")
+
+
+@cli.command()
+@click.argument("item_id", metavar="ID")
+@click.argument("when", metavar="WHEN")
+@pass_ctx
+def snooze(ctx: Context, item_id: str, when: str) -> None:
+    """Move follow-up fN or marketing task tN to WHEN (tomorrow, mon, +3d, 1 dec…)."""
+    from dualrole.parsing import parse_date
+    from dualrole.services import daily
+    from dualrole.services.due import parse_ref
+    from dualrole.when import format_day
+
+    ref = parse_ref(item_id)
+    day = _on("WHEN", parse_date, when)
+    if day is None:
+        raise ValueError("WHEN: say when, e.g. tomorrow, mon, +3d or 1 dec")
+    with _sentences(), _store(ctx) as store:
+        title = daily.snooze(store, ref, day)
+    click.echo(f"Snoozed {ref} {visible(title)} to {format_day(day)}.")
+
+
+@cli.command()
+@PROSPECT
+@pass_ctx
+def show(ctx: Context, prospect: str) -> None:
+    """Show PROSPECT: details, open follow-ups (with ids) and recent interactions."""
+    from dualrole.parsing import format_money
+    from dualrole.services import sales
+    from dualrole.when import format_day, format_moment
+
+    with _store(ctx, write=False) as store:
+        p = sales.get_prospect(store, _prospect(store, prospect))
+        followups = sales.followups_for(store, p.id, open_only=True)
+        talks = sales.interactions_for(store, p.id, limit=5)
+    head = [p.name, p.company or "", p.stage.value]
+    click.echo(f"#{p.id} " + " · ".join(visible(x) for x in head if x))
+    facts = [
+        ("email", p.email),
+        ("phone", p.phone),
+        ("value", format_money(p.value, p.currency) if p.value is not None else None),
+        ("source", p.source.value),
+        ("tags", ", ".join(p.tags)),
+        ("last contact", format_moment(p.last_contact_at) if p.last_contact_at else None),
+    ]
+    click.echo(" · ".join(f"{k} {visible(v)}" for k, v in facts if v))
+    for f in followups:
+        at = f" {f.due_time:%H:%M}" if f.due_time else ""
+        click.echo(f"  f{f.id}  due {format_day(f.due_date)}{at}  {visible(f.title)}")
+    for t in talks:
+        click.echo(f"  {format_moment(t.occurred_at)}  {t.kind.value}  {visible(t.summary)}")
+
+
+@cli.command()
+@click.argument("text")
+@click.option("--limit", default=20, show_default=True, type=click.IntRange(1, 500))
+@pass_ctx
+def find(ctx: Context, text: str, limit: int) -> None:
+    """List prospects whose name, company or email has words starting with TEXT's."""
+    from dualrole.services.resolve import find_prospects
+
+    with _store(ctx, write=False) as store:
+        found = find_prospects(store, text, limit)
+    if not found:
+        raise click.ClickException(f"No prospect matches {visible(text)!r}.")
+    for candidate in found:
+        click.echo(candidate.line())
+
+
+@cli.command()
+@click.argument("shell", type=click.Choice(["bash", "zsh", "fish"]))
+def completion(shell: str) -> None:
+    """Print the shell completion script (e.g. eval "$(dualrole completion bash)")."""
+    from click.shell_completion import get_completion_class
+
+    kind = get_completion_class(shell)
+    assert kind is not None
+    click.echo(kind(cli, {}, "dualrole", "_DUALROLE_COMPLETE").source())

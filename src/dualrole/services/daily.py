@@ -1,0 +1,155 @@
+"""The working day as commands: capture, agenda, done and snooze, on the app's own services.
+
+Nothing here repeats a rule: prospects, interactions, follow-ups and stage changes go through
+:mod:`dualrole.services.sales` and :mod:`~dualrole.services.marketing` with the pydantic input
+models (the app's messages), and the agenda is :func:`dualrole.services.today.agenda`, the
+Today screen's. What this module adds is what a command needs around them, each in one
+transaction (a failure leaves nothing half-written): a new prospect whose email is not on
+file yet, ``log --feedback`` (interaction + research note), ``stage --value`` (value +
+stage change), ``done`` (a repeating follow-up schedules its next one), ``snooze`` (to today or
+later), and a lead source given as a source name or a promotion's name
+(:func:`resolve_source`). Item ids (``f12``, ``t7``) and the agenda's JSON document live in
+:mod:`dualrole.services.due`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from dualrole import clock
+from dualrole.db import StorageError, Store
+from dualrole.enums import LeadSource, Stage
+from dualrole.models import FollowUp, FollowUpIn, Interaction, InteractionIn, Prospect, ProspectIn
+from dualrole.services import marketing, sales
+from dualrole.services.due import ItemRef
+from dualrole.textsafe import visible
+
+# --- capture -----------------------------------------------------------------------------
+
+
+def resolve_source(store: Store, text: str | None) -> dict[str, Any]:
+    """``--source``: a lead source (referral, inbound…) or the name of a promotion."""
+    value = (text or "").strip()
+    if not value:
+        return {}
+    if value.lower() in {s.value for s in LeadSource} and value.lower() != "promotion":
+        return {"source": value.lower()}
+    rows = store.query(
+        "SELECT id FROM promotions WHERE deleted_at IS NULL AND name = ? COLLATE NOCASE LIMIT 2",
+        (value,),
+    )
+    if len(rows) == 1:
+        return {"promotion_id": int(rows[0]["id"])}
+    names = ", ".join(s.value for s in LeadSource if s != LeadSource.promotion)
+    raise ValueError(
+        f"source: {visible(value)!r} is neither a lead source ({names}) nor the name of "
+        "one promotion"
+    )
+
+
+def add_prospect(store: Store, fields: dict[str, Any], stage: str = "lead") -> Prospect:
+    """A new prospect from ``fields`` (ProspectIn's); refuses an email already on file."""
+    try:
+        chosen = Stage(stage.strip().lower())
+    except ValueError:
+        raise ValueError(
+            f"stage: {visible(stage)!r} is not a stage; use one of "
+            + ", ".join(s.value for s in Stage)
+        ) from None
+    data = ProspectIn.model_validate(fields)
+    with store.transaction():
+        if data.email:
+            existing = sales.find_by_email(store, data.email)
+            if existing:
+                raise StorageError(
+                    f"{data.email} is already prospect #{existing.id} "
+                    f"({visible(existing.name)}); nothing was added."
+                )
+        return sales.create_prospect(store, data, stage=chosen)
+
+
+def log(
+    store: Store, fields: dict[str, Any], *, feedback: bool = False
+) -> tuple[Interaction, int | None]:
+    """Log an interaction; with ``feedback`` also file it as a marketing research note."""
+    data = InteractionIn.model_validate({**fields, "is_feedback": feedback})
+    with store.transaction():
+        interaction = sales.log_interaction(store, data)
+        note_id = sales.send_feedback_to_marketing(store, interaction.id) if feedback else None
+    return interaction, note_id
+
+
+def schedule(store: Store, fields: dict[str, Any], repeat: tuple[int, str] | None) -> FollowUp:
+    """A follow-up from ``fields`` (FollowUpIn's), repeating every ``repeat`` if given."""
+    if repeat:
+        fields = {**fields, "repeat_every": repeat[0], "repeat_unit": repeat[1]}
+    return sales.create_followup(store, FollowUpIn.model_validate(fields))
+
+
+def change_stage(
+    store: Store, prospect_id: int, stage: str, *, value: str | None, reason: str | None
+) -> tuple[Prospect, Stage]:
+    """Move to ``stage`` (setting the deal's value first when given); returns (now, before)."""
+    try:
+        target = Stage(stage.strip().lower())
+    except ValueError:
+        raise ValueError(
+            f"{visible(stage)!r} is not a stage; use one of " + ", ".join(s.value for s in Stage)
+        ) from None
+    with store.transaction():
+        prospect = sales.get_prospect(store, prospect_id)
+        before = prospect.stage
+        if value is not None:
+            keep = prospect.model_dump(include=set(ProspectIn.model_fields))
+            data = ProspectIn.model_validate({**keep, "value": value})
+            prospect = sales.update_prospect(store, prospect_id, prospect.version, data)
+        moved = sales.move_stage(store, prospect_id, target, reason=reason)
+    return moved, before
+
+
+# --- done and snooze ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Done:
+    title: str
+    prospect: str | None
+    next_followup: FollowUp | None = None
+
+
+def complete(store: Store, ref: ItemRef) -> Done:
+    """Tick off a follow-up or task; a repeating follow-up gets its next one scheduled."""
+    with store.transaction():
+        if ref.kind == "task":
+            task = marketing.get_task(store, ref.id)
+            if task.done_at:
+                raise StorageError(f"{ref} ({visible(task.title)}) is already done.")
+            marketing.complete_task(store, ref.id)
+            return Done(task.title, None)
+        followup = sales.get_followup(store, ref.id)
+        if followup.done_at:
+            raise StorageError(f"{ref} ({visible(followup.title)}) is already done.")
+        offer = sales.complete_followup(store, ref.id)
+        upcoming = sales.create_followup(store, offer.suggestion) if offer.repeats else None
+        name = sales.get_prospect(store, followup.prospect_id).name
+    return Done(followup.title, name, upcoming)
+
+
+def snooze(store: Store, ref: ItemRef, day: dt.date) -> str:
+    """Move an open follow-up or task to ``day`` (today or later); returns its title."""
+    if day < clock.today():
+        raise ValueError(f"{day.isoformat()} is in the past; snooze to today or a later day")
+    with store.transaction():
+        if ref.kind == "task":
+            task = marketing.get_task(store, ref.id)
+            if task.done_at:
+                raise StorageError(f"{ref} ({visible(task.title)}) is done; nothing to snooze.")
+            marketing.reschedule_task(store, ref.id, day)
+            return task.title
+        followup = sales.get_followup(store, ref.id)
+        if followup.done_at:
+            raise StorageError(f"{ref} ({visible(followup.title)}) is done; nothing to snooze.")
+        sales.reschedule_followup(store, ref.id, day)
+        return followup.title
