@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 from interop_helpers import prospects, tags_of
 
 from dualrole.interop.importer import ImportCancelled, import_contacts
 from dualrole.models import MarketingTaskIn, PromotionIn, ProspectIn, Stage
 from dualrole.services import marketing, sales
+from dualrole.services.bulk import FIND_BY_EMAIL, FIND_BY_NAME
 
 
 def csv_file(tmp_path, text: str, name: str = "contacts.csv"):
@@ -138,7 +137,8 @@ def test_stage_tags_and_promotion_source(store, tmp_path):
     assert marketing.create_task(store, MarketingTaskIn(title="unrelated")).id  # store usable
 
 
-def test_ten_thousand_rows_import_fast(file_store, tmp_path):
+def test_ten_thousand_rows_import_whole_and_again_add_nothing(file_store, tmp_path):
+    """10,000 rows in one go; their speed (≤ 2 s, and the re-import) is ``make bench``'s."""
     lines = [
         f'First{i},Last{i},user{i}@example.com,Company {i % 300},CTO,+49 30 {i:06d},"a, b"'
         for i in range(10_000)
@@ -146,14 +146,19 @@ def test_ten_thousand_rows_import_fast(file_store, tmp_path):
     path = csv_file(
         tmp_path, "First Name,Last Name,Email,Company,Job Title,Phone,Tags\n" + "\n".join(lines)
     )
-    started = time.perf_counter()
     report = import_contacts(file_store, path)
-    elapsed = time.perf_counter() - started
     assert report.created == 10_000
     assert file_store.scalar("SELECT count(*) FROM prospects") == 10_000
     assert file_store.scalar("SELECT count(*) FROM prospect_tags") == 20_000
-    # ~0.8 s measured on the dev container; the bound leaves room for a loaded CI machine
-    assert elapsed < 4.0, f"10,000 rows took {elapsed:.2f}s"
-    started = time.perf_counter()
     again = import_contacts(file_store, path)
-    assert again.skipped == 10_000 and time.perf_counter() - started < 4.0
+    assert again.skipped == 10_000
+    assert file_store.scalar("SELECT count(*) FROM prospects") == 10_000
+
+
+@pytest.mark.parametrize(
+    ("sql", "params"), [(FIND_BY_EMAIL, ("a@b.example",)), (FIND_BY_NAME, ("Ada", "Firm"))]
+)
+def test_each_contact_finds_its_duplicate_through_an_index(file_store, sql, params):
+    """What keeps a re-import of 10,000 rows as fast as the first: no scan per row."""
+    plan = " ".join(row[3] for row in file_store.query("EXPLAIN QUERY PLAN " + sql, params))
+    assert "USING INDEX" in plan and "SCAN prospects" not in plan, plan

@@ -42,6 +42,15 @@ INTERACTION_COLUMNS = (
     "prospect_id", "kind", "occurred_at", "summary", "outcome", "is_feedback", "created_at",
 )  # fmt: skip
 FLUSH_EVERY = 1_000
+# How an imported contact finds the prospect it may already be (both served by an index).
+FIND_BY_EMAIL = (
+    "SELECT id FROM prospects WHERE email = ? COLLATE NOCASE AND deleted_at IS NULL "
+    "ORDER BY id LIMIT 1"
+)
+FIND_BY_NAME = (
+    "SELECT id FROM prospects WHERE name = ? COLLATE NOCASE AND deleted_at IS NULL "
+    "AND coalesce(company, '') = ? COLLATE NOCASE ORDER BY id LIMIT 1"
+)
 
 
 def _insert_sql(table: str, columns: Sequence[str], *, ignore: bool = False) -> str:
@@ -124,15 +133,9 @@ class ProspectBatch:
     def find(self, email: str | None, name: str, company: str | None) -> int | None:
         """The live prospect with this email (any case) or, without one, name and company."""
         if email:
-            sql = "SELECT id FROM prospects WHERE email = ? COLLATE NOCASE AND deleted_at IS NULL"
-            params: tuple[str, ...] = (email,)
+            row = self.store.conn.execute(FIND_BY_EMAIL, (email,)).fetchone()
         else:
-            sql = (
-                "SELECT id FROM prospects WHERE name = ? COLLATE NOCASE AND deleted_at IS NULL "
-                "AND coalesce(company, '') = ? COLLATE NOCASE"
-            )
-            params = (name, company or "")
-        row = self.store.conn.execute(sql + " ORDER BY id LIMIT 1", params).fetchone()
+            row = self.store.conn.execute(FIND_BY_NAME, (name, company or "")).fetchone()
         return int(row[0]) if row else None
 
     def create(self, columns: Mapping[str, Any], stage: Stage, tags: Iterable[str]) -> int:
