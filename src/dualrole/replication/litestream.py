@@ -22,7 +22,7 @@ from pathlib import Path
 
 from dualrole.replication import binaries, settings, urls
 
-LIST_TIMEOUT_S = 20.0
+LIST_TIMEOUT_S = float(os.environ.get("DUALROLE_REPLICA_TIMEOUT", "20"))
 DEFAULT_SYNC_INTERVAL = "1s"
 
 
@@ -124,6 +124,11 @@ def explain(url: str, output: str) -> str:
         return f"The bucket of {where} does not exist; create it first."
     if "accessdenied" in lower or "invalidaccesskeyid" in lower or "signaturedoesnotmatch" in lower:
         return f"{where} refused the credentials; check AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY."
+    if "ec2imds" in lower or "get identity" in lower or "no valid providers" in lower:
+        return (
+            f"There are no credentials for {where}; set AWS_ACCESS_KEY_ID and "
+            f"AWS_SECRET_ACCESS_KEY (or put them in {settings.settings_path()})."
+        )
     if "rootcas" in lower:
         return f"Litestream cannot use AWS_CA_BUNDLE with {where}; unset it and try again."
     if (
@@ -168,7 +173,7 @@ def run(
     return done
 
 
-def ltx_files(db_path: Path, url: str, *, timeout: float = LIST_TIMEOUT_S) -> list[dict]:
+def ltx_files(db_path: Path, url: str, *, timeout: float | None = None) -> list[dict]:
     """Every LTX file of the replica (all levels), as Litestream lists them."""
     with config_file(db_path, url) as config:
         done = run(
@@ -183,7 +188,7 @@ def ltx_files(db_path: Path, url: str, *, timeout: float = LIST_TIMEOUT_S) -> li
                 str(Path(db_path).resolve()),
             ],
             url,
-            timeout=timeout,
+            timeout=timeout or float(os.environ.get("DUALROLE_REPLICA_TIMEOUT", "20")),
         )
     try:
         files = json.loads(done.stdout or "[]")
@@ -196,7 +201,7 @@ def _stamp(text: str) -> dt.datetime:
     return dt.datetime.fromisoformat(text.replace("Z", "+00:00")).astimezone(dt.UTC)
 
 
-def position(db_path: Path, url: str, *, timeout: float = LIST_TIMEOUT_S) -> Position | None:
+def position(db_path: Path, url: str, *, timeout: float | None = None) -> Position | None:
     """The replica's newest transaction, or None when it holds nothing yet."""
     files = ltx_files(db_path, url, timeout=timeout)
     if not files:

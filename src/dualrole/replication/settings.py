@@ -65,7 +65,7 @@ def workspace_key(db_path: Path | str) -> str:
     return str(Path(db_path).expanduser().resolve())
 
 
-_cache: dict[str, tuple[tuple[int, int], dict]] = {}
+_cache: dict[str, tuple[tuple[int, int, int], dict]] = {}
 
 
 def _load() -> dict:
@@ -74,7 +74,7 @@ def _load() -> dict:
         info = path.stat()
     except OSError:
         return {"version": 1, "workspaces": {}}
-    key = (info.st_mtime_ns, info.st_size)
+    key = (info.st_mtime_ns, info.st_size, info.st_mode)
     cached = _cache.get(str(path))
     if cached and cached[0] == key:
         return cached[1]

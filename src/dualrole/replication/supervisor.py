@@ -319,10 +319,11 @@ class Replicator:
             process.kill()
             process.wait()
 
-    def _check_position(self, timeout: float = litestream.LIST_TIMEOUT_S) -> None:
+    def _check_position(self, timeout: float | None = None) -> None:
         local = litestream.local_txid(self.db_path)
         try:
-            position = litestream.position(self.db_path, self.url, timeout=timeout)
+            wait = timeout or min(litestream.LIST_TIMEOUT_S, max(5.0, self.poll_s * 5))
+            position = litestream.position(self.db_path, self.url, timeout=wait)
         except ReplicaError as exc:
             self._error(str(exc))
             raise
