@@ -130,7 +130,7 @@ def test_unusable_replicas_leave_the_workspace_untouched(
     with pytest.raises((ReplicaError, StorageError)):
         restore_from_replica(junk.as_uri(), workspace, force=True)
     unreachable = "s3://bucket/ws?endpoint=http://127.0.0.1:9"
-    with pytest.raises(ReplicaError, match="cannot be reached|did not answer"):
+    with pytest.raises(ReplicaError, match=r"cannot be reached|did not answer"):
         restore_from_replica(unreachable, workspace, force=True)
     assert workspace.read_bytes() == before
     assert not list(tmp_path.glob(".ws.db.from-replica*"))
@@ -148,7 +148,7 @@ def test_two_machines_are_refused(
         other = tmp_path / "laptop2.db"
         restore_from_replica(file_replica, other)
         second = _replicator(other, file_replica)
-        with pytest.raises(ReplicaError, match="already the replica of .* --take-over"):
+        with pytest.raises(ReplicaError, match=r"already the replica of .* --take-over"):
             second.start()
         # The same machine cannot run two replicators on one workspace either.
         monkeypatch.setenv("DUALROLE_CONFIG_DIR", str(tmp_path / "config"))
