@@ -132,7 +132,33 @@ class DualroleApp(App[None]):
             )
         elif self.store.path is not None:
             self.set_timer(2.0, self._daily_backup)  # after the first frames, off the UI thread
+            self.set_timer(1.0, self._start_replica)
         self.call_after_refresh(self._preload)
+
+    # --- replication (only when the owner set a replica; see dualrole.replication) ---------
+
+    replica_label = ""
+    """The top bar's replica words ("replicated 4 s ago"); empty when no replica is set."""
+    _replicator = None
+
+    @work(thread=True, exclusive=True, group="replica", exit_on_error=False)
+    def _start_replica(self) -> None:
+        from dualrole.replication.app_hook import start_for_app
+
+        self._replicator, label = start_for_app(self.store.path)
+        self.replica_label = label
+        if self._replicator is not None or label.startswith("replicat"):  # running elsewhere
+            self.call_from_thread(self.set_interval, 1.0, self._replica_tick)
+
+    def _replica_tick(self) -> None:
+        from dualrole.replication.app_hook import label_for_app
+
+        self.replica_label = label_for_app(self.store.path, self._replicator)
+
+    def on_unmount(self) -> None:
+        if self._replicator is not None:
+            self._replicator.stop(timeout=10.0)  # Litestream's last sync, then it exits
+            self._replicator = None
 
     @work(thread=True, exclusive=True, group="preload", exit_on_error=False)
     def _preload(self) -> None:

@@ -1,0 +1,39 @@
+"""With a replica set, the app replicates while open and says so in its top bar."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from pathlib import Path
+
+from dualrole.db import open_store
+from dualrole.replication import settings
+from dualrole.tui.app import DualroleApp
+
+
+async def test_top_bar_shows_the_replica(db_path: Path, tmp_path: Path) -> None:
+    replica = tmp_path / "replica"
+    settings.set_replica(db_path, replica.as_uri())
+    with open_store(db_path) as store:
+        app = DualroleApp(store)
+        async with app.run_test(size=(120, 30)) as pilot:
+            app._start_replica()
+            end = time.monotonic() + 30
+            while "replicated" not in app.replica_label and time.monotonic() < end:
+                await asyncio.sleep(0.1)
+                app._replica_tick()
+            assert "replicated" in app.replica_label
+            bar = app.screen.query_one("TopBar")
+            bar._tick()  # its once-a-second repaint, now
+            await pilot.pause()
+            assert "replicated" in "".join(s.text for s in bar.render_line(0))
+    assert (replica / "ltx").is_dir()
+
+
+async def test_no_replica_no_label(db_path: Path) -> None:
+    with open_store(db_path) as store:
+        app = DualroleApp(store)
+        async with app.run_test(size=(120, 30)):
+            app._start_replica()
+            await app.workers.wait_for_complete()
+            assert app.replica_label == "" and app._replicator is None
