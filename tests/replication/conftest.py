@@ -65,3 +65,24 @@ def add_prospects(store: Store, names: list[str]) -> None:
 def prospect_names(path: Path) -> set[str]:
     with open_store(path) as store:
         return {row[0] for row in store.query("SELECT name FROM prospects")}
+
+
+def replica_has(url: str, name: str, folder: Path, deadline_s: float = 30.0) -> None:
+    """Wait until a restore of the replica holds the prospect ``name`` (polled, deadline)."""
+    import time
+
+    from dualrole.replication.restore import restore_from_replica
+
+    end = time.monotonic() + deadline_s
+    attempt = 0
+    while time.monotonic() < end:
+        attempt += 1
+        out = folder / f"probe-{attempt}.db"
+        try:
+            restore_from_replica(url, out)
+            if name in prospect_names(out):
+                return
+        except Exception:
+            pass
+        time.sleep(0.05)
+    raise AssertionError(f"the replica never held {name!r}")

@@ -23,7 +23,7 @@ from dualrole.replication.litestream import ReplicaError
 from dualrole.replication.restore import restore_from_replica
 from dualrole.replication.supervisor import AlreadyReplicating, Replicator
 
-from .conftest import add_prospects, prospect_names
+from .conftest import add_prospects, prospect_names, replica_has
 
 FAST = {"sync_interval": "100ms", "poll_s": 0.2}
 
@@ -73,7 +73,7 @@ def test_point_in_time_restore(workspace: Path, replica_url: str, tmp_path: Path
     try:
         with open_store(workspace) as store:
             add_prospects(store, ["before the moment"])
-            assert replicator.wait_synced(30), replicator.state
+            replica_has(replica_url, "before the moment", tmp_path)
             position = litestream.position(workspace, replica_url)
             assert position is not None
             moment = _next_second(max(position.at, dt.datetime.now(dt.UTC)))
@@ -163,8 +163,14 @@ def test_two_machines_are_refused(
     try:
         assert second.previous_writer is not None
         assert second.wait_synced(30), second.state
+        with open_store(other) as store:
+            add_prospects(store, ["written on the new machine"])
+        assert second.wait_synced(30), second.state
     finally:
         second.stop()
+    moved = restore_from_replica(file_replica, tmp_path / "after-move.db")
+    assert prospect_names(moved.path) == prospect_names(other)
+    assert "written on the new machine" in prospect_names(moved.path)
     monkeypatch.setenv("DUALROLE_CONFIG_DIR", str(tmp_path / "config"))
     with pytest.raises(ReplicaError, match="already the replica of"):
         Replicator(workspace, settings.get(workspace)).start()

@@ -230,10 +230,12 @@ class Replicator:
     def wait_synced(self, deadline_s: float) -> bool:
         """Wait until the replica holds everything Litestream took (tests, bench)."""
         end = time.monotonic() + deadline_s
+        called = _iso(_now())
         while time.monotonic() < end:
             self._wake.set()
             state = self.state
-            if state.synced_at and not state.pending_since and not state.error:
+            fresh = state.checked_at > called  # a check begun after this call (ISO sorts)
+            if fresh and state.synced_at and not state.pending_since and not state.error:
                 return True
             time.sleep(0.05)
         return False
