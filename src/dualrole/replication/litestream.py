@@ -24,6 +24,7 @@ from dualrole.replication import binaries, settings, urls
 
 LIST_TIMEOUT_S = float(os.environ.get("DUALROLE_REPLICA_TIMEOUT", "20"))
 DEFAULT_SYNC_INTERVAL = "1s"
+SNAPSHOT_RETENTION = "168h"
 
 
 class ReplicaError(Exception):
@@ -37,6 +38,7 @@ class Position:
     txid: int
     at: dt.datetime
     size: int  # bytes of the files a restore of the latest state reads (about)
+    oldest: dt.datetime  # the oldest moment the replica holds
 
 
 def meta_dir(db_path: Path) -> Path:
@@ -85,6 +87,10 @@ def config_text(
             replica.append("      force-path-style: true")
     lines = [
         f"shutdown-sync-timeout: {q(shutdown_timeout)}",
+        # A daily snapshot kept a week: a restore --at reaches back 7 days, not Litestream's 1.
+        "snapshot:",
+        "  interval: 24h",
+        f"  retention: {q(SNAPSHOT_RETENTION)}",
         "logging:",
         "  level: info",
         "  type: json",
@@ -214,4 +220,5 @@ def position(db_path: Path, url: str, *, timeout: float | None = None) -> Positi
     size += sum(
         int(f["size"]) for f in files if f.get("level") == 0 and int(f["min_txid"], 16) > after
     )
-    return Position(int(newest["max_txid"], 16), _stamp(newest["timestamp"]), size)
+    oldest = min(_stamp(f["timestamp"]) for f in files)
+    return Position(int(newest["max_txid"], 16), _stamp(newest["timestamp"]), size, oldest)

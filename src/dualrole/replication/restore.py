@@ -89,6 +89,13 @@ def restore_from_replica(
     position = litestream.position(target, url)
     if position is None:
         raise ReplicaError(f"{urls.shown(url)} holds no replica of a workspace.")
+    if at is not None and at < position.oldest:
+        raise ReplicaError(
+            f"{urls.shown(url)} reaches back only to "
+            f"{position.oldest.astimezone():%Y-%m-%d %H:%M}; choose a later --at."
+        )
+    if at is not None and at > dt.datetime.now(dt.UTC):
+        raise ValueError("--at is in the future; leave it out for the latest state.")
     tmp = _tmp_paths(target)[0]
     for stale in _tmp_paths(target):
         stale.unlink(missing_ok=True)
