@@ -33,11 +33,30 @@ def _fail_replica(exc: Exception) -> StorageError:
 @pass_ctx
 def replicate(ctx: Context, url: str | None, take_over: bool, sync_interval: str) -> None:
     """Stream every change to the replica until Ctrl-C (then sync what is left)."""
+
+    ctx.open(create=False).close()  # a dualrole workspace, migrated, in WAL mode
+    stop = threading.Event()
+
+    def on_signal(_signum: int, _frame: object) -> None:
+        stop.set()
+
+    # From here on Ctrl-C / SIGTERM only ask to stop: the replica gets a last sync first.
+    old_int = signal.signal(signal.SIGINT, on_signal)
+    old_term = signal.signal(signal.SIGTERM, on_signal)
+    try:
+        _replicate(ctx, url, take_over, sync_interval, stop)
+    finally:
+        signal.signal(signal.SIGINT, old_int)
+        signal.signal(signal.SIGTERM, old_term)
+
+
+def _replicate(
+    ctx: Context, url: str | None, take_over: bool, sync_interval: str, stop: threading.Event
+) -> None:
     from dualrole.replication import marker, settings, urls
     from dualrole.replication.litestream import ReplicaError
     from dualrole.replication.supervisor import Replicator
 
-    ctx.open(create=False).close()  # a dualrole workspace, migrated, in WAL mode
     try:
         if url:
             setting = settings.set_replica(ctx.path, urls.normalise(url))
@@ -61,13 +80,6 @@ def replicate(ctx: Context, url: str | None, take_over: bool, sync_interval: str
             err=True,
         )
     click.echo(f"Replicating {ctx.path} to {shown}; Ctrl-C stops (after a last sync).", err=True)
-    stop = threading.Event()
-
-    def on_signal(_signum: int, _frame: object) -> None:
-        stop.set()
-
-    old_int = signal.signal(signal.SIGINT, on_signal)
-    old_term = signal.signal(signal.SIGTERM, on_signal)
     shown_label = ""
     try:
         while not stop.wait(1.0):
@@ -79,8 +91,6 @@ def replicate(ctx: Context, url: str | None, take_over: bool, sync_interval: str
                 click.echo(f"\r{label:<60}", err=True, nl=False)
             shown_label = label
     finally:
-        signal.signal(signal.SIGINT, old_int)
-        signal.signal(signal.SIGTERM, old_term)
         final = replicator.stop()
         if sys.stderr.isatty():
             click.echo("", err=True)

@@ -62,7 +62,7 @@ def test_replicate_runs_until_sigterm_then_status_and_restore(
     again = _start_replicate(workspace, "--sync-interval", "100ms")
     _until(lambda: "Replicating" in (again.stderr.readline() or "Replicating"))
     again.send_signal(signal.SIGINT)
-    assert again.wait(60) == 0
+    assert again.wait(60) == 0, again.stderr.read()
 
     exists = _dualrole("restore", "--from-replica", file_replica, db=workspace)
     assert exists.returncode == 1
