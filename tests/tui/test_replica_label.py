@@ -27,6 +27,7 @@ async def test_top_bar_shows_the_replica(db_path: Path, tmp_path: Path) -> None:
             bar._tick()  # its once-a-second repaint, now
             await pilot.pause()
             assert "replicated" in "".join(s.text for s in bar.render_line(0))
+    assert app._replicator is None  # stopped (after its last sync) when the app closed
     assert (replica / "ltx").is_dir()
 
 

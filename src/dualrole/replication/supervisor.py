@@ -181,6 +181,8 @@ class Replicator:
         self._lock_fd: int | None = None
         self._folder: Path | None = None
         self.previous_writer: marker.Writer | None = None
+        self._status_path = status_path(self.db_path)  # fixed now: the environment may change
+        self._lock_path = lock_path(self.db_path)
 
     # --- public ---------------------------------------------------------------------------
 
@@ -358,7 +360,7 @@ class Replicator:
             self._state = replace(self._state, **changes)
 
     def _write_status(self) -> None:
-        path = status_path(self.db_path)
+        path = self._status_path
         with contextlib.suppress(OSError):
             path.parent.mkdir(parents=True, mode=0o700, exist_ok=True)
             tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
@@ -368,7 +370,7 @@ class Replicator:
             os.replace(tmp, path)
 
     def _take_lock(self) -> None:
-        path = lock_path(self.db_path)
+        path = self._lock_path
         path.parent.mkdir(parents=True, mode=0o700, exist_ok=True)
         fd = os.open(path, os.O_CREAT | os.O_RDWR, 0o600)
         try:
