@@ -166,4 +166,10 @@ def _run_with_progress(
     if progress is not None:
         progress(total, total)
     if process.returncode != 0:
-        raise ReplicaError(litestream.explain(url, output.get("text", "")))
+        text = output.get("text", "")
+        if "no space left" in text.lower() and str(tmp.parent) in text:
+            raise ReplicaError(
+                f"The disk holding {tmp.parent} is full; free some space and restore again "
+                "(nothing was replaced)."
+            )
+        raise ReplicaError(litestream.explain(url, text))

@@ -139,26 +139,27 @@ class DualroleApp(App[None]):
 
     replica_label = ""
     """The top bar's replica words ("replicated 4 s ago"); empty when no replica is set."""
-    _replicator = None
+    _replica = None
 
-    @work(thread=True, exclusive=True, group="replica", exit_on_error=False)
     def _start_replica(self) -> None:
-        from dualrole.replication.app_hook import start_for_app
+        from dualrole.replication.app_hook import AppReplica
 
-        self._replicator, label = start_for_app(self.store.path)
-        self.replica_label = label
-        if self._replicator is not None or label.startswith("replicat"):  # running elsewhere
-            self.call_from_thread(self.set_interval, 1.0, self._replica_tick)
+        replica = AppReplica(self.store.path)
+        if not replica.enabled():
+            return
+        self._replica = replica
+        replica.start()  # returns at once: a background thread claims the replica and starts
+        self._replica_tick()
+        self.set_interval(1.0, self._replica_tick)
 
     def _replica_tick(self) -> None:
-        from dualrole.replication.app_hook import label_for_app
-
-        self.replica_label = label_for_app(self.store.path, self._replicator)
+        if self._replica is not None:
+            self.replica_label = self._replica.label()
 
     def on_unmount(self) -> None:
-        if self._replicator is not None:
-            self._replicator.stop(timeout=10.0)  # Litestream's last sync, then it exits
-            self._replicator = None
+        if self._replica is not None:
+            self._replica.stop(timeout=10.0)  # Litestream's last sync, then it exits
+            self._replica = None
 
     @work(thread=True, exclusive=True, group="preload", exit_on_error=False)
     def _preload(self) -> None:
