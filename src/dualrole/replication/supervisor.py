@@ -326,7 +326,9 @@ class Replicator:
     def _check_position(self, timeout: float | None = None) -> None:
         local = litestream.local_txid(self.db_path)
         try:
-            wait = timeout or min(litestream.LIST_TIMEOUT_S, max(5.0, self.poll_s * 5))
+            wait = timeout or float(
+                os.environ.get("DUALROLE_REPLICA_TIMEOUT") or max(5.0, self.poll_s * 5)
+            )
             position = litestream.position(self.db_path, self.url, timeout=wait)
         except ReplicaError as exc:
             self._error(str(exc))
