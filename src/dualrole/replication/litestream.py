@@ -85,6 +85,10 @@ def config_text(
         if endpoint and "endpoint=" not in url:
             replica.append(f"      endpoint: {q(endpoint)}")
             replica.append("      force-path-style: true")
+    if urls.scheme(url) == "sftp":
+        key = sftp_key(url)
+        if key is not None:
+            replica.append(f"      key-path: {q(str(key))}")
     lines = [
         f"shutdown-sync-timeout: {q(shutdown_timeout)}",
         # A daily snapshot kept a week: a restore --at reaches back 7 days, not Litestream's 1.
@@ -100,6 +104,23 @@ def config_text(
         *replica,
     ]
     return "\n".join(lines) + "\n"
+
+
+def sftp_key(url: str) -> Path | None:
+    """The SSH key for an sftp:// replica: ``?key-path=`` in the URL, else ~/.ssh's usual ones.
+
+    Litestream reads a key file (not the SSH agent); a password may be in the URL instead.
+    """
+    import urllib.parse
+
+    query = urllib.parse.parse_qs(urllib.parse.urlsplit(url).query)
+    for value in query.get("key-path", []):
+        return Path(value).expanduser()
+    for name in ("id_ed25519", "id_ecdsa", "id_rsa"):
+        candidate = Path.home() / ".ssh" / name
+        if candidate.is_file():
+            return candidate
+    return None
 
 
 @contextlib.contextmanager
