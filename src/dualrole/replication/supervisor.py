@@ -220,8 +220,9 @@ class Replicator:
         self._wake.set()
         if self._thread is not None:
             self._thread.join(timeout + 5)
-        with contextlib.suppress(ReplicaError, OSError):
-            self._check_position(timeout=5.0)
+        if not self.state.error:  # an unreachable replica would only make quitting slower
+            with contextlib.suppress(ReplicaError, OSError):
+                self._check_position(timeout=5.0)
         self._update(running=False)
         self._write_status()
         self._release_lock()
