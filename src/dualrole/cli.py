@@ -177,13 +177,32 @@ def backup(ctx: Context, dest: Path | None) -> None:
 
 
 @cli.command()
-@click.argument("source", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("source", required=False, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--yes", is_flag=True, help="Do not ask before replacing the current data.")
+@click.option("--from-replica", "replica_url", metavar="URL", help="Restore from a replica.")
+@click.option("--at", "at_text", metavar="MOMENT", help='With --from-replica: "2026-11-28 17:00".')
+@click.option("--force", is_flag=True, help="With --from-replica: replace an existing workspace.")
 @pass_ctx
-def restore(ctx: Context, source: Path, yes: bool) -> None:
+def restore(
+    ctx: Context,
+    source: Path | None,
+    yes: bool,
+    replica_url: str | None,
+    at_text: str | None,
+    force: bool,
+) -> None:
     """Replace the database with a checked backup (the current data is backed up first)."""
     from dualrole.backup import restore_to_path, verify_backup
 
+    if replica_url:
+        if source is not None:
+            raise click.UsageError("Give either a backup FILE or --from-replica URL, not both.")
+        from dualrole.cli_replica import restore_from_replica
+
+        restore_from_replica(ctx, replica_url, at_text, force)
+        return
+    if source is None:
+        raise click.UsageError("Give the backup FILE to restore (or --from-replica URL).")
     verify_backup(source)
     if not yes and not click.confirm(f"Replace {ctx.path} with {source}?", err=True):
         raise click.Abort
@@ -206,5 +225,6 @@ def main() -> None:
 
 
 import dualrole.cli_daily  # noqa: E402  (registers add, log, today, done, snooze…)
+import dualrole.cli_replica  # noqa: E402  (registers replicate and replica)
 import dualrole.cli_review  # noqa: E402, F401  (registers review and targets)
 from dualrole import cli_interop  # noqa: E402, F401  (registers import/export)

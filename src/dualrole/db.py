@@ -139,7 +139,18 @@ def connect(path: Path | str, *, frozen: bool = False) -> sqlite3.Connection:
     conn.execute("PRAGMA foreign_keys=ON")
     conn.execute("PRAGMA secure_delete=ON")
     conn.execute("PRAGMA synchronous=NORMAL")
+    if not frozen and str(path) != ":memory:" and _replicated(path):
+        # Litestream checkpoints a replicated workspace itself; ours racing it would cost a
+        # full snapshot upload (see dualrole.replication).
+        conn.execute("PRAGMA wal_autocheckpoint=0")
     return conn
+
+
+def _replicated(path: Path | str) -> bool:
+    """Whether the owner set a replica for this workspace (one stat of a small file)."""
+    from dualrole.replication.settings import replica_is_set
+
+    return replica_is_set(path)
 
 
 class Store:

@@ -6,7 +6,7 @@ exits non-zero when any target fails. Not part of the test suite (timings are no
 ``tests/test_bench.py`` only checks that it runs on tiny sizes.
 
     python -m dualrole.bench [--small 100:1000] [--large 100000:1000000] [--runs 5]
-                             [--data bench-data] [--only startup,tui,review,import,demo]
+                             [--data bench-data] [--only startup,tui,review,import,demo,replica]
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from dualrole.bench.measures import (
     measure_tui,
 )
 
-SECTIONS = ("demo", "startup", "tui", "review", "import")
+SECTIONS = ("demo", "startup", "tui", "review", "import", "replica")
 
 
 def _size(text: str) -> tuple[int, int]:
@@ -62,6 +62,10 @@ def main(argv: list[str] | None = None) -> int:
         measure_review(report, paths, args.runs)
     if "import" in only:
         measure_import(report, args.data, args.runs)
+    if "replica" in only:
+        from dualrole.bench.replica_bench import measure as measure_replica
+
+        measure_replica(report, paths, args.data, args.runs)
     print()
     print(report.table())
     print(f"\n{report.summary()} in {time.perf_counter() - started:.0f}s")

@@ -57,10 +57,11 @@ _PROSPECTS = (
 
 
 def data_tables(store: Store) -> list[str]:
-    """Every table holding the owner's data (not SQLite's, not full-text indexes)."""
+    """Every table holding the owner's data (not SQLite's, not full-text indexes, not the
+    ``_litestream_seq``/``_litestream_lock`` bookkeeping Litestream adds to a replicated file)."""
     rows = store.query(
         "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
-        "AND name NOT LIKE '%_fts%' ORDER BY name"
+        "AND name NOT LIKE '%_fts%' AND name NOT LIKE '!_litestream!_%' ESCAPE '!' ORDER BY name"
     )
     return [row[0] for row in rows]
 

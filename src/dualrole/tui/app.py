@@ -132,7 +132,34 @@ class DualroleApp(App[None]):
             )
         elif self.store.path is not None:
             self.set_timer(2.0, self._daily_backup)  # after the first frames, off the UI thread
+            self.set_timer(1.0, self._start_replica)
         self.call_after_refresh(self._preload)
+
+    # --- replication (only when the owner set a replica; see dualrole.replication) ---------
+
+    replica_label = ""
+    """The top bar's replica words ("replicated 4 s ago"); empty when no replica is set."""
+    _replica = None
+
+    def _start_replica(self) -> None:
+        from dualrole.replication.app_hook import AppReplica
+
+        replica = AppReplica(self.store.path)
+        if not replica.enabled():
+            return
+        self._replica = replica
+        replica.start()  # returns at once: a background thread claims the replica and starts
+        self._replica_tick()
+        self.set_interval(1.0, self._replica_tick)
+
+    def _replica_tick(self) -> None:
+        if self._replica is not None:
+            self.replica_label = self._replica.label()
+
+    def on_unmount(self) -> None:
+        if self._replica is not None:
+            self._replica.stop(timeout=10.0)  # Litestream's last sync, then it exits
+            self._replica = None
 
     @work(thread=True, exclusive=True, group="preload", exit_on_error=False)
     def _preload(self) -> None:

@@ -47,8 +47,8 @@ class TopBar(Widget):
         self.set_interval(1, self._tick)
 
     def _tick(self) -> None:
-        """Repaint only when the focus timer's text changes (not a frame every second)."""
-        label = focus_label(self.app)
+        """Repaint only when the focus timer's or the replica's text changes."""
+        label = focus_label(self.app) + getattr(self.app, "replica_label", "")
         if label != self._shown:
             self._shown = label
             self.refresh()
@@ -65,6 +65,11 @@ class TopBar(Widget):
         timer = self._shown = focus_label(app)
         if timer:
             right.append(timer, style="bold reverse")
+            right.append("   ")
+        replica = getattr(app, "replica_label", "")
+        if replica:  # only when the owner set a replica (dualrole.replication)
+            self._shown += replica
+            right.append(replica, style="italic")
             right.append("   ")
         if store is not None and store.read_only:
             right.append("read-only ", style="bold reverse")

@@ -1,0 +1,172 @@
+"""The owner's replica choice, in a file only the owner can read (never in the workspace).
+
+``<user config folder>/dualrole/replica.json`` (``DUALROLE_CONFIG_DIR`` moves the folder),
+0600 in a 0700 folder, written whole and atomically::
+
+    {"version": 1,
+     "workspaces": {"/home/me/.local/share/dualrole/dualrole.db":
+                      {"url": "s3://bucket/dualrole", "writer_id": "…", "set_at": "…Z"}},
+     "credentials": {"AWS_ACCESS_KEY_ID": "…", "AWS_SECRET_ACCESS_KEY": "…"}}
+
+``credentials`` is optional: the environment (``AWS_*``, ``LITESTREAM_*``) is used first.
+``writer_id`` names this workspace on this machine in the replica's writer marker.
+The workspace database never holds any of it: the JSON export dumps every table.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import stat
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+FILE_NAME = "replica.json"
+ENV_DIR = "DUALROLE_CONFIG_DIR"
+CREDENTIAL_KEYS = (
+    "AWS_ACCESS_KEY_ID",
+    "AWS_SECRET_ACCESS_KEY",
+    "AWS_SESSION_TOKEN",
+    "AWS_REGION",
+    "AWS_ENDPOINT_URL_S3",
+    "LITESTREAM_ACCESS_KEY_ID",
+    "LITESTREAM_SECRET_ACCESS_KEY",
+    "LITESTREAM_S3_ENDPOINT",
+)
+
+
+class SettingsError(Exception):
+    """The owner's replica settings cannot be read or written (one sentence)."""
+
+
+@dataclass(frozen=True)
+class ReplicaSetting:
+    url: str
+    writer_id: str
+    set_at: str
+
+
+def config_dir() -> Path:
+    if os.environ.get(ENV_DIR):
+        return Path(os.environ[ENV_DIR]).expanduser()
+    from platformdirs import user_config_path
+
+    return user_config_path("dualrole", appauthor=False)
+
+
+def settings_path() -> Path:
+    return config_dir() / FILE_NAME
+
+
+def workspace_key(db_path: Path | str) -> str:
+    """The workspace's absolute path: the key of its setting."""
+    return str(Path(db_path).expanduser().resolve())
+
+
+_cache: dict[str, tuple[tuple[int, int, int], dict]] = {}
+
+
+def _load() -> dict:
+    path = settings_path()
+    try:
+        info = path.stat()
+    except OSError:
+        return {"version": 1, "workspaces": {}}
+    key = (info.st_mtime_ns, info.st_size, info.st_mode)
+    cached = _cache.get(str(path))
+    if cached and cached[0] == key:
+        return cached[1]
+    if info.st_mode & (stat.S_IRWXG | stat.S_IRWXO):
+        raise SettingsError(
+            f"{path} can be read by other users; run `chmod 600 {path}` (it may hold credentials)."
+        )
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise SettingsError(f"{path} cannot be read ({exc}); fix or remove it.") from exc
+    if not isinstance(data, dict) or not isinstance(data.get("workspaces", {}), dict):
+        raise SettingsError(f"{path} is not a dualrole replica settings file; fix or remove it.")
+    data.setdefault("workspaces", {})
+    _cache[str(path)] = (key, data)
+    return data
+
+
+def _save(data: dict) -> None:
+    folder = config_dir()
+    folder.mkdir(parents=True, mode=0o700, exist_ok=True)
+    path = folder / FILE_NAME
+    tmp = folder / f".{FILE_NAME}.{os.getpid()}.tmp"
+    fd = os.open(tmp, os.O_CREAT | os.O_TRUNC | os.O_WRONLY, 0o600)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump(data, handle, indent=2, sort_keys=True)
+            handle.write("\n")
+        os.chmod(tmp, 0o600)
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    _cache.pop(str(path), None)
+
+
+def get(db_path: Path | str) -> ReplicaSetting | None:
+    """The replica set for the workspace at ``db_path``, if any."""
+    entry = _load()["workspaces"].get(workspace_key(db_path))
+    if not isinstance(entry, dict) or not entry.get("url"):
+        return None
+    return ReplicaSetting(
+        url=str(entry["url"]),
+        writer_id=str(entry.get("writer_id") or ""),
+        set_at=str(entry.get("set_at") or ""),
+    )
+
+
+def replica_is_set(db_path: Path | str) -> bool:
+    """Whether a replica is set for ``db_path`` (cheap: one stat when nothing changed)."""
+    try:
+        return get(db_path) is not None
+    except (SettingsError, OSError):
+        return False
+
+
+def set_replica(db_path: Path | str, url: str) -> ReplicaSetting:
+    """Remember ``url`` as the workspace's replica; keep its writer id when the URL is kept."""
+    data = _load()
+    key = workspace_key(db_path)
+    old = data["workspaces"].get(key) or {}
+    writer_id = old.get("writer_id") or uuid.uuid4().hex
+    entry = {
+        "url": url,
+        "writer_id": writer_id,
+        "set_at": dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+    }
+    data = {**data, "workspaces": {**data["workspaces"], key: entry}}
+    _save(data)
+    return ReplicaSetting(**entry)
+
+
+def forget(db_path: Path | str) -> bool:
+    data = _load()
+    key = workspace_key(db_path)
+    if key not in data["workspaces"]:
+        return False
+    workspaces = {k: v for k, v in data["workspaces"].items() if k != key}
+    _save({**data, "workspaces": workspaces})
+    return True
+
+
+def child_environment() -> dict[str, str]:
+    """The environment for Litestream: ours, plus credentials from the settings file.
+
+    Variables already in the environment win over the file.
+    """
+    env = dict(os.environ)
+    stored = _load().get("credentials") or {}
+    if isinstance(stored, dict):
+        for name in CREDENTIAL_KEYS:
+            value = stored.get(name)
+            if isinstance(value, str) and value and name not in env:
+                env[name] = value
+    return env

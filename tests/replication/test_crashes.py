@@ -1,0 +1,176 @@
+"""kill -9 of the replicator during a big import, of the app while it writes, and a replica
+that goes away and comes back: every case converges with nothing lost.
+
+Waits poll the replica (or a restore of it) with a deadline; no fixed sleeps.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from dualrole.db import open_store
+from dualrole.replication import litestream, settings
+from dualrole.replication.restore import restore_from_replica
+from dualrole.replication.supervisor import Replicator
+
+from . import seaweed
+from .conftest import add_prospects, prospect_names
+
+FAST = {"sync_interval": "100ms", "poll_s": 0.2}
+
+
+def _until(condition, deadline_s: float = 30.0, what: str = "condition") -> None:
+    end = time.monotonic() + deadline_s
+    while time.monotonic() < end:
+        if condition():
+            return
+        time.sleep(0.05)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def _children(pid: int) -> list[int]:
+    found: list[int] = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            found += [int(x) for x in (task / "children").read_text().split()]
+        except OSError:
+            continue
+    return found
+
+
+def _converges(url: str, source: Path, tmp_path: Path, deadline_s: float = 40.0) -> None:
+    """A restore of the replica ends up holding exactly the source's prospects."""
+    expected = prospect_names(source)
+    attempt = {"n": 0}
+
+    def same() -> bool:
+        attempt["n"] += 1
+        out = tmp_path / f"check-{attempt['n']}.db"
+        try:
+            restore_from_replica(url, out)
+        except Exception:
+            return False
+        return prospect_names(out) == expected
+
+    _until(same, deadline_s, "the replica to hold everything")
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="needs /proc")
+def test_kill9_replicator_during_a_20k_import(
+    workspace: Path, file_replica: str, tmp_path: Path
+) -> None:
+    csv = tmp_path / "contacts.csv"
+    lines = ["Name,Email"] + [f"Contact {i},c{i}@example.org" for i in range(20_000)]
+    csv.write_text("\n".join(lines) + "\n")
+    command = [sys.executable, "-m", "dualrole", "--db", str(workspace)]
+    replicator = subprocess.Popen(
+        [*command, "replicate", "--to", file_replica, "--sync-interval", "100ms"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        _until(lambda: litestream.local_txid(workspace) > 0, what="the first sync")
+        importer = subprocess.Popen(
+            [*command, "import", str(csv)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+        )
+        wal = Path(f"{workspace}-wal")
+        start_size = wal.stat().st_size if wal.exists() else 0
+        _until(  # its transaction's pages spill into the WAL as the page cache fills
+            lambda: (
+                importer.poll() is not None
+                or (wal.exists() and wal.stat().st_size > start_size + (256 << 10))
+            ),
+            60,
+            "the import to be under way",
+        )
+        assert importer.poll() is None, "the import ended before the replicator was killed"
+        for pid in [*_children(replicator.pid), replicator.pid]:
+            os.kill(pid, signal.SIGKILL)
+        replicator.wait()
+        assert importer.wait(120) == 0, importer.stderr.read()
+    finally:
+        if replicator.poll() is None:
+            replicator.kill()
+            replicator.wait()
+    assert len(prospect_names(workspace)) >= 20_000
+    restarted = Replicator(workspace, settings.get(workspace), **FAST)
+    restarted.start()
+    try:
+        _converges(file_replica, workspace, tmp_path)
+    finally:
+        restarted.stop()
+
+
+WRITER = """
+import sys
+from dualrole.db import open_store
+from dualrole.models import ProspectIn
+from dualrole.services import sales
+with open_store(sys.argv[1]) as store:
+    n = 0
+    while True:
+        n += 1
+        sales.create_prospect(store, ProspectIn(name=f"app write {n}"))
+        print(n, flush=True)
+"""
+
+
+def test_kill9_of_the_app_while_replicating(
+    workspace: Path, replica_url: str, tmp_path: Path
+) -> None:
+    replicator = Replicator(workspace, settings.set_replica(workspace, replica_url), **FAST)
+    replicator.start()
+    try:
+        app = subprocess.Popen(
+            [sys.executable, "-c", WRITER, str(workspace)],
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        assert app.stdout is not None
+        committed = 0
+        for line in app.stdout:
+            committed = int(line)
+            if committed >= 40:
+                break
+        app.send_signal(signal.SIGKILL)
+        app.wait()
+        with open_store(workspace) as store:
+            assert store.scalar("PRAGMA integrity_check") == "ok"
+            add_prospects(store, ["after the crash"])
+        names = prospect_names(workspace)
+        assert {f"app write {n}" for n in range(1, committed + 1)} <= names
+        _converges(replica_url, workspace, tmp_path)
+    finally:
+        replicator.stop()
+
+
+def test_replica_unreachable_then_back(
+    workspace: Path, s3_server: seaweed.Seaweed, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("DUALROLE_REPLICA_TIMEOUT", "2")
+    for key, value in s3_server.env().items():
+        monkeypatch.setenv(key, value)
+    with seaweed.Cable(s3_server.endpoint) as cable:
+        url = f"s3://{seaweed.BUCKET}/{tmp_path.name}?endpoint={cable.endpoint}"
+        replicator = Replicator(workspace, settings.set_replica(workspace, url), **FAST)
+        replicator.start()
+        try:
+            assert replicator.wait_synced(30), replicator.state
+            cable.unplug()
+            with open_store(workspace) as store:
+                add_prospects(store, ["written while the replica was away"])
+            _until(lambda: bool(replicator.state.error), what="the replica to be seen away")
+            assert replicator.state.label().startswith("replica unreachable since ")
+            cable.plug()
+            _until(lambda: not replicator.state.error, 60, "the replica to be back")
+            assert replicator.wait_synced(30), replicator.state
+            _converges(url, workspace, tmp_path)
+        finally:
+            replicator.stop()

@@ -1,0 +1,38 @@
+"""Replica URLs and Litestream's generated config (no binary needed)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from dualrole.replication import litestream, urls
+
+
+def test_urls_are_checked_and_passwords_hidden(tmp_path: Path) -> None:
+    assert urls.normalise(str(tmp_path / "rep")) == (tmp_path / "rep").as_uri()
+    assert urls.normalise("s3://bucket/dualrole") == "s3://bucket/dualrole"
+    for bad in ("", "ftp://host/x", "file://relative/x", "s3://bucket", "s3:///path"):
+        with pytest.raises(urls.UrlError):
+            urls.normalise(bad)
+    assert urls.shown("sftp://me:secret@host:2222/p") == "sftp://me:***@host:2222/p"
+    assert urls.s3_endpoint("s3://b/p?endpoint=http://127.0.0.1:9", {}) == "http://127.0.0.1:9"
+    assert urls.s3_endpoint("s3://b/p", {"LITESTREAM_S3_ENDPOINT": "https://e"}) == "https://e"
+    assert urls.s3_endpoint("s3://b/p", {}) is None
+
+
+def test_config_names_one_workspace_and_no_secret(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "not-in-the-config")
+    monkeypatch.setenv("LITESTREAM_S3_ENDPOINT", "https://s3.example.org")
+    text = litestream.config_text(tmp_path / "ws.db", "s3://bucket/p$HOME")
+    assert '"s3://bucket/p$HOME"' in text and "not-in-the-config" not in text
+    assert 'endpoint: "https://s3.example.org"' in text and "force-path-style: true" in text
+    key = tmp_path / "key"
+    sftp = litestream.config_text(tmp_path / "ws.db", f"sftp://me@host/p?key-path={key}")
+    assert f'key-path: "{key}"' in sftp
+    with litestream.config_file(tmp_path / "ws.db", "s3://bucket/p") as config:
+        assert config.stat().st_mode & 0o777 == 0o600
+        assert config.parent.stat().st_mode & 0o777 == 0o700
+    assert not config.exists()
