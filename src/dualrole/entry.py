@@ -65,7 +65,9 @@ def one_sentence_errors() -> Iterator[None]:
 
 
 def _fail(message: str, code: int) -> None:
-    print(message, file=sys.stderr)
+    from dualrole.printable import visible  # a name or a path may hold control characters
+
+    print(visible(message), file=sys.stderr)
     sys.exit(code)
 
 

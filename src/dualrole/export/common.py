@@ -1,12 +1,8 @@
-"""What every export shares: titles, the cells of a metric row, and safe atomic writing."""
+"""What every export shares: titles and the cells of a metric row (files: ``dualrole.files``)."""
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import os
-import tempfile
-from pathlib import Path
 
 from dualrole.models import Side
 from dualrole.review import DASH, Metric, WeeklyReview, show_target, show_value, sparkline
@@ -85,45 +81,5 @@ def grade_text(metric: Metric) -> str:
 __all__ = ["DASH", "show_target", "show_value"]
 
 
-# --- writing files -----------------------------------------------------------------------
-
-
 class ExportError(ValueError):
-    """A file we will not write (one sentence for the person at the keyboard)."""
-
-
-def check_output(path: Path, *, database: Path | None) -> bool:
-    """Refuse unsafe targets; return True when a regular file already exists there."""
-    if path.is_symlink():
-        raise ExportError(f"{path} is a symbolic link; dualrole will not write through it.")
-    if path.is_dir():
-        raise ExportError(f"{path} is a folder; give a file name.")
-    if database is not None:
-        protected = {Path(f"{database}{suffix}") for suffix in ("", "-wal", "-shm", "-journal")}
-        target = path.resolve()
-        for other in protected:
-            same = other.exists() and path.exists() and os.path.samefile(other, path)
-            if same or other.resolve() == target:
-                raise ExportError(f"{path} is the database (or its journal); choose another name.")
-    if not path.parent.exists():
-        raise ExportError(f"The folder {path.parent} does not exist; create it first.")
-    if path.exists() and not path.is_file():
-        raise ExportError(f"{path} is not a regular file; choose another name.")
-    return path.exists()
-
-
-def write_atomic(path: Path, text: str, *, database: Path | None = None) -> None:
-    """Write ``text`` to a 0600 temp file beside ``path``, then rename it into place."""
-    check_output(path, database=database)
-    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(temp, 0o600)
-        os.replace(temp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temp)
-        raise
+    """A review that cannot be rendered (one sentence for the person at the keyboard)."""

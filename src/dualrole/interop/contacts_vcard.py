@@ -22,6 +22,7 @@ from dualrole.interop.contact import (
     RawContact,
     check_readable,
     detect_encoding,
+    read_head,
 )
 
 _URL_ESCAPE = re.compile(r"\\(.)", re.DOTALL)
@@ -32,9 +33,8 @@ _QP = re.compile(r"^[^:]*;(ENCODING=)?QUOTED-PRINTABLE[;:]", re.IGNORECASE)
 
 
 def looks_like_vcard(path: Path) -> bool:
-    with open(path, "rb") as handle:
-        head = handle.read(4096).lstrip(b"\xef\xbb\xbf \t\r\n")
-    return head[:11].upper() == b"BEGIN:VCARD"
+    head = read_head(path).lstrip("\ufeff\xef\xbb\xbf \t\r\n")
+    return head[:11].upper() == "BEGIN:VCARD"
 
 
 def unescape_url(value: str) -> str:

@@ -1,7 +1,8 @@
 """Showing what a person typed exactly as typed: never markup, never terminal control.
 
 Every string from the database reaches the screen through :func:`visible` (control characters
-become visible placeholders such as ``␛``) and :func:`plain` (a ``rich.text.Text``, which is
+become visible placeholders such as ``␛``; the command line uses the same function, from
+:mod:`dualrole.printable`) and :func:`plain` (a ``rich.text.Text``, which is
 never parsed for ``[markup]``). Widgets that take strings get ``markup=False`` or a ``Text``.
 """
 
@@ -9,26 +10,9 @@ from __future__ import annotations
 
 from rich.text import Text
 
-_CONTROL = {code: chr(0x2400 + code) for code in range(32)}
-_CONTROL[0x7F] = "\u2421"  # ␡
-_CONTROL.update({code: "\ufffd" for code in range(0x80, 0xA0)})  # C1 controls
-# Bidirectional overrides can reorder what is shown; show them as a marker instead.
-_CONTROL.update({code: "\ufffd" for code in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))})
-_SINGLE_LINE = dict(_CONTROL)
-_SINGLE_LINE[ord("\n")] = " \u23ce "  # ⏎
-_SINGLE_LINE[ord("\t")] = " "
-_MULTI_LINE = dict(_CONTROL)
-del _MULTI_LINE[ord("\n")]
-_MULTI_LINE[ord("\t")] = "    "
-_MULTI_LINE[ord("\r")] = None
+from dualrole.printable import visible
 
-
-def visible(value: object, *, multiline: bool = False) -> str:
-    """``value`` as text with every control character replaced by a visible placeholder."""
-    if value is None:
-        return ""
-    text = str(value)
-    return text.translate(_MULTI_LINE if multiline else _SINGLE_LINE)
+__all__ = ["plain", "visible"]
 
 
 def plain(value: object, style: str = "", *, multiline: bool = False) -> Text:
