@@ -18,11 +18,12 @@ from dualrole.printable import visible
 
 def _week(text: str | None, option: str) -> dt.date | None:
     from dualrole.parsing import parse_week
+    from dualrole.review.build import check_week
 
     if text is None:
         return None
     try:
-        return parse_week(text)
+        return check_week(parse_week(text))
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint=option) from None
 

@@ -28,6 +28,21 @@ from dualrole.services.focus import focus_hours
 from dualrole.services.settings import get_setting
 
 PARTIAL_FROM = 0.5  # credit at or above which a missed target is "partial"
+# The weeks a review can cover: its trend reaches WEEKS_BEFORE weeks back and its last moment
+# is the local midnight after its Sunday, and Python's dates run from 1 Jan 1 to 31 Dec 9999.
+FIRST_WEEK = dt.date(1, 3, 5)  # 0001-W10
+LAST_WEEK = dt.date(9999, 12, 20)  # 9999-W51
+
+
+def check_week(monday: dt.date) -> dt.date:
+    """``monday`` (moved to its week's Monday), or a ValueError for a week out of range."""
+    monday = monday - dt.timedelta(days=monday.weekday())
+    if not FIRST_WEEK <= monday <= LAST_WEEK:
+        raise ValueError(
+            f"{week_label(monday)} is outside the weeks a review can cover "
+            f"({week_label(FIRST_WEEK)} to {week_label(LAST_WEEK)}); pick a week in that range"
+        )
+    return monday
 
 
 def _ratio(part: float, whole: float) -> float | None:
@@ -138,8 +153,7 @@ def _score(side: Side, metrics: list[Metric]) -> SideScore:
 def build_review(store: Store, monday: dt.date, *, trend: bool = True) -> WeeklyReview:
     """The review of the ISO week of ``monday`` (local time), with its 8-week trend."""
     before = WEEKS_BEFORE if trend else 0
-    if monday.weekday() != 0:
-        monday = monday - dt.timedelta(days=monday.weekday())
+    monday = check_week(monday)
     sunday = monday + dt.timedelta(days=6)
     currency = str(get_setting(store, "currency") or "EUR")
     figures = collect(store, monday, before=before)
@@ -215,7 +229,7 @@ def build_review(store: Store, monday: dt.date, *, trend: bool = True) -> Weekly
 
 def build_reviews(store: Store, first: dt.date, last: dt.date) -> list[WeeklyReview]:
     """One review per week from the week of ``first`` to the week of ``last``."""
-    first = first - dt.timedelta(days=first.weekday())
+    first, last = check_week(first), check_week(last)
     if last < first:
         raise ValueError("--to comes before --from; pick a later last week")
     weeks = (last - first).days // 7 + 1
