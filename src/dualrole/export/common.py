@@ -5,7 +5,16 @@ from __future__ import annotations
 import datetime as dt
 
 from dualrole.models import Side
-from dualrole.review import DASH, Metric, WeeklyReview, show_target, show_value, sparkline
+from dualrole.review import (
+    DASH,
+    Metric,
+    WeeklyReview,
+    show_percent,
+    show_target,
+    show_value,
+    sparkline,
+    split,
+)
 
 SIDE_TITLES = {
     Side.marketing: "Marketing — building awareness and demand",
@@ -57,19 +66,18 @@ def score_text(review: WeeklyReview, side: Side) -> str:
 
 def effort_text(review: WeeklyReview) -> str:
     b = review.balance
-    target = f"target {b.target_marketing_share:.0f}/{100 - b.target_marketing_share:.0f}"
+    target = "target {}/{}".format(*split(b.target_marketing_share))
     if b.marketing_share is None:
         actions = f"actions {DASH}"
     else:
-        actions = (
-            f"actions: marketing {b.marketing_share:.0f} % / sales {100 - b.marketing_share:.0f} %"
-        )
+        marketing, sales = split(b.marketing_share)
+        actions = f"actions: marketing {marketing} % / sales {sales} %"
     if b.marketing_hours_share is None:
         hours = f"focus hours {DASH}"
     else:
         hours = (
-            f"focus: marketing {b.marketing_hours:.1f} h ({b.marketing_hours_share:.0f} %) / "
-            f"sales {b.sales_hours:.1f} h"
+            f"focus: marketing {b.marketing_hours:.1f} h ({show_percent(b.marketing_hours_share)})"
+            f" / sales {b.sales_hours:.1f} h"
         )
     return f"{actions} · {hours} ({target})"
 

@@ -22,15 +22,18 @@ from dualrole.export.common import (
     week_title,
 )
 from dualrole.models import Side
-from dualrole.review import WeeklyReview
+from dualrole.printable import printable
+from dualrole.review import WeeklyReview, split
 
 _SPECIAL = re.compile(r"([\\`*_\[\]{}<>|~&#!])")
 _LINE_START = re.compile(r"^(\s*)([-+=>]|\d+[.)])", re.MULTILINE)
 
 
 def escape(text: str) -> str:
-    """Plain text that renders as itself in Markdown (block starts neutralised too)."""
-    text = _SPECIAL.sub(r"\\\1", text.replace("\r\n", "\n").replace("\r", "\n"))
+    """Plain text that renders as itself in Markdown (block starts neutralised too); control
+    characters become visible placeholders (``␛``), so a review printed to a terminal is safe."""
+    text = printable(text.replace("\r\n", "\n").replace("\r", "\n"))  # no terminal control
+    text = _SPECIAL.sub(r"\\\1", text)
     return _LINE_START.sub(lambda m: f"{m[1]}\\{m[2]}", text)
 
 
@@ -85,8 +88,7 @@ def week_markdown(review: WeeklyReview, *, heading: str = "#") -> str:
         f"{sub} Balance",
         f"- actions: marketing {b.marketing_actions}, sales {b.sales_actions}",
         f"- focus hours: marketing {b.marketing_hours:.1f}, sales {b.sales_hours:.1f}",
-        f"- target split: marketing {b.target_marketing_share:.0f} % / "
-        f"sales {100 - b.target_marketing_share:.0f} %",
+        "- target split: marketing {} % / sales {} %".format(*split(b.target_marketing_share)),
         "",
         f"{sub} Reflection",
     ]

@@ -20,8 +20,10 @@ from dualrole.review.model import (
     ReflectionText,
     SideScore,
     WeeklyReview,
+    show_percent,
     show_target,
     show_value,
+    whole_percent,
 )
 from dualrole.review.targets import get_reflection, get_targets
 from dualrole.services.focus import focus_hours
@@ -125,16 +127,16 @@ def _reason(metric: Metric, currency: str) -> str:
     assert metric.credit is not None and metric.actual is not None and metric.target is not None
     if metric.better == "lower":
         limit = show_value(metric.target, metric.unit, currency)
-        return f"{actual} is over the limit of {limit} ({metric.credit * 100:.0f} %)"
+        return f"{actual} is over the limit of {limit} ({show_percent(metric.credit * 100)})"
     gap = show_value(metric.target - metric.actual, metric.unit, currency)
-    return f"{actual} of {target} ({metric.credit * 100:.0f} %), {gap} short"
+    return f"{actual} of {target} ({show_percent(metric.credit * 100)}), {gap} short"
 
 
 def _score(side: Side, metrics: list[Metric]) -> SideScore:
     graded = [m for m in metrics if m.credit is not None]
     if not graded:
         return SideScore(side=side, score=None, reasons=["no metric could be graded this week"])
-    score = round(100 * sum(m.credit or 0 for m in graded) / len(graded))
+    score = whole_percent(100 * sum(m.credit or 0 for m in graded) / len(graded))
     reasons = [
         f"{score} = the average of {len(graded)} graded metrics "
         "(met = 100 %, otherwise the share of the target reached)"
@@ -143,7 +145,9 @@ def _score(side: Side, metrics: list[Metric]) -> SideScore:
         names = [m for m in graded if m.grade == which]
         if names:
             items = ", ".join(
-                m.label if which == Grade.met else f"{m.label} ({(m.credit or 0) * 100:.0f} %)"
+                m.label
+                if which == Grade.met
+                else f"{m.label} ({show_percent((m.credit or 0) * 100)})"
                 for m in names
             )
             reasons.append(f"{which.value}: {items}")
