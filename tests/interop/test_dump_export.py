@@ -14,8 +14,8 @@ import vobject
 from interop_helpers import SAMPLES, prospects, tags_of
 
 from dualrole.db import StorageError, open_store
-from dualrole.interop.dump import write_csv, write_json, write_vcard
 from dualrole.files import workspace_files, write_file
+from dualrole.interop.dump import write_csv, write_json, write_vcard
 from dualrole.interop.importer import import_contacts
 from dualrole.migrations import SCHEMA_VERSION
 from dualrole.models import ProspectIn, Stage
