@@ -10,6 +10,7 @@ else Latin-1 (which decodes any byte).
 from __future__ import annotations
 
 import codecs
+import contextlib
 import os
 import stat
 from dataclasses import dataclass, field
@@ -79,17 +80,13 @@ def check_readable(path: Path) -> int:
         raise StorageError(f"There is no file at {path}.") from exc
     except PermissionError as exc:
         raise StorageError(f"{path} cannot be read (permission denied).") from exc
-    except OSError as exc:
+    except OSError as exc:  # a socket cannot be opened at all
+        with contextlib.suppress(OSError):
+            _refuse_special(path, os.stat(path))
         raise StorageError(f"{path} cannot be opened ({exc.strerror or exc}).") from exc
     try:
         info = os.fstat(fd)
-        if stat.S_ISDIR(info.st_mode):
-            raise StorageError(f"{path} is a folder; give the contact file itself.")
-        if not stat.S_ISREG(info.st_mode):
-            raise StorageError(
-                f"{path} is not a regular file (a device, a pipe or a socket); "
-                "give a contacts file (CSV or vCard)."
-            )
+        _refuse_special(path, info)
         try:
             head = os.read(fd, SNIFF)
         except OSError as exc:
@@ -98,6 +95,16 @@ def check_readable(path: Path) -> int:
         os.close(fd)
     _refuse_non_text(path, head)
     return info.st_size
+
+
+def _refuse_special(path: Path, info: os.stat_result) -> None:
+    if stat.S_ISDIR(info.st_mode):
+        raise StorageError(f"{path} is a folder; give the contact file itself.")
+    if not stat.S_ISREG(info.st_mode):
+        raise StorageError(
+            f"{path} is not a regular file (a device, a pipe or a socket); "
+            "give a contacts file (CSV or vCard)."
+        )
 
 
 def _refuse_non_text(path: Path, head: bytes) -> None:
