@@ -285,3 +285,64 @@ def test_a_full_disk_is_one_sentence_naming_the_file(monkeypatch, capsys, tmp_pa
         assert code != 0
         assert err.strip() == f"error: The disk is full; nothing was written to {dest}."
         assert sorted(p.name for p in usb.iterdir()) == ["ballast"]
+
+
+def _text_file(folder: Path) -> Path:
+    path = folder / "notes.txt"
+    path.write_text("my notes, not a workspace")
+    return path
+
+
+def _other_programs_database(folder: Path) -> Path:
+    import sqlite3
+
+    path = folder / "photos.db"
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE photo (id INTEGER PRIMARY KEY)")
+    conn.commit()
+    conn.close()
+    return path
+
+
+NOT_A_WORKSPACE: dict[str, Callable[[Path], Path]] = {
+    "text file": _text_file,
+    "another program's database": _other_programs_database,
+    "empty file": lambda folder: (folder / "empty.db").touch() or folder / "empty.db",
+    "folder": _folder,
+    "symlink to a workspace": lambda folder: _link_to_workspace(folder),
+    "FIFO": _fifo,
+    "socket": _socket,
+}
+
+
+def _link_to_workspace(folder: Path) -> Path:
+    real = folder / "real.db"
+    open_store(real).close()
+    link = folder / "link.db"
+    link.symlink_to(real)
+    return link
+
+
+@pytest.mark.parametrize("kind", list(NOT_A_WORKSPACE))
+def test_demo_force_replaces_only_a_dualrole_workspace(monkeypatch, capsys, tmp_path, kind):
+    dest = NOT_A_WORKSPACE[kind](tmp_path)
+    around = {p.name: state(p) for p in tmp_path.iterdir()}
+    code, _out, err = run_main(
+        monkeypatch, capsys, "--db", str(dest), "demo", "--no-open", "--force", "--prospects", "5"
+    )
+    assert code != 0
+    refusal(err)
+    assert {p.name: state(p) for p in tmp_path.iterdir()} == around, "a file was touched or left"
+
+
+def test_demo_force_rebuilds_a_workspace_and_leaves_nothing_beside_it(
+    monkeypatch, capsys, tmp_path, workspace
+):
+    code, _out, err = run_main(
+        monkeypatch, capsys, "--db", str(workspace), "demo", "--no-open", "--force"
+    )
+    assert code == 0, err
+    with open_store(workspace) as store:
+        assert store.scalar("SELECT count(*) FROM prospects WHERE name = 'Kept'") == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["work.db"]
+    assert stat.S_IMODE(workspace.stat().st_mode) == 0o600
