@@ -6,6 +6,7 @@ Kept out of ``cli.py`` so the import/export commands can change without touching
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import shlex
@@ -19,6 +20,7 @@ import click
 
 from dualrole.cli import Context, cli, pass_ctx, say
 from dualrole.enums import Stage
+from dualrole.printable import visible
 
 if TYPE_CHECKING:
     from dualrole.interop.importer import ImportReport
@@ -155,7 +157,13 @@ def _output(ctx: Context, output: Path | None, force: bool, write: Callable[[Bin
 
     if output is None or str(output) == "-":
         stream = click.get_binary_stream("stdout")
-        write(stream)
+        if stream.isatty():  # shown on a terminal: control characters visible, never obeyed
+            buffer = io.BytesIO()
+            write(buffer)
+            text = buffer.getvalue().decode("utf-8", errors="replace")
+            stream.write(visible(text, multiline=True).encode("utf-8"))
+        else:
+            write(stream)
         stream.flush()
         return
     write_file(output, write, database=ctx.path, force=force)

@@ -7,6 +7,7 @@ load inside the commands so ``--help`` stays instant.
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from pathlib import Path
 
 import click
@@ -75,8 +76,8 @@ def review(
             monday = week or clock.today() - dt.timedelta(days=clock.today().weekday())
             reviews = [build_review(store, monday)]
         text = render(reviews, fmt)
-    if output is None:
-        click.echo(text, nl=False)
+    if output is None:  # on a terminal, control characters are shown, never obeyed
+        click.echo(visible(text, multiline=True) if sys.stdout.isatty() else text, nl=False)
         return
     write_file(output, text, database=ctx.path, force=True)  # replacing was agreed above
     weeks = reviews[0].week if len(reviews) == 1 else f"{reviews[0].week}…{reviews[-1].week}"

@@ -101,3 +101,55 @@ def test_vcard_lines_are_folded_at_75_octets_and_keep_every_character(tmp_path):
     with open_memory() as target:
         import_contacts(target, path)
         assert target.scalar("SELECT notes FROM prospects") == notes
+
+
+def run_on_a_terminal(*args: str) -> str:
+    """``dualrole ARGS`` with its standard output on a pseudo-terminal; what it printed."""
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    master, slave = pty.openpty()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "dualrole", *args],
+        stdout=slave,
+        stderr=subprocess.PIPE,
+        stdin=subprocess.DEVNULL,
+    )
+    os.close(slave)
+    chunks = []
+    while True:
+        try:
+            data = os.read(master, 65536)
+        except OSError:  # EIO: the program closed the terminal
+            break
+        if not data:
+            break
+        chunks.append(data)
+    proc.wait(timeout=120)
+    os.close(master)
+    assert proc.returncode == 0, proc.stderr.read() if proc.stderr else ""
+    return b"".join(chunks).decode("utf-8").replace("\r\n", "\n")
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["export", "csv"],
+        ["export", "json"],
+        ["export", "vcard"],
+        ["review", "--format", "html"],
+    ],
+)
+def test_data_printed_to_a_terminal_is_shown_not_obeyed(tmp_path, command):
+    path = tmp_path / "w.db"
+    with open_store(path) as store:
+        sales.create_prospect(store, ProspectIn(name=HOSTILE, notes=HOSTILE))
+        from dualrole.review import save_reflection
+
+        save_reflection(store, "2026-W47", ReflectionIn(went_well=HOSTILE))
+    shown = run_on_a_terminal("--db", str(path), *command)
+    assert raw_controls(shown.replace("\r", "")) == []
+    if command[0] == "export":
+        assert "pwned" in shown
