@@ -171,3 +171,19 @@ def test_cli_sentences_never_carry_terminal_control(tmp_path):
     assert "\x1b" not in check.stderr and "\x9b" not in check.stderr and "␛" in check.stderr
     stage = run_cli("import", "x.csv", "--stage", "\x1b[31mred")  # click's own message
     assert stage.returncode == 2 and "\x1b" not in stage.stderr
+
+
+@pytest.mark.parametrize(
+    ("error", "expected"),
+    [
+        (OSError(28, "No space left on device"), "error: The disk is full; nothing was written."),
+        (OSError(5, "Input/output error"), "error: Input/output error."),
+        (OSError(13, "Permission denied", "/x/y"), "error: Permission denied (/x/y)."),
+    ],
+)
+def test_any_other_os_error_is_still_one_clear_sentence(capsys, error, expected):
+    from dualrole.entry import one_sentence_errors
+
+    with pytest.raises(SystemExit), one_sentence_errors():
+        raise error
+    assert capsys.readouterr().err.strip() == expected
