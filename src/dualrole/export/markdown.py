@@ -22,7 +22,6 @@ from dualrole.export.common import (
     week_title,
 )
 from dualrole.models import Side
-from dualrole.printable import printable
 from dualrole.review import WeeklyReview, split
 
 _SPECIAL = re.compile(r"([\\`*_\[\]{}<>|~&#!])")
@@ -30,10 +29,8 @@ _LINE_START = re.compile(r"^(\s*)([-+=>]|\d+[.)])", re.MULTILINE)
 
 
 def escape(text: str) -> str:
-    """Plain text that renders as itself in Markdown (block starts neutralised too); control
-    characters become visible placeholders (``␛``), so a review printed to a terminal is safe."""
-    text = printable(text.replace("\r\n", "\n").replace("\r", "\n"))  # no terminal control
-    text = _SPECIAL.sub(r"\\\1", text)
+    """Plain text that renders as itself in Markdown (block starts neutralised too)."""
+    text = _SPECIAL.sub(r"\\\1", text.replace("\r\n", "\n").replace("\r", "\n"))
     return _LINE_START.sub(lambda m: f"{m[1]}\\{m[2]}", text)
 
 
