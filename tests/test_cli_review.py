@@ -11,7 +11,8 @@ from click.testing import CliRunner
 
 from dualrole.cli import cli
 from dualrole.db import open_store
-from dualrole.export import ExportError, write_atomic
+from dualrole.errors import DestinationError
+from dualrole.files import write_file
 from review_week import build_week
 
 
@@ -97,11 +98,11 @@ def test_main_turns_errors_into_one_sentence(workspace, tmp_path, capsys, monkey
 
 def test_write_atomic_leaves_no_temp_files(tmp_path):
     target = tmp_path / "out.md"
-    write_atomic(target, "one")
-    write_atomic(target, "two")
+    write_file(target, "one")
+    write_file(target, "two", force=True)
     assert target.read_text() == "two"
     assert os.listdir(tmp_path) == ["out.md"]
-    with pytest.raises(ExportError, match="folder"):
-        write_atomic(tmp_path, "x")
-    with pytest.raises(ExportError, match="does not exist"):
-        write_atomic(tmp_path / "missing" / "x.md", "x")
+    with pytest.raises(DestinationError, match="folder"):
+        write_file(tmp_path, "x")
+    with pytest.raises(DestinationError, match="does not exist"):
+        write_file(tmp_path / "missing" / "x.md", "x")

@@ -10,16 +10,16 @@ from __future__ import annotations
 
 import os
 import sqlite3
-import time
 from collections.abc import Callable
 from pathlib import Path
 
 from dualrole import clock
-from dualrole.db import SQLITE_HEADER, StorageError, Store
+from dualrole.autobackup import KEEP_AUTOMATIC, automatic_copy, backup_dir_for, backups_for
+from dualrole.db import SQLITE_HEADER, DamagedError, StorageError, Store, open_store
+from dualrole.files import copy_database
 from dualrole.schema import APPLICATION_ID, SCHEMA_VERSION
 
-KEEP_AUTOMATIC = 10
-STRAY_AFTER_S = 3600  # a partial copy this old belongs to no running backup
+__all__ = ["KEEP_AUTOMATIC", "backup_dir_for", "backups_for"]
 Progress = Callable[[int, int], None]
 
 
@@ -27,23 +27,6 @@ def backup_dir(store: Store) -> Path:
     if store.path is None:
         raise StorageError("An in-memory database has no backups.")
     return backup_dir_for(store.path)
-
-
-def backup_dir_for(path: Path) -> Path:
-    """Where the automatic backups of the database at ``path`` live."""
-    path = Path(path)
-    return path.with_name(path.name + ".backups")
-
-
-def backups_for(path: Path) -> list[Path]:
-    """Automatic backups of the database at ``path``, newest first (it need not open)."""
-    try:
-        folder = backup_dir_for(path)
-        if not folder.is_dir():
-            return []
-    except (ValueError, OSError):  # "/" has no name; an unreadable folder has no backups
-        return []
-    return sorted(folder.glob("*.db"), key=lambda p: p.name, reverse=True)
 
 
 def latest_backup_hint(path: Path) -> str:
@@ -54,52 +37,22 @@ def latest_backup_hint(path: Path) -> str:
     return f"The latest backup is {backups[0]} (`dualrole restore {backups[0]}`)."
 
 
-def backup_to(store: Store, dest: Path, progress: Progress | None = None) -> Path:
-    """Copy the live database to ``dest`` (0600), consistently, while others may write."""
-    dest = Path(dest)
-    if store.path is not None and dest.resolve() == store.path.resolve():
-        raise StorageError("A backup cannot overwrite the database it copies; choose another path.")
-    if dest.is_dir():
-        raise StorageError(f"{dest} is a folder; give a file name for the backup.")
-    if not dest.parent.exists():
-        raise StorageError(f"The folder {dest.parent} does not exist.")
-    tmp = dest.with_name(f".{dest.name}.partial")
-    fd = os.open(tmp, os.O_CREAT | os.O_TRUNC | os.O_WRONLY, 0o600)
-    os.close(fd)
-    try:
-        target = sqlite3.connect(str(tmp))
-        try:
+def backup_to(
+    store: Store, dest: Path, progress: Progress | None = None, *, force: bool = False
+) -> Path:
+    """Copy the live database to ``dest`` (0600), consistently, while others may write.
 
-            def report(_status: int, remaining: int, total: int) -> None:
-                if progress:
-                    progress(total - remaining, total)
-
-            store.conn.backup(target, pages=256, progress=report)
-            target.execute("PRAGMA journal_mode=DELETE")
-        finally:
-            target.close()
-        os.chmod(tmp, 0o600)
-        os.replace(tmp, dest)
-    except sqlite3.Error as exc:
-        tmp.unlink(missing_ok=True)
-        raise StorageError(f"The backup failed: {exc}; nothing was written.") from exc
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    return dest
+    ``dest`` follows the rules of :mod:`dualrole.files`: never the database or its
+    companions, never through a link, only a regular file, an existing one only with ``force``.
+    """
+    return copy_database(store.conn, dest, database=store.path, force=force, progress=progress)
 
 
 def automatic_backup(store: Store, reason: str = "daily") -> Path:
-    folder = backup_dir(store)
-    folder.mkdir(mode=0o700, exist_ok=True)
-    stamp = clock.now().strftime("%Y%m%d-%H%M%S")
-    dest = backup_to(store, folder / f"{store.path.stem}-{stamp}-{reason}.db")
-    for old in list_backups(store)[KEEP_AUTOMATIC:]:
-        old.unlink(missing_ok=True)
-    for stray in folder.glob(".*.partial"):  # left by a backup that was killed midway
-        if time.time() - stray.stat().st_mtime > STRAY_AFTER_S:
-            stray.unlink(missing_ok=True)
-    return dest
+    """A new backup in ``<database>.backups/`` (the newest ``KEEP_AUTOMATIC`` are kept)."""
+    if store.path is None:
+        raise StorageError("An in-memory database has no backups.")
+    return automatic_copy(store.conn, store.path, reason)
 
 
 def daily_backup(store: Store) -> Path | None:
@@ -151,10 +104,34 @@ def restore(store: Store, source: Path) -> Path | None:
     Returns the safety backup taken of the current content first.
     """
     verify_backup(source)
-    safety = automatic_backup(store, "before-restore") if store.path is not None else None
+    where = store.path or "the database"
+    if store.read_only_reason and "newer dualrole" in store.read_only_reason:
+        raise StorageError(
+            f"{where} was written by a newer dualrole; upgrade dualrole before restoring into it."
+        )
+    if store.read_only:
+        raise StorageError(
+            f"{where} is read-only here (file or folder permissions); nothing was restored."
+        )
+    safety = None
+    if store.path is not None:
+        try:
+            safety = automatic_backup(store, "before-restore")
+        except StorageError as exc:
+            why = str(exc).rstrip(".")
+            raise StorageError(
+                f"The current data could not be backed up first ({why}), so nothing was restored."
+            ) from exc
     src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
     try:
         src.backup(store.conn)
+    except sqlite3.Error as exc:
+        if "readonly" in str(exc).lower() or "read-only" in str(exc).lower():
+            raise StorageError(
+                f"{where} is read-only here (file or folder permissions); nothing was restored."
+            ) from exc
+        kept = f"; the previous data is kept in {safety}" if safety else ""
+        raise StorageError(f"The restore failed ({exc}){kept}.") from exc
     finally:
         src.close()
     return safety
@@ -177,8 +154,6 @@ def restore_to_path(path: Path, source: Path, *, make_parent: bool = False) -> P
     A readable database is backed up first; a damaged one is kept beside it, renamed
     ``*.damaged-…``. Returns where the previous content went.
     """
-    from dualrole.db import DamagedError, open_store
-
     verify_backup(source)
     try:
         store = open_store(path, make_parent=make_parent)

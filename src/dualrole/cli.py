@@ -6,14 +6,17 @@ Errors are one sentence on stderr and a non-zero exit, never a traceback. Heavy 
 
 from __future__ import annotations
 
+import io
 import sys
 import time
 from pathlib import Path
 
 import click
 
-from dualrole.db import DamagedError, StorageError, Store, open_store, resolve_path
+from dualrole.db import DamagedError, StorageError, Store, is_workspace, open_store, resolve_path
 from dualrole.entry import one_sentence_errors, run_app
+from dualrole.errors import DestinationError
+from dualrole.printable import visible
 
 
 class Context:
@@ -25,6 +28,11 @@ class Context:
 
 
 pass_ctx = click.make_pass_decorator(Context)
+
+
+def say(message: str, *, err: bool = False) -> None:
+    """One line of output; control characters in names and paths are shown, never obeyed."""
+    click.echo(visible(message), err=err)
 
 
 @click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
@@ -88,42 +96,48 @@ def demo(
 ) -> None:
     """Create a demo workspace (a small consultancy) and open the app on it."""
     from dualrole.demo import DemoSize, generate
+    from dualrole.files import building_folder, inspect_destination, move_into_place
 
     if demo_path is None:
         demo_path = ctx.path.with_name("demo.db") if ctx.is_default else ctx.path
-    if demo_path.exists() and not force:
-        if no_open:
-            raise StorageError(f"{demo_path} already exists; pass --force to replace it.")
-        click.echo(f"{demo_path} already exists; opening it (--force rebuilds it).", err=True)
-        run_app(open_store(demo_path))
-        return
     if not demo_path.parent.exists():  # a demo may make its own folder
         demo_path.parent.mkdir(parents=True, mode=0o700)
-    tmp = demo_path.with_name(f".{demo_path.name}.building")
-    # -journal too: a large demo is loaded with a rollback journal (demo.BULK_PRAGMAS)
-    for suffix in ("", "-wal", "-shm", "-journal"):
-        Path(f"{tmp}{suffix}").unlink(missing_ok=True)
+    if inspect_destination(demo_path):
+        if not force:
+            if no_open:
+                raise StorageError(f"{demo_path} already exists; pass --force to replace it.")
+            say(f"{demo_path} already exists; opening it (--force rebuilds it).", err=True)
+            run_app(open_store(demo_path))
+            return
+        if not is_workspace(demo_path):
+            raise DestinationError(
+                f"{demo_path} is not a dualrole workspace, so --force will not replace it; "
+                "choose another path."
+            )
     started = time.perf_counter()
-    store = open_store(tmp, make_parent=False)
-    try:
-        counts = generate(
-            store, seed=seed, size=DemoSize(prospects, interactions), progress=_progress("demo")
-        )
-        store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    finally:
-        store.close()
-    for suffix in ("-wal", "-shm", "-journal"):
-        Path(f"{tmp}{suffix}").unlink(missing_ok=True)
-    # Only now drop the old file's WAL (it belongs to the old content) and swap atomically:
-    # an interrupted build leaves the previous workspace as it was.
-    for suffix in ("-wal", "-shm"):
-        Path(f"{demo_path}{suffix}").unlink(missing_ok=True)
-    tmp.replace(demo_path)
+    # Built in a private folder beside the file (SQLite's -wal/-journal stay inside it), then
+    # moved into place: an interrupted build leaves the previous workspace as it was.
+    with building_folder(demo_path) as folder:
+        tmp = folder / demo_path.name
+        store = open_store(tmp, make_parent=False)
+        try:
+            counts = generate(
+                store, seed=seed, size=DemoSize(prospects, interactions), progress=_progress("demo")
+            )
+            store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        finally:
+            store.close()
+        if force and demo_path.exists() and not is_workspace(demo_path):  # changed meanwhile
+            raise DestinationError(f"{demo_path} is not a dualrole workspace; it was left alone.")
+        # Only now drop the old file's WAL (it belongs to the old content) and swap.
+        for suffix in ("-wal", "-shm"):
+            Path(f"{demo_path}{suffix}").unlink(missing_ok=True)
+        move_into_place(tmp, demo_path, force=force)
     elapsed = time.perf_counter() - started
     if sys.stderr.isatty():
         click.echo("", err=True)
     summary = ", ".join(f"{n:,} {name.replace('_', ' ')}" for name, n in counts.items())
-    click.echo(f"Demo workspace written to {demo_path} in {elapsed:.1f}s: {summary}.", err=True)
+    say(f"Demo workspace written to {demo_path} in {elapsed:.1f}s: {summary}.", err=True)
     if not no_open:
         run_app(open_store(demo_path))
 
@@ -158,7 +172,7 @@ def check(ctx: Context) -> None:
     if fk:
         raise StorageError(f"{ctx.path} has {len(fk)} broken links between records.{latest}")
     note = f" ({store.read_only_reason})" if store.read_only else ""
-    click.echo(
+    say(
         f"ok: {ctx.path} — integrity ok, schema {version} (this dualrole: {SCHEMA_VERSION}), "
         f"{prospects:,} prospects{note}."
     )
@@ -166,14 +180,20 @@ def check(ctx: Context) -> None:
 
 @cli.command()
 @click.argument("dest", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Replace DEST if it exists.")
 @pass_ctx
-def backup(ctx: Context, dest: Path | None) -> None:
-    """Copy the database safely (online backup API) to DEST or the backups folder."""
+def backup(ctx: Context, dest: Path | None, force: bool) -> None:
+    """Copy the database safely (online backup API) to DEST or the backups folder.
+
+    DEST follows the rules of every file dualrole writes: never the database or its -wal,
+    -shm or -journal, never through a symbolic link, only a regular file, an existing one
+    only with --force. Without DEST the copy gets a new name in the backups folder.
+    """
     from dualrole.backup import automatic_backup, backup_to
 
     with ctx.open(create=False) as store:
-        path = backup_to(store, dest) if dest else automatic_backup(store, "manual")
-    click.echo(f"Backed up to {path}.")
+        path = backup_to(store, dest, force=force) if dest else automatic_backup(store, "manual")
+    say(f"Backed up to {path}.")
 
 
 @cli.command()
@@ -204,11 +224,11 @@ def restore(
     if source is None:
         raise click.UsageError("Give the backup FILE to restore (or --from-replica URL).")
     verify_backup(source)
-    if not yes and not click.confirm(f"Replace {ctx.path} with {source}?", err=True):
+    if not yes and not click.confirm(visible(f"Replace {ctx.path} with {source}?"), err=True):
         raise click.Abort
     safety = restore_to_path(ctx.path, source, make_parent=ctx.is_default)
     open_store(ctx.path).close()  # migrate a restored older schema now
-    click.echo(f"Restored {source} into {ctx.path}; the previous data is in {safety}.")
+    say(f"Restored {source} into {ctx.path}; the previous data is in {safety}.")
 
 
 def main() -> None:
@@ -220,7 +240,9 @@ def main() -> None:
             click.echo("Aborted.", err=True)
             sys.exit(1)
         except click.ClickException as exc:
-            exc.show()
+            shown = io.StringIO()
+            exc.show(file=shown)  # usage and message may quote what was typed: made visible
+            sys.stderr.write(visible(shown.getvalue(), multiline=True))
             sys.exit(exc.exit_code)
 
 

@@ -5,7 +5,7 @@ writes through :mod:`dualrole.services` (``daily``, ``resolve``, ``sales``, ``to
 app's pydantic models and messages, and dates through :mod:`dualrole.parsing` /
 :mod:`dualrole.when`, the app's own reader. A command echoes what it understood ("due Tue 1 Dec
 2026"); a failure is one sentence and a non-zero exit, and nothing is half-written. Stored text
-is shown through :func:`~dualrole.textsafe.visible`, never raw.
+is shown through :func:`~dualrole.printable.visible`, never raw.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from click.shell_completion import CompletionItem
 
 from dualrole.cli import Context, cli, pass_ctx
 from dualrole.db import Store
-from dualrole.textsafe import visible
+from dualrole.printable import visible
 
 # JSON escapes C0 controls itself; these (DEL, C1, bidi overrides) would reach a terminal raw.
 _UNSAFE_IN_JSON = re.compile("[\x7f-\x9f\u202a-\u202e\u2066-\u2069]")

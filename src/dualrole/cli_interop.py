@@ -6,19 +6,27 @@ Kept out of ``cli.py`` so the import/export commands can change without touching
 
 from __future__ import annotations
 
+import io
 import json
+import re
+import shlex
 import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 import click
 
-from dualrole.cli import Context, cli, pass_ctx
+from dualrole.cli import Context, cli, pass_ctx, say
 from dualrole.enums import Stage
+from dualrole.printable import visible
+
+if TYPE_CHECKING:
+    from dualrole.interop.importer import ImportReport
 
 SHOWN_PROBLEMS = 50
+_UNSAFE_IN_JSON = re.compile("[\x7f-\x9f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
 
 
 def _parse_maps(maps: tuple[str, ...]) -> dict[str, str]:
@@ -96,26 +104,47 @@ def import_command(
             source=source,
             mapping=_parse_maps(maps),
             progress=_stderr_progress("import"),
+            keep_all=as_json,
         )
     if as_json:
-        click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+        click.echo(json_for_terminal(report.to_dict()))
         return
+    for line in report_lines(report):
+        say(line)
+
+
+def json_for_terminal(data: object) -> str:
+    """JSON with every control and bidi character escaped (``\\u009b``), same data."""
+    text = json.dumps(data, ensure_ascii=False, indent=2)
+    return _UNSAFE_IN_JSON.sub(lambda m: f"\\u{ord(m[0]):04x}", text)
+
+
+def report_lines(report: ImportReport) -> list[str]:
+    """The import report as the command line prints it (made visible by ``say``)."""
+    from dualrole.interop.csv_formats import FIELDS
+
     shape = report.shape
     details = [f"encoding {shape.encoding}"]
     if shape.delimiter:
-        details.append(f"delimiter {shape.delimiter!r}")
-    click.echo(f"{report.summary()} ({', '.join(details)}; {report.seconds:.2f}s)")
+        details.append(f"delimiter {'tab' if shape.delimiter == chr(9) else repr(shape.delimiter)}")
+    lines = [f"{report.summary()} ({', '.join(details)}; {report.seconds:.2f}s)"]
     if shape.mapping:
         pairs = "; ".join(f"{f} ← {', '.join(cols)}" for f, cols in shape.mapping.items())
-        click.echo(f"Columns: {pairs}")
+        lines.append(f"Columns: {pairs}")
+    if shape.unmapped:
+        example = shlex.quote(f"notes={shape.unmapped[0]}")
+        lines.append(
+            f"Not used: {', '.join(shape.unmapped)} — to import one, say which field it is, "
+            f"e.g. --map {example} (fields: {', '.join(FIELDS)})."
+        )
     problems = report.problems()
-    for outcome in problems[:SHOWN_PROBLEMS]:
-        click.echo(f"  {outcome.line()}")
-    hidden = len(problems) - SHOWN_PROBLEMS + report.omitted
+    lines += [f"  {outcome.line()}" for outcome in problems[:SHOWN_PROBLEMS]]
+    hidden = report.merged + report.skipped - min(len(problems), SHOWN_PROBLEMS)
     if hidden > 0:
-        click.echo(f"  … and {hidden:,} more (--json lists them all).")
-    if dry_run:
-        click.echo("Dry run: nothing was written.")
+        lines.append(f"  … and {hidden:,} more (--json lists them all).")
+    if report.dry_run:
+        lines.append("Dry run: nothing was written.")
+    return lines
 
 
 @cli.group("export")
@@ -124,15 +153,21 @@ def export_group() -> None:
 
 
 def _output(ctx: Context, output: Path | None, force: bool, write: Callable[[BinaryIO], None]):
-    from dualrole.interop.files import protected_paths, write_atomic
+    from dualrole.files import write_file
 
     if output is None or str(output) == "-":
         stream = click.get_binary_stream("stdout")
-        write(stream)
+        if stream.isatty():  # shown on a terminal: control characters visible, never obeyed
+            buffer = io.BytesIO()
+            write(buffer)
+            text = buffer.getvalue().decode("utf-8", errors="replace")
+            stream.write(visible(text, multiline=True).encode("utf-8"))
+        else:
+            write(stream)
         stream.flush()
         return
-    write_atomic(output, write, force=force, protect=protected_paths(ctx.path))
-    click.echo(f"Wrote {output}.", err=True)
+    write_file(output, write, database=ctx.path, force=force)
+    say(f"Wrote {output}.", err=True)
 
 
 def _export_options(func):

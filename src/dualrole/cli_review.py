@@ -7,21 +7,24 @@ load inside the commands so ``--help`` stays instant.
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from pathlib import Path
 
 import click
 
 from dualrole import clock
-from dualrole.cli import Context, cli, pass_ctx
+from dualrole.cli import Context, cli, pass_ctx, say
+from dualrole.printable import visible
 
 
 def _week(text: str | None, option: str) -> dt.date | None:
     from dualrole.parsing import parse_week
+    from dualrole.review.build import check_week
 
     if text is None:
         return None
     try:
-        return parse_week(text)
+        return check_week(parse_week(text))
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint=option) from None
 
@@ -54,7 +57,8 @@ def review(
     force: bool,
 ) -> None:
     """Export the weekly review (Markdown, HTML, JSON or CSV)."""
-    from dualrole.export import check_output, format_for, render, write_atomic
+    from dualrole.export import format_for, render
+    from dualrole.files import inspect_destination, write_file
     from dualrole.review import build_review, build_reviews
 
     week = _week(week_text, "--week")
@@ -62,8 +66,8 @@ def review(
     if week and (first or last):
         raise click.UsageError("Use --week for one week, or --from/--to for a range, not both.")
     fmt = format_for(output, fmt)
-    if output is not None and check_output(output, database=ctx.path) and not force:
-        click.confirm(f"{output} exists; overwrite it?", abort=True, err=True)
+    if output is not None and inspect_destination(output, database=ctx.path) and not force:
+        click.confirm(visible(f"{output} exists; overwrite it?"), abort=True, err=True)
     with ctx.open(create=False) as store:
         if first or last:
             this_week = clock.today() - dt.timedelta(days=clock.today().weekday())
@@ -72,12 +76,12 @@ def review(
             monday = week or clock.today() - dt.timedelta(days=clock.today().weekday())
             reviews = [build_review(store, monday)]
         text = render(reviews, fmt)
-    if output is None:
-        click.echo(text, nl=False)
+    if output is None:  # on a terminal, control characters are shown, never obeyed
+        click.echo(visible(text, multiline=True) if sys.stdout.isatty() else text, nl=False)
         return
-    write_atomic(output, text, database=ctx.path)
+    write_file(output, text, database=ctx.path, force=True)  # replacing was agreed above
     weeks = reviews[0].week if len(reviews) == 1 else f"{reviews[0].week}…{reviews[-1].week}"
-    click.echo(f"Wrote the {fmt} review of {weeks} to {output}.", err=True)
+    say(f"Wrote the {fmt} review of {weeks} to {output}.", err=True)
 
 
 @cli.command()

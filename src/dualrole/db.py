@@ -20,6 +20,14 @@ from collections.abc import Callable, Hashable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from dualrole.autobackup import automatic_copy
+from dualrole.errors import (
+    ConflictError,
+    DamagedError,
+    NewerSchemaError,
+    NotFoundError,
+    StorageError,
+)
 from dualrole.schema import APPLICATION_ID, SCHEMA_VERSION
 
 T = TypeVar("T")
@@ -28,29 +36,19 @@ Params = tuple[Any, ...] | list[Any] | dict[str, Any]  # what sqlite3 binds to t
 if TYPE_CHECKING:  # sqlite-utils is imported only when migrating: it costs ~100 ms at start-up
     from sqlite_utils import Database
 
+__all__ = [
+    "ConflictError",
+    "DamagedError",
+    "NewerSchemaError",
+    "NotFoundError",
+    "StorageError",
+    "Store",
+    "open_store",
+]
+
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 10_000
 ENV_VAR = "DUALROLE_DB"
-
-
-class StorageError(Exception):
-    """A problem with the database file, phrased for the person at the keyboard."""
-
-
-class DamagedError(StorageError):
-    """The file is corrupt or truncated: it needs a backup restored."""
-
-
-class NewerSchemaError(StorageError):
-    """The file was written by a newer dualrole."""
-
-
-class ConflictError(StorageError):
-    """Someone else changed the record since it was read."""
-
-
-class NotFoundError(StorageError):
-    """The record is gone (deleted, perhaps by another instance)."""
 
 
 def default_path() -> Path:
@@ -123,6 +121,31 @@ def _check_file(path: Path, *, create: bool, make_parent: bool) -> bool:
             raise DamagedError(f"{path} is truncated; restore it with `dualrole restore BACKUP`.")
         raise StorageError(f"{path} is not a SQLite database, so dualrole will not touch it.")
     return False
+
+
+def is_workspace(path: Path) -> bool:
+    """Whether ``path`` holds a dualrole workspace: by the application id in its SQLite header,
+    else (a header not yet written back from the WAL) by asking SQLite, read-only."""
+    path = Path(path)
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(100)
+    except OSError:
+        return False
+    if head.startswith(SQLITE_HEADER) and int.from_bytes(head[68:72], "big") == APPLICATION_ID:
+        return True
+    if not head.startswith(SQLITE_HEADER) and not (not head and Path(f"{path}-wal").exists()):
+        return False
+    try:
+        uri = f"file:{urllib.parse.quote(str(path))}?mode=ro"
+        conn = sqlite3.connect(uri, uri=True)
+        try:
+            app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return False
+    return bool(app_id == APPLICATION_ID)
 
 
 def connect(path: Path | str, *, frozen: bool = False) -> sqlite3.Connection:
@@ -399,9 +422,9 @@ def _prepare(store: Store, *, is_new: bool, backup_before_migrate: bool) -> None
         raise StorageError(f"Cannot switch {where} to WAL mode; is the folder writable?")
     if version < SCHEMA_VERSION:
         if version > 0 and backup_before_migrate and store.path is not None:
-            from dualrole.backup import automatic_backup
-
-            automatic_backup(store, reason=f"before-migration-{version}-to-{SCHEMA_VERSION}")
+            automatic_copy(
+                store.conn, store.path, reason=f"before-migration-{version}-to-{SCHEMA_VERSION}"
+            )
         from dualrole.migrations import migrations
 
         with store.transaction():

@@ -9,6 +9,7 @@ Either way a failure is one sentence on stderr and a non-zero exit, never a trac
 from __future__ import annotations
 
 import contextlib
+import errno
 import gc
 import os
 import sys
@@ -53,7 +54,10 @@ def one_sentence_errors() -> Iterator[None]:
     except KeyboardInterrupt:
         _fail("Interrupted; nothing half-written was kept.", 130)
     except OSError as exc:
-        _fail(f"error: {exc.strerror or exc} ({exc.filename or ''}).", 1)
+        where = f" ({exc.filename})" if exc.filename else ""
+        if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+            _fail(f"error: The disk is full{where}; nothing was written.", 1)
+        _fail(f"error: {exc.strerror or exc}{where}.", 1)
     except Exception as exc:  # never a traceback; DUALROLE_DEBUG=1 shows it
         if os.environ.get("DUALROLE_DEBUG"):
             raise
@@ -65,7 +69,9 @@ def one_sentence_errors() -> Iterator[None]:
 
 
 def _fail(message: str, code: int) -> None:
-    print(message, file=sys.stderr)
+    from dualrole.printable import visible  # a name or a path may hold control characters
+
+    print(visible(message), file=sys.stderr)
     sys.exit(code)
 
 

@@ -14,8 +14,8 @@ import vobject
 from interop_helpers import SAMPLES, prospects, tags_of
 
 from dualrole.db import StorageError, open_store
+from dualrole.files import workspace_files, write_file
 from dualrole.interop.dump import write_csv, write_json, write_vcard
-from dualrole.interop.files import protected_paths, write_atomic
 from dualrole.interop.importer import import_contacts
 from dualrole.migrations import SCHEMA_VERSION
 from dualrole.models import ProspectIn, Stage
@@ -116,12 +116,12 @@ def test_vcard_export_reads_back(store, tmp_path):
 
 def test_output_files_are_atomic_private_and_careful(file_store, tmp_path):
     dest = tmp_path / "out.json"
-    write_atomic(dest, lambda out: out.write(b"{}"))
+    write_file(dest, lambda out: out.write(b"{}"))
     assert dest.read_bytes() == b"{}"
     assert stat.S_IMODE(dest.stat().st_mode) == 0o600
     with pytest.raises(StorageError, match="--force"):
-        write_atomic(dest, lambda out: out.write(b"new"))
-    write_atomic(dest, lambda out: out.write(b"new"), force=True)
+        write_file(dest, lambda out: out.write(b"new"))
+    write_file(dest, lambda out: out.write(b"new"), force=True)
     assert dest.read_bytes() == b"new"
 
     def fail(out):
@@ -129,23 +129,18 @@ def test_output_files_are_atomic_private_and_careful(file_store, tmp_path):
         raise KeyboardInterrupt
 
     with pytest.raises(KeyboardInterrupt):
-        write_atomic(dest, fail, force=True)
+        write_file(dest, fail, force=True)
     assert dest.read_bytes() == b"new"  # the old file is untouched
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".out")) == []
     link = tmp_path / "link.json"
     link.symlink_to(dest)
     with pytest.raises(StorageError, match="symbolic link"):
-        write_atomic(link, lambda out: out.write(b"x"), force=True)
-    for path in protected_paths(file_store.path)[:3]:
+        write_file(link, lambda out: out.write(b"x"), force=True)
+    for path in workspace_files(file_store.path)[:3]:
         with pytest.raises(StorageError, match="database"):
-            write_atomic(
-                path,
-                lambda out: out.write(b"x"),
-                force=True,
-                protect=[*protected_paths(file_store.path)],
-            )
+            write_file(path, lambda out: out.write(b"x"), force=True, database=file_store.path)
     with pytest.raises(StorageError, match="folder"):
-        write_atomic(tmp_path, lambda out: out.write(b"x"), force=True)
+        write_file(tmp_path, lambda out: out.write(b"x"), force=True)
 
 
 def dualrole(*args: str) -> subprocess.CompletedProcess[str]:

@@ -1,8 +1,8 @@
 """Exports of the weekly review: Markdown, self-contained HTML, JSON and CSV.
 
 Every format renders the same :class:`~dualrole.review.WeeklyReview` models, so they carry
-the same numbers as the screen. Files are written atomically (a 0600 temp file beside the
-target, then a rename), never over the database or its journal, never through a symlink.
+the same numbers as the screen. Files are written by :mod:`dualrole.files` (atomically, 0600,
+never over the database or its journal, never through a symlink, only regular files).
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from dualrole.export.common import ExportError, check_output, write_atomic
+from dualrole.export.common import ExportError
 from dualrole.export.html import render_html
 from dualrole.export.markdown import render_markdown
 from dualrole.export.tabular import render_csv, render_json
@@ -47,8 +47,6 @@ def format_for(path: Path | None, fmt: str | None) -> str:
 __all__ = [
     "FORMATS",
     "ExportError",
-    "check_output",
     "format_for",
     "render",
-    "write_atomic",
 ]

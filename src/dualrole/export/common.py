@@ -1,15 +1,20 @@
-"""What every export shares: titles, the cells of a metric row, and safe atomic writing."""
+"""What every export shares: titles and the cells of a metric row (files: ``dualrole.files``)."""
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import os
-import tempfile
-from pathlib import Path
 
 from dualrole.models import Side
-from dualrole.review import DASH, Metric, WeeklyReview, show_target, show_value, sparkline
+from dualrole.review import (
+    DASH,
+    Metric,
+    WeeklyReview,
+    show_percent,
+    show_target,
+    show_value,
+    sparkline,
+    split,
+)
 
 SIDE_TITLES = {
     Side.marketing: "Marketing — building awareness and demand",
@@ -61,19 +66,18 @@ def score_text(review: WeeklyReview, side: Side) -> str:
 
 def effort_text(review: WeeklyReview) -> str:
     b = review.balance
-    target = f"target {b.target_marketing_share:.0f}/{100 - b.target_marketing_share:.0f}"
+    target = "target {}/{}".format(*split(b.target_marketing_share))
     if b.marketing_share is None:
         actions = f"actions {DASH}"
     else:
-        actions = (
-            f"actions: marketing {b.marketing_share:.0f} % / sales {100 - b.marketing_share:.0f} %"
-        )
+        marketing, sales = split(b.marketing_share)
+        actions = f"actions: marketing {marketing} % / sales {sales} %"
     if b.marketing_hours_share is None:
         hours = f"focus hours {DASH}"
     else:
         hours = (
-            f"focus: marketing {b.marketing_hours:.1f} h ({b.marketing_hours_share:.0f} %) / "
-            f"sales {b.sales_hours:.1f} h"
+            f"focus: marketing {b.marketing_hours:.1f} h ({show_percent(b.marketing_hours_share)})"
+            f" / sales {b.sales_hours:.1f} h"
         )
     return f"{actions} · {hours} ({target})"
 
@@ -85,45 +89,5 @@ def grade_text(metric: Metric) -> str:
 __all__ = ["DASH", "show_target", "show_value"]
 
 
-# --- writing files -----------------------------------------------------------------------
-
-
 class ExportError(ValueError):
-    """A file we will not write (one sentence for the person at the keyboard)."""
-
-
-def check_output(path: Path, *, database: Path | None) -> bool:
-    """Refuse unsafe targets; return True when a regular file already exists there."""
-    if path.is_symlink():
-        raise ExportError(f"{path} is a symbolic link; dualrole will not write through it.")
-    if path.is_dir():
-        raise ExportError(f"{path} is a folder; give a file name.")
-    if database is not None:
-        protected = {Path(f"{database}{suffix}") for suffix in ("", "-wal", "-shm", "-journal")}
-        target = path.resolve()
-        for other in protected:
-            same = other.exists() and path.exists() and os.path.samefile(other, path)
-            if same or other.resolve() == target:
-                raise ExportError(f"{path} is the database (or its journal); choose another name.")
-    if not path.parent.exists():
-        raise ExportError(f"The folder {path.parent} does not exist; create it first.")
-    if path.exists() and not path.is_file():
-        raise ExportError(f"{path} is not a regular file; choose another name.")
-    return path.exists()
-
-
-def write_atomic(path: Path, text: str, *, database: Path | None = None) -> None:
-    """Write ``text`` to a 0600 temp file beside ``path``, then rename it into place."""
-    check_output(path, database=database)
-    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(temp, 0o600)
-        os.replace(temp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temp)
-        raise
+    """A review that cannot be rendered (one sentence for the person at the keyboard)."""

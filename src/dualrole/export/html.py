@@ -21,7 +21,7 @@ from dualrole.export.common import (
     week_heading,
 )
 from dualrole.models import Side
-from dualrole.review import Metric, WeeklyReview
+from dualrole.review import Metric, WeeklyReview, split, whole_percent
 
 CSP = (
     "default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
@@ -75,7 +75,7 @@ def _chart(metrics: list[Metric], colour: str) -> str:
             f'<rect x="{label_w}" y="{y + 2}" width="{bar_w}" height="12" fill="#eee"/>'
             f'<rect x="{label_w}" y="{y + 2}" width="{width}" height="12" fill="{colour}"/>'
             f'<text x="{label_w + bar_w + 6}" y="{y + 12}" font-size="11" fill="#333">'
-            f"{(m.credit or 0):.0%}</text>"
+            f"{whole_percent((m.credit or 0) * 100)}%</text>"
         )
     parts.append("</svg>")
     return "".join(parts)
@@ -127,6 +127,7 @@ def _week(review: WeeklyReview, heading: str | None) -> str:
         )
     )
     title = f"<{heading}>{escape(week_heading(review))}</{heading}>" if heading else ""
+    marketing, sales = split(b.target_marketing_share)
     return (
         f"{title}"
         f'<p class="summary"><strong>Marketing {escape(score_text(review, Side.marketing))}'
@@ -138,7 +139,7 @@ def _week(review: WeeklyReview, heading: str | None) -> str:
         f"<h3>Balance</h3><ul><li>actions: marketing {b.marketing_actions}, "
         f"sales {b.sales_actions}</li><li>focus hours: marketing {b.marketing_hours:.1f}, "
         f"sales {b.sales_hours:.1f}</li><li>target split: marketing "
-        f"{b.target_marketing_share:.0f} % / sales {100 - b.target_marketing_share:.0f} %</li>"
+        f"{marketing} % / sales {sales} %</li>"
         f'</ul><h3>Reflection</h3><dl class="reflection">{reflection}</dl>'
     )
 

@@ -22,7 +22,7 @@ from dualrole.export.common import (
     week_title,
 )
 from dualrole.models import Side
-from dualrole.review import WeeklyReview
+from dualrole.review import WeeklyReview, split
 
 _SPECIAL = re.compile(r"([\\`*_\[\]{}<>|~&#!])")
 _LINE_START = re.compile(r"^(\s*)([-+=>]|\d+[.)])", re.MULTILINE)
@@ -85,8 +85,7 @@ def week_markdown(review: WeeklyReview, *, heading: str = "#") -> str:
         f"{sub} Balance",
         f"- actions: marketing {b.marketing_actions}, sales {b.sales_actions}",
         f"- focus hours: marketing {b.marketing_hours:.1f}, sales {b.sales_hours:.1f}",
-        f"- target split: marketing {b.target_marketing_share:.0f} % / "
-        f"sales {100 - b.target_marketing_share:.0f} %",
+        "- target split: marketing {} % / sales {} %".format(*split(b.target_marketing_share)),
         "",
         f"{sub} Reflection",
     ]

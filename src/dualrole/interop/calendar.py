@@ -7,7 +7,8 @@ every reschedule. DTSTAMP is UTC. A follow-up without a time is an all-day event
 the exclusive DTEND of the next day); one with a time starts then, in the local time zone
 (with its VTIMEZONE), and lasts :data:`TIMED_MINUTES`. The summary reads "Prospect — title".
 icalendar does the CRLF line ends, the folding at 75 octets and the escaping of ``, ; \\``
-and newlines.
+and newlines; control characters, which RFC 5545 does not allow in text, are replaced by
+visible placeholders (``␛``) first (:func:`dualrole.printable.printable`).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from icalendar import Calendar, Event
 
 from dualrole import clock
 from dualrole.db import Store
+from dualrole.printable import printable
 
 PRODID = "-//dualrole//follow-ups//EN"
 CALENDAR_NAME = "dualrole follow-ups"
@@ -81,7 +83,7 @@ def _event(row, stamp: dt.datetime, zone: ZoneInfo | None) -> Event:
     event.add("uid", f"followup-{row['id']}@dualrole")
     event.add("dtstamp", stamp)
     event.add("sequence", int(row["sequence"]))
-    event.add("summary", f"{row['name']} — {row['title']}")
+    event.add("summary", printable(f"{row['name']} — {row['title']}"))
     day = dt.date.fromisoformat(row["due_date"])
     if row["due_time"]:
         start = dt.datetime.combine(day, dt.time.fromisoformat(row["due_time"]))
@@ -94,7 +96,7 @@ def _event(row, stamp: dt.datetime, zone: ZoneInfo | None) -> Event:
         event.add("transp", "TRANSPARENT")
     details = [f"Follow-up with {row['name']}"]
     details += [str(row[k]) for k in ("company", "email", "phone") if row[k]]
-    event.add("description", "\n".join(details))
+    event.add("description", printable("\n".join(details)))
     created = clock.from_db(row["created_at"])
     if created:
         event.add("created", created)

@@ -9,6 +9,8 @@ value marked preferred (``PREF=1`` or ``TYPE=pref``) comes first.
 
 from __future__ import annotations
 
+import base64
+import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,6 +24,7 @@ from dualrole.interop.contact import (
     RawContact,
     check_readable,
     detect_encoding,
+    read_head,
 )
 
 _URL_ESCAPE = re.compile(r"\\(.)", re.DOTALL)
@@ -31,10 +34,38 @@ _ESCAPED_COLON = re.compile(r"(?<!\\)((?:\\\\)*)\\:")
 _QP = re.compile(r"^[^:]*;(ENCODING=)?QUOTED-PRINTABLE[;:]", re.IGNORECASE)
 
 
+EXACT_PROPERTY = "x-dualrole-exact"
+EXACT_FIELDS = ("name", "company", "title", "phone", "website", "notes")
+
+
+def encode_exact(fields: dict[str, str | list[str]]) -> str:
+    """Fields vCard cannot carry as they are (a carriage return), for ``X-DUALROLE-EXACT``."""
+    return base64.b64encode(json.dumps(fields, ensure_ascii=False).encode()).decode("ascii")
+
+
+def decode_exact(card) -> dict[str, str | list[str]]:
+    """What :func:`encode_exact` wrote in a card (nothing when absent or not well-formed)."""
+    lines = card.contents.get(EXACT_PROPERTY, [])
+    if not lines:
+        return {}
+    try:
+        data = json.loads(base64.b64decode(str(lines[0].value), validate=True))
+    except (ValueError, TypeError):
+        return {}
+    if not isinstance(data, dict):
+        return {}
+    exact: dict[str, str | list[str]] = {
+        key: value for key in EXACT_FIELDS if isinstance(value := data.get(key), str)
+    }
+    tags = data.get("tags")
+    if isinstance(tags, list) and all(isinstance(tag, str) for tag in tags):
+        exact["tags"] = tags
+    return exact
+
+
 def looks_like_vcard(path: Path) -> bool:
-    with open(path, "rb") as handle:
-        head = handle.read(4096).lstrip(b"\xef\xbb\xbf \t\r\n")
-    return head[:11].upper() == b"BEGIN:VCARD"
+    head = read_head(path).lstrip("\ufeff\xef\xbb\xbf \t\r\n")
+    return head[:11].upper() == "BEGIN:VCARD"
 
 
 def unescape_url(value: str) -> str:
@@ -87,15 +118,24 @@ def card_to_contact(card, position: str) -> RawContact:
     phones = [p.removeprefix("tel:") for p in values("tel")]
     websites = [unescape_url(v) for v in values("url")]
     tags = [str(t) for line in contents.get("categories", []) for t in line.value]
+    exact = decode_exact(card)  # dualrole's own card: the fields with a carriage return
+    name = str(exact.get("name", name))
+    company = str(exact.get("company", company))
+    if "phone" in exact:
+        phones = [str(exact["phone"]), *phones[1:]]
+    if "website" in exact:
+        websites = [str(exact["website"]), *websites[1:]]
+    if isinstance(exact.get("tags"), list):
+        tags = list(exact["tags"])
     return RawContact(
         position=position,
         name=name,
         company=company,
-        title=next((v for v in values("title") if v), ""),
+        title=str(exact.get("title", next((v for v in values("title") if v), ""))),
         emails=[v for v in values("email") if v],
         phones=[p for p in phones if p],
         website=next((w for w in websites if w), ""),
-        notes=next((v for v in values("note", strip=False) if v), ""),
+        notes=str(exact.get("notes", next((v for v in values("note", strip=False) if v), ""))),
         tags=[t for t in tags if t],
     )
 

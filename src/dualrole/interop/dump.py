@@ -23,8 +23,10 @@ with ``'`` — get a leading ``'``; dualrole recognises its own header and remov
 one apostrophe on import, so exporting and re-importing never accumulates escapes.
 
 vCard 3.0: one card per live prospect (FN, N, ORG, TITLE, EMAIL, TEL, URL, NOTE, CATEGORIES,
-UID), readable by dualrole and Google Contacts. vCard has no way to carry a lone carriage
-return, so line breaks are written as ``\\n``.
+UID), readable by dualrole and Google Contacts, lines folded at 75 octets. vCard has no way
+to carry a carriage return, so line breaks are written as ``\\n``; a field that holds one is
+also written exactly (base64 JSON) in ``X-DUALROLE-EXACT``, which dualrole's import prefers,
+so a round trip keeps every character.
 """
 
 from __future__ import annotations
@@ -40,12 +42,13 @@ import vobject
 from dualrole import clock
 from dualrole.db import Store
 from dualrole.interop.contacts_csv import escape_cell
-from dualrole.interop.contacts_vcard import escape_url
+from dualrole.interop.contacts_vcard import EXACT_FIELDS, EXACT_PROPERTY, encode_exact, escape_url
 from dualrole.interop.csv_formats import OWN_HEADER
 from dualrole.parsing import format_money_input
 
 FORMAT_VERSION = 1
 BATCH = 500
+UNFOLDED = 1 << 30  # vobject folds by characters; dualrole folds by octets (fold_lines)
 
 _PROSPECTS = (
     "SELECT p.id, p.name, p.company, p.title, p.email, p.phone, p.website, p.stage, "
@@ -155,8 +158,40 @@ def prospect_vcard(p: dict) -> str:
         card.add("note").value = _vcard_text(p["notes"])
     if p["tags"]:
         card.add("categories").value = [_vcard_text(t) for t in p["tags"]]
+    exact: dict[str, str | list[str]] = {
+        key: p[key] for key in EXACT_FIELDS if p.get(key) and "\r" in p[key]
+    }
+    if any("\r" in tag for tag in p["tags"]):
+        exact["tags"] = list(p["tags"])
+    if exact:  # vCard has no carriage return; dualrole reads the exact text back from here
+        card.add(EXACT_PROPERTY).value = encode_exact(exact)
     card.add("uid").value = f"dualrole-prospect-{p['id']}"
-    return card.serialize()
+    return fold_lines(card.serialize(lineLength=UNFOLDED))
+
+
+def fold_lines(text: str, limit: int = 75) -> str:
+    """Fold every content line at ``limit`` octets of UTF-8 (RFC 6350 3.2), never inside a
+    character and never right after a backslash (an escape stays on one physical line)."""
+    return "\r\n".join(_fold(line, limit) for line in text.split("\r\n"))
+
+
+def _fold(line: str, limit: int) -> str:
+    if len(line.encode("utf-8")) <= limit:
+        return line
+    parts: list[str] = []
+    current, size, room = "", 0, limit
+    for char in line:
+        octets = len(char.encode("utf-8"))
+        if size + octets > room:
+            carry = current[len(current.rstrip("\\")) :]
+            if carry == current:  # a line of backslashes: split it anyway
+                carry = ""
+            parts.append(current[: len(current) - len(carry)])
+            current, size, room = carry, len(carry), limit - 1  # the fold's space counts
+        current += char
+        size += octets
+    parts.append(current)
+    return "\r\n ".join(parts)
 
 
 def write_vcard(store: Store, out: BinaryIO) -> None:

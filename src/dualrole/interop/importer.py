@@ -21,7 +21,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from dualrole.db import Store
-from dualrole.interop.contact import WHITE_SPACE, BadRecord, FileShape, RawContact
+from dualrole.interop.contact import WHITE_SPACE, BadRecord, FileShape, RawContact, read_head
 from dualrole.interop.contacts_csv import CsvContacts
 from dualrole.interop.contacts_vcard import VCardContacts, looks_like_vcard
 from dualrole.models import LeadSource, ProspectIn, Stage, describe_errors
@@ -76,6 +76,8 @@ class ImportReport:
     outcomes: list[Outcome] = field(default_factory=list)
     omitted: int = 0
     seconds: float = 0.0
+    keep_all: bool = False
+    """Keep every record's outcome (``--json``), not only the first thousands."""
     _kept: dict[str, int] = field(default_factory=dict, repr=False)
 
     @property
@@ -86,7 +88,7 @@ class ImportReport:
         setattr(self, outcome.action, getattr(self, outcome.action) + 1)
         limit = MAX_CREATED_DETAILS if outcome.action == "created" else MAX_DETAILS
         kept = self._kept.get(outcome.action, 0)
-        if kept < limit:
+        if self.keep_all or kept < limit:
             self._kept[outcome.action] = kept + 1
             self.outcomes.append(outcome)
         else:
@@ -109,6 +111,7 @@ class ImportReport:
             "encoding": self.shape.encoding,
             "delimiter": self.shape.delimiter,
             "mapping": self.shape.mapping,
+            "unused_columns": self.shape.unmapped,
             "dry_run": self.dry_run,
             "counts": {"created": self.created, "merged": self.merged, "skipped": self.skipped},
             "records": [asdict(o) for o in self.outcomes],
@@ -120,12 +123,18 @@ def open_contacts(path: Path, overrides: dict[str, str] | None = None):
     """A CSV or vCard reader for ``path``, chosen by content (not by extension)."""
     from dualrole.interop.contact import check_readable
 
-    check_readable(Path(path))
-    if looks_like_vcard(Path(path)):
+    path = Path(path)
+    size = check_readable(path)
+    vcard_name = path.suffix.lower() in (".vcf", ".vcard")
+    if size == 0 and vcard_name:
+        raise ValueError(f"{path.name} is empty: there is no vCard (BEGIN:VCARD) in it.")
+    if looks_like_vcard(path):
         if overrides:
             raise ValueError("--map applies to CSV files; a vCard names its own fields.")
-        return VCardContacts(Path(path))
-    return CsvContacts(Path(path), overrides)
+        return VCardContacts(path)
+    if vcard_name and not read_head(path).strip("\ufeff\xef\xbb\xbf \t\r\n"):
+        raise ValueError(f"{path.name} has no vCard (BEGIN:VCARD) in it; is it empty?")
+    return CsvContacts(path, overrides)
 
 
 def resolve_source(store: Store, text: str | None) -> tuple[LeadSource, int | None]:
@@ -161,11 +170,16 @@ def import_contacts(
     source: str | None = None,
     mapping: dict[str, str] | None = None,
     progress: Progress | None = None,
+    keep_all: bool = False,
 ) -> ImportReport:
-    """Import ``path`` into prospects in one transaction and report every record."""
+    """Import ``path`` into prospects in one transaction and report every record.
+
+    The report keeps the first :data:`MAX_CREATED_DETAILS` created and :data:`MAX_DETAILS`
+    other outcomes (the counts are always exact); ``keep_all`` keeps every one.
+    """
     started = time.perf_counter()
     reader = open_contacts(Path(path), mapping)
-    report = ImportReport(str(path), reader.shape, dry_run)
+    report = ImportReport(str(path), reader.shape, dry_run, keep_all=keep_all)
     cache = None
     try:
         lead_source, promotion_id = resolve_source(store, source)

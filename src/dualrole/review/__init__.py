@@ -69,9 +69,12 @@ from dualrole.review.model import (
     MetricDef,
     SideScore,
     WeeklyReview,
+    show_percent,
     show_target,
     show_value,
     sparkline,
+    split,
+    whole_percent,
 )
 from dualrole.review.targets import (
     get_reflection,
@@ -102,7 +105,10 @@ __all__ = [
     "reset_targets",
     "save_reflection",
     "set_target",
+    "show_percent",
     "show_target",
     "show_value",
     "sparkline",
+    "split",
+    "whole_percent",
 ]

@@ -20,14 +20,31 @@ from dualrole.review.model import (
     ReflectionText,
     SideScore,
     WeeklyReview,
+    show_percent,
     show_target,
     show_value,
+    whole_percent,
 )
 from dualrole.review.targets import get_reflection, get_targets
 from dualrole.services.focus import focus_hours
 from dualrole.services.settings import get_setting
 
 PARTIAL_FROM = 0.5  # credit at or above which a missed target is "partial"
+# The weeks a review can cover: its trend reaches WEEKS_BEFORE weeks back and its last moment
+# is the local midnight after its Sunday, and Python's dates run from 1 Jan 1 to 31 Dec 9999.
+FIRST_WEEK = dt.date(1, 3, 5)  # 0001-W10
+LAST_WEEK = dt.date(9999, 12, 20)  # 9999-W51
+
+
+def check_week(monday: dt.date) -> dt.date:
+    """``monday`` (moved to its week's Monday), or a ValueError for a week out of range."""
+    monday = monday - dt.timedelta(days=monday.weekday())
+    if not FIRST_WEEK <= monday <= LAST_WEEK:
+        raise ValueError(
+            f"{week_label(monday)} is outside the weeks a review can cover "
+            f"({week_label(FIRST_WEEK)} to {week_label(LAST_WEEK)}); pick a week in that range"
+        )
+    return monday
 
 
 def _ratio(part: float, whole: float) -> float | None:
@@ -115,16 +132,16 @@ def _reason(metric: Metric, currency: str) -> str:
     assert metric.credit is not None and metric.actual is not None and metric.target is not None
     if metric.better == "lower":
         limit = show_value(metric.target, metric.unit, currency)
-        return f"{actual} is over the limit of {limit} ({metric.credit * 100:.0f} %)"
+        return f"{actual} is over the limit of {limit} ({show_percent(metric.credit * 100)})"
     gap = show_value(metric.target - metric.actual, metric.unit, currency)
-    return f"{actual} of {target} ({metric.credit * 100:.0f} %), {gap} short"
+    return f"{actual} of {target} ({show_percent(metric.credit * 100)}), {gap} short"
 
 
 def _score(side: Side, metrics: list[Metric]) -> SideScore:
     graded = [m for m in metrics if m.credit is not None]
     if not graded:
         return SideScore(side=side, score=None, reasons=["no metric could be graded this week"])
-    score = round(100 * sum(m.credit or 0 for m in graded) / len(graded))
+    score = whole_percent(100 * sum(m.credit or 0 for m in graded) / len(graded))
     reasons = [
         f"{score} = the average of {len(graded)} graded metrics "
         "(met = 100 %, otherwise the share of the target reached)"
@@ -133,7 +150,9 @@ def _score(side: Side, metrics: list[Metric]) -> SideScore:
         names = [m for m in graded if m.grade == which]
         if names:
             items = ", ".join(
-                m.label if which == Grade.met else f"{m.label} ({(m.credit or 0) * 100:.0f} %)"
+                m.label
+                if which == Grade.met
+                else f"{m.label} ({show_percent((m.credit or 0) * 100)})"
                 for m in names
             )
             reasons.append(f"{which.value}: {items}")
@@ -143,8 +162,7 @@ def _score(side: Side, metrics: list[Metric]) -> SideScore:
 def build_review(store: Store, monday: dt.date, *, trend: bool = True) -> WeeklyReview:
     """The review of the ISO week of ``monday`` (local time), with its 8-week trend."""
     before = WEEKS_BEFORE if trend else 0
-    if monday.weekday() != 0:
-        monday = monday - dt.timedelta(days=monday.weekday())
+    monday = check_week(monday)
     sunday = monday + dt.timedelta(days=6)
     currency = str(get_setting(store, "currency") or "EUR")
     figures = collect(store, monday, before=before)
@@ -222,7 +240,7 @@ def build_review(store: Store, monday: dt.date, *, trend: bool = True) -> Weekly
 
 def build_reviews(store: Store, first: dt.date, last: dt.date) -> list[WeeklyReview]:
     """One review per week from the week of ``first`` to the week of ``last``."""
-    first = first - dt.timedelta(days=first.weekday())
+    first, last = check_week(first), check_week(last)
     if last < first:
         raise ValueError("--to comes before --from; pick a later last week")
     weeks = (last - first).days // 7 + 1

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 from typing import Literal
 
@@ -165,6 +166,24 @@ class WeeklyReview(BaseModel):
 DASH = "—"
 
 
+def whole_percent(value: float) -> int:
+    """The one rounding rule for every percentage shown (figures, grades, scores, shares):
+    to a whole number, halves up — 54.5 % and a credit of 0.545 both read 55 %."""
+    exact = Decimal(repr(round(float(value), 6)))
+    return int(exact.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def split(marketing_share: float) -> tuple[int, int]:
+    """Marketing's and sales' whole percent of a split; the two always add up to 100."""
+    marketing = whole_percent(marketing_share)
+    return marketing, 100 - marketing
+
+
+def show_percent(value: float | None) -> str:
+    """``55 %`` (see :func:`whole_percent`); ``—`` for none."""
+    return DASH if value is None else f"{whole_percent(value)} %"
+
+
 def show_value(value: float | None, unit: Unit, currency: str = "EUR") -> str:
     """A value as people read it: ``12,400``, ``€31``, ``50 %``; ``—`` for none."""
     if value is None:
@@ -172,7 +191,7 @@ def show_value(value: float | None, unit: Unit, currency: str = "EUR") -> str:
     if unit == "money":
         return format_money(round(value), currency, cents=False)
     if unit == "percent":
-        return f"{value:.0f} %"
+        return show_percent(value)
     return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
 
 

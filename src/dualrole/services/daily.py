@@ -22,9 +22,9 @@ from dualrole import clock
 from dualrole.db import StorageError, Store
 from dualrole.enums import LeadSource, Stage
 from dualrole.models import FollowUp, FollowUpIn, Interaction, InteractionIn, Prospect, ProspectIn
+from dualrole.printable import visible
 from dualrole.services import marketing, sales
 from dualrole.services.due import ItemRef
-from dualrole.textsafe import visible
 
 # --- capture -----------------------------------------------------------------------------
 

@@ -31,8 +31,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from dualrole.printable import visible
 from dualrole.services.today import Agenda, AgendaItem
-from dualrole.textsafe import visible
 
 FORMAT, VERSION = "dualrole-today", 1
 _REF = re.compile(r"#?([ft])(\d{1,18})", re.IGNORECASE)

@@ -16,8 +16,8 @@ import unicodedata
 from dataclasses import dataclass
 
 from dualrole.db import NotFoundError, StorageError, Store
+from dualrole.printable import visible
 from dualrole.services.search import fts_query
-from dualrole.textsafe import visible
 
 SHOWN = 10  # candidates listed when a name is ambiguous
 SCAN = 200  # full-text hits looked at for an exact (accent-insensitive) name

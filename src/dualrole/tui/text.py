@@ -1,7 +1,8 @@
 """Showing what a person typed exactly as typed: never markup, never terminal control.
 
 Every string from the database reaches the screen through :func:`visible` (control characters
-become visible placeholders such as ``␛``) and :func:`plain` (a ``rich.text.Text``, which is
+become visible placeholders such as ``␛``; the command line uses the same function, from
+:mod:`dualrole.printable`) and :func:`plain` (a ``rich.text.Text``, which is
 never parsed for ``[markup]``). Widgets that take strings get ``markup=False`` or a ``Text``.
 """
 
@@ -9,7 +10,9 @@ from __future__ import annotations
 
 from rich.text import Text
 
-from dualrole.textsafe import visible
+from dualrole.printable import visible
+
+__all__ = ["plain", "visible"]
 
 
 def plain(value: object, style: str = "", *, multiline: bool = False) -> Text:

@@ -299,11 +299,12 @@ class ReviewScreen(AreaScreen):
 
     @work(thread=True, exclusive=True, group="review-export")
     def _export(self, review: WeeklyReview, path: Path, fmt: str) -> None:
-        from dualrole.export import ExportError, render, write_atomic
+        from dualrole.export import ExportError, render
+        from dualrole.files import write_file
 
-        try:
-            write_atomic(path, render([review], fmt), database=self.store.path)
-        except (ExportError, OSError) as exc:
+        try:  # the dialog asked before replacing a file
+            write_file(path, render([review], fmt), database=self.store.path, force=True)
+        except (ExportError, StorageError, OSError) as exc:
             self.app.call_from_thread(self.notify, str(exc), severity="error", markup=False)
             return
         self.app.call_from_thread(self.notify, f"Exported {review.week} to {path}.", markup=False)

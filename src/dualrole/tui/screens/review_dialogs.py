@@ -24,7 +24,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
 
 from dualrole import clock
-from dualrole.db import Store
+from dualrole.db import StorageError, Store
 from dualrole.review import CATALOGUE, Metric, WeeklyReview, parse_target, set_target, show_value
 from dualrole.review.records import Record, count_behind, records_behind
 from dualrole.tui.format import day
@@ -241,7 +241,7 @@ class ExportScreen(ModalScreen[tuple[Path, str] | None]):
         return str(self.query_one("#export-format", Select).value)
 
     def action_export(self) -> None:
-        from dualrole.export import ExportError, check_output
+        from dualrole.files import inspect_destination
 
         error = self.query_one("#export-error", Static)
         text = self.query_one("#export-path", Input).value.strip()
@@ -251,8 +251,8 @@ class ExportScreen(ModalScreen[tuple[Path, str] | None]):
         path = Path(text).expanduser()
         path = path if path.is_absolute() else Path.cwd() / path
         try:
-            exists = check_output(path, database=self.database)
-        except (ExportError, OSError) as exc:
+            exists = inspect_destination(path, database=self.database)
+        except (StorageError, OSError) as exc:
             error.update(plain(str(exc)))
             return
         error.update("")

@@ -1,0 +1,54 @@
+"""One rounding rule for every percentage the review shows: 6 of 11 reads 55 % everywhere
+(it read "54 % (6 of 11)" beside "partial (55 %)" and "54 % of 100 % (55 %)")."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from dualrole.export import render
+from dualrole.models import FollowUpIn, ProspectIn
+from dualrole.review import build_review, show_percent, show_value, split, whole_percent
+from dualrole.services import sales
+
+W47 = dt.date(2026, 11, 16)
+DAY = dt.timedelta(days=1)
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [(54.5, 55), (0.545 * 100, 55), (54.49, 54), (2.5, 3), (99.5, 100), (0.5, 1), (100, 100)],
+)
+def test_whole_percent_rounds_halves_up(value, shown):
+    assert whole_percent(value) == shown
+    assert show_percent(value) == f"{shown} %"
+
+
+def test_a_split_adds_up_to_a_hundred():
+    assert split(45.5) == (46, 54)
+    assert sum(split(33.35)) == 100
+
+
+def test_six_of_eleven_reads_the_same_everywhere(store):
+    prospect = sales.create_prospect(store, ProspectIn(name="Eleven calls"))
+    ids = [
+        sales.create_followup(
+            store,
+            FollowUpIn(
+                prospect_id=prospect.id, title=f"Call {n}", due_date=W47 + dt.timedelta(n % 5)
+            ),
+        ).id
+        for n in range(11)
+    ]
+    for followup_id in ids[:6]:
+        sales.complete_followup(store, followup_id)
+    review = build_review(store, W47)
+    metric = review.metric("followup_completion")
+    assert show_value(metric.actual, metric.unit) == "55 %"
+    assert metric.reason.startswith("55 % of 100 % (55 %)"), metric.reason
+    partial = next(r for r in review.scores[metric.side].reasons if r.startswith("partial"))
+    assert "follow-ups due done (55 %)" in partial
+    for fmt in ("md", "html"):
+        text = render([review], fmt)
+        assert "55 %" in text and "54 %" not in text and "54%" not in text, fmt
