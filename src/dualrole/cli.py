@@ -206,5 +206,7 @@ def main() -> None:
 
 
 import dualrole.cli_review  # noqa: E402, F401  (registers review and targets)
-from dualrole import cli_interop  # noqa: E402, F401  (registers import/export)
-from dualrole import cli_insights  # noqa: E402, F401  (registers insights)
+from dualrole import (  # noqa: E402
+    cli_insights,  # noqa: F401  (registers insights)
+    cli_interop,  # noqa: F401  (registers import/export)
+)

@@ -311,7 +311,7 @@ def html_section(insights: Insights, *, level: str = "h2", by: By | None = None)
                 ]
                 for s in stages
             ],
-        )  # fmt: skip
+        )
     )
     parts.append(f"<p>{html_escape(stall_text(insights))}</p>")
     parts.append(f"<{level}>Lost reasons</{level}>")
@@ -329,7 +329,7 @@ def html_section(insights: Insights, *, level: str = "h2", by: By | None = None)
                     ]
                     for r in insights.lost_reasons
                 ],
-            )  # fmt: skip
+            )
         )
     else:
         parts.append("<p>No deal was lost in this period.</p>")
@@ -349,7 +349,7 @@ def html_section(insights: Insights, *, level: str = "h2", by: By | None = None)
                 ]
                 for s in insights.forecast.stages
             ],
-        )  # fmt: skip
+        )
     )
     parts.append(f"<p>{html_escape(forecast_text(insights))}</p>")
     return "".join(parts)

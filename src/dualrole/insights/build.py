@@ -87,7 +87,8 @@ LOST = (
     "SELECT lower(trim(coalesce(p.lost_reason, ''))), min(trim(coalesce(p.lost_reason, ''))), "
     "coalesce(p.segment_id, m.segment_id), count(*), coalesce(sum(p.value_minor), 0) "
     "FROM prospects p INDEXED BY prospects_lost_by_time "
-    "LEFT JOIN promotions m ON m.id = p.promotion_id WHERE p.deleted_at IS NULL AND p.stage = 'lost' "
+    "LEFT JOIN promotions m ON m.id = p.promotion_id "
+    "WHERE p.deleted_at IS NULL AND p.stage = 'lost' "
     "AND p.stage_changed_at >= :start AND p.stage_changed_at < :end GROUP BY 1, 3"
 )
 OPEN_PIPELINE = "SELECT stage, prospects, value_minor FROM stage_totals"
@@ -229,7 +230,7 @@ def _all_promotions(store: Store) -> int:
 
 
 class _StageTally:
-    __slots__ = ("entered", "advanced", "lost", "still_there", "won_now", "closed_now", "days")
+    __slots__ = ("advanced", "closed_now", "days", "entered", "lost", "still_there", "won_now")
 
     def __init__(self) -> None:
         self.entered = self.advanced = self.lost = self.still_there = 0
