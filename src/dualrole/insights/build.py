@@ -308,9 +308,9 @@ def _lost(
 ) -> list[LostReason]:
     reasons: dict[str, dict] = {}
     for key, shown, segment_id, n, value in store.query(LOST, params):
-        entry = reasons.setdefault(
-            key, {"reason": shown or NO_REASON, "count": 0, "value": 0, "segments": {}}
-        )
+        entry = reasons.setdefault(key, {"spellings": {}, "count": 0, "value": 0, "segments": {}})
+        spellings = entry["spellings"]
+        spellings[shown] = spellings.get(shown, 0) + int(n)
         entry["count"] += int(n)
         entry["value"] += int(value)
         seg = segment_id if segment_id in segments else None
@@ -330,7 +330,9 @@ def _lost(
         objections.sort(key=lambda s: (-s.count, s.name))
         result.append(
             LostReason(
-                reason=entry["reason"],
+                # the most used spelling (ties: the first in sort order)
+                reason=min(entry["spellings"].items(), key=lambda kv: (-kv[1], kv[0]))[0]
+                or NO_REASON,
                 count=entry["count"],
                 value_minor=entry["value"],
                 share=round(entry["count"] / total, 4) if total else None,
@@ -348,7 +350,7 @@ def _forecast(store: Store, funnel: Funnel) -> Forecast:
     for stage in OPEN_STAGES:
         deals, value = totals.get(stage.value, (0, 0))
         won, closed = measured.get(stage.value, (0, 0))
-        rate = round(won / closed, 4) if closed else None
+        rate = won / closed if closed else None
         stages.append(
             ForecastStage(
                 stage=stage.value,
@@ -356,7 +358,7 @@ def _forecast(store: Store, funnel: Funnel) -> Forecast:
                 open_value_minor=value,
                 chance=STAGE_WEIGHT[stage],
                 weighted_minor=round(value * STAGE_WEIGHT[stage]),
-                measured_rate=rate,
+                measured_rate=None if rate is None else round(rate, 4),
                 measured_minor=None if rate is None else round(value * rate),
             )
         )
