@@ -83,7 +83,10 @@ def build_weeks(store, monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
     marketing.log_result(store, PromotionResultIn(promotion_id=fair, day="2026-11-05", spend=5000))
 
     at(monkeypatch, "2026-11-10T09:00:00")  # W46
-    new = lambda name, **kw: sales.create_prospect(store, ProspectIn(name=name, **kw)).id  # noqa: E731
+
+    def new(name: str, **fields: object) -> int:
+        return sales.create_prospect(store, ProspectIn(name=name, **fields)).id
+
     p1 = new("P1", value="1,000", promotion_id=fair)
     p2 = new("P2", value="200", promotion_id=fair, segment_id=dentists.id)
     p3 = new("P3", value="500", promotion_id=ads)

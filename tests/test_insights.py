@@ -50,7 +50,7 @@ def test_every_group_figure_of_the_hand_built_weeks(weeks):
 
 
 def test_funnel_lost_reasons_forecast_and_weeks(weeks):
-    store, ids = weeks
+    store, _ids = weeks
     found = build_insights(store, PERIOD)
     stages = {s.stage: s for s in found.funnel.stages}
     assert list(stages) == list(FUNNEL)
@@ -154,7 +154,7 @@ def test_the_records_behind_each_figure(weeks):
 
 
 def test_a_lost_reason_goes_to_marketing_once(weeks):
-    store, ids = weeks
+    store, _ids = weeks
     reason = build_insights(store, PERIOD).lost_reasons[0]
     segments = [(s.name, s.count, s.objections) for s in reason.segments]
     args = dict(lost=reason.count, period=PERIOD.label, segments=segments)
