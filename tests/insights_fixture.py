@@ -70,11 +70,11 @@ def build_weeks(store, monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
         store, SegmentIn(name="Cafés", objections="Too expensive for one shop")
     )
     dentists = marketing.create_segment(store, SegmentIn(name="Dentists", objections="Privacy"))
-    promo = lambda name, channel, seg=None: (
-        marketing.create_promotion(  # noqa: E731
-            store, PromotionIn(name=name, channel=channel, status=RUNNING, segment_id=seg)
-        ).id
-    )
+
+    def promo(name: str, channel: Channel, seg: int | None = None) -> int:
+        data = PromotionIn(name=name, channel=channel, status=RUNNING, segment_id=seg)
+        return marketing.create_promotion(store, data).id
+
     fair = promo("Fair", Channel.event, cafes.id)
     ads = promo("Ads", Channel.online_ads, dentists.id)
     quiet = promo("Quiet", Channel.email)
