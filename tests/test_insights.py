@@ -188,6 +188,7 @@ def test_the_json_contract(weeks):
     }  # fmt: skip
     assert document["funnel_stall"] == "negotiation"
     assert document["lost_reasons"][0]["reason"] == "Price"
+    assert document["lost_reasons"][0]["key"] == "price"
     assert document["forecast"]["by_chance_minor"] == 39000
 
 

@@ -317,7 +317,7 @@ def _lost(
         entry["segments"][seg] = entry["segments"].get(seg, 0) + int(n)
     total = sum(entry["count"] for entry in reasons.values())
     result = []
-    for entry in reasons.values():
+    for key, entry in reasons.items():
         objections = [
             SegmentObjection(
                 segment_id=seg,
@@ -330,6 +330,7 @@ def _lost(
         objections.sort(key=lambda s: (-s.count, s.name))
         result.append(
             LostReason(
+                key=key,
                 # the most used spelling (ties: the first in sort order)
                 reason=min(entry["spellings"].items(), key=lambda kv: (-kv[1], kv[0]))[0]
                 or NO_REASON,

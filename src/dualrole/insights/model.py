@@ -137,6 +137,8 @@ class SegmentObjection(BaseModel):
 
 
 class LostReason(BaseModel):
+    key: str
+    """The reason as grouped: lower case, outer spaces trimmed ("" for none given)."""
     reason: str
     count: int
     value_minor: int
