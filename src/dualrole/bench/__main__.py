@@ -6,7 +6,7 @@ exits non-zero when any target fails. Not part of the test suite (timings are no
 ``tests/test_bench.py`` only checks that it runs on tiny sizes.
 
     python -m dualrole.bench [--small 100:1000] [--large 100000:1000000] [--runs 5]
-                             [--data bench-data] [--only startup,tui,review,import,demo]
+                             [--data bench-data] [--only startup,tui,review,insights,import,demo]
 """
 
 from __future__ import annotations
@@ -21,12 +21,13 @@ from dualrole.bench.figures import Report
 from dualrole.bench.measures import (
     measure_demo,
     measure_import,
+    measure_insights,
     measure_review,
     measure_startup,
     measure_tui,
 )
 
-SECTIONS = ("demo", "startup", "tui", "review", "import")
+SECTIONS = ("demo", "startup", "tui", "review", "insights", "import")
 
 
 def _size(text: str) -> tuple[int, int]:
@@ -60,6 +61,8 @@ def main(argv: list[str] | None = None) -> int:
         measure_tui(report, paths, args.runs)
     if "review" in only:
         measure_review(report, paths, args.runs)
+    if "insights" in only:
+        measure_insights(report, paths, args.runs)
     if "import" in only:
         measure_import(report, args.data, args.runs)
     print()

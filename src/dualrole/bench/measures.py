@@ -215,3 +215,10 @@ def measure_import(report: Report, data: Path, runs: int) -> None:
     from dualrole.bench.import_bench import measure
 
     measure(report, data, runs)
+
+
+def measure_insights(report: Report, paths: dict[str, Path], runs: int) -> None:
+    """Insights across weeks (issue 15): computation vs hand-written SQL, and the screen."""
+    from dualrole.bench.insights_bench import measure
+
+    measure(report, paths, runs)

@@ -172,6 +172,7 @@ class InsightsScreen(AreaScreen):
         self.period = default_period()
         self.by: By = "channel"
         self.insights: Insights | None = None
+        self._token: object | None = None
 
     @property
     def currency(self) -> str:
@@ -212,6 +213,13 @@ class InsightsScreen(AreaScreen):
         yield KeyBar()
 
     def refresh_data(self) -> None:
+        # A token that stays the same object until the database changes (Store.memo): shown
+        # again with nothing written since, the screen keeps its figures instead of
+        # recomputing them (and repainting a second time).
+        token = self.attempt(self.store.memo, ("insights-shown", self.period), object)
+        if token is not None and token is self._token and self.insights is not None:
+            return
+        self._token = token
         if self.store.path is None:  # in memory: no second connection to build it on
             found = self.attempt(build_insights, self.store, self.period)
             if found is not None:
