@@ -379,7 +379,8 @@ def group_data(g: Group) -> dict[str, Any]:
     if g.by == "channel":
         return {"channel": g.channel, **_figures(g)}
     if g.by == "promotion":
-        return {"promotion_id": g.promotion_id, "name": g.name, **_figures(g)}
+        return {"promotion_id": g.promotion_id, "name": g.name, "channel": g.channel,
+                **_figures(g)}  # fmt: skip
     return {"segment_id": g.segment_id, "name": g.name, **_figures(g)}
 
 

@@ -155,7 +155,7 @@ def build_insights(store: Store, period: Period) -> Insights:
         seg = segment_id
         return [
             group("channel", str(row[2]), channel=str(row[2])),
-            group("promotion", str(promotion_id), promotion_id=promotion_id),
+            group("promotion", str(promotion_id), promotion_id=promotion_id, channel=str(row[2])),
             group("segment", "" if seg is None else str(seg), segment_id=seg),
         ]
 
