@@ -19,6 +19,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
+from textual.geometry import Region
 from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
@@ -99,7 +100,7 @@ def funnel_columns(screen: InsightsScreen) -> list[Column]:
 
     return [
         Column("Stage", lambda r: r["s"].stage, width=12, style=stall),
-        Column("Entered", lambda r: bar(r["s"].entered, top(), 2 * BAR), width=2 * BAR,
+        Column("Entered", lambda r: bar(r["s"].entered, top(), BAR), width=BAR,
                style=lambda _r: "sales"),
         Column("", lambda r: count(r["s"].entered), width=7, justify="right"),
         Column("Advanced", lambda r: count(r["s"].advanced), width=8, justify="right"),
@@ -299,6 +300,10 @@ class InsightsScreen(AreaScreen):
     def _highlighted(self, event: PagedList.Highlighted) -> None:
         if event.paged_list.has_focus:
             self._explain()
+            listing = event.paged_list  # keep the highlighted row in view as the body scrolls
+            body = self.query_one("#insights-body", VerticalScroll)
+            line = listing.region.y - body.region.y + int(body.scroll_y) + 1 + event.index
+            body.scroll_to_region(Region(0, line, 1, 1), animate=False, immediate=True)
 
     def figure(self, section: str, row: dict[str, Any]) -> tuple[FigureRef, Period, str]:
         """The figure a row stands for: (reference, period, title of the records list)."""
