@@ -116,3 +116,18 @@ async def test_insights_are_in_help_and_the_palette(app):
         await pilot.pause()
         keys = dict(app.screen.keys)
         assert keys["I"] == "Insights — Which marketing makes money, across weeks"
+
+
+async def test_an_empty_workspace_shows_dashes(store, lines):
+    from dualrole.tui.app import DualroleApp
+
+    app = DualroleApp(store)  # in memory: computed on the UI thread, no worker
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_insights(app, pilot)
+        summary = str(screen.query_one("#insights-summary", Static).content)
+        assert "0 leads" in summary and "cost per lead —" in summary and "ROI —" in summary
+        assert "Nothing to measure" in shown(screen, lines, "groups")
+        assert "Nothing to measure" in shown(screen, lines, "lost")
+        await pilot.press("enter")  # on an empty list: nothing opens
+        await pilot.pause()
+        assert isinstance(app.screen, InsightsScreen)
