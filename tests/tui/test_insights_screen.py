@@ -75,6 +75,17 @@ async def test_enter_lists_the_records_behind_and_opens_one(app, demo):
         assert isinstance(records, InsightRecordsScreen)
         listing = records.query_one(PagedList)
         assert listing.row_count == expected.channels[0].leads
+        await pilot.press("2")  # the deals won behind the same channel
+        await pilot.pause()
+        assert listing.row_count == expected.channels[0].won
+        assert str(records.query_one("#records-title", Label).content).startswith(
+            f"Deals won of {expected.channels[0].name}"
+        )
+        await pilot.press("3")  # its spend: the results logged
+        await pilot.pause()
+        assert listing.row_count > 0 and listing.row["record"].kind == "result"
+        await pilot.press("1")
+        await pilot.pause()
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, ProspectScreen)

@@ -371,11 +371,24 @@ class InsightRecordsSource:
         return [{"record": record} for record in found]
 
 
+GROUP_MEASURES = (("leads", "leads"), ("won", "deals won"), ("spend", "spend (results)"))
+
+
 class InsightRecordsScreen(ModalScreen[None]):
-    """The records behind one figure; enter opens one, escape goes back."""
+    """The records behind one figure; enter opens one, escape goes back.
+
+    For a channel, promotion or segment, ``1`` ``2`` ``3`` switch between the records behind
+    its leads (and conversion, cost per lead), its deals won (revenue, cost per customer,
+    ROI, days to won) and its spend (the promotion results logged in the period).
+    """
 
     CSS_PATH = "insights.tcss"
-    BINDINGS = [Binding("escape", "close", "Back", id="insight-records.close")]
+    BINDINGS = [
+        Binding("escape", "close", "Back", id="insight-records.close"),
+        Binding("1", "measure(0)", "Leads", id="insight-records.leads"),
+        Binding("2", "measure(1)", "Won", id="insight-records.won"),
+        Binding("3", "measure(2)", "Spend", id="insight-records.spend"),
+    ]
 
     def __init__(self, store: Store, ref: FigureRef, period: Period, title: str) -> None:
         super().__init__()
@@ -384,11 +397,19 @@ class InsightRecordsScreen(ModalScreen[None]):
         self.period = period
         self.title_text = title
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "measure":
+            return self.ref.section == "group"
+        return True
+
+    def _title(self) -> Text:
+        return plain(f"{self.title_text} · {self.period.label}")
+
     def compose(self) -> ComposeResult:
         from dualrole.tui.screens.review_dialogs import RECORD_COLUMNS
 
         with Vertical(id="insight-records-box"):
-            yield Label(plain(f"{self.title_text} · {self.period.label}"), id="records-title")
+            yield Label(self._title(), id="records-title")
             yield PagedList(
                 self.store,
                 InsightRecordsSource(self.ref, self.period),
@@ -396,7 +417,18 @@ class InsightRecordsScreen(ModalScreen[None]):
                 empty_text="No records behind this figure.",
                 id="insight-records-list",
             )
-            yield Static("enter opens · esc back", id="records-keys")
+            keys = "1 leads · 2 won · 3 spend · " if self.ref.section == "group" else ""
+            yield Static(f"{keys}enter opens · esc back", id="records-keys")
+
+    def action_measure(self, index: int) -> None:
+        measure, label = GROUP_MEASURES[index]
+        self.ref = FigureRef("group", self.ref.key, measure, self.ref.by)
+        name = self.title_text.split(" of ", 1)[-1]
+        self.title_text = f"{label.capitalize()} of {name}"
+        self.query_one("#records-title", Label).update(self._title())
+        listing = self.query_one(PagedList)
+        listing.query_ = InsightRecordsSource(self.ref, self.period)
+        listing.reload(keep_cursor=False)
 
     def on_mount(self) -> None:
         self.query_one(PagedList).focus()
