@@ -13,7 +13,8 @@ rows and :func:`count_behind` how many there are, following the definitions of
   have no next move;
 - a lost reason → the deals lost in the period for that reason;
 - a forecast stage → its open deals now, largest first (the forecast total: all open deals);
-- a week → the leads created in it.
+- a week → the leads created in it (pass that week's own :class:`Period`, e.g. from
+  ``Period.weeks()``).
 """
 
 from __future__ import annotations
