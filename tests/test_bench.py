@@ -74,3 +74,26 @@ def test_review_bench_runs_on_tiny_workspaces(tmp_path: Path) -> None:
         )
     assert len(rows) == 9 * 12 + 1
     assert rows[8 * 12 + 5] == (interactions,)  # the reviewed week's interactions
+
+
+def test_insights_bench_runs_on_tiny_workspaces(tmp_path: Path) -> None:
+    from dualrole.bench.figures import Report
+    from dualrole.bench.insights_bench import hand_written, measure
+    from dualrole.db import open_store
+    from dualrole.demo import DemoSize, generate
+    from dualrole.insights import build_insights, default_period
+
+    paths = {"small": tmp_path / "small.db", "large": tmp_path / "large.db"}
+    for path, size in zip(paths.values(), (DemoSize(5, 20), DemoSize(10, 40)), strict=True):
+        with open_store(path) as store:
+            generate(store, seed=1, size=size)
+    report = Report()
+    measure(report, paths, 2, screen=False)
+    (figure,) = report.figures
+    assert figure.what.startswith("insights, 13 weeks (vs hand-written SQL")
+    assert figure.small is not None and len(figure.large.samples) == 2
+    with open_store(paths["large"]) as store:
+        rows = hand_written(store.conn, default_period())
+        found = build_insights(store, default_period())
+    assert sum(row[2] for row in rows[0]) == found.totals.leads  # the same leads
+    assert len(rows) == 6 + 2 * 13

@@ -249,4 +249,7 @@ def main() -> None:
 import dualrole.cli_daily  # noqa: E402  (registers add, log, today, done, snooze…)
 import dualrole.cli_replica  # noqa: E402  (registers replicate and replica)
 import dualrole.cli_review  # noqa: E402, F401  (registers review and targets)
-from dualrole import cli_interop  # noqa: E402, F401  (registers import/export)
+from dualrole import (  # noqa: E402
+    cli_insights,  # noqa: F401  (registers insights)
+    cli_interop,  # noqa: F401  (registers import/export)
+)

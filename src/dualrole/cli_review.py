@@ -69,13 +69,18 @@ def review(
     if output is not None and inspect_destination(output, database=ctx.path) and not force:
         click.confirm(visible(f"{output} exists; overwrite it?"), abort=True, err=True)
     with ctx.open(create=False) as store:
+        found = None
         if first or last:
+            from dualrole.insights import Period, build_insights
+
             this_week = clock.today() - dt.timedelta(days=clock.today().weekday())
             reviews = build_reviews(store, first or last or this_week, last or this_week)
+            if fmt != "csv":  # the range's insights (issue 15): Markdown, HTML and JSON
+                found = build_insights(store, Period(reviews[0].monday, reviews[-1].sunday))
         else:
             monday = week or clock.today() - dt.timedelta(days=clock.today().weekday())
             reviews = [build_review(store, monday)]
-        text = render(reviews, fmt)
+        text = render(reviews, fmt, found)
     if output is None:  # on a terminal, control characters are shown, never obeyed
         click.echo(visible(text, multiline=True) if sys.stdout.isatty() else text, nl=False)
         return

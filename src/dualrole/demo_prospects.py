@@ -34,6 +34,15 @@ STAGES = [stage.value for stage in Stage]  # lead … won, lost
 STAGE_WEIGHTS = [30, 18, 12, 8, 5, 12, 15]
 FUNNEL = [stage.value for stage in STAGE_ORDER]
 DAY = 86_400
+# Why deals were lost, by the prospect's segment (demo.SEGMENTS order): each segment's own
+# objections show up in its losses, so Insights has a story to tell. Picked by the
+# prospect's id, not drawn, so the rest of the demo stays the same for a seed.
+LOST_REASONS = (
+    ("price", "price", "timing"),
+    ("privacy worries", "price", "timing"),
+    ("chose an agency", "price", "no budget"),
+    ("not a priority", "timing", "price"),
+)
 
 
 class Stamper:
@@ -92,15 +101,18 @@ def prospect_rows(
         pid = index + 1
         stage = stages[index]
         created = start + int(slot * (index + random()))  # ids follow creation time
+        lost_reason = None
         if stage == "lost":
             path = [*FUNNEL[: lost_depths[index]], "lost"]
+            reasons = LOST_REASONS[(segment_ids[index] - 1) % len(LOST_REASONS)]
+            lost_reason = reasons[pid % len(reasons)]
         else:
             path = FUNNEL[: FUNNEL.index(stage) + 1]
         moment = created
         previous = None
         for step in path:
             history.append((pid, previous, step, stamp(moment),
-                            "price" if step == "lost" else None))  # fmt: skip
+                            lost_reason if step == "lost" else None))  # fmt: skip
             previous = step
             moment = min(now, moment + int(DAY * (1 + 8 * random())))
         company = companies[index]
@@ -109,7 +121,7 @@ def prospect_rows(
         prospects.append((
             pid, f"{first} {lasts[index]}", company, titles[index],
             f"{first.lower()}.{pid}@{company.split()[0].lower()}.example", stage,
-            "price" if stage == "lost" else None, values[index],
+            lost_reason, values[index],
             "promotion" if promotion else sources[index], promotion, segment_ids[index],
             f"Met via {company}. Prefers email.", cadences[index], stamp(created), history[-1][3],
         ))  # fmt: skip

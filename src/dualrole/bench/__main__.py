@@ -6,7 +6,8 @@ exits non-zero when any target fails. Not part of the test suite (timings are no
 ``tests/test_bench.py`` only checks that it runs on tiny sizes.
 
     python -m dualrole.bench [--small 100:1000] [--large 100000:1000000] [--runs 5]
-                             [--data bench-data] [--only startup,tui,review,import,demo,replica]
+                             [--data bench-data]
+                             [--only demo,startup,tui,review,insights,import,replica]
 """
 
 from __future__ import annotations
@@ -21,12 +22,13 @@ from dualrole.bench.figures import Report
 from dualrole.bench.measures import (
     measure_demo,
     measure_import,
+    measure_insights,
     measure_review,
     measure_startup,
     measure_tui,
 )
 
-SECTIONS = ("demo", "startup", "tui", "review", "import", "replica")
+SECTIONS = ("demo", "startup", "tui", "review", "insights", "import", "replica")
 
 
 def _size(text: str) -> tuple[int, int]:
@@ -60,6 +62,8 @@ def main(argv: list[str] | None = None) -> int:
         measure_tui(report, paths, args.runs)
     if "review" in only:
         measure_review(report, paths, args.runs)
+    if "insights" in only:
+        measure_insights(report, paths, args.runs)
     if "import" in only:
         measure_import(report, args.data, args.runs)
     if "replica" in only:

@@ -10,10 +10,9 @@ import time
 from pathlib import Path
 
 from dualrole.bench.figures import Report, ms
-from dualrole.bench.pty_session import PtySession
+from dualrole.bench.pty_session import BENCH_NOW, PtySession, app_env
 from dualrole.db import open_store
 
-BENCH_NOW = "2026-11-20T10:00:00"
 BARE_APP = """
 from textual.app import App
 from textual.widgets import Label
@@ -23,22 +22,6 @@ class Bare(App):
 Bare().run()
 """
 BASELINE_TABLES = ("prospects", "stage_changes", "interactions", "followups")
-
-
-def _env(data: Path) -> dict[str, str]:
-    """The measured programs' environment: a fixed clock, and Python's bytecode cache on.
-
-    A person runs an installed app whose modules are compiled once (pip writes the
-    ``.pyc`` files); with ``PYTHONDONTWRITEBYTECODE`` set (as in some shells and CI) every
-    start would compile textual and dualrole from source again, and startup would measure
-    the compiler (~200 ms of the bare app's ~450). The cache goes under the data directory
-    (``PYTHONPYCACHEPREFIX``), so the source tree stays clean; an untimed run fills it.
-    """
-    return {
-        "DUALROLE_NOW": BENCH_NOW,
-        "PYTHONDONTWRITEBYTECODE": "",  # empty = unset for Python
-        "PYTHONPYCACHEPREFIX": str(data.resolve() / "pycache"),
-    }
 
 
 def _build(path: Path, prospects: int, interactions: int) -> float:
@@ -101,7 +84,7 @@ def measure_demo(
 
 
 def _first_frame(argv: list[str], marker: str, data: Path) -> float:
-    with PtySession(argv, env=_env(data)) as session:
+    with PtySession(argv, env=app_env(data)) as session:
         return session.wait_for(marker)
 
 
@@ -110,7 +93,7 @@ def measure_startup(report: Report, paths: dict[str, Path], runs: int) -> None:
     app = [sys.executable, "-m", "dualrole", "--db"]
     data = paths["small"].parent
     _first_frame([sys.executable, "-c", BARE_APP], "bare-ready", data)  # fill the bytecode cache
-    with PtySession([*app, str(paths["small"])], env=_env(data)) as warm:
+    with PtySession([*app, str(paths["small"])], env=app_env(data)) as warm:
         warm.wait_for("Today")
         warm.settle(1.0)  # the areas' screens are imported (and cached) after the first frame
     for _ in range(runs):  # interleaved, so machine noise hits all three alike
@@ -134,7 +117,7 @@ def _drive(path: Path, runs: int) -> dict[str, list[float]]:
         times.setdefault(name, []).append(seconds)
 
     argv = [sys.executable, "-m", "dualrole", "--db", str(path)]
-    with PtySession(argv, env=_env(path.parent)) as app:
+    with PtySession(argv, env=app_env(path.parent)) as app:
         app.wait_for("Today")
         app.settle(0.5)
         for _ in range(runs):
@@ -215,3 +198,10 @@ def measure_import(report: Report, data: Path, runs: int) -> None:
     from dualrole.bench.import_bench import measure
 
     measure(report, data, runs)
+
+
+def measure_insights(report: Report, paths: dict[str, Path], runs: int) -> None:
+    """Insights across weeks (issue 15): computation vs hand-written SQL, and the screen."""
+    from dualrole.bench.insights_bench import measure
+
+    measure(report, paths, runs)

@@ -7,14 +7,20 @@ never over the database or its journal, never through a symlink, only regular fi
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
+from html import escape
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from dualrole.export.common import ExportError
 from dualrole.export.html import render_html
 from dualrole.export.markdown import render_markdown
 from dualrole.export.tabular import render_csv, render_json
 from dualrole.review import WeeklyReview
+
+if TYPE_CHECKING:
+    from dualrole.insights import Insights
 
 RENDERERS: dict[str, Callable[[list[WeeklyReview]], str]] = {
     "md": render_markdown,
@@ -27,12 +33,27 @@ SUFFIXES = {".md": "md", ".markdown": "md", ".html": "html", ".htm": "html", ".j
 SUFFIXES[".csv"] = "csv"
 
 
-def render(reviews: list[WeeklyReview], fmt: str) -> str:
+def render(reviews: list[WeeklyReview], fmt: str, insights: Insights | None = None) -> str:
+    """The reviews in ``fmt``; a range export also carries the insights of its weeks
+    (a section in Markdown and HTML, ``"insights"`` in JSON; CSV stays one row per metric)."""
     if fmt not in RENDERERS:
         raise ExportError(f"{fmt!r} is not an export format; use one of {', '.join(FORMATS)}")
     if not reviews:
         raise ExportError("There is no week to export.")
-    return RENDERERS[fmt](reviews)
+    text = RENDERERS[fmt](reviews)
+    if insights is None or fmt == "csv":
+        return text
+    from dualrole.export import insights as section
+
+    heading = section.title(insights)
+    if fmt == "md":
+        return f"{text}\n## {heading}\n\n{section.markdown_section(insights, level='###')}"
+    if fmt == "html":
+        body = f"<h2>{escape(heading)}</h2>{section.html_section(insights, level='h3')}"
+        return text.replace("</body></html>", f"{body}</body></html>")
+    document = json.loads(text)
+    document["insights"] = section.insights_data(insights)
+    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
 
 
 def format_for(path: Path | None, fmt: str | None) -> str:

@@ -204,6 +204,46 @@ def send_feedback_to_marketing(
     return note_id
 
 
+def send_lost_reason_to_marketing(
+    store: Store,
+    reason: str,
+    *,
+    lost: int,
+    period: str,
+    segments: list[tuple[str, int, str]],
+    segment_id: int | None = None,
+) -> tuple[int, bool]:
+    """A lost reason from Insights as a research note for marketing (kind feedback).
+
+    ``segments`` are (name, deals lost, objections recorded on the segment). Returns the
+    note's id and whether it is new: the same reason for the same period is sent once.
+    """
+    from dualrole.models import ResearchNoteIn
+    from dualrole.services.marketing import create_note
+
+    title = f"Lost deals: {reason} ({lost} in {period})"[:200]
+    lines = [f"{lost} deals were lost for “{reason}” in {period}.", ""]
+    for name, count, objections in segments:
+        said = f" — objections on record: {objections}" if objections.strip() else ""
+        lines.append(f"- {name}: {count}{said}")
+    with store.transaction():
+        existing = store.scalar(
+            "SELECT id FROM research_notes WHERE kind = 'feedback' AND title = ? "
+            "AND deleted_at IS NULL LIMIT 1",
+            (title,),
+        )
+        if existing:
+            return int(existing), False  # type: ignore[call-overload]
+        note = ResearchNoteIn(
+            kind=ResearchKind.feedback,
+            title=title,
+            body="\n".join(lines),
+            source=ResearchSource.sales_feedback,
+            segment_id=segment_id,
+        )
+        return create_note(store, note).id, True
+
+
 # --- follow-ups --------------------------------------------------------------------------
 
 

@@ -68,6 +68,7 @@ class DualroleApp(App[None]):
         "marketing": _area("marketing", "MarketingScreen"),
         "sales": _area("sales", "SalesScreen"),
         "review": _area("review", "ReviewScreen"),
+        "insights": _area("insights", "InsightsScreen"),
     }
     DEFAULT_MODE = "today"
     COMMANDS = App.COMMANDS | {DualroleCommands}
@@ -82,6 +83,13 @@ class DualroleApp(App[None]):
         Binding("m", "switch_mode('marketing')", "Marketing", id="go.marketing"),
         Binding("s", "switch_mode('sales')", "Sales", id="go.sales"),
         Binding("w", "switch_mode('review')", "Review", id="go.review", tooltip="Weekly review"),
+        Binding(
+            "I",
+            "switch_mode('insights')",
+            "Insights",
+            id="go.insights",
+            tooltip="Which marketing makes money, across weeks",
+        ),
         Binding("question_mark", "help", "Help", id="app.help", tooltip="Every key here"),
         Binding("q", "quit", "Quit", id="app.quit"),
         Binding(

@@ -22,6 +22,8 @@ ACTIONS: list[tuple[str, str, str | None]] = [
     ("go: Marketing", "marketing", None),
     ("go: Sales", "sales", None),
     ("go: Weekly review", "review", None),
+    ("go: Insights", "insights", None),
+    ("insights: By channel, promotion or segment", "insights", "by"),
     ("sales: New prospect", "sales", "new"),
     ("sales: Prospects", "sales", "tab('prospects')"),
     ("sales: Pipeline", "sales", "tab('pipeline')"),

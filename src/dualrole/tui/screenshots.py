@@ -24,6 +24,7 @@ SHOTS: dict[str, tuple[str, ...]] = {
     "pipeline": ("s", "2"),
     "prospect": ("s", "down", "down", "enter"),
     "review": ("w",),
+    "insights": ("I",),
 }
 
 

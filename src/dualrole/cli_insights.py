@@ -1,0 +1,100 @@
+"""``dualrole insights``: which marketing makes money, across weeks; registered onto ``cli``.
+
+Kept out of ``cli.py``, which imports this module at its end. The insights and the exports
+load inside the command so ``--help`` stays instant.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import click
+
+from dualrole.cli import Context, cli, pass_ctx
+
+
+def parse_day(text: str | None, option: str, *, end: bool) -> dt.date | None:
+    """A day (``2026-09-01``, ``today``…) or an ISO week (its Monday, or Sunday for --to)."""
+    from dualrole.parsing import parse_date, parse_week
+
+    if text is None:
+        return None
+    try:
+        if "w" in text.lower() and text.strip()[:4].isdigit():
+            monday = parse_week(text)
+            return monday + dt.timedelta(days=6) if end else monday
+        return parse_date(text)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint=option) from None
+
+
+def period_from(first: dt.date | None, last: dt.date | None):  # -> Period
+    """The period asked for; a missing end is filled from the default 13 weeks."""
+    from dualrole.insights import Period, default_period
+
+    default = default_period()
+    if first is None and last is None:
+        return default
+    if first is None:
+        assert last is not None
+        first = last - (default.last - default.first)
+    return Period(first, last or max(default.last, first))
+
+
+@cli.command()
+@click.option("--from", "from_text", metavar="DATE", help="First day (or ISO week) of the period.")
+@click.option("--to", "to_text", metavar="DATE", help="Last day (or ISO week) of the period.")
+@click.option(
+    "--by",
+    type=click.Choice(["channel", "promotion", "segment"]),
+    help="Only this breakdown (Markdown, HTML, CSV; JSON always has all three).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["md", "html", "json", "csv"]),
+    help="Default: from the file name, else md.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write to this file (default: standard output).",
+)
+@click.option("--force", is_flag=True, help="Overwrite an existing file without asking.")
+@pass_ctx
+def insights(
+    ctx: Context,
+    from_text: str | None,
+    to_text: str | None,
+    by: str | None,
+    fmt: str | None,
+    output: Path | None,
+    force: bool,
+) -> None:
+    """Which channels, promotions and segments bring customers; funnel, losses, forecast.
+
+    The period defaults to the last 13 weeks (this one included).
+    """
+    from dualrole.export import check_output, format_for, write_atomic
+    from dualrole.export.insights import render_insights
+    from dualrole.insights import build_insights
+
+    first = parse_day(from_text, "--from", end=False)
+    last = parse_day(to_text, "--to", end=True)
+    try:
+        period = period_from(first, last)
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from None
+    fmt = format_for(output, fmt)
+    if output is not None and check_output(output, database=ctx.path) and not force:
+        click.confirm(f"{output} exists; overwrite it?", abort=True, err=True)
+    with ctx.open(create=False) as store:
+        found = build_insights(store, period)
+    text = render_insights(found, fmt, by)  # type: ignore[arg-type]
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    write_atomic(output, text, database=ctx.path)
+    click.echo(f"Wrote the {fmt} insights of {period.label} to {output}.", err=True)

@@ -1,0 +1,144 @@
+"""The Insights area: opened with I, computed in a worker, breakdowns, periods, the records
+behind a figure, and a lost reason sent to marketing — all by pressing the real keys."""
+
+from __future__ import annotations
+
+from textual.widgets import Label, Static
+
+from dualrole.insights import build_insights, default_period
+from dualrole.tui.screens.insights import InsightRecordsScreen, InsightsScreen
+from dualrole.tui.screens.prospect import ProspectScreen
+from dualrole.tui.widgets.paged_list import PagedList
+
+SIZE = (160, 60)
+
+
+async def settle(app, pilot):
+    """Wait for the insights, which the screen computes in a worker thread."""
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def open_insights(app, pilot) -> InsightsScreen:
+    await pilot.press("I")
+    await settle(app, pilot)
+    assert isinstance(app.screen, InsightsScreen)
+    return app.screen
+
+
+def shown(screen, lines, section: str) -> str:
+    return "\n".join(lines(screen.query_one(f"#insights-{section}", PagedList)))
+
+
+async def test_insights_open_with_capital_i_and_show_every_section(app, demo, lines):
+    expected = build_insights(demo, default_period())
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_insights(app, pilot)
+        period = str(screen.query_one("#insights-period", Label).content)
+        assert period.startswith("Mon 24 Aug 2026 – Sun 22 Nov 2026 · 13 weeks")
+        summary = str(screen.query_one("#insights-summary", Static).content)
+        assert f"{expected.totals.leads:,} leads" in summary
+        groups = shown(screen, lines, "groups")
+        assert expected.channels[0].name in groups and "ROI" in groups
+        assert "█" in groups  # revenue bars
+        assert "Week of" in shown(screen, lines, "weeks")
+        funnel = shown(screen, lines, "funnel")
+        assert "negotiation" in funnel and "Still there" in funnel
+        assert expected.lost_reasons[0].reason in shown(screen, lines, "lost")
+        assert "By measured" in shown(screen, lines, "forecast")
+        await pilot.press("b")
+        assert expected.promotions[0].name in shown(screen, lines, "groups")
+        await pilot.press("b")
+        assert expected.segments[0].name in shown(screen, lines, "groups")
+
+
+async def test_periods_move_and_come_back(app, lines):
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_insights(app, pilot)
+        await pilot.press("[")
+        await settle(app, pilot)
+        period = str(screen.query_one("#insights-period", Label).content)
+        assert period.startswith("Mon 25 May 2026 – Sun 23 Aug 2026")
+        assert "Nothing to measure" in shown(screen, lines, "groups")  # before the demo
+        await pilot.press(".")
+        await settle(app, pilot)
+        assert "(the last 13 weeks)" in str(screen.query_one("#insights-period", Label).content)
+
+
+async def test_enter_lists_the_records_behind_and_opens_one(app, demo):
+    expected = build_insights(demo, default_period())
+    async with app.run_test(size=SIZE) as pilot:
+        await open_insights(app, pilot)
+        await pilot.press("enter")  # the first channel's leads
+        await pilot.pause()
+        records = app.screen
+        assert isinstance(records, InsightRecordsScreen)
+        listing = records.query_one(PagedList)
+        assert listing.row_count == expected.channels[0].leads
+        await pilot.press("2")  # the deals won behind the same channel
+        await pilot.pause()
+        assert listing.row_count == expected.channels[0].won
+        assert str(records.query_one("#records-title", Label).content).startswith(
+            f"Deals won of {expected.channels[0].name}"
+        )
+        await pilot.press("3")  # its spend: the results logged
+        await pilot.pause()
+        assert listing.row_count > 0 and listing.row["record"].kind == "result"
+        await pilot.press("1")
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ProspectScreen)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, InsightRecordsScreen)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, InsightsScreen)
+
+
+async def test_a_lost_reason_is_sent_to_marketing(app, demo):
+    expected = build_insights(demo, default_period())
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_insights(app, pilot)
+        await pilot.press("F")  # not on a lost reason: says where to go
+        await pilot.pause()
+        before = demo.scalar("SELECT count(*) FROM research_notes WHERE kind = 'feedback'")
+        screen.query_one("#insights-lost", PagedList).focus()
+        await pilot.press("F")
+        await pilot.pause()
+        reason = expected.lost_reasons[0]
+        title = demo.scalar(
+            "SELECT title FROM research_notes WHERE kind = 'feedback' ORDER BY id DESC LIMIT 1"
+        )
+        assert title == f"Lost deals: {reason.reason} ({reason.count} in {default_period().label})"
+        await pilot.press("F")  # the same reason twice: one note
+        await pilot.pause()
+        after = demo.scalar("SELECT count(*) FROM research_notes WHERE kind = 'feedback'")
+        assert after == before + 1
+
+
+async def test_insights_are_in_help_and_the_palette(app):
+    from dualrole.tui.commands import ACTIONS
+
+    assert ("go: Insights", "insights", None) in ACTIONS
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("question_mark")
+        await pilot.pause()
+        keys = dict(app.screen.keys)
+        assert keys["I"] == "Insights — Which marketing makes money, across weeks"
+
+
+async def test_an_empty_workspace_shows_dashes(store, lines):
+    from dualrole.tui.app import DualroleApp
+
+    app = DualroleApp(store)  # in memory: computed on the UI thread, no worker
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_insights(app, pilot)
+        summary = str(screen.query_one("#insights-summary", Static).content)
+        assert "0 leads" in summary and "cost per lead —" in summary and "ROI —" in summary
+        assert "Nothing to measure" in shown(screen, lines, "groups")
+        assert "Nothing to measure" in shown(screen, lines, "lost")
+        await pilot.press("enter")  # on an empty list: nothing opens
+        await pilot.pause()
+        assert isinstance(app.screen, InsightsScreen)
