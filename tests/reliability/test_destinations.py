@@ -25,6 +25,7 @@ from .faults import read_only, run_cli
 
 WRITERS = {
     "review": ["review", "-o"],
+    "insights": ["insights", "-o"],
     "export ics": ["export", "ics", "-o"],
     "export json": ["export", "json", "-o"],
     "export csv": ["export", "csv", "-o"],

@@ -1,6 +1,6 @@
 """Contacts in, follow-ups and data out: CSV/vCard import, iCalendar and full data export.
 
-Nothing here imports Textual; the CLI (``cli_interop``) and the app's import screen both call
+Nothing here imports Textual; the CLI (``cli.interop``) and the app's import screen both call
 :func:`dualrole.interop.importer.import_contacts` and the writers in ``calendar``/``dump``.
 """
 

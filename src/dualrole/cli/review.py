@@ -1,20 +1,17 @@
-"""``dualrole review`` (export the weekly review) and ``dualrole targets``, registered onto ``cli``.
+"""``dualrole review`` (export the weekly review) and ``dualrole targets``.
 
-Kept out of ``cli.py``, which imports this module at its end. The review and the exports
-load inside the commands so ``--help`` stays instant.
+The review and the exports load inside the commands so ``--help`` stays instant.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import sys
 from pathlib import Path
 
 import click
 
 from dualrole import clock
-from dualrole.cli import Context, cli, pass_ctx, say
-from dualrole.printable import visible
+from dualrole.cli.context import Context, ask_before_replacing, deliver, pass_ctx
 
 
 def _week(text: str | None, option: str) -> dt.date | None:
@@ -29,7 +26,7 @@ def _week(text: str | None, option: str) -> dt.date | None:
         raise click.BadParameter(str(exc), param_hint=option) from None
 
 
-@cli.command()
+@click.command()
 @click.option("--week", "week_text", metavar="YYYY-Www", help="ISO week (default: this week).")
 @click.option("--from", "from_text", metavar="YYYY-Www", help="First week of a range.")
 @click.option("--to", "to_text", metavar="YYYY-Www", help="Last week of a range.")
@@ -58,7 +55,6 @@ def review(
 ) -> None:
     """Export the weekly review (Markdown, HTML, JSON or CSV)."""
     from dualrole.export import format_for, render
-    from dualrole.files import inspect_destination, write_file
     from dualrole.review import build_review, build_reviews
 
     week = _week(week_text, "--week")
@@ -66,8 +62,7 @@ def review(
     if week and (first or last):
         raise click.UsageError("Use --week for one week, or --from/--to for a range, not both.")
     fmt = format_for(output, fmt)
-    if output is not None and inspect_destination(output, database=ctx.path) and not force:
-        click.confirm(visible(f"{output} exists; overwrite it?"), abort=True, err=True)
+    ask_before_replacing(ctx, output, force)
     with ctx.open(create=False) as store:
         found = None
         if first or last:
@@ -81,15 +76,11 @@ def review(
             monday = week or clock.today() - dt.timedelta(days=clock.today().weekday())
             reviews = [build_review(store, monday)]
         text = render(reviews, fmt, found)
-    if output is None:  # on a terminal, control characters are shown, never obeyed
-        click.echo(visible(text, multiline=True) if sys.stdout.isatty() else text, nl=False)
-        return
-    write_file(output, text, database=ctx.path, force=True)  # replacing was agreed above
     weeks = reviews[0].week if len(reviews) == 1 else f"{reviews[0].week}…{reviews[-1].week}"
-    say(f"Wrote the {fmt} review of {weeks} to {output}.", err=True)
+    deliver(ctx, output, text, f"Wrote the {fmt} review of {weeks}")
 
 
-@cli.command()
+@click.command()
 @click.option(
     "--set",
     "settings",
@@ -128,3 +119,6 @@ def targets(ctx: Context, settings: tuple[str, ...], reset: bool) -> None:
         click.echo(
             f"{definition.side.value:<9} {definition.key:<20} {shown:>10}  {definition.label}{note}"
         )
+
+
+COMMANDS = (review, targets)

@@ -1,8 +1,8 @@
-"""``dualrole replicate`` and ``dualrole replica status``, registered onto ``cli``.
+"""``dualrole replicate`` and ``dualrole replica status``.
 
-``restore --from-replica`` is an option of ``restore`` in ``cli.py``. The work is done by
-:mod:`dualrole.replication`; this module parses, prints and turns failures into one
-sentence and a non-zero exit.
+``restore --from-replica`` is an option of ``restore`` (:mod:`dualrole.cli.workspace`). The
+work is done by :mod:`dualrole.replication`; this module parses, prints and turns failures
+into one sentence and a non-zero exit.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import threading
 
 import click
 
-from dualrole.cli import Context, cli, pass_ctx
+from dualrole.cli.context import Context, pass_ctx, progress
 from dualrole.db import StorageError
 
 
@@ -22,7 +22,7 @@ def _fail_replica(exc: Exception) -> StorageError:
     return StorageError(str(exc))
 
 
-@cli.command()
+@click.command()
 @click.option("--to", "url", metavar="URL", help="file:///path, s3://bucket/path, sftp://…")
 @click.option(
     "--take-over",
@@ -105,7 +105,7 @@ def _replicate(
     )
 
 
-@cli.group()
+@click.group()
 def replica() -> None:
     """The workspace's replica (see `dualrole replicate`)."""
 
@@ -169,16 +169,15 @@ def replica_status(ctx: Context, as_json: bool) -> None:
 
 
 def restore_from_replica(ctx: Context, url: str, at_text: str | None, force: bool) -> None:
-    """``dualrole restore --from-replica URL`` (called by ``restore`` in cli.py)."""
-    from dualrole.cli import _progress
+    """``dualrole restore --from-replica URL`` (called by ``restore``)."""
     from dualrole.replication import urls
     from dualrole.replication.litestream import ReplicaError
     from dualrole.replication.restore import parse_moment, restore_from_replica
 
     at: dt.datetime | None = parse_moment(at_text) if at_text else None
-    report = _progress("restore")
+    report = progress("restore")
 
-    def progress(done: int, total: int) -> None:
+    def restoring(done: int, total: int) -> None:
         report("from replica", done, total)
 
     try:
@@ -187,7 +186,7 @@ def restore_from_replica(ctx: Context, url: str, at_text: str | None, force: boo
             ctx.path,
             at=at,
             force=force,
-            progress=progress,
+            progress=restoring,
             make_parent=ctx.is_default,
         )
     except (ReplicaError, urls.UrlError) as exc:
@@ -199,3 +198,6 @@ def restore_from_replica(ctx: Context, url: str, at_text: str | None, force: boo
     click.echo(
         f"Restored {ctx.path} from {urls.shown(url)}{moment} in {result.seconds:.1f}s{kept}.",
     )
+
+
+COMMANDS = (replicate, replica)

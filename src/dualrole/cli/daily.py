@@ -1,6 +1,6 @@
 """The working day from the shell: add, log, follow-up, stage, today, done, snooze, show, find.
 
-Registered onto ``cli`` (``cli.py`` imports this module at its end). Every command reads and
+Every command reads and
 writes through :mod:`dualrole.services` (``daily``, ``resolve``, ``sales``, ``today``), with the
 app's pydantic models and messages, and dates through :mod:`dualrole.parsing` /
 :mod:`dualrole.when`, the app's own reader. A command echoes what it understood ("due Tue 1 Dec
@@ -21,7 +21,7 @@ from typing import Any
 import click
 from click.shell_completion import CompletionItem
 
-from dualrole.cli import Context, cli, pass_ctx
+from dualrole.cli.context import Context, pass_ctx
 from dualrole.db import Store
 from dualrole.printable import visible
 
@@ -88,7 +88,7 @@ def _use_colour(choice: str) -> bool:
 PROSPECT = click.argument("prospect", shell_complete=_complete_prospect)
 
 
-@cli.command()
+@click.command()
 @click.argument("name")
 @click.option("--email", help="Email address (a prospect with it already is refused).")
 @click.option("--company")
@@ -116,7 +116,7 @@ def add(ctx: Context, name: str, job_title: str | None, tags: tuple[str, ...], *
     click.echo(f"Added #{p.id} {visible(p.name)} ({p.stage.value}{extra}).")
 
 
-@cli.command()
+@click.command()
 @PROSPECT
 @click.argument("summary")
 @click.option("--kind", default="call", show_default=True, help="call, email, meeting, …")
@@ -148,7 +148,7 @@ def log(
         click.echo(f"Filed for marketing as feedback research note #{note}.")
 
 
-@cli.command("follow-up")
+@click.command("follow-up")
 @PROSPECT
 @click.argument("title")
 @click.option("--due", default="tomorrow", show_default=True, help='e.g. "next tue", +3d, 1 dec.')
@@ -176,7 +176,7 @@ def follow_up(
     click.echo(f"Follow-up f{f.id} with {visible(name)}: {visible(f.title)}, due {when}{repeats}.")
 
 
-@cli.command()
+@click.command()
 @PROSPECT
 @click.argument("stage", metavar="STAGE")
 @click.option("--value", help="Set the deal's value first (major units), e.g. 9600.")
@@ -198,7 +198,7 @@ def stage(
     click.echo(f"{visible(p.name)} (#{p.id}): {move}{worth}{why}.")
 
 
-@cli.command()
+@click.command()
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
 @click.option("--short", is_flag=True, help="One line of counts (for status bars).")
 @click.option("--color", "colour", type=click.Choice(["auto", "always", "never"]), default="auto")
@@ -254,7 +254,7 @@ def _today_text(day: Any, items: list, late: int, use: bool) -> str:
     return "\n".join(lines)
 
 
-@cli.command()
+@click.command()
 @click.argument("item_id", metavar="ID")
 @pass_ctx
 def done(ctx: Context, item_id: str) -> None:
@@ -273,7 +273,7 @@ def done(ctx: Context, item_id: str) -> None:
         click.echo(f"Next: f{upcoming.id} due {format_day(upcoming.due_date)} (it repeats).")
 
 
-@cli.command()
+@click.command()
 @click.argument("item_id", metavar="ID")
 @click.argument("when", metavar="WHEN")
 @pass_ctx
@@ -293,7 +293,7 @@ def snooze(ctx: Context, item_id: str, when: str) -> None:
     click.echo(f"Snoozed {ref} {visible(title)} to {format_day(day)}.")
 
 
-@cli.command()
+@click.command()
 @PROSPECT
 @pass_ctx
 def show(ctx: Context, prospect: str) -> None:
@@ -324,7 +324,7 @@ def show(ctx: Context, prospect: str) -> None:
         click.echo(f"  {format_moment(t.occurred_at)}  {t.kind.value}  {visible(t.summary)}")
 
 
-@cli.command()
+@click.command()
 @click.argument("text")
 @click.option("--limit", default=20, show_default=True, type=click.IntRange(1, 500))
 @pass_ctx
@@ -340,7 +340,7 @@ def find(ctx: Context, text: str, limit: int) -> None:
         click.echo(candidate.line())
 
 
-@cli.command()
+@click.command()
 @click.argument("shell", type=click.Choice(["bash", "zsh", "fish"]))
 def completion(shell: str) -> None:
     """Print the shell completion script (e.g. eval "$(dualrole completion bash)")."""
@@ -348,4 +348,8 @@ def completion(shell: str) -> None:
 
     kind = get_completion_class(shell)
     assert kind is not None
-    click.echo(kind(cli, {}, "dualrole", "_DUALROLE_COMPLETE").source())
+    root = click.get_current_context().find_root().command
+    click.echo(kind(root, {}, "dualrole", "_DUALROLE_COMPLETE").source())
+
+
+COMMANDS = (add, log, follow_up, stage, today, done, snooze, show, find, completion)

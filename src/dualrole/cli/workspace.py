@@ -1,73 +1,21 @@
-"""The ``dualrole`` command: opens the app, and scripts what the app does.
-
-Errors are one sentence on stderr and a non-zero exit, never a traceback. Heavy imports
-(Textual, the review) happen inside the command that needs them, so ``--help`` is instant.
-"""
+"""The workspace file itself: ``demo``, ``check``, ``backup`` and ``restore``."""
 
 from __future__ import annotations
 
-import io
 import sys
 import time
 from pathlib import Path
 
 import click
 
-from dualrole.db import DamagedError, StorageError, Store, is_workspace, open_store, resolve_path
-from dualrole.entry import one_sentence_errors, run_app
+from dualrole.cli.context import Context, pass_ctx, progress, say
+from dualrole.db import DamagedError, StorageError, is_workspace, open_store
 from dualrole.errors import DestinationError
+from dualrole.launch import run_app
 from dualrole.printable import visible
 
 
-class Context:
-    def __init__(self, db_path: str | None):
-        self.path, self.is_default = resolve_path(db_path)
-
-    def open(self, *, create: bool = True) -> Store:
-        return open_store(self.path, create=create, make_parent=self.is_default)
-
-
-pass_ctx = click.make_pass_decorator(Context)
-
-
-def say(message: str, *, err: bool = False) -> None:
-    """One line of output; control characters in names and paths are shown, never obeyed."""
-    click.echo(visible(message), err=err)
-
-
-@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
-@click.option(
-    "--db",
-    "db_path",
-    type=click.Path(dir_okay=True, path_type=str),
-    help="Database file (default: $DUALROLE_DB, else the user data folder).",
-)
-@click.version_option(package_name="dualrole")
-@click.pass_context
-def cli(ctx: click.Context, db_path: str | None) -> None:
-    """dualrole: marketing and sales, kept apart, reviewed weekly.
-
-    With no command, opens the app on your database.
-    """
-    ctx.obj = Context(db_path)
-    if ctx.invoked_subcommand is None:
-        run_app(ctx.obj.open())
-
-
-def _progress(label: str):
-    state = {"last": 0.0}
-
-    def report(step: str, done: int, total: int) -> None:
-        now = time.monotonic()
-        if sys.stderr.isatty() and (now - state["last"] > 0.2 or done >= total):
-            state["last"] = now
-            pct = 100 * done // max(total, 1)
-            click.echo(f"\r{label}: {step} {pct:3d}%   ", err=True, nl=False)
-
-    return report
-
-
-@cli.command()
+@click.command()
 @click.option("--seed", default=7, show_default=True, help="Random seed (same seed, same data).")
 @click.option("--prospects", default=60, show_default=True, type=click.IntRange(1, 5_000_000))
 @click.option(
@@ -122,7 +70,7 @@ def demo(
         store = open_store(tmp, make_parent=False)
         try:
             counts = generate(
-                store, seed=seed, size=DemoSize(prospects, interactions), progress=_progress("demo")
+                store, seed=seed, size=DemoSize(prospects, interactions), progress=progress("demo")
             )
             store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         finally:
@@ -142,7 +90,7 @@ def demo(
         run_app(open_store(demo_path))
 
 
-@cli.command()
+@click.command()
 @pass_ctx
 def check(ctx: Context) -> None:
     """Check the database's integrity and schema version."""
@@ -178,7 +126,7 @@ def check(ctx: Context) -> None:
     )
 
 
-@cli.command()
+@click.command()
 @click.argument("dest", required=False, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--force", is_flag=True, help="Replace DEST if it exists.")
 @pass_ctx
@@ -196,7 +144,7 @@ def backup(ctx: Context, dest: Path | None, force: bool) -> None:
     say(f"Backed up to {path}.")
 
 
-@cli.command()
+@click.command()
 @click.argument("source", required=False, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--yes", is_flag=True, help="Do not ask before replacing the current data.")
 @click.option("--from-replica", "replica_url", metavar="URL", help="Restore from a replica.")
@@ -217,7 +165,7 @@ def restore(
     if replica_url:
         if source is not None:
             raise click.UsageError("Give either a backup FILE or --from-replica URL, not both.")
-        from dualrole.cli_replica import restore_from_replica
+        from dualrole.cli.replica import restore_from_replica
 
         restore_from_replica(ctx, replica_url, at_text, force)
         return
@@ -231,25 +179,4 @@ def restore(
     say(f"Restored {source} into {ctx.path}; the previous data is in {safety}.")
 
 
-def main() -> None:
-    """Run the command line, turning known failures into one sentence."""
-    with one_sentence_errors():
-        try:
-            cli.main(standalone_mode=False)
-        except click.exceptions.Abort:
-            click.echo("Aborted.", err=True)
-            sys.exit(1)
-        except click.ClickException as exc:
-            shown = io.StringIO()
-            exc.show(file=shown)  # usage and message may quote what was typed: made visible
-            sys.stderr.write(visible(shown.getvalue(), multiline=True))
-            sys.exit(exc.exit_code)
-
-
-import dualrole.cli_daily  # noqa: E402  (registers add, log, today, done, snooze…)
-import dualrole.cli_replica  # noqa: E402  (registers replicate and replica)
-import dualrole.cli_review  # noqa: E402, F401  (registers review and targets)
-from dualrole import (  # noqa: E402
-    cli_insights,  # noqa: F401  (registers insights)
-    cli_interop,  # noqa: F401  (registers import/export)
-)
+COMMANDS = (demo, check, backup, restore)

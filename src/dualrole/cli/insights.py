@@ -1,7 +1,6 @@
-"""``dualrole insights``: which marketing makes money, across weeks; registered onto ``cli``.
+"""``dualrole insights``: which marketing makes money, across weeks.
 
-Kept out of ``cli.py``, which imports this module at its end. The insights and the exports
-load inside the command so ``--help`` stays instant.
+The insights and the exports load inside the command so ``--help`` stays instant.
 """
 
 from __future__ import annotations
@@ -11,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from dualrole.cli import Context, cli, pass_ctx
+from dualrole.cli.context import Context, ask_before_replacing, deliver, pass_ctx
 
 
 def parse_day(text: str | None, option: str, *, end: bool) -> dt.date | None:
@@ -42,7 +41,7 @@ def period_from(first: dt.date | None, last: dt.date | None):  # -> Period
     return Period(first, last or max(default.last, first))
 
 
-@cli.command()
+@click.command()
 @click.option("--from", "from_text", metavar="DATE", help="First day (or ISO week) of the period.")
 @click.option("--to", "to_text", metavar="DATE", help="Last day (or ISO week) of the period.")
 @click.option(
@@ -77,7 +76,7 @@ def insights(
 
     The period defaults to the last 13 weeks (this one included).
     """
-    from dualrole.export import check_output, format_for, write_atomic
+    from dualrole.export import format_for
     from dualrole.export.insights import render_insights
     from dualrole.insights import build_insights
 
@@ -88,13 +87,11 @@ def insights(
     except ValueError as exc:
         raise click.UsageError(str(exc)) from None
     fmt = format_for(output, fmt)
-    if output is not None and check_output(output, database=ctx.path) and not force:
-        click.confirm(f"{output} exists; overwrite it?", abort=True, err=True)
+    ask_before_replacing(ctx, output, force)
     with ctx.open(create=False) as store:
         found = build_insights(store, period)
     text = render_insights(found, fmt, by)  # type: ignore[arg-type]
-    if output is None:
-        click.echo(text, nl=False)
-        return
-    write_atomic(output, text, database=ctx.path)
-    click.echo(f"Wrote the {fmt} insights of {period.label} to {output}.", err=True)
+    deliver(ctx, output, text, f"Wrote the {fmt} insights of {period.label}")
+
+
+COMMANDS = (insights,)

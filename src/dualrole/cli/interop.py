@@ -1,7 +1,6 @@
-"""``dualrole import`` and ``dualrole export {ics,json,csv,vcard}``, registered onto ``cli``.
+"""``dualrole import`` and ``dualrole export {ics,json,csv,vcard}``.
 
-Kept out of ``cli.py`` so the import/export commands can change without touching the rest;
-``cli.py`` imports this module at its end. Heavy modules load inside the commands.
+Heavy modules load inside the commands, so ``--help`` stays instant.
 """
 
 from __future__ import annotations
@@ -18,7 +17,7 @@ from typing import TYPE_CHECKING, BinaryIO
 
 import click
 
-from dualrole.cli import Context, cli, pass_ctx, say
+from dualrole.cli.context import Context, pass_ctx, say
 from dualrole.enums import Stage
 from dualrole.printable import visible
 
@@ -39,7 +38,7 @@ def _parse_maps(maps: tuple[str, ...]) -> dict[str, str]:
     return mapping
 
 
-def _stderr_progress(label: str) -> Callable[[int, int], None]:
+def _stderrprogress(label: str) -> Callable[[int, int], None]:
     """A percentage on stderr (only on a terminal, at most five times a second)."""
     state = {"last": 0.0, "shown": False}
 
@@ -55,7 +54,7 @@ def _stderr_progress(label: str) -> Callable[[int, int], None]:
     return report
 
 
-@cli.command("import")
+@click.command("import")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--dry-run", is_flag=True, help="Show what would happen; change nothing.")
 @click.option(
@@ -103,7 +102,7 @@ def import_command(
             tags=list(tags),
             source=source,
             mapping=_parse_maps(maps),
-            progress=_stderr_progress("import"),
+            progress=_stderrprogress("import"),
             keep_all=as_json,
         )
     if as_json:
@@ -147,7 +146,7 @@ def report_lines(report: ImportReport) -> list[str]:
     return lines
 
 
-@cli.group("export")
+@click.group("export")
 def export_group() -> None:
     """Export follow-ups as a calendar (ics) and all your data (json, csv, vcard)."""
 
@@ -220,3 +219,6 @@ def export_vcard(ctx: Context, output: Path | None, force: bool) -> None:
 
     with ctx.open(create=False) as store:
         _output(ctx, output, force, lambda out: write_vcard(store, out))
+
+
+COMMANDS = (import_command, export_group)

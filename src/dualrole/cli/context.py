@@ -1,0 +1,68 @@
+"""What every command shares: the workspace it works on, and how it talks to the person.
+
+Every line a command prints goes through :func:`say` (control characters in names and paths
+are shown, never obeyed); long work reports through :func:`progress` on a terminal.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import click
+
+from dualrole.db import Store, open_store, resolve_path
+from dualrole.printable import visible
+
+
+class Context:
+    def __init__(self, db_path: str | None):
+        self.path, self.is_default = resolve_path(db_path)
+
+    def open(self, *, create: bool = True) -> Store:
+        return open_store(self.path, create=create, make_parent=self.is_default)
+
+
+pass_ctx = click.make_pass_decorator(Context)
+
+
+def say(message: str, *, err: bool = False) -> None:
+    """One line of output; control characters in names and paths are shown, never obeyed."""
+    click.echo(visible(message), err=err)
+
+
+def progress(label: str) -> Callable[[str, int, int], None]:
+    """A progress callback drawing ``label: step  42%`` on stderr when it is a terminal."""
+    state = {"last": 0.0}
+
+    def report(step: str, done: int, total: int) -> None:
+        now = time.monotonic()
+        if sys.stderr.isatty() and (now - state["last"] > 0.2 or done >= total):
+            state["last"] = now
+            pct = 100 * done // max(total, 1)
+            click.echo(f"\r{label}: {step} {pct:3d}%   ", err=True, nl=False)
+
+    return report
+
+
+def ask_before_replacing(ctx: Context, output: Path | None, force: bool) -> None:
+    """Before the work: refuse a destination dualrole never writes, ask about an existing one."""
+    from dualrole.files import inspect_destination
+
+    if output is not None and inspect_destination(output, database=ctx.path) and not force:
+        click.confirm(visible(f"{output} exists; overwrite it?"), abort=True, err=True)
+
+
+def deliver(ctx: Context, output: Path | None, text: str, done: str) -> None:
+    """``text`` to ``output`` (replacing was agreed by :func:`ask_before_replacing`), then
+    ``done`` (e.g. "Wrote the md review of 2026-W47") on stderr; without ``output``, to
+    standard output, where a terminal is shown control characters, never given them."""
+    from dualrole.files import write_file
+
+    if output is None:
+        click.echo(visible(text, multiline=True) if sys.stdout.isatty() else text, nl=False)
+        return
+    write_file(output, text, database=ctx.path, force=True)
+    say(f"{done} to {output}.", err=True)

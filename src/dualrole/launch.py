@@ -1,0 +1,62 @@
+"""Starting the app, and the rule that a failure is one sentence, never a traceback.
+
+Shared by :mod:`dualrole.entry` (the fast path straight into the app) and the command line
+(:mod:`dualrole.cli`); imports neither, and not click.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import gc
+import os
+import sys
+from collections.abc import Iterator
+
+from dualrole.db import StorageError, Store
+
+
+def run_app(store: Store) -> None:
+    """Run the app on ``store`` (it takes the daily backup itself, in the background).
+
+    The garbage collector is paused from here until the app has built its screens (it
+    turns it back on itself, see ``DualroleApp._resume_collector``): nearly everything the
+    start allocates lives for the whole session, and collecting it is wasted time.
+    """
+    gc.disable()
+    from dualrole.tui.app import DualroleApp
+
+    DualroleApp(store).run()
+
+
+@contextlib.contextmanager
+def one_sentence_errors() -> Iterator[None]:
+    """Turn what can go wrong outside click's own parsing into one line and an exit code."""
+    try:
+        yield
+    except StorageError as exc:
+        _fail(f"error: {exc}", 1)
+    except ValueError as exc:
+        _fail(f"error: {exc}", 2)
+    except KeyboardInterrupt:
+        _fail("Interrupted; nothing half-written was kept.", 130)
+    except OSError as exc:
+        where = f" ({exc.filename})" if exc.filename else ""
+        if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+            _fail(f"error: The disk is full{where}; nothing was written.", 1)
+        _fail(f"error: {exc.strerror or exc}{where}.", 1)
+    except Exception as exc:  # never a traceback; DUALROLE_DEBUG=1 shows it
+        if os.environ.get("DUALROLE_DEBUG"):
+            raise
+        _fail(
+            f"error: something unexpected went wrong ({type(exc).__name__}: {exc}); "
+            "DUALROLE_DEBUG=1 shows the details.",
+            1,
+        )
+
+
+def _fail(message: str, code: int) -> None:
+    from dualrole.printable import visible  # a name or a path may hold control characters
+
+    print(visible(message), file=sys.stderr)
+    sys.exit(code)
