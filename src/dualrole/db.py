@@ -171,7 +171,7 @@ def connect(path: Path | str, *, frozen: bool = False) -> sqlite3.Connection:
 
 def _replicated(path: Path | str) -> bool:
     """Whether the owner set a replica for this workspace (one stat of a small file)."""
-    from dualrole.replication.settings import replica_is_set
+    from dualrole.replica_settings import replica_is_set
 
     return replica_is_set(path)
 

@@ -10,7 +10,8 @@ import sys
 import time
 from pathlib import Path
 
-from dualrole.replication import litestream, settings
+from dualrole import replica_settings as settings
+from dualrole.replication import litestream
 
 from .conftest import prospect_names
 

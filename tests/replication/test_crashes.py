@@ -15,8 +15,9 @@ from pathlib import Path
 
 import pytest
 
+from dualrole import replica_settings as settings
 from dualrole.db import open_store
-from dualrole.replication import litestream, settings
+from dualrole.replication import litestream
 from dualrole.replication.restore import restore_from_replica
 from dualrole.replication.supervisor import Replicator
 

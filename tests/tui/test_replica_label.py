@@ -6,8 +6,8 @@ import asyncio
 import time
 from pathlib import Path
 
+from dualrole import replica_settings as settings
 from dualrole.db import open_store
-from dualrole.replication import settings
 from dualrole.tui.app import DualroleApp
 
 

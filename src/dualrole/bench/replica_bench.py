@@ -14,11 +14,12 @@ import shutil
 import time
 from pathlib import Path
 
+from dualrole import replica_settings as settings
 from dualrole.backup import backup_to
 from dualrole.bench.figures import Report
 from dualrole.db import open_store
 from dualrole.models import ProspectIn
-from dualrole.replication import litestream, settings
+from dualrole.replication import litestream
 from dualrole.replication.restore import restore_from_replica
 from dualrole.replication.supervisor import Replicator
 from dualrole.services import sales

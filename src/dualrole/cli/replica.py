@@ -53,7 +53,8 @@ def replicate(ctx: Context, url: str | None, take_over: bool, sync_interval: str
 def _replicate(
     ctx: Context, url: str | None, take_over: bool, sync_interval: str, stop: threading.Event
 ) -> None:
-    from dualrole.replication import marker, settings, urls
+    from dualrole import replica_settings as settings
+    from dualrole.replication import marker, urls
     from dualrole.replication.litestream import ReplicaError
     from dualrole.replication.supervisor import Replicator
 
@@ -117,7 +118,8 @@ def replica_status(ctx: Context, as_json: bool) -> None:
     """Replica, latest position, lag and last error."""
     import json
 
-    from dualrole.replication import litestream, settings, supervisor, urls
+    from dualrole import replica_settings as settings
+    from dualrole.replication import litestream, supervisor, urls
     from dualrole.replication.litestream import ReplicaError
 
     try:

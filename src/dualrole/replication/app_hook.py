@@ -12,7 +12,7 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
-from dualrole.replication import settings
+from dualrole import replica_settings as settings
 from dualrole.replication.litestream import ReplicaError
 from dualrole.replication.supervisor import AlreadyReplicating, Replicator, read_status
 

@@ -20,7 +20,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from dualrole.replication import binaries, settings, urls
+from dualrole import replica_settings as settings
+from dualrole.files import write_file
+from dualrole.replication import binaries, urls
 
 LIST_TIMEOUT_S = float(os.environ.get("DUALROLE_REPLICA_TIMEOUT", "20"))
 DEFAULT_SYNC_INTERVAL = "1s"
@@ -130,9 +132,7 @@ def config_file(db_path: Path, url: str, **options: str) -> Iterator[Path]:
     try:
         os.chmod(folder, 0o700)
         path = folder / "litestream.yml"
-        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(config_text(db_path, url, **options))
+        write_file(path, config_text(db_path, url, **options))
         yield path
     finally:
         shutil.rmtree(folder, ignore_errors=True)

@@ -12,10 +12,10 @@ kinds (``sftp://``…) are replicated without the check, which ``replicate`` say
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import hashlib
 import hmac
 import json
-import os
 import socket
 import urllib.error
 import urllib.parse
@@ -23,7 +23,10 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
-from dualrole.replication import settings, urls
+from dualrole import replica_settings as settings
+from dualrole.errors import DestinationError
+from dualrole.files import write_file
+from dualrole.replication import urls
 from dualrole.replication.litestream import ReplicaError
 
 NAME = "dualrole-writer.json"
@@ -89,15 +92,13 @@ def write(url: str, writer: Writer) -> None:
         folder = urls.file_path(url)
         try:
             folder.mkdir(parents=True, mode=0o700, exist_ok=True)
-            tmp = folder / f".{NAME}.{os.getpid()}.tmp"
-            fd = os.open(tmp, os.O_CREAT | os.O_TRUNC | os.O_WRONLY, 0o600)
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(body)
-            os.replace(tmp, folder / NAME)
-        except OSError as exc:
-            if exc.errno == 28:
+            write_file(folder / NAME, body, force=True)
+        except (OSError, DestinationError) as exc:
+            cause = exc if isinstance(exc, OSError) else exc.__cause__
+            if isinstance(cause, OSError) and cause.errno == errno.ENOSPC:
                 raise ReplicaError(f"The replica at {url} is full; free space there.") from exc
-            raise ReplicaError(f"The replica at {url} cannot be written ({exc.strerror}).") from exc
+            why = cause.strerror if isinstance(cause, OSError) else str(exc)
+            raise ReplicaError(f"The replica at {url} cannot be written ({why}).") from exc
     elif kind == "s3":
         _s3(url, "PUT", body)
 

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from dualrole.db import StorageError
+from dualrole.files import move_into_place
 from dualrole.replication import binaries, litestream, urls
 from dualrole.replication.litestream import ReplicaError
 
@@ -123,7 +124,7 @@ def restore_from_replica(
         else:
             for suffix in ("-wal", "-shm"):
                 Path(f"{target}{suffix}").unlink(missing_ok=True)
-            os.replace(tmp, target)
+            move_into_place(tmp, target)
     finally:
         for leftover in _tmp_paths(target):
             leftover.unlink(missing_ok=True)

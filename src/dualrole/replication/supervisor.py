@@ -31,9 +31,12 @@ import time
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
-from dualrole.replication import binaries, litestream, marker, settings, urls
+from dualrole import replica_settings as settings
+from dualrole.errors import DestinationError
+from dualrole.files import write_file
+from dualrole.replica_settings import ReplicaSetting
+from dualrole.replication import binaries, litestream, marker, urls
 from dualrole.replication.litestream import ReplicaError
-from dualrole.replication.settings import ReplicaSetting
 
 MARKER_EVERY_S = 10.0
 RESTART_AFTER_S = 5.0
@@ -205,11 +208,9 @@ class Replicator:
         self._folder = Path(tempfile.mkdtemp(prefix="dualrole-replicate-"))
         os.chmod(self._folder, 0o700)
         config = self._folder / "litestream.yml"
-        fd = os.open(config, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(
-                litestream.config_text(self.db_path, self.url, sync_interval=self.sync_interval)
-            )
+        write_file(
+            config, litestream.config_text(self.db_path, self.url, sync_interval=self.sync_interval)
+        )
         self._update(started_at=_iso(_now()), running=True, pid=os.getpid())
         self._thread = threading.Thread(target=self._run, name="replicator", daemon=True)
         self._thread.start()
@@ -364,13 +365,9 @@ class Replicator:
 
     def _write_status(self) -> None:
         path = self._status_path
-        with contextlib.suppress(OSError):
+        with contextlib.suppress(OSError, DestinationError):  # status is advisory
             path.parent.mkdir(parents=True, mode=0o700, exist_ok=True)
-            tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-            fd = os.open(tmp, os.O_CREAT | os.O_TRUNC | os.O_WRONLY, 0o600)
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                json.dump(asdict(self.state), handle)
-            os.replace(tmp, path)
+            write_file(path, json.dumps(asdict(self.state)), force=True)
 
     def _take_lock(self) -> None:
         path = self._lock_path

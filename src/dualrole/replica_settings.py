@@ -23,6 +23,8 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
+from dualrole.files import write_file
+
 FILE_NAME = "replica.json"
 ENV_DIR = "DUALROLE_CONFIG_DIR"
 CREDENTIAL_KEYS = (
@@ -97,18 +99,10 @@ def _save(data: dict) -> None:
     folder = config_dir()
     folder.mkdir(parents=True, mode=0o700, exist_ok=True)
     path = folder / FILE_NAME
-    tmp = folder / f".{FILE_NAME}.{os.getpid()}.tmp"
-    fd = os.open(tmp, os.O_CREAT | os.O_TRUNC | os.O_WRONLY, 0o600)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(data, handle, indent=2, sort_keys=True)
-            handle.write("\n")
-        os.chmod(tmp, 0o600)
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    _cache.pop(str(path), None)
+        write_file(path, json.dumps(data, indent=2, sort_keys=True) + "\n", force=True)
+    finally:
+        _cache.pop(str(path), None)
 
 
 def get(db_path: Path | str) -> ReplicaSetting | None:
