@@ -12,10 +12,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dualrole.export import render
-from dualrole.export.markdown import cell, escape
-from dualrole.export.tabular import CSV_HEADER, safe_cell
 from dualrole.parsing import parse_week
+from dualrole.render import render
+from dualrole.render.markdown import cell, escape
+from dualrole.render.tabular import CSV_HEADER, safe_cell
 from dualrole.review import BY_KEY, build_review, build_reviews, show_target, show_value
 from review_week import EXPECTED, FEEDBACK_TITLE, build_week
 

@@ -8,9 +8,9 @@ import json
 
 import pytest
 
-from dualrole.export.insights import render_insights
 from dualrole.insights import Period, build_insights, default_period
 from dualrole.insights.records import FigureRef, count_behind, records_behind
+from dualrole.render.insights import render_insights
 from dualrole.services.sales import send_lost_reason_to_marketing
 from insights_fixture import CHANNELS, FUNNEL, PERIOD, SEGMENTS, TOTALS, build_weeks
 

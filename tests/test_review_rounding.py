@@ -7,8 +7,8 @@ import datetime as dt
 
 import pytest
 
-from dualrole.export import render
 from dualrole.models import FollowUpIn, ProspectIn
+from dualrole.render import render
 from dualrole.review import build_review, show_percent, show_value, split, whole_percent
 from dualrole.services import sales
 

@@ -94,7 +94,7 @@ def _time(fn: Callable[[], object]) -> float:
 
 def _measure_one(path: Path, runs: int, monday: dt.date) -> dict[str, list[float]]:
     """Milliseconds per run: review, hand-written SQL and export, on one workspace."""
-    from dualrole.export import render
+    from dualrole.render import render
     from dualrole.review import build_review
 
     times: dict[str, list[float]] = {"review": [], "sql": [], "export": []}

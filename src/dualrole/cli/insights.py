@@ -76,9 +76,9 @@ def insights(
 
     The period defaults to the last 13 weeks (this one included).
     """
-    from dualrole.export import format_for
-    from dualrole.export.insights import render_insights
     from dualrole.insights import build_insights
+    from dualrole.render import format_for
+    from dualrole.render.insights import render_insights
 
     first = parse_day(from_text, "--from", end=False)
     last = parse_day(to_text, "--to", end=True)

@@ -54,7 +54,7 @@ def review(
     force: bool,
 ) -> None:
     """Export the weekly review (Markdown, HTML, JSON or CSV)."""
-    from dualrole.export import format_for, render
+    from dualrole.render import format_for, render
     from dualrole.review import build_review, build_reviews
 
     week = _week(week_text, "--week")

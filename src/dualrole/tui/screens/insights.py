@@ -148,7 +148,7 @@ def forecast_columns(screen: InsightsScreen) -> list[Column]:
 
 
 def summary_text(found: Insights) -> Text:
-    from dualrole.export.insights import forecast_text, stall_text, summary
+    from dualrole.render.insights import forecast_text, stall_text, summary
 
     return plain(
         "\n".join((summary(found), stall_text(found), forecast_text(found))), multiline=True

@@ -299,8 +299,8 @@ class ReviewScreen(AreaScreen):
 
     @work(thread=True, exclusive=True, group="review-export")
     def _export(self, review: WeeklyReview, path: Path, fmt: str) -> None:
-        from dualrole.export import ExportError, render
         from dualrole.files import write_file
+        from dualrole.render import ExportError, render
 
         try:  # the dialog asked before replacing a file
             write_file(path, render([review], fmt), database=self.store.path, force=True)

@@ -1,4 +1,4 @@
-"""Exports of the weekly review: Markdown, self-contained HTML, JSON and CSV.
+"""The weekly review (and the insights) as documents: Markdown, self-contained HTML, JSON, CSV.
 
 Every format renders the same :class:`~dualrole.review.WeeklyReview` models, so they carry
 the same numbers as the screen. Files are written by :mod:`dualrole.files` (atomically, 0600,
@@ -13,10 +13,10 @@ from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from dualrole.export.common import ExportError
-from dualrole.export.html import render_html
-from dualrole.export.markdown import render_markdown
-from dualrole.export.tabular import render_csv, render_json
+from dualrole.render.common import ExportError
+from dualrole.render.html import render_html
+from dualrole.render.markdown import render_markdown
+from dualrole.render.tabular import render_csv, render_json
 from dualrole.review import WeeklyReview
 
 if TYPE_CHECKING:
@@ -43,7 +43,7 @@ def render(reviews: list[WeeklyReview], fmt: str, insights: Insights | None = No
     text = RENDERERS[fmt](reviews)
     if insights is None or fmt == "csv":
         return text
-    from dualrole.export import insights as section
+    from dualrole.render import insights as section
 
     heading = section.title(insights)
     if fmt == "md":

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import re
 
-from dualrole.export.common import (
+from dualrole.models import Side
+from dualrole.render.common import (
     SIDE_TITLES,
     actual_text,
     document_title,
@@ -21,7 +22,6 @@ from dualrole.export.common import (
     week_heading,
     week_title,
 )
-from dualrole.models import Side
 from dualrole.review import WeeklyReview, split
 
 _SPECIAL = re.compile(r"([\\`*_\[\]{}<>|~&#!])")

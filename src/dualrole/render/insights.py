@@ -42,10 +42,6 @@ import json
 from html import escape as html_escape
 from typing import Any
 
-from dualrole.export.html import CSP, STYLE
-from dualrole.export.markdown import cell
-from dualrole.export.markdown import escape as md_escape
-from dualrole.export.tabular import safe_cell
 from dualrole.insights.model import (
     BY,
     DASH,
@@ -58,6 +54,10 @@ from dualrole.insights.model import (
     money,
     percent,
 )
+from dualrole.render.html import CSP, STYLE
+from dualrole.render.markdown import cell
+from dualrole.render.markdown import escape as md_escape
+from dualrole.render.tabular import safe_cell
 
 SCHEMA_VERSION = 1
 FIGURES = (
@@ -434,7 +434,7 @@ RENDERERS = {"md": render_markdown, "html": render_html, "json": render_json, "c
 
 
 def render_insights(insights: Insights, fmt: str, by: By | None = None) -> str:
-    from dualrole.export.common import ExportError
+    from dualrole.render.common import ExportError
 
     if fmt not in RENDERERS:
         raise ExportError(f"{fmt!r} is not an export format; use one of {', '.join(RENDERERS)}")

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from html import escape
 
-from dualrole.export.common import (
+from dualrole.models import Side
+from dualrole.render.common import (
     SIDE_TITLES,
     actual_text,
     document_title,
@@ -20,7 +21,6 @@ from dualrole.export.common import (
     trend_text,
     week_heading,
 )
-from dualrole.models import Side
 from dualrole.review import Metric, WeeklyReview, split, whole_percent
 
 CSP = (

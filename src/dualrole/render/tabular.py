@@ -5,7 +5,7 @@ JSON schema, version 1 (additions keep the version; a rename or removal bumps it
     {"schema_version": 1, "generator": "dualrole", "reviews": [Review, ...]}
 
     A range export (``review --from … --to …``) adds ``"insights"``: the insights of its
-    weeks, as documented in :mod:`dualrole.export.insights` (without its header keys).
+    weeks, as documented in :mod:`dualrole.render.insights` (without its header keys).
 
     Review  = {week "2026-W47", monday, sunday (ISO dates), previous_weeks [week labels,
                oldest first], currency, marketing [Metric], sales [Metric],
