@@ -2,8 +2,8 @@
 
 Names and notes are drawn from markup (``[bold]``, ``[/b]``, ``[@click=…]``, ``[link=…]``),
 terminal escapes (ESC, OSC 52, the C1 CSI ``\\x9b``), bidi overrides, combining marks and
-emoji. Each example opens Today, the Sales list, the prospect page, the Research list and
-the note page, and checks that nothing raised, the app is still running, and no escape
+emoji. Each example opens Today, the Sales list, every prospect's page, the Research list and every
+note's page, and checks that nothing raised, the app is still running, and no escape
 character reaches the rendered screen.
 """
 
@@ -18,6 +18,7 @@ from dualrole.db import open_memory
 from dualrole.models import FollowUpIn, ProspectIn, ResearchNoteIn
 from dualrole.services import marketing, sales
 from dualrole.tui.app import DualroleApp
+from dualrole.tui.screens.prospect import ProspectScreen
 
 FRAGMENTS = [
     "[bold]", "[/b]", "[/]", "[@click=app.quit]", "[link=https://evil.example]", "[Approx]",
@@ -28,39 +29,53 @@ HOSTILE = st.lists(st.sampled_from(FRAGMENTS), min_size=1, max_size=8).map("".jo
 RAW_CONTROL = ("\x1b", "\x9b", "\x07")
 
 
-async def _visit_every_screen(text: str) -> None:
+async def _visit_every_screen(texts: list[str]) -> None:
+    """One app, several hostile records: each prospect page and note page is visited."""
     with open_memory() as store:
-        prospect = sales.create_prospect(
-            store, ProspectIn(name=f"P {text}", company=text, notes=text)
-        )
-        sales.create_followup(
-            store, FollowUpIn(prospect_id=prospect.id, title=f"F {text}", due_date="today")
-        )
-        marketing.create_note(store, ResearchNoteIn(title=f"N {text}", body=text))
+        for text in texts:
+            prospect = sales.create_prospect(
+                store, ProspectIn(name=f"P {text}", company=text, notes=text)
+            )
+            sales.create_followup(
+                store, FollowUpIn(prospect_id=prospect.id, title=f"F {text}", due_date="today")
+            )
+            marketing.create_note(store, ResearchNoteIn(title=f"N {text}", body=text))
         app = DualroleApp(store)
         async with app.run_test(size=(100, 30)) as pilot:
             shots = [app.export_screenshot()]  # Today
             await pilot.press("s")
             await pilot.pause()
             shots.append(app.export_screenshot())  # Sales prospects
-            await pilot.press("enter")  # the only prospect: open its page
-            await pilot.pause()
-            shots.append(app.export_screenshot())  # the prospect page
-            await pilot.press("escape", "m", "2")
+            pages: set[int] = set()
+            for index in range(len(texts)):
+                await pilot.press("enter")  # open the selected prospect's page
+                await pilot.pause()
+                shots.append(app.export_screenshot())  # the prospect page
+                assert isinstance(app.screen, ProspectScreen)
+                pages.add(app.screen.prospect_id)
+                await pilot.press("escape", *(["down"] if index < len(texts) - 1 else []))
+                await pilot.pause()
+            assert len(pages) == len(texts)  # every prospect's own page
+            await pilot.press("m", "2")
             await pilot.pause()
             shots.append(app.export_screenshot())  # Research list
-            await pilot.press("enter")  # the only note
-            await pilot.pause()
-            shots.append(app.export_screenshot())  # the note page
+            for index in range(len(texts)):
+                await pilot.press("enter")  # open the selected note
+                await pilot.pause()
+                shots.append(app.export_screenshot())  # the note page
+                titles = [type(screen).__name__ for screen in app.screen_stack]
+                assert titles[-1] == "NoteScreen", titles
+                if index < len(texts) - 1:
+                    await pilot.press("escape", "down")
+                    await pilot.pause()
             assert app.is_running
-            titles = [type(screen).__name__ for screen in app.screen_stack]
-        assert titles[-1] == "NoteScreen", titles
-        assert len(shots) == 5
+        assert len(shots) == 3 + 2 * len(texts)
         for shot in shots:
             assert not any(char in shot for char in RAW_CONTROL)
 
 
-@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(text=HOSTILE)
-def test_hostile_text_is_shown_as_text_on_every_screen(text: str) -> None:
-    asyncio.run(_visit_every_screen(text))
+# Twelve hostile texts in all, four to an app: starting the app is most of the cost.
+@settings(max_examples=3, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(texts=st.lists(HOSTILE, min_size=4, max_size=4, unique=True))
+def test_hostile_text_is_shown_as_text_on_every_screen(texts: list[str]) -> None:
+    asyncio.run(_visit_every_screen(texts))
