@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import shutil
+import threading
 from pathlib import Path
 
 from textual.app import App
@@ -80,19 +82,42 @@ class TestImportScreen:
         assert app.results == [None]
         assert count(file_store) == 0
 
-    async def test_cancel_a_running_import_keeps_nothing(self, db_path, tmp_path):
+    async def test_cancel_a_running_import_keeps_nothing(self, db_path, tmp_path, monkeypatch):
+        """Escape while the import runs: the import is held at its first progress report
+        until the key was pressed, so the cancel always lands mid-import."""
+        import dualrole.tui.screens.import_contacts as dialog
+
         path = tmp_path / "big.csv"
-        rows = "".join(f"Person {i},p{i}@example.com\n" for i in range(40_000))
+        rows = "".join(f"Person {i},p{i}@example.com\n" for i in range(2_000))
         path.write_text("Name,Email\n" + rows)
+        running, pressed = threading.Event(), threading.Event()
+        real_import = dialog.import_contacts
+
+        def held_import(store, source, *, dry_run, progress, **options):
+            def held(done: int, total: int) -> None:
+                running.set()
+                pressed.wait(timeout=60)
+                progress(done, total)
+
+            chosen = progress if dry_run else held
+            return real_import(store, source, dry_run=dry_run, progress=chosen, **options)
+
+        monkeypatch.setattr(dialog, "import_contacts", held_import)
         with open_store(db_path) as store:
             app = Host(store, path)
             async with app.run_test(size=SIZE) as pilot:
                 await settle(pilot)
-                assert "Would create 40,000" in text(app.screen, "#import-counts")
+                assert "Would create 2,000" in text(app.screen, "#import-counts")
                 await pilot.press("ctrl+s")
+                assert await asyncio.to_thread(running.wait, 60)  # mid-import now
                 await pilot.press("escape")
-                await settle(pilot)
-                assert text(app.screen, "#import-error") == "Import cancelled; nothing was changed."
+                pressed.set()
+                cancelled = "Import cancelled; nothing was changed."
+                for _ in range(600):  # the worker ends in its own time: wait for what it shows
+                    if text(app.screen, "#import-error") == cancelled:
+                        break
+                    await pilot.pause(0.05)
+                assert text(app.screen, "#import-error") == cancelled
                 assert isinstance(app.screen, ImportContactsScreen)  # still open, can retry
             assert count(store) == 0
             assert app.results == []
