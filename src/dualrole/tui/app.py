@@ -22,7 +22,7 @@ from textual.theme import Theme
 
 from dualrole.db import StorageError, Store, open_store
 from dualrole.enums import Side
-from dualrole.services.focus import FocusSession, running_focus, toggle_focus
+from dualrole.services.focus import FocusSession, running_focus, stop_focus, toggle_focus
 from dualrole.tui.commands import DualroleCommands
 from dualrole.tui.screens.help import HelpScreen
 from dualrole.tui.theme import DUALROLE_THEME, ROLE_VARIABLES
@@ -133,6 +133,16 @@ class DualroleApp(App[None]):
         elif self.store.path is not None:
             self.set_timer(2.0, self._daily_backup)  # after the first frames, off the UI thread
         self.call_after_refresh(self._preload)
+
+    def on_unmount(self) -> None:
+        """Quitting ends a running focus session: the night must not count as focus time."""
+        if self.focus_session is None:
+            return
+        try:
+            stop_focus(self.store)
+        except StorageError:
+            pass  # read-only or gone: nothing can be written, nothing is lost
+        self.focus_session = None
 
     @work(thread=True, exclusive=True, group="preload", exit_on_error=False)
     def _preload(self) -> None:

@@ -110,7 +110,7 @@ TABS: dict[str, Tab] = {
             Column("Task", lambda r: r["title"]),
             Column(
                 "Due",
-                lambda r: fmt.due(r["due_date"]),
+                lambda r: fmt.due(r["due_date"], r["done_at"]),
                 width=14,
                 style=lambda r: None if r["done_at"] else fmt.due_style(r["due_date"]),
             ),

@@ -22,7 +22,7 @@ from textual.widgets import Sparkline, Static
 from dualrole import clock
 from dualrole.db import NotFoundError
 from dualrole.models import Promotion, PromotionResult
-from dualrole.parsing import format_money
+from dualrole.money import format_money, per
 from dualrole.services import marketing
 from dualrole.services.lists import ProspectFilter, ProspectSort, prospects_query
 from dualrole.services.marketing import PromotionSummary
@@ -47,7 +47,7 @@ RESULT_COLUMNS = [
     Column("Reach", lambda r: f"{r['reach']:,}", width=8, justify="right"),
     Column("Engaged", lambda r: f"{r['engagement']:,}", width=7, justify="right"),
     Column("Clicks", lambda r: f"{r['clicks']:,}", width=6, justify="right"),
-    Column("Spend", lambda r: fmt.money(r["spend"]), width=5, justify="right"),
+    Column("Spend", lambda r: fmt.money(r["spend"]), width=9, justify="right"),
 ]
 LEAD_COLUMNS = [
     Column("Lead", lambda r: r["name"], ratio=2),
@@ -89,7 +89,7 @@ def summary_text(summary: PromotionSummary, results: list[PromotionResult]) -> T
         ("won", f"{summary.won:,} ({format_money(summary.won_value)})"),
     ]
     if summary.leads and summary.spend:
-        rows.append(("per lead", format_money(summary.spend // summary.leads)))
+        rows.append(("per lead", format_money(per(summary.spend, summary.leads))))
     for index, (label, value) in enumerate(rows):
         text.append(("\n" if index else "") + f"{label:<9}", style="dim")
         text.append(value)

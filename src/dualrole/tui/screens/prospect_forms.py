@@ -19,7 +19,7 @@ from dualrole.models import (
     RepeatUnit,
     Stage,
 )
-from dualrole.parsing import format_money_input
+from dualrole.money import format_money_input
 from dualrole.services import marketing, sales
 from dualrole.tui.forms import Field, FormScreen, enum_options
 

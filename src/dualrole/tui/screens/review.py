@@ -29,7 +29,7 @@ from textual.widgets import Input, Label, Static
 from dualrole import clock
 from dualrole.db import StorageError, open_store
 from dualrole.models import ReflectionIn, Side
-from dualrole.parsing import format_compact_money
+from dualrole.money import format_money_short
 from dualrole.review import (
     DASH,
     Metric,
@@ -74,7 +74,7 @@ def cell_value(metric: Metric, currency: str, width: int = ACTUAL_WIDTH) -> str:
     """The figure as in the exports, compact (``€1.2M``) when money would not fit."""
     text = show_value(metric.actual, metric.unit, currency)
     if len(text) > width and metric.unit == "money" and metric.actual is not None:
-        return format_compact_money(round(metric.actual), currency)
+        return format_money_short(metric.actual, currency)
     return text
 
 

@@ -61,9 +61,9 @@ PROSPECT_COLUMNS = [
 FOLLOWUP_COLUMNS = [
     Column(
         "Due",
-        lambda r: fmt.due(r["due_date"]),
+        lambda r: fmt.due(r["due_date"], r["done_at"]),
         width=13,
-        style=lambda r: fmt.due_style(r["due_date"]),
+        style=lambda r: None if r["done_at"] else fmt.due_style(r["due_date"]),
     ),
     Column("Time", lambda r: r["due_time"] or "", width=5),
     Column("Follow-up", lambda r: r["title"]),
