@@ -8,6 +8,7 @@ constructor, so tests hand in a temporary one.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import importlib
 from collections.abc import Callable
@@ -138,10 +139,8 @@ class DualroleApp(App[None]):
         """Quitting ends a running focus session: the night must not count as focus time."""
         if self.focus_session is None:
             return
-        try:
+        with contextlib.suppress(StorageError):  # read-only: nothing can be written anyway
             stop_focus(self.store)
-        except StorageError:
-            pass  # read-only or gone: nothing can be written, nothing is lost
         self.focus_session = None
 
     @work(thread=True, exclusive=True, group="preload", exit_on_error=False)

@@ -31,7 +31,9 @@ from dualrole.tui.widgets.keybar import KeyBar
 from dualrole.tui.widgets.paged_list import Column, PagedList, RowsSource
 
 FOLLOWUP_COLUMNS = [
-    Column("Due", lambda r: fmt.due(r["due_date"], r["done_at"]), width=12, style=lambda r: r["tone"]),
+    Column(
+        "Due", lambda r: fmt.due(r["due_date"], r["done_at"]), width=12, style=lambda r: r["tone"]
+    ),
     Column("Follow-up", lambda r: r["title"]),
 ]
 INTERACTION_COLUMNS = [
