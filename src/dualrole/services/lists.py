@@ -325,3 +325,23 @@ def pipeline(store: Store) -> list[tuple[Stage, int, int]]:
     rows = store.memo(("pipeline",), lambda: store.query(sql))
     found = {row[0]: (row[1], row[2]) for row in rows}
     return [(stage, *found.get(stage.value, (0, 0))) for stage in Stage]
+
+
+def board_position(store: Store, prospect_id: int) -> tuple[Stage, int] | None:
+    """Where a prospect sits on the pipeline board: its stage and its index there by name.
+
+    The board lists a stage in ``prospects_query``'s name order (``name COLLATE NOCASE, id``,
+    the ``prospects_by_stage`` index); the index counts the live prospects before it.
+    """
+    rows = store.query(
+        "SELECT stage, name FROM prospects WHERE id = ? AND deleted_at IS NULL", (prospect_id,)
+    )
+    if not rows:
+        return None
+    stage, name = rows[0]["stage"], rows[0]["name"]
+    before = store.scalar(
+        "SELECT count(*) FROM prospects WHERE stage = ? AND deleted_at IS NULL "
+        "AND (name < ? COLLATE NOCASE OR (name = ? COLLATE NOCASE AND id < ?))",
+        (stage, name, name, prospect_id),
+    )
+    return Stage(stage), int(before or 0)

@@ -118,6 +118,16 @@ def move_stage(
     return get_prospect(store, prospect_id)
 
 
+BOARD_ORDER = list(Stage)
+"""The pipeline board's columns: lead … negotiation, won, lost."""
+
+
+def step_stage(stage: Stage, step: int) -> Stage | None:
+    """The neighbouring column of the board (``step`` -1 back, +1 forward); None past an end."""
+    index = BOARD_ORDER.index(stage) + step
+    return BOARD_ORDER[index] if 0 <= index < len(BOARD_ORDER) else None
+
+
 def stage_history(store: Store, prospect_id: int) -> list[StageChange]:
     rows = store.query(
         "SELECT * FROM stage_changes WHERE prospect_id = ? ORDER BY changed_at, id", (prospect_id,)
@@ -302,3 +312,14 @@ def followups_for(store: Store, prospect_id: int, *, open_only: bool = False) ->
         (prospect_id,),
     )
     return [from_row(FollowUp, row) for row in rows]
+
+
+def close_followups(store: Store, prospect_id: int) -> int:
+    """Mark every open follow-up of a prospect done (a deal won or lost); how many were."""
+    with store.transaction():
+        open_ids = [f.id for f in followups_for(store, prospect_id, open_only=True)]
+        for followup_id in open_ids:
+            update_versioned(store, "followup", followup_id, None, {"done_at": now_text()})
+        if open_ids:
+            refresh_next_followup(store, prospect_id)
+    return len(open_ids)

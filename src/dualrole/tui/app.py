@@ -25,7 +25,7 @@ from dualrole.db import StorageError, Store, open_store
 from dualrole.enums import Side
 from dualrole.services.focus import FocusSession, running_focus, stop_focus, toggle_focus
 from dualrole.tui.commands import DualroleCommands
-from dualrole.tui.screens.help import HelpScreen
+from dualrole.tui.screens.help import HelpScreen, screen_keys
 from dualrole.tui.theme import DUALROLE_THEME, ROLE_VARIABLES
 
 
@@ -216,18 +216,8 @@ class DualroleApp(App[None]):
             bar.refresh()
 
     def action_help(self) -> None:
-        screen = self.screen
-        keys: list[tuple[str, str]] = []
-        for active in screen.active_bindings.values():
-            binding = active.binding
-            if not binding.description:
-                continue
-            text = binding.description + (f" — {binding.tooltip}" if binding.tooltip else "")
-            pair = (self.get_key_display(binding), text)
-            if pair not in keys:
-                keys.append(pair)
-        title = getattr(screen, "TITLE_TEXT", "") or "dualrole"
-        self.push_screen(HelpScreen(title, keys))
+        title = getattr(self.screen, "TITLE_TEXT", "") or "dualrole"
+        self.push_screen(HelpScreen(title, screen_keys(self, self.screen)))
 
     def run_in_mode(self, mode: str, action: str | None) -> None:
         """Go to ``mode`` and run ``action`` on its screen (the palette's entries)."""

@@ -104,8 +104,45 @@ class ProspectActions:
         prospect = self._load_prospect()
         if prospect is None:
             return
-        form = prospect_forms().stage_form(self.store, prospect)
-        self.app.push_screen(form, self._saved("Stage changed."))
+        self.change_stage(prospect)
+
+    def change_stage(self, prospect: Any, to: Any = None) -> None:
+        """The stage form (``to`` preselected); a won or lost deal offers to close follow-ups."""
+        form = prospect_forms().stage_form(self.store, prospect, to)
+
+        def saved(result: Any) -> None:
+            if result is None:
+                return
+            self.after_change()
+            self.notify(f"Stage changed to {result.stage.value}.")  # type: ignore[attr-defined]
+            self.offer_close_followups(result)
+
+        self.app.push_screen(form, saved)
+
+    def offer_close_followups(self, prospect: Any) -> None:
+        """After a deal is won or lost: its open follow-ups can all be marked done (y/n)."""
+        if prospect.stage.is_open:
+            return
+        sales = _sales()
+        open_ones = self.attempt(sales.followups_for, self.store, prospect.id, open_only=True)  # type: ignore[attr-defined]
+        if not open_ones:
+            return
+        from dualrole.tui.forms import ConfirmScreen
+
+        def answer(yes: bool | None) -> None:
+            if not yes:
+                return
+            closed = self.attempt(sales.close_followups, self.store, prospect.id)  # type: ignore[attr-defined]
+            if closed:
+                self.after_change()
+                self.notify(f"{closed} follow-up{'s' if closed > 1 else ''} marked done.")  # type: ignore[attr-defined]
+
+        count = len(open_ones)
+        question = (
+            f"{prospect.name} is {prospect.stage.value}. Mark its {count} open "
+            f"follow-up{'s' if count > 1 else ''} done?"
+        )
+        self.app.push_screen(ConfirmScreen(question, yes="Mark done", no="Keep"), answer)
 
     def action_followup(self) -> None:
         prospect_id = self._need_prospect()

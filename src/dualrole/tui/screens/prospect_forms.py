@@ -143,10 +143,16 @@ def log_form(store: Store, prospect: Prospect) -> FormScreen[Any]:
     )
 
 
-def stage_form(store: Store, prospect: Prospect) -> FormScreen[Any]:
+def stage_form(store: Store, prospect: Prospect, to: Stage | None = None) -> FormScreen[Any]:
+    """Change the stage (``to`` preselects one: the board's ``>`` onto lost asks why here)."""
     fields = [
         Field(
-            "stage", "Stage", "select", enum_options(Stage), prospect.stage.value, allow_blank=False
+            "stage",
+            "Stage",
+            "select",
+            enum_options(Stage),
+            (to or prospect.stage).value,
+            allow_blank=False,
         ),
         Field("reason", "Reason (required for lost)", placeholder="price, timing, competitor…"),
     ]
