@@ -79,10 +79,10 @@ class DualroleApp(App[None]):
     a second time before the first frame (~7 ms of a ~280 ms start).
     """
     BINDINGS = [
-        Binding("t", "switch_mode('today')", "Today", id="go.today", tooltip="Due today"),
-        Binding("m", "switch_mode('marketing')", "Marketing", id="go.marketing"),
-        Binding("s", "switch_mode('sales')", "Sales", id="go.sales"),
-        Binding("w", "switch_mode('review')", "Review", id="go.review", tooltip="Weekly review"),
+        Binding("t", "area('today')", "Today", id="go.today", tooltip="Due today"),
+        Binding("m", "area('marketing')", "Marketing", id="go.marketing"),
+        Binding("s", "area('sales')", "Sales", id="go.sales"),
+        Binding("w", "area('review')", "Review", id="go.review", tooltip="Weekly review"),
         Binding("question_mark", "help", "Help", id="app.help", tooltip="Every key here"),
         Binding("q", "quit", "Quit", id="app.quit"),
         Binding(
@@ -214,6 +214,17 @@ class DualroleApp(App[None]):
         self.screen.refresh(recompose=False)
         for bar in self.screen.query("TopBar"):
             bar.refresh()
+
+    async def action_area(self, mode: str) -> None:
+        """``t``/``m``/``s``/``w``: the area itself, never a record page left open in it.
+
+        The record pages pushed in that area are closed (``escape`` went back through them
+        one at a time); the area's screen keeps its tab, filter and selection.
+        """
+        if self.current_mode != mode:
+            await self.switch_mode(mode)
+        while len(self.screen_stack) > 1:
+            await self.pop_screen()
 
     def action_help(self) -> None:
         title = getattr(self.screen, "TITLE_TEXT", "") or "dualrole"

@@ -325,7 +325,7 @@ class SalesScreen(ProspectActions, AreaScreen):
         """Hide keys that do nothing on the current tab (footer and key alike)."""
         only = TAB_ONLY.get(action)
         if only is None or self._tabs is None or not self._tabs.is_mounted:
-            return True
+            return super().check_action(action, parameters)
         return (self._tabs.active or "tab-prospects").removeprefix("tab-") in only
 
     def action_move(self, step: int) -> None:

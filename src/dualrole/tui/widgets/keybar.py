@@ -25,7 +25,7 @@ PINNED = "question_mark"
 
 def priority(action: str) -> int:
     """Which keys give way first on a narrow line: higher goes first."""
-    if action.startswith("switch_mode"):
+    if action.startswith(("switch_mode", "area(")):
         return 1
     if action.startswith("tab(") or action == "quit":
         return 2
