@@ -133,7 +133,7 @@ class ReviewScreen(AreaScreen):
     TITLE_TEXT = "Weekly review"
     AUTO_FOCUS = "#metrics-marketing"  # focus() in on_mount raced a quick quit
     CSS_PATH = "review.tcss"
-    BINDINGS = [
+    BINDINGS = [  # save first: the footer keeps it at 80 columns
         Binding(
             "ctrl+s", "save", "Save reflection", id="review.save", tooltip="Save"
         ),  # first: kept at 80 columns
