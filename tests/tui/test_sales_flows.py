@@ -131,6 +131,9 @@ class TestInteractions:
             assert isinstance(app.screen, FormScreen)
             await pilot.press(*"Wants a monthly plan", "ctrl+s")
             await pilot.pause()
+            if isinstance(app.screen, ConfirmScreen):  # its open follow-up: not this one
+                await pilot.press("n")
+                await pilot.pause()
             assert isinstance(app.screen, SalesScreen)
             logged = sales.interactions_for(demo, prospect_id)
             assert len(logged) == count + 1

@@ -101,6 +101,21 @@ class ListQuery:
             rows.reverse()
         return rows
 
+    def index_of(self, store: Store, record_id: int, id_column: str) -> int | None:
+        """Where the record ``id_column = record_id`` sits in this order (None: not listed).
+
+        One pass over the filtered rows in the list's order (a row number per row): used
+        once after an add, to select the new record wherever the sort puts it.
+        """
+        if self.empty:
+            return None
+        sql = (
+            f"SELECT n FROM (SELECT {id_column} AS rid, row_number() OVER (ORDER BY {self.order})"
+            f" - 1 AS n FROM {self.source} WHERE {self._where()}) WHERE rid = ?"
+        )
+        found = store.scalar(sql, (*self.params, record_id))
+        return None if found is None else int(found)
+
     def search(self, fts_table: str, id_column: str, text: str | None) -> None:
         if not text or not text.strip():
             return

@@ -185,6 +185,14 @@ def interactions_for(store: Store, prospect_id: int, limit: int = 200) -> list[I
     return [from_row(Interaction, row) for row in rows]
 
 
+def feedback_title(feedback: str, prospect_name: str) -> str:
+    """A feedback note's title: the feedback's first line (cut at 120), then who said it."""
+    first = next((line.strip() for line in feedback.splitlines() if line.strip()), "Feedback")
+    if len(first) > 120:
+        first = first[:119].rstrip() + "…"
+    return f"{first} — {prospect_name}"[:200]
+
+
 def send_feedback_to_marketing(
     store: Store, interaction_id: int, *, title: str | None = None, segment_id: int | None = None
 ) -> int:
@@ -200,7 +208,8 @@ def send_feedback_to_marketing(
         body = interaction.summary + (f"\n\n{interaction.outcome}" if interaction.outcome else "")
         note = ResearchNoteIn(
             kind=ResearchKind.feedback,
-            title=(title or f"Feedback from {prospect.name}: {interaction.summary}")[:200],
+            title=title
+            or feedback_title(interaction.outcome or interaction.summary, prospect.name),
             body=body,
             source=ResearchSource.sales_feedback,
             segment_id=segment_id if segment_id is not None else prospect.segment_id,

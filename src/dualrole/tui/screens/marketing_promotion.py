@@ -105,6 +105,9 @@ class PromotionScreen(PromotionActions, AreaScreen):
     BINDINGS = [
         Binding("escape", "back", "Back", id="promotion.back"),
         Binding("e", "edit", "Edit", id="promotion.edit", tooltip="Edit name, message, dates…"),
+        Binding(
+            "n", "new_lead", "New lead", id="promotion.new_lead", tooltip="From this promotion"
+        ),
         *PROMOTION_BINDINGS,
         Binding(
             "delete", "delete", "Delete", id="promotion.delete", tooltip="u in Marketing undoes"
@@ -207,6 +210,25 @@ class PromotionScreen(PromotionActions, AreaScreen):
 
     def after_change(self) -> None:
         self.refresh_data()
+
+    def action_new_lead(self) -> None:
+        """A prospect whose source is this promotion, in its segment (both editable)."""
+        from dualrole.tui.screens.prospect_forms import prospect_form
+
+        if self.promotion is None:
+            return
+        defaults = {
+            "source": "promotion",
+            "promotion_id": self.promotion.id,
+            "segment_id": self.promotion.segment_id,
+        }
+
+        def added(prospect: Any) -> None:
+            if prospect is not None:
+                self.refresh_data()
+                self.notify(f"Lead added: {prospect.name}.", markup=False)
+
+        self.app.push_screen(prospect_form(self.store, defaults=defaults), added)
 
     def action_back(self) -> None:
         self.dismiss()

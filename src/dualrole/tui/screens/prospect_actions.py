@@ -86,7 +86,33 @@ class ProspectActions:
         if prospect is None:
             return
         form = prospect_forms().log_form(self.store, prospect)
-        self.app.push_screen(form, self._saved("Logged — F sends its feedback to marketing."))
+
+        def logged(result: Any) -> None:
+            if result is None:
+                return
+            self.after_change()
+            self.notify("Logged — F sends its feedback to marketing.")  # type: ignore[attr-defined]
+            self.offer_followup_done(prospect)
+
+        self.app.push_screen(form, logged)
+
+    def offer_followup_done(self, prospect: Any) -> None:
+        """After logging: the prospect's next open follow-up may be what was just done."""
+        from dualrole.tui import format as fmt
+        from dualrole.tui.forms import ConfirmScreen
+
+        open_ones = self.attempt(_sales().followups_for, self.store, prospect.id, open_only=True)  # type: ignore[attr-defined]
+        if not open_ones:
+            return
+        followup = min(open_ones, key=lambda f: (f.due_date, f.id))
+
+        def answer(yes: bool | None) -> None:
+            if yes:
+                self.complete_followup(followup.id)
+
+        due = fmt.due(followup.due_date.isoformat())
+        question = f"Was this the follow-up “{followup.title}” (due {due})? Mark it done?"
+        self.app.push_screen(ConfirmScreen(question, yes="Mark done", no="Not this"), answer)
 
     def action_feedback(self) -> None:
         interaction_id = self.selected_interaction_id()

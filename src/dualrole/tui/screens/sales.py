@@ -301,7 +301,28 @@ class SalesScreen(ProspectActions, AreaScreen):
         self.refresh_bindings()
 
     def action_new(self) -> None:
-        self.app.push_screen(prospect_form(self.store), self._saved("Prospect added."))
+        self.app.push_screen(prospect_form(self.store), self._show_added)
+
+    def _show_added(self, prospect: Any) -> None:
+        """Show and select the prospect just added; a filter that hides it is cleared."""
+        if prospect is None:
+            return
+        self.after_change()
+        listing = self.query_one("#prospects", PagedList)
+        query = prospects_query(self.store, self.filters)
+        index = self.attempt(query.index_of, self.store, prospect.id, "p.id")
+        message = "Prospect added."
+        if index is None and self.filters != ProspectFilter(sort=self.filters.sort):
+            self.filters = ProspectFilter(sort=self.filters.sort)
+            self.query_one(SearchBar).action_clear_close()
+            self._apply_filters()
+            query = prospects_query(self.store, self.filters)
+            index = self.attempt(query.index_of, self.store, prospect.id, "p.id")
+            message = "Prospect added — the filter hid it, so it was cleared."
+        self.action_tab("prospects")
+        if index is not None:
+            listing.cursor = index
+        self.notify(message)
 
     def action_edit(self) -> None:
         prospect_id = self._need_prospect()
