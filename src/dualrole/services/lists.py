@@ -16,9 +16,10 @@ from typing import Any
 from dualrole import clock
 from dualrole.db import Store
 from dualrole.enums import LeadSource, PromotionStatus, ResearchKind, Stage
-from dualrole.services.search import fts_query
+from dualrole.services.search import fts_query, trigram_query
 from dualrole.services.settings import get_setting
 
+BROAD_FROM = 500  # matches from which a search's page walks the list's order index
 REVERSE_AFTER = 1_000  # pages past this offset (and past half the list) are read backwards
 
 
@@ -61,6 +62,10 @@ class ListQuery:
     params: list[Any] = field(default_factory=list)
     column_params: list[Any] = field(default_factory=list)
     empty: bool = False  # a search with no searchable word matches nothing
+    broad: tuple[int, str] | None = None
+    """(index in ``where``, the same test written so no index drives it): used for a page
+    when many rows match, so the rows are read in the list's order (its index) and the first
+    page stops early, instead of fetching and sorting every match."""
 
     def _where(self) -> str:
         return " AND ".join(self.where) if self.where else "1"
@@ -92,8 +97,12 @@ class ListQuery:
                 limit = max(min(limit, total - offset), 0)
                 offset = total - offset - limit
                 order = reversed_order(self.order)
+        where = self._where()
+        if self.broad is not None and self.count(store) > BROAD_FROM:
+            index, test = self.broad
+            where = " AND ".join(test if i == index else w for i, w in enumerate(self.where))
         sql = (
-            f"SELECT {self.columns} FROM {self.source} WHERE {self._where()} "
+            f"SELECT {self.columns} FROM {self.source} WHERE {where} "
             f"ORDER BY {order} LIMIT ? OFFSET ?"
         )
         rows = store.query(sql, [*self.column_params, *self.params, limit, offset])
@@ -203,8 +212,39 @@ def prospects_query(store: Store, filters: ProspectFilter) -> ListQuery:
             "WHERE t.name = ?)"
         )
         query.params.append(filters.tag.strip().lower())
-    query.search("prospects_fts", "p.id", filters.search)
+    search_prospects(query, filters.search)
     return query
+
+
+def search_prospects(query: ListQuery, text: str | None) -> None:
+    """``/`` on prospects: text inside words (trigram index, m009) or a tag containing it.
+
+    A search with no word of three characters falls back to names starting with it (the
+    name index). Tags are few: the matching ones are found by ``LIKE`` and their prospects
+    through ``prospect_tags_by_tag``.
+    """
+    if not text or not text.strip():
+        return
+    needle = text.strip().lower().lstrip("#")
+    like = "%" + needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    tagged = (
+        "SELECT prospect_id FROM prospect_tags WHERE tag_id IN "
+        "(SELECT id FROM tags WHERE name LIKE ? ESCAPE '\\')"
+    )
+    match = trigram_query(text)
+    if match is not None:
+        test = (
+            f"p.id IN (SELECT rowid FROM prospects_fts WHERE prospects_fts MATCH ? UNION {tagged})"
+        )
+        query.params.extend([match, like])
+    else:
+        test = (
+            "p.id IN (SELECT id FROM prospects WHERE deleted_at IS NULL "
+            f"AND name >= ? COLLATE NOCASE AND name < ? COLLATE NOCASE UNION {tagged})"
+        )
+        query.params.extend([needle, needle + "\U0010ffff", like])
+    query.broad = (len(query.where), "+" + test)
+    query.where.append(test)
 
 
 class FollowUpBucket(StrEnum):
@@ -240,7 +280,14 @@ def followups_query(
             query.where.append(condition)
             query.params.append(today)
     if search and search.strip():
-        query.search("prospects_fts", "f.prospect_id", search)
+        match = trigram_query(search)
+        if match is None:
+            query.empty = True
+        else:
+            query.where.append(
+                "f.prospect_id IN (SELECT rowid FROM prospects_fts WHERE prospects_fts MATCH ?)"
+            )
+            query.params.append(match)
     return query
 
 
