@@ -239,3 +239,78 @@ def App_key(app: DualroleApp, key: str) -> str:
     names |= {"greater_than_sign": ">", "left_square_bracket": "[", "right_square_bracket": "]"}
     names |= {"full_stop": "."}
     return names.get(key, key)
+
+
+class TestExpectations:
+    async def test_added_prospect_is_selected_even_behind_a_filter(self, app, demo):
+        async with app.run_test(size=SMALL) as pilot:
+            await pilot.press("s", "slash", *"zzz-nobody", "enter")
+            await pilot.pause()
+            screen = app.screen
+            await pilot.press("n")
+            await pilot.pause()
+            await pilot.press(*"Mia Zylberstein", "ctrl+s")
+            await pilot.pause()
+            assert isinstance(app.screen, SalesScreen)
+            listing = screen.query_one("#prospects")
+            assert listing.row["name"] == "Mia Zylberstein"
+            assert screen.filters.search is None  # the filter that hid it was cleared
+
+    async def test_search_finds_text_inside_words_and_tags(self, app, demo):
+        greta = sales.create_prospect(demo, ProspectIn(name="Greta Lindqvist", tags=["berlin"]))
+        async with app.run_test(size=SMALL) as pilot:
+            await pilot.press("s", "slash", *"ret")
+            await pilot.pause()
+            listing = app.screen.query_one("#prospects")
+            ids = [int(listing.row_at(i)["id"]) for i in range(listing.row_count)]
+            assert greta.id in ids
+            await pilot.press("escape", "slash", *"berlin")
+            await pilot.pause()
+            ids = [int(listing.row_at(i)["id"]) for i in range(min(listing.row_count, 500))]
+            assert greta.id in ids
+
+    async def test_lead_from_a_promotion_page_gets_its_source_and_segment(self, app, demo):
+        from dualrole.tui.screens.marketing_promotion import PromotionScreen
+
+        promotion_id, segment_id = demo.query(
+            "SELECT id, segment_id FROM promotions WHERE segment_id IS NOT NULL LIMIT 1"
+        )[0]
+        async with app.run_test(size=SMALL) as pilot:
+            app.open_record("promotion", promotion_id)
+            await pilot.pause()
+            assert isinstance(app.screen, PromotionScreen)
+            await pilot.press("n")
+            await pilot.pause()
+            assert isinstance(app.screen, FormScreen)
+            await pilot.press(*"Lea Promo", "ctrl+s")
+            await pilot.pause()
+        row = demo.query("SELECT source, promotion_id, segment_id FROM prospects "
+                         "WHERE name = 'Lea Promo'")[0]  # fmt: skip
+        assert tuple(row) == ("promotion", promotion_id, segment_id)
+
+    async def test_logging_offers_the_open_followup_and_takes_a_time(self, app, demo):
+        prospect = sales.create_prospect(demo, ProspectIn(name="Aaron Logger"))
+        followup = sales.create_followup(
+            demo, FollowUpIn(prospect_id=prospect.id, title="Call back", due_date="2026-11-20")
+        )
+        async with app.run_test(size=SMALL) as pilot:
+            await pilot.press("s")
+            await pilot.pause()
+            app.screen.query_one("#prospects").cursor = 0  # Aaron sorts first by name
+            await pilot.pause()
+            await pilot.press("l")
+            await pilot.pause()
+            form = app.screen
+            assert form.query_one("#field-occurred_at", Input).value == "2026-11-20 10:00"
+            form.query_one("#field-occurred_at", Input).value = "2026-11-19 15:30"
+            await pilot.press(*"Called back", "ctrl+s")
+            await pilot.pause()
+            assert isinstance(app.screen, ConfirmScreen)
+            await pilot.press("y")
+            await pilot.pause()
+            if isinstance(app.screen, FormScreen):  # the next one is offered: skip it
+                await pilot.press("escape")
+                await pilot.pause()
+        logged = sales.interactions_for(demo, prospect.id)[0]
+        assert logged.occurred_at.astimezone().strftime("%Y-%m-%d %H:%M") == "2026-11-19 15:30"
+        assert sales.get_followup(demo, followup.id).done_at is not None
