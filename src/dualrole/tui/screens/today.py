@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from rich.cells import cell_len, set_cell_size
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -25,9 +26,35 @@ from dualrole.tui.text import plain
 from dualrole.tui.widgets.keybar import KeyBar
 from dualrole.tui.widgets.paged_list import Column, PagedList, RowsSource
 
+KEEP_DETAIL = {"promotion", "idle", "cadence"}
+"""Rows whose detail says why they are listed (leads, days idle, cadence): the label gives way."""
+
+
+def fit_item(row: Any, width: int) -> str:
+    """The item and its detail in the room there is, the least important part cut first.
+
+    A follow-up or task keeps its text and drops its detail (stage, time) when short; a
+    promotion, idle deal or cadence keeps its detail (``11 leads · event``, ``32d · lead``)
+    and cuts its name.
+    """
+    label, detail = str(row["label"]), str(row["detail"] or "")
+    if not detail:
+        return label
+    gap = width - cell_len(label) - cell_len(detail)
+    if gap >= 2:
+        return label + " " * gap + detail
+    if row["kind"] not in KEEP_DETAIL:
+        return label
+    detail = detail.split(" · ")[0]  # "32d", "11 leads": the stage or channel goes first
+    gap = width - cell_len(label) - cell_len(detail)
+    if gap >= 2:
+        return label + " " * gap + detail
+    room = width - cell_len(detail) - 2
+    return label if room < 6 else set_cell_size(label, room - 1) + "…  " + detail
+
+
 COLUMNS = [
-    Column("", lambda r: r["label"], ratio=5),
-    Column("", lambda r: r["detail"], ratio=2, style=lambda r: "muted"),
+    Column("", lambda r: r["label"], fit=fit_item),
     Column("", lambda r: r["when"], width=9, justify="right", style=lambda r: r["tone"]),
 ]
 
