@@ -39,10 +39,8 @@ FOLLOWUP_COLUMNS = [
 INTERACTION_COLUMNS = [
     Column("When", lambda r: fmt.day(r["occurred_at"]), width=10),
     Column("Kind", lambda r: r["kind"], width=7),
-    Column("Summary", lambda r: r["summary"]),
-    Column(
-        "", lambda r: "→mkt" if r["research_note_id"] else "", width=4, style=lambda r: "marketing"
-    ),
+    # the summary takes the rest of the line; "→mkt" (sent to marketing) leads it when sent
+    Column("Summary", lambda r: ("→mkt " if r["research_note_id"] else "") + r["summary"]),
 ]
 
 
