@@ -314,3 +314,22 @@ class TestExpectations:
         logged = sales.interactions_for(demo, prospect.id)[0]
         assert logged.occurred_at.astimezone().strftime("%Y-%m-%d %H:%M") == "2026-11-19 15:30"
         assert sales.get_followup(demo, followup.id).done_at is not None
+
+
+async def test_first_run_on_an_empty_workspace_says_what_to_do(store):
+    from textual.widgets import Static
+
+    app = DualroleApp(store)
+    async with app.run_test(size=SMALL) as pilot:
+        await pilot.pause()
+        text = str(app.screen.query_one("#today-pipeline", Static).content)
+        assert "first steps" in text and "s n" in text and "s i" in text and "w g" in text
+        assert "dualrole demo" in text
+
+
+def test_html_review_uses_the_apps_role_colours(demo):
+    from dualrole.export.html import COLOURS
+    from dualrole.models import Side
+
+    assert COLOURS[Side.marketing] == "#7c4dcc"  # violet, as $marketing
+    assert COLOURS[Side.sales] == "#c8561b"  # orange, as $sales

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from rich.cells import cell_len, set_cell_size
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -25,6 +26,14 @@ from dualrole.tui.screens.prospect_actions import PROSPECT_BINDINGS, ProspectAct
 from dualrole.tui.text import plain
 from dualrole.tui.widgets.keybar import KeyBar
 from dualrole.tui.widgets.paged_list import Column, PagedList, RowsSource
+
+FIRST_STEPS = Text.assemble(
+    ("A new workspace — first steps:\n", "bold"),
+    "  s n  add a prospect        s i  import contacts (CSV, vCard)\n",
+    "  m 3 n  plan a promotion    w g  set the weekly targets\n",
+    "  or quit and run `dualrole demo` to see a workspace full of sample data",
+)
+"""What Today says on an empty workspace (no prospect, nothing due)."""
 
 KEEP_DETAIL = {"promotion", "idle", "cadence"}
 """Rows whose detail says why they are listed (leads, days idle, cadence): the label gives way."""
@@ -162,6 +171,9 @@ class TodayScreen(ProspectActions, AreaScreen):
             f"{stage} {count}" for stage, count, _ in day.pipeline if stage not in ("won", "lost")
         ]
         open_value = sum(v for stage, _, v in day.pipeline if stage not in ("won", "lost"))
+        if not any(count for _, count, _ in day.pipeline) and not left.row_count:
+            self.query_one("#today-pipeline", Static).update(FIRST_STEPS)
+            return
         line = plain("pipeline  ", "bold")
         line.append(" · ".join(parts))
         line.append(f"   open {money(open_value) or '€0'}", style="bold")
