@@ -333,3 +333,23 @@ def test_html_review_uses_the_apps_role_colours(demo):
 
     assert COLOURS[Side.marketing] == "#7c4dcc"  # violet, as $marketing
     assert COLOURS[Side.sales] == "#c8561b"  # orange, as $sales
+
+
+async def test_palette_finds_the_screens_actions_by_their_words(app):
+    from dualrole.tui.commands import DualroleCommands
+
+    async with app.run_test(size=SMALL) as pilot:
+        await pilot.press("w")
+        await pilot.pause()
+        provider = DualroleCommands(app.screen)
+        labels = [label for label, _callback in provider._here()]
+        for words in ("Export", "Targets", "Save reflection", "Prev week"):
+            assert any(words in label for label in labels), words
+        await pilot.press("s")
+        await pilot.pause()
+        labels = [label for label, _callback in DualroleCommands(app.screen)._here()]
+        for words in ("Log", "Undo delete", "Stage on", "Import"):
+            assert any(words in label for label in labels), words
+        await pilot.press("ctrl+p", *"export")
+        await pilot.pause()
+        assert app.screen.__class__.__name__ == "CommandPalette"

@@ -36,15 +36,34 @@ def _bindings(node: Any) -> list[Binding]:
     return found
 
 
-def screen_keys(app: Any, screen: Any) -> list[tuple[str, list[tuple[str, str]]]]:
-    """(group, [(keys, description)]) for ``screen``: its keys, the selection's, moving, global."""
-    title = getattr(screen, "TITLE_TEXT", "") or "This screen"
+def _chain(app: Any, screen: Any) -> list[Any]:
+    """The focused widget, its ancestors, the screen and the app: whose keys work here."""
     nodes: list[Any] = []
     focused = screen.focused
     while focused is not None and focused is not screen:
         nodes.append(focused)
         focused = focused.parent
-    nodes.extend([screen, app])
+    return [*nodes, screen, app]
+
+
+def screen_actions(app: Any, screen: Any) -> list[tuple[str, Any, Binding]]:
+    """(group, node, binding) of every named action of ``screen``, once each (the palette)."""
+    title = getattr(screen, "TITLE_TEXT", "") or "This screen"
+    seen: set[str] = set()
+    found: list[tuple[str, Any, Binding]] = []
+    for node in _chain(app, screen):
+        for binding in _bindings(node):
+            if not binding.id or not binding.description or binding.action in seen:
+                continue
+            seen.add(binding.action)
+            found.append((GROUPS.get(binding.id.split(".")[0], title), node, binding))
+    return found
+
+
+def screen_keys(app: Any, screen: Any) -> list[tuple[str, list[tuple[str, str]]]]:
+    """(group, [(keys, description)]) for ``screen``: its keys, the selection's, moving, global."""
+    title = getattr(screen, "TITLE_TEXT", "") or "This screen"
+    nodes = _chain(app, screen)
     by_action: dict[str, tuple[str, list[str], str]] = {}
     unnamed: dict[str, list[str]] = {}
     for node in nodes:
