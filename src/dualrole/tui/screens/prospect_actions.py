@@ -111,7 +111,8 @@ class ProspectActions:
                 self.complete_followup(followup.id)
 
         due = fmt.due(followup.due_date.isoformat())
-        question = f"Was this the follow-up “{followup.title}” (due {due})? Mark it done?"
+        when = due if due.endswith("late") else f"due {due}"
+        question = f"Was this the follow-up “{followup.title}” ({when})? Mark it done?"
         self.app.push_screen(ConfirmScreen(question, yes="Mark done", no="Not this"), answer)
 
     def action_feedback(self) -> None:

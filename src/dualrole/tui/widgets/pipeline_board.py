@@ -6,7 +6,7 @@ index for the rows in view, so the board opens as fast at 100,000 prospects as a
 A column that holds more says ``+N more`` (``↑N`` when scrolled down); names are cut with an
 ellipsis, never wrapped.
 
-Keys: ``left``/``right`` (``h``/``l``) pick a column, ``up``/``down`` (``k``/``j``),
+Keys: ``left``/``right`` pick a column, ``up``/``down`` (``k``/``j``),
 ``pageup``/``pagedown``, ``home``/``end`` move within it (scrolling it), ``enter`` posts
 :class:`PipelineBoard.Opened`. Moving a deal is the screen's job (``<`` / ``>`` on Sales):
 it asks :attr:`PipelineBoard.selected` and calls :meth:`reload` after the write.
@@ -59,8 +59,9 @@ class PipelineBoard(Widget, can_focus=True):
     """Every stage side by side; one selected deal."""
 
     BINDINGS = [
-        Binding("left,h", "column(-1)", "Previous stage", show=False, id="board.left"),
-        Binding("right,l", "column(1)", "Next stage", show=False, id="board.right"),
+        # no h/l: l logs an interaction on the selected deal (a prospect key)
+        Binding("left", "column(-1)", "Previous stage", show=False, id="board.left"),
+        Binding("right", "column(1)", "Next stage", show=False, id="board.right"),
         Binding("up,k", "card(-1)", "Up", show=False, id="board.up"),
         Binding("down,j", "card(1)", "Down", show=False, id="board.down"),
         Binding("pageup", "page(-1)", "Page up", show=False, id="board.page_up"),
