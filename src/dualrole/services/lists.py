@@ -401,9 +401,10 @@ def board_position(store: Store, prospect_id: int) -> tuple[Stage, int] | None:
     if not rows:
         return None
     stage, name = rows[0]["stage"], rows[0]["name"]
+    # On the board's own index (the planner preferred the value index: 150 ms at 100k, now 5-15)
     before = store.scalar(
-        "SELECT count(*) FROM prospects WHERE stage = ? AND deleted_at IS NULL "
-        "AND (name < ? COLLATE NOCASE OR (name = ? COLLATE NOCASE AND id < ?))",
-        (stage, name, name, prospect_id),
+        "SELECT count(*) FROM prospects INDEXED BY prospects_by_stage WHERE stage = ? "
+        "AND deleted_at IS NULL AND (name COLLATE NOCASE, id) < (?, ?)",
+        (stage, name, prospect_id),
     )
     return Stage(stage), int(before or 0)
