@@ -24,6 +24,7 @@ from dualrole.services.lists import (
     ProspectFilter,
     ProspectSort,
     followups_query,
+    prospect_index,
     prospects_query,
 )
 from dualrole.services.records import all_tags, soft_delete
@@ -309,15 +310,13 @@ class SalesScreen(ProspectActions, AreaScreen):
             return
         self.after_change()
         listing = self.query_one("#prospects", PagedList)
-        query = prospects_query(self.store, self.filters)
-        index = self.attempt(query.index_of, self.store, prospect.id, "p.id")
+        index = self.attempt(prospect_index, self.store, self.filters, prospect.id)
         message = "Prospect added."
         if index is None and self.filters != ProspectFilter(sort=self.filters.sort):
             self.filters = ProspectFilter(sort=self.filters.sort)
             self.query_one(SearchBar).action_clear_close()
             self._apply_filters()
-            query = prospects_query(self.store, self.filters)
-            index = self.attempt(query.index_of, self.store, prospect.id, "p.id")
+            index = self.attempt(prospect_index, self.store, self.filters, prospect.id)
             message = "Prospect added — the filter hid it, so it was cleared."
         self.action_tab("prospects")
         if index is not None:
