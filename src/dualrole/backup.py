@@ -81,12 +81,18 @@ def backup_to(store: Store, dest: Path, progress: Progress | None = None) -> Pat
         os.chmod(tmp, 0o600)
         os.replace(tmp, dest)
     except sqlite3.Error as exc:
-        tmp.unlink(missing_ok=True)
+        _remove_partial(tmp)
         raise StorageError(f"The backup failed: {exc}; nothing was written.") from exc
     except BaseException:
-        tmp.unlink(missing_ok=True)
+        _remove_partial(tmp)
         raise
     return dest
+
+
+def _remove_partial(tmp: Path) -> None:
+    """A failed copy and the journal SQLite may have left beside it (a full disk)."""
+    for path in (tmp, tmp.with_name(tmp.name + "-journal"), tmp.with_name(tmp.name + "-wal")):
+        path.unlink(missing_ok=True)
 
 
 def automatic_backup(store: Store, reason: str = "daily") -> Path:
