@@ -62,7 +62,7 @@ EXPECTED: dict[str, tuple] = {
     "pipeline_open": (900000, None, None, None),
     "pipeline_weighted": (150000, None, None, None),
 }
-SCORES = {Side.marketing: 90, Side.sales: 75}
+SCORES = {Side.marketing: 90, Side.sales: 70}  # overdue 2 against ≤ 0: 0 ÷ 2 = 0 credit
 
 
 def at(monkeypatch: pytest.MonkeyPatch, moment: str) -> None:

@@ -96,3 +96,22 @@ def test_bulk_mode_gives_the_connection_back_as_it_was(tmp_path, monkeypatch):
         assert {name: store.scalar(f"PRAGMA {name}") for name in demo.BULK_PRAGMAS} == before
         assert before["journal_mode"] == "wal" and before["foreign_keys"] == 1
         assert not Path(f"{tmp_path / 'demo.db'}-journal").exists()
+
+
+def test_demo_tasks_and_promotions_hang_together(demo_store):
+    """A task that names a promotion is linked to it; a promotion speaks to its segment."""
+    promotions = {row["name"]: row for row in demo_store.query("SELECT * FROM promotions")}
+    for task in demo_store.query("SELECT title, promotion_id FROM marketing_tasks"):
+        named = [name for name in promotions if name.split()[0] in task["title"]]
+        if named:
+            assert task["promotion_id"] == promotions[named[0]]["id"], task["title"]
+    segment = demo_store.query(
+        "SELECT s.name FROM promotions m JOIN segments s ON s.id = m.segment_id "
+        "WHERE m.name = 'Trade fair Berlin'"
+    )[0][0]
+    assert "café" in segment
+    dentists = demo_store.query(
+        "SELECT s.name FROM promotions m JOIN segments s ON s.id = m.segment_id "
+        "WHERE m.name = 'Google Ads: dentists'"
+    )[0][0]
+    assert "Dental" in dentists

@@ -46,7 +46,7 @@ def test_json_carries_every_number(review):
             assert m["previous"] == [None] * 7 + [w46], key
     assert isinstance(metrics["leads"]["actual"], int)  # whole numbers stay integers
     assert data["scores"]["marketing"]["score"] == 90
-    assert data["scores"]["sales"]["score"] == 75
+    assert data["scores"]["sales"]["score"] == 70
     assert data["handoff"]["feedback_titles"] == [FEEDBACK_TITLE]
     assert data["balance"]["marketing_hours"] == 2
     assert data["reflection"]["focus_next"] == "<script>alert(1)</script>"
@@ -85,9 +85,9 @@ def test_markdown_and_html_show_every_number(review):
         assert html_row, key
         assert f'<td class="num">{escape_html(shown)}' in html_row.group(1), key
         assert f'<td class="{grade or ""}">{grade or ""}</td>' in html_row.group(1), key
-    for text in ("**Marketing 90/100**", "**Sales 75/100**", "4 new leads", "1 feedback notes"):
+    for text in ("**Marketing 90/100**", "**Sales 70/100**", "4 new leads", "1 feedback notes"):
         assert text in markdown
-    assert "Marketing 90/100" in page and "Sales 75/100" in page
+    assert "Marketing 90/100" in page and "Sales 70/100" in page
     assert "focus hours: marketing 2.0, sales 3.0" in markdown
     assert "focus hours: marketing 2.0, sales 3.0" in page
 

@@ -10,10 +10,9 @@ from pydantic import ValidationError
 
 from dualrole.db import open_memory
 from dualrole.models import NAME_MAX, ProspectIn, ResearchNoteIn, field_errors
+from dualrole.money import format_money, format_money_input
 from dualrole.parsing import (
     MONEY_MAX_MINOR,
-    format_money,
-    format_money_input,
     parse_date,
     parse_email,
     parse_money,

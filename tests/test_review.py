@@ -68,7 +68,7 @@ def test_details_scores_and_reasons(week_store):
     assert review.metric("lead_to_won").detail == "1 of 5 added"
     assert review.metric("pipeline_open").detail == "4 open deals"
     assert review.metric("leads").reason == "4 of 5 (80 %), 1 short"
-    assert review.metric("followups_overdue").reason == "2 is over the limit of 0 (33 %)"
+    assert review.metric("followups_overdue").reason == "2 is over the limit of 0 (0 %)"
     assert review.metric("reach").reason == "12,400 against a target of 5,000: met"
     assert review.metric("clicks").reason == "no target set"
     for side, score in SCORES.items():
@@ -77,7 +77,7 @@ def test_details_scores_and_reasons(week_store):
     assert marketing[0].startswith("90 = the average of 7 graded metrics")
     assert marketing[2] == "partial: leads generated (80 %), tasks due done (50 %)"
     sales = review.scores[Side.sales].reasons
-    assert sales[-1] == "missed: interactions (27 %), follow-ups overdue (33 %)"
+    assert sales[-1] == "missed: interactions (27 %), follow-ups overdue (0 %)"
 
 
 def test_handoff_balance_and_reflection(week_store):

@@ -196,7 +196,7 @@ class TestInteractions:
         assert note.source == ResearchSource.sales_feedback
         assert note.prospect_id == pid and note.interaction_id == interaction.id
         assert note.body == "Wants monthly billing\n\nAsked twice"
-        assert note.title == "Feedback from Priya Sharma: Wants monthly billing"
+        assert note.title == "Asked twice — Priya Sharma"  # the feedback itself, not the summary
         linked = sales.get_interaction(store, interaction.id)
         assert linked.is_feedback and linked.research_note_id == note_id
         assert sales.send_feedback_to_marketing(store, interaction.id) == note_id
@@ -304,3 +304,10 @@ class TestFollowUps:
         sales.complete_followup(store, done.id)
         assert [f.due_date.day for f in sales.followups_for(store, pid, open_only=True)] == [22]
         assert [f.is_done for f in sales.followups_for(store, pid)] == [False, True]
+
+
+def test_feedback_title_is_the_feedback_or_the_summary_without_one():
+    assert sales.feedback_title("\n  Too expensive for a team of 3\nmore", "Greta") == (
+        "Too expensive for a team of 3 — Greta"
+    )
+    assert sales.feedback_title("x" * 300, "Greta").endswith("… — Greta")

@@ -83,6 +83,23 @@ PROMOTIONS = [
     ("Newsletter relaunch", "email", "planned", "Monthly tips for owners", 20000),
     ("Podcast guest spots", "other", "idea", "Talk about pricing for small firms", None),
 ]
+PROMOTION_SEGMENTS = {  # the segment each promotion speaks to (1-based, as in SEGMENTS)
+    "Spring webinar": 1,
+    "Trade fair Berlin": 1,  # café owners at the fair
+    "LinkedIn case studies": 4,
+    "Google Ads: dentists": 2,
+    "Newsletter relaunch": 3,
+    "Podcast guest spots": 4,  # pricing for small firms
+}
+TASKS = [  # (title, the promotion it names or None)
+    ("Post case study (LinkedIn)", "LinkedIn case studies"),
+    ("Log results: Spring webinar", "Spring webinar"),
+    ("Draft newsletter", "Newsletter relaunch"),
+    ("Book fair stand", "Trade fair Berlin"),
+    ("Update website pricing", None),
+    ("Interview two café owners", None),
+    ("Plan Q1 budget", None),
+]
 SUMMARIES = [
     "Intro call",
     "Sent proposal",
@@ -368,7 +385,7 @@ def _fill(
                 name,
                 message,
                 channel,
-                index % n_segments + 1,
+                PROMOTION_SEGMENTS.get(name, index % n_segments + 1),
                 status,
                 first.isoformat(),
                 (first + dt.timedelta(weeks=6)).isoformat(),
@@ -460,17 +477,8 @@ def _fill(
     counts["research_notes"] = len(notes)
 
     tasks = []
-    for index, title in enumerate(
-        [
-            "Post case study (LinkedIn)",
-            "Log results: Spring webinar",
-            "Draft newsletter",
-            "Book fair stand",
-            "Update website pricing",
-            "Interview two café owners",
-            "Plan Q1 budget",
-        ]
-    ):
+    promotion_ids = {name: index + 1 for index, (name, *_rest) in enumerate(PROMOTIONS)}
+    for index, (title, promotion) in enumerate(TASKS):
         due = today + dt.timedelta(days=index * 2 - 4)
         done = _stamp(now) if index in (3, 4) else None
         tasks.append(
@@ -478,7 +486,7 @@ def _fill(
                 title,
                 due.isoformat(),
                 done,
-                (index % len(active)) + 1 if index < 3 else None,
+                promotion_ids.get(promotion) if promotion else None,
                 _stamp(start),
             )
         )

@@ -373,4 +373,26 @@ CREATE INDEX prospects_lost_by_time
     )
 
 
+@migrations()
+def m010_prospect_trigrams(db: Database) -> None:
+    """Prospects are searched by trigrams: "ret" finds Greta, "ows" finds Kowalski.
+
+    The word index (unicode61) found only words starting with what was typed. FTS5's
+    ``trigram`` tokenizer indexes every three characters, so a search for any part of a
+    name, company, email, title or note is still an index lookup (searches shorter than
+    three characters use the name index instead; see ``services.lists.search_prospects``).
+    Its triggers stay: they name the table, which keeps its name and columns.
+    """
+    columns = ", ".join(FTS_TABLES["prospects"])
+    _run(
+        db,
+        f"""
+DROP TABLE prospects_fts;;
+CREATE VIRTUAL TABLE prospects_fts USING fts5({columns}, content='prospects',
+    content_rowid='id', columnsize=0, tokenize='trigram');;
+INSERT INTO prospects_fts(prospects_fts) VALUES ('rebuild');;
+""",
+    )
+
+
 __all__ = ["APPLICATION_ID", "SCHEMA_VERSION", "migrations"]

@@ -302,41 +302,6 @@ def week_label(monday: dt.date) -> str:
     return f"{year:04d}-W{week:02d}"
 
 
-_SYMBOLS = {"EUR": "€", "USD": "$", "GBP": "£", "JPY": "¥", "INR": "₹"}
-
-
-def format_money(minor: int | None, currency: str = "EUR", *, cents: bool | None = None) -> str:
-    """``840000`` → ``€8,400``; cents only when there are any (or when asked)."""
-    if minor is None:
-        return "—"
-    whole, part = divmod(abs(minor), 100)
-    sign = "-" if minor < 0 else ""
-    symbol = _SYMBOLS.get(currency, "")
-    show_cents = part != 0 if cents is None else cents
-    amount = f"{whole:,}" + (f".{part:02d}" if show_cents else "")
-    return f"{sign}{symbol}{amount}" if symbol else f"{sign}{amount} {currency}"
-
-
-def format_money_input(minor: int | None) -> str:
-    """How an amount appears in a form field: ``8400.50``, ``8400``, or blank."""
-    if minor is None:
-        return ""
-    whole, part = divmod(minor, 100)
-    return f"{whole}.{part:02d}" if part else str(whole)
-
-
-def format_compact_money(minor: int | None, currency: str = "EUR") -> str:
-    """``1_240_000`` → ``€12.4k`` for tight columns."""
-    if minor is None:
-        return "—"
-    major = minor / 100
-    symbol = _SYMBOLS.get(currency, "")
-    for limit, suffix in ((1_000_000, "M"), (1_000, "k")):
-        if abs(major) >= limit:
-            return f"{symbol}{major / limit:.1f}{suffix}".replace(".0" + suffix, suffix)
-    return f"{symbol}{major:,.0f}"
-
-
 def relative_day(day: dt.date, today: dt.date | None = None) -> str:
     """A short human phrase for a due date: ``today``, ``2d late``, ``in 3d``, ``Fri 27``."""
     base = today or clock.today()

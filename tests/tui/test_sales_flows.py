@@ -7,7 +7,7 @@ from textual.widgets import Input, Select, Static
 from dualrole.models import ProspectIn
 from dualrole.services import sales
 from dualrole.services.lists import ProspectFilter, prospects_query
-from dualrole.tui.forms import FormScreen
+from dualrole.tui.forms import ConfirmScreen, FormScreen
 from dualrole.tui.screens.prospect import ProspectScreen
 from dualrole.tui.screens.sales import SalesScreen
 from dualrole.tui.widgets.paged_list import PagedList
@@ -110,6 +110,9 @@ class TestProspects:
             form.query_one("#field-reason", Input).focus()
             await pilot.press(*"went with a competitor", "ctrl+s")
             await pilot.pause()
+            if isinstance(app.screen, ConfirmScreen):  # close its open follow-ups? keep them
+                await pilot.press("n")
+                await pilot.pause()
             assert isinstance(app.screen, SalesScreen)
         moved = sales.get_prospect(demo, prospect_id)
         assert moved.stage.value == "lost"
@@ -128,6 +131,9 @@ class TestInteractions:
             assert isinstance(app.screen, FormScreen)
             await pilot.press(*"Wants a monthly plan", "ctrl+s")
             await pilot.pause()
+            if isinstance(app.screen, ConfirmScreen):  # its open follow-up: not this one
+                await pilot.press("n")
+                await pilot.pause()
             assert isinstance(app.screen, SalesScreen)
             logged = sales.interactions_for(demo, prospect_id)
             assert len(logged) == count + 1

@@ -25,3 +25,28 @@ SIZE = (100, 30)
 )
 def test_screen(snap_compare, demo, keys):
     assert snap_compare(DualroleApp(demo), press=list(keys), terminal_size=SIZE)
+
+
+SMALL = (80, 24)
+"""The size the working day must fit (issue 13): every screen at 80×24."""
+
+
+@pytest.mark.parametrize(
+    "keys",
+    [
+        pytest.param((), id="today"),
+        pytest.param(("s",), id="sales-prospects"),
+        pytest.param(("s", "2", "right", "down"), id="sales-pipeline"),
+        pytest.param(("s", "3"), id="sales-followups"),
+        pytest.param(("s", "down", "enter"), id="prospect-page"),
+        pytest.param(("s", "n"), id="prospect-form"),
+        pytest.param(("s", "l"), id="log-form"),
+        pytest.param(("m", "1"), id="marketing-segments"),
+        pytest.param(("m", "2"), id="marketing-research"),
+        pytest.param(("m", "3"), id="marketing-promotions"),
+        pytest.param(("m", "4"), id="marketing-tasks"),
+        pytest.param(("s", "question_mark"), id="help"),
+    ],
+)
+def test_screen_at_80x24(snap_compare, demo, keys):
+    assert snap_compare(DualroleApp(demo), press=list(keys), terminal_size=SMALL)

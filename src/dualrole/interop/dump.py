@@ -44,7 +44,7 @@ from dualrole.db import Store
 from dualrole.interop.contacts_csv import escape_cell
 from dualrole.interop.contacts_vcard import EXACT_FIELDS, EXACT_PROPERTY, encode_exact, escape_url
 from dualrole.interop.csv_formats import OWN_HEADER
-from dualrole.parsing import format_money_input
+from dualrole.money import format_money_input
 
 FORMAT_VERSION = 1
 BATCH = 500

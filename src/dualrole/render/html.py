@@ -27,7 +27,9 @@ CSP = (
     "default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
     "base-uri 'none'; form-action 'none'"
 )
-COLOURS = {Side.marketing: "#b4237a", Side.sales: "#1f6fb2"}
+COLOURS = {Side.marketing: "#7c4dcc", Side.sales: "#c8561b"}
+"""The app's role colours (``tui/theme.py``: violet #bb9af7, orange #ff9e64), darkened to
+read on white paper and in print."""
 
 STYLE = """
 body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; color: #1d1d1f;

@@ -44,8 +44,9 @@ created in the week (with titles).
 Evaluation
 - A target is weekly, in the metric's unit; a metric without a target is shown, not graded.
 - credit (0–1): ``actual ÷ target`` capped at 1 when higher is better; when lower is better
-  (cost per lead, overdue) 1 at or under the limit, else ``limit ÷ actual`` (``1 ÷ (1 +
-  excess)`` for a limit of 0). Grade: met at 1, partial from 0.5, missed below.
+  (cost per lead, overdue) 1 at or under the limit, else ``limit ÷ actual`` (so a limit of
+  0 gives 0: one overdue against "≤ 0" is missed). Grade: met at 1, partial from 0.5,
+  missed below.
 - A side's score is the average credit of its graded metrics × 100, with the reasons:
   which metrics were met, partial and missed. No graded metric → no score ("—").
 - Balance: actions per role (marketing: notes, results logged, promotions launched and

@@ -115,7 +115,8 @@ def grade(
         credit = 1.0 if reached else actual / target
     else:
         reached = actual <= target
-        credit = 1.0 if reached else target / actual if target > 0 else 1 / (1 + actual - target)
+        credit = 1.0 if reached else target / actual  # actual > target ≥ 0 here
+        # a limit of 0 gives 0 ÷ actual = 0: any excess over a zero limit is missed
     # Rounded, a near miss (99.95 %) must not become a full 1.0 and read as met.
     credit = 1.0 if reached else min(round(max(0.0, credit), 3), 0.999)
     result = Grade.met if credit >= 1 else Grade.partial if credit >= PARTIAL_FROM else Grade.missed

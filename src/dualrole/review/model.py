@@ -17,7 +17,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from dualrole.models import Side
-from dualrole.parsing import format_money
+from dualrole.money import format_money
 
 WEEKS_BEFORE = 8  # the trend: this many weeks before the reviewed one
 
@@ -189,7 +189,7 @@ def show_value(value: float | None, unit: Unit, currency: str = "EUR") -> str:
     if value is None:
         return DASH
     if unit == "money":
-        return format_money(round(value), currency, cents=False)
+        return format_money(value, currency)
     if unit == "percent":
         return show_percent(value)
     return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"

@@ -14,12 +14,14 @@ open deals now, largest first.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from typing import Literal
 
 from dualrole import clock
 from dualrole.db import Store
 from dualrole.models import OPEN_STAGES
+from dualrole.money import format_money
 from dualrole.review.data import ADVANCE, Window
 from dualrole.review.model import BY_KEY
 
@@ -60,9 +62,17 @@ class Spec:
 
 
 PROSPECT_DETAIL = (
-    "p.stage || CASE WHEN p.value_minor THEN ' · ' || printf('%.0f', p.value_minor / 100.0) "
-    "|| ' ' || p.currency ELSE '' END || coalesce(' · ' || m.name, '')"
+    "p.stage || CASE WHEN p.value_minor THEN ' · ' || char(31) || p.value_minor || char(31) "
+    "|| p.currency || char(31) ELSE '' END || coalesce(' · ' || m.name, '')"
 )
+"""The deal value travels as ``\x1f<minor>\x1f<currency>\x1f`` and is shown by
+:func:`~dualrole.money.format_money` (:func:`_shown`), like every amount of the app."""
+
+_MONEY_MARK = re.compile("\x1f(-?\\d+)\x1f([A-Za-z]*)\x1f")
+
+
+def _shown(detail: str) -> str:
+    return _MONEY_MARK.sub(lambda m: format_money(int(m[1]), m[2] or "EUR"), detail)
 
 
 def _prospects(where: str) -> str:
@@ -244,7 +254,7 @@ def records_behind(
             int(row[0]),
             str(row[1] or ""),
             str(row[2] or ""),
-            str(row[3] or ""),
+            _shown(str(row[3] or "")),
             None if row[4] is None else int(row[4]),
         )
         for row in rows

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from dualrole.db import Store
-from dualrole.services.search import fts_query
+from dualrole.services.search import fts_query, trigram_query
 
 
 @dataclass(frozen=True)
@@ -49,11 +49,13 @@ _COLUMN = {"prospect": "name", "promotion": "name", "research_note": "title"}
 
 def find_records(store: Store, text: str, limit: int = 8) -> list[RecordHit]:
     """Records whose name (title for notes) has words starting with the typed words."""
-    match = fts_query(text)
-    if match is None:
-        return []
+    words = fts_query(text)
+    inside = trigram_query(text)  # prospects: text inside names (m009's trigram index)
     hits: list[RecordHit] = []
     for kind, sql in _SOURCES:
+        match = inside if kind == "prospect" else words
+        if match is None:
+            continue
         column_match = f"{{{_COLUMN[kind]}}} : ({match})"
         for row in store.query(sql, (column_match, limit)):
             hits.append(RecordHit(kind, int(row[0]), str(row[1]), str(row[2] or "")))

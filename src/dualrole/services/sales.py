@@ -118,6 +118,16 @@ def move_stage(
     return get_prospect(store, prospect_id)
 
 
+BOARD_ORDER = list(Stage)
+"""The pipeline board's columns: lead … negotiation, won, lost."""
+
+
+def step_stage(stage: Stage, step: int) -> Stage | None:
+    """The neighbouring column of the board (``step`` -1 back, +1 forward); None past an end."""
+    index = BOARD_ORDER.index(stage) + step
+    return BOARD_ORDER[index] if 0 <= index < len(BOARD_ORDER) else None
+
+
 def stage_history(store: Store, prospect_id: int) -> list[StageChange]:
     rows = store.query(
         "SELECT * FROM stage_changes WHERE prospect_id = ? ORDER BY changed_at, id", (prospect_id,)
@@ -175,6 +185,14 @@ def interactions_for(store: Store, prospect_id: int, limit: int = 200) -> list[I
     return [from_row(Interaction, row) for row in rows]
 
 
+def feedback_title(feedback: str, prospect_name: str) -> str:
+    """A feedback note's title: the feedback's first line (cut at 120), then who said it."""
+    first = next((line.strip() for line in feedback.splitlines() if line.strip()), "Feedback")
+    if len(first) > 120:
+        first = first[:119].rstrip() + "…"
+    return f"{first} — {prospect_name}"[:200]
+
+
 def send_feedback_to_marketing(
     store: Store, interaction_id: int, *, title: str | None = None, segment_id: int | None = None
 ) -> int:
@@ -190,7 +208,8 @@ def send_feedback_to_marketing(
         body = interaction.summary + (f"\n\n{interaction.outcome}" if interaction.outcome else "")
         note = ResearchNoteIn(
             kind=ResearchKind.feedback,
-            title=(title or f"Feedback from {prospect.name}: {interaction.summary}")[:200],
+            title=title
+            or feedback_title(interaction.outcome or interaction.summary, prospect.name),
             body=body,
             source=ResearchSource.sales_feedback,
             segment_id=segment_id if segment_id is not None else prospect.segment_id,
@@ -342,3 +361,14 @@ def followups_for(store: Store, prospect_id: int, *, open_only: bool = False) ->
         (prospect_id,),
     )
     return [from_row(FollowUp, row) for row in rows]
+
+
+def close_followups(store: Store, prospect_id: int) -> int:
+    """Mark every open follow-up of a prospect done (a deal won or lost); how many were."""
+    with store.transaction():
+        open_ids = [f.id for f in followups_for(store, prospect_id, open_only=True)]
+        for followup_id in open_ids:
+            update_versioned(store, "followup", followup_id, None, {"done_at": now_text()})
+        if open_ids:
+            refresh_next_followup(store, prospect_id)
+    return len(open_ids)

@@ -8,6 +8,7 @@ constructor, so tests hand in a temporary one.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import importlib
 from collections.abc import Callable
@@ -22,9 +23,9 @@ from textual.theme import Theme
 
 from dualrole.db import StorageError, Store, open_store
 from dualrole.enums import Side
-from dualrole.services.focus import FocusSession, running_focus, toggle_focus
+from dualrole.services.focus import FocusSession, running_focus, stop_focus, toggle_focus
 from dualrole.tui.commands import DualroleCommands
-from dualrole.tui.screens.help import HelpScreen
+from dualrole.tui.screens.help import HelpScreen, screen_keys
 from dualrole.tui.theme import DUALROLE_THEME, ROLE_VARIABLES
 
 
@@ -79,13 +80,13 @@ class DualroleApp(App[None]):
     a second time before the first frame (~7 ms of a ~280 ms start).
     """
     BINDINGS = [
-        Binding("t", "switch_mode('today')", "Today", id="go.today", tooltip="Due today"),
-        Binding("m", "switch_mode('marketing')", "Marketing", id="go.marketing"),
-        Binding("s", "switch_mode('sales')", "Sales", id="go.sales"),
-        Binding("w", "switch_mode('review')", "Review", id="go.review", tooltip="Weekly review"),
+        Binding("t", "area('today')", "Today", id="go.today", tooltip="Due today"),
+        Binding("m", "area('marketing')", "Marketing", id="go.marketing"),
+        Binding("s", "area('sales')", "Sales", id="go.sales"),
+        Binding("w", "area('review')", "Review", id="go.review", tooltip="Weekly review"),
         Binding(
             "I",
-            "switch_mode('insights')",
+            "area('insights')",
             "Insights",
             id="go.insights",
             tooltip="Which marketing makes money, across weeks",
@@ -165,6 +166,12 @@ class DualroleApp(App[None]):
             self.replica_label = self._replica.label()
 
     def on_unmount(self) -> None:
+        """Quitting ends a running focus session (the night must not count as focus time)
+        and lets the replica take its last sync."""
+        if self.focus_session is not None:
+            with contextlib.suppress(StorageError):  # read-only: nothing can be written
+                stop_focus(self.store)
+            self.focus_session = None
         if self._replica is not None:
             self._replica.stop(timeout=10.0)  # Litestream's last sync, then it exits
             self._replica = None
@@ -241,19 +248,20 @@ class DualroleApp(App[None]):
         for bar in self.screen.query("TopBar"):
             bar.refresh()
 
+    async def action_area(self, mode: str) -> None:
+        """``t``/``m``/``s``/``w``: the area itself, never a record page left open in it.
+
+        The record pages pushed in that area are closed (``escape`` went back through them
+        one at a time); the area's screen keeps its tab, filter and selection.
+        """
+        if self.current_mode != mode:
+            await self.switch_mode(mode)
+        while len(self.screen_stack) > 1:
+            await self.pop_screen()
+
     def action_help(self) -> None:
-        screen = self.screen
-        keys: list[tuple[str, str]] = []
-        for active in screen.active_bindings.values():
-            binding = active.binding
-            if not binding.description:
-                continue
-            text = binding.description + (f" — {binding.tooltip}" if binding.tooltip else "")
-            pair = (self.get_key_display(binding), text)
-            if pair not in keys:
-                keys.append(pair)
-        title = getattr(screen, "TITLE_TEXT", "") or "dualrole"
-        self.push_screen(HelpScreen(title, keys))
+        title = getattr(self.screen, "TITLE_TEXT", "") or "dualrole"
+        self.push_screen(HelpScreen(title, screen_keys(self, self.screen)))
 
     def run_in_mode(self, mode: str, action: str | None) -> None:
         """Go to ``mode`` and run ``action`` on its screen (the palette's entries)."""

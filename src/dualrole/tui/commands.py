@@ -8,12 +8,14 @@ from :func:`dualrole.services.lookup.find_records` (full-text, capped).
 from __future__ import annotations
 
 from functools import partial
+from typing import Any
 
 from rich.text import Text
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from dualrole.db import StorageError
 from dualrole.services.lookup import find_records
+from dualrole.tui.screens.help import screen_actions
 from dualrole.tui.text import visible
 
 # (palette label, mode, action on that mode's screen or None to just go there)
@@ -43,15 +45,42 @@ ACTIONS: list[tuple[str, str, str | None]] = [
 KIND_LABEL = {"prospect": "sales", "promotion": "marketing", "research_note": "marketing"}
 
 
+MOVING = {"Moving in a list", "Moving on the board"}
+
+
 class DualroleCommands(Provider):
-    """Actions and records for the command palette."""
+    """Actions and records for the command palette.
+
+    First the actions of the screen the palette was opened on — every key it has, found by
+    its words ("export", "targets", "log", "undo"…) and run there — then :data:`ACTIONS`
+    (any area) and records by name.
+    """
+
+    def _here(self) -> list[tuple[str, Any]]:
+        """("group: Description — tooltip", callback) for each action of the current screen."""
+        entries: list[tuple[str, Any]] = []
+        for group, node, binding in screen_actions(self.app, self.screen):
+            if group in MOVING:
+                continue
+            label = f"{group.lower()}: {binding.description}"
+            if binding.tooltip:
+                label += f" — {binding.tooltip}"
+            key = self.app.get_key_display(binding)
+            entries.append((f"{label}  ({key})", partial(node.run_action, binding.action)))
+        return entries
 
     async def discover(self) -> Hits:
+        for label, callback in self._here():
+            yield DiscoveryHit(label, callback, text=label)
         for label, mode, action in ACTIONS:
             yield DiscoveryHit(label, partial(self.app.run_in_mode, mode, action), text=label)
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
+        for label, callback in self._here():
+            score = matcher.match(label)
+            if score > 0:
+                yield Hit(score, matcher.highlight(label), callback, text=label)
         for label, mode, action in ACTIONS:
             score = matcher.match(label)
             if score > 0:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 from dualrole import clock
-from dualrole.parsing import format_compact_money, relative_day
+from dualrole.money import format_money_short
+from dualrole.parsing import relative_day
 
 
 def day(value: str | None) -> str:
@@ -19,10 +20,15 @@ def day(value: str | None) -> str:
     return f"{parsed:%a %d %b}" if parsed.year == clock.today().year else f"{parsed:%d %b %Y}"
 
 
-def due(value: str | None) -> str:
-    """A due day as a phrase: ``today``, ``2d late``, ``Fri (in 3d)``."""
+def due(value: str | None, done_at: str | None = None) -> str:
+    """A due day as a phrase: ``today``, ``2d late``, ``Fri (in 3d)``.
+
+    Something done is never late: it shows the day it was due (``Fri 13 Nov``).
+    """
     if not value:
         return ""
+    if done_at:
+        return day(value)
     try:
         return relative_day(dt.date.fromisoformat(str(value)[:10]))
     except ValueError:
@@ -62,4 +68,4 @@ def when(moment: str | dt.datetime | None) -> str:
 
 
 def money(minor: int | None, currency: str = "EUR") -> str:
-    return "" if minor is None else format_compact_money(minor, currency or "EUR")
+    return "" if minor is None else format_money_short(minor, currency or "EUR")

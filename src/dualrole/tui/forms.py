@@ -110,25 +110,28 @@ class FormScreen(ModalScreen[T], Generic[T]):
                 yield Static(plain(self.intro), id="form-intro")
             with VerticalScroll(id="form-fields"):
                 for field in self.fields:
-                    yield Label(field.label, classes="form-label")
-                    yield self._widget(field)
+                    with Horizontal(classes=f"form-row -{field.kind}"):  # label beside its field
+                        yield Label(field.label, classes="form-label")
+                        yield self._widget(field)
                     if field.kind == "date":
                         yield Static("", id=f"hint-{field.name}", classes="form-hint")
                     yield Static("", id=f"error-{field.name}", classes="form-error")
             yield Static("", id="form-error", classes="form-error")
             with Horizontal(id="form-buttons"):
-                yield Button("Save  ctrl+s", variant="primary", id="form-save")
-                yield Button("Cancel  esc", id="form-cancel")
+                yield Button("ctrl+s save", variant="primary", id="form-save", compact=True)
+                yield Button("esc cancel", id="form-cancel", compact=True)
 
     def _widget(self, field: Field) -> Input | TextArea | Select[Any]:
         wid = f"field-{field.name}"
         initial = _initial(field)
         if field.kind == "text":
-            return TextArea(initial, id=wid, soft_wrap=True, show_line_numbers=False)
+            return TextArea(initial, id=wid, soft_wrap=True, show_line_numbers=False, compact=True)
         if field.kind == "select":
             options = [(visible(label), value) for label, value in field.options]
-            return Select(options, value=initial, allow_blank=field.allow_blank, id=wid)
-        return Input(initial, placeholder=field.placeholder, id=wid)
+            return Select(
+                options, value=initial, allow_blank=field.allow_blank, id=wid, compact=True
+            )
+        return Input(initial, placeholder=field.placeholder, id=wid, compact=True)
 
     def on_mount(self) -> None:
         self._initial_values = self.values()

@@ -26,8 +26,10 @@ from typing import Any, ClassVar, TypeVar
 
 from textual import on
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.events import ScreenResume
 from textual.screen import Screen
+from textual.widgets import Input, TextArea
 
 from dualrole.db import StorageError, Store
 from dualrole.tui.widgets.topbar import TopBar
@@ -40,6 +42,22 @@ class AreaScreen(Screen[None]):
 
     TITLE_TEXT: ClassVar[str] = ""
     SIDE: ClassVar[str | None] = None
+    BINDINGS = [
+        Binding("escape", "leave_field", "Leave field", show=False, id="area.leave_field"),
+    ]
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "leave_field":  # escape is free for the page's own use otherwise
+            return isinstance(self.focused, (Input, TextArea))
+        return True
+
+    def action_leave_field(self) -> None:
+        """``escape`` in a text field: back to the screen's first list (typing stays put)."""
+        lists = [w for w in self.query("PagedList, PipelineBoard") if w.region.area]
+        if lists:
+            lists[0].focus()
+        else:
+            self.set_focus(None)
 
     @property
     def store(self) -> Store:

@@ -110,7 +110,7 @@ TABS: dict[str, Tab] = {
             Column("Task", lambda r: r["title"]),
             Column(
                 "Due",
-                lambda r: fmt.due(r["due_date"]),
+                lambda r: fmt.due(r["due_date"], r["done_at"]),
                 width=14,
                 style=lambda r: None if r["done_at"] else fmt.due_style(r["due_date"]),
             ),
@@ -246,13 +246,13 @@ class MarketingScreen(PromotionActions, AreaScreen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Hide keys that do nothing on the current tab (footer and key alike)."""
         if self._tabs is None or not self._tabs.is_mounted:
-            return True
+            return super().check_action(action, parameters)
         only = TAB_ONLY.get(action)
         if only is not None:
             return self.current_tab == only
         if action == "filter":
             return self.current_tab != "segments"
-        return True
+        return super().check_action(action, parameters)
 
     @on(TabbedContent.TabActivated)
     def _tab_changed(self) -> None:

@@ -25,7 +25,7 @@ from dualrole.models import (
     ResearchSource,
     SegmentIn,
 )
-from dualrole.parsing import format_money_input
+from dualrole.money import format_money_input
 from dualrole.services import marketing
 from dualrole.tui.forms import Field, FormScreen, enum_options
 

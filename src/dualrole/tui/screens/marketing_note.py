@@ -97,7 +97,7 @@ class NoteScreen(AreaScreen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "prospect":
             return self.note is not None and self.note.prospect_id is not None
-        return True
+        return super().check_action(action, parameters)
 
     def action_back(self) -> None:
         self.dismiss()

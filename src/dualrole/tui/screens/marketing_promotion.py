@@ -22,7 +22,7 @@ from textual.widgets import Sparkline, Static
 from dualrole import clock
 from dualrole.db import NotFoundError
 from dualrole.models import Promotion, PromotionResult
-from dualrole.parsing import format_money
+from dualrole.money import format_money, per
 from dualrole.services import marketing
 from dualrole.services.lists import ProspectFilter, ProspectSort, prospects_query
 from dualrole.services.marketing import PromotionSummary
@@ -47,7 +47,7 @@ RESULT_COLUMNS = [
     Column("Reach", lambda r: f"{r['reach']:,}", width=8, justify="right"),
     Column("Engaged", lambda r: f"{r['engagement']:,}", width=7, justify="right"),
     Column("Clicks", lambda r: f"{r['clicks']:,}", width=6, justify="right"),
-    Column("Spend", lambda r: fmt.money(r["spend"]), width=5, justify="right"),
+    Column("Spend", lambda r: fmt.money(r["spend"]), width=9, justify="right"),
 ]
 LEAD_COLUMNS = [
     Column("Lead", lambda r: r["name"], ratio=2),
@@ -89,7 +89,7 @@ def summary_text(summary: PromotionSummary, results: list[PromotionResult]) -> T
         ("won", f"{summary.won:,} ({format_money(summary.won_value)})"),
     ]
     if summary.leads and summary.spend:
-        rows.append(("per lead", format_money(summary.spend // summary.leads)))
+        rows.append(("per lead", format_money(per(summary.spend, summary.leads))))
     for index, (label, value) in enumerate(rows):
         text.append(("\n" if index else "") + f"{label:<9}", style="dim")
         text.append(value)
@@ -105,6 +105,9 @@ class PromotionScreen(PromotionActions, AreaScreen):
     BINDINGS = [
         Binding("escape", "back", "Back", id="promotion.back"),
         Binding("e", "edit", "Edit", id="promotion.edit", tooltip="Edit name, message, dates…"),
+        Binding(
+            "n", "new_lead", "New lead", id="promotion.new_lead", tooltip="From this promotion"
+        ),
         *PROMOTION_BINDINGS,
         Binding(
             "delete", "delete", "Delete", id="promotion.delete", tooltip="u in Marketing undoes"
@@ -207,6 +210,25 @@ class PromotionScreen(PromotionActions, AreaScreen):
 
     def after_change(self) -> None:
         self.refresh_data()
+
+    def action_new_lead(self) -> None:
+        """A prospect whose source is this promotion, in its segment (both editable)."""
+        from dualrole.tui.screens.prospect_forms import prospect_form
+
+        if self.promotion is None:
+            return
+        defaults = {
+            "source": "promotion",
+            "promotion_id": self.promotion.id,
+            "segment_id": self.promotion.segment_id,
+        }
+
+        def added(prospect: Any) -> None:
+            if prospect is not None:
+                self.refresh_data()
+                self.notify(f"Lead added: {prospect.name}.", markup=False)
+
+        self.app.push_screen(prospect_form(self.store, defaults=defaults), added)
 
     def action_back(self) -> None:
         self.dismiss()

@@ -18,7 +18,7 @@ from textual.widgets import Markdown, Static
 
 from dualrole.db import NotFoundError
 from dualrole.models import Prospect
-from dualrole.parsing import format_money
+from dualrole.money import format_money
 from dualrole.services import marketing, sales
 from dualrole.services.lists import interactions_query
 from dualrole.services.records import soft_delete
@@ -31,16 +31,16 @@ from dualrole.tui.widgets.keybar import KeyBar
 from dualrole.tui.widgets.paged_list import Column, PagedList, RowsSource
 
 FOLLOWUP_COLUMNS = [
-    Column("Due", lambda r: fmt.due(r["due_date"]), width=12, style=lambda r: r["tone"]),
+    Column(
+        "Due", lambda r: fmt.due(r["due_date"], r["done_at"]), width=12, style=lambda r: r["tone"]
+    ),
     Column("Follow-up", lambda r: r["title"]),
 ]
 INTERACTION_COLUMNS = [
     Column("When", lambda r: fmt.day(r["occurred_at"]), width=10),
     Column("Kind", lambda r: r["kind"], width=7),
-    Column("Summary", lambda r: r["summary"]),
-    Column(
-        "", lambda r: "→mkt" if r["research_note_id"] else "", width=4, style=lambda r: "marketing"
-    ),
+    # the summary takes the rest of the line; "→mkt" (sent to marketing) leads it when sent
+    Column("Summary", lambda r: ("→mkt " if r["research_note_id"] else "") + r["summary"]),
 ]
 
 

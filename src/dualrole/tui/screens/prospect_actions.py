@@ -86,7 +86,34 @@ class ProspectActions:
         if prospect is None:
             return
         form = prospect_forms().log_form(self.store, prospect)
-        self.app.push_screen(form, self._saved("Logged — F sends its feedback to marketing."))
+
+        def logged(result: Any) -> None:
+            if result is None:
+                return
+            self.after_change()
+            self.notify("Logged — F sends its feedback to marketing.")  # type: ignore[attr-defined]
+            self.offer_followup_done(prospect)
+
+        self.app.push_screen(form, logged)
+
+    def offer_followup_done(self, prospect: Any) -> None:
+        """After logging: the prospect's next open follow-up may be what was just done."""
+        from dualrole.tui import format as fmt
+        from dualrole.tui.forms import ConfirmScreen
+
+        open_ones = self.attempt(_sales().followups_for, self.store, prospect.id, open_only=True)  # type: ignore[attr-defined]
+        if not open_ones:
+            return
+        followup = min(open_ones, key=lambda f: (f.due_date, f.id))
+
+        def answer(yes: bool | None) -> None:
+            if yes:
+                self.complete_followup(followup.id)
+
+        due = fmt.due(followup.due_date.isoformat())
+        when = due if due.endswith("late") else f"due {due}"
+        question = f"Was this the follow-up “{followup.title}” ({when})? Mark it done?"
+        self.app.push_screen(ConfirmScreen(question, yes="Mark done", no="Not this"), answer)
 
     def action_feedback(self) -> None:
         interaction_id = self.selected_interaction_id()
@@ -104,8 +131,45 @@ class ProspectActions:
         prospect = self._load_prospect()
         if prospect is None:
             return
-        form = prospect_forms().stage_form(self.store, prospect)
-        self.app.push_screen(form, self._saved("Stage changed."))
+        self.change_stage(prospect)
+
+    def change_stage(self, prospect: Any, to: Any = None) -> None:
+        """The stage form (``to`` preselected); a won or lost deal offers to close follow-ups."""
+        form = prospect_forms().stage_form(self.store, prospect, to)
+
+        def saved(result: Any) -> None:
+            if result is None:
+                return
+            self.after_change()
+            self.notify(f"Stage changed to {result.stage.value}.")  # type: ignore[attr-defined]
+            self.offer_close_followups(result)
+
+        self.app.push_screen(form, saved)
+
+    def offer_close_followups(self, prospect: Any) -> None:
+        """After a deal is won or lost: its open follow-ups can all be marked done (y/n)."""
+        if prospect.stage.is_open:
+            return
+        sales = _sales()
+        open_ones = self.attempt(sales.followups_for, self.store, prospect.id, open_only=True)  # type: ignore[attr-defined]
+        if not open_ones:
+            return
+        from dualrole.tui.forms import ConfirmScreen
+
+        def answer(yes: bool | None) -> None:
+            if not yes:
+                return
+            closed = self.attempt(sales.close_followups, self.store, prospect.id)  # type: ignore[attr-defined]
+            if closed:
+                self.after_change()
+                self.notify(f"{closed} follow-up{'s' if closed > 1 else ''} marked done.")  # type: ignore[attr-defined]
+
+        count = len(open_ones)
+        question = (
+            f"{prospect.name} is {prospect.stage.value}. Mark its {count} open "
+            f"follow-up{'s' if count > 1 else ''} done?"
+        )
+        self.app.push_screen(ConfirmScreen(question, yes="Mark done", no="Keep"), answer)
 
     def action_followup(self) -> None:
         prospect_id = self._need_prospect()

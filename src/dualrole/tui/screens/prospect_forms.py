@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from dualrole import clock
 from dualrole.db import Store
 from dualrole.models import (
     FollowUpIn,
@@ -19,13 +20,16 @@ from dualrole.models import (
     RepeatUnit,
     Stage,
 )
-from dualrole.parsing import format_money_input
+from dualrole.money import format_money_input
 from dualrole.services import marketing, sales
 from dualrole.tui.forms import Field, FormScreen, enum_options
 
 
-def prospect_form(store: Store, prospect: Prospect | None = None) -> FormScreen[Prospect]:
-    values: dict[str, Any] = prospect.model_dump(mode="json") if prospect else {}
+def prospect_form(
+    store: Store, prospect: Prospect | None = None, *, defaults: dict[str, Any] | None = None
+) -> FormScreen[Prospect]:
+    """A new prospect (``defaults`` prefill it: a lead from a promotion) or an edit."""
+    values: dict[str, Any] = prospect.model_dump(mode="json") if prospect else dict(defaults or {})
     fields = [
         Field("name", "Name", value=values.get("name", "")),
         Field("company", "Company", value=values.get("company") or ""),
@@ -128,9 +132,13 @@ def followup_edit_form(store: Store, followup_id: int) -> FormScreen[Any]:
 
 
 def log_form(store: Store, prospect: Prospect) -> FormScreen[Any]:
+    """Log an interaction; "When" defaults to now and takes an earlier moment (a call logged
+    afterwards) as ``2026-11-19 14:30`` (local time)."""
+    now = f"{clock.local_now():%Y-%m-%d %H:%M}"
     fields = [
         Field("summary", "Summary", placeholder="Intro call — wants a proposal by Friday"),
         Field("kind", "Kind", "select", enum_options(InteractionKind), "call", allow_blank=False),
+        Field("occurred_at", "When", value=now, placeholder="2026-11-19 14:30"),
         Field("outcome", "Outcome / customer feedback", "text"),
     ]
     return FormScreen(
@@ -143,10 +151,16 @@ def log_form(store: Store, prospect: Prospect) -> FormScreen[Any]:
     )
 
 
-def stage_form(store: Store, prospect: Prospect) -> FormScreen[Any]:
+def stage_form(store: Store, prospect: Prospect, to: Stage | None = None) -> FormScreen[Any]:
+    """Change the stage (``to`` preselects one: the board's ``>`` onto lost asks why here)."""
     fields = [
         Field(
-            "stage", "Stage", "select", enum_options(Stage), prospect.stage.value, allow_blank=False
+            "stage",
+            "Stage",
+            "select",
+            enum_options(Stage),
+            (to or prospect.stage).value,
+            allow_blank=False,
         ),
         Field("reason", "Reason (required for lost)", placeholder="price, timing, competitor…"),
     ]

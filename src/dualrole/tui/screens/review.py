@@ -29,7 +29,7 @@ from textual.widgets import Input, Label, Static
 from dualrole import clock
 from dualrole.db import StorageError, open_store
 from dualrole.models import ReflectionIn, Side
-from dualrole.parsing import format_compact_money
+from dualrole.money import format_money_short
 from dualrole.review import (
     DASH,
     Metric,
@@ -45,6 +45,7 @@ from dualrole.tui.screens.base import AreaScreen
 from dualrole.tui.text import plain
 from dualrole.tui.widgets.keybar import KeyBar
 from dualrole.tui.widgets.paged_list import Column, PagedList, RowsSource
+from dualrole.tui.widgets.topbar import TopBar
 
 FIELDS = (("went_well", "Went well"), ("to_improve", "To improve"), ("focus_next", "Focus next"))
 GRADE_STYLE = {"met": "won", "partial": "today", "missed": "overdue"}
@@ -74,7 +75,7 @@ def cell_value(metric: Metric, currency: str, width: int = ACTUAL_WIDTH) -> str:
     """The figure as in the exports, compact (``€1.2M``) when money would not fit."""
     text = show_value(metric.actual, metric.unit, currency)
     if len(text) > width and metric.unit == "money" and metric.actual is not None:
-        return format_compact_money(round(metric.actual), currency)
+        return format_money_short(metric.actual, currency)
     return text
 
 
@@ -132,13 +133,15 @@ class ReviewScreen(AreaScreen):
     TITLE_TEXT = "Weekly review"
     AUTO_FOCUS = "#metrics-marketing"  # focus() in on_mount raced a quick quit
     CSS_PATH = "review.tcss"
-    BINDINGS = [
+    BINDINGS = [  # save first: the footer keeps it at 80 columns
+        Binding(
+            "ctrl+s", "save", "Save reflection", id="review.save", tooltip="Save"
+        ),  # first: kept at 80 columns
         Binding("[", "week(-1)", "Prev week", id="review.previous", tooltip="Previous week"),
         Binding("]", "week(1)", "Next week", id="review.next", tooltip="Next week"),
         Binding(".", "this_week", "This week", id="review.this", tooltip="Back to this week"),
         Binding("g", "targets", "Targets", id="review.targets", tooltip="Edit weekly targets"),
         Binding("x", "export", "Export", id="review.export", tooltip="Export the review"),
-        Binding("ctrl+s", "save", "Save reflection", id="review.save", tooltip="Save"),
     ]
 
     def __init__(self) -> None:
@@ -197,6 +200,7 @@ class ReviewScreen(AreaScreen):
         span = f"{review.monday:%a %d %b} – {review.sunday:%a %d %b %Y}"
         this = " (this week)" if review.monday == this_monday() else ""
         self.query_one("#review-week", Label).update(Text(f"{review.week} · {span}{this}"))
+        self.query_one(TopBar).detail = f"{review.week}{this and ' (this week)'}"
         for side in Side:
             metrics = review.marketing if side == Side.marketing else review.sales
             box = self.query_one(f"#review-{side.value}", Vertical)

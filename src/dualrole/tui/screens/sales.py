@@ -1,20 +1,20 @@
 """Sales (one-to-one), in the sales colour: Prospects, Pipeline, Follow-ups.
 
 Prospects is a paged list (filters: stage, tag, source, segment with ``v``; sort with
-``o``; ``/`` filters as you type, full-text); idle deals stand out. Pipeline shows a column
-per stage with count and value. Follow-ups lists overdue / today / upcoming (``b`` cycles).
-The prospect keys of ``prospect_actions`` work on any selected row.
+``o``; ``/`` filters as you type, full-text); idle deals stand out. Pipeline is a board
+(``widgets/pipeline_board.py``): a column per stage, a card per deal, ``<`` / ``>`` move the
+selected deal one stage back / forward. Follow-ups lists overdue / today / upcoming (``b``
+cycles). The prospect keys of ``prospect_actions`` work on any selected row or card; keys
+that do nothing on a tab are hidden there (:meth:`SalesScreen.check_action`).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal
 from textual.widgets import Static, TabbedContent, TabPane
 
 from dualrole.models import LeadSource, Stage
@@ -24,7 +24,7 @@ from dualrole.services.lists import (
     ProspectFilter,
     ProspectSort,
     followups_query,
-    pipeline,
+    prospect_index,
     prospects_query,
 )
 from dualrole.services.records import all_tags, soft_delete
@@ -36,6 +36,7 @@ from dualrole.tui.screens.prospect_forms import followup_edit_form, prospect_for
 from dualrole.tui.text import plain
 from dualrole.tui.widgets.keybar import KeyBar
 from dualrole.tui.widgets.paged_list import Column, PagedList, RowsSource
+from dualrole.tui.widgets.pipeline_board import PipelineBoard
 from dualrole.tui.widgets.search_bar import SearchBar
 
 PROSPECT_COLUMNS = [
@@ -61,9 +62,9 @@ PROSPECT_COLUMNS = [
 FOLLOWUP_COLUMNS = [
     Column(
         "Due",
-        lambda r: fmt.due(r["due_date"]),
+        lambda r: fmt.due(r["due_date"], r["done_at"]),
         width=13,
-        style=lambda r: fmt.due_style(r["due_date"]),
+        style=lambda r: None if r["done_at"] else fmt.due_style(r["due_date"]),
     ),
     Column("Time", lambda r: r["due_time"] or "", width=5),
     Column("Follow-up", lambda r: r["title"]),
@@ -79,6 +80,18 @@ BUCKETS = [
     FollowUpBucket.done,
 ]
 SORTS = list(ProspectSort)
+TAB_ONLY: dict[str, tuple[str, ...]] = {
+    "done": ("followups",),
+    "bucket": ("followups",),
+    "move": ("pipeline",),
+    "search": ("prospects",),
+    "filters": ("prospects",),
+    "sort": ("prospects",),
+    "delete": ("prospects", "followups"),
+    "import_contacts": ("prospects",),
+    "undo": ("prospects", "followups"),
+}
+"""Actions that work on some tabs only (hidden elsewhere)."""
 
 
 def _prospect_style(row: Any) -> str | None:
@@ -101,6 +114,20 @@ class SalesScreen(ProspectActions, AreaScreen):
         Binding("3", "tab('followups')", "Follow-ups", id="sales.followups"),
         Binding("n", "new", "New", id="sales.new", tooltip="New prospect"),
         Binding("d", "done", "Done", id="sales.done", tooltip="Mark the follow-up done"),
+        Binding(
+            "less_than_sign",
+            "move(-1)",
+            "Stage back",
+            id="sales.stage_back",
+            tooltip="Move the deal one stage back",
+        ),
+        Binding(
+            "greater_than_sign",
+            "move(1)",
+            "Stage on",
+            id="sales.stage_on",
+            tooltip="Move the deal one stage forward (lost asks why)",
+        ),
         Binding("slash", "search", "Search", id="sales.search", tooltip="Filter as you type"),
         Binding("v", "filters", "Filters", id="sales.filters", tooltip="Stage, tag, source…"),
         Binding("o", "sort", "Sort", id="sales.sort", tooltip="Cycle the order"),
@@ -124,10 +151,12 @@ class SalesScreen(ProspectActions, AreaScreen):
         self.bucket = FollowUpBucket.open
         self._resumed_once = False
         self._followups_loaded = False  # counted when the tab is first shown (23 ms at 100k)
+        # check_action runs for every key each time the key bar is drawn: no DOM query there.
+        self._tabs: TabbedContent | None = None
 
     def compose(self) -> ComposeResult:
         yield from self.compose_top()
-        with TabbedContent(id="sales-tabs"):
+        with TabbedContent(id="sales-tabs") as self._tabs:
             with TabPane("Prospects", id="tab-prospects"):
                 yield SearchBar(
                     "filter prospects by name, company, email, notes…",
@@ -144,7 +173,7 @@ class SalesScreen(ProspectActions, AreaScreen):
                     empty_text="No prospects match — n adds one, escape in / clears a search.",
                 )
             with TabPane("Pipeline", id="tab-pipeline"):
-                yield Horizontal(id="pipeline")
+                yield PipelineBoard(self.store, id="pipeline")
             with TabPane("Follow-ups", id="tab-followups"):
                 yield Static("", id="followup-status", classes="list-status")
                 yield PagedList(
@@ -216,24 +245,8 @@ class SalesScreen(ProspectActions, AreaScreen):
             layout=False,
         )
 
-    def _draw_pipeline(self) -> None:
-        box = self.query_one("#pipeline", Horizontal)
-        stages = self.attempt(pipeline, self.store) or []
-        box.remove_children()
-        for stage, count, value in stages:
-            column = Static(classes=f"pipeline-stage stage-{stage.value}")
-            column.border_title = stage.value
-            top = prospects_query(
-                self.store, ProspectFilter(stage=stage, sort=ProspectSort.value)
-            ).page(self.store, 0, 12)
-            text = Text(no_wrap=True, overflow="ellipsis")
-            text.append(f"{count:,}", style="bold")
-            text.append(f"  {fmt.money(value) or '€0'}\n\n")
-            for row in top:
-                text.append_text(plain(row["name"]))
-                text.append("\n")
-            column.update(text)
-            box.mount(column)
+    def _draw_pipeline(self, select: int | None = None) -> None:
+        self.query_one(PipelineBoard).reload(select=select)
 
     # --- selection -------------------------------------------------------------------------
 
@@ -244,7 +257,8 @@ class SalesScreen(ProspectActions, AreaScreen):
         if self.current_tab == "followups":
             row = self.query_one("#followups", PagedList).row
             return int(row["prospect_id"]) if row else None
-        return None
+        card = self.query_one(PipelineBoard).selected
+        return int(card["id"]) if card else None
 
     def open_record(self, kind: str, record_id: int) -> None:
         if kind == "prospect":
@@ -256,6 +270,10 @@ class SalesScreen(ProspectActions, AreaScreen):
     def _open_prospect(self, event: PagedList.Selected) -> None:
         if event.row is not None:
             self.open_record("prospect", int(event.row["id"]))
+
+    @on(PipelineBoard.Opened)
+    def _open_card(self, event: PipelineBoard.Opened) -> None:
+        self.open_record("prospect", event.prospect_id)
 
     @on(PagedList.Selected, "#followups")
     def _open_followup(self, event: PagedList.Selected) -> None:
@@ -271,21 +289,39 @@ class SalesScreen(ProspectActions, AreaScreen):
         if tab == "followups" and not self._followups_loaded:
             self._load_followups()
             self._update_status()
-        if tab != "pipeline":
-            self.query_one(f"#{tab}", PagedList).focus()
+        self.query_one(f"#{tab}").focus()
 
     @on(TabbedContent.TabActivated)
     def _tab_changed(self) -> None:
         if self.current_tab == "pipeline":
             self._draw_pipeline()
-        else:
-            if self.current_tab == "followups" and not self._followups_loaded:
-                self._load_followups()
-                self._update_status()
-            self.query_one(f"#{self.current_tab}", PagedList).focus()
+        elif self.current_tab == "followups" and not self._followups_loaded:
+            self._load_followups()
+            self._update_status()
+        self.query_one(f"#{self.current_tab}").focus()
+        self.refresh_bindings()
 
     def action_new(self) -> None:
-        self.app.push_screen(prospect_form(self.store), self._saved("Prospect added."))
+        self.app.push_screen(prospect_form(self.store), self._show_added)
+
+    def _show_added(self, prospect: Any) -> None:
+        """Show and select the prospect just added; a filter that hides it is cleared."""
+        if prospect is None:
+            return
+        self.after_change()
+        listing = self.query_one("#prospects", PagedList)
+        index = self.attempt(prospect_index, self.store, self.filters, prospect.id)
+        message = "Prospect added."
+        if index is None and self.filters != ProspectFilter(sort=self.filters.sort):
+            self.filters = ProspectFilter(sort=self.filters.sort)
+            self.query_one(SearchBar).action_clear_close()
+            self._apply_filters()
+            index = self.attempt(prospect_index, self.store, self.filters, prospect.id)
+            message = "Prospect added — the filter hid it, so it was cleared."
+        self.action_tab("prospects")
+        if index is not None:
+            listing.cursor = index
+        self.notify(message)
 
     def action_edit(self) -> None:
         prospect_id = self._need_prospect()
@@ -304,6 +340,40 @@ class SalesScreen(ProspectActions, AreaScreen):
         row = self.query_one("#followups", PagedList).row
         if row is not None and not row["done_at"]:
             self.complete_followup(int(row["id"]))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Hide keys that do nothing on the current tab (footer and key alike)."""
+        only = TAB_ONLY.get(action)
+        if only is None or self._tabs is None or not self._tabs.is_mounted:
+            return super().check_action(action, parameters)
+        return (self._tabs.active or "tab-prospects").removeprefix("tab-") in only
+
+    def action_move(self, step: int) -> None:
+        """``<`` / ``>`` on the board: the selected deal one column back / forward."""
+        from dualrole.services import sales
+
+        card = self.query_one(PipelineBoard).selected
+        if card is None:
+            self.notify("Select a deal first (arrows move between the cards).")
+            return
+        prospect = self.attempt(sales.get_prospect, self.store, int(card["id"]))
+        if prospect is None:
+            return
+        target = sales.step_stage(prospect.stage, step)
+        if target is None:
+            end = "first" if step < 0 else "last"
+            self.notify(f"{prospect.stage.value} is the {end} stage; c sets any stage.")
+            return
+        if target == Stage.lost:
+            self.change_stage(prospect, Stage.lost)  # asks why
+            return
+        moved = self.attempt(sales.move_stage, self.store, prospect.id, target)
+        if moved is None:
+            return
+        self._draw_pipeline(select=moved.id)
+        self.query_one("#prospects", PagedList).reload()
+        self.notify(f"{prospect.name}: {prospect.stage.value} → {moved.stage.value}.", markup=False)
+        self.offer_close_followups(moved)
 
     def action_search(self) -> None:
         self.action_tab("prospects")

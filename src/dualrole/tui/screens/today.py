@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from rich.cells import cell_len, set_cell_size
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -25,9 +27,43 @@ from dualrole.tui.text import plain
 from dualrole.tui.widgets.keybar import KeyBar
 from dualrole.tui.widgets.paged_list import Column, PagedList, RowsSource
 
+FIRST_STEPS = Text.assemble(
+    ("A new workspace — first steps:\n", "bold"),
+    "  s n  add a prospect        s i  import contacts (CSV, vCard)\n",
+    "  m 3 n  plan a promotion    w g  set the weekly targets\n",
+    "  or quit and run `dualrole demo` to see a workspace full of sample data",
+)
+"""What Today says on an empty workspace (no prospect, nothing due)."""
+
+KEEP_DETAIL = {"promotion", "idle", "cadence"}
+"""Rows whose detail says why they are listed (leads, days idle, cadence): the label gives way."""
+
+
+def fit_item(row: Any, width: int) -> str:
+    """The item and its detail in the room there is, the least important part cut first.
+
+    A follow-up or task keeps its text and drops its detail (stage, time) when short; a
+    promotion, idle deal or cadence keeps its detail (``11 leads · event``, ``32d · lead``)
+    and cuts its name.
+    """
+    label, detail = str(row["label"]), str(row["detail"] or "")
+    if not detail:
+        return label
+    gap = width - cell_len(label) - cell_len(detail)
+    if gap >= 2:
+        return label + " " * gap + detail
+    if row["kind"] not in KEEP_DETAIL:
+        return label
+    detail = detail.split(" · ")[0]  # "32d", "11 leads": the stage or channel goes first
+    gap = width - cell_len(label) - cell_len(detail)
+    if gap >= 2:
+        return label + " " * gap + detail
+    room = width - cell_len(detail) - 2
+    return label if room < 6 else set_cell_size(label, room - 1) + "…  " + detail
+
+
 COLUMNS = [
-    Column("", lambda r: r["label"], ratio=5),
-    Column("", lambda r: r["detail"], ratio=2, style=lambda r: "muted"),
+    Column("", lambda r: r["label"], fit=fit_item),
     Column("", lambda r: r["when"], width=9, justify="right", style=lambda r: r["tone"]),
 ]
 
@@ -135,6 +171,9 @@ class TodayScreen(ProspectActions, AreaScreen):
             f"{stage} {count}" for stage, count, _ in day.pipeline if stage not in ("won", "lost")
         ]
         open_value = sum(v for stage, _, v in day.pipeline if stage not in ("won", "lost"))
+        if not any(count for _, count, _ in day.pipeline) and not left.row_count:
+            self.query_one("#today-pipeline", Static).update(FIRST_STEPS)
+            return
         line = plain("pipeline  ", "bold")
         line.append(" · ".join(parts))
         line.append(f"   open {money(open_value) or '€0'}", style="bold")

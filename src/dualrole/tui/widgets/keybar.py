@@ -5,7 +5,10 @@ time the screen's bindings change (every focus change and screen switch); with ~
 that was most of the time it took to switch screens and to paint the first frame. ``KeyBar``
 draws the same line — each shown binding as `` key Description ``, the palette key on the
 right — from ``screen.active_bindings`` at render time, so a bindings change is a repaint.
-A click on a key presses it. Use it where a screen would yield ``Footer()``::
+A click on a key presses it. When the line is too short, the least important keys go first
+(:func:`priority`: the screen's own actions stay, then the area keys, then tabs and quit) and
+``?`` is always shown on the right, beside the palette key. Use it where a screen would yield
+``Footer()``::
 
     yield KeyBar()
 """
@@ -15,6 +18,18 @@ from __future__ import annotations
 from rich.text import Text
 from textual import events
 from textual.widget import Widget
+
+PINNED = "question_mark"
+"""Help, always shown on the right (every other key can be found there)."""
+
+
+def priority(action: str) -> int:
+    """Which keys give way first on a narrow line: higher goes first."""
+    if action.startswith(("switch_mode", "area(")):
+        return 1
+    if action.startswith("tab(") or action == "quit":
+        return 2
+    return 0
 
 
 class KeyBar(Widget):
@@ -54,50 +69,75 @@ class KeyBar(Widget):
     def _bindings_changed(self, _screen: object) -> None:
         self.refresh()
 
-    def _items(self) -> tuple[list[tuple[str, str, str, bool]], tuple[str, str, str] | None]:
-        """(key, shown key, description, enabled) per action, and the palette's key."""
+    def _items(
+        self,
+    ) -> tuple[list[tuple[str, str, str, bool, int]], list[tuple[str, str, str]]]:
+        """(key, shown key, description, enabled, priority) per action; the pinned keys."""
         app = self.app
         active = self.screen.active_bindings
         seen: set[str] = set()
-        items: list[tuple[str, str, str, bool]] = []
-        for _node, binding, enabled, _tooltip in active.values():
+        items: list[tuple[str, str, str, bool, int]] = []
+        pinned: list[tuple[str, str, str]] = []
+        for key, (_node, binding, enabled, _tooltip) in active.items():
+            if key == PINNED and binding.show:
+                pinned.append((key, app.get_key_display(binding), binding.description))
+                continue
             if not binding.show or binding.action in seen:
                 continue
             seen.add(binding.action)
-            items.append((binding.key, app.get_key_display(binding), binding.description, enabled))
-        palette = None
+            items.append(
+                (
+                    binding.key,
+                    app.get_key_display(binding),
+                    binding.description,
+                    enabled,
+                    priority(binding.action),
+                )
+            )
         if app.ENABLE_COMMAND_PALETTE and app.COMMAND_PALETTE_BINDING in active:
             binding = active[app.COMMAND_PALETTE_BINDING].binding
-            palette = (binding.key, app.get_key_display(binding), binding.description)
-        return items, palette
+            pinned.append((binding.key, app.get_key_display(binding), binding.description))
+        return items, pinned
 
     def render(self) -> Text:
         key_style = self.get_component_rich_style("keybar--key")
         description_style = self.get_component_rich_style("keybar--description")
-        items, palette = self._items()
+        items, pinned = self._items()
         width = self.size.width
         right = Text(no_wrap=True, end="")
-        if palette is not None:
+        right_spans: list[tuple[int, int, str]] = []
+        if pinned:
             right.append("▏", style=self.get_component_rich_style("keybar--separator"))
-            right.append(palette[1], style=key_style)
-            right.append(f" {palette[2]} ", style=description_style)
+        for key, shown, description in pinned:
+            start = right.cell_len
+            right.append(shown, style=key_style)
+            right.append(f" {description} ", style=description_style)
+            right_spans.append((start, right.cell_len, key))
         room = max(width - right.cell_len, 0)
-        line = Text(no_wrap=True, end="")
-        spans: list[tuple[int, int, str]] = []
-        for key, shown, description, enabled in items:
+        pieces: list[Text] = []
+        for _key, shown, description, enabled, _priority in items:
             piece = Text(no_wrap=True, end="")
             piece.append(f" {shown} ", style=key_style)
             if description:
                 piece.append(f"{description} ", style=description_style)
             if not enabled:
                 piece.stylize("dim")
-            if line.cell_len + piece.cell_len > room:
-                break
-            spans.append((line.cell_len, line.cell_len + piece.cell_len, key))
-            line.append_text(piece)
+            pieces.append(piece)
+        kept: set[int] = set()
+        used = 0
+        for index in sorted(range(len(items)), key=lambda i: (items[i][4], i)):
+            if used + pieces[index].cell_len <= room:
+                kept.add(index)
+                used += pieces[index].cell_len
+        line = Text(no_wrap=True, end="")
+        spans: list[tuple[int, int, str]] = []
+        for index, piece in enumerate(pieces):
+            if index in kept:
+                spans.append((line.cell_len, line.cell_len + piece.cell_len, items[index][0]))
+                line.append_text(piece)
         line.append(" " * (room - line.cell_len))
-        if palette is not None and width >= right.cell_len:
-            spans.append((room, width, palette[0]))
+        if pinned and width >= right.cell_len:
+            spans.extend((room + start, room + end, key) for start, end, key in right_spans)
             line.append_text(right)
         self._spans = spans
         return line

@@ -83,6 +83,9 @@ class Column:
     justify: Literal["left", "right"] = "left"
     style: Callable[[Row], str | None] | None = None
     ratio: int = 1  # share of the spare width among flexible columns
+    fit: Callable[[Row, int], object] | None = None
+    """Instead of ``render``: the text for a cell of this many columns (to choose what to
+    drop when the room is short, rather than cutting the end off)."""
 
 
 STYLE_NAMES = (
@@ -482,9 +485,11 @@ class PagedList(Widget, can_focus=True):
         if index == self.cursor:
             row_base += self.get_component_rich_style("paged-list--cursor")
         cells = []
-        for column in self.columns:
+        widths = self._column_widths(width)
+        for column, cell_width in zip(self.columns, widths, strict=True):
             try:
-                value = visible(column.render(row))
+                shown = column.fit(row, cell_width) if column.fit else column.render(row)
+                value = visible(shown)
             except (KeyError, IndexError, TypeError, ValueError):
                 value = "?"
             style = self._style(column.style(row)) if column.style else Style()

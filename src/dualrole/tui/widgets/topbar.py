@@ -8,6 +8,7 @@ uses :mod:`dualrole.clock`, so it is frozen under ``DUALROLE_NOW``.
 from __future__ import annotations
 
 from rich.text import Text
+from textual.reactive import reactive
 from textual.widget import Widget
 
 from dualrole import clock
@@ -36,6 +37,9 @@ class TopBar(Widget):
     }
     """
 
+    detail: reactive[str] = reactive("", layout=False)
+    """What the screen shows beside its title (the review's week: ``2026-W46``)."""
+
     def __init__(self, title: str, side: str | None = None) -> None:
         super().__init__(classes=side or "")
         self.title_text = title
@@ -60,6 +64,8 @@ class TopBar(Widget):
         left.append(" dualrole", style="bold")
         left.append(" · ")
         left.append(self.title_text, style="bold")
+        if self.detail:
+            left.append(f" {visible(self.detail)}", style="bold")
         left.append(f" · {clock.local_now():%a %d %b %Y}")
         right = Text()
         timer = self._shown = focus_label(app)

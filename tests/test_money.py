@@ -1,0 +1,45 @@
+"""One money formatter: half-up rounding, cents when any, the same figure everywhere."""
+
+from __future__ import annotations
+
+from dualrole.money import format_money, format_money_short, per, round_minor
+from dualrole.review.build import grade
+from dualrole.review.model import BY_KEY, show_value
+
+
+def test_exact_amounts_keep_their_cents():
+    assert format_money(45050) == "€450.50"
+    assert format_money(35050) == "€350.50"
+    assert format_money(15000) == "€150"
+    assert format_money(240000, "CHF") == "2,400 CHF"
+    assert format_money(-1250) == "-€12.50"
+
+
+def test_fractions_round_half_up_never_down_or_to_even():
+    assert round_minor(2863.6) == 2864
+    assert round_minor(11262.5) == 11263
+    assert round_minor(12.5) == 13 and round_minor(-12.5) == -13
+    assert format_money(2863.6) == "€28.64"
+    assert format_money(per(45050, 4)) == "€112.63"
+    assert per(100, 0) is None
+
+
+def test_short_form_agrees_with_the_exact_one():
+    assert format_money_short(240000) == "€2.4k"
+    assert format_money_short(15050) == "€150.50"  # below a thousand: the exact figure
+    assert format_money_short(124_950_00) == "€125k"
+    assert format_money_short(99_996_000) == "€1M"
+    assert format_money_short(240000, "CHF") == "2.4k CHF"
+
+
+def test_review_shows_cost_per_lead_to_the_cent():
+    assert show_value(45050, "money") == "€450.50"
+    assert show_value(45050 / 4, "money") == "€112.63"
+
+
+def test_overdue_against_a_zero_limit_is_missed_as_the_readme_says():
+    definition = BY_KEY["followups_overdue"]
+    assert grade(definition, 1, 0)[:2] == ("missed", 0.0)
+    assert grade(definition, 0, 0)[:2] == ("met", 1.0)
+    assert grade(definition, 4, 2)[:2] == ("partial", 0.5)  # limit ÷ actual = 2 ÷ 4
+    assert grade(definition, 5, 2)[:2] == ("missed", 0.4)
