@@ -30,7 +30,10 @@ def test_insights_default_to_13_weeks_of_markdown(workspace):
     assert result.exit_code == 0, result.output
     assert result.output.startswith("# Insights — 2026-08-24 to 2026-11-22 (13 weeks)")
     # 13 weeks reach back to W45: Early and Fair's €50 count now
-    assert "| event | €250 | 3 | 1 | €1,000 | €83 | €250 | 300 % | 33 % | 4.0 d |" in result.output
+    # one money formatter (issue 13): cents when there are any, €250 ÷ 3 leads = €83.33
+    assert (
+        "| event | €250 | 3 | 1 | €1,000 | €83.33 | €250 | 300 % | 33 % | 4.0 d |" in result.output
+    )
 
 
 def test_insights_period_by_and_formats(workspace, tmp_path):

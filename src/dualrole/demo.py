@@ -190,9 +190,9 @@ class _Indexes:
             return
         for sql in statements:
             self.store.execute(sql)
-        fts = f"{table}_fts"
-        if self.store.scalar("SELECT 1 FROM sqlite_master WHERE name = ?", (fts,)):
-            self.store.execute(f"INSERT INTO {fts}({fts}) VALUES ('rebuild')")
+        for fts in (f"{table}_fts", f"{table}_grams"):
+            if self.store.scalar("SELECT 1 FROM sqlite_master WHERE name = ?", (fts,)):
+                self.store.execute(f"INSERT INTO {fts}({fts}) VALUES ('rebuild')")
         if table == "prospects":  # its triggers kept the pipeline's totals; they were off
             for sql in REBUILD_STAGE_TOTALS:
                 self.store.execute(sql)

@@ -375,22 +375,33 @@ CREATE INDEX prospects_lost_by_time
 
 @migrations()
 def m010_prospect_trigrams(db: Database) -> None:
-    """Prospects are searched by trigrams: "ret" finds Greta, "ows" finds Kowalski.
+    """Prospects are also indexed by trigrams: "ret" finds Greta, "ows" finds Kowalski.
 
-    The word index (unicode61) found only words starting with what was typed. FTS5's
-    ``trigram`` tokenizer indexes every three characters, so a search for any part of a
-    name, company, email, title or note is still an index lookup (searches shorter than
-    three characters use the name index instead; see ``services.lists.search_prospects``).
-    Its triggers stay: they name the table, which keeps its name and columns.
+    The word index (``prospects_fts``, unicode61 without accents) finds words starting with
+    what was typed, "jose" included for José: the command line's prospect names and the
+    palette's short searches keep it. ``prospects_grams`` (FTS5's ``trigram`` tokenizer)
+    indexes every three characters, so ``/`` finds any part of a name, company, email, title
+    or note with an index lookup (searches shorter than three characters use the name index;
+    see ``services.lists.search_prospects``).
     """
-    columns = ", ".join(FTS_TABLES["prospects"])
+    columns = FTS_TABLES["prospects"]
+    cols = ", ".join(columns)
+    new = ", ".join(f"new.{c}" for c in columns)
+    old = ", ".join(f"old.{c}" for c in columns)
     _run(
         db,
         f"""
-DROP TABLE prospects_fts;;
-CREATE VIRTUAL TABLE prospects_fts USING fts5({columns}, content='prospects',
+CREATE VIRTUAL TABLE prospects_grams USING fts5({cols}, content='prospects',
     content_rowid='id', columnsize=0, tokenize='trigram');;
-INSERT INTO prospects_fts(prospects_fts) VALUES ('rebuild');;
+CREATE TRIGGER prospects_grams_ai AFTER INSERT ON prospects BEGIN
+    INSERT INTO prospects_grams(rowid, {cols}) VALUES (new.id, {new}); END;;
+CREATE TRIGGER prospects_grams_ad AFTER DELETE ON prospects BEGIN
+    INSERT INTO prospects_grams(prospects_grams, rowid, {cols}) VALUES ('delete', old.id, {old});
+    END;;
+CREATE TRIGGER prospects_grams_au AFTER UPDATE OF {cols} ON prospects BEGIN
+    INSERT INTO prospects_grams(prospects_grams, rowid, {cols}) VALUES ('delete', old.id, {old});
+    INSERT INTO prospects_grams(rowid, {cols}) VALUES (new.id, {new}); END;;
+INSERT INTO prospects_grams(prospects_grams) VALUES ('rebuild');;
 """,
     )
 

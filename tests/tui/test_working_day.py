@@ -328,9 +328,8 @@ async def test_first_run_on_an_empty_workspace_says_what_to_do(store):
 
 
 def test_html_review_uses_the_apps_role_colours(demo):
-    from dualrole.export.html import COLOURS
-
     from dualrole.models import Side
+    from dualrole.render.html import COLOURS
 
     assert COLOURS[Side.marketing] == "#7c4dcc"  # violet, as $marketing
     assert COLOURS[Side.sales] == "#c8561b"  # orange, as $sales

@@ -102,7 +102,7 @@ PROSPECT = click.argument("prospect", shell_complete=_complete_prospect)
 @pass_ctx
 def add(ctx: Context, name: str, job_title: str | None, tags: tuple[str, ...], **kw: Any) -> None:
     """Add a prospect."""
-    from dualrole.parsing import format_money
+    from dualrole.money import format_money
     from dualrole.services import daily
 
     stage = kw.pop("stage")
@@ -186,7 +186,7 @@ def stage(
     ctx: Context, prospect: str, stage: str, value: str | None, reason: str | None
 ) -> None:  # fmt: skip
     """Move PROSPECT to STAGE (lead, contacted, qualified, proposal, negotiation, won, lost)."""
-    from dualrole.parsing import format_money
+    from dualrole.money import format_money
     from dualrole.services import daily
 
     with _sentences(), _store(ctx) as store:
@@ -298,7 +298,7 @@ def snooze(ctx: Context, item_id: str, when: str) -> None:
 @pass_ctx
 def show(ctx: Context, prospect: str) -> None:
     """Show PROSPECT: details, open follow-ups (with ids) and recent interactions."""
-    from dualrole.parsing import format_money
+    from dualrole.money import format_money
     from dualrole.services import sales
     from dualrole.when import format_day, format_moment
 

@@ -13,7 +13,7 @@ from typing import Literal
 from pydantic import BaseModel
 
 from dualrole import clock
-from dualrole.parsing import format_money
+from dualrole.money import format_money
 
 DEFAULT_WEEKS = 13
 DASH = "—"
@@ -208,7 +208,7 @@ class Insights(BaseModel):
 
 
 def money(value: int | None, currency: str) -> str:
-    return DASH if value is None else format_money(value, currency, cents=False)
+    return DASH if value is None else format_money(value, currency)
 
 
 def percent(value: float | None) -> str:

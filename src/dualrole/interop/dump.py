@@ -64,7 +64,8 @@ def data_tables(store: Store) -> list[str]:
     ``_litestream_seq``/``_litestream_lock`` bookkeeping Litestream adds to a replicated file)."""
     rows = store.query(
         "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
-        "AND name NOT LIKE '%_fts%' AND name NOT LIKE '!_litestream!_%' ESCAPE '!' ORDER BY name"
+        "AND name NOT LIKE '%!_fts%' ESCAPE '!' AND name NOT LIKE '%!_grams%' ESCAPE '!' "
+        "AND name NOT LIKE '!_litestream!_%' ESCAPE '!' ORDER BY name"
     )
     return [row[0] for row in rows]
 

@@ -217,7 +217,7 @@ def prospects_query(store: Store, filters: ProspectFilter) -> ListQuery:
 
 
 def search_prospects(query: ListQuery, text: str | None) -> None:
-    """``/`` on prospects: text inside words (trigram index, m009) or a tag containing it.
+    """``/`` on prospects: text inside words (trigram index, m010) or a tag containing it.
 
     A search with no word of three characters falls back to names starting with it (the
     name index). Tags are few: the matching ones are found by ``LIKE`` and their prospects
@@ -234,7 +234,8 @@ def search_prospects(query: ListQuery, text: str | None) -> None:
     match = trigram_query(text)
     if match is not None:
         test = (
-            f"p.id IN (SELECT rowid FROM prospects_fts WHERE prospects_fts MATCH ? UNION {tagged})"
+            "p.id IN (SELECT rowid FROM prospects_grams WHERE prospects_grams MATCH ? "
+            f"UNION {tagged})"
         )
         query.params.extend([match, like])
     else:
@@ -285,7 +286,7 @@ def followups_query(
             query.empty = True
         else:
             query.where.append(
-                "f.prospect_id IN (SELECT rowid FROM prospects_fts WHERE prospects_fts MATCH ?)"
+                "f.prospect_id IN (SELECT rowid FROM prospects_grams WHERE prospects_grams MATCH ?)"
             )
             query.params.append(match)
     return query

@@ -45,15 +45,19 @@ _SOURCES = (
 )
 
 _COLUMN = {"prospect": "name", "promotion": "name", "research_note": "title"}
+# Prospects by any part of the name once three characters are typed (m010's trigrams).
+_PROSPECTS_INSIDE = _SOURCES[0][1].replace("prospects_fts", "prospects_grams")
 
 
 def find_records(store: Store, text: str, limit: int = 8) -> list[RecordHit]:
     """Records whose name (title for notes) has words starting with the typed words."""
     words = fts_query(text)
-    inside = trigram_query(text)  # prospects: text inside names (m009's trigram index)
+    inside = trigram_query(text)
     hits: list[RecordHit] = []
     for kind, sql in _SOURCES:
-        match = inside if kind == "prospect" else words
+        match = words
+        if kind == "prospect" and inside is not None:
+            sql, match = _PROSPECTS_INSIDE, inside
         if match is None:
             continue
         column_match = f"{{{_COLUMN[kind]}}} : ({match})"

@@ -31,7 +31,7 @@ TRASH_KEEP = 50
 PURGE_BATCH = 20
 # Full-text indexes that hold a table's text, and those of rows a delete cascades to.
 _FTS_OF = {
-    "prospects": ("prospects_fts", "interactions_fts"),
+    "prospects": ("prospects_fts", "prospects_grams", "interactions_fts"),
     "interactions": ("interactions_fts",),
     "research_notes": ("research_notes_fts",),
     "segments": ("segments_fts",),

@@ -27,7 +27,7 @@ from dualrole.db import StorageError, Store, open_store
 from dualrole.insights import BY, By, Insights, Period, build_insights, default_period
 from dualrole.insights.model import bar, count, days, percent
 from dualrole.insights.records import FigureRef, count_behind, records_behind
-from dualrole.parsing import format_compact_money
+from dualrole.money import format_money_short
 from dualrole.tui.screens.base import AreaScreen
 from dualrole.tui.text import plain
 from dualrole.tui.widgets.keybar import KeyBar
@@ -51,7 +51,7 @@ HINTS = {
 
 
 def _money(value: int | None, currency: str) -> str:
-    return "—" if value is None else format_compact_money(value, currency)
+    return "—" if value is None else format_money_short(value, currency)
 
 
 def group_columns(screen: InsightsScreen) -> list[Column]:
