@@ -7,10 +7,14 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from dualrole.cli.context import Context, ask_before_replacing, deliver, pass_ctx
+
+if TYPE_CHECKING:  # the insights load inside the command
+    from dualrole.insights import Period
 
 
 def parse_day(text: str | None, option: str, *, end: bool) -> dt.date | None:
@@ -28,7 +32,7 @@ def parse_day(text: str | None, option: str, *, end: bool) -> dt.date | None:
         raise click.BadParameter(str(exc), param_hint=option) from None
 
 
-def period_from(first: dt.date | None, last: dt.date | None):  # -> Period
+def period_from(first: dt.date | None, last: dt.date | None) -> Period:
     """The period asked for; a missing end is filled from the default 13 weeks."""
     from dualrole.insights import Period, default_period
 
