@@ -15,6 +15,7 @@ from dualrole.cli.context import Context, ask_before_replacing, deliver, pass_ct
 
 if TYPE_CHECKING:  # the insights load inside the command
     from dualrole.insights import Period
+    from dualrole.insights.model import By
 
 
 def parse_day(text: str | None, option: str, *, end: bool) -> dt.date | None:
@@ -71,7 +72,7 @@ def insights(
     ctx: Context,
     from_text: str | None,
     to_text: str | None,
-    by: str | None,
+    by: By | None,  # click.Choice admits only these
     fmt: str | None,
     output: Path | None,
     force: bool,
@@ -94,7 +95,7 @@ def insights(
     ask_before_replacing(ctx, output, force)
     with ctx.open(create=False) as store:
         found = build_insights(store, period)
-    text = render_insights(found, fmt, by)  # type: ignore[arg-type]
+    text = render_insights(found, fmt, by)
     deliver(ctx, output, text, f"Wrote the {fmt} insights of {period.label}")
 
 
