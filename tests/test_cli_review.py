@@ -85,6 +85,12 @@ def test_targets_show_and_set(workspace):
     assert reset.exit_code == 0 and "(changed)" not in reset.output
 
 
+def test_targets_without_a_value_is_a_usage_error(workspace):
+    missing = run(workspace, "targets", "--set", "leads")
+    assert missing.exit_code == 2, missing.output
+    assert "Invalid value for --set: 'leads': write METRIC=VALUE" in missing.output
+
+
 def test_main_turns_errors_into_one_sentence(workspace, tmp_path, capsys, monkeypatch):
     from dualrole.cli import main
 

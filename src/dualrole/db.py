@@ -18,7 +18,7 @@ import urllib.parse
 from collections import Counter
 from collections.abc import Callable, Hashable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from dualrole.autobackup import automatic_copy
 from dualrole.errors import (
@@ -188,7 +188,7 @@ class Store:
         self._db: Database | None = None
         self._savepoints = 0
         self._file_key: tuple[int, int] | None = None
-        self._memo: dict[Hashable, Any] = {}
+        self._memo: dict[Hashable, object] = {}
         self._memo_version: tuple[int, int] = (-1, -1)
 
     @property
@@ -272,7 +272,7 @@ class Store:
             self._memo.clear()
             self._memo_version = version
         if key in self._memo:
-            return self._memo[key]  # type: ignore[no-any-return]
+            return cast(T, self._memo[key])  # stored by compute() for this key: its T
         value = compute()
         if len(self._memo) >= 256:
             self._memo.pop(next(iter(self._memo)))

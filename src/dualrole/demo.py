@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from dualrole import clock
 from dualrole.db import Store
-from dualrole.demo_prospects import Stamper
+from dualrole.demo_prospects import Row, Stamper
 from dualrole.demo_prospects import prospect_rows as make_prospects
 from dualrole.schema import REBUILD_STAGE_TOTALS
 from dualrole.services import bulk
@@ -287,7 +287,7 @@ def _people(
     promotions: list[int],
     segments: int,
     report: Progress,
-) -> tuple[list[tuple], list[tuple], list[tuple]]:
+) -> tuple[list[Row], list[Row], list[Row]]:
     """Rows for prospects (vectorised: see demo_prospects), stage_changes and followups.
 
     ``start`` is in epoch seconds. Runs on a worker thread: it touches no connection.
@@ -302,7 +302,7 @@ def _people(
 
 def _followups(
     rng: random.Random, prospects: int, lost: set[int], today: dt.date, now: dt.datetime
-) -> list[tuple]:
+) -> list[Row]:
     """Follow-up rows: about 60% of the open prospects have one, due around today."""
     rows = []
     for pid in range(1, prospects + 1):

@@ -11,8 +11,11 @@ from __future__ import annotations
 import datetime as dt
 import random
 from collections.abc import Callable
+from typing import Any
 
 from dualrole.enums import STAGE_ORDER, Stage
+
+Row = tuple[Any, ...]  # one row to insert: mixed SQLite values (ints, text, NULLs)
 
 FIRST = (
     "Priya Rahul Ana Tom Lena Marco Aisha Jonas Sofia Kenji Chloe Omar Ines Lukas Nadia David "
@@ -79,7 +82,7 @@ def prospect_rows(
     segments: int,
     stamp: Stamper,
     report: Callable[[str, int, int], None],
-) -> tuple[list[tuple], list[tuple]]:
+) -> tuple[list[Row], list[Row]]:
     """Rows for ``prospects`` and ``stage_changes``; ``start``/``now`` are epoch seconds."""
     slot = (now - start) * 0.97 / count  # prospect i is created within slot i
     firsts = rng.choices(FIRST, k=count)
@@ -95,8 +98,8 @@ def prospect_rows(
     cadences = rng.choices([None, None, 30, 60], k=count)
     lost_depths = rng.choices([1, 2, 3, 4], k=count)
     random = rng.random
-    prospects: list[tuple] = []
-    history: list[tuple] = []
+    prospects: list[Row] = []
+    history: list[Row] = []
     for index in range(count):
         pid = index + 1
         stage = stages[index]

@@ -37,7 +37,7 @@ from dualrole.errors import DestinationError
 WORKSPACE_SUFFIXES = ("", "-wal", "-shm", "-journal")
 TEMP_SUFFIX = ".partial"
 SQLITE_COMPANIONS = ("-journal", "-wal", "-shm")
-Content = bytes | str | Callable[[BinaryIO], None]
+Content = bytes | str | Callable[[BinaryIO], object]  # a writer: what it returns is ignored
 Progress = Callable[[int, int], None]
 _FULL = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG}
 _DENIED = {errno.EACCES, errno.EPERM, errno.EROFS}

@@ -22,6 +22,7 @@ import stat
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from dualrole.files import write_file
 
@@ -67,10 +68,10 @@ def workspace_key(db_path: Path | str) -> str:
     return str(Path(db_path).expanduser().resolve())
 
 
-_cache: dict[str, tuple[tuple[int, int, int], dict]] = {}
+_cache: dict[str, tuple[tuple[int, int, int], dict[str, Any]]] = {}
 
 
-def _load() -> dict:
+def _load() -> dict[str, Any]:
     path = settings_path()
     try:
         info = path.stat()
@@ -95,7 +96,7 @@ def _load() -> dict:
     return data
 
 
-def _save(data: dict) -> None:
+def _save(data: dict[str, Any]) -> None:
     folder = config_dir()
     folder.mkdir(parents=True, mode=0o700, exist_ok=True)
     path = folder / FILE_NAME

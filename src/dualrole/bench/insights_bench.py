@@ -23,6 +23,7 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from dualrole.bench.figures import Report, ms
 from dualrole.db import open_store
@@ -67,7 +68,7 @@ WEEKLY = (
 )
 
 
-def hand_written(conn: sqlite3.Connection, period: Period) -> list[list[tuple]]:
+def hand_written(conn: sqlite3.Connection, period: Period) -> list[list[tuple[Any, ...]]]:
     """The insights' figures for ``period`` as plain SQL rows (the baseline to beat)."""
     rows = [conn.execute(sql, period.params()).fetchall() for sql in HAND_WRITTEN]
     for week in period.weeks():

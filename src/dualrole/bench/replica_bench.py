@@ -9,9 +9,11 @@ included.
 
 from __future__ import annotations
 
+import functools
 import re
 import shutil
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from dualrole import replica_settings as settings
@@ -34,7 +36,11 @@ def _replica_txid(folder: Path) -> int:
     return best
 
 
-def _wait(condition, deadline_s: float) -> None:
+def _replica_past(folder: Path, txid: int) -> bool:
+    return _replica_txid(folder) > txid
+
+
+def _wait(condition: Callable[[], object], deadline_s: float) -> None:
     end = time.monotonic() + deadline_s
     while not condition():
         if time.monotonic() > end:
@@ -60,7 +66,7 @@ def lag_and_restore(source: Path, work: Path, runs: int) -> tuple[list[float], l
                 before = _replica_txid(replica)
                 sales.create_prospect(store, ProspectIn(name=f"lag probe {index}"))
                 committed = time.perf_counter()
-                _wait(lambda before=before: _replica_txid(replica) > before, 60)
+                _wait(functools.partial(_replica_past, replica, before), 60)
                 lags.append(time.perf_counter() - committed)
     finally:
         replicator.stop()

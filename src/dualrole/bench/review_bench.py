@@ -15,11 +15,13 @@ Issue 6's target: at 1M interactions the review takes at most 2× the hand-writt
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import sqlite3
 import statistics
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from dualrole import clock
 from dualrole.bench.figures import Report
@@ -76,9 +78,9 @@ def week_bounds(monday: dt.date) -> list[dict[str, str]]:
     return bounds
 
 
-def hand_written(conn: sqlite3.Connection, monday: dt.date) -> list[tuple]:
+def hand_written(conn: sqlite3.Connection, monday: dt.date) -> list[tuple[Any, ...]]:
     """The review's figures for nine weeks as plain SQL rows (the baseline to beat)."""
-    rows: list[tuple] = []
+    rows: list[tuple[Any, ...]] = []
     for bounds in week_bounds(monday):
         for sql in HAND_WRITTEN:
             rows.append(tuple(conn.execute(sql, bounds).fetchone()))
@@ -111,7 +113,7 @@ def _measure_one(path: Path, runs: int, monday: dt.date) -> dict[str, list[float
             for _ in range(runs):
                 total = 0.0
                 for fmt in FORMATS:
-                    took = _time(lambda fmt=fmt: render([review], fmt))
+                    took = _time(functools.partial(render, [review], fmt))
                     times[f"export {fmt}"].append(took)
                     total += took
                 times["export"].append(total)

@@ -16,7 +16,7 @@ import os
 import re
 import sys
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 from click.shell_completion import CompletionItem
@@ -24,6 +24,10 @@ from click.shell_completion import CompletionItem
 from dualrole.cli.context import Context, pass_ctx
 from dualrole.db import Store
 from dualrole.printable import visible
+
+if TYPE_CHECKING:  # the services are imported when a command runs (start-up time)
+    from dualrole.services.due import DueItem
+    from dualrole.services.today import Agenda
 
 # JSON escapes C0 controls itself; these (DEL, C1, bidi overrides) would reach a terminal raw.
 _UNSAFE_IN_JSON = re.compile("[\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
@@ -53,7 +57,9 @@ def _prospect(store: Store, text: str) -> int:
     return resolve_prospect(store, text)
 
 
-def _complete_prospect(ctx: click.Context, param: click.Parameter, incomplete: str) -> list:
+def _complete_prospect(
+    ctx: click.Context, param: click.Parameter, incomplete: str
+) -> list[CompletionItem]:
     """Shell completion of PROSPECT: names from the workspace (nothing if it cannot open)."""
     from dualrole.db import open_store, resolve_path
     from dualrole.services.resolve import complete_prospects
@@ -100,7 +106,9 @@ PROSPECT = click.argument("prospect", shell_complete=_complete_prospect)
 @click.option("--value", help="Deal value in major units, e.g. 2400 or 2,400.50.")
 @click.option("--currency", help="Three-letter code (default EUR).")
 @pass_ctx
-def add(ctx: Context, name: str, job_title: str | None, tags: tuple[str, ...], **kw: Any) -> None:
+def add(
+    ctx: Context, /, name: str, job_title: str | None, tags: tuple[str, ...], **kw: Any
+) -> None:
     """Add a prospect."""
     from dualrole.money import format_money
     from dualrole.services import daily
@@ -225,7 +233,7 @@ def today(ctx: Context, fmt: str, short: bool, colour: str) -> None:
     click.echo(_today_text(day, items, late, use), color=use)
 
 
-def _today_text(day: Any, items: list, late: int, use: bool) -> str:
+def _today_text(day: Agenda, items: list[DueItem], late: int, use: bool) -> str:
     from dualrole.parsing import relative_day
     from dualrole.when import format_day
 

@@ -7,10 +7,15 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from dualrole.cli.context import Context, ask_before_replacing, deliver, pass_ctx
+
+if TYPE_CHECKING:  # the insights load inside the command
+    from dualrole.insights import Period
+    from dualrole.insights.model import By
 
 
 def parse_day(text: str | None, option: str, *, end: bool) -> dt.date | None:
@@ -28,7 +33,7 @@ def parse_day(text: str | None, option: str, *, end: bool) -> dt.date | None:
         raise click.BadParameter(str(exc), param_hint=option) from None
 
 
-def period_from(first: dt.date | None, last: dt.date | None):  # -> Period
+def period_from(first: dt.date | None, last: dt.date | None) -> Period:
     """The period asked for; a missing end is filled from the default 13 weeks."""
     from dualrole.insights import Period, default_period
 
@@ -67,7 +72,7 @@ def insights(
     ctx: Context,
     from_text: str | None,
     to_text: str | None,
-    by: str | None,
+    by: By | None,  # click.Choice admits only these
     fmt: str | None,
     output: Path | None,
     force: bool,
@@ -90,7 +95,7 @@ def insights(
     ask_before_replacing(ctx, output, force)
     with ctx.open(create=False) as store:
         found = build_insights(store, period)
-    text = render_insights(found, fmt, by)  # type: ignore[arg-type]
+    text = render_insights(found, fmt, by)
     deliver(ctx, output, text, f"Wrote the {fmt} insights of {period.label}")
 
 

@@ -151,11 +151,13 @@ def export_group() -> None:
     """Export follow-ups as a calendar (ics) and all your data (json, csv, vcard)."""
 
 
-def _output(ctx: Context, output: Path | None, force: bool, write: Callable[[BinaryIO], None]):
+def _output(
+    ctx: Context, output: Path | None, force: bool, write: Callable[[BinaryIO], object]
+) -> None:
     from dualrole.files import write_file
 
     if output is None or str(output) == "-":
-        stream = click.get_binary_stream("stdout")
+        stream = sys.stdout.buffer
         if stream.isatty():  # shown on a terminal: control characters visible, never obeyed
             buffer = io.BytesIO()
             write(buffer)
@@ -169,7 +171,9 @@ def _output(ctx: Context, output: Path | None, force: bool, write: Callable[[Bin
     say(f"Wrote {output}.", err=True)
 
 
-def _export_options(func):
+def _export_options(
+    func: Callable[[Context, Path | None, bool], None],
+) -> Callable[[Path | None, bool], None]:
     func = click.option("--force", is_flag=True, help="Replace FILE if it exists.")(func)
     func = click.option(
         "-o",

@@ -59,14 +59,13 @@ def _replicate(
     from dualrole.replication.supervisor import Replicator
 
     try:
-        if url:
-            setting = settings.set_replica(ctx.path, urls.normalise(url))
-        else:
-            setting = settings.get(ctx.path)
-            if setting is None:
-                raise StorageError(
-                    f"No replica is set for {ctx.path}; run `dualrole replicate --to URL` once."
-                )
+        setting = (
+            settings.set_replica(ctx.path, urls.normalise(url)) if url else settings.get(ctx.path)
+        )
+        if setting is None:
+            raise StorageError(
+                f"No replica is set for {ctx.path}; run `dualrole replicate --to URL` once."
+            )
         replicator = Replicator(ctx.path, setting, sync_interval=sync_interval, take_over=take_over)
         replicator.start()
     except (ReplicaError, settings.SettingsError, urls.UrlError) as exc:

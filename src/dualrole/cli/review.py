@@ -99,23 +99,25 @@ def targets(ctx: Context, settings: tuple[str, ...], reset: bool) -> None:
     for item in settings:
         metric, sep, value = item.partition("=")
         if not sep:
-            raise click.BadParameter(f"{item!r}: write METRIC=VALUE, e.g. leads=8", "--set")
+            raise click.BadParameter(
+                f"{item!r}: write METRIC=VALUE, e.g. leads=8", param_hint="--set"
+            )
         pairs.append((metric.strip(), parse_target(metric.strip(), value)))
     with ctx.open() as store:
         if reset:
             from dualrole.review import reset_targets
 
             reset_targets(store)
-        for metric, value in pairs:
-            set_target(store, metric, value)
+        for metric, target in pairs:
+            set_target(store, metric, target)
         current = get_targets(store)
     for definition in CATALOGUE:
-        value = current[definition.key]
-        shown = "—" if value is None else show_value(value, definition.unit)
-        if value is not None and BY_KEY[definition.key].better == "lower":
+        target = current[definition.key]
+        shown = "—" if target is None else show_value(target, definition.unit)
+        if target is not None and BY_KEY[definition.key].better == "lower":
             shown = f"≤ {shown}"
         default = definition.default_target
-        note = "" if value == default else " (changed)"
+        note = "" if target == default else " (changed)"
         click.echo(
             f"{definition.side.value:<9} {definition.key:<20} {shown:>10}  {definition.label}{note}"
         )

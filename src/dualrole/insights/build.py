@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import statistics
 from collections import defaultdict
+from typing import TypedDict, Unpack
 
 from dualrole.db import Store
 from dualrole.enums import OPEN_STAGES, STAGE_ORDER, STAGE_WEIGHT
@@ -81,6 +82,8 @@ HISTORY = (
     "ORDER BY prospect_id, changed_at, id"
 )
 TRASHED = "AND prospect_id NOT IN (SELECT id FROM prospects WHERE deleted_at IS NOT NULL)"
+# One move of HISTORY: (prospect id, stage, julianday of the move, whether before the end).
+_Move = tuple[int, str, float, int]
 RANK = {stage.value: rank for rank, stage in enumerate(STAGE_ORDER)}
 # Deals lost in the period (lost now, moved there in the period), by reason and segment.
 LOST = (
@@ -120,6 +123,14 @@ def _order(groups: list[Group]) -> list[Group]:
     return sorted(groups, key=lambda g: (-g.revenue_minor, -g.leads, g.spend_minor, g.name))
 
 
+class _GroupIds(TypedDict, total=False):
+    """What names a group besides its key (given only where it applies)."""
+
+    channel: str
+    promotion_id: int
+    segment_id: int | None
+
+
 def build_insights(store: Store, period: Period) -> Insights:
     """Every insight of ``period``: groups, funnel, lost reasons, forecast and weekly trend."""
     params = period.params()
@@ -144,10 +155,10 @@ def build_insights(store: Store, period: Period) -> Insights:
     # Sums per (promotion, segment), then rolled up per channel, promotion and segment.
     sums: dict[tuple[By, str], Group] = {}
 
-    def group(by: By, key: str, **ids: object) -> Group:
+    def group(by: By, key: str, **ids: Unpack[_GroupIds]) -> Group:
         found = sums.get((by, key))
         if found is None:
-            found = sums[by, key] = Group(by=by, key=key, name="", **ids)  # type: ignore[arg-type]
+            found = sums[by, key] = Group(by=by, key=key, name="", **ids)
         return found
 
     def keys(promotion_id: int, segment_id: int | None) -> list[Group]:
@@ -238,7 +249,7 @@ class _StageTally:
         self.days: list[float] = []
 
 
-def _tally(rows: list, tallies: dict[str, _StageTally]) -> None:
+def _tally(rows: list[_Move], tallies: dict[str, _StageTally]) -> None:
     """One prospect's moves (in order) into the stage tallies."""
     now_stage = rows[-1][1]
     won, closed = now_stage == "won", now_stage in ("won", "lost")
@@ -267,7 +278,7 @@ def _funnel(store: Store, params: dict[str, str]) -> Funnel:
     has_trash = store.scalar("SELECT 1 FROM prospects WHERE deleted_at IS NOT NULL LIMIT 1")
     sql = HISTORY.replace("{trashed}", TRASHED if has_trash else "")
     tallies = {stage.value: _StageTally() for stage in STAGE_ORDER}
-    current: list = []
+    current: list[_Move] = []
     for row in store.conn.execute(sql, params):
         if current and row[0] != current[0][0]:
             _tally(current, tallies)
@@ -303,19 +314,27 @@ def _funnel(store: Store, params: dict[str, str]) -> Funnel:
     return Funnel(stages=stages, stall=stall)
 
 
+class _LostTally:
+    """One lost reason's sums: its spellings, deals, their value and deals per segment."""
+
+    def __init__(self) -> None:
+        self.spellings: dict[str, int] = {}
+        self.count = self.value = 0
+        self.segments: dict[int | None, int] = {}
+
+
 def _lost(
     store: Store, params: dict[str, str], segments: dict[int, tuple[str, str]]
 ) -> list[LostReason]:
-    reasons: dict[str, dict] = {}
+    reasons: dict[str, _LostTally] = {}
     for key, shown, segment_id, n, value in store.query(LOST, params):
-        entry = reasons.setdefault(key, {"spellings": {}, "count": 0, "value": 0, "segments": {}})
-        spellings = entry["spellings"]
-        spellings[shown] = spellings.get(shown, 0) + int(n)
-        entry["count"] += int(n)
-        entry["value"] += int(value)
+        entry = reasons.setdefault(key, _LostTally())
+        entry.spellings[shown] = entry.spellings.get(shown, 0) + int(n)
+        entry.count += int(n)
+        entry.value += int(value)
         seg = segment_id if segment_id in segments else None
-        entry["segments"][seg] = entry["segments"].get(seg, 0) + int(n)
-    total = sum(entry["count"] for entry in reasons.values())
+        entry.segments[seg] = entry.segments.get(seg, 0) + int(n)
+    total = sum(entry.count for entry in reasons.values())
     result = []
     for key, entry in reasons.items():
         objections = [
@@ -325,18 +344,17 @@ def _lost(
                 count=n,
                 objections=segments[seg][1] if seg is not None else "",
             )
-            for seg, n in entry["segments"].items()
+            for seg, n in entry.segments.items()
         ]
         objections.sort(key=lambda s: (-s.count, s.name))
         result.append(
             LostReason(
                 key=key,
                 # the most used spelling (ties: the first in sort order)
-                reason=min(entry["spellings"].items(), key=lambda kv: (-kv[1], kv[0]))[0]
-                or NO_REASON,
-                count=entry["count"],
-                value_minor=entry["value"],
-                share=round(entry["count"] / total, 4) if total else None,
+                reason=min(entry.spellings.items(), key=lambda kv: (-kv[1], kv[0]))[0] or NO_REASON,
+                count=entry.count,
+                value_minor=entry.value,
+                share=round(entry.count / total, 4) if total else None,
                 segments=objections,
             )
         )

@@ -103,7 +103,8 @@ def _moves(measure: str) -> str:
 def _spec(ref: FigureRef) -> tuple[RecordKind, str, str, dict[str, object]]:
     """(kind, SELECT id, when, title, detail, prospect_id …, ORDER BY, extra params)."""
     if ref.section in ("group", "totals"):
-        where, params = ("", {})
+        params: dict[str, object] = {}
+        where = ""
         if ref.section == "group":
             where, params = _group_filter(ref.by, ref.key, lead=ref.measure != "spend")
         if ref.measure == "spend":

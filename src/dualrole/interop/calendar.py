@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import os
+import sqlite3
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -49,7 +50,7 @@ def local_zone() -> ZoneInfo | None:
     return None
 
 
-def open_followups(store: Store):
+def open_followups(store: Store) -> list[sqlite3.Row]:
     """Open follow-ups of live prospects, earliest first."""
     return store.query(
         "SELECT f.id, f.title, f.due_date, f.due_time, f.sequence, f.created_at, "
@@ -78,7 +79,7 @@ def build_calendar(store: Store, zone: ZoneInfo | None = None) -> Calendar:
     return cal
 
 
-def _event(row, stamp: dt.datetime, zone: ZoneInfo | None) -> Event:
+def _event(row: sqlite3.Row, stamp: dt.datetime, zone: ZoneInfo | None) -> Event:
     event = Event()
     event.add("uid", f"followup-{row['id']}@dualrole")
     event.add("dtstamp", stamp)
@@ -108,4 +109,5 @@ def _event(row, stamp: dt.datetime, zone: ZoneInfo | None) -> Event:
 
 def to_ics(store: Store, zone: ZoneInfo | None = None) -> bytes:
     """The calendar as bytes, ready to write to a file or stdout."""
-    return build_calendar(store, zone).to_ical()
+    ical: bytes = build_calendar(store, zone).to_ical()  # icalendar leaves it unannotated
+    return ical

@@ -136,7 +136,7 @@ def detect_encoding(path: Path) -> str:
         head = handle.read(len(codecs.BOM_UTF8))
         if head.startswith(UTF16_BOMS):
             handle.seek(0)
-            decoder = codecs.getincrementaldecoder("utf-16")()
+            decoder: codecs.IncrementalDecoder = codecs.getincrementaldecoder("utf-16")()
             try:
                 while chunk := handle.read(CHUNK):
                     decoder.decode(chunk)

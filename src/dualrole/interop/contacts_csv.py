@@ -15,6 +15,7 @@ from __future__ import annotations
 import csv
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TextIO
 
 from dualrole.interop.contact import (
     BadRecord,
@@ -70,7 +71,7 @@ class CsvContacts:
         self.size = check_readable(self.path)
         self.encoding = detect_encoding(self.path)
         self.overrides = overrides
-        self._file = open(self.path, encoding=self.encoding, newline="")  # noqa: SIM115
+        self._file: TextIO = open(self.path, encoding=self.encoding, newline="")  # noqa: SIM115
         preamble, delimiter = sniff(self._file.read(1 << 16))
         self._file.seek(0)
         csv.field_size_limit(max(csv.field_size_limit(), FIELD_LIMIT))
@@ -126,7 +127,8 @@ class CsvContacts:
                 except StopIteration:
                     return
                 except csv.Error as exc:
-                    yield BadRecord(f"line {start}", _quote_problem(str(exc), start, reader))
+                    problem = _quote_problem(str(exc), start, reader.line_num)
+                    yield BadRecord(f"line {start}", problem)
                     continue
                 if not any(cell.strip() for cell in row):
                     continue
@@ -188,11 +190,11 @@ class CsvContacts:
         )
 
 
-def _quote_problem(message: str, start: int, reader) -> str:
+def _quote_problem(message: str, start: int, end: int) -> str:
     if "unexpected end of data" in message:
         return (
             f"a quoted value opened here is never closed (unterminated quote); lines {start}–"
-            f"{reader.line_num} were skipped"
+            f"{end} were skipped"
         )
     return f"bad quoting ({message}); the row was skipped"
 

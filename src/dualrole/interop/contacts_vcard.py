@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import vobject
+from vobject.base import Component, ContentLine  # untyped: mypy sees them as Any
 
 from dualrole.interop.contact import (
     WHITE_SPACE,
@@ -43,7 +44,7 @@ def encode_exact(fields: dict[str, str | list[str]]) -> str:
     return base64.b64encode(json.dumps(fields, ensure_ascii=False).encode()).decode("ascii")
 
 
-def decode_exact(card) -> dict[str, str | list[str]]:
+def decode_exact(card: Component) -> dict[str, str | list[str]]:
     """What :func:`encode_exact` wrote in a card (nothing when absent or not well-formed)."""
     lines = card.contents.get(EXACT_PROPERTY, [])
     if not lines:
@@ -78,8 +79,8 @@ def escape_url(value: str) -> str:
     return value.replace("\\", "\\\\").replace("\n", "\\n")
 
 
-def _preferred_first(lines: list) -> list:
-    def rank(line) -> int:
+def _preferred_first(lines: list[ContentLine]) -> list[ContentLine]:
+    def rank(line: ContentLine) -> int:
         params = {k.upper(): [str(v).lower() for v in vs] for k, vs in line.params.items()}
         flags = [s.lower() for s in line.singletonparams]
         if "pref" in params.get("TYPE", []) or "pref" in flags or params.get("PREF") == ["1"]:
@@ -95,7 +96,7 @@ def _text(value: object) -> str:
     return str(value or "")
 
 
-def card_to_contact(card, position: str) -> RawContact:
+def card_to_contact(card: Component, position: str) -> RawContact:
     contents = card.contents
 
     def values(key: str, strip: bool = True) -> list[str]:

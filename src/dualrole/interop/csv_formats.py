@@ -60,11 +60,14 @@ _EMAILS = (r"e-mail \d+ - value",)
 _PHONES = (r"phone \d+ - value",)
 _SITES = (r"website \d+ - value",)
 
+_OWN_COLUMNS = (
+    "name company title email phone website stage value currency source tags notes".split()
+)
+
 PROFILES = {
     "dualrole": Profile(
         "dualrole CSV",
-        {f: (f,) for f in ("name", "company", "title", "email", "phone", "website")}
-        | {f: (f,) for f in ("stage", "value", "currency", "source", "tags", "notes")},
+        {f: (f,) for f in _OWN_COLUMNS},
         own=True,
     ),
     "google": Profile(

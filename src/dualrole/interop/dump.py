@@ -35,7 +35,7 @@ import csv
 import io
 import json
 from collections.abc import Iterator
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 import vobject
 
@@ -70,7 +70,7 @@ def data_tables(store: Store) -> list[str]:
     return [row[0] for row in rows]
 
 
-def _rows(store: Store, table: str) -> Iterator[dict]:
+def _rows(store: Store, table: str) -> Iterator[dict[str, Any]]:
     info = store.query(f'PRAGMA table_info("{table}")')
     keys = [row["name"] for row in sorted(info, key=lambda r: r["pk"]) if row["pk"]]
     order = ", ".join(f'"{k}"' for k in keys) or "rowid"
@@ -101,7 +101,7 @@ def write_json(store: Store, out: BinaryIO) -> None:
     out.write(b"\n  }\n}\n")
 
 
-def prospect_rows(store: Store) -> Iterator[dict]:
+def prospect_rows(store: Store) -> Iterator[dict[str, Any]]:
     cursor = store.conn.execute(_PROSPECTS)
     names = [d[0] for d in cursor.description]
     while batch := cursor.fetchmany(BATCH):
@@ -137,7 +137,7 @@ def _vcard_text(value: str) -> str:
     return value.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def prospect_vcard(p: dict) -> str:
+def prospect_vcard(p: dict[str, Any]) -> str:
     card = vobject.vCard()
     name = _vcard_text(p["name"])
     card.add("fn").value = name

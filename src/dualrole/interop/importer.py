@@ -17,6 +17,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any, TypedDict, Unpack
 
 from pydantic import ValidationError
 
@@ -104,7 +105,7 @@ class ImportReport:
             f"{self.merged:,} merged, {self.skipped:,} skipped."
         )
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {
             "file": self.path,
             "format": self.shape.format,
@@ -119,7 +120,9 @@ class ImportReport:
         }
 
 
-def open_contacts(path: Path, overrides: dict[str, str] | None = None):
+def open_contacts(
+    path: Path, overrides: dict[str, str] | None = None
+) -> CsvContacts | VCardContacts:
     """A CSV or vCard reader for ``path``, chosen by content (not by extension)."""
     from dualrole.interop.contact import check_readable
 
@@ -155,7 +158,18 @@ def resolve_source(store: Store, text: str | None) -> tuple[LeadSource, int | No
     return LeadSource.promotion, int(row)
 
 
-def preview(store: Store, path: Path, **options) -> ImportReport:
+class ImportOptions(TypedDict, total=False):
+    """The options of :func:`import_contacts` besides ``dry_run``."""
+
+    stage: Stage
+    tags: list[str] | None
+    source: str | None
+    mapping: dict[str, str] | None
+    progress: Progress | None
+    keep_all: bool
+
+
+def preview(store: Store, path: Path, **options: Unpack[ImportOptions]) -> ImportReport:
     """A dry run: the report an import would give, nothing written."""
     return import_contacts(store, path, dry_run=True, **options)
 
@@ -206,19 +220,27 @@ def import_contacts(
     return report
 
 
-def _records(reader) -> Iterator[RawContact | BadRecord]:
+def _records(reader: CsvContacts | VCardContacts) -> Iterator[RawContact | BadRecord]:
     yield from reader
 
 
 class _Run:
     """The state of one import: its batch writer and the keys seen so far."""
 
-    def __init__(self, store, report, stage, tags, source, promotion_id):
+    def __init__(
+        self,
+        store: Store,
+        report: ImportReport,
+        stage: Stage,
+        tags: list[str],
+        source: LeadSource,
+        promotion_id: int | None,
+    ) -> None:
         self.report, self.stage = report, stage
         self.tags, self.source, self.promotion_id = tags, source, promotion_id
         self.own = report.shape.format == "dualrole CSV"
         self.batch = ProspectBatch(store, now_text())
-        self.seen: dict[tuple, tuple[int, str]] = {}
+        self.seen: dict[tuple[str, ...], tuple[int, str]] = {}
 
     def flush(self) -> None:
         self.batch.flush()

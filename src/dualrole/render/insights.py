@@ -48,6 +48,7 @@ from dualrole.insights.model import (
     By,
     Group,
     Insights,
+    LostReason,
     bar,
     count,
     days,
@@ -140,7 +141,7 @@ def forecast_text(insights: Insights) -> str:
     return text + "."
 
 
-def _objections(reason: Any) -> str:
+def _objections(reason: LostReason) -> str:
     parts = []
     for s in reason.segments:
         said = f": {' '.join(s.objections.split())}" if s.objections.strip() else ""
@@ -199,11 +200,11 @@ def markdown_section(insights: Insights, *, level: str = "##", by: By | None = N
         "| stage | open deals | value | chance | by chance | measured rate | by measured |"
     )
     lines.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
-    for s in insights.forecast.stages:
+    for f in insights.forecast.stages:
         lines.append(
-            f"| {s.stage} | {s.open_deals:,} | {money(s.open_value_minor, c)} | "
-            f"{percent(s.chance)} | {money(s.weighted_minor, c)} | {percent(s.measured_rate)} | "
-            f"{money(s.measured_minor, c)} |"
+            f"| {f.stage} | {f.open_deals:,} | {money(f.open_value_minor, c)} | "
+            f"{percent(f.chance)} | {money(f.weighted_minor, c)} | {percent(f.measured_rate)} | "
+            f"{money(f.measured_minor, c)} |"
         )
     lines += ["", md_escape(forecast_text(insights)), ""]
     return "\n".join(lines)

@@ -55,7 +55,7 @@ def _plain(value: Any) -> Any:
 
 
 def review_data(review: WeeklyReview) -> dict[str, Any]:
-    return _plain(review.model_dump(mode="json"))
+    return {k: _plain(v) for k, v in review.model_dump(mode="json").items()}
 
 
 def render_json(reviews: list[WeeklyReview]) -> str:

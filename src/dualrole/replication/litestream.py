@@ -19,6 +19,7 @@ import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from dualrole import replica_settings as settings
 from dualrole.files import write_file
@@ -200,7 +201,7 @@ def run(
     return done
 
 
-def ltx_files(db_path: Path, url: str, *, timeout: float | None = None) -> list[dict]:
+def ltx_files(db_path: Path, url: str, *, timeout: float | None = None) -> list[dict[str, Any]]:
     """Every LTX file of the replica (all levels), as Litestream lists them."""
     with config_file(db_path, url) as config:
         done = run(

@@ -60,6 +60,7 @@ def me(writer_id: str, db_path: Path) -> Writer:
 def read(url: str) -> Writer | None:
     """The replica's writer, or None when none is recorded (or the kind is not supported)."""
     kind = urls.scheme(url)
+    raw: bytes | None
     if kind == "file":
         path = urls.file_path(url) / NAME
         try:
@@ -203,7 +204,8 @@ def _s3(url: str, method: str, body: bytes = b"") -> bytes | None:
     where = urls.shown(url)
     try:
         with urllib.request.urlopen(request, timeout=TIMEOUT_S) as response:
-            return response.read()
+            answer: bytes = response.read()  # urlopen's response is untyped (Any)
+            return answer
     except urllib.error.HTTPError as exc:
         if method == "GET" and exc.code == 404:
             return None

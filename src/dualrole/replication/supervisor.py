@@ -30,6 +30,7 @@ import threading
 import time
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
+from typing import TypedDict, Unpack
 
 from dualrole import replica_settings as settings
 from dualrole.errors import DestinationError
@@ -85,6 +86,23 @@ class ReplicaState:
         if self.pending_since and self.lag_s(now) >= 5:
             return f"replica {int(self.lag_s(now))} s behind"
         return f"replicated {_ago(age)} ago"
+
+
+class _Changes(TypedDict, total=False):
+    """The fields of a ReplicaState that the replicator updates (all but its URL)."""
+
+    running: bool
+    pid: int
+    started_at: str
+    checked_at: str
+    synced_at: str
+    local_txid: int
+    replica_txid: int
+    replica_at: str
+    pending_since: str
+    error: str
+    error_since: str
+    stopped_reason: str
 
 
 def _ago(seconds: int) -> str:
@@ -339,27 +357,27 @@ class Replicator:
         replica_txid = position.txid if position else 0
         with self._mutex:
             state = self._state
-            changes: dict = {
-                "checked_at": _iso(now),
-                "local_txid": local,
-                "replica_txid": replica_txid,
-                "replica_at": _iso(position.at) if position else "",
-            }
+            checked = replace(
+                state,
+                checked_at=_iso(now),
+                local_txid=local,
+                replica_txid=replica_txid,
+                replica_at=_iso(position.at) if position else "",
+            )
             if local and replica_txid >= local:
-                changes["synced_at"] = _iso(now)
-                changes["pending_since"] = ""
+                checked = replace(checked, synced_at=_iso(now), pending_since="")
                 if not state.stopped_reason:  # caught up: whatever failed before works now
-                    changes["error"] = changes["error_since"] = ""
+                    checked = replace(checked, error="", error_since="")
             elif not state.pending_since:
-                changes["pending_since"] = _iso(now)
-            self._state = replace(state, **changes)
+                checked = replace(checked, pending_since=_iso(now))
+            self._state = checked
 
     def _error(self, message: str) -> None:
         with self._mutex:
             since = self._state.error_since or _iso(_now())
             self._state = replace(self._state, error=message, error_since=since)
 
-    def _update(self, **changes: object) -> None:
+    def _update(self, **changes: Unpack[_Changes]) -> None:
         with self._mutex:
             self._state = replace(self._state, **changes)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import urllib.parse
+from collections.abc import Mapping
 from pathlib import Path
 
 SCHEMES = ("file", "s3", "sftp", "gs", "abs", "webdav", "webdavs", "oss", "nats")
@@ -65,9 +66,10 @@ def shown(url: str) -> str:
     return urllib.parse.urlunsplit(parts._replace(netloc=netloc))
 
 
-def s3_endpoint(url: str, env: dict[str, str] | None = None) -> str | None:
+def s3_endpoint(url: str, env: Mapping[str, str] | None = None) -> str | None:
     """The S3 endpoint of ``url``: its ``endpoint`` query, else the environment, else None."""
-    env = os.environ if env is None else env
+    if env is None:
+        env = os.environ
     query = urllib.parse.parse_qs(urllib.parse.urlsplit(url).query)
     for value in query.get("endpoint", []):
         if value:

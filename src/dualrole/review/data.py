@@ -63,8 +63,8 @@ class Figures:
     pipeline_weighted: int = 0
     open_deals: int = 0
 
-    def put(self, key: str, index: int, value: object) -> None:
-        self.series.setdefault(key, [0.0] * self.n)[index] = float(value or 0)  # type: ignore[arg-type]
+    def put(self, key: str, index: int, value: float | None) -> None:
+        self.series.setdefault(key, [0.0] * self.n)[index] = float(value or 0)
 
     def get(self, key: str) -> list[float]:
         return self.series.get(key, [0.0] * self.n)

@@ -72,7 +72,9 @@ def fold(text: str) -> str:
     )
 
 
-def _candidates(store: Store, where: str, params: tuple, limit: int) -> list[Candidate]:
+def _candidates(
+    store: Store, where: str, params: tuple[object, ...], limit: int
+) -> list[Candidate]:
     rows = store.query(
         f"SELECT {_COLUMNS} FROM prospects WHERE {_LIVE} AND {where} LIMIT ?", (*params, limit)
     )

@@ -252,7 +252,7 @@ def send_lost_reason_to_marketing(
             (title,),
         )
         if existing:
-            return int(existing), False  # type: ignore[call-overload]
+            return int(existing), False
         note = ResearchNoteIn(
             kind=ResearchKind.feedback,
             title=title,
