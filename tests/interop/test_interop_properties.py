@@ -90,6 +90,11 @@ def test_any_text_survives_csv_export_and_import(tmp_path, fields, email, tags):
     email=None,
     tags=["x\ry"],
 )
+@example(  # a card mostly of control characters was refused on import as "binary"
+    fields=dict.fromkeys(TEXT_FIELDS, "\x1f\x19\x19" * 20) | {"name": "\x1f\x19\x19" * 20},
+    email=None,
+    tags=[],
+)
 def test_any_text_survives_vcard_export_and_import(tmp_path, fields, email, tags):
     data = prospect_in({**fields, "email": email, "tags": tags})
     if data is None:

@@ -59,6 +59,12 @@ def _binary(folder: Path) -> Path:
     return path
 
 
+def _binary_without_nul(folder: Path) -> Path:
+    path = folder / "noise.vcf"
+    path.write_bytes(bytes(range(1, 32)) * 40 + bytes(range(128, 256)) * 10)  # not UTF-8
+    return path
+
+
 def _empty_vcf(folder: Path) -> Path:
     path = folder / "contacts.vcf"
     path.touch()
@@ -73,6 +79,10 @@ NOT_CONTACTS: dict[str, tuple[Callable[[Path], Path], str]] = {
     "a dualrole workspace": (_workspace, "is a dualrole workspace (a SQLite database), not a"),
     "another program's database": (_other_sqlite, "is a SQLite database, not a contacts file"),
     "a binary file": (_binary, "is not a text contacts file (it looks binary)"),
+    "a binary file without NUL": (
+        _binary_without_nul,
+        "is not a text contacts file (it looks binary)",
+    ),
     "an empty .vcf": (_empty_vcf, "is empty: there is no vCard"),
 }
 

@@ -121,10 +121,21 @@ def _refuse_non_text(path: Path, head: bytes) -> None:
     if head.startswith(UTF16_BOMS):
         return
     controls = sum(1 for byte in head if byte < 32 and byte not in TEXT_CONTROLS)
-    if b"\x00" in head or controls > len(head) // 10:
+    # Many control characters in valid UTF-8 are text someone typed (our own export of a
+    # name full of them reads back); binary files hold NULs or bytes UTF-8 cannot be.
+    if b"\x00" in head or (controls > len(head) // 10 and not _utf8(head)):
         raise StorageError(
             f"{path} is not a text contacts file (it looks binary); give a CSV or vCard file."
         )
+
+
+def _utf8(head: bytes) -> bool:
+    """Whether ``head`` is UTF-8 (its last character may be cut off by the read)."""
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return exc.start >= len(head) - 3 and exc.reason == "unexpected end of data"
+    return True
 
 
 def detect_encoding(path: Path) -> str:
