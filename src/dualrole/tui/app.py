@@ -8,6 +8,8 @@ constructor, so tests hand in a temporary one.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import gc
 import importlib
 from collections.abc import Callable
@@ -25,7 +27,14 @@ from dualrole.enums import Side
 from dualrole.services.focus import FocusSession, running_focus, toggle_focus
 from dualrole.tui.commands import DualroleCommands
 from dualrole.tui.screens.help import HelpScreen
+from dualrole.tui.textual_compat import (
+    ShutdownAwareApp,
+    build_mode_screen,
+    mark_styles_current,
+    settle,
+)
 from dualrole.tui.theme import DUALROLE_THEME, ROLE_VARIABLES
+from dualrole.tui.unsaved import QuitChoice, QuitScreen, holding_input
 
 
 def _area(module: str, name: str) -> Callable[[], Screen[Any]]:
@@ -43,7 +52,7 @@ def _area(module: str, name: str) -> Callable[[], Screen[Any]]:
         screen: Screen[Any] = getattr(
             importlib.import_module(f"dualrole.tui.screens.{module}"), name
         )()
-        screen._css_update_count = screen.app._css_update_count
+        mark_styles_current(screen)
         return screen
 
     return make
@@ -58,7 +67,7 @@ PRELOAD = (
 """Modules imported in the background once the first frame is up (most used first)."""
 
 
-class DualroleApp(App[None]):
+class DualroleApp(ShutdownAwareApp):
     """dualrole's terminal app on an open :class:`~dualrole.db.Store`."""
 
     TITLE = "dualrole"
@@ -106,6 +115,10 @@ class DualroleApp(App[None]):
         super().__init__()
         self.store = store
         self.focus_session: FocusSession | None = None
+        self._quitting = False  # set once shutdown begins: nothing new is started then
+        self._building: asyncio.Task[None] | None = None  # an area's screen being built
+        self.areas_ready = asyncio.Event()
+        """Set once every area's screen is built (or their modules failed to import)."""
         self.register_theme(DUALROLE_THEME)  # listed in the palette's theme picker
 
     def get_theme(self, theme_name: str) -> Theme | None:
@@ -142,28 +155,63 @@ class DualroleApp(App[None]):
         widgets, forms and pydantic models: ~300 ms) when first opened stalled that key.
         """
         for module in PRELOAD:
+            if self._quitting:
+                return
             try:
                 importlib.import_module(module)
             except Exception:
-                self.call_from_thread(self._resume_collector)
+                self._from_thread(self._areas_done)
                 return
-        self.call_from_thread(self.set_timer, 0.3, self._prepare_next_area)
+        self._from_thread(self.set_timer, 0.3, self._prepare_next_area)
+
+    def _from_thread(self, callback: Callable[..., Any], *args: Any) -> None:
+        """``call_from_thread`` unless the app is closing (its loop may no longer answer)."""
+        if self._quitting or not self.is_running:
+            return
+        with contextlib.suppress(RuntimeError):  # the app stopped meanwhile
+            self.call_from_thread(callback, *args)
 
     def _prepare_next_area(self) -> None:
         """Build the next area's screen while the owner reads Today, one per idle moment.
 
         Mounting a screen the first time (its widgets, their styles) takes Textual 150–300 ms;
-        done on the first key press that was a visible stall. ``_init_mode`` is Textual's own
-        step of ``switch_mode`` that builds a mode's screen without showing it.
+        done on the first key press that was a visible stall. Each build runs to its end
+        (every widget has handled its mount) before the app may close its screens: closing
+        a screen half-mounted crashed Textual's tabs (see :meth:`before_shutdown`).
         """
-        if not self.is_running:  # quitting: a build now raced Textual's shutdown (a crash)
+        if self._quitting or not self.is_running:
             return
         for mode in ("sales", "marketing", "review"):
-            if mode != self.current_mode and mode not in self._screen_stacks:
-                self._init_mode(mode)
-                self.set_timer(0.3, self._prepare_next_area)
+            if mode != self.current_mode and mode not in self._built_modes():
+                self._building = asyncio.create_task(self._build_area(mode))
                 return
+        self._areas_done()
+
+    def _areas_done(self) -> None:
         self._resume_collector()
+        self.areas_ready.set()
+
+    def _built_modes(self) -> set[str]:
+        built: set[str] = set()
+        for mode in self.MODES:
+            try:
+                if self.get_screen_stack(mode):
+                    built.add(mode)
+            except KeyError:
+                pass
+        return built
+
+    async def _build_area(self, mode: str) -> None:
+        await build_mode_screen(self, mode)
+        await settle(self.get_screen_stack(mode)[0])
+        if not self._quitting:
+            self.set_timer(0.3, self._prepare_next_area)
+
+    async def before_shutdown(self) -> None:
+        """Start nothing new, and let a screen being built finish mounting first."""
+        self._quitting = True
+        if self._building is not None and not self._building.done():
+            await asyncio.wait({self._building}, timeout=10)
 
     def _resume_collector(self) -> None:
         """Turn the garbage collector back on once the start's work is done.
@@ -205,6 +253,39 @@ class DualroleApp(App[None]):
         self.screen.refresh(recompose=False)
         for bar in self.screen.query("TopBar"):
             bar.refresh()
+
+    def _all_screens(self) -> list[Screen[Any]]:
+        """Every screen of every area, the current area's topmost first."""
+        modes = [self.current_mode, *(m for m in self.MODES if m != self.current_mode)]
+        screens: list[Screen[Any]] = []
+        for mode in modes:
+            with contextlib.suppress(KeyError):
+                screens.extend(reversed(self.get_screen_stack(mode)))
+        return screens
+
+    async def action_quit(self) -> None:
+        """Quit; unsaved input is saved or discarded only when the owner says so."""
+        if isinstance(self.screen, QuitScreen):
+            return
+        holders = holding_input(self._all_screens())
+        if not holders:
+            self.exit()
+            return
+        what = "What you typed is" if len(holders) == 1 else "Input on several screens is"
+
+        def answered(choice: QuitChoice | None) -> None:
+            if choice == "discard":
+                self.exit()
+            elif choice == "save":
+                if all(holder.save_input() for holder in holders):
+                    self.exit()
+                else:
+                    self.notify(
+                        "Not quitting: something could not be saved (the reason is shown).",
+                        severity="warning",
+                    )
+
+        self.push_screen(QuitScreen(what), answered)
 
     def action_help(self) -> None:
         screen = self.screen
