@@ -102,6 +102,7 @@ class FormScreen(ModalScreen[T], Generic[T]):
         self.fixed = fixed or {}
         self.intro = intro
         self._initial_values: dict[str, Any] = {}
+        self._saved = False
 
     def compose(self) -> ComposeResult:
         with Vertical(id="form-box"):
@@ -156,6 +157,15 @@ class FormScreen(ModalScreen[T], Generic[T]):
     @property
     def changed(self) -> bool:
         return self.values() != self._initial_values
+
+    def unsaved_input(self) -> bool:
+        """Something typed and not saved (asked about on quit: see ``tui/unsaved.py``)."""
+        return self.is_mounted and self.changed
+
+    def save_input(self) -> bool:
+        """Save as ``ctrl+s`` does; False (the errors shown in the form) when it could not."""
+        self.action_save()
+        return self._saved
 
     @on(Input.Changed)
     def _date_changed(self, event: Input.Changed) -> None:
@@ -217,6 +227,7 @@ class FormScreen(ModalScreen[T], Generic[T]):
             else:
                 self.show_errors({"": message})
             return
+        self._saved = True
         self.dismiss(result)
 
     def action_cancel(self) -> None:

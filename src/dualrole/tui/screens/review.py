@@ -193,6 +193,10 @@ class ReviewScreen(AreaScreen):
     def _show(self, review: WeeklyReview) -> None:
         if review.monday != self.monday:  # the owner moved on to another week meanwhile
             return
+        # Shown again (after a dialog, the help): what was typed and not saved stays.
+        keep_typed = (
+            self.review is not None and self.review.monday == review.monday and self.unsaved_input()
+        )
         self.review = review
         span = f"{review.monday:%a %d %b} – {review.sunday:%a %d %b %Y}"
         this = " (this week)" if review.monday == this_monday() else ""
@@ -207,8 +211,11 @@ class ReviewScreen(AreaScreen):
             listing.reload()
             self.query_one(f"#reasons-{side.value}", Static).update(reasons_text(review, side))
         self.query_one("#review-handoff", Static).update(footer_text(review))
-        for name, _label in FIELDS:
-            self.query_one(f"#reflection-{name}", Input).value = getattr(review.reflection, name)
+        if not keep_typed:
+            for name, _label in FIELDS:
+                self.query_one(f"#reflection-{name}", Input).value = getattr(
+                    review.reflection, name
+                )
         self._explain(self._focused_metric())
 
     # --- the highlighted metric -------------------------------------------------------------
@@ -254,10 +261,24 @@ class ReviewScreen(AreaScreen):
         self.monday = this_monday()
         self.refresh_data()
 
+    def _typed(self) -> dict[str, str]:
+        return {name: self.query_one(f"#reflection-{name}", Input).value for name, _ in FIELDS}
+
+    def unsaved_input(self) -> bool:
+        """Reflection text typed and not saved (asked about on quit: ``tui/unsaved.py``)."""
+        if self.review is None or not self.is_mounted:
+            return False
+        return self._typed() != self.review.reflection.model_dump()
+
+    def save_input(self) -> bool:
+        """Save the reflection; False (one sentence shown) when it could not be."""
+        self.action_save()
+        return not self.unsaved_input()
+
     def action_save(self) -> None:
         if self.review is None:
             return
-        values = {name: self.query_one(f"#reflection-{name}", Input).value for name, _ in FIELDS}
+        values = self._typed()
         if values == self.review.reflection.model_dump():
             return
         if self.attempt(save_reflection, self.store, self.review.week, ReflectionIn(**values)):
