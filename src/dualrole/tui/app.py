@@ -66,6 +66,9 @@ PRELOAD = (
 )
 """Modules imported in the background once the first frame is up (most used first)."""
 
+WAL_CHECK_SECONDS = 5.0
+"""How often the app checks that the workspace's -wal is still there (``Store.check_wal``)."""
+
 
 class DualroleApp(ShutdownAwareApp):
     """dualrole's terminal app on an open :class:`~dualrole.db.Store`."""
@@ -145,6 +148,8 @@ class DualroleApp(ShutdownAwareApp):
             )
         elif self.store.path is not None:
             self.set_timer(2.0, self._daily_backup)  # after the first frames, off the UI thread
+            self.store.wal_lost_listeners.append(self._wal_lost)
+            self.set_interval(WAL_CHECK_SECONDS, self.store.check_wal)  # and after each commit
         self.call_after_refresh(self._preload)
 
     @work(thread=True, exclusive=True, group="preload", exit_on_error=False)
@@ -224,6 +229,9 @@ class DualroleApp(ShutdownAwareApp):
         if not gc.isenabled():
             gc.freeze()
             gc.enable()
+
+    def _wal_lost(self, sentence: str) -> None:
+        self.notify(sentence, title="Changes kept", severity="error", timeout=60, markup=False)
 
     @work(thread=True, exclusive=True, group="backup", exit_on_error=False)
     def _daily_backup(self) -> None:
