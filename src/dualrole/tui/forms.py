@@ -35,6 +35,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.events import Resize
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static, TextArea
 
@@ -116,10 +117,11 @@ class FormScreen(ModalScreen[T], Generic[T]):
                     if field.kind == "date":
                         yield Static("", id=f"hint-{field.name}", classes="form-hint")
                     yield Static("", id=f"error-{field.name}", classes="form-error")
-            yield Static("", id="form-error", classes="form-error")
-            with Horizontal(id="form-buttons"):
-                yield Button("Save  ctrl+s", variant="primary", id="form-save")
-                yield Button("Cancel  esc", id="form-cancel")
+            with Vertical(id="form-footer"):
+                yield Static("", id="form-error", classes="form-error")
+                with Horizontal(id="form-buttons"):
+                    yield Button("Save  ctrl+s", variant="primary", id="form-save")
+                    yield Button("Cancel  esc", id="form-cancel")
 
     def _widget(self, field: Field) -> Input | TextArea | Select[Any]:
         wid = f"field-{field.name}"
@@ -138,6 +140,19 @@ class FormScreen(ModalScreen[T], Generic[T]):
                 self._show_date_hint(field.name, str(self._initial_values.get(field.name) or ""))
         if self.fields:
             self.query_one(f"#field-{self.fields[0].name}").focus()
+        self.call_after_refresh(self._fit)
+
+    @on(Resize)
+    def _resized(self) -> None:
+        self.remove_class("-tall")
+        self.call_after_refresh(self._fit)
+
+    def _fit(self) -> None:
+        """A form taller than the screen gets ``-tall``: its fields scroll, the buttons show."""
+        box = self.query_one("#form-box")
+        footer = self.query_one("#form-footer")
+        if footer.region.bottom > box.content_region.bottom:
+            self.add_class("-tall")
 
     # --- values --------------------------------------------------------------------------
 
