@@ -397,3 +397,18 @@ class TestDeleteSearchAndSafety:
             await pilot.click("#segment-objections")
             await pilot.pause()
             assert app.is_running
+
+
+class TestNoteBodyIsText:
+    async def test_html_in_a_note_body_is_shown_as_typed(self, app, demo):
+        body = "<script>alert(1)</script>\n\n</td><h1>Big</h1>\n\nSay <b>hi</b> & <i>bye</i>"
+        note = marketing.create_note(demo, ResearchNoteIn(title="Html note", body=body))
+        async with app.run_test(size=SIZE) as pilot:
+            notes = await open_tab(pilot, "2")
+            assert notes.row["id"] == note.id
+            await pilot.press("enter")
+            await pilot.pause()
+            shown = markdown_text(app.screen.query_one("#note-markdown", Markdown))
+            assert "<script>alert(1)</script>" in shown
+            assert "</td><h1>Big</h1>" in shown
+            assert "Say <b>hi</b> & <i>bye</i>" in shown

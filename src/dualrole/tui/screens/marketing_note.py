@@ -8,6 +8,7 @@ came from, ``delete`` moves the note to the trash.
 
 from __future__ import annotations
 
+from markdown_it import MarkdownIt
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -23,6 +24,14 @@ from dualrole.tui.screens import marketing_forms as forms
 from dualrole.tui.screens.base import AreaScreen
 from dualrole.tui.text import plain, visible
 from dualrole.tui.widgets.keybar import KeyBar
+
+
+def text_markdown() -> MarkdownIt:
+    """Textual's Markdown parser with HTML off: ``<script>``, ``</td><h1>`` show as typed.
+
+    With HTML on (Textual's default), a block of HTML showed nothing and inline tags vanished.
+    """
+    return MarkdownIt("gfm-like", {"html": False})
 
 
 class NoteScreen(AreaScreen):
@@ -47,7 +56,7 @@ class NoteScreen(AreaScreen):
         yield from self.compose_top()
         with VerticalScroll(id="note-body", classes="page-left"):
             yield Static("", id="note-meta")
-            yield Markdown("", id="note-markdown", open_links=False)
+            yield Markdown("", id="note-markdown", open_links=False, parser_factory=text_markdown)
         yield KeyBar()
 
     def on_mount(self) -> None:
