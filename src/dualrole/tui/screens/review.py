@@ -61,6 +61,19 @@ SHORT_LABELS = {
 }
 
 
+LINE_BREAK = " ↵ "
+"""How a line break of a reflection shows in its one-line field (one raw newline in an Input
+garbled the whole screen); turned back into a line break when saved."""
+
+
+def to_field(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n").replace("\n", LINE_BREAK)
+
+
+def from_field(value: str) -> str:
+    return value.replace(LINE_BREAK, "\n")
+
+
 def this_monday() -> dt.date:
     today = clock.today()
     return today - dt.timedelta(days=today.weekday())
@@ -213,9 +226,8 @@ class ReviewScreen(AreaScreen):
         self.query_one("#review-handoff", Static).update(footer_text(review))
         if not keep_typed:
             for name, _label in FIELDS:
-                self.query_one(f"#reflection-{name}", Input).value = getattr(
-                    review.reflection, name
-                )
+                field = self.query_one(f"#reflection-{name}", Input)
+                field.value = to_field(getattr(review.reflection, name))
         self._explain(self._focused_metric())
 
     # --- the highlighted metric -------------------------------------------------------------
@@ -262,13 +274,22 @@ class ReviewScreen(AreaScreen):
         self.refresh_data()
 
     def _typed(self) -> dict[str, str]:
-        return {name: self.query_one(f"#reflection-{name}", Input).value for name, _ in FIELDS}
+        return {
+            name: from_field(self.query_one(f"#reflection-{name}", Input).value)
+            for name, _ in FIELDS
+        }
+
+    def _saved_text(self) -> dict[str, str]:
+        """The saved reflection as its fields show it back (line breaks as one kind)."""
+        assert self.review is not None
+        saved = self.review.reflection.model_dump()
+        return {name: from_field(to_field(saved[name])) for name, _ in FIELDS}
 
     def unsaved_input(self) -> bool:
         """Reflection text typed and not saved (asked about on quit: ``tui/unsaved.py``)."""
         if self.review is None or not self.is_mounted:
             return False
-        return self._typed() != self.review.reflection.model_dump()
+        return self._typed() != self._saved_text()
 
     def save_input(self) -> bool:
         """Save the reflection; False (one sentence shown) when it could not be."""
@@ -279,7 +300,7 @@ class ReviewScreen(AreaScreen):
         if self.review is None:
             return
         values = self._typed()
-        if values == self.review.reflection.model_dump():
+        if values == self._saved_text():
             return
         if self.attempt(save_reflection, self.store, self.review.week, ReflectionIn(**values)):
             self.review.reflection = self.review.reflection.model_copy(update=values)
