@@ -96,3 +96,18 @@ class TestImportScreen:
                 assert isinstance(app.screen, ImportContactsScreen)  # still open, can retry
             assert count(store) == 0
             assert app.results == []
+
+
+class TestNoNameColumn:
+    async def test_the_app_never_asks_for_a_command_line_flag(
+        self, file_store, tmp_path, wait_until
+    ):
+        path = tmp_path / "odd.csv"
+        path.write_text("Who,Where\nAda,Paris\n", encoding="utf-8")
+        app = Host(file_store, path)
+        async with app.run_test(size=SIZE) as pilot:
+            await wait_until(pilot, lambda: "No name" in text(app.screen, "#import-error"))
+            error = text(app.screen, "#import-error")
+            assert "No name or email column found among: Who, Where" in error
+            assert "--map" not in error
+            assert "rename the column that holds the names to Name" in error
