@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from textual.widgets import Input, Markdown, Select, Sparkline, Static
-from textual.widgets._markdown import MarkdownBlock
+from textual.widgets.markdown import MarkdownBlock
 
 from dualrole.models import (
     MarketingTaskIn,

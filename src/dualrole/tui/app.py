@@ -147,7 +147,7 @@ class DualroleApp(ShutdownAwareApp):
                 markup=False,
             )
         elif self.store.path is not None:
-            self.set_timer(2.0, self._daily_backup)  # after the first frames, off the UI thread
+            self.set_timer(2.0, self.run_daily_backup)  # after the first frames, off the UI thread
             self.store.wal_lost_listeners.append(self._wal_lost)
             self.set_interval(WAL_CHECK_SECONDS, self.store.check_wal)  # and after each commit
         self.call_after_refresh(self._preload)
@@ -234,7 +234,7 @@ class DualroleApp(ShutdownAwareApp):
         self.notify(sentence, title="Changes kept", severity="error", timeout=60, markup=False)
 
     @work(thread=True, exclusive=True, group="backup", exit_on_error=False)
-    def _daily_backup(self) -> None:
+    def run_daily_backup(self) -> None:
         """Once a day the app is used, a rotating backup (its own connection: a thread)."""
         from dualrole.backup import daily_backup
 

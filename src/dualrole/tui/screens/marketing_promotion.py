@@ -173,8 +173,7 @@ class PromotionScreen(PromotionActions, AreaScreen):
         self.query_one("#promotion-spark", Sparkline).data = [r.reach for r in results] or [0]
         rows = [r.model_dump(mode="json") for r in reversed(results)]
         table = self.query_one("#promotion-results", PagedList)
-        table.query_ = RowsSource(rows)
-        table.reload()
+        table.refresh_query(RowsSource(rows))
         self.query_one("#promotion-leads", PagedList).reload()
 
     def _show_details(self, p: Promotion) -> None:

@@ -220,8 +220,7 @@ class ReviewScreen(AreaScreen):
             box.border_title = score_title(review, side)
             listing = self.query_one(f"#metrics-{side.value}", PagedList)
             listing.styles.height = len(metrics) + 1
-            listing.query_ = RowsSource([{"metric": m} for m in metrics])
-            listing.reload()
+            listing.refresh_query(RowsSource([{"metric": m} for m in metrics]))
             self.query_one(f"#reasons-{side.value}", Static).update(reasons_text(review, side))
         self.query_one("#review-handoff", Static).update(footer_text(review))
         if not keep_typed:

@@ -127,10 +127,8 @@ class TodayScreen(ProspectActions, AreaScreen):
         idle_days = int(self.attempt(get_setting, self.store, "idle_days") or 14)
         left = self.query_one("#today-marketing-list", PagedList)
         right = self.query_one("#today-sales-list", PagedList)
-        left.query_ = RowsSource(marketing_rows(day))
-        right.query_ = RowsSource(sales_rows(day, idle_days))
-        left.reload()
-        right.reload()
+        left.refresh_query(RowsSource(marketing_rows(day)))
+        right.refresh_query(RowsSource(sales_rows(day, idle_days)))
         parts = [
             f"{stage} {count}" for stage, count, _ in day.pipeline if stage not in ("won", "lost")
         ]
