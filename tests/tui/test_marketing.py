@@ -5,6 +5,7 @@ from __future__ import annotations
 from textual.widgets import Input, Markdown, Select, Sparkline, Static
 from textual.widgets.markdown import MarkdownBlock
 
+from dualrole.enums import RecordKind
 from dualrole.models import (
     MarketingTaskIn,
     PromotionIn,
@@ -14,6 +15,7 @@ from dualrole.models import (
 )
 from dualrole.services import marketing
 from dualrole.tui.forms import FormScreen
+from dualrole.tui.navigation import OpenRecord
 from dualrole.tui.screens.marketing import MarketingScreen
 from dualrole.tui.screens.marketing_note import NoteScreen
 from dualrole.tui.screens.marketing_promotion import PromotionScreen
@@ -231,7 +233,7 @@ class TestPromotions:
         leads = marketing.leads_of(demo, promotion_id)
         async with app.run_test(size=SIZE) as pilot:
             await open_tab(pilot, "3")
-            app.screen.open_record("promotion", promotion_id)
+            app.post_message(OpenRecord(RecordKind.promotion, promotion_id))
             await pilot.pause()
             page = app.screen
             assert isinstance(page, PromotionScreen)
@@ -278,7 +280,7 @@ class TestPromotions:
         summary = marketing.promotion_summary(demo, promotion_id)
         async with app.run_test(size=SIZE) as pilot:
             await open_tab(pilot, "3")
-            app.screen.open_record("promotion", promotion_id)
+            app.post_message(OpenRecord(RecordKind.promotion, promotion_id))
             await pilot.pause()
             page = app.screen
             shown = lines(page.query_one("#promotion-leads", PagedList))
@@ -379,7 +381,7 @@ class TestDeleteSearchAndSafety:
             for key, name in (("1", "segments"), ("3", "promotions"), ("4", "tasks")):
                 shown = lines(await open_tab(pilot, key))
                 assert any("[bold]Acme[/b] [@click" in line for line in shown), name
-            app.screen.open_record("promotion", promotion.id)
+            app.post_message(OpenRecord(RecordKind.promotion, promotion.id))
             await pilot.pause()
             page = app.screen
             assert isinstance(page, PromotionScreen)
@@ -388,7 +390,7 @@ class TestDeleteSearchAndSafety:
             )  # name, segment, message
             await pilot.press("escape")
             await pilot.pause()
-            app.screen.open_record("segment", segment.id)
+            app.post_message(OpenRecord(RecordKind.segment, segment.id))
             await pilot.pause()
             page = app.screen
             assert isinstance(page, SegmentScreen)

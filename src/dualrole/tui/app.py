@@ -15,7 +15,7 @@ import importlib
 from collections.abc import Callable
 from typing import Any
 
-from textual import work
+from textual import on, work
 from textual.app import App
 from textual.binding import Binding
 from textual.reactive import Reactive
@@ -26,6 +26,7 @@ from dualrole.db import StorageError, Store, open_store
 from dualrole.enums import Side
 from dualrole.services.focus import FocusSession, running_focus, toggle_focus
 from dualrole.tui.commands import DualroleCommands
+from dualrole.tui.navigation import AREA, PAGES, OpenRecord
 from dualrole.tui.screens.help import HelpScreen
 from dualrole.tui.textual_compat import (
     ShutdownAwareApp,
@@ -319,14 +320,26 @@ class DualroleApp(ShutdownAwareApp):
         self.switch_mode(mode)
         self.call_after_refresh(run)
 
-    def open_record(self, kind: str, record_id: int) -> None:
-        """Show a record found by the palette on its area's screen."""
-        mode = "sales" if kind == "prospect" else "marketing"
-        self.switch_mode(mode)
+    @on(OpenRecord)
+    def _open_record(self, message: OpenRecord) -> None:
+        """The one place a record's page is opened (see ``tui/navigation.py``)."""
+        module, name = PAGES[message.kind]
+        page: type[Screen[Any]] = getattr(
+            importlib.import_module(f"dualrole.tui.screens.{module}"), name
+        )
 
         def show() -> None:
-            opener: Any = getattr(self.screen, "open_record", None)
-            if opener is not None:
-                opener(kind, record_id)
+            self.push_screen(page(message.record_id))
 
-        self.call_after_refresh(show)
+        if not message.in_area:
+            show()
+            return
+        mode, tab = AREA[message.kind]
+        self.switch_mode(mode)
+
+        async def in_area() -> None:
+            if tab is not None:
+                await self.run_action(f"tab({tab!r})", self.screen)
+            show()
+
+        self.call_after_refresh(in_area)

@@ -14,6 +14,7 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from dualrole.db import StorageError
 from dualrole.services.lookup import find_records
+from dualrole.tui.navigation import OpenRecord
 from dualrole.tui.text import visible
 
 # (palette label, mode, action on that mode's screen or None to just go there)
@@ -72,6 +73,8 @@ class DualroleCommands(Provider):
             yield Hit(
                 0.5 + matcher.match(record.label) / 2,
                 display,
-                partial(self.app.open_record, record.kind, record.record_id),
+                partial(
+                    self.app.post_message, OpenRecord(record.kind, record.record_id, in_area=True)
+                ),
                 text=f"{noun} {record.label}",
             )

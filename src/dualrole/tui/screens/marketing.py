@@ -30,13 +30,13 @@ from dualrole.services.lists import (
 )
 from dualrole.services.records import soft_delete
 from dualrole.tui import format as fmt
+from dualrole.tui.navigation import OpenRecord
 from dualrole.tui.screens import marketing_forms as forms
 from dualrole.tui.screens.base import AreaScreen
 from dualrole.tui.screens.marketing_actions import (
     PROMOTION_ACTIONS,
     PROMOTION_BINDINGS,
     PromotionActions,
-    open_page,
 )
 from dualrole.tui.text import plain
 from dualrole.tui.widgets.keybar import KeyBar
@@ -333,7 +333,7 @@ class MarketingScreen(PromotionActions, AreaScreen):
         if tab == "tasks":
             self.action_edit()
         elif tab in TABS:
-            open_page(self.app, TABS[tab].entity, int(event.row["id"]))
+            self.app.post_message(OpenRecord(TABS[tab].entity, int(event.row["id"])))
 
     def action_done(self) -> None:
         row = self.current_list.row
@@ -353,10 +353,3 @@ class MarketingScreen(PromotionActions, AreaScreen):
         if label is not None:
             self.refresh_data()
             self.notify(f"Deleted {label!r} — press u to undo.", markup=False)
-
-    def open_record(self, kind: str, record_id: int) -> None:
-        """Palette and Today: show a promotion's, note's or segment's page."""
-        tab = {"promotion": "promotions", "research_note": "research", "segment": "segments"}
-        if kind in tab:
-            self.action_tab(tab[kind])
-            open_page(self.app, kind, record_id)

@@ -16,10 +16,12 @@ from textual.containers import VerticalScroll
 from textual.widgets import Markdown, Static
 
 from dualrole.db import NotFoundError
+from dualrole.enums import RecordKind
 from dualrole.models import ResearchNote
 from dualrole.services import marketing, sales
 from dualrole.services.records import soft_delete
 from dualrole.tui import format as fmt
+from dualrole.tui.navigation import OpenRecord
 from dualrole.tui.screens import marketing_forms as forms
 from dualrole.tui.screens.base import AreaScreen
 from dualrole.tui.text import plain, visible
@@ -124,9 +126,7 @@ class NoteScreen(AreaScreen):
 
     def action_prospect(self) -> None:
         if self.note is not None and self.note.prospect_id is not None:
-            from dualrole.tui.screens.prospect import ProspectScreen
-
-            self.app.push_screen(ProspectScreen(self.note.prospect_id))
+            self.app.post_message(OpenRecord(RecordKind.prospect, self.note.prospect_id))
 
     def action_delete(self) -> None:
         label = self.attempt(soft_delete, self.store, "research_note", self.note_id)

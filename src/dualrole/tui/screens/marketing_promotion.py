@@ -21,6 +21,7 @@ from textual.widgets import Sparkline, Static
 
 from dualrole import clock
 from dualrole.db import NotFoundError
+from dualrole.enums import RecordKind
 from dualrole.models import Promotion, PromotionResult
 from dualrole.parsing import format_money
 from dualrole.services import marketing
@@ -28,6 +29,7 @@ from dualrole.services.lists import ProspectFilter, ProspectSort, prospects_quer
 from dualrole.services.marketing import PromotionSummary
 from dualrole.services.records import soft_delete
 from dualrole.tui import format as fmt
+from dualrole.tui.navigation import OpenRecord
 from dualrole.tui.screens import marketing_forms as forms
 from dualrole.tui.screens.base import AreaScreen
 from dualrole.tui.screens.marketing_actions import PROMOTION_BINDINGS, PromotionActions
@@ -225,6 +227,4 @@ class PromotionScreen(PromotionActions, AreaScreen):
     def _open_lead(self, event: PagedList.Selected) -> None:
         row: Any = event.row
         if row is not None:
-            from dualrole.tui.screens.prospect import ProspectScreen
-
-            self.app.push_screen(ProspectScreen(int(row["id"])))
+            self.app.post_message(OpenRecord(RecordKind.prospect, int(row["id"])))

@@ -25,10 +25,12 @@ from textual.widgets import Button, Input, Label, Select, Static
 
 from dualrole import clock
 from dualrole.db import Store
+from dualrole.enums import RecordKind
 from dualrole.review import CATALOGUE, Metric, WeeklyReview, parse_target, set_target, show_value
 from dualrole.review.records import Record, count_behind, records_behind
 from dualrole.tui.format import day
 from dualrole.tui.forms import ConfirmScreen, Field, FormScreen
+from dualrole.tui.navigation import OpenRecord
 from dualrole.tui.text import plain
 from dualrole.tui.widgets.paged_list import Column, PagedList
 
@@ -107,14 +109,10 @@ class RecordsScreen(ModalScreen[None]):
     @on(PagedList.Selected, "#records-list")
     def _open(self, event: PagedList.Selected) -> None:
         record = _record(event.row)
-        if record.prospect_id is not None and record.kind != "research_note":
-            from dualrole.tui.screens.prospect import ProspectScreen
-
-            self.app.push_screen(ProspectScreen(record.prospect_id))
-        elif record.kind in ("research_note", "promotion"):
-            from dualrole.tui.screens.marketing_actions import open_page
-
-            open_page(self.app, record.kind, record.id)
+        if record.prospect_id is not None and record.kind != RecordKind.research_note:
+            self.app.post_message(OpenRecord(RecordKind.prospect, record.prospect_id))
+        elif record.kind in (RecordKind.research_note, RecordKind.promotion):
+            self.app.post_message(OpenRecord(record.kind, record.id))
         else:
             self.notify("This record has no page of its own.", markup=False)
 

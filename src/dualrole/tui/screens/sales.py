@@ -17,6 +17,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import Static, TabbedContent, TabPane
 
+from dualrole.enums import RecordKind
 from dualrole.models import LeadSource, Stage
 from dualrole.services import marketing
 from dualrole.services.lists import (
@@ -30,6 +31,7 @@ from dualrole.services.lists import (
 from dualrole.services.records import all_tags, soft_delete
 from dualrole.tui import format as fmt
 from dualrole.tui.forms import Field, FormScreen
+from dualrole.tui.navigation import OpenRecord
 from dualrole.tui.screens.base import AreaScreen
 from dualrole.tui.screens.prospect_actions import PROSPECT_BINDINGS, ProspectActions
 from dualrole.tui.screens.prospect_forms import followup_edit_form, prospect_form
@@ -246,16 +248,10 @@ class SalesScreen(ProspectActions, AreaScreen):
             return int(row["prospect_id"]) if row else None
         return None
 
-    def open_record(self, kind: str, record_id: int) -> None:
-        if kind == "prospect":
-            from dualrole.tui.screens.prospect import ProspectScreen
-
-            self.app.push_screen(ProspectScreen(record_id))
-
     @on(PagedList.Selected, "#prospects")
     def _open_prospect(self, event: PagedList.Selected) -> None:
         if event.row is not None:
-            self.open_record("prospect", int(event.row["id"]))
+            self.app.post_message(OpenRecord(RecordKind.prospect, int(event.row["id"])))
 
     @on(PagedList.Selected, "#followups")
     def _open_followup(self, event: PagedList.Selected) -> None:

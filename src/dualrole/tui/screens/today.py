@@ -16,9 +16,11 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import Static
 
+from dualrole.enums import RecordKind
 from dualrole.services.settings import get_setting
 from dualrole.services.today import Agenda, AgendaItem, agenda
 from dualrole.tui.format import money
+from dualrole.tui.navigation import OpenRecord
 from dualrole.tui.screens.base import AreaScreen
 from dualrole.tui.screens.prospect_actions import PROSPECT_BINDINGS, ProspectActions
 from dualrole.tui.text import plain
@@ -184,8 +186,6 @@ class TodayScreen(ProspectActions, AreaScreen):
             if form is not None:
                 self.app.push_screen(form, lambda _: self.refresh_data())
         elif item.kind == "promotion":
-            self.app.open_record("promotion", item.record_id)
+            self.app.post_message(OpenRecord(RecordKind.promotion, item.record_id, in_area=True))
         elif item.prospect_id is not None:
-            from dualrole.tui.screens.prospect import ProspectScreen
-
-            self.app.push_screen(ProspectScreen(item.prospect_id))
+            self.app.post_message(OpenRecord(RecordKind.prospect, item.prospect_id))
