@@ -9,12 +9,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from dualrole.db import Store
+from dualrole.enums import RecordKind
 from dualrole.services.search import fts_query
 
 
 @dataclass(frozen=True)
 class RecordHit:
-    kind: str  # "prospect", "promotion", "research_note"
+    kind: RecordKind
     record_id: int
     label: str
     detail: str
@@ -22,21 +23,21 @@ class RecordHit:
 
 _SOURCES = (
     (
-        "prospect",
+        RecordKind.prospect,
         "SELECT p.id, p.name, coalesce(p.company, '') || ' · ' || p.stage FROM prospects p "
         "WHERE p.deleted_at IS NULL AND p.id IN "
         "(SELECT rowid FROM prospects_fts WHERE prospects_fts MATCH ?) "
         "ORDER BY p.name COLLATE NOCASE LIMIT ?",
     ),
     (
-        "promotion",
+        RecordKind.promotion,
         "SELECT m.id, m.name, m.channel || ' · ' || m.status FROM promotions m "
         "WHERE m.deleted_at IS NULL AND m.id IN "
         "(SELECT rowid FROM promotions_fts WHERE promotions_fts MATCH ?) "
         "ORDER BY m.name COLLATE NOCASE LIMIT ?",
     ),
     (
-        "research_note",
+        RecordKind.research_note,
         "SELECT n.id, n.title, n.kind || ' note' FROM research_notes n "
         "WHERE n.deleted_at IS NULL AND n.id IN "
         "(SELECT rowid FROM research_notes_fts WHERE research_notes_fts MATCH ?) "
@@ -44,7 +45,11 @@ _SOURCES = (
     ),
 )
 
-_COLUMN = {"prospect": "name", "promotion": "name", "research_note": "title"}
+_COLUMN = {
+    RecordKind.prospect: "name",
+    RecordKind.promotion: "name",
+    RecordKind.research_note: "title",
+}
 
 
 def find_records(store: Store, text: str, limit: int = 8) -> list[RecordHit]:

@@ -13,6 +13,7 @@ from rich.text import Text
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from dualrole.db import StorageError
+from dualrole.enums import RecordKind
 from dualrole.services.lookup import find_records
 from dualrole.tui.navigation import OpenRecord
 from dualrole.tui.text import visible
@@ -39,7 +40,11 @@ ACTIONS: list[tuple[str, str, str | None]] = [
     ("marketing: Toggle marketing focus session", "marketing", "app.focus_role('marketing')"),
 ]
 
-KIND_LABEL = {"prospect": "sales", "promotion": "marketing", "research_note": "marketing"}
+KIND_LABEL = {
+    RecordKind.prospect: "sales",
+    RecordKind.promotion: "marketing",
+    RecordKind.research_note: "marketing",
+}
 
 
 class DualroleCommands(Provider):

@@ -19,6 +19,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Input, Static, TabbedContent, TabPane
 
+from dualrole.enums import RecordKind
 from dualrole.models import PromotionStatus, ResearchKind
 from dualrole.services import marketing
 from dualrole.services.lists import (
@@ -49,7 +50,7 @@ class Tab:
     """One tab: its title, the entity (for delete/undo and pages), a plural, its columns."""
 
     title: str
-    entity: str
+    entity: RecordKind | str  # tasks have no page of their own
     plural: str
     columns: list[Column]
 
@@ -57,7 +58,7 @@ class Tab:
 TABS: dict[str, Tab] = {
     "segments": Tab(
         "Segments",
-        "segment",
+        RecordKind.segment,
         "segments",
         [
             Column("Segment", lambda r: r["name"], ratio=2),
@@ -68,7 +69,7 @@ TABS: dict[str, Tab] = {
     ),
     "research": Tab(
         "Research",
-        "research_note",
+        RecordKind.research_note,
         "research notes",
         [
             Column("Kind", lambda r: r["kind"], width=10, style=lambda r: "marketing"),
@@ -80,7 +81,7 @@ TABS: dict[str, Tab] = {
     ),
     "promotions": Tab(
         "Promotions",
-        "promotion",
+        RecordKind.promotion,
         "promotions",
         [
             Column("Promotion", lambda r: r["name"]),

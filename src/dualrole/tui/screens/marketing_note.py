@@ -129,7 +129,7 @@ class NoteScreen(AreaScreen):
             self.app.post_message(OpenRecord(RecordKind.prospect, self.note.prospect_id))
 
     def action_delete(self) -> None:
-        label = self.attempt(soft_delete, self.store, "research_note", self.note_id)
+        label = self.attempt(soft_delete, self.store, RecordKind.research_note, self.note_id)
         if label is not None:
             self.notify(f"Deleted {label!r} — press u in Marketing to undo.", markup=False)
             self.dismiss()
