@@ -84,6 +84,8 @@ class DualroleApp(ShutdownAwareApp):
     }
     DEFAULT_MODE = "today"
     COMMANDS = App.COMMANDS | {DualroleCommands}
+    focus_session: Reactive[FocusSession | None] = Reactive(None, init=False)
+    """The running focus session (the top bars watch it)."""
     theme: Reactive[str] = Reactive(DUALROLE_THEME.name)
     """Starts as dualrole's own theme, so the first stylesheet is parsed with its colours.
 
@@ -118,7 +120,6 @@ class DualroleApp(ShutdownAwareApp):
     def __init__(self, store: Store) -> None:
         super().__init__()
         self.store = store
-        self.focus_session: FocusSession | None = None
         self._quitting = False  # set once shutdown begins: nothing new is started then
         self._building: asyncio.Task[None] | None = None  # an area's screen being built
         self.areas_ready = asyncio.Event()
@@ -260,8 +261,6 @@ class DualroleApp(ShutdownAwareApp):
         else:
             self.notify(f"{role.capitalize()} focus session started.")
         self.screen.refresh(recompose=False)
-        for bar in self.screen.query("TopBar"):
-            bar.refresh()
 
     def _all_screens(self) -> list[Screen[Any]]:
         """Every screen of every area, the current area's topmost first."""
