@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from dualrole.tui.forms import Field, FormScreen
+from dualrole.tui.dialogs.forms import Field, FormScreen
 
 
 @pytest.mark.parametrize("size", [(80, 24), (120, 40)])

@@ -10,7 +10,7 @@ from textual.widgets import Button, Input, Static
 
 from dualrole.db import Store, open_store
 from dualrole.interop.importer import ImportReport
-from dualrole.tui.screens.import_contacts import ImportContactsScreen
+from dualrole.tui.dialogs.import_contacts import ImportContactsScreen
 
 SAMPLE = Path(__file__).parents[1] / "interop" / "samples" / "linkedin_Connections.csv"
 SIZE = (100, 40)

@@ -14,7 +14,7 @@ from dualrole.models import (
     SegmentIn,
 )
 from dualrole.services import marketing
-from dualrole.tui.forms import FormScreen
+from dualrole.tui.dialogs.forms import FormScreen
 from dualrole.tui.navigation import OpenRecord
 from dualrole.tui.screens.marketing import MarketingScreen
 from dualrole.tui.screens.marketing_note import NoteScreen

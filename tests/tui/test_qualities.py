@@ -8,8 +8,8 @@ from dualrole.db import open_memory
 from dualrole.models import FollowUpIn, ProspectIn
 from dualrole.services import sales
 from dualrole.tui.app import DualroleApp
-from dualrole.tui.forms import FormScreen
-from dualrole.tui.screens.help import HelpScreen
+from dualrole.tui.dialogs.forms import FormScreen
+from dualrole.tui.dialogs.help import HelpScreen
 from dualrole.tui.screens.prospect import ProspectScreen
 from dualrole.tui.screens.today import TodayScreen
 from dualrole.tui.widgets.paged_list import PagedList

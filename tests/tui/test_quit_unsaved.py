@@ -5,10 +5,10 @@ from __future__ import annotations
 from textual.widgets import Input
 
 from dualrole.review import get_reflection
-from dualrole.tui.forms import FormScreen
+from dualrole.tui.dialogs.forms import FormScreen
+from dualrole.tui.dialogs.quit import QuitScreen
 from dualrole.tui.screens.review import ReviewScreen
 from dualrole.tui.screens.sales import SalesScreen
-from dualrole.tui.unsaved import QuitScreen
 
 SIZE = (160, 60)
 WEEK = "2026-W47"

@@ -8,7 +8,7 @@ from textual.widgets import Input, OptionList, Select, Static
 from dualrole.models import ProspectIn
 from dualrole.services import sales
 from dualrole.services.lists import ProspectFilter, prospects_query
-from dualrole.tui.forms import FormScreen
+from dualrole.tui.dialogs.forms import FormScreen
 from dualrole.tui.screens.prospect import ProspectScreen
 from dualrole.tui.screens.sales import SalesScreen
 from dualrole.tui.widgets.paged_list import PagedList

@@ -26,8 +26,9 @@ from dualrole.db import StorageError, Store, open_store
 from dualrole.enums import Side
 from dualrole.services.focus import FocusSession, running_focus, toggle_focus
 from dualrole.tui.commands import DualroleCommands
+from dualrole.tui.dialogs.help import HelpScreen
+from dualrole.tui.dialogs.quit import QuitChoice, QuitScreen, holding_input
 from dualrole.tui.navigation import AREA, PAGES, OpenRecord
-from dualrole.tui.screens.help import HelpScreen
 from dualrole.tui.textual_compat import (
     ShutdownAwareApp,
     build_mode_screen,
@@ -35,7 +36,6 @@ from dualrole.tui.textual_compat import (
     settle,
 )
 from dualrole.tui.theme import DUALROLE_THEME, ROLE_VARIABLES
-from dualrole.tui.unsaved import QuitChoice, QuitScreen, holding_input
 
 
 def _area(module: str, name: str) -> Callable[[], Screen[Any]]:

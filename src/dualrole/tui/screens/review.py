@@ -3,7 +3,7 @@
 Everything shown comes from one :func:`~dualrole.review.build_review` model (the same one
 the exports render). Each side is a list of its metrics (actual, target, grade, 8-week
 trend) under its score; the line below the sides explains the highlighted metric, and
-enter lists the records behind it (``review_dialogs.RecordsScreen``). ``[`` / ``]`` move
+enter lists the records behind it (``dialogs.review.RecordsScreen``). ``[`` / ``]`` move
 between weeks, ``.`` returns to this week, ``g`` edits the weekly targets, ``x`` exports
 (format and file asked in a dialog, written in a worker). The reflection fields are saved
 with ``ctrl+s``, enter, or when moving to another week. Narrower than ``SIDE_BY_SIDE``
@@ -256,7 +256,7 @@ class ReviewScreen(AreaScreen):
     def _selected(self, event: PagedList.Selected) -> None:
         if event.row is None or self.review is None:
             return
-        from dualrole.tui.screens.review_dialogs import RecordsScreen
+        from dualrole.tui.dialogs.review import RecordsScreen
 
         self.app.push_screen(RecordsScreen(self.store, _metric(event.row), self.review))
 
@@ -285,7 +285,7 @@ class ReviewScreen(AreaScreen):
         return {name: from_field(to_field(saved[name])) for name, _ in FIELDS}
 
     def unsaved_input(self) -> bool:
-        """Reflection text typed and not saved (asked about on quit: ``tui/unsaved.py``)."""
+        """Reflection text typed and not saved (asked about on quit: ``tui/dialogs/quit.py``)."""
         if self.review is None or not self.is_mounted:
             return False
         return self._typed() != self._saved_text()
@@ -312,7 +312,7 @@ class ReviewScreen(AreaScreen):
     # --- targets and export ----------------------------------------------------------------
 
     def action_targets(self) -> None:
-        from dualrole.tui.screens.review_dialogs import TargetsForm
+        from dualrole.tui.dialogs.review import TargetsForm
 
         targets = self.attempt(get_targets, self.store)
         if targets is None:
@@ -328,7 +328,7 @@ class ReviewScreen(AreaScreen):
     def action_export(self) -> None:
         if self.review is None:
             return
-        from dualrole.tui.screens.review_dialogs import ExportScreen
+        from dualrole.tui.dialogs.review import ExportScreen
 
         review = self.review
 

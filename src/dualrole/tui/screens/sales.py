@@ -30,7 +30,7 @@ from dualrole.services.lists import (
 )
 from dualrole.services.records import all_tags, soft_delete
 from dualrole.tui import format as fmt
-from dualrole.tui.forms import Field, FormScreen
+from dualrole.tui.dialogs.forms import Field, FormScreen
 from dualrole.tui.navigation import OpenRecord
 from dualrole.tui.screens.base import AreaScreen
 from dualrole.tui.screens.prospect_actions import PROSPECT_BINDINGS, ProspectActions
@@ -394,7 +394,7 @@ class SalesScreen(ProspectActions, AreaScreen):
 
     def action_import_contacts(self) -> None:
         """Open the contacts import dialog; refresh the lists when it imported something."""
-        from dualrole.tui.screens.import_contacts import ImportContactsScreen
+        from dualrole.tui.dialogs.import_contacts import ImportContactsScreen
 
         def imported(report: object | None) -> None:
             if report is not None:

@@ -1,0 +1,294 @@
+"""Modal forms built from a field list, and a yes/no confirm dialog.
+
+A form never loses what was typed: on ``ctrl+s`` the values are validated with the pydantic
+input model (errors appear next to their field, the form stays open), then handed to
+``save``; a :class:`~dualrole.db.StorageError` (conflict, read-only, locked…) or a
+``ValueError`` from the service is shown in the form too. Only a successful save closes it.
+``escape`` cancels, asking first when something changed. Date fields show what they resolve
+to ("fri → Fri 27 Nov 2026").
+
+Opening a form from a screen::
+
+    fields = [
+        Field("name", "Name"),
+        Field("stage", "Stage", kind="select", options=[(s.value, s.value) for s in Stage]),
+        Field("due_date", "Due", kind="date", value="tomorrow"),
+        Field("notes", "Notes", kind="text"),
+    ]
+    form = FormScreen("New prospect", fields, ProspectIn,
+                      save=lambda data: sales.create_prospect(store, data),
+                      fixed={"currency": "EUR"}, side="sales")
+    self.app.push_screen(form, callback=self.after_save)   # callback gets save()'s result
+
+``model=None`` hands ``save`` the raw ``{field: value}`` dict (validate in the service).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, Generic, Literal, TypeVar
+
+from pydantic import BaseModel, ValidationError
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.events import Resize
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, Select, Static, TextArea
+
+from dualrole.db import StorageError
+from dualrole.models import field_errors
+from dualrole.parsing import parse_date
+from dualrole.tui.text import plain, visible
+
+T = TypeVar("T")
+
+
+@dataclass
+class Field:
+    """One form field. ``kind``: input, date, text (multi-line) or select."""
+
+    name: str
+    label: str
+    kind: Literal["input", "date", "text", "select"] = "input"
+    options: Sequence[tuple[str, Any]] = ()
+    value: Any = ""
+    placeholder: str = ""
+    allow_blank: bool = True
+
+
+def enum_options(enum: Any) -> list[tuple[str, str]]:
+    """A select's options: each member of a string enum, shown as its value."""
+    return [(member.value, member.value) for member in enum]
+
+
+def _initial(field: Field) -> Any:
+    if field.kind == "select":
+        values = [value for _, value in field.options]
+        return field.value if field.value in values else Select.NULL
+    if field.value is None:
+        return ""
+    if isinstance(field.value, dt.date):
+        return field.value.isoformat()
+    return str(field.value)
+
+
+class FormScreen(ModalScreen[T], Generic[T]):
+    """A modal form; dismisses with whatever ``save`` returned."""
+
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save", priority=True, id="form.save"),
+        Binding("escape", "cancel", "Cancel", id="form.cancel"),
+    ]
+
+    def __init__(
+        self,
+        title: str,
+        fields: list[Field],
+        model: type[BaseModel] | None,
+        save: Callable[[Any], T],
+        *,
+        fixed: dict[str, Any] | None = None,
+        side: str | None = None,
+        intro: str = "",
+    ) -> None:
+        super().__init__(classes=side or "")
+        self.title_text = title
+        self.fields = fields
+        self.model = model
+        self.save_callback = save
+        self.fixed = fixed or {}
+        self.intro = intro
+        self._initial_values: dict[str, Any] = {}
+        self._saved = False
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="form-box"):
+            yield Label(plain(self.title_text), id="form-title")
+            if self.intro:
+                yield Static(plain(self.intro), id="form-intro")
+            with VerticalScroll(id="form-fields"):
+                for field in self.fields:
+                    yield Label(field.label, classes="form-label")
+                    yield self._widget(field)
+                    if field.kind == "date":
+                        yield Static("", id=f"hint-{field.name}", classes="form-hint")
+                    yield Static("", id=f"error-{field.name}", classes="form-error")
+            with Vertical(id="form-footer"):
+                yield Static("", id="form-error", classes="form-error")
+                with Horizontal(id="form-buttons"):
+                    yield Button("Save  ctrl+s", variant="primary", id="form-save")
+                    yield Button("Cancel  esc", id="form-cancel")
+
+    def _widget(self, field: Field) -> Input | TextArea | Select[Any]:
+        wid = f"field-{field.name}"
+        initial = _initial(field)
+        if field.kind == "text":
+            return TextArea(initial, id=wid, soft_wrap=True, show_line_numbers=False)
+        if field.kind == "select":
+            options = [(visible(label), value) for label, value in field.options]
+            return Select(options, value=initial, allow_blank=field.allow_blank, id=wid)
+        return Input(initial, placeholder=field.placeholder, id=wid)
+
+    def on_mount(self) -> None:
+        self._initial_values = self.values()
+        for field in self.fields:
+            if field.kind == "date":
+                self._show_date_hint(field.name, str(self._initial_values.get(field.name) or ""))
+        if self.fields:
+            self.query_one(f"#field-{self.fields[0].name}").focus()
+        self.call_after_refresh(self._fit)
+
+    @on(Resize)
+    def _resized(self) -> None:
+        self.remove_class("-tall")
+        self.call_after_refresh(self._fit)
+
+    def _fit(self) -> None:
+        """A form taller than the screen gets ``-tall``: its fields scroll, the buttons show."""
+        box = self.query_one("#form-box")
+        footer = self.query_one("#form-footer")
+        if footer.region.bottom > box.content_region.bottom:
+            self.add_class("-tall")
+
+    # --- values --------------------------------------------------------------------------
+
+    def values(self) -> dict[str, Any]:
+        """What the fields hold now (select: its value or None)."""
+        result: dict[str, Any] = {}
+        for field in self.fields:
+            widget = self.query_one(f"#field-{field.name}")
+            if isinstance(widget, TextArea):
+                result[field.name] = widget.text
+            elif isinstance(widget, Select):
+                result[field.name] = None if widget.value is Select.NULL else widget.value
+            elif isinstance(widget, Input):
+                result[field.name] = widget.value
+        return result
+
+    @property
+    def changed(self) -> bool:
+        return self.values() != self._initial_values
+
+    def unsaved_input(self) -> bool:
+        """Something typed and not saved (asked about on quit: see ``tui/dialogs/quit.py``)."""
+        return self.is_mounted and self.changed
+
+    def save_input(self) -> bool:
+        """Save as ``ctrl+s`` does; False (the errors shown in the form) when it could not."""
+        self.action_save()
+        return self._saved
+
+    @on(Input.Changed)
+    def _date_changed(self, event: Input.Changed) -> None:
+        name = (event.input.id or "").removeprefix("field-")
+        if any(f.name == name and f.kind == "date" for f in self.fields):
+            self._show_date_hint(name, event.value)
+
+    def _show_date_hint(self, name: str, text: str) -> None:
+        hint = self.query_one(f"#hint-{name}", Static)
+        if not text.strip():
+            hint.update("")
+            return
+        try:
+            day = parse_date(text)
+        except ValueError as exc:
+            hint.update(plain(str(exc)))
+            return
+        hint.update(plain(f"{text.strip()} → {day:%a %d %b %Y}" if day else ""))
+
+    # --- saving --------------------------------------------------------------------------
+
+    def show_errors(self, errors: dict[str, str]) -> None:
+        names = {field.name for field in self.fields}
+        for field in self.fields:
+            self.query_one(f"#error-{field.name}", Static).update("")
+        general: list[str] = []
+        for name, message in errors.items():
+            if name in names:
+                label = next(f.label for f in self.fields if f.name == name)
+                self.query_one(f"#error-{name}", Static).update(plain(f"{label} {message}"))
+            else:
+                general.append(f"{name.replace('_', ' ')} {message}".strip())
+        self.query_one("#form-error", Static).update(plain("\n".join(general)))
+        first = next((f.name for f in self.fields if f.name in errors), None)
+        if first:
+            self.query_one(f"#field-{first}").focus()
+
+    def action_save(self) -> None:
+        data = {**self.fixed, **self.values()}
+        data = {key: value for key, value in data.items() if value is not None}
+        try:
+            payload: Any = self.model.model_validate(data) if self.model else data
+        except ValidationError as exc:
+            self.show_errors(field_errors(exc))
+            return
+        try:
+            result = self.save_callback(payload)
+        except ValidationError as exc:
+            self.show_errors(field_errors(exc))
+            return
+        except StorageError as exc:
+            self.show_errors({"": str(exc)})
+            return
+        except ValueError as exc:
+            message = str(exc)
+            field, _, rest = message.partition(": ")
+            if rest and field.replace(" ", "_") in {f.name for f in self.fields}:
+                self.show_errors({field.replace(" ", "_"): rest})
+            else:
+                self.show_errors({"": message})
+            return
+        self._saved = True
+        self.dismiss(result)
+
+    def action_cancel(self) -> None:
+        if not self.changed:
+            self.dismiss(None)
+            return
+
+        def leave(discard: bool | None) -> None:
+            if discard:
+                self.dismiss(None)
+
+        self.app.push_screen(ConfirmScreen("Discard what you typed?", yes="Discard"), leave)
+
+    @on(Button.Pressed, "#form-save")
+    def _save_pressed(self) -> None:
+        self.action_save()
+
+    @on(Button.Pressed, "#form-cancel")
+    def _cancel_pressed(self) -> None:
+        self.action_cancel()
+
+
+class ConfirmScreen(ModalScreen[bool]):
+    """A yes/no question: ``y``/enter confirms, ``n``/escape declines."""
+
+    BINDINGS = [
+        Binding("y,enter", "answer(True)", "Yes", id="confirm.yes"),
+        Binding("n,escape", "answer(False)", "No", id="confirm.no"),
+    ]
+
+    def __init__(self, question: str, *, yes: str = "Yes", no: str = "No") -> None:
+        super().__init__()
+        self.question = question
+        self.yes = yes
+        self.no = no
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="confirm-box"):
+            yield Static(plain(self.question), id="confirm-question")
+            with Horizontal(id="confirm-buttons"):
+                yield Button(f"{self.yes}  y", variant="error", id="confirm-yes")
+                yield Button(f"{self.no}  n", id="confirm-no")
+
+    def action_answer(self, answer: bool) -> None:
+        self.dismiss(answer)
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id == "confirm-yes")
