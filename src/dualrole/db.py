@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import os
 import sqlite3
 import urllib.parse
@@ -190,6 +191,69 @@ class Store:
         self._file_key: tuple[int, int] | None = None
         self._memo: dict[Hashable, object] = {}
         self._memo_version: tuple[int, int] = (-1, -1)
+        self._wal_key: tuple[int, int] | None = None  # the -wal this connection writes to
+        self.recovered_to: Path | None = None
+        """Set once the -wal was found deleted: where what this connection holds was kept."""
+        self.wal_lost_listeners: list[Callable[[str], None]] = []
+        """Called with one sentence for the owner the first time the -wal is found lost."""
+
+    # --- the -wal deleted under us ---------------------------------------------------------
+
+    def watch_wal(self) -> None:
+        """Remember which -wal file this connection writes to (after opening)."""
+        if self.path is not None and not self.read_only:
+            self._wal_key = _file_key(Path(f"{self.path}-wal"))
+
+    def check_wal(self) -> Path | None:
+        """Notice the -wal deleted or replaced by another program (a cleaner, a sync tool).
+
+        Everything committed since the last checkpoint lives only in that -wal, which this
+        connection still holds open: it would vanish when the app closes. So it is copied
+        (SQLite's online backup of this connection) to ``NAME.recovered-YYYYmmdd-HHMMSS.db``
+        beside the workspace, 0600, again after each later commit; the listeners hear one
+        sentence the first time. Returns the recovery file, or None while all is well.
+        """
+        if self.path is None or self._wal_key is None:
+            return None
+        if self.recovered_to is None and _file_key(Path(f"{self.path}-wal")) == self._wal_key:
+            return None
+        first = self.recovered_to is None
+        try:
+            self.recovered_to = self._backup_to_recovery_file()
+        except (OSError, sqlite3.Error) as exc:
+            message = (
+                f"The workspace's -wal file was deleted by another program and a copy of "
+                f"the data could not be written ({exc}); keep the app open and use "
+                f"'dualrole backup' from a terminal."
+            )
+            for listener in self.wal_lost_listeners:
+                listener(message)
+            self._wal_key = None  # said once
+            return None
+        if first:
+            message = (
+                f"Another program deleted the workspace's -wal file, so recent changes "
+                f"were saved to {self.recovered_to}: quit, then run "
+                f"'dualrole restore {self.recovered_to}'."
+            )
+            for listener in self.wal_lost_listeners:
+                listener(message)
+        return self.recovered_to
+
+    def _backup_to_recovery_file(self) -> Path:
+        assert self.path is not None
+        target = self.recovered_to
+        if target is None:
+            stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+            target = self.path.with_name(f"{self.path.stem}.recovered-{stamp}.db")
+            fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+            os.close(fd)
+        copy = sqlite3.connect(target)
+        try:
+            self.conn.backup(copy)
+        finally:
+            copy.close()
+        return target
 
     @property
     def db(self) -> Database:
@@ -256,6 +320,8 @@ class Store:
                     if self.conn.in_transaction:
                         self.conn.execute("ROLLBACK")
                     raise
+                if self._wal_key is not None:
+                    self.check_wal()
 
     def memo(self, key: Hashable, compute: Callable[[], T]) -> T:
         """``compute()``, remembered until the database changes, here or in another process.
@@ -373,6 +439,7 @@ def open_store(
     except BaseException:
         store.close()
         raise
+    store.watch_wal()
     return store
 
 

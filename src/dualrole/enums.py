@@ -114,3 +114,12 @@ class InteractionKind(StrEnum):
 class RepeatUnit(StrEnum):
     days = "days"
     weeks = "weeks"
+
+
+class RecordKind(StrEnum):
+    """The records that have a page of their own (the palette finds them, lists open them)."""
+
+    prospect = "prospect"
+    segment = "segment"
+    research_note = "research_note"
+    promotion = "promotion"

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import asyncio
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+from textual.pilot import Pilot
 
 from dualrole.db import Store, open_store
 from dualrole.demo import generate
@@ -43,3 +46,21 @@ def _lines(widget: PagedList) -> list[str]:
 def lines():
     """``lines(paged_list)``: what a paged list shows, one string per screen line."""
     return _lines
+
+
+async def _wait_until(
+    pilot: Pilot[Any], condition: Callable[[], object], *, timeout: float = 60.0
+) -> None:
+    """Let the app run until ``condition()`` holds; the deadline is only a safety net."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not condition():
+        if loop.time() > deadline:
+            raise AssertionError(f"gave up waiting ({timeout:.0f} s) for {condition}")
+        await pilot.pause(0.01)
+
+
+@pytest.fixture
+def wait_until():
+    """``await wait_until(pilot, lambda: ...)``: wait for a condition, never a fixed time."""
+    return _wait_until

@@ -9,10 +9,10 @@ async def test_daily_backup_runs_in_a_worker_once_a_day(db_path):
     with open_store(db_path) as store:
         app = DualroleApp(store)
         async with app.run_test(size=(100, 30)) as pilot:
-            app._daily_backup()
+            app.run_daily_backup()
             await app.workers.wait_for_complete()
             await pilot.pause()
-            app._daily_backup()  # a second run the same day adds nothing
+            app.run_daily_backup()  # a second run the same day adds nothing
             await app.workers.wait_for_complete()
         backups = list_backups(store)
     assert len(backups) == 1

@@ -8,7 +8,7 @@ from textual.widgets import Static
 
 from dualrole.cli import cli
 from dualrole.tui.app import DualroleApp
-from dualrole.tui.forms import FormScreen
+from dualrole.tui.dialogs.forms import FormScreen
 from dualrole.tui.screens.today import TodayScreen
 from dualrole.tui.widgets.paged_list import PagedList, RowsSource
 

@@ -12,7 +12,7 @@ from textual.widgets import Button, Input, Static
 
 from dualrole.db import Store, open_store
 from dualrole.interop.importer import ImportReport
-from dualrole.tui.screens.import_contacts import ImportContactsScreen
+from dualrole.tui.dialogs.import_contacts import ImportContactsScreen
 
 SAMPLE = Path(__file__).parents[1] / "interop" / "samples" / "linkedin_Connections.csv"
 SIZE = (100, 40)
@@ -85,7 +85,7 @@ class TestImportScreen:
     async def test_cancel_a_running_import_keeps_nothing(self, db_path, tmp_path, monkeypatch):
         """Escape while the import runs: the import is held at its first progress report
         until the key was pressed, so the cancel always lands mid-import."""
-        import dualrole.tui.screens.import_contacts as dialog
+        import dualrole.tui.dialogs.import_contacts as dialog
 
         path = tmp_path / "big.csv"
         rows = "".join(f"Person {i},p{i}@example.com\n" for i in range(2_000))
@@ -121,3 +121,18 @@ class TestImportScreen:
                 assert isinstance(app.screen, ImportContactsScreen)  # still open, can retry
             assert count(store) == 0
             assert app.results == []
+
+
+class TestNoNameColumn:
+    async def test_the_app_never_asks_for_a_command_line_flag(
+        self, file_store, tmp_path, wait_until
+    ):
+        path = tmp_path / "odd.csv"
+        path.write_text("Who,Where\nAda,Paris\n", encoding="utf-8")
+        app = Host(file_store, path)
+        async with app.run_test(size=SIZE) as pilot:
+            await wait_until(pilot, lambda: "No name" in text(app.screen, "#import-error"))
+            error = text(app.screen, "#import-error")
+            assert "No name or email column found among: Who, Where" in error
+            assert "--map" not in error
+            assert "rename the column that holds the names to Name" in error

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from textual.widgets import Input, Markdown, Select, Sparkline, Static
-from textual.widgets._markdown import MarkdownBlock
+from textual.widgets.markdown import MarkdownBlock
 
+from dualrole.enums import RecordKind
 from dualrole.models import (
     MarketingTaskIn,
     PromotionIn,
@@ -13,7 +14,8 @@ from dualrole.models import (
     SegmentIn,
 )
 from dualrole.services import marketing
-from dualrole.tui.forms import FormScreen
+from dualrole.tui.dialogs.forms import FormScreen
+from dualrole.tui.navigation import OpenRecord
 from dualrole.tui.screens.marketing import MarketingScreen
 from dualrole.tui.screens.marketing_note import NoteScreen
 from dualrole.tui.screens.marketing_promotion import PromotionScreen
@@ -231,7 +233,7 @@ class TestPromotions:
         leads = marketing.leads_of(demo, promotion_id)
         async with app.run_test(size=SIZE) as pilot:
             await open_tab(pilot, "3")
-            app.screen.open_record("promotion", promotion_id)
+            app.post_message(OpenRecord(RecordKind.promotion, promotion_id))
             await pilot.pause()
             page = app.screen
             assert isinstance(page, PromotionScreen)
@@ -278,7 +280,7 @@ class TestPromotions:
         summary = marketing.promotion_summary(demo, promotion_id)
         async with app.run_test(size=SIZE) as pilot:
             await open_tab(pilot, "3")
-            app.screen.open_record("promotion", promotion_id)
+            app.post_message(OpenRecord(RecordKind.promotion, promotion_id))
             await pilot.pause()
             page = app.screen
             shown = lines(page.query_one("#promotion-leads", PagedList))
@@ -379,7 +381,7 @@ class TestDeleteSearchAndSafety:
             for key, name in (("1", "segments"), ("3", "promotions"), ("4", "tasks")):
                 shown = lines(await open_tab(pilot, key))
                 assert any("[bold]Acme[/b] [@click" in line for line in shown), name
-            app.screen.open_record("promotion", promotion.id)
+            app.post_message(OpenRecord(RecordKind.promotion, promotion.id))
             await pilot.pause()
             page = app.screen
             assert isinstance(page, PromotionScreen)
@@ -388,7 +390,7 @@ class TestDeleteSearchAndSafety:
             )  # name, segment, message
             await pilot.press("escape")
             await pilot.pause()
-            app.screen.open_record("segment", segment.id)
+            app.post_message(OpenRecord(RecordKind.segment, segment.id))
             await pilot.pause()
             page = app.screen
             assert isinstance(page, SegmentScreen)
@@ -397,3 +399,18 @@ class TestDeleteSearchAndSafety:
             await pilot.click("#segment-objections")
             await pilot.pause()
             assert app.is_running
+
+
+class TestNoteBodyIsText:
+    async def test_html_in_a_note_body_is_shown_as_typed(self, app, demo):
+        body = "<script>alert(1)</script>\n\n</td><h1>Big</h1>\n\nSay <b>hi</b> & <i>bye</i>"
+        note = marketing.create_note(demo, ResearchNoteIn(title="Html note", body=body))
+        async with app.run_test(size=SIZE) as pilot:
+            notes = await open_tab(pilot, "2")
+            assert notes.row["id"] == note.id
+            await pilot.press("enter")
+            await pilot.pause()
+            shown = markdown_text(app.screen.query_one("#note-markdown", Markdown))
+            assert "<script>alert(1)</script>" in shown
+            assert "</td><h1>Big</h1>" in shown
+            assert "Say <b>hi</b> & <i>bye</i>" in shown

@@ -1,10 +1,12 @@
 """While the owner reads Today, the other areas are built in the background, unseen."""
 
+import asyncio
 import gc
 
 import pytest
 from textual.color import Color
 
+from dualrole.tui import app as app_module
 from dualrole.tui.app import DualroleApp
 from dualrole.tui.screens.marketing import MarketingScreen
 from dualrole.tui.screens.review import ReviewScreen
@@ -12,11 +14,21 @@ from dualrole.tui.screens.sales import SalesScreen
 from dualrole.tui.screens.today import TodayScreen
 
 
+async def areas_built(app: DualroleApp) -> None:
+    await asyncio.wait_for(app.areas_ready.wait(), timeout=60)
+
+
+def stack_of(app: DualroleApp, mode: str) -> list[object]:
+    try:
+        return list(app.get_screen_stack(mode))
+    except KeyError:
+        return []
+
+
 async def test_areas_are_prepared_without_leaving_today(demo):
     app = DualroleApp(demo)
     async with app.run_test(size=(100, 30)) as pilot:
-        await app.workers.wait_for_complete()
-        await pilot.pause(1.5)  # the three areas, 0.3 s apart
+        await areas_built(app)  # the three areas, 0.3 s apart
         assert app.current_mode == "today" and isinstance(app.screen, TodayScreen)
         for key, kind in (("s", SalesScreen), ("m", MarketingScreen), ("w", ReviewScreen)):
             await pilot.press(key)
@@ -41,8 +53,7 @@ async def test_no_full_restyle_to_start_or_open_an_area(demo, monkeypatch):
     monkeypatch.setattr(DualroleApp, "refresh_css", counted)
     app = DualroleApp(demo)
     async with app.run_test(size=(100, 30)) as pilot:
-        await app.workers.wait_for_complete()
-        await pilot.pause(1.5)
+        await areas_built(app)
         for key in "smwt":
             await pilot.press(key)
             await pilot.pause()
@@ -52,8 +63,7 @@ async def test_no_full_restyle_to_start_or_open_an_area(demo, monkeypatch):
 async def test_a_theme_change_reaches_the_areas_built_before_it(demo):
     app = DualroleApp(demo)
     async with app.run_test(size=(100, 30)) as pilot:
-        await app.workers.wait_for_complete()
-        await pilot.pause(1.5)
+        await areas_built(app)
         dark = app.screen.styles.background
         app.theme = "textual-light"
         await pilot.pause()
@@ -70,40 +80,55 @@ async def test_the_collector_paused_for_the_start_is_resumed(demo):
     gc.disable()  # as entry.run_app does
     try:
         app = DualroleApp(demo)
-        async with app.run_test(size=(100, 30)) as pilot:
-            await app.workers.wait_for_complete()
-            await pilot.pause(1.5)
-            assert isinstance(app._screen_stacks["review"][0], ReviewScreen)
+        async with app.run_test(size=(100, 30)):
+            await areas_built(app)
+            assert isinstance(app.get_screen_stack("review")[0], ReviewScreen)
             assert gc.isenabled()
     finally:
         gc.enable()
         gc.unfreeze()
 
 
-@pytest.mark.parametrize("after", [0.2, 0.45, 0.7, 0.95, 1.2])
-async def test_quitting_while_the_areas_are_built_is_clean(demo, after):
-    """Quitting mid-way must not race the building (it once crashed Textual's shutdown)."""
-    app = DualroleApp(demo)
-    async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.pause(after)
-        await pilot.press("q")
-    assert app.return_code in (0, None)
-
-
 async def test_no_area_is_built_once_the_app_is_shutting_down(demo, monkeypatch):
     """The building timer can fire while Textual closes the screens (seen in the suite:
-    "dictionary changed size during iteration" in App._close_all)."""
-    close_all = DualroleApp._close_all
+    "dictionary changed size during iteration" as the screens were closed)."""
+    before_shutdown = DualroleApp.before_shutdown
     built: list[str] = []
 
     async def timer_fires_then(self: DualroleApp) -> None:
-        before = set(self._screen_stacks)
+        await before_shutdown(self)
+        before = {mode for mode in self.MODES if stack_of(self, mode)}
         self._prepare_next_area()
-        built.extend(set(self._screen_stacks) - before)
-        await close_all(self)
+        built.extend({mode for mode in self.MODES if stack_of(self, mode)} - before)
 
-    monkeypatch.setattr(DualroleApp, "_close_all", timer_fires_then)
+    monkeypatch.setattr(DualroleApp, "before_shutdown", timer_fires_then)
     app = DualroleApp(demo)
     async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.pause(0.1)
+        await pilot.pause()
     assert built == []
+
+
+@pytest.mark.parametrize("stage", range(4))
+async def test_quitting_at_every_stage_of_the_build_is_clean(demo, monkeypatch, stage):
+    """Quit right as the background build reaches ``stage`` (0: at once;
+    1-3: while the 1st/2nd/3rd area's screen is still mounting). It once crashed at the end
+    of a test ("NoMatches: 'Underline' on ContentTabs", "No Tab with id ...")."""
+    reached = asyncio.Event()
+    starts: list[str] = []
+    original = app_module.build_mode_screen
+
+    def counted(app: DualroleApp, mode: str) -> object:
+        starts.append(mode)
+        mounting = original(app, mode)
+        if len(starts) == stage:
+            reached.set()
+        return mounting
+
+    monkeypatch.setattr(app_module, "build_mode_screen", counted)
+    if stage == 0:
+        reached.set()  # at once: the areas' modules are still being imported
+    app = DualroleApp(demo)
+    async with app.run_test(size=(100, 30)):
+        await asyncio.wait_for(reached.wait(), timeout=60)
+    assert app.return_code in (0, None)
+    assert len(starts) >= stage

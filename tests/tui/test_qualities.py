@@ -8,8 +8,8 @@ from dualrole.db import open_memory
 from dualrole.models import FollowUpIn, ProspectIn
 from dualrole.services import sales
 from dualrole.tui.app import DualroleApp
-from dualrole.tui.forms import FormScreen
-from dualrole.tui.screens.help import HelpScreen
+from dualrole.tui.dialogs.forms import FormScreen
+from dualrole.tui.dialogs.help import HelpScreen
 from dualrole.tui.screens.prospect import ProspectScreen
 from dualrole.tui.screens.today import TodayScreen
 from dualrole.tui.widgets.paged_list import PagedList
@@ -42,7 +42,15 @@ async def test_markup_and_escape_sequences_show_literally(demo, lines):
     assert sales.get_prospect(demo, prospect.id).name == NASTY
 
 
-async def test_read_only_store_blocks_writes_with_a_sentence():
+async def test_read_only_store_blocks_writes_with_a_sentence(monkeypatch):
+    said: list[str] = []
+    notify = DualroleApp.notify
+
+    def heard(self: DualroleApp, message: str, **kwargs: object) -> None:
+        said.append(str(message))
+        notify(self, message, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(DualroleApp, "notify", heard)
     store = open_memory()
     store.read_only_reason = "demo.db is read-only (file or folder permissions)."
     app = DualroleApp(store)
@@ -55,7 +63,7 @@ async def test_read_only_store_blocks_writes_with_a_sentence():
         await pilot.pause()
         assert app.screen is form
         assert "read-only" in str(form.query_one("#form-error", Static).content)
-        assert any("read-only" in str(n.message) for n in app._notifications)
+        assert any("read-only" in message for message in said)
     store.read_only_reason = None
     assert store.scalar("SELECT count(*) FROM prospects") == 0
 

@@ -9,9 +9,9 @@ from textual.widgets import Input, Label, Select, Static
 
 from dualrole.review import build_review, get_reflection, get_targets
 from dualrole.review.records import records_behind
-from dualrole.tui.forms import ConfirmScreen
+from dualrole.tui.dialogs.forms import ConfirmScreen
+from dualrole.tui.dialogs.review import ExportScreen, RecordsScreen, TargetsForm
 from dualrole.tui.screens.prospect import ProspectScreen
-from dualrole.tui.screens.review_dialogs import ExportScreen, RecordsScreen, TargetsForm
 from dualrole.tui.widgets.paged_list import PagedList
 
 W47 = dt.date(2026, 11, 16)
@@ -177,3 +177,21 @@ async def test_export_writes_asks_before_overwriting_and_refuses_the_database(ap
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert target.read_text().startswith("# Progress review")  # the dialog's default: md
+
+
+async def test_a_reflection_of_several_lines_shows_on_one_line_and_keeps_its_breaks(app, demo):
+    from dualrole.models import ReflectionIn
+    from dualrole.review import save_reflection
+
+    save_reflection(demo, "2026-W47", ReflectionIn(went_well="one\ntwo\r\nthree", focus_next="x"))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_review(app, pilot)
+        field = screen.query_one("#reflection-went_well", Input)
+        assert field.value == "one ↵ two ↵ three"  # a raw newline garbled the whole screen
+        shown = "".join(segment.text for segment in field.render_line(0))
+        assert "one ↵ two ↵ three" in shown
+        assert not screen.unsaved_input()  # shown is not typed: quitting does not ask
+        field.focus()
+        await pilot.press("end", *" four", "enter")
+        await pilot.pause()
+    assert get_reflection(demo, "2026-W47").went_well == "one\ntwo\nthree four"

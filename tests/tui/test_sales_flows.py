@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from textual.widgets import Input, Select, Static
+from textual.command import CommandPalette
+from textual.widgets import Input, OptionList, Select, Static
 
 from dualrole.models import ProspectIn
 from dualrole.services import sales
 from dualrole.services.lists import ProspectFilter, prospects_query
-from dualrole.tui.forms import ConfirmScreen, FormScreen
+from dualrole.tui.dialogs.forms import ConfirmScreen, FormScreen
 from dualrole.tui.screens.prospect import ProspectScreen
 from dualrole.tui.screens.sales import SalesScreen
 from dualrole.tui.widgets.paged_list import PagedList
@@ -17,6 +18,17 @@ SIZE = (100, 32)
 
 def live_prospects(store) -> int:
     return int(store.scalar("SELECT count(*) FROM prospects WHERE deleted_at IS NULL"))
+
+
+def palette_offers(app, text: str) -> bool:
+    """The command palette is open and its highlighted hit mentions ``text``."""
+    if not isinstance(app.screen, CommandPalette):
+        return False
+    options = app.screen.query_one(OptionList)
+    highlighted = options.highlighted
+    if highlighted is None:
+        return False
+    return text in str(options.get_option_at_index(highlighted).prompt)
 
 
 async def open_sales(pilot) -> PagedList:
@@ -183,25 +195,25 @@ class TestSearchAndPalette:
             await pilot.pause()
             assert prospects.row_count == 61
 
-    async def test_palette_finds_a_prospect_by_name(self, app, demo):
+    async def test_palette_finds_a_prospect_by_name(self, app, demo, wait_until):
         target = sales.create_prospect(demo, ProspectIn(name="Xavier Quenneville"))
         async with app.run_test(size=SIZE) as pilot:
             await pilot.press("ctrl+p")
             await pilot.pause()
             await pilot.press(*"Quenneville")
-            await pilot.pause(0.5)
+            await wait_until(pilot, lambda: palette_offers(app, "Xavier Quenneville"))
             await pilot.press("enter")
-            await pilot.pause(0.3)
+            await wait_until(pilot, lambda: isinstance(app.screen, ProspectScreen))
             assert isinstance(app.screen, ProspectScreen)
             assert app.screen.prospect_id == target.id
 
-    async def test_palette_runs_an_action(self, app):
+    async def test_palette_runs_an_action(self, app, wait_until):
         async with app.run_test(size=SIZE) as pilot:
             await pilot.press("ctrl+p")
             await pilot.pause()
             await pilot.press(*"sales: New prospect")
-            await pilot.pause(0.5)
+            await wait_until(pilot, lambda: palette_offers(app, "New prospect"))
             await pilot.press("enter")
-            await pilot.pause(0.3)
+            await wait_until(pilot, lambda: isinstance(app.screen, FormScreen))
             assert isinstance(app.screen, FormScreen)
             assert app.screen.title_text == "New prospect"

@@ -12,7 +12,7 @@ from dualrole.models import ProspectIn
 from dualrole.services import marketing, sales
 from dualrole.tui.app import DualroleApp
 from dualrole.tui.commands import ACTIONS
-from dualrole.tui.screens.import_contacts import ImportContactsScreen
+from dualrole.tui.dialogs.import_contacts import ImportContactsScreen
 from dualrole.tui.screens.sales import SalesScreen
 from dualrole.tui.widgets.paged_list import PagedList
 

@@ -11,13 +11,15 @@ from pathlib import Path
 from textual.widgets import Input, Select
 
 from dualrole.db import open_store
+from dualrole.enums import RecordKind
 from dualrole.models import FollowUpIn, ProspectIn
 from dualrole.services import sales
 from dualrole.services.focus import running_focus
 from dualrole.tui import format as fmt
 from dualrole.tui.app import DualroleApp
-from dualrole.tui.forms import ConfirmScreen, FormScreen
-from dualrole.tui.screens.help import HelpScreen
+from dualrole.tui.dialogs.forms import ConfirmScreen, FormScreen
+from dualrole.tui.dialogs.help import HelpScreen
+from dualrole.tui.navigation import OpenRecord
 from dualrole.tui.screens.prospect import ProspectScreen
 from dualrole.tui.screens.review import ReviewScreen
 from dualrole.tui.screens.sales import SalesScreen
@@ -269,16 +271,17 @@ class TestExpectations:
             ids = [int(listing.row_at(i)["id"]) for i in range(min(listing.row_count, 500))]
             assert greta.id in ids
 
-    async def test_lead_from_a_promotion_page_gets_its_source_and_segment(self, app, demo):
+    async def test_lead_from_a_promotion_page_gets_its_source_and_segment(
+        self, app, demo, wait_until
+    ):
         from dualrole.tui.screens.marketing_promotion import PromotionScreen
 
         promotion_id, segment_id = demo.query(
             "SELECT id, segment_id FROM promotions WHERE segment_id IS NOT NULL LIMIT 1"
         )[0]
         async with app.run_test(size=SMALL) as pilot:
-            app.open_record("promotion", promotion_id)
-            await pilot.pause()
-            assert isinstance(app.screen, PromotionScreen)
+            app.post_message(OpenRecord(RecordKind.promotion, promotion_id))
+            await wait_until(pilot, lambda: isinstance(app.screen, PromotionScreen))
             await pilot.press("n")
             await pilot.pause()
             assert isinstance(app.screen, FormScreen)

@@ -9,12 +9,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from dualrole.db import Store
+from dualrole.enums import RecordKind
 from dualrole.services.search import fts_query, trigram_query
 
 
 @dataclass(frozen=True)
 class RecordHit:
-    kind: str  # "prospect", "promotion", "research_note"
+    kind: RecordKind
     record_id: int
     label: str
     detail: str
@@ -22,21 +23,21 @@ class RecordHit:
 
 _SOURCES = (
     (
-        "prospect",
+        RecordKind.prospect,
         "SELECT p.id, p.name, coalesce(p.company, '') || ' · ' || p.stage FROM prospects p "
         "WHERE p.deleted_at IS NULL AND p.id IN "
         "(SELECT rowid FROM prospects_fts WHERE prospects_fts MATCH ?) "
         "ORDER BY p.name COLLATE NOCASE LIMIT ?",
     ),
     (
-        "promotion",
+        RecordKind.promotion,
         "SELECT m.id, m.name, m.channel || ' · ' || m.status FROM promotions m "
         "WHERE m.deleted_at IS NULL AND m.id IN "
         "(SELECT rowid FROM promotions_fts WHERE promotions_fts MATCH ?) "
         "ORDER BY m.name COLLATE NOCASE LIMIT ?",
     ),
     (
-        "research_note",
+        RecordKind.research_note,
         "SELECT n.id, n.title, n.kind || ' note' FROM research_notes n "
         "WHERE n.deleted_at IS NULL AND n.id IN "
         "(SELECT rowid FROM research_notes_fts WHERE research_notes_fts MATCH ?) "
@@ -44,7 +45,11 @@ _SOURCES = (
     ),
 )
 
-_COLUMN = {"prospect": "name", "promotion": "name", "research_note": "title"}
+_COLUMN = {
+    RecordKind.prospect: "name",
+    RecordKind.promotion: "name",
+    RecordKind.research_note: "title",
+}
 # Prospects by any part of the name once three characters are typed (m010's trigrams).
 _PROSPECTS_INSIDE = _SOURCES[0][1].replace("prospects_fts", "prospects_grams")
 
@@ -56,7 +61,7 @@ def find_records(store: Store, text: str, limit: int = 8) -> list[RecordHit]:
     hits: list[RecordHit] = []
     for kind, sql in _SOURCES:
         match = words
-        if kind == "prospect" and inside is not None:
+        if kind == RecordKind.prospect and inside is not None:
             sql, match = _PROSPECTS_INSIDE, inside
         if match is None:
             continue

@@ -21,6 +21,7 @@ from pydantic import BaseModel
 
 from dualrole import clock
 from dualrole.db import ConflictError, NotFoundError, StorageError, Store
+from dualrole.enums import RecordKind
 from dualrole.services.derived import refresh_last_contact, refresh_next_followup
 
 M = TypeVar("M", bound=BaseModel)
@@ -50,10 +51,10 @@ class Entity:
 
 
 ENTITIES = {
-    "prospect": Entity("prospects", "name", "prospect"),
-    "segment": Entity("segments", "name", "segment"),
-    "research_note": Entity("research_notes", "title", "research note"),
-    "promotion": Entity("promotions", "name", "promotion"),
+    RecordKind.prospect: Entity("prospects", "name", "prospect"),
+    RecordKind.segment: Entity("segments", "name", "segment"),
+    RecordKind.research_note: Entity("research_notes", "title", "research note"),
+    RecordKind.promotion: Entity("promotions", "name", "promotion"),
     "marketing_task": Entity("marketing_tasks", "title", "marketing task"),
     "followup": Entity("followups", "title", "follow-up"),
     "interaction": Entity("interactions", "summary", "interaction"),

@@ -8,13 +8,14 @@ constructor, so tests hand in a temporary one.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import gc
 import importlib
 from collections.abc import Callable
 from typing import Any
 
-from textual import work
+from textual import on, work
 from textual.app import App
 from textual.binding import Binding
 from textual.reactive import Reactive
@@ -25,7 +26,15 @@ from dualrole.db import StorageError, Store, open_store
 from dualrole.enums import Side
 from dualrole.services.focus import FocusSession, running_focus, stop_focus, toggle_focus
 from dualrole.tui.commands import DualroleCommands
-from dualrole.tui.screens.help import HelpScreen, screen_keys
+from dualrole.tui.dialogs.help import HelpScreen, screen_keys
+from dualrole.tui.dialogs.quit import QuitChoice, QuitScreen, holding_input
+from dualrole.tui.navigation import AREA, PAGES, OpenRecord
+from dualrole.tui.textual_compat import (
+    ShutdownAwareApp,
+    build_mode_screen,
+    mark_styles_current,
+    settle,
+)
 from dualrole.tui.theme import DUALROLE_THEME, ROLE_VARIABLES
 
 
@@ -44,7 +53,7 @@ def _area(module: str, name: str) -> Callable[[], Screen[Any]]:
         screen: Screen[Any] = getattr(
             importlib.import_module(f"dualrole.tui.screens.{module}"), name
         )()
-        screen._css_update_count = screen.app._css_update_count
+        mark_styles_current(screen)
         return screen
 
     return make
@@ -58,8 +67,11 @@ PRELOAD = (
 )
 """Modules imported in the background once the first frame is up (most used first)."""
 
+WAL_CHECK_SECONDS = 5.0
+"""How often the app checks that the workspace's -wal is still there (``Store.check_wal``)."""
 
-class DualroleApp(App[None]):
+
+class DualroleApp(ShutdownAwareApp):
     """dualrole's terminal app on an open :class:`~dualrole.db.Store`."""
 
     TITLE = "dualrole"
@@ -73,6 +85,8 @@ class DualroleApp(App[None]):
     }
     DEFAULT_MODE = "today"
     COMMANDS = App.COMMANDS | {DualroleCommands}
+    focus_session: Reactive[FocusSession | None] = Reactive(None, init=False)
+    """The running focus session (the top bars watch it)."""
     theme: Reactive[str] = Reactive(DUALROLE_THEME.name)
     """Starts as dualrole's own theme, so the first stylesheet is parsed with its colours.
 
@@ -114,7 +128,10 @@ class DualroleApp(App[None]):
     def __init__(self, store: Store) -> None:
         super().__init__()
         self.store = store
-        self.focus_session: FocusSession | None = None
+        self._quitting = False  # set once shutdown begins: nothing new is started then
+        self._building: asyncio.Task[None] | None = None  # an area's screen being built
+        self.areas_ready = asyncio.Event()
+        """Set once every area's screen is built (or their modules failed to import)."""
         self.register_theme(DUALROLE_THEME)  # listed in the palette's theme picker
 
     def get_theme(self, theme_name: str) -> Theme | None:
@@ -140,8 +157,10 @@ class DualroleApp(App[None]):
                 markup=False,
             )
         elif self.store.path is not None:
-            self.set_timer(2.0, self._daily_backup)  # after the first frames, off the UI thread
+            self.set_timer(2.0, self.run_daily_backup)  # after the first frames, off the UI thread
             self.set_timer(1.0, self._start_replica)
+            self.store.wal_lost_listeners.append(self._wal_lost)
+            self.set_interval(WAL_CHECK_SECONDS, self.store.check_wal)  # and after each commit
         self.call_after_refresh(self._preload)
 
     # --- replication (only when the owner set a replica; see dualrole.replication) ---------
@@ -184,28 +203,63 @@ class DualroleApp(App[None]):
         widgets, forms and pydantic models: ~300 ms) when first opened stalled that key.
         """
         for module in PRELOAD:
+            if self._quitting:
+                return
             try:
                 importlib.import_module(module)
             except Exception:
-                self.call_from_thread(self._resume_collector)
+                self._from_thread(self._areas_done)
                 return
-        self.call_from_thread(self.set_timer, 0.3, self._prepare_next_area)
+        self._from_thread(self.set_timer, 0.3, self._prepare_next_area)
+
+    def _from_thread(self, callback: Callable[..., Any], *args: Any) -> None:
+        """``call_from_thread`` unless the app is closing (its loop may no longer answer)."""
+        if self._quitting or not self.is_running:
+            return
+        with contextlib.suppress(RuntimeError):  # the app stopped meanwhile
+            self.call_from_thread(callback, *args)
 
     def _prepare_next_area(self) -> None:
         """Build the next area's screen while the owner reads Today, one per idle moment.
 
         Mounting a screen the first time (its widgets, their styles) takes Textual 150–300 ms;
-        done on the first key press that was a visible stall. ``_init_mode`` is Textual's own
-        step of ``switch_mode`` that builds a mode's screen without showing it.
+        done on the first key press that was a visible stall. Each build runs to its end
+        (every widget has handled its mount) before the app may close its screens: closing
+        a screen half-mounted crashed Textual's tabs (see :meth:`before_shutdown`).
         """
-        if not self.is_running:  # quitting: a build now raced Textual's shutdown (a crash)
+        if self._quitting or not self.is_running:
             return
         for mode in ("sales", "marketing", "review"):
-            if mode != self.current_mode and mode not in self._screen_stacks:
-                self._init_mode(mode)
-                self.set_timer(0.3, self._prepare_next_area)
+            if mode != self.current_mode and mode not in self._built_modes():
+                self._building = asyncio.create_task(self._build_area(mode))
                 return
+        self._areas_done()
+
+    def _areas_done(self) -> None:
         self._resume_collector()
+        self.areas_ready.set()
+
+    def _built_modes(self) -> set[str]:
+        built: set[str] = set()
+        for mode in self.MODES:
+            try:
+                if self.get_screen_stack(mode):
+                    built.add(mode)
+            except KeyError:
+                pass
+        return built
+
+    async def _build_area(self, mode: str) -> None:
+        await build_mode_screen(self, mode)
+        await settle(self.get_screen_stack(mode)[0])
+        if not self._quitting:
+            self.set_timer(0.3, self._prepare_next_area)
+
+    async def before_shutdown(self) -> None:
+        """Start nothing new, and let a screen being built finish mounting first."""
+        self._quitting = True
+        if self._building is not None and not self._building.done():
+            await asyncio.wait({self._building}, timeout=10)
 
     def _resume_collector(self) -> None:
         """Turn the garbage collector back on once the start's work is done.
@@ -219,8 +273,11 @@ class DualroleApp(App[None]):
             gc.freeze()
             gc.enable()
 
+    def _wal_lost(self, sentence: str) -> None:
+        self.notify(sentence, title="Changes kept", severity="error", timeout=60, markup=False)
+
     @work(thread=True, exclusive=True, group="backup", exit_on_error=False)
-    def _daily_backup(self) -> None:
+    def run_daily_backup(self) -> None:
         """Once a day the app is used, a rotating backup (its own connection: a thread)."""
         from dualrole.backup import daily_backup
 
@@ -245,8 +302,39 @@ class DualroleApp(App[None]):
         else:
             self.notify(f"{role.capitalize()} focus session started.")
         self.screen.refresh(recompose=False)
-        for bar in self.screen.query("TopBar"):
-            bar.refresh()
+
+    def _all_screens(self) -> list[Screen[Any]]:
+        """Every screen of every area, the current area's topmost first."""
+        modes = [self.current_mode, *(m for m in self.MODES if m != self.current_mode)]
+        screens: list[Screen[Any]] = []
+        for mode in modes:
+            with contextlib.suppress(KeyError):
+                screens.extend(reversed(self.get_screen_stack(mode)))
+        return screens
+
+    async def action_quit(self) -> None:
+        """Quit; unsaved input is saved or discarded only when the owner says so."""
+        if isinstance(self.screen, QuitScreen):
+            return
+        holders = holding_input(self._all_screens())
+        if not holders:
+            self.exit()
+            return
+        what = "What you typed is" if len(holders) == 1 else "Input on several screens is"
+
+        def answered(choice: QuitChoice | None) -> None:
+            if choice == "discard":
+                self.exit()
+            elif choice == "save":
+                if all(holder.save_input() for holder in holders):
+                    self.exit()
+                else:
+                    self.notify(
+                        "Not quitting: something could not be saved (the reason is shown).",
+                        severity="warning",
+                    )
+
+        self.push_screen(QuitScreen(what), answered)
 
     async def action_area(self, mode: str) -> None:
         """``t``/``m``/``s``/``w``: the area itself, never a record page left open in it.
@@ -273,14 +361,26 @@ class DualroleApp(App[None]):
         self.switch_mode(mode)
         self.call_after_refresh(run)
 
-    def open_record(self, kind: str, record_id: int) -> None:
-        """Show a record found by the palette on its area's screen."""
-        mode = "sales" if kind == "prospect" else "marketing"
-        self.switch_mode(mode)
+    @on(OpenRecord)
+    def _open_record(self, message: OpenRecord) -> None:
+        """The one place a record's page is opened (see ``tui/navigation.py``)."""
+        module, name = PAGES[message.kind]
+        page: type[Screen[Any]] = getattr(
+            importlib.import_module(f"dualrole.tui.screens.{module}"), name
+        )
 
         def show() -> None:
-            opener: Any = getattr(self.screen, "open_record", None)
-            if opener is not None:
-                opener(kind, record_id)
+            self.push_screen(page(message.record_id))
 
-        self.call_after_refresh(show)
+        if not message.in_area:
+            show()
+            return
+        mode, tab = AREA[message.kind]
+        self.switch_mode(mode)
+
+        async def in_area() -> None:
+            if tab is not None:
+                await self.run_action(f"tab({tab!r})", self.screen)
+            show()
+
+        self.call_after_refresh(in_area)

@@ -14,8 +14,10 @@ from rich.text import Text
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from dualrole.db import StorageError
+from dualrole.enums import RecordKind
 from dualrole.services.lookup import find_records
-from dualrole.tui.screens.help import screen_actions
+from dualrole.tui.dialogs.help import screen_actions
+from dualrole.tui.navigation import OpenRecord
 from dualrole.tui.text import visible
 
 # (palette label, mode, action on that mode's screen or None to just go there)
@@ -42,7 +44,11 @@ ACTIONS: list[tuple[str, str, str | None]] = [
     ("marketing: Toggle marketing focus session", "marketing", "app.focus_role('marketing')"),
 ]
 
-KIND_LABEL = {"prospect": "sales", "promotion": "marketing", "research_note": "marketing"}
+KIND_LABEL = {
+    RecordKind.prospect: "sales",
+    RecordKind.promotion: "marketing",
+    RecordKind.research_note: "marketing",
+}
 
 
 MOVING = {"Moving in a list", "Moving on the board"}
@@ -103,6 +109,8 @@ class DualroleCommands(Provider):
             yield Hit(
                 0.5 + matcher.match(record.label) / 2,
                 display,
-                partial(self.app.open_record, record.kind, record.record_id),
+                partial(
+                    self.app.post_message, OpenRecord(record.kind, record.record_id, in_area=True)
+                ),
                 text=f"{noun} {record.label}",
             )

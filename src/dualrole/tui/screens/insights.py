@@ -406,7 +406,7 @@ class InsightRecordsScreen(ModalScreen[None]):
         return plain(f"{self.title_text} · {self.period.label}")
 
     def compose(self) -> ComposeResult:
-        from dualrole.tui.screens.review_dialogs import RECORD_COLUMNS
+        from dualrole.tui.dialogs.review import RECORD_COLUMNS
 
         with Vertical(id="insight-records-box"):
             yield Label(self._title(), id="records-title")

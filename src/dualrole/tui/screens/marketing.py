@@ -19,6 +19,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Input, Static, TabbedContent, TabPane
 
+from dualrole.enums import RecordKind
 from dualrole.models import PromotionStatus, ResearchKind
 from dualrole.services import marketing
 from dualrole.services.lists import (
@@ -30,13 +31,13 @@ from dualrole.services.lists import (
 )
 from dualrole.services.records import soft_delete
 from dualrole.tui import format as fmt
+from dualrole.tui.navigation import OpenRecord
 from dualrole.tui.screens import marketing_forms as forms
 from dualrole.tui.screens.base import AreaScreen
 from dualrole.tui.screens.marketing_actions import (
     PROMOTION_ACTIONS,
     PROMOTION_BINDINGS,
     PromotionActions,
-    open_page,
 )
 from dualrole.tui.text import plain
 from dualrole.tui.widgets.keybar import KeyBar
@@ -49,7 +50,7 @@ class Tab:
     """One tab: its title, the entity (for delete/undo and pages), a plural, its columns."""
 
     title: str
-    entity: str
+    entity: RecordKind | str  # tasks have no page of their own
     plural: str
     columns: list[Column]
 
@@ -57,7 +58,7 @@ class Tab:
 TABS: dict[str, Tab] = {
     "segments": Tab(
         "Segments",
-        "segment",
+        RecordKind.segment,
         "segments",
         [
             Column("Segment", lambda r: r["name"], ratio=2),
@@ -68,7 +69,7 @@ TABS: dict[str, Tab] = {
     ),
     "research": Tab(
         "Research",
-        "research_note",
+        RecordKind.research_note,
         "research notes",
         [
             Column("Kind", lambda r: r["kind"], width=10, style=lambda r: "marketing"),
@@ -80,7 +81,7 @@ TABS: dict[str, Tab] = {
     ),
     "promotions": Tab(
         "Promotions",
-        "promotion",
+        RecordKind.promotion,
         "promotions",
         [
             Column("Promotion", lambda r: r["name"]),
@@ -333,7 +334,7 @@ class MarketingScreen(PromotionActions, AreaScreen):
         if tab == "tasks":
             self.action_edit()
         elif tab in TABS:
-            open_page(self.app, TABS[tab].entity, int(event.row["id"]))
+            self.app.post_message(OpenRecord(TABS[tab].entity, int(event.row["id"])))
 
     def action_done(self) -> None:
         row = self.current_list.row
@@ -353,10 +354,3 @@ class MarketingScreen(PromotionActions, AreaScreen):
         if label is not None:
             self.refresh_data()
             self.notify(f"Deleted {label!r} — press u to undo.", markup=False)
-
-    def open_record(self, kind: str, record_id: int) -> None:
-        """Palette and Today: show a promotion's, note's or segment's page."""
-        tab = {"promotion": "promotions", "research_note": "research", "segment": "segments"}
-        if kind in tab:
-            self.action_tab(tab[kind])
-            open_page(self.app, kind, record_id)

@@ -5,7 +5,7 @@ A screen mixes in :class:`PromotionActions`, implements ``selected_promotion_id(
 shows. Keys: ``r`` logs a result (day, reach, engagement, clicks, spend), ``a`` advances the
 status (idea → planned → running → done), ``c`` sets any status (cancelled included).
 
-:func:`open_page` pushes the page of a segment, research note or promotion.
+Pages are opened with :class:`~dualrole.tui.navigation.OpenRecord`.
 """
 
 from __future__ import annotations
@@ -35,18 +35,6 @@ NEXT_STATUS = {
     PromotionStatus.planned: PromotionStatus.running,
     PromotionStatus.running: PromotionStatus.done,
 }
-
-
-def open_page(app: Any, kind: str, record_id: int) -> None:
-    """Push the page of a ``segment``, ``research_note`` or ``promotion``."""
-    from dualrole.tui.screens.marketing_note import NoteScreen
-    from dualrole.tui.screens.marketing_promotion import PromotionScreen
-    from dualrole.tui.screens.marketing_segment import SegmentScreen
-
-    pages = {"segment": SegmentScreen, "research_note": NoteScreen, "promotion": PromotionScreen}
-    page = pages.get(kind)
-    if page is not None:
-        app.push_screen(page(record_id))
 
 
 class PromotionActions:

@@ -1,7 +1,7 @@
 """Field lists and save calls for the marketing forms (segment, note, promotion, task).
 
 ``new_form(store, tab)`` and ``edit_form(store, tab, id)`` return a ready
-:class:`~dualrole.tui.forms.FormScreen`; edits carry the record's version so a change made
+:class:`~dualrole.tui.dialogs.forms.FormScreen`; edits carry the record's version so a change made
 meanwhile elsewhere is reported instead of overwritten. ``new_form`` takes ``values`` to
 prefill (a note for a segment). ``result_form`` logs a promotion's results and
 ``status_form`` sets its status.
@@ -27,7 +27,7 @@ from dualrole.models import (
 )
 from dualrole.money import format_money_input
 from dualrole.services import marketing
-from dualrole.tui.forms import Field, FormScreen, enum_options
+from dualrole.tui.dialogs.forms import Field, FormScreen, enum_options
 
 
 def _segments(store: Store) -> list[tuple[str, int]]:

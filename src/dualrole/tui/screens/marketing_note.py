@@ -8,6 +8,7 @@ came from, ``delete`` moves the note to the trash.
 
 from __future__ import annotations
 
+from markdown_it import MarkdownIt
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -15,14 +16,24 @@ from textual.containers import VerticalScroll
 from textual.widgets import Markdown, Static
 
 from dualrole.db import NotFoundError
+from dualrole.enums import RecordKind
 from dualrole.models import ResearchNote
 from dualrole.services import marketing, sales
 from dualrole.services.records import soft_delete
 from dualrole.tui import format as fmt
+from dualrole.tui.navigation import OpenRecord
 from dualrole.tui.screens import marketing_forms as forms
 from dualrole.tui.screens.base import AreaScreen
 from dualrole.tui.text import plain, visible
 from dualrole.tui.widgets.keybar import KeyBar
+
+
+def text_markdown() -> MarkdownIt:
+    """Textual's Markdown parser with HTML off: ``<script>``, ``</td><h1>`` show as typed.
+
+    With HTML on (Textual's default), a block of HTML showed nothing and inline tags vanished.
+    """
+    return MarkdownIt("gfm-like", {"html": False})
 
 
 class NoteScreen(AreaScreen):
@@ -47,7 +58,7 @@ class NoteScreen(AreaScreen):
         yield from self.compose_top()
         with VerticalScroll(id="note-body", classes="page-left"):
             yield Static("", id="note-meta")
-            yield Markdown("", id="note-markdown", open_links=False)
+            yield Markdown("", id="note-markdown", open_links=False, parser_factory=text_markdown)
         yield KeyBar()
 
     def on_mount(self) -> None:
@@ -115,12 +126,10 @@ class NoteScreen(AreaScreen):
 
     def action_prospect(self) -> None:
         if self.note is not None and self.note.prospect_id is not None:
-            from dualrole.tui.screens.prospect import ProspectScreen
-
-            self.app.push_screen(ProspectScreen(self.note.prospect_id))
+            self.app.post_message(OpenRecord(RecordKind.prospect, self.note.prospect_id))
 
     def action_delete(self) -> None:
-        label = self.attempt(soft_delete, self.store, "research_note", self.note_id)
+        label = self.attempt(soft_delete, self.store, RecordKind.research_note, self.note_id)
         if label is not None:
             self.notify(f"Deleted {label!r} — press u in Marketing to undo.", markup=False)
             self.dismiss()

@@ -21,6 +21,7 @@ from textual.widgets import Sparkline, Static
 
 from dualrole import clock
 from dualrole.db import NotFoundError
+from dualrole.enums import RecordKind
 from dualrole.models import Promotion, PromotionResult
 from dualrole.money import format_money, per
 from dualrole.services import marketing
@@ -28,6 +29,7 @@ from dualrole.services.lists import ProspectFilter, ProspectSort, prospects_quer
 from dualrole.services.marketing import PromotionSummary
 from dualrole.services.records import soft_delete
 from dualrole.tui import format as fmt
+from dualrole.tui.navigation import OpenRecord
 from dualrole.tui.screens import marketing_forms as forms
 from dualrole.tui.screens.base import AreaScreen
 from dualrole.tui.screens.marketing_actions import PROMOTION_BINDINGS, PromotionActions
@@ -176,8 +178,7 @@ class PromotionScreen(PromotionActions, AreaScreen):
         self.query_one("#promotion-spark", Sparkline).data = [r.reach for r in results] or [0]
         rows = [r.model_dump(mode="json") for r in reversed(results)]
         table = self.query_one("#promotion-results", PagedList)
-        table.query_ = RowsSource(rows)
-        table.reload()
+        table.refresh_query(RowsSource(rows))
         self.query_one("#promotion-leads", PagedList).reload()
 
     def _show_details(self, p: Promotion) -> None:
@@ -248,6 +249,4 @@ class PromotionScreen(PromotionActions, AreaScreen):
     def _open_lead(self, event: PagedList.Selected) -> None:
         row: Any = event.row
         if row is not None:
-            from dualrole.tui.screens.prospect import ProspectScreen
-
-            self.app.push_screen(ProspectScreen(int(row["id"])))
+            self.app.post_message(OpenRecord(RecordKind.prospect, int(row["id"])))

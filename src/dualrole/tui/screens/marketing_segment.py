@@ -18,6 +18,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Static
 
 from dualrole.db import NotFoundError
+from dualrole.enums import RecordKind
 from dualrole.models import Segment
 from dualrole.services import marketing
 from dualrole.services.lists import (
@@ -28,9 +29,9 @@ from dualrole.services.lists import (
 )
 from dualrole.services.records import soft_delete
 from dualrole.tui import format as fmt
+from dualrole.tui.navigation import OpenRecord
 from dualrole.tui.screens import marketing_forms as forms
 from dualrole.tui.screens.base import AreaScreen
-from dualrole.tui.screens.marketing_actions import open_page
 from dualrole.tui.text import plain
 from dualrole.tui.widgets.keybar import KeyBar
 from dualrole.tui.widgets.paged_list import Column, PagedList
@@ -176,9 +177,9 @@ class SegmentScreen(AreaScreen):
     @on(PagedList.Selected, "#segment-notes")
     def _open_note(self, event: PagedList.Selected) -> None:
         if event.row is not None:
-            open_page(self.app, "research_note", int(event.row["id"]))
+            self.app.post_message(OpenRecord(RecordKind.research_note, int(event.row["id"])))
 
     @on(PagedList.Selected, "#segment-promotions")
     def _open_promotion(self, event: PagedList.Selected) -> None:
         if event.row is not None:
-            open_page(self.app, "promotion", int(event.row["id"]))
+            self.app.post_message(OpenRecord(RecordKind.promotion, int(event.row["id"])))

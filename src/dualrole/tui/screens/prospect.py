@@ -112,8 +112,7 @@ class ProspectScreen(ProspectActions, AreaScreen):
             row = item.model_dump(mode="json")
             row["tone"] = "done" if item.done_at else fmt.due_style(row["due_date"])
             rows.append(row)
-        followups.query_ = RowsSource(rows)
-        followups.reload()
+        followups.refresh_query(RowsSource(rows))
         self.query_one("#prospect-timeline", PagedList).reload()
         history = Text()
         for change in sales.stage_history(self.store, self.prospect_id):

@@ -99,7 +99,7 @@ class ProspectActions:
     def offer_followup_done(self, prospect: Any) -> None:
         """After logging: the prospect's next open follow-up may be what was just done."""
         from dualrole.tui import format as fmt
-        from dualrole.tui.forms import ConfirmScreen
+        from dualrole.tui.dialogs.forms import ConfirmScreen
 
         open_ones = self.attempt(_sales().followups_for, self.store, prospect.id, open_only=True)  # type: ignore[attr-defined]
         if not open_ones:
@@ -154,7 +154,7 @@ class ProspectActions:
         open_ones = self.attempt(sales.followups_for, self.store, prospect.id, open_only=True)  # type: ignore[attr-defined]
         if not open_ones:
             return
-        from dualrole.tui.forms import ConfirmScreen
+        from dualrole.tui.dialogs.forms import ConfirmScreen
 
         def answer(yes: bool | None) -> None:
             if not yes:

@@ -22,7 +22,7 @@ from dualrole.models import (
 )
 from dualrole.money import format_money_input
 from dualrole.services import marketing, sales
-from dualrole.tui.forms import Field, FormScreen, enum_options
+from dualrole.tui.dialogs.forms import Field, FormScreen, enum_options
 
 
 def prospect_form(

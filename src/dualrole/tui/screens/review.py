@@ -3,7 +3,7 @@
 Everything shown comes from one :func:`~dualrole.review.build_review` model (the same one
 the exports render). Each side is a list of its metrics (actual, target, grade, 8-week
 trend) under its score; the line below the sides explains the highlighted metric, and
-enter lists the records behind it (``review_dialogs.RecordsScreen``). ``[`` / ``]`` move
+enter lists the records behind it (``dialogs.review.RecordsScreen``). ``[`` / ``]`` move
 between weeks, ``.`` returns to this week, ``g`` edits the weekly targets, ``x`` exports
 (format and file asked in a dialog, written in a worker). The reflection fields are saved
 with ``ctrl+s``, enter, or when moving to another week. Narrower than ``SIDE_BY_SIDE``
@@ -60,6 +60,19 @@ SHORT_LABELS = {
     "lead_to_won": "lead → won (new)",
     "pipeline_weighted": "weighted pipeline",
 }
+
+
+LINE_BREAK = " ↵ "
+"""How a line break of a reflection shows in its one-line field (one raw newline in an Input
+garbled the whole screen); turned back into a line break when saved."""
+
+
+def to_field(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n").replace("\n", LINE_BREAK)
+
+
+def from_field(value: str) -> str:
+    return value.replace(LINE_BREAK, "\n")
 
 
 def this_monday() -> dt.date:
@@ -196,6 +209,10 @@ class ReviewScreen(AreaScreen):
     def _show(self, review: WeeklyReview) -> None:
         if review.monday != self.monday:  # the owner moved on to another week meanwhile
             return
+        # Shown again (after a dialog, the help): what was typed and not saved stays.
+        keep_typed = (
+            self.review is not None and self.review.monday == review.monday and self.unsaved_input()
+        )
         self.review = review
         span = f"{review.monday:%a %d %b} – {review.sunday:%a %d %b %Y}"
         this = " (this week)" if review.monday == this_monday() else ""
@@ -207,12 +224,13 @@ class ReviewScreen(AreaScreen):
             box.border_title = score_title(review, side)
             listing = self.query_one(f"#metrics-{side.value}", PagedList)
             listing.styles.height = len(metrics) + 1
-            listing.query_ = RowsSource([{"metric": m} for m in metrics])
-            listing.reload()
+            listing.refresh_query(RowsSource([{"metric": m} for m in metrics]))
             self.query_one(f"#reasons-{side.value}", Static).update(reasons_text(review, side))
         self.query_one("#review-handoff", Static).update(footer_text(review))
-        for name, _label in FIELDS:
-            self.query_one(f"#reflection-{name}", Input).value = getattr(review.reflection, name)
+        if not keep_typed:
+            for name, _label in FIELDS:
+                field = self.query_one(f"#reflection-{name}", Input)
+                field.value = to_field(getattr(review.reflection, name))
         self._explain(self._focused_metric())
 
     # --- the highlighted metric -------------------------------------------------------------
@@ -242,7 +260,7 @@ class ReviewScreen(AreaScreen):
     def _selected(self, event: PagedList.Selected) -> None:
         if event.row is None or self.review is None:
             return
-        from dualrole.tui.screens.review_dialogs import RecordsScreen
+        from dualrole.tui.dialogs.review import RecordsScreen
 
         self.app.push_screen(RecordsScreen(self.store, _metric(event.row), self.review))
 
@@ -258,11 +276,34 @@ class ReviewScreen(AreaScreen):
         self.monday = this_monday()
         self.refresh_data()
 
+    def _typed(self) -> dict[str, str]:
+        return {
+            name: from_field(self.query_one(f"#reflection-{name}", Input).value)
+            for name, _ in FIELDS
+        }
+
+    def _saved_text(self) -> dict[str, str]:
+        """The saved reflection as its fields show it back (line breaks as one kind)."""
+        assert self.review is not None
+        saved = self.review.reflection.model_dump()
+        return {name: from_field(to_field(saved[name])) for name, _ in FIELDS}
+
+    def unsaved_input(self) -> bool:
+        """Reflection text typed and not saved (asked about on quit: ``tui/dialogs/quit.py``)."""
+        if self.review is None or not self.is_mounted:
+            return False
+        return self._typed() != self._saved_text()
+
+    def save_input(self) -> bool:
+        """Save the reflection; False (one sentence shown) when it could not be."""
+        self.action_save()
+        return not self.unsaved_input()
+
     def action_save(self) -> None:
         if self.review is None:
             return
-        values = {name: self.query_one(f"#reflection-{name}", Input).value for name, _ in FIELDS}
-        if values == self.review.reflection.model_dump():
+        values = self._typed()
+        if values == self._saved_text():
             return
         if self.attempt(save_reflection, self.store, self.review.week, ReflectionIn(**values)):
             self.review.reflection = self.review.reflection.model_copy(update=values)
@@ -275,7 +316,7 @@ class ReviewScreen(AreaScreen):
     # --- targets and export ----------------------------------------------------------------
 
     def action_targets(self) -> None:
-        from dualrole.tui.screens.review_dialogs import TargetsForm
+        from dualrole.tui.dialogs.review import TargetsForm
 
         targets = self.attempt(get_targets, self.store)
         if targets is None:
@@ -291,7 +332,7 @@ class ReviewScreen(AreaScreen):
     def action_export(self) -> None:
         if self.review is None:
             return
-        from dualrole.tui.screens.review_dialogs import ExportScreen
+        from dualrole.tui.dialogs.review import ExportScreen
 
         review = self.review
 

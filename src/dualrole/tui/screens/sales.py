@@ -17,6 +17,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Static, TabbedContent, TabPane
 
+from dualrole.enums import RecordKind
 from dualrole.models import LeadSource, Stage
 from dualrole.services import marketing
 from dualrole.services.lists import (
@@ -29,7 +30,8 @@ from dualrole.services.lists import (
 )
 from dualrole.services.records import all_tags, soft_delete
 from dualrole.tui import format as fmt
-from dualrole.tui.forms import Field, FormScreen
+from dualrole.tui.dialogs.forms import Field, FormScreen
+from dualrole.tui.navigation import OpenRecord
 from dualrole.tui.screens.base import AreaScreen
 from dualrole.tui.screens.prospect_actions import PROSPECT_BINDINGS, ProspectActions
 from dualrole.tui.screens.prospect_forms import followup_edit_form, prospect_form
@@ -260,20 +262,14 @@ class SalesScreen(ProspectActions, AreaScreen):
         card = self.query_one(PipelineBoard).selected
         return int(card["id"]) if card else None
 
-    def open_record(self, kind: str, record_id: int) -> None:
-        if kind == "prospect":
-            from dualrole.tui.screens.prospect import ProspectScreen
-
-            self.app.push_screen(ProspectScreen(record_id))
-
     @on(PagedList.Selected, "#prospects")
     def _open_prospect(self, event: PagedList.Selected) -> None:
         if event.row is not None:
-            self.open_record("prospect", int(event.row["id"]))
+            self.app.post_message(OpenRecord(RecordKind.prospect, int(event.row["id"])))
 
     @on(PipelineBoard.Opened)
     def _open_card(self, event: PipelineBoard.Opened) -> None:
-        self.open_record("prospect", event.prospect_id)
+        self.app.post_message(OpenRecord(RecordKind.prospect, event.prospect_id))
 
     @on(PagedList.Selected, "#followups")
     def _open_followup(self, event: PagedList.Selected) -> None:
@@ -468,7 +464,7 @@ class SalesScreen(ProspectActions, AreaScreen):
 
     def action_import_contacts(self) -> None:
         """Open the contacts import dialog; refresh the lists when it imported something."""
-        from dualrole.tui.screens.import_contacts import ImportContactsScreen
+        from dualrole.tui.dialogs.import_contacts import ImportContactsScreen
 
         def imported(report: object | None) -> None:
             if report is not None:

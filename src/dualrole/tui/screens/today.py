@@ -18,9 +18,11 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import Static
 
+from dualrole.enums import RecordKind
 from dualrole.services.settings import get_setting
 from dualrole.services.today import Agenda, AgendaItem, agenda
 from dualrole.tui.format import money
+from dualrole.tui.navigation import OpenRecord
 from dualrole.tui.screens.base import AreaScreen
 from dualrole.tui.screens.prospect_actions import PROSPECT_BINDINGS, ProspectActions
 from dualrole.tui.text import plain
@@ -163,10 +165,8 @@ class TodayScreen(ProspectActions, AreaScreen):
         idle_days = int(self.attempt(get_setting, self.store, "idle_days") or 14)
         left = self.query_one("#today-marketing-list", PagedList)
         right = self.query_one("#today-sales-list", PagedList)
-        left.query_ = RowsSource(marketing_rows(day))
-        right.query_ = RowsSource(sales_rows(day, idle_days))
-        left.reload()
-        right.reload()
+        left.refresh_query(RowsSource(marketing_rows(day)))
+        right.refresh_query(RowsSource(sales_rows(day, idle_days)))
         parts = [
             f"{stage} {count}" for stage, count, _ in day.pipeline if stage not in ("won", "lost")
         ]
@@ -225,8 +225,6 @@ class TodayScreen(ProspectActions, AreaScreen):
             if form is not None:
                 self.app.push_screen(form, lambda _: self.refresh_data())
         elif item.kind == "promotion":
-            self.app.open_record("promotion", item.record_id)
+            self.app.post_message(OpenRecord(RecordKind.promotion, item.record_id, in_area=True))
         elif item.prospect_id is not None:
-            from dualrole.tui.screens.prospect import ProspectScreen
-
-            self.app.push_screen(ProspectScreen(item.prospect_id))
+            self.app.post_message(OpenRecord(RecordKind.prospect, item.prospect_id))

@@ -212,6 +212,11 @@ class PagedList(Widget, can_focus=True):
         self.query_ = query
         self.reload(keep_cursor=False)
 
+    def refresh_query(self, query: PageSource) -> None:
+        """Show the same list's fresh rows (e.g. a new ``RowsSource``), keeping the cursor."""
+        self.query_ = query
+        self.reload()
+
     def reload(self, *, keep_cursor: bool = True) -> None:
         """Re-count and drop cached pages (after a write, or when the screen is shown again)."""
         self._pages.clear()

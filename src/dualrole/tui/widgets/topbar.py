@@ -1,8 +1,9 @@
 """The one-line bar at the top of every screen: where you are, the focus timer, the file.
 
-``TopBar(title, side)`` — ``side`` ("marketing"/"sales"/None) colours the title by role. The
-running focus session is read from the app (``app.focus_session``) every second; the timer
-uses :mod:`dualrole.clock`, so it is frozen under ``DUALROLE_NOW``.
+``TopBar(title, side)`` — ``side`` ("marketing"/"sales"/None) colours the title by role. It
+watches the app's ``focus_session`` reactive (started, stopped: shown at once); only while a
+session runs does a clock tick redraw its timer. The timer uses :mod:`dualrole.clock`, so it
+is frozen under ``DUALROLE_NOW``.
 """
 
 from __future__ import annotations
@@ -48,7 +49,16 @@ class TopBar(Widget):
 
     def on_mount(self) -> None:
         self._shown = focus_label(self.app)
-        self.set_interval(1, self._tick)
+        self._clock = self.set_interval(1, self._tick, pause=True)
+        if hasattr(self.app, "focus_session"):
+            self.watch(self.app, "focus_session", self._session_changed)
+
+    def _session_changed(self, session: object) -> None:
+        if session is None:
+            self._clock.pause()
+        else:
+            self._clock.resume()
+        self._tick()
 
     def _tick(self) -> None:
         """Repaint only when the focus timer's or the replica's text changes."""

@@ -33,6 +33,19 @@ from dualrole.tui.text import plain, visible
 SHOWN_PROBLEMS = 30
 
 
+CLI_MAPPING_HINT = "say which is which with --map"
+APP_MAPPING_HINT = (
+    "rename the column that holds the names to Name (or the emails to Email) in the file, "
+    "then preview it again."
+)
+
+
+def in_app_words(message: str) -> str:
+    """An importer's sentence as it makes sense in the app (it has no ``--map`` flag)."""
+    head, hint, _rest = message.partition(CLI_MAPPING_HINT)
+    return head + APP_MAPPING_HINT if hint else message
+
+
 class ImportContactsScreen(ModalScreen[ImportReport | None]):
     """Preview and import a contact file (CSV or vCard) into prospects."""
 
@@ -157,7 +170,7 @@ class ImportContactsScreen(ModalScreen[ImportReport | None]):
         if isinstance(error, ImportCancelled) or state == WorkerState.CANCELLED:
             self.show_error("Import cancelled; nothing was changed.")
         elif isinstance(error, (StorageError, ValueError, OSError)):
-            self.show_error(str(error))
+            self.show_error(in_app_words(str(error)))
         else:
             self.show_error(f"Something unexpected went wrong ({type(error).__name__}).")
         self.query_one("#import-confirm", Button).disabled = self.preview is None

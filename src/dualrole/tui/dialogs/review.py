@@ -2,7 +2,7 @@
 
 - :class:`RecordsScreen` lists, a page at a time, what :func:`~dualrole.review.records.
   records_behind` finds for one metric; enter opens the prospect (or note, promotion) page.
-- :class:`TargetsForm` is a :class:`~dualrole.tui.forms.FormScreen` with one field per
+- :class:`TargetsForm` is a :class:`~dualrole.tui.dialogs.forms.FormScreen` with one field per
   metric; every field is checked with :func:`~dualrole.review.parse_target` before anything
   is stored, and each problem is shown next to its field.
 - :class:`ExportScreen` asks for the format and the file; it refuses what the export module
@@ -25,10 +25,12 @@ from textual.widgets import Button, Input, Label, Select, Static
 
 from dualrole import clock
 from dualrole.db import StorageError, Store
+from dualrole.enums import RecordKind
 from dualrole.review import CATALOGUE, Metric, WeeklyReview, parse_target, set_target, show_value
 from dualrole.review.records import Record, count_behind, records_behind
+from dualrole.tui.dialogs.forms import ConfirmScreen, Field, FormScreen
 from dualrole.tui.format import day
-from dualrole.tui.forms import ConfirmScreen, Field, FormScreen
+from dualrole.tui.navigation import OpenRecord
 from dualrole.tui.text import plain
 from dualrole.tui.widgets.paged_list import Column, PagedList
 
@@ -75,7 +77,7 @@ RECORD_COLUMNS = [
 class RecordsScreen(ModalScreen[None]):
     """The records behind one figure of the week; enter opens one, escape goes back."""
 
-    CSS_PATH = "review.tcss"
+    CSS_PATH = "../screens/review.tcss"
     BINDINGS = [Binding("escape", "close", "Back", id="records.close")]
 
     def __init__(self, store: Store, metric: Metric, review: WeeklyReview) -> None:
@@ -107,14 +109,10 @@ class RecordsScreen(ModalScreen[None]):
     @on(PagedList.Selected, "#records-list")
     def _open(self, event: PagedList.Selected) -> None:
         record = _record(event.row)
-        if record.prospect_id is not None and record.kind != "research_note":
-            from dualrole.tui.screens.prospect import ProspectScreen
-
-            self.app.push_screen(ProspectScreen(record.prospect_id))
-        elif record.kind in ("research_note", "promotion"):
-            from dualrole.tui.screens.marketing_actions import open_page
-
-            open_page(self.app, record.kind, record.id)
+        if record.prospect_id is not None and record.kind != RecordKind.research_note:
+            self.app.post_message(OpenRecord(RecordKind.prospect, record.prospect_id))
+        elif record.kind in (RecordKind.research_note, RecordKind.promotion):
+            self.app.post_message(OpenRecord(record.kind, record.id))
         else:
             self.notify("This record has no page of its own.", markup=False)
 
@@ -134,7 +132,7 @@ def target_text(key: str, value: float | None) -> str:
 class TargetsForm(FormScreen[bool]):
     """Every metric's weekly target; blank = shown but not graded."""
 
-    CSS_PATH = "review.tcss"
+    CSS_PATH = "../screens/review.tcss"
 
     def __init__(self, store: Store, targets: dict[str, float | None]) -> None:
         fields = [
@@ -196,7 +194,7 @@ class TargetErrors(Exception):
 class ExportScreen(ModalScreen[tuple[Path, str] | None]):
     """Choose the export's format and file; refuses unsafe files, asks before replacing."""
 
-    CSS_PATH = "review.tcss"
+    CSS_PATH = "../screens/review.tcss"
     BINDINGS = [
         Binding("ctrl+s", "export", "Export", priority=True, id="export.go"),
         Binding("escape", "cancel", "Cancel", id="export.cancel"),

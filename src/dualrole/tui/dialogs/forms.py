@@ -35,6 +35,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.events import Resize
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static, TextArea
 
@@ -102,6 +103,7 @@ class FormScreen(ModalScreen[T], Generic[T]):
         self.fixed = fixed or {}
         self.intro = intro
         self._initial_values: dict[str, Any] = {}
+        self._saved = False
 
     def compose(self) -> ComposeResult:
         with Vertical(id="form-box"):
@@ -116,10 +118,11 @@ class FormScreen(ModalScreen[T], Generic[T]):
                     if field.kind == "date":
                         yield Static("", id=f"hint-{field.name}", classes="form-hint")
                     yield Static("", id=f"error-{field.name}", classes="form-error")
-            yield Static("", id="form-error", classes="form-error")
-            with Horizontal(id="form-buttons"):
-                yield Button("ctrl+s save", variant="primary", id="form-save", compact=True)
-                yield Button("esc cancel", id="form-cancel", compact=True)
+            with Vertical(id="form-footer"):
+                yield Static("", id="form-error", classes="form-error")
+                with Horizontal(id="form-buttons"):
+                    yield Button("ctrl+s save", variant="primary", id="form-save", compact=True)
+                    yield Button("esc cancel", id="form-cancel", compact=True)
 
     def _widget(self, field: Field) -> Input | TextArea | Select[Any]:
         wid = f"field-{field.name}"
@@ -140,6 +143,19 @@ class FormScreen(ModalScreen[T], Generic[T]):
                 self._show_date_hint(field.name, str(self._initial_values.get(field.name) or ""))
         if self.fields:
             self.query_one(f"#field-{self.fields[0].name}").focus()
+        self.call_after_refresh(self._fit)
+
+    @on(Resize)
+    def _resized(self) -> None:
+        self.remove_class("-tall")
+        self.call_after_refresh(self._fit)
+
+    def _fit(self) -> None:
+        """A form taller than the screen gets ``-tall``: its fields scroll, the buttons show."""
+        box = self.query_one("#form-box")
+        footer = self.query_one("#form-footer")
+        if footer.region.bottom > box.content_region.bottom:
+            self.add_class("-tall")
 
     # --- values --------------------------------------------------------------------------
 
@@ -159,6 +175,15 @@ class FormScreen(ModalScreen[T], Generic[T]):
     @property
     def changed(self) -> bool:
         return self.values() != self._initial_values
+
+    def unsaved_input(self) -> bool:
+        """Something typed and not saved (asked about on quit: see ``tui/dialogs/quit.py``)."""
+        return self.is_mounted and self.changed
+
+    def save_input(self) -> bool:
+        """Save as ``ctrl+s`` does; False (the errors shown in the form) when it could not."""
+        self.action_save()
+        return self._saved
 
     @on(Input.Changed)
     def _date_changed(self, event: Input.Changed) -> None:
@@ -220,6 +245,7 @@ class FormScreen(ModalScreen[T], Generic[T]):
             else:
                 self.show_errors({"": message})
             return
+        self._saved = True
         self.dismiss(result)
 
     def action_cancel(self) -> None:
