@@ -135,8 +135,14 @@ def test_done_and_snooze(store, people):
     assert doc["counts"] == {"overdue": 1, "today": 1, "marketing": 1, "sales": 1}
     assert doc["items"][0]["prospect"] == {"id": pid, "name": "Ann Lee"}
 
-    daily.snooze(store, due.parse_ref(f"t{t.id}"), dt.date(2026, 11, 27))
+    snoozed = daily.snooze(store, due.parse_ref(f"t{t.id}"), dt.date(2026, 11, 27))
     assert marketing.get_task(store, t.id).due_date == dt.date(2026, 11, 27)
+    daily.unsnooze(store, snoozed)  # the app's undo: due when it was before
+    assert marketing.get_task(store, t.id).due_date == dt.date(2026, 11, 20)
+    overdue = daily.snooze(store, due.parse_ref(f"f{f.id}"), dt.date(2026, 11, 23))
+    assert (overdue.title, overdue.was_due) == ("Call", dt.date(2026, 11, 19))
+    daily.unsnooze(store, overdue)
+    assert sales.get_followup(store, f.id).due_date == dt.date(2026, 11, 19)  # overdue again
     with pytest.raises(ValueError, match="is in the past"):
         daily.snooze(store, due.parse_ref(f"f{f.id}"), dt.date(2026, 11, 1))
 

@@ -297,8 +297,8 @@ def snooze(ctx: Context, item_id: str, when: str) -> None:
     if day is None:
         raise ValueError("WHEN: say when, e.g. tomorrow, mon, +3d or 1 dec")
     with _sentences(), _store(ctx) as store:
-        title = daily.snooze(store, ref, day)
-    click.echo(f"Snoozed {ref} {visible(title)} to {format_day(day)}.")
+        snoozed = daily.snooze(store, ref, day)
+    click.echo(f"Snoozed {ref} {visible(snoozed.title)} to {format_day(day)}.")
 
 
 @click.command()

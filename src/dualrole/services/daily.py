@@ -137,8 +137,17 @@ def complete(store: Store, ref: ItemRef) -> Done:
     return Done(followup.title, name, upcoming)
 
 
-def snooze(store: Store, ref: ItemRef, day: dt.date) -> str:
-    """Move an open follow-up or task to ``day`` (today or later); returns its title."""
+@dataclass(frozen=True)
+class Snoozed:
+    """What a snooze did: the item's title and the day it was due before (for undo)."""
+
+    ref: ItemRef
+    title: str
+    was_due: dt.date | None
+
+
+def snooze(store: Store, ref: ItemRef, day: dt.date) -> Snoozed:
+    """Move an open follow-up or task to ``day`` (today or later)."""
     if day < clock.today():
         raise ValueError(f"{day.isoformat()} is in the past; snooze to today or a later day")
     with store.transaction():
@@ -147,9 +156,19 @@ def snooze(store: Store, ref: ItemRef, day: dt.date) -> str:
             if task.done_at:
                 raise StorageError(f"{ref} ({visible(task.title)}) is done; nothing to snooze.")
             marketing.reschedule_task(store, ref.id, day)
-            return task.title
+            return Snoozed(ref, task.title, task.due_date)
         followup = sales.get_followup(store, ref.id)
         if followup.done_at:
             raise StorageError(f"{ref} ({visible(followup.title)}) is done; nothing to snooze.")
         sales.reschedule_followup(store, ref.id, day)
-        return followup.title
+        return Snoozed(ref, followup.title, followup.due_date)
+
+
+def unsnooze(store: Store, snoozed: Snoozed) -> Snoozed:
+    """Undo :func:`snooze`: the item is due when it was before (an undated task stays so)."""
+    with store.transaction():
+        if snoozed.ref.kind == "task":
+            marketing.reschedule_task(store, snoozed.ref.id, snoozed.was_due)
+        elif snoozed.was_due is not None:
+            sales.reschedule_followup(store, snoozed.ref.id, snoozed.was_due)
+    return snoozed

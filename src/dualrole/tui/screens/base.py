@@ -81,10 +81,60 @@ class AreaScreen(Screen[None]):
             self.notify(str(exc), title="Not done", severity="error", markup=False)
             return None
 
-    def action_undo(self) -> None:
-        """Restore the most recently deleted record (screens bind ``u`` to this)."""
-        from dualrole.services.records import undo_delete
+    SNOOZE_BINDINGS: ClassVar[list[Binding]] = [
+        Binding(
+            "z", "snooze('tomorrow')", "Snooze", id="snooze.day", tooltip="To tomorrow (u undoes)"
+        ),
+        Binding(
+            "Z",
+            "snooze('next mon')",
+            "Snooze a week",
+            id="snooze.week",
+            tooltip="To Monday next week (u undoes)",
+            show=False,
+        ),
+    ]
+    """``z`` / ``Z`` for screens whose ``snooze_target`` can name a follow-up or task."""
 
+    def snooze_target(self) -> tuple[str, int] | None:
+        """The selected open follow-up or task as ("followup" | "task", id) (override)."""
+        return None
+
+    def action_snooze(self, when: str) -> None:
+        """Move the selected follow-up or task to tomorrow or next week; ``u`` undoes it."""
+        from dualrole.parsing import parse_date
+        from dualrole.services import daily
+        from dualrole.services.due import ItemRef
+        from dualrole.services.records import trash_size
+
+        target = self.snooze_target()
+        if target is None:
+            self.notify("z snoozes an open follow-up or task: highlight one first.")
+            return
+        day = parse_date(when)
+        assert day is not None
+        snoozed = self.attempt(daily.snooze, self.store, ItemRef(*target), day)
+        if snoozed is None:
+            return
+        # ``u`` undoes the latest change: this snooze, unless something is deleted after it
+        setattr(self.app, "last_snooze", (snoozed, trash_size(self.store)))  # noqa: B010
+        self.refresh_data()
+        self.notify(f"Snoozed {snoozed.title!r} to {day:%a %-d %b} — u undoes.", markup=False)
+
+    def action_undo(self) -> None:
+        """Undo the latest snooze, or restore the most recently deleted record (``u``)."""
+        from dualrole.services import daily
+        from dualrole.services.records import trash_size, undo_delete
+
+        last = getattr(self.app, "last_snooze", None)
+        if last is not None:
+            setattr(self.app, "last_snooze", None)  # noqa: B010
+            snoozed, trash_then = last
+            if trash_size(self.store) == trash_then:  # nothing deleted since the snooze
+                if self.attempt(daily.unsnooze, self.store, snoozed) is not None:
+                    self.refresh_data()
+                    self.notify(f"Unsnoozed {snoozed.title!r}.", markup=False)
+                return
         restored = self.attempt(undo_delete, self.store)
         if restored is None:
             self.notify("Nothing to undo.")

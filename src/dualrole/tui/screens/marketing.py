@@ -121,7 +121,11 @@ TABS: dict[str, Tab] = {
 }
 KINDS: list[ResearchKind | None] = [None, *ResearchKind]
 STATUSES: list[PromotionStatus | None] = [None, *PromotionStatus]
-TAB_ONLY = {"done": "tasks", **{action: "promotions" for action in PROMOTION_ACTIONS}}
+TAB_ONLY = {
+    "done": "tasks",
+    "snooze": "tasks",
+    **{action: "promotions" for action in PROMOTION_ACTIONS},
+}
 
 
 def _promotion_style(row: Any) -> str | None:
@@ -150,11 +154,12 @@ class MarketingScreen(PromotionActions, AreaScreen):
         Binding("n", "new", "New", id="marketing.new", tooltip="New item in this tab"),
         Binding("e", "edit", "Edit", show=False, id="marketing.edit", tooltip="Edit the selection"),
         Binding("d", "done", "Done", id="marketing.done", tooltip="Tick the task done / undone"),
+        *AreaScreen.SNOOZE_BINDINGS,
         *PROMOTION_BINDINGS,
         Binding("slash", "search", "Search", id="marketing.search", tooltip="Filter as you type"),
         Binding("v", "filter", "Filter", id="marketing.filter", tooltip="Kind / status / done"),
         Binding("delete", "delete", "Delete", id="marketing.delete", tooltip="u undoes"),
-        Binding("u", "undo", "Undo", id="marketing.undo", tooltip="Restore the last deleted"),
+        Binding("u", "undo", "Undo", id="marketing.undo", tooltip="The last delete or snooze"),
     ]
 
     def __init__(self) -> None:
@@ -335,6 +340,12 @@ class MarketingScreen(PromotionActions, AreaScreen):
             self.action_edit()
         elif tab in TABS:
             self.app.post_message(OpenRecord(TABS[tab].entity, int(event.row["id"])))
+
+    def snooze_target(self) -> tuple[str, int] | None:
+        row = self.current_list.row
+        if self.current_tab != "tasks" or row is None or row["done_at"]:
+            return None
+        return "task", int(row["id"])
 
     def action_done(self) -> None:
         row = self.current_list.row

@@ -53,6 +53,8 @@ class ProspectScreen(ProspectActions, AreaScreen):
         Binding("escape", "back", "Back", id="prospect.back"),
         Binding("e", "edit", "Edit", id="prospect.edit", tooltip="Edit details and notes"),
         Binding("d", "done", "Done", id="prospect.done", tooltip="Complete the follow-up"),
+        *AreaScreen.SNOOZE_BINDINGS,
+        Binding("u", "undo", "Undo", show=False, id="prospect.undo", tooltip="Undo the snooze"),
         Binding("delete", "delete", "Delete", id="prospect.delete"),
         *PROSPECT_BINDINGS,
     ]
@@ -177,6 +179,12 @@ class ProspectScreen(ProspectActions, AreaScreen):
     def action_edit(self) -> None:
         if self.prospect is not None:
             self.app.push_screen(prospect_form(self.store, self.prospect), self._saved("Saved."))
+
+    def snooze_target(self) -> tuple[str, int] | None:
+        row: Any = self.query_one("#prospect-followups", PagedList).row
+        if row is None or row["done_at"]:
+            return None
+        return "followup", int(row["id"])
 
     def action_done(self) -> None:
         row: Any = self.query_one("#prospect-followups", PagedList).row

@@ -92,6 +92,7 @@ TAB_ONLY: dict[str, tuple[str, ...]] = {
     "delete": ("prospects", "followups"),
     "import_contacts": ("prospects",),
     "undo": ("prospects", "followups"),
+    "snooze": ("followups",),
 }
 """Actions that work on some tabs only (hidden elsewhere)."""
 
@@ -116,6 +117,7 @@ class SalesScreen(ProspectActions, AreaScreen):
         Binding("3", "tab('followups')", "Follow-ups", id="sales.followups"),
         Binding("n", "new", "New", id="sales.new", tooltip="New prospect"),
         Binding("d", "done", "Done", id="sales.done", tooltip="Mark the follow-up done"),
+        *AreaScreen.SNOOZE_BINDINGS,
         Binding(
             "less_than_sign",
             "move(-1)",
@@ -136,7 +138,7 @@ class SalesScreen(ProspectActions, AreaScreen):
         Binding("b", "bucket", "Bucket", id="sales.bucket", tooltip="Overdue/today/upcoming"),
         Binding("e", "edit", "Edit", show=False, id="sales.edit", tooltip="Edit the prospect"),
         Binding("delete", "delete", "Delete", id="sales.delete"),
-        Binding("u", "undo", "Undo delete", id="sales.undo"),
+        Binding("u", "undo", "Undo", id="sales.undo", tooltip="The last delete or snooze"),
         Binding(
             "i",
             "import_contacts",
@@ -328,6 +330,12 @@ class SalesScreen(ProspectActions, AreaScreen):
         prospect = self.attempt(get_prospect, self.store, prospect_id)
         if prospect is not None:
             self.app.push_screen(prospect_form(self.store, prospect), self._saved("Saved."))
+
+    def snooze_target(self) -> tuple[str, int] | None:
+        row = self.query_one("#followups", PagedList).row
+        if self.current_tab != "followups" or row is None or row["done_at"]:
+            return None
+        return "followup", int(row["id"])
 
     def action_done(self) -> None:
         if self.current_tab != "followups":

@@ -128,6 +128,8 @@ class TodayScreen(ProspectActions, AreaScreen):
     AUTO_FOCUS = "#today-sales-list"  # not focus() in on_mount: that restyled both lists
     BINDINGS = [
         Binding("d", "done", "Done", id="today.done", tooltip="Tick off the selected item"),
+        *AreaScreen.SNOOZE_BINDINGS,
+        Binding("u", "undo", "Undo", show=False, id="today.undo", tooltip="Undo the snooze"),
         Binding("r", "refresh", "Refresh", show=False, id="today.refresh"),
         *PROSPECT_BINDINGS,
     ]
@@ -197,6 +199,12 @@ class TodayScreen(ProspectActions, AreaScreen):
     def selected_prospect_id(self) -> int | None:
         item = self._selected()
         return item.prospect_id if item else None
+
+    def snooze_target(self) -> tuple[str, int] | None:
+        item = self._selected()
+        if item is None or item.kind not in ("task", "followup"):
+            return None
+        return item.kind, item.record_id
 
     def action_done(self) -> None:
         item = self._selected()
