@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from dualrole.cli import cli
+from dualrole.cli.main import cli
 from dualrole.db import StorageError, open_store
 from dualrole.services.resolve import AmbiguousProspect, UnknownProspect
 

@@ -8,7 +8,7 @@ import stat
 import pytest
 from click.testing import CliRunner
 
-from dualrole.cli import cli
+from dualrole.cli.main import cli
 from dualrole.db import open_store
 from insights_fixture import build_weeks
 

@@ -9,7 +9,7 @@ import stat
 import pytest
 from click.testing import CliRunner
 
-from dualrole.cli import cli
+from dualrole.cli.main import cli
 from dualrole.db import open_store
 from dualrole.errors import DestinationError
 from dualrole.files import write_file
@@ -92,7 +92,7 @@ def test_targets_without_a_value_is_a_usage_error(workspace):
 
 
 def test_main_turns_errors_into_one_sentence(workspace, tmp_path, capsys, monkeypatch):
-    from dualrole.cli import main
+    from dualrole.cli.main import main
 
     monkeypatch.setattr("sys.argv", ["dualrole", "--db", str(workspace), "targets", "--set", "x=1"])
     with pytest.raises(SystemExit) as exit_info:

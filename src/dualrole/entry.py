@@ -31,7 +31,7 @@ def app_only(args: list[str]) -> tuple[bool, str | None]:
 def main() -> None:
     only_app, db_path = app_only(sys.argv[1:])
     if not only_app or os.environ.get("_DUALROLE_COMPLETE"):  # shell completion asks click
-        from dualrole.cli import main as cli_main
+        from dualrole.cli.main import main as cli_main
 
         cli_main()
         return

@@ -36,7 +36,7 @@ WRITERS = {
 
 def run_main(monkeypatch, capsys, *args: str, stdin: str = "") -> tuple[int, str, str]:
     """``dualrole ARGS`` in this process (fast); (exit code, stdout, stderr)."""
-    from dualrole.cli import main
+    from dualrole.cli.main import main
 
     monkeypatch.setattr(sys, "argv", ["dualrole", *args])
     monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))

@@ -6,7 +6,7 @@ from __future__ import annotations
 from click.testing import CliRunner
 from textual.widgets import Static
 
-from dualrole.cli import cli
+from dualrole.cli.main import cli
 from dualrole.tui.app import DualroleApp
 from dualrole.tui.dialogs.forms import FormScreen
 from dualrole.tui.screens.today import TodayScreen
