@@ -365,7 +365,7 @@ class DualroleApp(ShutdownAwareApp):
     def _open_record(self, message: OpenRecord) -> None:
         """The one place a record's page is opened (see ``tui/navigation.py``)."""
         module, name = PAGES[message.kind]
-        page: type[Screen[Any]] = getattr(
+        page: Callable[[int], Screen[Any]] = getattr(  # each page class takes its record's id
             importlib.import_module(f"dualrole.tui.screens.{module}"), name
         )
 

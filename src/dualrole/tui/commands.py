@@ -17,6 +17,7 @@ from dualrole.db import StorageError
 from dualrole.enums import RecordKind
 from dualrole.services.lookup import find_records
 from dualrole.tui.dialogs.help import screen_actions
+from dualrole.tui.host import RunsInMode, app_store
 from dualrole.tui.navigation import OpenRecord
 from dualrole.tui.text import visible
 
@@ -75,11 +76,18 @@ class DualroleCommands(Provider):
             entries.append((f"{label}  ({key})", partial(node.run_action, binding.action)))
         return entries
 
+    def _run_in_mode(self, mode: str, action: str | None) -> None:
+        """Go to ``mode`` and run ``action`` there (the app does it; see ``DualroleApp``)."""
+        app = self.app
+        if not isinstance(app, RunsInMode):
+            raise TypeError(f"{type(app).__name__} cannot run palette actions")
+        app.run_in_mode(mode, action)
+
     async def discover(self) -> Hits:
         for label, callback in self._here():
             yield DiscoveryHit(label, callback, text=label)
         for label, mode, action in ACTIONS:
-            yield DiscoveryHit(label, partial(self.app.run_in_mode, mode, action), text=label)
+            yield DiscoveryHit(label, partial(self._run_in_mode, mode, action), text=label)
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
@@ -93,11 +101,11 @@ class DualroleCommands(Provider):
                 yield Hit(
                     score,
                     matcher.highlight(label),
-                    partial(self.app.run_in_mode, mode, action),
+                    partial(self._run_in_mode, mode, action),
                     text=label,
                 )
         try:
-            records = find_records(self.app.store, query)  # type: ignore[attr-defined]
+            records = find_records(app_store(self.app), query)
         except StorageError:
             return
         for record in records:

@@ -9,7 +9,7 @@ from dualrole.money import format_money_short
 from dualrole.parsing import relative_day
 
 
-def day(value: str | None) -> str:
+def day(value: str | dt.date | None) -> str:
     """``2026-11-27`` → ``Fri 27 Nov``; blank for None."""
     if not value:
         return ""

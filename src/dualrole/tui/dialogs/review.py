@@ -64,7 +64,9 @@ class RecordsSource:
 
 
 def _record(row: Any) -> Record:
-    return row["record"]
+    record = row["record"]
+    assert isinstance(record, Record)
+    return record
 
 
 RECORD_COLUMNS = [

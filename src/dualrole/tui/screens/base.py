@@ -32,6 +32,7 @@ from textual.screen import Screen
 from textual.widgets import Input, TextArea
 
 from dualrole.db import StorageError, Store
+from dualrole.tui.host import app_store
 from dualrole.tui.widgets.topbar import TopBar
 
 R = TypeVar("R")
@@ -61,7 +62,7 @@ class AreaScreen(Screen[None]):
 
     @property
     def store(self) -> Store:
-        return self.app.store  # type: ignore[attr-defined]
+        return app_store(self.app)
 
     def compose_top(self) -> ComposeResult:
         yield TopBar(self.TITLE_TEXT, self.SIDE)

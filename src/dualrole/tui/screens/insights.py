@@ -55,8 +55,13 @@ def _money(value: int | None, currency: str) -> str:
 
 
 def group_columns(screen: InsightsScreen) -> list[Column]:
-    cur = lambda: screen.currency  # noqa: E731
-    top = lambda: max([r["g"].revenue_minor for r in screen.rows("groups")] or [0])  # noqa: E731
+    def cur() -> str:
+        return screen.currency
+
+    def top() -> int:
+        values: list[int] = [r["g"].revenue_minor for r in screen.rows("groups")]
+        return max(values, default=0)
+
     return [
         Column("Name", lambda r: r["g"].name, ratio=2),
         Column("Spend", lambda r: _money(r["g"].spend_minor, cur()), width=8, justify="right"),
@@ -78,8 +83,13 @@ def group_columns(screen: InsightsScreen) -> list[Column]:
 
 
 def week_columns(screen: InsightsScreen) -> list[Column]:
-    cur = lambda: screen.currency  # noqa: E731
-    top = lambda: max([r["w"].leads for r in screen.rows("weeks")] or [0])  # noqa: E731
+    def cur() -> str:
+        return screen.currency
+
+    def top() -> int:
+        values: list[int] = [r["w"].leads for r in screen.rows("weeks")]
+        return max(values, default=0)
+
     return [
         Column("Week of", lambda r: f"{r['w'].first:%a %d %b}", width=11),
         Column("Leads", lambda r: bar(r["w"].leads, top(), 2 * BAR), width=2 * BAR,
@@ -92,7 +102,9 @@ def week_columns(screen: InsightsScreen) -> list[Column]:
 
 
 def funnel_columns(screen: InsightsScreen) -> list[Column]:
-    top = lambda: max([r["s"].entered for r in screen.rows("funnel")] or [0])  # noqa: E731
+    def top() -> int:
+        values: list[int] = [r["s"].entered for r in screen.rows("funnel")]
+        return max(values, default=0)
 
     def stall(row: dict[str, Any]) -> str | None:
         found = screen.insights
@@ -113,7 +125,8 @@ def funnel_columns(screen: InsightsScreen) -> list[Column]:
 
 
 def lost_columns(screen: InsightsScreen) -> list[Column]:
-    cur = lambda: screen.currency  # noqa: E731
+    def cur() -> str:
+        return screen.currency
 
     def segments(r: dict[str, Any]) -> str:
         return "; ".join(
@@ -132,7 +145,9 @@ def lost_columns(screen: InsightsScreen) -> list[Column]:
 
 
 def forecast_columns(screen: InsightsScreen) -> list[Column]:
-    cur = lambda: screen.currency  # noqa: E731
+    def cur() -> str:
+        return screen.currency
+
     return [
         Column("Stage", lambda r: r["f"].stage, width=12),
         Column("Open", lambda r: count(r["f"].open_deals), width=6, justify="right"),

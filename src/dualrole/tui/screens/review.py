@@ -81,7 +81,9 @@ def this_monday() -> dt.date:
 
 
 def _metric(row: Any) -> Metric:
-    return row["metric"]
+    metric = row["metric"]
+    assert isinstance(metric, Metric)
+    return metric
 
 
 def cell_value(metric: Metric, currency: str, width: int = ACTUAL_WIDTH) -> str:

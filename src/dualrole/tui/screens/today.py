@@ -114,7 +114,8 @@ def sales_rows(day: Agenda, idle_days: int) -> list[dict[str, Any]]:
 
 
 def _is_heading(row: dict[str, Any]) -> bool:
-    return row["kind"] == "heading"
+    kind: str = row["kind"]
+    return kind == "heading"
 
 
 def _heading_style(row: dict[str, Any]) -> str | None:

@@ -430,7 +430,9 @@ class PagedList(Widget, can_focus=True):
             self._base = self.rich_style
         return self._base
 
-    def _line(self, cells: list[tuple[str, Style, str]], width: int, base: Style) -> Strip:
+    def _line(
+        self, cells: list[tuple[str, Style, Literal["left", "right"]]], width: int, base: Style
+    ) -> Strip:
         segments: list[Segment] = []
         used = 0
         for (value, style, justify), cell_width in zip(

@@ -1,0 +1,33 @@
+"""What screens and the command palette need from the running app, as checkable protocols.
+
+``Screen.app`` is typed as a bare ``App``; these protocols let a screen reach the app's
+store (or the palette its ``run_in_mode``) with a real check instead of an attribute guess,
+without importing :class:`~dualrole.tui.app.DualroleApp` (which imports the screens).
+"""
+
+from __future__ import annotations
+
+from typing import Protocol, runtime_checkable
+
+from dualrole.db import Store
+
+
+@runtime_checkable
+class HasStore(Protocol):
+    """An app holding the open database (``DualroleApp``, or a test's bare host app)."""
+
+    store: Store
+
+
+@runtime_checkable
+class RunsInMode(Protocol):
+    """An app that can go to a mode and run an action on its screen (``DualroleApp``)."""
+
+    def run_in_mode(self, mode: str, action: str | None) -> None: ...
+
+
+def app_store(app: object) -> Store:
+    """The store of ``app``; a clear error if the app holds none (a programming mistake)."""
+    if not isinstance(app, HasStore):
+        raise TypeError(f"{type(app).__name__} holds no store")
+    return app.store
