@@ -14,10 +14,12 @@ RUN := $(UV) run --locked --python $(PYTHON)
 demo: sync
 	$(RUN) dualrole --db demo/demo.db demo
 
-## Run the whole test suite (lint, format check, pytest) exactly as CI does.
+## Run the whole test suite exactly as CI does: lint, format, import contracts, types, pytest.
 test: sync
 	$(RUN) ruff check src tests
 	$(RUN) ruff format --check src tests
+	$(RUN) lint-imports
+	$(RUN) mypy
 	$(RUN) pytest
 
 ## Fix lint and formatting in place.
