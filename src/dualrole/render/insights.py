@@ -42,6 +42,7 @@ import json
 from html import escape as html_escape
 from typing import Any
 
+from dualrole.enums import Side
 from dualrole.insights.model import (
     BY,
     DASH,
@@ -55,7 +56,7 @@ from dualrole.insights.model import (
     money,
     percent,
 )
-from dualrole.render.html import CSP, STYLE
+from dualrole.render.html import COLOURS, CSP, STYLE
 from dualrole.render.markdown import cell
 from dualrole.render.markdown import escape as md_escape
 from dualrole.render.tabular import safe_cell
@@ -84,7 +85,8 @@ GROUP_HEAD = (
     "lead → won",
     "days to won",
 )
-MARKETING, SALES = "#b4237a", "#1f6fb2"
+# spend is marketing's, revenue sales': the app's role colours, as in the review
+MARKETING, SALES = COLOURS[Side.marketing], COLOURS[Side.sales]
 
 
 def title(insights: Insights) -> str:
@@ -224,7 +226,7 @@ def svg_bars(items: list[tuple[str, float, str]], colour: str, label: str) -> st
     top = max(value for _l, value, _t in items)
     row, label_w, bar_w = 18, 190, 300
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{label_w + bar_w + 90}" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{label_w + bar_w + 130}" '
         f'height="{row * len(items) + 6}" role="img" aria-label="{html_escape(label)}">'
     ]
     for i, (name, value, text) in enumerate(items):
