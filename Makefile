@@ -5,7 +5,7 @@ PYTHON ?= python3
 UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
 export UV_PYTHON_DOWNLOADS := never
 # Trust the operating system's certificate store (where a proxy's CA is installed), as pip does.
-export UV_NATIVE_TLS := 1
+export UV_SYSTEM_CERTS := 1
 RUN := $(UV) run --locked --python $(PYTHON)
 
 .PHONY: demo test lint format screenshots bench sync clean
