@@ -21,7 +21,7 @@ def labels(screen: TodayScreen) -> list[str]:
     return [row["label"].strip() for row in source.rows]
 
 
-async def test_today_shows_what_the_shell_added(demo, demo_path):
+async def test_today_shows_what_the_shell_added(demo, demo_path, wait_until):
     app = DualroleApp(demo)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -35,12 +35,13 @@ async def test_today_shows_what_the_shell_added(demo, demo_path):
         await pilot.press("s")
         await pilot.pause()
         await pilot.press("t")
-        for _ in range(200):  # wait for the condition, not a fixed time
-            if isinstance(app.screen, TodayScreen) and "Zed Quinn — Call back" in labels(
-                app.screen
-            ):
-                break
-            await pilot.pause(0.01)
+        await wait_until(
+            pilot,
+            lambda: (
+                isinstance(app.screen, TodayScreen)
+                and "Zed Quinn — Call back" in labels(app.screen)
+            ),
+        )
         assert isinstance(app.screen, TodayScreen)
         assert "Zed Quinn — Call back" in labels(app.screen)
 

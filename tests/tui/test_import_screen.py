@@ -82,7 +82,9 @@ class TestImportScreen:
         assert app.results == [None]
         assert count(file_store) == 0
 
-    async def test_cancel_a_running_import_keeps_nothing(self, db_path, tmp_path, monkeypatch):
+    async def test_cancel_a_running_import_keeps_nothing(
+        self, db_path, tmp_path, monkeypatch, wait_until
+    ):
         """Escape while the import runs: the import is held at its first progress report
         until the key was pressed, so the cancel always lands mid-import."""
         import dualrole.tui.dialogs.import_contacts as dialog
@@ -113,11 +115,8 @@ class TestImportScreen:
                 await pilot.press("escape")
                 pressed.set()
                 cancelled = "Import cancelled; nothing was changed."
-                for _ in range(600):  # the worker ends in its own time: wait for what it shows
-                    if text(app.screen, "#import-error") == cancelled:
-                        break
-                    await pilot.pause(0.05)
-                assert text(app.screen, "#import-error") == cancelled
+                # the worker ends in its own time: wait for what it shows
+                await wait_until(pilot, lambda: text(app.screen, "#import-error") == cancelled)
                 assert isinstance(app.screen, ImportContactsScreen)  # still open, can retry
             assert count(store) == 0
             assert app.results == []
