@@ -10,11 +10,14 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TypeVar
 
 import click
 
 from dualrole.db import Store, open_store, resolve_path
 from dualrole.printable import visible
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 class Context:
@@ -45,6 +48,29 @@ def progress(label: str) -> Callable[[str, int, int], None]:
             click.echo(f"\r{label}: {step} {pct:3d}%   ", err=True, nl=False)
 
     return report
+
+
+def document_options(command: F) -> F:
+    """``--format md|html|json|csv``, ``-o FILE`` and ``--force``: a document's options
+    (the review, the insights), handled by :func:`ask_before_replacing` and :func:`deliver`."""
+    options = [
+        click.option(
+            "--format",
+            "fmt",
+            type=click.Choice(["md", "html", "json", "csv"]),
+            help="Default: from the file name, else md.",
+        ),
+        click.option(
+            "-o",
+            "--output",
+            type=click.Path(dir_okay=False, path_type=Path),
+            help="Write to this file (default: standard output).",
+        ),
+        click.option("--force", is_flag=True, help="Overwrite an existing file without asking."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
 
 
 def ask_before_replacing(ctx: Context, output: Path | None, force: bool) -> None:

@@ -11,7 +11,13 @@ from typing import TYPE_CHECKING
 
 import click
 
-from dualrole.cli.context import Context, ask_before_replacing, deliver, pass_ctx
+from dualrole.cli.context import (
+    Context,
+    ask_before_replacing,
+    deliver,
+    document_options,
+    pass_ctx,
+)
 
 if TYPE_CHECKING:  # the insights load inside the command
     from dualrole.insights import Period
@@ -54,19 +60,7 @@ def period_from(first: dt.date | None, last: dt.date | None) -> Period:
     type=click.Choice(["channel", "promotion", "segment"]),
     help="Only this breakdown (Markdown, HTML, CSV; JSON always has all three).",
 )
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["md", "html", "json", "csv"]),
-    help="Default: from the file name, else md.",
-)
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Write to this file (default: standard output).",
-)
-@click.option("--force", is_flag=True, help="Overwrite an existing file without asking.")
+@document_options
 @pass_ctx
 def insights(
     ctx: Context,

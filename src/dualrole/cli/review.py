@@ -11,7 +11,13 @@ from pathlib import Path
 import click
 
 from dualrole import clock
-from dualrole.cli.context import Context, ask_before_replacing, deliver, pass_ctx
+from dualrole.cli.context import (
+    Context,
+    ask_before_replacing,
+    deliver,
+    document_options,
+    pass_ctx,
+)
 
 
 def _week(text: str | None, option: str) -> dt.date | None:
@@ -30,19 +36,7 @@ def _week(text: str | None, option: str) -> dt.date | None:
 @click.option("--week", "week_text", metavar="YYYY-Www", help="ISO week (default: this week).")
 @click.option("--from", "from_text", metavar="YYYY-Www", help="First week of a range.")
 @click.option("--to", "to_text", metavar="YYYY-Www", help="Last week of a range.")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["md", "html", "json", "csv"]),
-    help="Default: from the file name, else md.",
-)
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Write to this file (default: standard output).",
-)
-@click.option("--force", is_flag=True, help="Overwrite an existing file without asking.")
+@document_options
 @pass_ctx
 def review(
     ctx: Context,
