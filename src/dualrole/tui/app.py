@@ -64,7 +64,6 @@ PRELOAD = (
     "dualrole.tui.screens.marketing",
     "dualrole.tui.screens.review",
     "dualrole.tui.screens.prospect",
-    "dualrole.tui.screens.insights",  # imported only: its screen computes when first shown
 )
 """Modules imported in the background once the first frame is up (most used first)."""
 
