@@ -7,8 +7,10 @@ Regenerate deliberately after a visual change: ``pytest tests/tui/test_snapshots
 from __future__ import annotations
 
 import pytest
+from textual.widgets import Input
 
 from dualrole.tui.app import DualroleApp
+from dualrole.tui.dialogs.forms import FormScreen
 
 SIZE = (100, 30)
 
@@ -49,4 +51,16 @@ SMALL = (80, 24)
     ],
 )
 def test_screen_at_80x24(snap_compare, demo, keys):
-    assert snap_compare(DualroleApp(demo), press=list(keys), terminal_size=SMALL)
+    async def settled(pilot) -> None:
+        """The keys, then (a form) until it has measured itself against the screen."""
+        await pilot.press(*keys)
+        for _ in range(6000):  # a safety net of ~60 s; the condition ends the wait
+            screen = pilot.app.screen
+            if not isinstance(screen, FormScreen) or screen.fitted:
+                break
+            await pilot.pause(0.01)
+        for field in pilot.app.screen.query(Input):  # a blinking cursor is a matter of timing
+            field.cursor_blink = False
+        await pilot.pause()
+
+    assert snap_compare(DualroleApp(demo), run_before=settled, terminal_size=SMALL)

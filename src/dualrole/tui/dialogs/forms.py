@@ -145,8 +145,12 @@ class FormScreen(ModalScreen[T], Generic[T]):
             self.query_one(f"#field-{self.fields[0].name}").focus()
         self.call_after_refresh(self._fit)
 
+    fitted = False
+    """Whether the form has been measured against the screen (tests wait for it)."""
+
     @on(Resize)
     def _resized(self) -> None:
+        self.fitted = False
         self.remove_class("-tall")
         self.call_after_refresh(self._fit)
 
@@ -156,6 +160,7 @@ class FormScreen(ModalScreen[T], Generic[T]):
         footer = self.query_one("#form-footer")
         if footer.region.bottom > box.content_region.bottom:
             self.add_class("-tall")
+        self.fitted = True
 
     # --- values --------------------------------------------------------------------------
 
