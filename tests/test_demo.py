@@ -101,6 +101,12 @@ def test_bulk_mode_gives_the_connection_back_as_it_was(tmp_path, monkeypatch):
         assert {name: store.scalar(f"PRAGMA {name}") for name in demo.BULK_PRAGMAS} == before
         assert before["journal_mode"] == "wal" and before["foreign_keys"] == 1
         assert not Path(f"{tmp_path / 'demo.db'}-journal").exists()
+        # The -wal that leaving WAL mode deleted was no loss: nothing to recover, and the
+        # watch is on the new -wal, so a real deletion is still caught.
+        assert store.check_wal() is None
+        assert not list(tmp_path.glob("*.recovered-*"))
+        Path(f"{tmp_path / 'demo.db'}-wal").unlink()
+        assert store.check_wal() is not None
 
 
 def test_demo_tasks_and_promotions_hang_together(demo_store):

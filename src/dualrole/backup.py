@@ -15,7 +15,14 @@ from pathlib import Path
 
 from dualrole import clock
 from dualrole.autobackup import KEEP_AUTOMATIC, automatic_copy, backup_dir_for, backups_for
-from dualrole.db import SQLITE_HEADER, DamagedError, StorageError, Store, open_store
+from dualrole.db import (
+    SQLITE_HEADER,
+    DamagedError,
+    StorageError,
+    Store,
+    open_here,
+    open_store,
+)
 from dualrole.files import copy_database
 from dualrole.schema import APPLICATION_ID, SCHEMA_VERSION
 
@@ -77,6 +84,10 @@ def verify_backup(path: Path) -> None:
     path = Path(path)
     if not path.is_file():
         raise StorageError(f"{path} is not a file.")
+    if open_here(path):
+        raise StorageError(
+            f"{path} is the workspace open here, not a backup; nothing was restored."
+        )
     with path.open("rb") as handle:
         if handle.read(len(SQLITE_HEADER)) != SQLITE_HEADER:
             raise StorageError(f"{path} is not a SQLite database; nothing was restored.")

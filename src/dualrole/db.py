@@ -82,6 +82,15 @@ def _file_key(path: Path) -> tuple[int, int] | None:
     return info.st_dev, info.st_ino
 
 
+def open_here(path: str | os.PathLike[str]) -> bool:
+    """Whether this process has ``path`` open as a workspace (under any name).
+
+    Such a file must not be read with a plain descriptor: closing it would drop SQLite's
+    locks (see ``_OPEN_FILES``). Whoever sniffs a file a user named asks this first.
+    """
+    return _file_key(Path(path)) in _OPEN_FILES
+
+
 def _check_file(path: Path, *, create: bool, make_parent: bool) -> bool:
     """Refuse paths that are not a dualrole file; return True when the file is new."""
     if path.is_dir():
@@ -106,7 +115,7 @@ def _check_file(path: Path, *, create: bool, make_parent: bool) -> bool:
         return True
     if not path.is_file():
         raise StorageError(f"{path} is not a regular file, so it cannot hold a database.")
-    if _file_key(path) in _OPEN_FILES:
+    if open_here(path):
         return False  # checked when first opened; reading it again here would drop its locks
     try:
         with path.open("rb") as handle:
@@ -128,6 +137,8 @@ def is_workspace(path: Path) -> bool:
     """Whether ``path`` holds a dualrole workspace: by the application id in its SQLite header,
     else (a header not yet written back from the WAL) by asking SQLite, read-only."""
     path = Path(path)
+    if open_here(path):
+        return True
     try:
         with path.open("rb") as handle:
             head = handle.read(100)
@@ -203,6 +214,21 @@ class Store:
         """Remember which -wal file this connection writes to (after opening)."""
         if self.path is not None and not self.read_only:
             self._wal_key = _file_key(Path(f"{self.path}-wal"))
+
+    def set_journal_mode(self, mode: str) -> str:
+        """Switch the journal mode (a bulk load writes through a rollback journal).
+
+        Leaving WAL deletes the -wal on purpose: that is no loss, so the watch is off while
+        another mode is on, and set again on the new -wal once back in WAL mode.
+        """
+        self._wal_key = None
+        with friendly_errors():
+            now = str(self.conn.execute(f"PRAGMA journal_mode={mode}").fetchone()[0]).lower()
+            if now == "wal":
+                self.conn.execute("SELECT count(*) FROM sqlite_master").fetchone()  # opens -wal
+        if now == "wal":
+            self.watch_wal()
+        return now
 
     def check_wal(self) -> Path | None:
         """Notice the -wal deleted or replaced by another program (a cleaner, a sync tool).

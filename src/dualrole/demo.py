@@ -156,13 +156,19 @@ def _bulk_settings(store: Store, enabled: bool) -> Iterator[None]:
         return
     conn = store.conn
     before = {name: conn.execute(f"PRAGMA {name}").fetchone()[0] for name in BULK_PRAGMAS}
-    for name, value in BULK_PRAGMAS.items():
-        conn.execute(f"PRAGMA {name}={value}")
+
+    def put(settings: dict[str, object]) -> None:
+        for name, value in settings.items():
+            if name == "journal_mode":  # through the store, which watches the -wal
+                store.set_journal_mode(str(value))
+            else:
+                conn.execute(f"PRAGMA {name}={value}")
+
+    put(dict(BULK_PRAGMAS))
     try:
         yield
     finally:
-        for name, value in before.items():
-            conn.execute(f"PRAGMA {name}={value}")
+        put(before)
 
 
 class _Indexes:

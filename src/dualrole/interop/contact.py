@@ -16,7 +16,7 @@ import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from dualrole.db import SQLITE_HEADER, StorageError
+from dualrole.db import SQLITE_HEADER, StorageError, open_here
 from dualrole.schema import APPLICATION_ID
 
 BOMS = (codecs.BOM_UTF8,)
@@ -74,6 +74,11 @@ def check_readable(path: Path) -> int:
     (``/dev/zero``) or a FIFO is refused at once instead of hanging the import.
     """
     path = Path(path)
+    if open_here(path):
+        raise StorageError(
+            f"{path} is the dualrole workspace open here, not a contacts file; "
+            "export CSV or vCard from the program that holds the contacts."
+        )
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
     except FileNotFoundError as exc:
