@@ -162,3 +162,57 @@ def test_each_contact_finds_its_duplicate_through_an_index(file_store, sql, para
     """What keeps a re-import of 10,000 rows as fast as the first: no scan per row."""
     plan = " ".join(row[3] for row in file_store.query("EXPLAIN QUERY PLAN " + sql, params))
     assert "USING INDEX" in plan and "SCAN prospects" not in plan, plan
+
+
+def full_text_state(store) -> tuple[set, dict[str, list]]:
+    """The prospects' triggers, and what each full-text index finds (checked sound)."""
+    triggers = {
+        tuple(row)
+        for row in store.query(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'prospects'"
+        )
+    }
+    found = {}
+    for index, needle in (("prospects_fts", '"lovel"*'), ("prospects_grams", '"ovela"')):
+        store.conn.execute(f"INSERT INTO {index}({index}, rank) VALUES ('integrity-check', 1)")
+        found[index] = [
+            row[0]
+            for row in store.query(
+                f"SELECT rowid FROM {index} WHERE {index} MATCH ? ORDER BY rowid", (needle,)
+            )
+        ]
+    return triggers, found
+
+
+def test_imported_prospects_are_found_as_if_added_one_by_one(file_store, tmp_path):
+    """The import indexes its rows a batch at a time: the same entries as the triggers make,
+    merges into rows of the same file included, and the triggers are whole afterwards."""
+    triggers_before, _ = full_text_state(file_store)
+    sales.create_prospect(file_store, ProspectIn(name="Old Lovelace", email="old@example.com"))
+    rows = "".join(f"Ada Lovelace {i},ada{i}@example.com,,\n" for i in range(2_500))
+    rows += "Ada L.,ADA7@example.com,Analytical Engines,notes of lovelace\n"  # merges into the 9th
+    path = csv_file(tmp_path, "Name,Email,Company,Notes\n" + rows)
+    report = import_contacts(file_store, path)
+    assert (report.created, report.merged) == (2_500, 1)
+    triggers_after, found = full_text_state(file_store)
+    assert triggers_after == triggers_before
+    assert found["prospects_fts"] == found["prospects_grams"] == list(range(1, 2_502))
+    engines = file_store.query(
+        "SELECT rowid FROM prospects_grams WHERE prospects_grams MATCH '\"lytical eng\"'"
+    )
+    assert [row[0] for row in engines] == [9]
+    sales.create_prospect(file_store, ProspectIn(name="After Lovelace"))  # triggers work again
+    assert full_text_state(file_store)[1]["prospects_grams"][-1] == 2_502
+
+
+def test_an_interrupted_import_keeps_the_full_text_triggers(file_store, tmp_path):
+    triggers_before, _ = full_text_state(file_store)
+    rows = "".join(f"Ada Lovelace {i},ada{i}@example.com\n" for i in range(1_500))
+    path = csv_file(tmp_path, "Name,Email\n" + rows)
+
+    def cancel(done: int, total: int) -> None:
+        raise ImportCancelled
+
+    with pytest.raises(ImportCancelled):
+        import_contacts(file_store, path, progress=cancel)
+    assert full_text_state(file_store)[0] == triggers_before
