@@ -201,8 +201,17 @@ def test_imported_prospects_are_found_as_if_added_one_by_one(file_store, tmp_pat
         "SELECT rowid FROM prospects_grams WHERE prospects_grams MATCH '\"lytical eng\"'"
     )
     assert [row[0] for row in engines] == [9]
-    sales.create_prospect(file_store, ProspectIn(name="After Lovelace"))  # triggers work again
-    assert full_text_state(file_store)[1]["prospects_grams"][-1] == 2_502
+    again = csv_file(tmp_path, "Name,Email\nLate Lovelace,late@example.com\n", "again.csv")
+    import_contacts(file_store, again, stage=Stage.qualified)
+    sales.create_prospect(file_store, ProspectIn(name="After Lovelace", value="5.00"))
+    assert full_text_state(file_store)[1]["prospects_grams"][-2:] == [2_502, 2_503]
+    totals = file_store.query("SELECT * FROM stage_totals ORDER BY stage")
+    counted = file_store.query(
+        "SELECT stage, count(*), coalesce(sum(value_minor), 0) FROM prospects "
+        "WHERE deleted_at IS NULL GROUP BY stage ORDER BY stage"
+    )
+    assert [tuple(row) for row in totals] == [tuple(row) for row in counted]
+    assert [tuple(row) for row in totals] == [("lead", 2_502, 500), ("qualified", 1, 0)]
 
 
 def test_an_interrupted_import_keeps_the_full_text_triggers(file_store, tmp_path):

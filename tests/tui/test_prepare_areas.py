@@ -132,3 +132,17 @@ async def test_quitting_at_every_stage_of_the_build_is_clean(demo, monkeypatch, 
         await asyncio.wait_for(reached.wait(), timeout=60)
     assert app.return_code in (0, None)
     assert len(starts) >= stage
+
+
+def test_an_untested_textual_version_is_warned_about(monkeypatch):
+    import importlib.metadata
+
+    from dualrole.tui import textual_compat
+
+    textual_compat.check_textual_version.cache_clear()
+    monkeypatch.setattr(importlib.metadata, "version", lambda name: "99.0.0")
+    with pytest.warns(RuntimeWarning, match="not 99.0.0"):
+        assert textual_compat.check_textual_version() == "99.0.0"
+    textual_compat.check_textual_version.cache_clear()
+    monkeypatch.undo()
+    assert textual_compat.check_textual_version().startswith(textual_compat.TESTED_WITH + ".")

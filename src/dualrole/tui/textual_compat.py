@@ -26,8 +26,8 @@ On a Textual upgrade, re-check (then move :data:`TESTED_WITH`):
 from __future__ import annotations
 
 import asyncio
+import functools
 import warnings
-from importlib.metadata import version
 from typing import Any
 
 from textual.app import App
@@ -36,19 +36,30 @@ from textual.screen import Screen
 TESTED_WITH = "8.2"
 """The Textual minor version this module was checked against."""
 
-TEXTUAL_VERSION = version("textual")
 
-if not TEXTUAL_VERSION.startswith(TESTED_WITH + "."):
-    warnings.warn(
-        f"dualrole.tui.textual_compat was checked with Textual {TESTED_WITH}.x, not "
-        f"{TEXTUAL_VERSION}: re-check what its docstring lists.",
-        RuntimeWarning,
-        stacklevel=2,
-    )
+@functools.cache
+def check_textual_version() -> str:
+    """Textual's version; warns (once) unless it is the one this module was checked with.
+
+    Asked when the first area is built in the background, not at import: reading a
+    package's version loads ``importlib.metadata`` (~20 ms), which the first frame skips.
+    """
+    from importlib.metadata import version
+
+    found = version("textual")
+    if not found.startswith(TESTED_WITH + "."):
+        warnings.warn(
+            f"dualrole.tui.textual_compat was checked with Textual {TESTED_WITH}.x, not "
+            f"{found}: re-check what its docstring lists.",
+            RuntimeWarning,
+            stacklevel=2,
+        )
+    return found
 
 
 def build_mode_screen(app: App[Any], mode: str) -> Any:
     """Build ``mode``'s screen without switching to it; returns an awaitable (its mount)."""
+    check_textual_version()
     return app._init_mode(mode)
 
 
