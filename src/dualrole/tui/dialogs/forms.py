@@ -47,13 +47,17 @@ from dualrole.tui.text import plain, visible
 T = TypeVar("T")
 
 
+FieldKind = Literal["input", "date", "text", "select"]
+"""How a field is typed: one line, a date, several lines, or a choice."""
+
+
 @dataclass
 class Field:
     """One form field. ``kind``: input, date, text (multi-line) or select."""
 
     name: str
     label: str
-    kind: Literal["input", "date", "text", "select"] = "input"
+    kind: FieldKind = "input"
     options: Sequence[tuple[str, Any]] = ()
     value: Any = ""
     placeholder: str = ""

@@ -68,5 +68,5 @@ class QuitScreen(ModalScreen[QuitChoice]):
 
     @on(Button.Pressed)
     def _pressed(self, event: Button.Pressed) -> None:
-        answer = (event.button.id or "quit-cancel").removeprefix("quit-")
-        self.dismiss(answer if answer in ("save", "discard") else "cancel")  # type: ignore[arg-type]
+        answers: dict[str | None, QuitChoice] = {"quit-save": "save", "quit-discard": "discard"}
+        self.dismiss(answers.get(event.button.id, "cancel"))

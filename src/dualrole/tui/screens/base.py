@@ -31,7 +31,7 @@ from textual.events import ScreenResume
 from textual.screen import Screen
 from textual.widgets import Input, TextArea
 
-from dualrole.db import StorageError, Store
+from dualrole.db import StorageError, Store, open_store
 from dualrole.tui.host import app_store
 from dualrole.tui.widgets.topbar import TopBar
 
@@ -81,6 +81,37 @@ class AreaScreen(Screen[None]):
         except (StorageError, ValueError) as exc:
             self.notify(str(exc), title="Not done", severity="error", markup=False)
             return None
+
+    def compute_then_show(
+        self, compute: Callable[[Store], R], show: Callable[[R], None], *, group: str
+    ) -> None:
+        """``show(compute(store))``, computing off the UI thread on a connection of its own.
+
+        For what takes long at 1M interactions (the review, insights); a newer call in the
+        same ``group`` cancels an older one. An in-memory workspace has no second
+        connection, so there it runs here. A failure is one sentence, as for :meth:`attempt`.
+        """
+        path = self.store.path
+        if path is None:
+            result = self.attempt(compute, self.store)
+            if result is not None:
+                show(result)
+            return
+
+        def in_background() -> None:
+            try:
+                with open_store(path, create=False) as own:
+                    result = compute(own)
+            except (StorageError, ValueError) as exc:
+                self.app.call_from_thread(
+                    self.notify, str(exc), title="Not done", severity="error", markup=False
+                )
+                return
+            self.app.call_from_thread(show, result)
+
+        self.run_worker(
+            in_background, thread=True, exclusive=True, group=group, exit_on_error=False
+        )
 
     SNOOZE_BINDINGS: ClassVar[list[Binding]] = [
         Binding(

@@ -15,7 +15,7 @@ import datetime as dt
 from typing import Any
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
@@ -23,7 +23,7 @@ from textual.geometry import Region
 from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
-from dualrole.db import StorageError, Store, open_store
+from dualrole.db import Store
 from dualrole.insights import BY, By, Insights, Period, build_insights, default_period
 from dualrole.insights.model import bar, count, days, percent
 from dualrole.insights.records import FigureRef, count_behind, records_behind
@@ -236,25 +236,10 @@ class InsightsScreen(AreaScreen):
         if token is not None and token is self._token and self.insights is not None:
             return
         self._token = token
-        if self.store.path is None:  # in memory: no second connection to build it on
-            found = self.attempt(build_insights, self.store, self.period)
-            if found is not None:
-                self._show(found)
-            return
-        self._build(self.period)
-
-    @work(thread=True, exclusive=True, group="insights-build", exit_on_error=False)
-    def _build(self, period: Period) -> None:
-        """Compute off the UI thread (a second or so at 1M interactions), own connection."""
-        try:
-            with open_store(self.store.path, create=False) as own:
-                found = build_insights(own, period)
-        except (StorageError, ValueError) as exc:
-            self.app.call_from_thread(
-                self.notify, str(exc), title="Not done", severity="error", markup=False
-            )
-            return
-        self.app.call_from_thread(self._show, found)
+        period = self.period  # computed in the background: at 1M interactions, a second or so
+        self.compute_then_show(
+            lambda store: build_insights(store, period), self._show, group="insights-build"
+        )
 
     def _show(self, found: Insights) -> None:
         if found.period != self.period:  # the owner moved to another period meanwhile

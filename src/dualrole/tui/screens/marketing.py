@@ -139,7 +139,7 @@ def _task_style(row: Any) -> str | None:
 ROW_STYLES = {"promotions": _promotion_style, "tasks": _task_style}
 
 
-class MarketingScreen(PromotionActions, AreaScreen):
+class MarketingScreen(PromotionActions):
     """The marketing side's records, one tab per kind."""
 
     TITLE_TEXT = "Marketing"

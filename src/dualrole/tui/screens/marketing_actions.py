@@ -1,6 +1,6 @@
 """Promotion actions usable wherever a promotion is selected (the list and its page).
 
-A screen mixes in :class:`PromotionActions`, implements ``selected_promotion_id()``, adds
+A screen subclasses :class:`PromotionActions`, implements ``selected_promotion_id()``, adds
 :data:`PROMOTION_BINDINGS` to its BINDINGS and overrides ``after_change()`` to reload what it
 shows. Keys: ``r`` logs a result (day, reach, engagement, clicks, spend), ``a`` advances the
 status (idea → planned → running → done), ``c`` sets any status (cancelled included).
@@ -14,9 +14,9 @@ from typing import Any
 
 from textual.binding import Binding
 
-from dualrole.db import Store
 from dualrole.models import PromotionStatus
 from dualrole.services import marketing
+from dualrole.tui.screens.base import AreaScreen
 from dualrole.tui.screens.marketing_forms import result_form, status_form
 
 PROMOTION_BINDINGS = [
@@ -37,11 +37,8 @@ NEXT_STATUS = {
 }
 
 
-class PromotionActions:
-    """Mixin for screens where a promotion can be selected."""
-
-    app: Any
-    store: Store
+class PromotionActions(AreaScreen):
+    """Base of the screens where a promotion can be selected."""
 
     def selected_promotion_id(self) -> int | None:
         raise NotImplementedError
@@ -52,15 +49,15 @@ class PromotionActions:
     def _promotion(self) -> Any:
         promotion_id = self.selected_promotion_id()
         if promotion_id is None:
-            self.notify("Select a promotion first.")  # type: ignore[attr-defined]
+            self.notify("Select a promotion first.")
             return None
-        return self.attempt(marketing.get_promotion, self.store, promotion_id)  # type: ignore[attr-defined]
+        return self.attempt(marketing.get_promotion, self.store, promotion_id)
 
     def _after(self, message: str) -> Any:
         def done(result: Any) -> None:
             if result is not None:
                 self.after_change()
-                self.notify(message, markup=False)  # type: ignore[attr-defined]
+                self.notify(message, markup=False)
 
         return done
 
@@ -76,14 +73,12 @@ class PromotionActions:
             return
         following = NEXT_STATUS.get(promotion.status)
         if following is None:
-            self.notify(  # type: ignore[attr-defined]
+            self.notify(
                 f"{promotion.name} is {promotion.status.value}; c sets another status.",
                 markup=False,
             )
             return
-        moved = self.attempt(  # type: ignore[attr-defined]
-            marketing.set_promotion_status, self.store, promotion.id, following
-        )
+        moved = self.attempt(marketing.set_promotion_status, self.store, promotion.id, following)
         if moved is not None:
             self._after(f"{promotion.name}: {promotion.status.value} → {following.value}.")(moved)
 

@@ -27,7 +27,7 @@ from dualrole.models import (
 )
 from dualrole.money import format_money_input
 from dualrole.services import marketing
-from dualrole.tui.dialogs.forms import Field, FormScreen, enum_options
+from dualrole.tui.dialogs.forms import Field, FieldKind, FormScreen, enum_options
 
 
 def _segments(store: Store) -> list[tuple[str, int]]:
@@ -35,7 +35,7 @@ def _segments(store: Store) -> list[tuple[str, int]]:
 
 
 def segment_fields(values: dict[str, Any]) -> list[Field]:
-    names = [
+    names: list[tuple[str, str, FieldKind]] = [
         ("name", "Name", "input"),
         ("description", "Description", "text"),
         ("age_range", "Age range", "input"),
@@ -50,7 +50,7 @@ def segment_fields(values: dict[str, Any]) -> list[Field]:
         ("values", "Values", "text"),
         ("objections", "Objections (what stops them buying)", "text"),
     ]
-    return [Field(n, label, kind, value=values.get(n) or "") for n, label, kind in names]  # type: ignore[arg-type]
+    return [Field(n, label, kind, value=values.get(n) or "") for n, label, kind in names]
 
 
 def note_fields(store: Store, values: dict[str, Any]) -> list[Field]:

@@ -31,7 +31,6 @@ from dualrole.services.records import soft_delete
 from dualrole.tui import format as fmt
 from dualrole.tui.navigation import OpenRecord
 from dualrole.tui.screens import marketing_forms as forms
-from dualrole.tui.screens.base import AreaScreen
 from dualrole.tui.screens.marketing_actions import PROMOTION_BINDINGS, PromotionActions
 from dualrole.tui.text import plain
 from dualrole.tui.widgets.keybar import KeyBar
@@ -98,7 +97,7 @@ def summary_text(summary: PromotionSummary, results: list[PromotionResult]) -> T
     return text
 
 
-class PromotionScreen(PromotionActions, AreaScreen):
+class PromotionScreen(PromotionActions):
     """One promotion, everything about it."""
 
     TITLE_TEXT = "Promotion"

@@ -44,7 +44,7 @@ INTERACTION_COLUMNS = [
 ]
 
 
-class ProspectScreen(ProspectActions, AreaScreen):
+class ProspectScreen(ProspectActions):
     """One prospect, everything about it."""
 
     TITLE_TEXT = "Prospect"

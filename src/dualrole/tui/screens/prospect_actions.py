@@ -1,6 +1,6 @@
 """Sales actions usable wherever a prospect is selected (Today, Sales lists, prospect page).
 
-A screen mixes in :class:`ProspectActions`, implements ``selected_prospect_id()`` (and
+A screen subclasses :class:`ProspectActions`, implements ``selected_prospect_id()`` (and
 optionally ``selected_interaction_id()``), adds :data:`PROSPECT_BINDINGS` to its BINDINGS and
 overrides ``after_change()`` to reload its lists. Keys: ``l`` log an interaction, ``F`` send
 its feedback to marketing, ``c`` change stage (lost asks why), ``f`` new follow-up,
@@ -14,7 +14,7 @@ from typing import Any
 
 from textual.binding import Binding
 
-from dualrole.db import Store
+from dualrole.tui.screens.base import AreaScreen
 
 
 def prospect_forms() -> ModuleType:
@@ -40,11 +40,8 @@ PROSPECT_BINDINGS = [
 ]
 
 
-class ProspectActions:
-    """Mixin for screens where a prospect can be selected."""
-
-    app: Any
-    store: Store
+class ProspectActions(AreaScreen):
+    """Base of the screens where a prospect can be selected."""
 
     def selected_prospect_id(self) -> int | None:
         raise NotImplementedError
@@ -63,14 +60,14 @@ class ProspectActions:
     def _need_prospect(self) -> int | None:
         prospect_id = self.selected_prospect_id()
         if prospect_id is None:
-            self.notify("Select a prospect first.")  # type: ignore[attr-defined]
+            self.notify("Select a prospect first.")
         return prospect_id
 
     def _saved(self, message: str) -> Any:
         def done(result: Any) -> None:
             if result is not None:
                 self.after_change()
-                self.notify(message)  # type: ignore[attr-defined]
+                self.notify(message)
 
         return done
 
@@ -79,7 +76,7 @@ class ProspectActions:
         prospect_id = self._need_prospect()
         if prospect_id is None:
             return None
-        return self.attempt(_sales().get_prospect, self.store, prospect_id)  # type: ignore[attr-defined]
+        return self.attempt(_sales().get_prospect, self.store, prospect_id)
 
     def action_log(self) -> None:
         prospect = self._load_prospect()
@@ -91,7 +88,7 @@ class ProspectActions:
             if result is None:
                 return
             self.after_change()
-            self.notify("Logged — F sends its feedback to marketing.")  # type: ignore[attr-defined]
+            self.notify("Logged — F sends its feedback to marketing.")
             self.offer_followup_done(prospect)
 
         self.app.push_screen(form, logged)
@@ -101,7 +98,7 @@ class ProspectActions:
         from dualrole.tui import format as fmt
         from dualrole.tui.dialogs.forms import ConfirmScreen
 
-        open_ones = self.attempt(_sales().followups_for, self.store, prospect.id, open_only=True)  # type: ignore[attr-defined]
+        open_ones = self.attempt(_sales().followups_for, self.store, prospect.id, open_only=True)
         if not open_ones:
             return
         followup = min(open_ones, key=lambda f: (f.due_date, f.id))
@@ -118,14 +115,12 @@ class ProspectActions:
     def action_feedback(self) -> None:
         interaction_id = self.selected_interaction_id()
         if interaction_id is None:
-            self.notify("No interaction to send; log one with l first.")  # type: ignore[attr-defined]
+            self.notify("No interaction to send; log one with l first.")
             return
-        note_id = self.attempt(  # type: ignore[attr-defined]
-            _sales().send_feedback_to_marketing, self.store, interaction_id
-        )
+        note_id = self.attempt(_sales().send_feedback_to_marketing, self.store, interaction_id)
         if note_id is not None:
             self.after_change()
-            self.notify(f"Sent to marketing as feedback note #{note_id} (Marketing › Research).")  # type: ignore[attr-defined]
+            self.notify(f"Sent to marketing as feedback note #{note_id} (Marketing › Research).")
 
     def action_stage(self) -> None:
         prospect = self._load_prospect()
@@ -141,7 +136,7 @@ class ProspectActions:
             if result is None:
                 return
             self.after_change()
-            self.notify(f"Stage changed to {result.stage.value}.")  # type: ignore[attr-defined]
+            self.notify(f"Stage changed to {result.stage.value}.")
             self.offer_close_followups(result)
 
         self.app.push_screen(form, saved)
@@ -151,7 +146,7 @@ class ProspectActions:
         if prospect.stage.is_open:
             return
         sales = _sales()
-        open_ones = self.attempt(sales.followups_for, self.store, prospect.id, open_only=True)  # type: ignore[attr-defined]
+        open_ones = self.attempt(sales.followups_for, self.store, prospect.id, open_only=True)
         if not open_ones:
             return
         from dualrole.tui.dialogs.forms import ConfirmScreen
@@ -159,10 +154,10 @@ class ProspectActions:
         def answer(yes: bool | None) -> None:
             if not yes:
                 return
-            closed = self.attempt(sales.close_followups, self.store, prospect.id)  # type: ignore[attr-defined]
+            closed = self.attempt(sales.close_followups, self.store, prospect.id)
             if closed:
                 self.after_change()
-                self.notify(f"{closed} follow-up{'s' if closed > 1 else ''} marked done.")  # type: ignore[attr-defined]
+                self.notify(f"{closed} follow-up{'s' if closed > 1 else ''} marked done.")
 
         count = len(open_ones)
         question = (
@@ -179,7 +174,7 @@ class ProspectActions:
 
     def complete_followup(self, followup_id: int) -> None:
         """Mark done, then offer the next one (prefilled; escape skips it)."""
-        offer = self.attempt(_sales().complete_followup, self.store, followup_id)  # type: ignore[attr-defined]
+        offer = self.attempt(_sales().complete_followup, self.store, followup_id)
         if offer is None:
             return
         self.after_change()

@@ -27,7 +27,7 @@ from textual.geometry import Region
 from textual.widgets import Input, Label, Static
 
 from dualrole import clock
-from dualrole.db import StorageError, open_store
+from dualrole.db import StorageError
 from dualrole.models import ReflectionIn, Side
 from dualrole.money import format_money_short
 from dualrole.review import (
@@ -188,25 +188,10 @@ class ReviewScreen(AreaScreen):
         self.set_class(event.size.width < SIDE_BY_SIDE, "-narrow")
 
     def refresh_data(self) -> None:
-        if self.store.path is None:  # in memory: no second connection to build it on
-            review = self.attempt(build_review, self.store, self.monday)
-            if review is not None:
-                self._show(review)
-            return
-        self._build(self.monday)
-
-    @work(thread=True, exclusive=True, group="review-build", exit_on_error=False)
-    def _build(self, monday: dt.date) -> None:
-        """Build the week off the UI thread (160 ms at 1M interactions), on its own connection."""
-        try:
-            with open_store(self.store.path, create=False) as own:
-                review = build_review(own, monday)
-        except (StorageError, ValueError) as exc:
-            self.app.call_from_thread(
-                self.notify, str(exc), title="Not done", severity="error", markup=False
-            )
-            return
-        self.app.call_from_thread(self._show, review)
+        monday = self.monday  # built in the background: 160 ms at 1M interactions
+        self.compute_then_show(
+            lambda store: build_review(store, monday), self._show, group="review-build"
+        )
 
     def _show(self, review: WeeklyReview) -> None:
         if review.monday != self.monday:  # the owner moved on to another week meanwhile

@@ -105,7 +105,7 @@ def _followup_style(row: Any) -> str | None:
     return "done" if row["done_at"] else None
 
 
-class SalesScreen(ProspectActions, AreaScreen):
+class SalesScreen(ProspectActions):
     """The sales side: prospects, pipeline, follow-ups."""
 
     TITLE_TEXT = "Sales"

@@ -122,7 +122,7 @@ def _heading_style(row: dict[str, Any]) -> str | None:
     return "muted" if row["kind"] == "heading" else None
 
 
-class TodayScreen(ProspectActions, AreaScreen):
+class TodayScreen(ProspectActions):
     """Both hats, today."""
 
     TITLE_TEXT = "Today"
