@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import statistics
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -84,3 +85,10 @@ class Report:
 
 def ms(seconds: list[float]) -> list[float]:
     return [s * 1000 for s in seconds]
+
+
+def time_ms(fn: Callable[[], object]) -> float:
+    """Milliseconds one call of ``fn`` takes."""
+    started = time.perf_counter()
+    fn()
+    return (time.perf_counter() - started) * 1000

@@ -20,12 +20,10 @@ from __future__ import annotations
 import sqlite3
 import statistics
 import sys
-import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from dualrole.bench.figures import Report, ms
+from dualrole.bench.figures import Report, ms, time_ms
 from dualrole.db import open_store
 from dualrole.insights.model import Period
 
@@ -76,12 +74,6 @@ def hand_written(conn: sqlite3.Connection, period: Period) -> list[list[tuple[An
     return rows
 
 
-def _time(fn: Callable[[], object]) -> float:
-    started = time.perf_counter()
-    fn()
-    return (time.perf_counter() - started) * 1000
-
-
 def _measure_one(path: Path, runs: int) -> dict[str, list[float]]:
     from dualrole.insights import build_insights, default_period
 
@@ -93,8 +85,8 @@ def _measure_one(path: Path, runs: int) -> dict[str, list[float]]:
             build_insights(store, period)  # warm both connections' page caches alike
             hand_written(raw, period)
             for _ in range(runs):
-                times["sql"].append(_time(lambda: hand_written(raw, period)))
-                times["insights"].append(_time(lambda: build_insights(store, period)))
+                times["sql"].append(time_ms(lambda: hand_written(raw, period)))
+                times["insights"].append(time_ms(lambda: build_insights(store, period)))
         finally:
             raw.close()
     return times

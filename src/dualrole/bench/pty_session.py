@@ -98,7 +98,12 @@ class PtySession:
         return _ANSI.sub(b"", bytes(self.screen)).decode("utf-8", "replace")
 
     def wait_for(self, marker: str, timeout: float = 20.0) -> float:
-        """Seconds since start until ``marker`` appears in the output (escapes stripped)."""
+        """Seconds since start until ``marker`` appears in the output (escapes stripped).
+
+        What was read already counts: a :meth:`press` may have read the whole repaint.
+        """
+        if marker in self.text():
+            return time.perf_counter() - self.started
         deadline = time.perf_counter() + timeout
         while time.perf_counter() < deadline:
             chunk = self._read(0.05)
@@ -108,7 +113,9 @@ class PtySession:
                     return time.perf_counter() - self.started
             elif self.process.poll() is not None:
                 raise RuntimeError(f"program exited early: {self.text()[-400:]}")
-        raise TimeoutError(f"{marker!r} did not appear within {timeout}s")
+        raise TimeoutError(
+            f"{marker!r} did not appear within {timeout}s; the screen ends: {self.text()[-800:]!r}"
+        )
 
     def settle(self, quiet: float = 0.25, timeout: float = 10.0) -> None:
         """Read until nothing arrives for ``quiet`` seconds."""

@@ -18,13 +18,11 @@ import datetime as dt
 import functools
 import sqlite3
 import statistics
-import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from dualrole import clock
-from dualrole.bench.figures import Report
+from dualrole.bench.figures import Report, time_ms
 from dualrole.db import open_store
 
 WEEKS = 9  # the reviewed week and the 8 before it
@@ -88,12 +86,6 @@ def hand_written(conn: sqlite3.Connection, monday: dt.date) -> list[tuple[Any, .
     return rows
 
 
-def _time(fn: Callable[[], object]) -> float:
-    started = time.perf_counter()
-    fn()
-    return (time.perf_counter() - started) * 1000
-
-
 def _measure_one(path: Path, runs: int, monday: dt.date) -> dict[str, list[float]]:
     """Milliseconds per run: review, hand-written SQL and export, on one workspace."""
     from dualrole.render import render
@@ -107,13 +99,13 @@ def _measure_one(path: Path, runs: int, monday: dt.date) -> dict[str, list[float
             build_review(store, monday)  # warm both connections' page caches alike
             hand_written(raw, monday)
             for _ in range(runs):
-                times["sql"].append(_time(lambda: hand_written(raw, monday)))
-                times["review"].append(_time(lambda: build_review(store, monday)))
+                times["sql"].append(time_ms(lambda: hand_written(raw, monday)))
+                times["review"].append(time_ms(lambda: build_review(store, monday)))
             review = build_review(store, monday)
             for _ in range(runs):
                 total = 0.0
                 for fmt in FORMATS:
-                    took = _time(functools.partial(render, [review], fmt))
+                    took = time_ms(functools.partial(render, [review], fmt))
                     times[f"export {fmt}"].append(took)
                     total += took
                 times["export"].append(total)
