@@ -60,6 +60,28 @@ async def test_no_full_restyle_to_start_or_open_an_area(demo, monkeypatch):
         assert calls == []
 
 
+async def test_building_and_opening_the_areas_parses_no_css_again(demo, monkeypatch):
+    """Every screen's .tcss is the app's (DualroleApp.CSS_PATH): a screen bringing its own
+    made Textual re-parse all the app's CSS and re-style every widget on its first build."""
+    from textual.css.stylesheet import Stylesheet
+
+    reparsed: list[str] = []
+    original = Stylesheet.reparse
+
+    def counted(self: Stylesheet) -> None:
+        reparsed.append(app.current_mode)
+        original(self)
+
+    monkeypatch.setattr(Stylesheet, "reparse", counted)
+    app = DualroleApp(demo)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await areas_built(app)
+        for key in "smwIt":
+            await pilot.press(key)
+            await pilot.pause()
+        assert reparsed == []
+
+
 async def test_a_theme_change_reaches_the_areas_built_before_it(demo):
     app = DualroleApp(demo)
     async with app.run_test(size=(100, 30)) as pilot:

@@ -49,7 +49,6 @@ def in_app_words(message: str) -> str:
 class ImportContactsScreen(ModalScreen[ImportReport | None]):
     """Preview and import a contact file (CSV or vCard) into prospects."""
 
-    CSS_PATH = "import_contacts.tcss"
     BINDINGS = [
         Binding("ctrl+s", "confirm", "Import", id="import.confirm", tooltip="Import for real"),
         Binding("escape", "cancel", "Cancel", id="import.cancel", tooltip="Stop or close"),

@@ -79,7 +79,6 @@ RECORD_COLUMNS = [
 class RecordsScreen(ModalScreen[None]):
     """The records behind one figure of the week; enter opens one, escape goes back."""
 
-    CSS_PATH = "../screens/review.tcss"
     BINDINGS = [Binding("escape", "close", "Back", id="records.close")]
 
     def __init__(self, store: Store, metric: Metric, review: WeeklyReview) -> None:
@@ -133,8 +132,6 @@ def target_text(key: str, value: float | None) -> str:
 
 class TargetsForm(FormScreen[bool]):
     """Every metric's weekly target; blank = shown but not graded."""
-
-    CSS_PATH = "../screens/review.tcss"
 
     def __init__(self, store: Store, targets: dict[str, float | None]) -> None:
         fields = [
@@ -196,7 +193,6 @@ class TargetErrors(Exception):
 class ExportScreen(ModalScreen[tuple[Path, str] | None]):
     """Choose the export's format and file; refuses unsafe files, asks before replacing."""
 
-    CSS_PATH = "../screens/review.tcss"
     BINDINGS = [
         Binding("ctrl+s", "export", "Export", priority=True, id="export.go"),
         Binding("escape", "cancel", "Cancel", id="export.cancel"),

@@ -173,7 +173,6 @@ def summary_text(found: Insights) -> Text:
 class InsightsScreen(AreaScreen):
     TITLE_TEXT = "Insights"
     AUTO_FOCUS = "#insights-groups"
-    CSS_PATH = "insights.tcss"
     BINDINGS = [
         Binding("b", "by", "By", id="insights.by", tooltip="Channel, promotion or segment"),
         Binding("[", "shift(-1)", "Earlier", id="insights.earlier", tooltip="Previous period"),
@@ -382,7 +381,6 @@ class InsightRecordsScreen(ModalScreen[None]):
     ROI, days to won) and its spend (the promotion results logged in the period).
     """
 
-    CSS_PATH = "insights.tcss"
     BINDINGS = [
         Binding("escape", "close", "Back", id="insight-records.close"),
         Binding("1", "measure(0)", "Leads", id="insight-records.leads"),

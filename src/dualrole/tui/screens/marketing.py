@@ -145,7 +145,6 @@ class MarketingScreen(PromotionActions):
     TITLE_TEXT = "Marketing"
     AUTO_FOCUS = "#list-segments"  # focus() in on_mount raced a quick quit
     SIDE = "marketing"
-    CSS_PATH = "marketing.tcss"
     BINDINGS = [
         Binding("1", "tab('segments')", "Segments", show=False, id="marketing.segments"),
         Binding("2", "tab('research')", "Research", show=False, id="marketing.research"),

@@ -41,7 +41,6 @@ class NoteScreen(AreaScreen):
 
     TITLE_TEXT = "Research note"
     SIDE = "marketing"
-    CSS_PATH = "marketing.tcss"
     BINDINGS = [
         Binding("escape", "back", "Back", id="note.back"),
         Binding("e", "edit", "Edit", id="note.edit", tooltip="Edit the note"),

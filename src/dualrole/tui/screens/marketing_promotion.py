@@ -102,7 +102,6 @@ class PromotionScreen(PromotionActions):
 
     TITLE_TEXT = "Promotion"
     SIDE = "marketing"
-    CSS_PATH = "marketing.tcss"
     BINDINGS = [
         Binding("escape", "back", "Back", id="promotion.back"),
         Binding("e", "edit", "Edit", id="promotion.edit", tooltip="Edit name, message, dates…"),

@@ -68,7 +68,6 @@ class SegmentScreen(AreaScreen):
 
     TITLE_TEXT = "Segment"
     SIDE = "marketing"
-    CSS_PATH = "marketing.tcss"
     BINDINGS = [
         Binding("escape", "back", "Back", id="segment.back"),
         Binding("e", "edit", "Edit", id="segment.edit", tooltip="Edit demographics and more"),

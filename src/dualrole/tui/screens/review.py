@@ -147,7 +147,6 @@ def footer_text(review: WeeklyReview) -> Text:
 class ReviewScreen(AreaScreen):
     TITLE_TEXT = "Weekly review"
     AUTO_FOCUS = "#metrics-marketing"  # focus() in on_mount raced a quick quit
-    CSS_PATH = "review.tcss"
     BINDINGS = [  # save first: the footer keeps it at 80 columns
         Binding(
             "ctrl+s", "save", "Save reflection", id="review.save", tooltip="Save"
