@@ -8,7 +8,7 @@ export UV_PYTHON_DOWNLOADS := never
 export UV_SYSTEM_CERTS := 1
 RUN := $(UV) run --locked --python $(PYTHON)
 
-.PHONY: demo test lint format screenshots bench sync clean
+.PHONY: demo test explore lint format screenshots bench sync clean
 
 ## Open the app on a fresh demo workspace (built once in demo/, kept between runs).
 demo: sync
@@ -21,6 +21,10 @@ test: sync
 	$(RUN) lint-imports
 	$(RUN) mypy
 	$(RUN) pytest
+
+## Property tests with freshly drawn examples (CI replays the same ones every run).
+explore: sync
+	HYPOTHESIS_PROFILE=explore $(RUN) pytest tests -q -k "propert or survives or hostile or any_"
 
 ## Fix lint and formatting in place.
 format: sync

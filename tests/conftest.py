@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from dualrole.db import Store, open_memory, open_store
 from dualrole.demo import generate
+
+# CI runs the same generated examples every time (a property test must not pass or fail by
+# chance); `make explore` draws new ones to look for what they have not found yet.
+settings.register_profile("ci", derandomize=True, database=None)
+settings.register_profile("explore", max_examples=2_000)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 FROZEN_NOW = "2026-11-20T10:00:00"  # a Friday, week 2026-W47
 

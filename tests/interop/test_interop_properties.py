@@ -95,6 +95,12 @@ def test_any_text_survives_csv_export_and_import(tmp_path, fields, email, tags):
     email=None,
     tags=[],
 )
+@example(  # "BEGIN:VCARD" at the start of a folded line was taken for a new card
+    fields=dict.fromkeys(TEXT_FIELDS, "")
+    | {"name": "0" * 26 + ";" + "\x80" * 12 + "\U00010000" * 5 + "BEGIN:VCARD"},
+    email=None,
+    tags=[],
+)
 def test_any_text_survives_vcard_export_and_import(tmp_path, fields, email, tags):
     data = prospect_in({**fields, "email": email, "tags": tags})
     if data is None:

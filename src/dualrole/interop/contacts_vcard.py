@@ -171,7 +171,9 @@ class VCardContacts:
                 pending = line[:-1]
                 continue
             line = _ESCAPED_COLON.sub(r"\1:", line)
-            upper = line.strip().upper()
+            # A line starting with a space or tab continues the one before (RFC 6350 folding):
+            # text such as "…BEGIN:VCARD" folded there is a value, never a card's edge.
+            upper = "" if line[:1] in (" ", "\t") else line.strip().upper()
             if upper == "BEGIN:VCARD":
                 if lines is not None:
                     yield number, start, None, "has no END:VCARD before the next card"
