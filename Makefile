@@ -24,7 +24,8 @@ test: sync
 
 ## Property tests with freshly drawn examples (CI replays the same ones every run).
 explore: sync
-	HYPOTHESIS_PROFILE=explore $(RUN) pytest tests -q -k "propert or survives or hostile or any_"
+	HYPOTHESIS_PROFILE=explore $(RUN) pytest -q tests/test_properties.py \
+		tests/interop/test_interop_properties.py tests/reliability/test_sql_safety.py
 
 ## Fix lint and formatting in place.
 format: sync
