@@ -22,7 +22,7 @@ test: sync
 	$(RUN) mypy
 	$(RUN) pytest
 
-## Property tests with freshly drawn examples (CI replays the same ones every run).
+## The property tests with freshly drawn examples (CI replays the same ones every run).
 explore: sync
 	HYPOTHESIS_PROFILE=explore $(RUN) pytest -q tests/test_properties.py \
 		tests/interop/test_interop_properties.py tests/reliability/test_sql_safety.py
