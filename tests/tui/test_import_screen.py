@@ -76,11 +76,39 @@ class TestImportScreen:
             await settle(pilot)
             assert "There is no file" in text(app.screen, "#import-error")
             assert app.screen.query_one("#import-confirm", Button).disabled
-            await pilot.press("ctrl+s")  # nothing to import: nothing happens
+            await pilot.press("ctrl+s")  # no preview to import: it previews, the same sentence
+            await settle(pilot)
+            assert "There is no file" in text(app.screen, "#import-error")
             await pilot.press("escape")
             await pilot.pause()
         assert app.results == [None]
         assert count(file_store) == 0
+
+    async def test_ctrl_s_before_a_preview_previews_and_a_new_path_clears_the_sentence(
+        self, file_store, tmp_path
+    ):
+        path = tmp_path / "Connections.csv"
+        shutil.copy(SAMPLE, path)
+        app = Host(file_store)
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            field = app.screen.query_one("#path", Input)
+            field.value = str(tmp_path / "missing.csv")
+            await pilot.press("ctrl+s")
+            await settle(pilot)
+            assert "There is no file" in text(app.screen, "#import-error")
+            field.value = str(path)
+            await pilot.pause()
+            assert text(app.screen, "#import-error") == ""  # it spoke of the other path
+            await pilot.press("ctrl+s")  # the preview first, nothing written
+            await settle(pilot)
+            assert text(app.screen, "#import-counts") == "Would create 4, merge 0, skip 1."
+            assert count(file_store) == 0
+            await pilot.press("ctrl+s")  # seen: now imported
+            await settle(pilot)
+        (report,) = app.results
+        assert report is not None and report.created == 4
+        assert count(file_store) == 4
 
     async def test_cancel_a_running_import_keeps_nothing(
         self, db_path, tmp_path, monkeypatch, wait_until

@@ -4,8 +4,9 @@
 dry run in a worker thread and shows what it found — the detected format, encoding and
 delimiter, which column feeds which field, and how many prospects would be created, merged
 or skipped (with the first problems and their line numbers). ``ctrl+s`` then imports for
-real, with a progress bar; ``escape`` cancels a running import (nothing is kept: the
-import is one transaction) or closes the dialog. It dismisses with the
+real, with a progress bar (pressed before a preview, it shows the preview first);
+``escape`` cancels a running import (nothing is kept: the import is one transaction) or
+closes the dialog. It dismisses with the
 :class:`~dualrole.interop.importer.ImportReport` of a finished import, else ``None``.
 
 Workers open their own connection (an SQLite connection belongs to the thread that opened
@@ -105,14 +106,15 @@ class ImportContactsScreen(ModalScreen[ImportReport | None]):
 
     @on(Input.Changed)
     def _changed(self) -> None:
-        if not self.running:  # the preview no longer matches what would be imported
+        if not self.running:  # the preview, or the sentence, was about what was typed before
             self.preview = None
             self.query_one("#import-confirm", Button).disabled = True
+            self.show_error("")
 
     @on(Button.Pressed, "#import-confirm")
     def action_confirm(self) -> None:
-        if self.preview is not None and not self.running:
-            self.start(dry_run=False)
+        if not self.running:  # nothing is imported unseen: a first press shows the preview
+            self.start(dry_run=self.preview is None)
 
     @on(Button.Pressed, "#import-cancel")
     def action_cancel(self) -> None:
