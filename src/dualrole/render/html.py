@@ -152,6 +152,12 @@ def render_html(reviews: list[WeeklyReview]) -> str:
         weeks = _week(reviews[0], None)
     else:
         weeks = "".join(_week(review, "h2") for review in reviews)
+    return page(title, weeks)
+
+
+def page(title: str, body_html: str) -> str:
+    """A whole HTML document: ``title`` (escaped here) as its title and first heading, then
+    ``body_html``, under the shared style and a policy that lets nothing load or run."""
     return (
         "<!DOCTYPE html>\n"
         '<html lang="en"><head><meta charset="utf-8">'
@@ -159,5 +165,5 @@ def render_html(reviews: list[WeeklyReview]) -> str:
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         '<meta name="referrer" content="no-referrer">'
         f"<title>{escape(title)}</title><style>{STYLE}</style></head>"
-        f"<body><h1>{escape(title)}</h1>{weeks}</body></html>\n"
+        f"<body><h1>{escape(title)}</h1>{body_html}</body></html>\n"
     )

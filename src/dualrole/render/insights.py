@@ -56,7 +56,7 @@ from dualrole.insights.model import (
     money,
     percent,
 )
-from dualrole.render.html import COLOURS, CSP, STYLE
+from dualrole.render.html import COLOURS, page
 from dualrole.render.markdown import cell
 from dualrole.render.markdown import escape as md_escape
 from dualrole.render.tabular import safe_cell
@@ -359,16 +359,7 @@ def html_section(insights: Insights, *, level: str = "h2", by: By | None = None)
 
 
 def render_html(insights: Insights, by: By | None = None) -> str:
-    heading = title(insights)
-    return (
-        "<!DOCTYPE html>\n"
-        '<html lang="en"><head><meta charset="utf-8">'
-        f'<meta http-equiv="Content-Security-Policy" content="{CSP}">'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        '<meta name="referrer" content="no-referrer">'
-        f"<title>{html_escape(heading)}</title><style>{STYLE}</style></head>"
-        f"<body><h1>{html_escape(heading)}</h1>{html_section(insights, by=by)}</body></html>\n"
-    )
+    return page(title(insights), html_section(insights, by=by))
 
 
 # --- JSON and CSV --------------------------------------------------------------------------

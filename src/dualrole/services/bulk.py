@@ -195,7 +195,8 @@ class ProspectBatch:
     ) -> list[str]:
         """Fill the ``fillable`` columns that are empty with ``columns``' non-empty values;
         return the columns filled (nothing is overwritten)."""
-        self.flush()
+        if self._first_new is not None and prospect_id >= self._first_new:
+            self.flush()  # a row of this batch: its update triggers need its insert triggers' work
         conn = self.store.conn
         names = ", ".join(f'"{column}"' for column in fillable)
         row = conn.execute(f"SELECT {names} FROM prospects WHERE id = ?", (prospect_id,))
