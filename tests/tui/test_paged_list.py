@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from textual.app import App, ComposeResult
+from textual.strip import Strip
 
 from dualrole.db import Store, open_memory
 from dualrole.tui.theme import ROLE_VARIABLES
@@ -27,15 +28,16 @@ class CountingSource:
 
 
 class OneList(App[None]):
-    def __init__(self, source: CountingSource) -> None:
+    def __init__(self, source: CountingSource, paged: PagedList | None = None) -> None:
         super().__init__()
         self.source = source
+        self.paged = paged
 
     def get_theme_variable_defaults(self) -> dict[str, str]:
         return {**super().get_theme_variable_defaults(), **ROLE_VARIABLES}
 
     def compose(self) -> ComposeResult:
-        yield PagedList(open_memory(), self.source, [Column("n", lambda r: r["n"])])
+        yield self.paged or PagedList(open_memory(), self.source, [Column("n", lambda r: r["n"])])
 
 
 async def test_end_needs_no_read_once_the_list_has_been_shown(wait_until):
@@ -61,3 +63,30 @@ async def test_a_short_list_reads_one_page():
         await pilot.press("end")
         await pilot.pause()
         assert source.reads == [0]
+
+
+class LineRecordingList(PagedList):
+    """Records which lines are drawn."""
+
+    drawn: list[int] = []
+
+    def render_line(self, y: int) -> Strip:
+        self.drawn.append(y)
+        return super().render_line(y)
+
+
+async def test_a_cursor_step_redraws_only_the_two_lines_that_changed(wait_until):
+    source = CountingSource(1_000)
+    paged = LineRecordingList(open_memory(), source, [Column("n", lambda r: r["n"])])
+    paged.drawn = []
+    app = OneList(source, paged)
+    async with app.run_test(size=(40, 12)) as pilot:
+        await wait_until(pilot, lambda: source.reads == [0, 900] and paged.drawn)
+        await pilot.pause()
+        paged.drawn.clear()
+        await pilot.press("down")
+        await wait_until(pilot, lambda: paged.drawn)
+        await pilot.pause()
+        # line 0 is the header; the cursor went from the row on line 1 to the row on line 2
+        assert sorted(set(paged.drawn)) == [1, 2]
+        assert paged.row is not None and paged.row["n"] == 1

@@ -151,7 +151,9 @@ class PagedList(Widget, can_focus=True):
     }
     """
 
-    cursor: reactive[int] = reactive(0, init=False, always_update=True)
+    # repaint=False: ``watch_cursor`` repaints what changed (two lines, or the view when it
+    # scrolls); the reactive's own repaint would redraw every line on each key.
+    cursor: reactive[int] = reactive(0, init=False, always_update=True, repaint=False)
     """Index of the highlighted row (0-based, within the query's order)."""
 
     class Highlighted(Message):
