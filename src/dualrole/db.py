@@ -349,17 +349,23 @@ class Store:
                 if self._wal_key is not None:
                     self.check_wal()
 
+    def version(self) -> tuple[int, int]:
+        """Changes when anything is written, here or in another process (equal: no write).
+
+        ``total_changes`` of this connection and ``PRAGMA data_version`` for the others.
+        """
+        with friendly_errors():
+            other = self.conn.execute("PRAGMA data_version").fetchone()[0]
+        return self.conn.total_changes, int(other)
+
     def memo(self, key: Hashable, compute: Callable[[], T]) -> T:
         """``compute()``, remembered until the database changes, here or in another process.
 
         Screens shown again re-read their counts and summaries; when nothing was written
-        since (``total_changes`` of this connection and ``PRAGMA data_version`` for other
-        connections are unchanged) the answer is the one computed last time. ``key`` must
-        hold everything the result depends on (SQL, parameters, the day).
+        since (:meth:`version` is unchanged) the answer is the one computed last time.
+        ``key`` must hold everything the result depends on (SQL, parameters, the day).
         """
-        with friendly_errors():
-            other = self.conn.execute("PRAGMA data_version").fetchone()[0]
-        version = (self.conn.total_changes, int(other))
+        version = self.version()
         if version != self._memo_version:
             self._memo.clear()
             self._memo_version = version

@@ -18,8 +18,10 @@ class CountingSource:
     def __init__(self, rows: int) -> None:
         self.rows = [{"n": n} for n in range(rows)]
         self.reads: list[int] = []
+        self.counts = 0
 
     def count(self, store: Store) -> int:
+        self.counts += 1
         return len(self.rows)
 
     def page(self, store: Store, offset: int, limit: int) -> list[Any]:
@@ -90,3 +92,24 @@ async def test_a_cursor_step_redraws_only_the_two_lines_that_changed(wait_until)
         # line 0 is the header; the cursor went from the row on line 1 to the row on line 2
         assert sorted(set(paged.drawn)) == [1, 2]
         assert paged.row is not None and paged.row["n"] == 1
+
+
+async def test_a_list_shown_again_reads_nothing_unless_something_was_written(wait_until):
+    source = CountingSource(1_000)
+    app = OneList(source)
+    async with app.run_test(size=(40, 12)) as pilot:
+        await wait_until(pilot, lambda: source.reads == [0, 900])
+        paged = app.query_one(PagedList)
+        await pilot.press("down")
+        counts = source.counts
+        paged.reload()  # what a screen does each time it is shown
+        await pilot.pause()
+        assert (source.counts, source.reads) == (counts, [0, 900])
+        assert paged.row is not None and paged.row["n"] == 1
+
+        paged.store.conn.execute("CREATE TEMP TABLE written (x)")
+        paged.store.conn.execute("INSERT INTO written VALUES (1)")
+        paged.reload()
+        await wait_until(pilot, lambda: source.reads[2:] == [0])
+        assert source.counts == counts + 1
+        assert paged.row is not None and paged.row["n"] == 1  # the cursor stays

@@ -40,6 +40,70 @@ async def test_areas_are_prepared_without_leaving_today(demo):
         assert prospects.row_count == 60  # loaded when shown, not stale from the build
 
 
+async def test_a_built_area_is_shown_at_once_with_fresh_data(demo, monkeypatch):
+    """Textual holds the paints of a mode switch for 50 ms (``delay_update``); a built area
+    is held only until its screen has read its data (``DualroleApp._show_area``)."""
+    from textual.app import App
+
+    from dualrole.models import ProspectIn
+    from dualrole.services.sales import create_prospect
+
+    held: list[float] = []
+    monkeypatch.setattr(App, "delay_update", lambda _app, delay=0.05: held.append(delay))
+    app = DualroleApp(demo)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await areas_built(app)
+        for key in "smwt":
+            await pilot.press(key)
+            await pilot.pause()
+        assert held == []
+        create_prospect(demo, ProspectIn(name="Written while on Today"))
+        await pilot.press("s")
+        await pilot.pause()
+        assert app.screen.query_one("#prospects").row_count == 61
+        status = app.screen.query_one("#prospect-filters").render()
+        assert str(status).startswith("61 prospects")
+
+
+async def test_an_area_opened_before_its_build_keeps_textuals_hold(demo, monkeypatch):
+    from textual.app import App
+
+    held: list[float] = []
+    monkeypatch.setattr(App, "delay_update", lambda _app, delay=0.05: held.append(delay))
+    monkeypatch.setattr(DualroleApp, "_prepare_next_area", lambda _app: None)
+    app = DualroleApp(demo)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("m")
+        await pilot.pause()
+        assert isinstance(app.screen, MarketingScreen)
+        assert held == [0.05]  # built now: not painted half-done
+
+
+async def test_showing_an_area_again_restyles_none_of_its_widgets(demo, monkeypatch):
+    """A mode switch asks the screen to re-style every widget (``update_node_styles``);
+    nothing needs it (a theme change is covered by
+    test_a_theme_change_reaches_the_areas_built_before_it)."""
+    from textual.screen import Screen
+
+    restyled: list[str] = []
+    original = Screen.update_node_styles
+
+    def counted(self: Screen[object], animate: bool = True) -> None:
+        restyled.append(type(self).__name__)
+        original(self, animate)
+
+    monkeypatch.setattr(Screen, "update_node_styles", counted)
+    app = DualroleApp(demo)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await areas_built(app)
+        for keys in ("smwt", "smwtsm"):  # shown once (Review sets its width class), then again
+            restyled.clear()
+            for key in keys:
+                await pilot.press(key)
+                await pilot.pause()
+        assert restyled == []
+
+
 async def test_no_full_restyle_to_start_or_open_an_area(demo, monkeypatch):
     """Textual re-parses and re-applies every style for a mode's new screen unless told it
     is current (app._area); this guards that private step against a Textual upgrade."""

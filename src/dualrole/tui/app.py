@@ -60,12 +60,15 @@ def _area(module: str, name: str) -> Callable[[], Screen[Any]]:
 
 
 PRELOAD = (
-    "dualrole.tui.screens.sales",
     "dualrole.tui.screens.marketing",
+    "dualrole.tui.screens.sales",
     "dualrole.tui.screens.review",
     "dualrole.tui.screens.prospect",
 )
 """Modules imported in the background once the first frame is up (most used first)."""
+
+BUILD_GAP = 0.05
+"""Seconds between one area's background build and the next: keys pressed meanwhile go first."""
 
 WAL_CHECK_SECONDS = 5.0
 """How often the app checks that the workspace's -wal is still there (``Store.check_wal``)."""
@@ -219,7 +222,7 @@ class DualroleApp(ShutdownAwareApp):
             except Exception:
                 self._from_thread(self._areas_done)
                 return
-        self._from_thread(self.set_timer, 0.3, self._prepare_next_area)
+        self._from_thread(self.set_timer, BUILD_GAP, self._prepare_next_area)
 
     def _from_thread(self, callback: Callable[..., Any], *args: Any) -> None:
         """``call_from_thread`` unless the app is closing (its loop may no longer answer)."""
@@ -238,7 +241,7 @@ class DualroleApp(ShutdownAwareApp):
         """
         if self._quitting or not self.is_running:
             return
-        for mode in ("sales", "marketing", "review"):
+        for mode in ("marketing", "sales", "review"):
             if mode != self.current_mode and mode not in self._built_modes():
                 self._building = asyncio.create_task(self._build_area(mode))
                 return
@@ -262,7 +265,7 @@ class DualroleApp(ShutdownAwareApp):
         await build_mode_screen(self, mode)
         await settle(self.get_screen_stack(mode)[0])
         if not self._quitting:
-            self.set_timer(0.3, self._prepare_next_area)
+            self.set_timer(BUILD_GAP, self._prepare_next_area)
 
     async def before_shutdown(self) -> None:
         """Start nothing new, and let a screen being built finish mounting first."""
@@ -345,6 +348,35 @@ class DualroleApp(ShutdownAwareApp):
 
         self.push_screen(QuitScreen(what), answered)
 
+    _unmasked_switch = False
+
+    def delay_update(self, delay: float = 0.05) -> None:
+        if not self._unmasked_switch:  # see _show_area
+            super().delay_update(delay)
+
+    async def _show_area(self, mode: str) -> None:
+        """Switch to ``mode``'s area and paint it once, as soon as it shows fresh data.
+
+        Textual holds every paint for 50 ms after a mode switch (``delay_update``), so a
+        screen being built is not painted half-done. An area built in the background
+        needs no such wait: its paints are held only until its screen has handled
+        ``ScreenResume`` (``refresh_data``) and its widgets their refreshes. Without any
+        hold the screen was painted twice (stale, then fresh), the second a frame later.
+        """
+        try:
+            screen = self.get_screen_stack(mode)[-1]  # a record page left open, or the area
+        except (KeyError, IndexError):  # first opening: built now, behind Textual's wait
+            await self.switch_mode(mode)
+            return
+        with self.batch_update():
+            self._unmasked_switch = True
+            try:
+                self.switch_mode(mode)
+            finally:
+                self._unmasked_switch = False
+            await settle(screen, rounds=2)
+        self.screen.refresh()
+
     async def action_area(self, mode: str) -> None:
         """``t``/``m``/``s``/``w``: the area itself, never a record page left open in it.
 
@@ -352,7 +384,7 @@ class DualroleApp(ShutdownAwareApp):
         one at a time); the area's screen keeps its tab, filter and selection.
         """
         if self.current_mode != mode:
-            await self.switch_mode(mode)
+            await self._show_area(mode)
         while len(self.screen_stack) > 1:
             await self.pop_screen()
 

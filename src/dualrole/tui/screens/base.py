@@ -71,7 +71,12 @@ class AreaScreen(Screen[None]):
         """Reload what the screen shows from the database (override)."""
 
     @on(ScreenResume)
-    def _resumed(self) -> None:
+    def _resumed(self, event: ScreenResume) -> None:
+        # Runs before Screen's own handler (Textual dispatches from the most derived class).
+        # A mode switch asks that handler to re-style every widget of the screen (~15-30 ms
+        # a switch); nothing here needs it: a class change restyles its widget at once, and
+        # a theme change restyles a screen when it is next shown (``App.switch_mode``).
+        event.refresh_styles = False
         self.refresh_data()
 
     def attempt(self, fn: Callable[..., R], *args: Any, **kwargs: Any) -> R | None:

@@ -215,7 +215,8 @@ class MarketingScreen(PromotionActions):
             parts.append("open first, done shown (v hides)" if self.show_done else "open only (v)")
         if self.search.get(tab):
             parts.append(f"search: {self.search[tab]}")
-        self.query_one(f"#status-{tab}", Static).update(plain(" · ".join(parts)))
+        # one line of fixed height (.list-status): repaint it, no layout of the screen
+        self.query_one(f"#status-{tab}", Static).update(plain(" · ".join(parts)), layout=False)
 
     # --- helpers ---------------------------------------------------------------------------
 

@@ -175,12 +175,14 @@ class TodayScreen(ProspectActions):
         ]
         open_value = sum(v for stage, _, v in day.pipeline if stage not in ("won", "lost"))
         if not any(count for _, count, _ in day.pipeline) and not left.row_count:
-            self.query_one("#today-pipeline", Static).update(FIRST_STEPS)
-            return
-        line = plain("pipeline  ", "bold")
-        line.append(" · ".join(parts))
-        line.append(f"   open {money(open_value) or '€0'}", style="bold")
-        self.query_one("#today-pipeline", Static).update(line)
+            line = FIRST_STEPS
+        else:
+            line = plain("pipeline  ", "bold")
+            line.append(" · ".join(parts))
+            line.append(f"   open {money(open_value) or '€0'}", style="bold")
+        pipeline = self.query_one("#today-pipeline", Static)
+        if pipeline.content != line:  # unchanged on most visits: no layout of the screen
+            pipeline.update(line)
 
     def action_refresh(self) -> None:
         self.refresh_data()
