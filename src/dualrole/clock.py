@@ -7,6 +7,7 @@ and the demo workspace are reproducible. Stored times are UTC; shown times are l
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 from typing import overload
 
@@ -17,11 +18,18 @@ def now() -> dt.datetime:
     """The current moment as an aware UTC datetime."""
     frozen = os.environ.get("DUALROLE_NOW")
     if frozen:
-        moment = dt.datetime.fromisoformat(frozen)
-        if moment.tzinfo is None:
-            moment = moment.astimezone()  # naive means local wall-clock time
-        return moment.astimezone(UTC)
+        return _frozen(frozen, os.environ.get("TZ"))
     return dt.datetime.now(UTC)
+
+
+@functools.lru_cache(maxsize=8)
+def _frozen(text: str, _zone: str | None) -> dt.datetime:
+    """``DUALROLE_NOW`` as UTC, parsed once per value and time zone (a naive value is local
+    time); list cells ask for today several times a row."""
+    moment = dt.datetime.fromisoformat(text)
+    if moment.tzinfo is None:
+        moment = moment.astimezone()  # naive means local wall-clock time
+    return moment.astimezone(UTC)
 
 
 def local_now() -> dt.datetime:
