@@ -401,13 +401,16 @@ class PagedList(Widget, can_focus=True):
     def render_lines(self, crop: Region) -> list[Strip]:
         # The text colour comes from the ancestors, which are not all styled when the first
         # frame is drawn (the app itself is styled after its screen is composed) and are not
-        # notified to this widget when they change: styles are worked out once per frame.
-        self._styles.clear()
-        self._components.clear()
-        self._base = None
+        # notified to this widget when they change: styles are worked out again on each whole
+        # repaint (a style change anywhere above repaints this widget whole). A cursor step
+        # repaints two lines and keeps them (~1 ms a key).
+        self._frame = self._measure()
+        if crop.height >= self.size.height:
+            self._styles.clear()
+            self._components.clear()
+            self._base = None
         # The size and the scroll indicator are worked out once for the frame's lines too
         # (``self.size`` looks the widget up in the screen's map: ~1 ms a frame per call site).
-        self._frame = self._measure()
         try:
             return super().render_lines(crop)
         finally:
