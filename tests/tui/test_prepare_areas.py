@@ -5,6 +5,7 @@ import gc
 
 import pytest
 from textual.color import Color
+from textual.pilot import Pilot
 
 from dualrole.tui import app as app_module
 from dualrole.tui.app import DualroleApp
@@ -16,6 +17,13 @@ from dualrole.tui.screens.today import TodayScreen
 
 async def areas_built(app: DualroleApp) -> None:
     await asyncio.wait_for(app.areas_ready.wait(), timeout=60)
+
+
+async def visit(pilot: Pilot[None], keys: str) -> None:
+    """Press each area key in turn, letting the app finish each."""
+    for key in keys:
+        await pilot.press(key)
+        await pilot.pause()
 
 
 def stack_of(app: DualroleApp, mode: str) -> list[object]:
@@ -53,9 +61,7 @@ async def test_a_built_area_is_shown_at_once_with_fresh_data(demo, monkeypatch):
     app = DualroleApp(demo)
     async with app.run_test(size=(100, 30)) as pilot:
         await areas_built(app)
-        for key in "smwt":
-            await pilot.press(key)
-            await pilot.pause()
+        await visit(pilot, "smwt")
         assert held == []
         create_prospect(demo, ProspectIn(name="Written while on Today"))
         await pilot.press("s")
@@ -98,9 +104,7 @@ async def test_showing_an_area_again_restyles_none_of_its_widgets(demo, monkeypa
         await areas_built(app)
         for keys in ("smwt", "smwtsm"):  # shown once (Review sets its width class), then again
             restyled.clear()
-            for key in keys:
-                await pilot.press(key)
-                await pilot.pause()
+            await visit(pilot, keys)
         assert restyled == []
 
 
@@ -118,9 +122,7 @@ async def test_no_full_restyle_to_start_or_open_an_area(demo, monkeypatch):
     app = DualroleApp(demo)
     async with app.run_test(size=(100, 30)) as pilot:
         await areas_built(app)
-        for key in "smwt":
-            await pilot.press(key)
-            await pilot.pause()
+        await visit(pilot, "smwt")
         assert calls == []
 
 
@@ -140,9 +142,7 @@ async def test_building_and_opening_the_areas_parses_no_css_again(demo, monkeypa
     app = DualroleApp(demo)
     async with app.run_test(size=(100, 30)) as pilot:
         await areas_built(app)
-        for key in "smwIt":
-            await pilot.press(key)
-            await pilot.pause()
+        await visit(pilot, "smwIt")
         assert reparsed == []
 
 
