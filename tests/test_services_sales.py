@@ -311,3 +311,22 @@ def test_feedback_title_is_the_feedback_or_the_summary_without_one():
         "Too expensive for a team of 3 — Greta"
     )
     assert sales.feedback_title("x" * 300, "Greta").endswith("… — Greta")
+
+
+def _found(store: Store, text: str) -> set[str]:
+    from dualrole.services.lists import ProspectFilter, prospects_query
+
+    query = prospects_query(store, ProspectFilter(search=text))
+    return {row["name"] for row in query.page(store, 0, query.count(store))}
+
+
+def test_search_of_one_or_two_letters_matches_the_starts_of_names_and_tags(store):
+    sales.create_prospect(store, ProspectIn(name="Nora Weiss", tags=["newsletter"]))
+    sales.create_prospect(store, ProspectIn(name="Sam Ortiz", tags=["vip"]))
+    sales.create_prospect(store, ProspectIn(name="Ada Lind", tags=["berlin"]))
+    assert _found(store, "s") == {"Sam Ortiz"}  # not "newsletter", "Weiss" or "Ortiz"
+    assert _found(store, "n") == {"Nora Weiss"}  # her name and her tag
+    assert _found(store, "#ne") == {"Nora Weiss"}
+    assert _found(store, "be") == {"Ada Lind"}  # the tag "berlin"
+    assert _found(store, "ett") == {"Nora Weiss"}  # three letters: inside a tag
+    assert _found(store, "rti") == {"Sam Ortiz"}  # … or inside a name

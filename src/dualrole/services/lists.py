@@ -219,14 +219,16 @@ def prospects_query(store: Store, filters: ProspectFilter) -> ListQuery:
 def search_prospects(query: ListQuery, text: str | None) -> None:
     """``/`` on prospects: text inside words (trigram index, m010) or a tag containing it.
 
-    A search with no word of three characters falls back to names starting with it (the
-    name index). Tags are few: the matching ones are found by ``LIKE`` and their prospects
-    through ``prospect_tags_by_tag``.
+    A search with no word of three characters falls back to names and tags starting with
+    it (the name index): one or two letters are inside most names and tags (``s`` in
+    "newsletter" listed a fifth of 100,000 prospects, and counting them took ~50 ms). Tags
+    are few: the matching ones are found by ``LIKE`` and their prospects through
+    ``prospect_tags_by_tag``.
     """
     if not text or not text.strip():
         return
     needle = text.strip().lower().lstrip("#")
-    like = "%" + needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    escaped = needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     tagged = (
         "SELECT prospect_id FROM prospect_tags WHERE tag_id IN "
         "(SELECT id FROM tags WHERE name LIKE ? ESCAPE '\\')"
@@ -237,13 +239,13 @@ def search_prospects(query: ListQuery, text: str | None) -> None:
             "p.id IN (SELECT rowid FROM prospects_grams WHERE prospects_grams MATCH ? "
             f"UNION {tagged})"
         )
-        query.params.extend([match, like])
+        query.params.extend([match, f"%{escaped}%"])
     else:
         test = (
             "p.id IN (SELECT id FROM prospects WHERE deleted_at IS NULL "
             f"AND name >= ? COLLATE NOCASE AND name < ? COLLATE NOCASE UNION {tagged})"
         )
-        query.params.extend([needle, needle + "\U0010ffff", like])
+        query.params.extend([needle, needle + "\U0010ffff", f"{escaped}%"])
     query.broad = (len(query.where), "+" + test)
     query.where.append(test)
 
