@@ -71,6 +71,29 @@ async def test_a_built_area_is_shown_at_once_with_fresh_data(demo, monkeypatch):
         assert str(status).startswith("61 prospects")
 
 
+async def test_the_palette_and_a_record_opened_in_its_area_switch_the_same_way(
+    demo, monkeypatch, wait_until
+):
+    from textual.app import App
+
+    from dualrole.enums import RecordKind
+    from dualrole.tui.navigation import OpenRecord
+    from dualrole.tui.screens.marketing_promotion import PromotionScreen
+
+    held: list[float] = []
+    monkeypatch.setattr(App, "delay_update", lambda _app, delay=0.05: held.append(delay))
+    promotion_id = demo.query("SELECT id FROM promotions LIMIT 1")[0]["id"]
+    app = DualroleApp(demo)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await areas_built(app)
+        app.run_in_mode("sales", None)  # a palette entry
+        await wait_until(pilot, lambda: isinstance(app.screen, SalesScreen))
+        app.post_message(OpenRecord(RecordKind.promotion, promotion_id, in_area=True))
+        await wait_until(pilot, lambda: isinstance(app.screen, PromotionScreen))
+        assert app.current_mode == "marketing"
+        assert held == []
+
+
 async def test_an_area_opened_before_its_build_keeps_textuals_hold(demo, monkeypatch):
     from textual.app import App
 

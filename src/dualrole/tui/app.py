@@ -355,7 +355,8 @@ class DualroleApp(ShutdownAwareApp):
             super().delay_update(delay)
 
     async def _show_area(self, mode: str) -> None:
-        """Switch to ``mode``'s area and paint it once, as soon as it shows fresh data.
+        """Switch to ``mode``'s area (keys, the palette, a record opened in its area) and
+        paint it once, as soon as it shows fresh data; nothing when it is the current one.
 
         Textual holds every paint for 50 ms after a mode switch (``delay_update``), so a
         screen being built is not painted half-done. An area built in the background
@@ -363,6 +364,8 @@ class DualroleApp(ShutdownAwareApp):
         ``ScreenResume`` (``refresh_data``) and its widgets their refreshes. Without any
         hold the screen was painted twice (stale, then fresh), the second a frame later.
         """
+        if mode == self.current_mode:
+            return
         try:
             screen = self.get_screen_stack(mode)[-1]  # a record page left open, or the area
         except (KeyError, IndexError):  # first opening: built now, behind Textual's wait
@@ -383,8 +386,7 @@ class DualroleApp(ShutdownAwareApp):
         The record pages pushed in that area are closed (``escape`` went back through them
         one at a time); the area's screen keeps its tab, filter and selection.
         """
-        if self.current_mode != mode:
-            await self._show_area(mode)
+        await self._show_area(mode)
         while len(self.screen_stack) > 1:
             await self.pop_screen()
 
@@ -396,11 +398,11 @@ class DualroleApp(ShutdownAwareApp):
         """Go to ``mode`` and run ``action`` on its screen (the palette's entries)."""
 
         async def run() -> None:
+            await self._show_area(mode)
             if action:
                 await self.run_action(action, self.screen)
 
-        self.switch_mode(mode)
-        self.call_after_refresh(run)
+        self.call_later(run)
 
     @on(OpenRecord)
     def _open_record(self, message: OpenRecord) -> None:
@@ -417,11 +419,11 @@ class DualroleApp(ShutdownAwareApp):
             show()
             return
         mode, tab = AREA[message.kind]
-        self.switch_mode(mode)
 
         async def in_area() -> None:
+            await self._show_area(mode)
             if tab is not None:
                 await self.run_action(f"tab({tab!r})", self.screen)
             show()
 
-        self.call_after_refresh(in_area)
+        self.call_later(in_area)
