@@ -40,7 +40,7 @@ from rich.segment import Segment
 from rich.style import Style
 from textual import events
 from textual.binding import Binding
-from textual.geometry import Region
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.strip import Strip
@@ -292,7 +292,11 @@ class PagedList(Widget, can_focus=True):
 
     @property
     def _visible_rows(self) -> int:
-        return max(self.size.height - self._top, 1)
+        return self._rows_in(self.size.height)
+
+    def _rows_in(self, height: int) -> int:
+        """How many rows a list this high shows (below its header)."""
+        return max(height - self._top, 1)
 
     @property
     def _overflows(self) -> bool:
@@ -399,27 +403,28 @@ class PagedList(Widget, can_focus=True):
     # --- rendering -----------------------------------------------------------------------
 
     def render_lines(self, crop: Region) -> list[Strip]:
+        # The size and the scroll indicator are worked out once for the frame's lines
+        # (``self.size`` looks the widget up in the screen's map: ~1 ms a frame per call site).
+        size = self.size
+        self._frame = self._measure(size)
         # The text colour comes from the ancestors, which are not all styled when the first
         # frame is drawn (the app itself is styled after its screen is composed) and are not
         # notified to this widget when they change: styles are worked out again on each whole
         # repaint (a style change anywhere above repaints this widget whole). A cursor step
         # repaints two lines and keeps them (~1 ms a key).
-        self._frame = self._measure()
-        if crop.height >= self.size.height:
+        if crop.height >= size.height:
             self._styles.clear()
             self._components.clear()
             self._base = None
-        # The size and the scroll indicator are worked out once for the frame's lines too
-        # (``self.size`` looks the widget up in the screen's map: ~1 ms a frame per call site).
         try:
             return super().render_lines(crop)
         finally:
             self._frame = None
 
-    def _measure(self) -> tuple[int, tuple[int, int] | None]:
+    def _measure(self, size: Size) -> tuple[int, tuple[int, int] | None]:
         """(width, the scroll indicator's thumb as [start, end) below the header, or None)."""
-        width, height = self.size
-        visible = max(height - self._top, 1)
+        width, height = size
+        visible = self._rows_in(height)
         if self.row_count <= visible or width <= 1:
             return width, None
         thumb = max(visible * visible // self.row_count, 1)
@@ -503,7 +508,7 @@ class PagedList(Widget, can_focus=True):
         return Strip(segments, used).adjust_cell_length(width, base)
 
     def render_line(self, y: int) -> Strip:
-        width, thumb = self._frame or self._measure()
+        width, thumb = self._frame or self._measure(self.size)
         if thumb is None or y < self._top:
             return self._render_row(y, width)
         start, end = thumb  # the scroll indicator, in the last column
