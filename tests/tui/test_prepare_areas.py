@@ -26,6 +26,20 @@ async def visit(pilot: Pilot[None], keys: str) -> None:
         await pilot.pause()
 
 
+def calls_of(monkeypatch: pytest.MonkeyPatch, owner: type, name: str) -> list[object]:
+    """Every call of ``owner.name`` from now on, as the object it was called on (the
+    method still runs)."""
+    calls: list[object] = []
+    original = getattr(owner, name)
+
+    def recorded(self: object, *args: object, **kwargs: object) -> object:
+        calls.append(self)
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(owner, name, recorded)
+    return calls
+
+
 def stack_of(app: DualroleApp, mode: str) -> list[object]:
     try:
         return list(app.get_screen_stack(mode))
@@ -114,14 +128,7 @@ async def test_showing_an_area_again_restyles_none_of_its_widgets(demo, monkeypa
     test_a_theme_change_reaches_the_areas_built_before_it)."""
     from textual.screen import Screen
 
-    restyled: list[str] = []
-    original = Screen.update_node_styles
-
-    def counted(self: Screen[object], animate: bool = True) -> None:
-        restyled.append(type(self).__name__)
-        original(self, animate)
-
-    monkeypatch.setattr(Screen, "update_node_styles", counted)
+    restyled = calls_of(monkeypatch, Screen, "update_node_styles")
     app = DualroleApp(demo)
     async with app.run_test(size=(100, 30)) as pilot:
         await areas_built(app)
@@ -134,14 +141,7 @@ async def test_showing_an_area_again_restyles_none_of_its_widgets(demo, monkeypa
 async def test_no_full_restyle_to_start_or_open_an_area(demo, monkeypatch):
     """Textual re-parses and re-applies every style for a mode's new screen unless told it
     is current (app._area); this guards that private step against a Textual upgrade."""
-    calls: list[str] = []
-    original = DualroleApp.refresh_css
-
-    def counted(self: DualroleApp, animate: bool = True) -> None:
-        calls.append(self.current_mode)
-        original(self, animate)
-
-    monkeypatch.setattr(DualroleApp, "refresh_css", counted)
+    calls = calls_of(monkeypatch, DualroleApp, "refresh_css")
     app = DualroleApp(demo)
     async with app.run_test(size=(100, 30)) as pilot:
         await areas_built(app)
@@ -154,14 +154,7 @@ async def test_building_and_opening_the_areas_parses_no_css_again(demo, monkeypa
     made Textual re-parse all the app's CSS and re-style every widget on its first build."""
     from textual.css.stylesheet import Stylesheet
 
-    reparsed: list[str] = []
-    original = Stylesheet.reparse
-
-    def counted(self: Stylesheet) -> None:
-        reparsed.append(app.current_mode)
-        original(self)
-
-    monkeypatch.setattr(Stylesheet, "reparse", counted)
+    reparsed = calls_of(monkeypatch, Stylesheet, "reparse")
     app = DualroleApp(demo)
     async with app.run_test(size=(100, 30)) as pilot:
         await areas_built(app)
