@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import inspect
+from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
+from rich.style import Style
 from textual.app import App, ComposeResult
+from textual.color import Color
 from textual.strip import Strip
 
+from dualrole import clock
 from dualrole.db import Store, open_memory
 from dualrole.tui.theme import ROLE_VARIABLES
 from dualrole.tui.widgets.paged_list import Column, PagedList
@@ -113,3 +119,90 @@ async def test_a_list_shown_again_reads_nothing_unless_something_was_written(wai
         await wait_until(pilot, lambda: source.reads[2:] == [0])
         assert source.counts == counts + 1
         assert paged.row is not None and paged.row["n"] == 1  # the cursor stays
+
+
+class DrawCountingList:
+    """A one-column list over ``CountingSource`` whose cells say the day and record which
+    rows are drawn; odd rows are styled "overdue"."""
+
+    def __init__(self, rows: int) -> None:
+        self.source = CountingSource(rows)
+        self.drawn: list[int] = []
+        self.paged = PagedList(
+            open_memory(),
+            self.source,
+            [Column("n", self.cell, style=lambda r: "overdue" if r["n"] % 2 else None)],
+        )
+
+    def cell(self, row: dict[str, int]) -> str:
+        self.drawn.append(row["n"])
+        return f"{row['n']} {clock.today():%d %b}"
+
+
+async def test_paging_back_draws_only_the_cursor_row_again(wait_until):
+    rows = DrawCountingList(1_000)
+    app = OneList(rows.source, rows.paged)
+    async with app.run_test(size=(40, 12)) as pilot:  # 11 rows below the header
+        await wait_until(pilot, lambda: rows.source.reads == [0, 900])
+        await pilot.press("pagedown")
+        await wait_until(pilot, lambda: 11 in rows.drawn)
+        await pilot.pause()
+        rows.drawn.clear()
+        await pilot.press("pageup")
+        await wait_until(pilot, lambda: rows.drawn)
+        await pilot.pause()
+        assert rows.drawn == [0]  # rows 1–10 were drawn before; the cursor's row is drawn anew
+
+
+async def test_rows_are_drawn_again_for_a_new_theme_day_width_or_write(wait_until, monkeypatch):
+    rows = DrawCountingList(1_000)
+    paged = rows.paged
+    app = OneList(rows.source, paged)
+    monkeypatch.setenv("DUALROLE_NOW", "2026-11-20T10:00:00")
+
+    def shown(y: int) -> str:
+        return "".join(segment.text for segment in paged.render_line(y))
+
+    def first_style(y: int) -> Style | None:
+        return next(iter(paged.render_line(y))).style
+
+    async def drawn_again(change: Callable[[], object]) -> None:
+        await pilot.pause()
+        rows.drawn.clear()
+        if inspect.isawaitable(done := change()):
+            await done
+        await wait_until(pilot, lambda: len(set(rows.drawn)) >= 11)  # every row in view
+
+    async with app.run_test(size=(40, 12)) as pilot:
+        await wait_until(pilot, lambda: rows.source.reads == [0, 900])
+        dark = first_style(2)
+
+        await drawn_again(lambda: setattr(app, "theme", "textual-light"))
+        overdue = paged.get_component_rich_style("paged-list--overdue")
+        assert first_style(2) != dark
+        assert first_style(2).color == overdue.color  # row 1: "overdue"
+        assert first_style(3).bgcolor == paged.rich_style.bgcolor
+
+        # a theme that changes only the "overdue" colour (the list's own colours stay)
+        app.register_theme(replace(app.current_theme, name="green-errors", error="#00ff00"))
+        await drawn_again(lambda: setattr(app, "theme", "green-errors"))
+        assert first_style(2).color == Color.parse("#00ff00").rich_color
+
+        def next_day() -> None:
+            monkeypatch.setenv("DUALROLE_NOW", "2026-11-21T10:00:00")
+            paged.refresh()
+
+        await drawn_again(next_day)
+        assert shown(3).startswith("2 21 Nov")
+
+        await drawn_again(lambda: pilot.resize_terminal(30, 12))
+        assert len(shown(3)) == 30
+
+        def write() -> None:
+            rows.source.rows[2] = {"n": 2000}
+            paged.store.conn.execute("CREATE TEMP TABLE written (x)")
+            paged.store.conn.execute("INSERT INTO written VALUES (1)")
+            paged.reload()
+
+        await drawn_again(write)
+        assert shown(3).startswith("2000 21 Nov")

@@ -29,6 +29,7 @@ markup); ``Column.style`` / ``row_style`` return a component-class suffix such a
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -40,12 +41,14 @@ from rich.segment import Segment
 from rich.style import Style
 from textual import events
 from textual.binding import Binding
+from textual.cache import LRUCache
 from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.strip import Strip
 from textual.widget import Widget
 
+from dualrole import clock
 from dualrole.db import StorageError, Store
 from dualrole.tui.text import visible
 
@@ -202,8 +205,12 @@ class PagedList(Widget, can_focus=True):
         self._widths: tuple[int, list[int]] = (-1, [])
         self._styles: dict[str | None, Style] = {}
         self._components: dict[str, Style] = {}
+        self._lines: LRUCache[tuple[int, str | None], Strip] = LRUCache(4 * page_size)
+        """Drawn rows by (index, scroll indicator part), never the cursor's row: valid for
+        ``_look`` and while the rows read into ``_pages`` are."""
+        self._look: tuple[int, dt.date, Style] | None = None
+        """(width, today, the style inherited from above) the drawn rows and styles are for."""
         self._frame: tuple[int, tuple[int, int] | None] | None = None
-        self._base: Style | None = None
         self._error: str | None = None
         self._read: tuple[PageSource, tuple[int, int] | None] | None = None
         """(query, ``Store.version()``) when the rows in ``_pages`` were read."""
@@ -238,6 +245,7 @@ class PagedList(Widget, can_focus=True):
             self.refresh()
             return
         self._pages.clear()
+        self._lines.clear()
         try:
             self.row_count = self.query_.count(self.store)
             self._error = None
@@ -402,20 +410,31 @@ class PagedList(Widget, can_focus=True):
 
     # --- rendering -----------------------------------------------------------------------
 
+    def notify_style_update(self) -> None:
+        """Called by Textual when this widget's styles change (a theme, focus, a class)."""
+        super().notify_style_update()
+        self._forget_look()
+
+    def _forget_look(self) -> None:
+        self._look = None
+        self._styles.clear()
+        self._components.clear()
+        self._lines.clear()
+
     def render_lines(self, crop: Region) -> list[Strip]:
         # The size and the scroll indicator are worked out once for the frame's lines
         # (``self.size`` looks the widget up in the screen's map: ~1 ms a frame per call site).
         size = self.size
         self._frame = self._measure(size)
-        # The text colour comes from the ancestors, which are not all styled when the first
-        # frame is drawn (the app itself is styled after its screen is composed) and are not
-        # notified to this widget when they change: styles are worked out again on each whole
-        # repaint (a style change anywhere above repaints this widget whole). A cursor step
-        # repaints two lines and keeps them (~1 ms a key).
-        if crop.height >= size.height:
-            self._styles.clear()
-            self._components.clear()
-            self._base = None
+        # Drawn rows are kept while they would be drawn the same: the same width and day (the
+        # dates shown are relative), and the same style from above. That style is checked
+        # here, as the ancestors' styles change without notifying this widget (the app itself
+        # is styled after its first screen is composed). Paging back, or a row the cursor
+        # leaves, then costs no drawing.
+        look = (size.width, clock.today(), self.rich_style)
+        if look != self._look:
+            self._forget_look()
+            self._look = look
         try:
             return super().render_lines(crop)
         finally:
@@ -478,14 +497,17 @@ class PagedList(Widget, can_focus=True):
 
     @property
     def _base_style(self) -> Style:
-        if self._base is None:
-            self._base = self.rich_style
-        return self._base
+        return self._look[2] if self._look else self.rich_style
 
     def _line(
-        self, cells: list[tuple[str, Style, Literal["left", "right"]]], width: int, base: Style
+        self,
+        cells: list[tuple[str, Style | None, Literal["left", "right"]]],
+        width: int,
+        base: Style,
     ) -> Strip:
-        segments: list[Segment] = []
+        """One line of cells; neighbouring text of one style becomes one segment (a line has
+        a few segments instead of two a cell: less for Textual to filter and to write)."""
+        parts: list[tuple[str, Style]] = []
         used = 0
         for (value, style, justify), cell_width in zip(
             cells, self._column_widths(width), strict=True
@@ -495,48 +517,65 @@ class PagedList(Widget, can_focus=True):
                 value = set_cell_size(value, cell_width - 1) + "…" if cell_width else ""
                 length = cell_width
             padding = " " * (cell_width - length)
-            cell_style = base + style
+            cell_style = base if style is None else base + style
             if justify == "right":
-                if padding:
-                    segments.append(Segment(padding, base))
-                segments.append(Segment(value, cell_style))
-                segments.append(Segment(" ", base))
+                parts += ((padding, base), (value, cell_style), (" ", base))
             else:
-                segments.append(Segment(value, cell_style))
-                segments.append(Segment(padding + " ", base))
+                parts += ((value, cell_style), (padding + " ", base))
             used += cell_width + 1
+        segments: list[Segment] = []
+        text, run_style = "", base
+        for piece, style in parts:
+            if style is not run_style and piece:
+                if text:
+                    segments.append(Segment(text, run_style))
+                text, run_style = piece, style
+            else:
+                text += piece
+        if text:
+            segments.append(Segment(text, run_style))
         return Strip(segments, used).adjust_cell_length(width, base)
 
     def render_line(self, y: int) -> Strip:
         width, thumb = self._frame or self._measure(self.size)
-        if thumb is None or y < self._top:
-            return self._render_row(y, width)
-        start, end = thumb  # the scroll indicator, in the last column
-        bar = self._component("thumb" if start <= y - self._top < end else "scrollbar")
-        return Strip([*self._render_row(y, width - 1), Segment(" ", bar)], width)
-
-    def _render_row(self, y: int, width: int) -> Strip:
         base = self._base_style
-        if y == 0 and self.show_header:
+        if y < self._top:
             header = self._style("header")
-            cells = [(c.title, header, c.justify) for c in self.columns]
-            return self._line(cells, width, base)
-        index = self.first_row + y - self._top
-        if self.row_count == 0 and y == self._top:
-            message = self._error or self.empty_text
+            return self._line([(c.title, header, c.justify) for c in self.columns], width, base)
+        line_y = y - self._top
+        if not self.row_count:
+            if line_y:
+                return Strip.blank(width, base)
+            message = visible(self._error or self.empty_text)[:width]
             style = base + self._component("empty")
-            return Strip([Segment(visible(message)[:width], style)]).adjust_cell_length(width, base)
-        row = self.row_at(index)
-        if row is None:
-            return Strip.blank(width, base)
+            return Strip([Segment(message, style)]).adjust_cell_length(width, base)
+        # The scroll indicator, in the last column, is part of the line.
+        bar = None if thumb is None else "thumb" if thumb[0] <= line_y < thumb[1] else "scrollbar"
+        index = self.first_row + line_y
+        cursor = index == self.cursor
+        line = None if cursor else self._lines.get((index, bar))
+        if line is None or line.cell_length != width:
+            row = self.row_at(index)
+            row_width = width if bar is None else width - 1
+            if row is None:
+                line = Strip.blank(row_width, base)
+            else:
+                line = self._draw_row(row, row_width, base, cursor=cursor)
+            if bar is not None:
+                line = Strip([*line, Segment(" ", self._component(bar))], width)
+            if row is not None and not cursor:
+                self._lines[index, bar] = line
+        return line
+
+    def _draw_row(self, row: Row, width: int, base: Style, *, cursor: bool = False) -> Strip:
         if self.skip is not None and self.skip(row):  # a heading spans the whole line
             style = base + self._component("heading")
             label = visible(self.columns[0].render(row))[:width]
             return Strip([Segment(label, style)]).adjust_cell_length(width, base)
         row_base = base + self._style(self.row_style(row) if self.row_style else None)
-        if index == self.cursor:
+        if cursor:
             row_base += self._component("cursor")
-        cells = []
+        cells: list[tuple[str, Style | None, Literal["left", "right"]]] = []
         widths = self._column_widths(width)
         for column, cell_width in zip(self.columns, widths, strict=True):
             try:
@@ -544,6 +583,6 @@ class PagedList(Widget, can_focus=True):
                 value = visible(shown)
             except (KeyError, IndexError, TypeError, ValueError):
                 value = "?"
-            style = self._style(column.style(row)) if column.style else Style()
-            cells.append((value, style, column.justify))
+            cell_style = self._style(column.style(row)) if column.style else None
+            cells.append((value, cell_style, column.justify))
         return self._line(cells, width, row_base)
