@@ -2,6 +2,7 @@
 
 import asyncio
 import gc
+from dataclasses import replace
 
 import pytest
 from textual.color import Color
@@ -60,6 +61,28 @@ async def test_areas_are_prepared_without_leaving_today(demo):
         await pilot.pause()
         prospects = app.screen.query_one("#prospects")
         assert prospects.row_count == 60  # loaded when shown, not stale from the build
+
+
+async def test_a_built_area_is_drawn_before_it_is_first_shown(demo, monkeypatch):
+    """Its first showing then paints from Textual's caches: no row is worked out again
+    but the cursor's (``textual_compat.draw_hidden``)."""
+    from dualrole.tui.screens import sales
+
+    names: list[str] = []
+    name, *others = sales.PROSPECT_COLUMNS
+    counted = replace(name, render=lambda row: names.append(row["name"]) or row["name"])
+    monkeypatch.setattr(sales, "PROSPECT_COLUMNS", [counted, *others])
+    app = DualroleApp(demo)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await areas_built(app)
+        prospects = app.get_screen_stack("sales")[0].query_one("#prospects")
+        assert prospects.size.height > 20  # laid out while hidden
+        assert len(names) > 20  # and its rows drawn
+        names.clear()
+        await pilot.press("s")
+        await pilot.pause()
+        assert isinstance(app.screen, SalesScreen)
+        assert names == [prospects.row["name"]]
 
 
 async def test_a_built_area_is_shown_at_once_with_fresh_data(demo, monkeypatch):

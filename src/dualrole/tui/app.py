@@ -32,6 +32,7 @@ from dualrole.tui.navigation import AREA, PAGES, OpenRecord
 from dualrole.tui.textual_compat import (
     ShutdownAwareApp,
     build_mode_screen,
+    draw_hidden,
     mark_styles_current,
     settle,
 )
@@ -263,7 +264,11 @@ class DualroleApp(ShutdownAwareApp):
 
     async def _build_area(self, mode: str) -> None:
         await build_mode_screen(self, mode)
-        await settle(self.get_screen_stack(mode)[0])
+        screen = self.get_screen_stack(mode)[0]
+        await settle(screen)
+        if not self._quitting and screen is not self.screen:
+            draw_hidden(screen)  # its first showing then paints from warm caches
+            await settle(screen)  # its widgets take their sizes
         if not self._quitting:
             self.set_timer(BUILD_GAP, self._prepare_next_area)
 

@@ -8,6 +8,9 @@ here has no public equivalent in Textual 8.2:
 * :func:`mark_styles_current` — ``Screen._css_update_count`` / ``App._css_update_count``:
   tell Textual a newly built screen's styles are current, which saves a full re-style of
   every screen when an area is first built and first shown (~15–50 ms each).
+* :func:`draw_hidden` — ``Screen._refresh_layout``, ``Screen._compositor`` and
+  ``Screen._update_timer``: lay out and draw a built screen that is not shown, so that its
+  first showing repaints from Textual's caches (~45 ms less on its first key).
 * :class:`ShutdownAwareApp` — wraps ``App._shutdown`` so the app can finish work in flight
   (a screen still mounting) before Textual prunes the screens. ``pilot.run_test`` calls
   ``_shutdown`` directly, so no public hook (``action_quit``, ``exit``) covers every quit.
@@ -21,6 +24,10 @@ On a Textual upgrade, re-check (then move :data:`TESTED_WITH`):
 3. ``App._shutdown()`` is still the one coroutine every exit path (``exit``, ``run_test``'s
    end, a crash) goes through before screens are closed
    (test_quitting_at_every_stage_of_the_build_is_clean).
+4. ``Screen._refresh_layout(size)`` still lays out a screen that is not current without
+   painting it, ``Screen._compositor.render_update(full=True)`` still draws every widget,
+   and ``Screen._update_timer`` is still the timer whose first tick waits a whole period
+   (test_a_built_area_is_drawn_before_it_is_first_shown).
 """
 
 from __future__ import annotations
@@ -63,6 +70,19 @@ def build_mode_screen(app: App[Any], mode: str) -> Any:
     return app._init_mode(mode)
 
 
+def draw_hidden(screen: Screen[Any]) -> None:
+    """Lay out and draw ``screen`` while another one is shown; nothing reaches the terminal.
+
+    A screen's first showing otherwise lays out and draws every widget from cold caches
+    (~30 ms), and its repaint timer, started then, waits one whole period (1/60 s) before
+    its first tick. Here the widgets get their sizes (``Resize``/``Show`` are queued for
+    them), their lines are drawn into Textual's caches, and the timer has its first tick.
+    """
+    screen._refresh_layout(screen.app.size)  # not the current screen: no paint
+    screen._compositor.render_update(full=True)  # the drawing is thrown away, its caches kept
+    screen._update_timer.resume()  # a tick on a screen not shown paints nothing
+
+
 def mark_styles_current(screen: Screen[Any]) -> None:
     """Mark a new screen's styles as current (it needs no full re-style when shown)."""
     screen._css_update_count = screen.app._css_update_count
@@ -103,6 +123,7 @@ __all__ = [
     "TESTED_WITH",
     "ShutdownAwareApp",
     "build_mode_screen",
+    "draw_hidden",
     "mark_styles_current",
     "settle",
 ]
