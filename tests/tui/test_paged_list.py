@@ -63,6 +63,24 @@ async def test_end_needs_no_read_once_the_list_has_been_shown(wait_until):
         assert source.reads == [0, 900]
 
 
+async def test_a_list_shown_again_reads_its_last_page_for_end(wait_until):
+    source = CountingSource(1_000)
+    app = OneList(source)
+    async with app.run_test(size=(40, 12)) as pilot:
+        await wait_until(pilot, lambda: source.reads == [0, 900])
+        paged = app.query_one(PagedList)
+        paged.set_query(source)  # a new filter: its first page only
+        await pilot.pause()
+        assert source.reads == [0, 900, 0]
+        paged.reload()  # its screen shown again, nothing written: the pages are kept …
+        await wait_until(pilot, lambda: len(source.reads) > 3)
+        assert source.reads == [0, 900, 0, 900]  # … and the last one is read a moment later
+        await pilot.press("end")
+        await pilot.pause()
+        assert paged.row is not None and paged.row["n"] == 999
+        assert source.reads == [0, 900, 0, 900]
+
+
 async def test_a_short_list_reads_one_page():
     source = CountingSource(60)
     app = OneList(source)

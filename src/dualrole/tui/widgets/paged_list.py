@@ -243,7 +243,16 @@ class PagedList(Widget, can_focus=True):
             version = None
         if keep_cursor and version is not None and self._read == (self.query_, version):
             self.refresh()
-            return
+        else:
+            self._read_again(version, keep_cursor=keep_cursor)
+        last_page = (self.row_count - 1) // self.page_size
+        if keep_cursor and self.row_count > self.page_size and last_page not in self._pages:
+            # The list is shown (again): read its last page a moment later, once the screen
+            # is drawn, so End is as quick at 100,000 rows as at 100 (a cold last page
+            # cost ~4 ms on the key).
+            self.set_timer(0.25, partial(self._read_tail, self.query_, self.row_count))
+
+    def _read_again(self, version: tuple[int, int] | None, *, keep_cursor: bool) -> None:
         self._pages.clear()
         self._lines.clear()
         try:
@@ -262,11 +271,6 @@ class PagedList(Widget, can_focus=True):
         if not self.row_count:
             self.cursor = 0
         self.refresh()
-        if keep_cursor and self.row_count > self.page_size:
-            # The list is shown (again): read its last page a moment later, once the screen
-            # is drawn, so End is as quick at 100,000 rows as at 100 (a cold last page
-            # cost ~4 ms on the key).
-            self.set_timer(0.25, partial(self._read_tail, self.query_, self.row_count))
 
     def _read_tail(self, query: PageSource, count: int) -> None:
         if query is self.query_ and count == self.row_count and self.is_mounted:
