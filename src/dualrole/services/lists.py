@@ -212,18 +212,19 @@ def prospects_query(store: Store, filters: ProspectFilter) -> ListQuery:
             "WHERE t.name = ?)"
         )
         query.params.append(filters.tag.strip().lower())
-    search_prospects(query, filters.search)
+    search_prospects(store, query, filters.search)
     return query
 
 
-def search_prospects(query: ListQuery, text: str | None) -> None:
+def search_prospects(store: Store, query: ListQuery, text: str | None) -> None:
     """``/`` on prospects: text inside words (trigram index, m010) or a tag containing it.
 
     A search with no word of three characters falls back to names and tags starting with
     it (the name index): one or two letters are inside most names and tags (``s`` in
     "newsletter" listed a fifth of 100,000 prospects, and counting them took ~50 ms). Tags
     are few: the matching ones are found by ``LIKE`` and their prospects through
-    ``prospect_tags_by_tag``.
+    ``prospect_tags_by_tag``. When no tag starts with it, the names are a range of the name
+    index, read in order from the first match (``z`` at 100,000: 28 ms → under 1 ms a page).
     """
     if not text or not text.strip():
         return
@@ -240,12 +241,16 @@ def search_prospects(query: ListQuery, text: str | None) -> None:
             f"UNION {tagged})"
         )
         query.params.extend([match, f"%{escaped}%"])
-    else:
+    elif store.scalar("SELECT 1 FROM tags WHERE name LIKE ? ESCAPE '\\'", (f"{escaped}%",)):
         test = (
             "p.id IN (SELECT id FROM prospects WHERE deleted_at IS NULL "
             f"AND name >= ? COLLATE NOCASE AND name < ? COLLATE NOCASE UNION {tagged})"
         )
         query.params.extend([needle, needle + "\U0010ffff", f"{escaped}%"])
+    else:
+        query.where.append("p.name >= ? COLLATE NOCASE AND p.name < ? COLLATE NOCASE")
+        query.params.extend([needle, needle + "\U0010ffff"])
+        return
     query.broad = (len(query.where), "+" + test)
     query.where.append(test)
 
