@@ -172,6 +172,26 @@ async def test_paging_back_draws_only_the_cursor_row_again(wait_until):
         assert rows.drawn == [0]  # rows 1–10 were drawn before; the cursor's row is drawn anew
 
 
+async def test_end_draws_only_the_cursor_row_once_the_list_has_been_shown(wait_until, lines):
+    """The rows End shows are drawn with the last page, a moment after the list is shown."""
+    rows = DrawCountingList(1_000)
+    app = OneList(rows.source, rows.paged)
+    async with app.run_test(size=(40, 12)) as pilot:  # 11 rows below the header
+        await wait_until(pilot, lambda: {989, 999} <= set(rows.drawn))
+        await pilot.pause()
+        rows.drawn.clear()
+        await pilot.press("end")
+        await wait_until(pilot, lambda: rows.drawn)
+        await pilot.pause()
+        assert rows.drawn == [999]
+        assert rows.paged.row is not None and rows.paged.row["n"] == 999
+        shown = lines(rows.paged)
+        assert [line.split()[0] for line in shown[1:]] == [str(n) for n in range(989, 1000)]
+        thumb = rows.paged.get_component_rich_style("paged-list--thumb")
+        last_cell = list(rows.paged.render_line(11))[-1]
+        assert last_cell.style == thumb  # the scroll indicator is at the bottom
+
+
 async def test_rows_are_drawn_again_for_a_new_theme_day_width_or_write(wait_until, monkeypatch):
     rows = DrawCountingList(1_000)
     paged = rows.paged

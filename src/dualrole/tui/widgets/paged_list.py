@@ -275,6 +275,18 @@ class PagedList(Widget, can_focus=True):
     def _read_tail(self, query: PageSource, count: int) -> None:
         if query is self.query_ and count == self.row_count and self.is_mounted:
             self.row_at(count - 1)
+            self._draw_end()
+
+    def _draw_end(self) -> None:
+        """Draw the rows End shows, as it would (kept in ``_lines`` for its frame)."""
+        if self._look is None:  # not drawn yet: nothing known of how it looks
+            return
+        width, _day, base = self._look
+        visible = self._visible_rows
+        first = max(self.row_count - visible, 0)
+        thumb = self._measure(self.size, first)[1]
+        for line_y in range(min(visible, self.row_count)):
+            self._row_line(first + line_y, line_y, width, thumb, base)
 
     def row_at(self, index: int) -> Row | None:
         if not 0 <= index < self.row_count:
@@ -444,14 +456,18 @@ class PagedList(Widget, can_focus=True):
         finally:
             self._frame = None
 
-    def _measure(self, size: Size) -> tuple[int, tuple[int, int] | None]:
-        """(width, the scroll indicator's thumb as [start, end) below the header, or None)."""
+    def _measure(
+        self, size: Size, first_row: int | None = None
+    ) -> tuple[int, tuple[int, int] | None]:
+        """(width, the scroll indicator's thumb as [start, end) below the header, or None),
+        with ``first_row`` (default: the one shown) on the first line."""
         width, height = size
         visible = self._rows_in(height)
         if self.row_count <= visible or width <= 1:
             return width, None
+        first = self.first_row if first_row is None else first_row
         thumb = max(visible * visible // self.row_count, 1)
-        start = round((visible - thumb) * self.first_row / max(self.row_count - visible, 1))
+        start = round((visible - thumb) * first / max(self.row_count - visible, 1))
         return width, (start, start + thumb)
 
     def _component(self, name: str) -> Style:
@@ -553,9 +569,14 @@ class PagedList(Widget, can_focus=True):
             message = visible(self._error or self.empty_text)[:width]
             style = base + self._component("empty")
             return Strip([Segment(message, style)]).adjust_cell_length(width, base)
+        return self._row_line(self.first_row + line_y, line_y, width, thumb, base)
+
+    def _row_line(
+        self, index: int, line_y: int, width: int, thumb: tuple[int, int] | None, base: Style
+    ) -> Strip:
+        """Row ``index`` on line ``line_y`` below the header, from ``_lines`` or drawn."""
         # The scroll indicator, in the last column, is part of the line.
         bar = None if thumb is None else "thumb" if thumb[0] <= line_y < thumb[1] else "scrollbar"
-        index = self.first_row + line_y
         cursor = index == self.cursor
         line = None if cursor else self._lines.get((index, bar))
         if line is None or line.cell_length != width:
