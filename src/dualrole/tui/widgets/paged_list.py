@@ -7,7 +7,8 @@ few pages are cached, so it opens and scrolls as fast at 100,000 rows as at 100.
 It keeps its own scroll position and draws its own one-column scroll indicator instead of
 being a ``ScrollView``: a new query or a scroll then repaints this widget only, in the same
 frame (a ScrollView's scrollbars re-layout the screen and repaint a frame later), and a
-cursor step repaints just the two lines that changed.
+cursor step repaints just the two lines that changed. A row once drawn is kept until its
+data or its look changes (width, day, styles), so paging back draws only the cursor's row.
 
 Adding a list to a screen::
 
