@@ -15,7 +15,7 @@ from textual.strip import Strip
 from dualrole import clock
 from dualrole.db import Store, open_memory
 from dualrole.tui.theme import ROLE_VARIABLES
-from dualrole.tui.widgets.paged_list import Column, PagedList
+from dualrole.tui.widgets.paged_list import Column, PagedList, RowsSource
 
 
 class CountingSource:
@@ -190,6 +190,32 @@ async def test_end_draws_only_the_cursor_row_once_the_list_has_been_shown(wait_u
         thumb = rows.paged.get_component_rich_style("paged-list--thumb")
         last_cell = list(rows.paged.render_line(11))[-1]
         assert last_cell.style == thumb  # the scroll indicator is at the bottom
+
+
+async def test_equal_rows_given_again_are_not_drawn_again(wait_until, lines):
+    """Today gives its lists a new ``RowsSource`` on each showing: equal rows keep their
+    drawn lines, other rows are drawn."""
+    drawn: list[int] = []
+
+    def cell(row: dict[str, int]) -> str:
+        drawn.append(row["n"])
+        return str(row["n"])
+
+    def rows(*numbers: int) -> RowsSource:
+        return RowsSource([{"n": n} for n in numbers])
+
+    paged = PagedList(open_memory(), rows(0, 1, 2, 3, 4), [Column("n", cell)])
+    async with OneList(CountingSource(0), paged).run_test(size=(40, 12)) as pilot:
+        await wait_until(pilot, lambda: set(drawn) == {0, 1, 2, 3, 4})
+        await pilot.pause()
+        drawn.clear()
+        paged.refresh_query(rows(0, 1, 2, 3, 4))
+        await wait_until(pilot, lambda: drawn)
+        await pilot.pause()
+        assert drawn == [0]  # the cursor's row, drawn in each frame
+        paged.refresh_query(rows(0, 1, 7, 3, 4))
+        await wait_until(pilot, lambda: 7 in drawn)
+        assert [line.strip() for line in lines(paged)[1:6]] == ["0", "1", "7", "3", "4"]
 
 
 async def test_rows_are_drawn_again_for_a_new_theme_day_width_or_write(wait_until, monkeypatch):

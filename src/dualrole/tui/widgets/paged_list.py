@@ -70,6 +70,10 @@ class RowsSource:
     def __init__(self, rows: list[dict[str, Any]]) -> None:
         self.rows = rows
 
+    def __eq__(self, other: object) -> bool:
+        # Equal rows are the same list: a screen shown again keeps its drawn rows.
+        return isinstance(other, RowsSource) and other.rows == self.rows
+
     def count(self, store: Store) -> int:
         return len(self.rows)
 
