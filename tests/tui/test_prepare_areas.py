@@ -3,14 +3,18 @@
 import asyncio
 import gc
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 from textual.color import Color
 from textual.pilot import Pilot
 
+from dualrole.enums import RecordKind
 from dualrole.tui import app as app_module
 from dualrole.tui.app import DualroleApp
+from dualrole.tui.navigation import OpenRecord
 from dualrole.tui.screens.marketing import MarketingScreen
+from dualrole.tui.screens.prospect import ProspectScreen
 from dualrole.tui.screens.review import ReviewScreen
 from dualrole.tui.screens.sales import SalesScreen
 from dualrole.tui.screens.today import TodayScreen
@@ -173,8 +177,9 @@ async def test_no_full_restyle_to_start_or_open_an_area(demo, monkeypatch):
 
 
 async def test_building_and_opening_the_areas_parses_no_css_again(demo, monkeypatch):
-    """Every screen's .tcss is the app's (DualroleApp.CSS_PATH): a screen bringing its own
-    made Textual re-parse all the app's CSS and re-style every widget on its first build."""
+    """Every screen's .tcss goes into the app's one stylesheet (DualroleApp.CSS_PATH, then
+    AREA_CSS_PATH): a screen bringing its own made Textual re-parse all the app's CSS and
+    re-style every widget on its first build."""
     from textual.css.stylesheet import Stylesheet
 
     reparsed = calls_of(monkeypatch, Stylesheet, "reparse")
@@ -183,6 +188,30 @@ async def test_building_and_opening_the_areas_parses_no_css_again(demo, monkeypa
         await areas_built(app)
         await visit(pilot, "smwIt")
         assert reparsed == []
+
+
+async def test_the_areas_styles_are_read_after_the_first_frame(demo, monkeypatch, wait_until):
+    """The start parses only the first frame's styles; a record's page opened from Today
+    before any area is built still gets the areas' styles, and Today is not re-styled."""
+    from textual.css.stylesheet import Stylesheet
+
+    monkeypatch.setattr(DualroleApp, "_preload", lambda self: None)  # nothing built unseen
+    here = Path(app_module.__file__).parent.absolute()
+    area_css = [str(here / name) for name in app_module.AREA_CSS_PATH]
+    prospect_id = int(demo.scalar("SELECT min(id) FROM prospects"))
+    app = DualroleApp(demo)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert not any(app.stylesheet.has_source(path) for path in area_css)
+        restyled = calls_of(monkeypatch, Stylesheet, "update")  # every widget of the app
+        app.post_message(OpenRecord(RecordKind.prospect, prospect_id))
+        await wait_until(pilot, lambda: isinstance(app.screen, ProspectScreen))
+        await pilot.pause()
+        assert all(app.stylesheet.has_source(path) for path in area_css)
+        sales = Color.parse(app.get_css_variables()["sales"])
+        _, color = app.screen.query_one("#prospect-left").styles.border_top
+        assert color == sales  # areas.tcss: "#prospect-left { border: round $sales; }"
+        assert restyled == []
 
 
 async def test_a_theme_change_reaches_the_areas_built_before_it(demo):

@@ -13,6 +13,7 @@ import contextlib
 import gc
 import importlib
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from textual import on, work
@@ -39,7 +40,7 @@ from dualrole.tui.textual_compat import (
 from dualrole.tui.theme import DUALROLE_THEME, ROLE_VARIABLES
 
 
-def _area(module: str, name: str) -> Callable[[], Screen[Any]]:
+def _area(module: str, name: str, *, first: bool = False) -> Callable[[], Screen[Any]]:
     """A mode's screen, its module imported when first needed (the first frame needs Today).
 
     A pushed screen gets only its own styles applied, but Textual re-parses the whole
@@ -47,17 +48,45 @@ def _area(module: str, name: str) -> Callable[[], Screen[Any]]:
     built and again when it is first shown (a screen starts with ``_css_update_count`` -1).
     Nothing about the styles changed then, so the new screen is marked as up to date: that
     full pass cost ~15 ms of the start and ~50 ms of each area's first opening. A theme
-    change still re-styles every screen (it moves the app's count on).
+    change still re-styles every screen (it moves the app's count on). Any screen but the
+    ``first`` needs the areas' styles (:func:`load_area_styles`).
     """
 
     def make() -> Screen[Any]:
         screen: Screen[Any] = getattr(
             importlib.import_module(f"dualrole.tui.screens.{module}"), name
         )()
+        if not first:
+            load_area_styles(screen.app)
         mark_styles_current(screen)
         return screen
 
     return make
+
+
+AREA_CSS_PATH = (
+    "areas.tcss",
+    "screens/marketing.tcss",
+    "screens/review.tcss",
+    "screens/insights.tcss",
+    "dialogs/import_contacts.tcss",  # opened from Sales
+)
+"""The areas' styles, beside this module: read when a screen other than Today is first
+built, not before the first frame (parsing them cost ~17 ms of the start)."""
+
+
+def load_area_styles(app: App[Any]) -> None:
+    """Add the areas' styles to ``app``'s stylesheet, once.
+
+    Every rule in them names its screen, so the widgets already mounted (Today's) are
+    unaffected and are not re-styled; the screens built from now on get them as they mount.
+    """
+    stylesheet = app.stylesheet
+    here = Path(__file__).parent.absolute()  # as Textual names a file it read
+    unread = [here / name for name in AREA_CSS_PATH if not stylesheet.has_source(str(here / name))]
+    if unread:
+        stylesheet.read_all(unread)
+        stylesheet.parse()  # only the new files: Textual keeps the others' parsed rules
 
 
 PRELOAD = (
@@ -79,18 +108,13 @@ class DualroleApp(ShutdownAwareApp):
     """dualrole's terminal app on an open :class:`~dualrole.db.Store`."""
 
     TITLE = "dualrole"
-    # Every screen's styles, parsed once before the first frame: a screen with a CSS_PATH of
-    # its own made Textual re-parse all the app's CSS and re-style every widget on its
-    # first build (~100-200 ms per area).
-    CSS_PATH = [
-        "app.tcss",
-        "screens/marketing.tcss",
-        "screens/review.tcss",
-        "screens/insights.tcss",
-        "dialogs/import_contacts.tcss",
-    ]
+    # The styles of the first frame and of the forms; the areas' are added to the same
+    # stylesheet later (AREA_CSS_PATH). A screen with a CSS_PATH of its own made Textual
+    # re-parse all the app's CSS and re-style every widget on its first build (~100-200 ms
+    # per area).
+    CSS_PATH = ["app.tcss"]
     MODES = {
-        "today": _area("today", "TodayScreen"),
+        "today": _area("today", "TodayScreen", first=True),
         "marketing": _area("marketing", "MarketingScreen"),
         "sales": _area("sales", "SalesScreen"),
         "review": _area("review", "ReviewScreen"),
@@ -418,6 +442,7 @@ class DualroleApp(ShutdownAwareApp):
         )
 
         def show() -> None:
+            load_area_styles(self)  # a page may open from Today before any area is built
             self.push_screen(page(message.record_id))
 
         if not message.in_area:
