@@ -56,7 +56,13 @@ def _area(module: str, name: str, *, first: bool = False) -> Callable[[], Screen
         screen: Screen[Any] = getattr(
             importlib.import_module(f"dualrole.tui.screens.{module}"), name
         )()
-        if not first:
+        if first:
+            # Textual styles the app itself only once this screen is composed and drawn
+            # (a frame it does not show); drawn under an unstyled app, Today's rows were all
+            # drawn again for the first frame shown (~10 ms of the start). Styled now, they
+            # are kept.
+            screen.app.stylesheet.apply(screen.app)
+        else:
             load_area_styles(screen.app)
         mark_styles_current(screen)
         return screen
