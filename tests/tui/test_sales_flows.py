@@ -12,6 +12,7 @@ from dualrole.tui.dialogs.forms import ConfirmScreen, FormScreen
 from dualrole.tui.screens.prospect import ProspectScreen
 from dualrole.tui.screens.sales import SalesScreen
 from dualrole.tui.widgets.paged_list import PagedList
+from dualrole.tui.widgets.search_bar import SearchBar
 
 SIZE = (100, 32)
 
@@ -194,6 +195,31 @@ class TestSearchAndPalette:
             await pilot.press("escape")
             await pilot.pause()
             assert prospects.row_count == 61
+
+    async def test_typing_a_search_lays_the_screen_out_only_for_long_text(self, app, monkeypatch):
+        """An input's scrollable width followed its text, so each keystroke laid the whole
+        screen out again; the search box keeps its own width until the text outgrows it,
+        and then scrolls to show the end of what was typed."""
+        layouts: list[bool] = []
+        refresh = SearchBar.refresh
+
+        def counted(self: SearchBar, *regions: object, layout: bool = False, **kw: object):
+            if layout:
+                layouts.append(layout)
+            return refresh(self, *regions, layout=layout, **kw)
+
+        async with app.run_test(size=(60, 24)) as pilot:
+            await search(pilot, "p")
+            bar = app.screen.query_one(SearchBar)
+            monkeypatch.setattr(SearchBar, "refresh", counted)
+            await pilot.press(*"riya")
+            await pilot.pause()
+            assert layouts == []
+            typed = "priya" + "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+            await pilot.press(*typed[5:])
+            await pilot.pause()
+            shown = "".join(segment.text for segment in bar.render_line(0)).rstrip()
+            assert len(shown) > 40 and typed.endswith(shown)  # the end, with the cursor
 
     async def test_palette_finds_a_prospect_by_name(self, app, demo, wait_until):
         target = sales.create_prospect(demo, ProspectIn(name="Xavier Quenneville"))

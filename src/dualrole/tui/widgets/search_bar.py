@@ -51,6 +51,13 @@ class SearchBar(Input):
         self._changed_at = 0.0
         self._pending: Timer | None = None
 
+    @property
+    def content_width(self) -> int:
+        # Textual sizes an input's scrollable width to its text, so each keystroke changed
+        # it and laid the whole screen out again (~1.5 ms a keystroke); at least the box's
+        # width, it changes only for text longer than the box (which then scrolls).
+        return max(super().content_width, self.scrollable_content_region.width)
+
     def watch_value(self, value: str) -> None:
         """Apply the text now (same frame as the echo), or once typing pauses if slow."""
         if self._apply is None:
