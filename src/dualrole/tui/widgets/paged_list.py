@@ -247,7 +247,8 @@ class PagedList(Widget, can_focus=True):
         except StorageError:
             version = None
         if keep_cursor and version is not None and self._read == (self.query_, version):
-            self.refresh()
+            if self._look is None or self._look[1] != clock.today():
+                self.refresh()  # the dates shown are relative to today
         else:
             self._read_again(version, keep_cursor=keep_cursor)
         last_page = (self.row_count - 1) // self.page_size
