@@ -15,8 +15,11 @@ A click on a key presses it. When the line is too short, the least important key
 
 from __future__ import annotations
 
+from rich.segment import Segment
+from rich.style import Style
 from rich.text import Text
 from textual import events
+from textual.strip import Strip
 from textual.widget import Widget
 
 PINNED = "question_mark"
@@ -59,6 +62,7 @@ class KeyBar(Widget):
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
         self._spans: list[tuple[int, int, str]] = []  # (start, end, key) for clicks
+        self._drawn: tuple[object, Strip] | None = None  # (what it was drawn from, the line)
 
     def on_mount(self) -> None:
         self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
@@ -100,14 +104,40 @@ class KeyBar(Widget):
         return items, pinned
 
     def render(self) -> Text:
-        key_style = self.get_component_rich_style("keybar--key")
-        description_style = self.get_component_rich_style("keybar--description")
+        """The line as text (what :meth:`render_line` draws)."""
+        return self._text(*self._items(), self.size.width)
+
+    def render_line(self, y: int) -> Strip:
+        # The line is drawn from the text's segments, not through Textual's content
+        # pipeline (~3 ms a repaint, and the bar is repainted at each screen switch), and
+        # drawn again only when its keys, width or styles change.
         items, pinned = self._items()
-        width = self.size.width
+        width, base = self.size.width, self.rich_style
+        look = (width, tuple(items), tuple(pinned), base, *self._styles())
+        if self._drawn is None or self._drawn[0] != look:
+            text = self._text(items, pinned, width)
+            segments = Segment.apply_style(text.render(self.app.console), base)
+            self._drawn = (look, Strip(segments).adjust_cell_length(width, base))
+        return self._drawn[1]
+
+    def _styles(self) -> tuple[Style, Style, Style]:
+        return (
+            self.get_component_rich_style("keybar--key"),
+            self.get_component_rich_style("keybar--description"),
+            self.get_component_rich_style("keybar--separator"),
+        )
+
+    def _text(
+        self,
+        items: list[tuple[str, str, str, bool, int]],
+        pinned: list[tuple[str, str, str]],
+        width: int,
+    ) -> Text:
+        key_style, description_style, separator_style = self._styles()
         right = Text(no_wrap=True, end="")
         right_spans: list[tuple[int, int, str]] = []
         if pinned:
-            right.append("▏", style=self.get_component_rich_style("keybar--separator"))
+            right.append("▏", style=separator_style)
         for key, shown, description in pinned:
             start = right.cell_len
             right.append(shown, style=key_style)
