@@ -84,8 +84,9 @@ built, not before the first frame (parsing them cost ~17 ms of the start)."""
 def load_area_styles(app: App[Any]) -> None:
     """Add the areas' styles to ``app``'s stylesheet, once.
 
-    Every rule in them names its screen, so the widgets already mounted (Today's) are
-    unaffected and are not re-styled; the screens built from now on get them as they mount.
+    Their rules are for the areas' own widgets (their screens, tabs and pages; none is on
+    Today or in a form), so what is already mounted is not re-styled; the screens built
+    from now on get them as they mount.
     """
     stylesheet = app.stylesheet
     here = Path(__file__).parent.absolute()  # as Textual names a file it read
