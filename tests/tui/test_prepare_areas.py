@@ -3,7 +3,6 @@
 import asyncio
 import gc
 from dataclasses import replace
-from pathlib import Path
 
 import pytest
 from textual.color import Color
@@ -197,8 +196,7 @@ async def test_the_areas_styles_are_read_after_the_first_frame(demo, monkeypatch
     from textual.css.stylesheet import Stylesheet
 
     monkeypatch.setattr(DualroleApp, "_preload", lambda self: None)  # nothing built unseen
-    here = Path(app_module.__file__).parent.absolute()
-    area_css = [str(here / name) for name in app_module.AREA_CSS_PATH]
+    area_css = [str(path) for path in app_module.area_css_paths()]
     prospect_id = int(demo.scalar("SELECT min(id) FROM prospects"))
     app = DualroleApp(demo)
     async with app.run_test(size=(100, 30)) as pilot:

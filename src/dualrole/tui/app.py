@@ -81,6 +81,12 @@ AREA_CSS_PATH = (
 built, not before the first frame (parsing them cost ~17 ms of the start)."""
 
 
+def area_css_paths() -> list[Path]:
+    """The areas' style files, absolute (as Textual names a file it read)."""
+    here = Path(__file__).parent.absolute()
+    return [here / name for name in AREA_CSS_PATH]
+
+
 def load_area_styles(app: App[Any]) -> None:
     """Add the areas' styles to ``app``'s stylesheet, once.
 
@@ -89,8 +95,7 @@ def load_area_styles(app: App[Any]) -> None:
     from now on get them as they mount.
     """
     stylesheet = app.stylesheet
-    here = Path(__file__).parent.absolute()  # as Textual names a file it read
-    unread = [here / name for name in AREA_CSS_PATH if not stylesheet.has_source(str(here / name))]
+    unread = [path for path in area_css_paths() if not stylesheet.has_source(str(path))]
     if unread:
         stylesheet.read_all(unread)
         stylesheet.parse()  # only the new files: Textual keeps the others' parsed rules

@@ -105,7 +105,7 @@ class KeyBar(Widget):
 
     def render(self) -> Text:
         """The line as text (what :meth:`render_line` draws)."""
-        return self._text(*self._items(), self.size.width)
+        return self._text(*self._items(), self.size.width, self._styles())
 
     def render_line(self, y: int) -> Strip:
         # The line is drawn from the text's segments, not through Textual's content
@@ -113,9 +113,10 @@ class KeyBar(Widget):
         # drawn again only when its keys, width or styles change.
         items, pinned = self._items()
         width, base = self.size.width, self.rich_style
-        look = (width, tuple(items), tuple(pinned), base, *self._styles())
+        styles = self._styles()
+        look = (width, tuple(items), tuple(pinned), base, styles)
         if self._drawn is None or self._drawn[0] != look:
-            text = self._text(items, pinned, width)
+            text = self._text(items, pinned, width, styles)
             segments = Segment.apply_style(text.render(self.app.console), base)
             self._drawn = (look, Strip(segments).adjust_cell_length(width, base))
         return self._drawn[1]
@@ -132,8 +133,9 @@ class KeyBar(Widget):
         items: list[tuple[str, str, str, bool, int]],
         pinned: list[tuple[str, str, str]],
         width: int,
+        styles: tuple[Style, Style, Style],
     ) -> Text:
-        key_style, description_style, separator_style = self._styles()
+        key_style, description_style, separator_style = styles
         right = Text(no_wrap=True, end="")
         right_spans: list[tuple[int, int, str]] = []
         if pinned:
