@@ -16,13 +16,11 @@ The workspace database never holds any of it: the JSON export dumps every table.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import os
 import stat
 import uuid
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from dualrole.files import write_file
 
@@ -44,8 +42,7 @@ class SettingsError(Exception):
     """The owner's replica settings cannot be read or written (one sentence)."""
 
 
-@dataclass(frozen=True)
-class ReplicaSetting:
+class ReplicaSetting(NamedTuple):
     url: str
     writer_id: str
     set_at: str
@@ -85,6 +82,8 @@ def _load() -> dict[str, Any]:
         raise SettingsError(
             f"{path} can be read by other users; run `chmod 600 {path}` (it may hold credentials)."
         )
+    import json  # only when a settings file exists: the app's start seldom needs it (~4 ms)
+
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
@@ -100,6 +99,8 @@ def _save(data: dict[str, Any]) -> None:
     folder = config_dir()
     folder.mkdir(parents=True, mode=0o700, exist_ok=True)
     path = folder / FILE_NAME
+    import json
+
     try:
         write_file(path, json.dumps(data, indent=2, sort_keys=True) + "\n", force=True)
     finally:
