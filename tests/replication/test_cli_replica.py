@@ -91,3 +91,4 @@ def test_bench_measures_lag_and_restore(workspace: Path, tmp_path: Path) -> None
     assert len(lags) == len(restores) == 1
     assert 0 < lags[0] < 60 and 0 < restores[0] < 60
     assert settings.get(tmp_path / "bench" / "ws.db") is None  # the bench forgets its replica
+    assert not settings.settings_path().exists()  # and never wrote the owner's settings file

@@ -9,11 +9,13 @@ included.
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import os
 import re
 import shutil
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from dualrole import replica_settings as settings
@@ -48,10 +50,29 @@ def _wait(condition: Callable[[], object], deadline_s: float) -> None:
         time.sleep(0.01)
 
 
+@contextlib.contextmanager
+def _own_settings(folder: Path) -> Iterator[None]:
+    """Replica settings kept in ``folder``: the bench never writes the owner's own file."""
+    before = os.environ.get(settings.ENV_DIR)
+    os.environ[settings.ENV_DIR] = str(folder)
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop(settings.ENV_DIR, None)
+        else:
+            os.environ[settings.ENV_DIR] = before
+
+
 def lag_and_restore(source: Path, work: Path, runs: int) -> tuple[list[float], list[float]]:
     """Seconds of lag for ``runs`` writes and of ``runs`` restores of ``source``'s copy."""
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
+    with _own_settings(work / "config"):
+        return _lag_and_restore(source, work, runs)
+
+
+def _lag_and_restore(source: Path, work: Path, runs: int) -> tuple[list[float], list[float]]:
     db = work / "ws.db"
     with open_store(source, create=False) as store:
         backup_to(store, db)
