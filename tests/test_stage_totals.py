@@ -9,7 +9,7 @@ from dualrole.db import Store, open_memory
 from dualrole.enums import Stage
 from dualrole.models import ProspectIn
 from dualrole.services import records, sales
-from dualrole.services.lists import pipeline
+from dualrole.services.pipeline import pipeline
 
 COUNTED = (
     "SELECT stage, count(*), coalesce(sum(value_minor), 0) FROM prospects "

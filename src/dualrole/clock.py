@@ -66,3 +66,19 @@ def local_day_start(day: dt.date) -> dt.datetime:
 def day_bounds_utc(first: dt.date, last: dt.date) -> tuple[str, str]:
     """UTC text bounds [start, end) covering local days ``first``..``last`` inclusive."""
     return to_db(local_day_start(first)), to_db(local_day_start(last + dt.timedelta(days=1)))
+
+
+def relative_day(day: dt.date, base: dt.date | None = None) -> str:
+    """A short human phrase for a due date seen from ``base`` (today): ``today``, ``2d late``,
+    ``Fri (in 3d)``, ``2026-12-04``."""
+    base = base or today()
+    delta = (day - base).days
+    if delta == 0:
+        return "today"
+    if delta == 1:
+        return "tomorrow"
+    if delta < 0:
+        return f"{-delta}d late"
+    if delta < 7:
+        return f"{day:%a} (in {delta}d)"
+    return day.isoformat()

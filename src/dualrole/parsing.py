@@ -300,18 +300,3 @@ def parse_week(text: str) -> dt.date:
 def week_label(monday: dt.date) -> str:
     year, week, _ = monday.isocalendar()
     return f"{year:04d}-W{week:02d}"
-
-
-def relative_day(day: dt.date, today: dt.date | None = None) -> str:
-    """A short human phrase for a due date: ``today``, ``2d late``, ``in 3d``, ``Fri 27``."""
-    base = today or clock.today()
-    delta = (day - base).days
-    if delta == 0:
-        return "today"
-    if delta == 1:
-        return "tomorrow"
-    if delta < 0:
-        return f"{-delta}d late"
-    if delta < 7:
-        return f"{day:%a} (in {delta}d)"
-    return day.isoformat()

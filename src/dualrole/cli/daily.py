@@ -22,6 +22,7 @@ import click
 from click.shell_completion import CompletionItem
 
 from dualrole.cli.context import Context, pass_ctx
+from dualrole.clock import relative_day
 from dualrole.db import Store
 from dualrole.printable import visible
 
@@ -234,7 +235,6 @@ def today(ctx: Context, fmt: str, short: bool, colour: str) -> None:
 
 
 def _today_text(day: Agenda, items: list[DueItem], late: int, use: bool) -> str:
-    from dualrole.parsing import relative_day
     from dualrole.when import format_day
 
     lines = [f"{format_day(day.day)}: {late} overdue, {len(items) - late} due today"]

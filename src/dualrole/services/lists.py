@@ -7,7 +7,6 @@ Every list screen asks a :class:`ListQuery` for ``count()`` (its virtual height)
 
 from __future__ import annotations
 
-import datetime as dt
 import sqlite3
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -16,8 +15,8 @@ from typing import Any
 from dualrole import clock
 from dualrole.db import Store
 from dualrole.enums import LeadSource, PromotionStatus, ResearchKind, Stage
+from dualrole.services.pipeline import idle_cutoff
 from dualrole.services.search import fts_query, trigram_query
-from dualrole.services.settings import get_setting
 
 BROAD_FROM = 500  # matches from which a search's page walks the list's order index
 REVERSE_AFTER = 1_000  # pages past this offset (and past half the list) are read backwards
@@ -166,11 +165,6 @@ class ProspectFilter:
     idle_only: bool = False
     search: str | None = None
     sort: ProspectSort = ProspectSort.name
-
-
-def idle_cutoff(store: Store) -> str:
-    days = int(get_setting(store, "idle_days"))
-    return clock.to_db(clock.now() - dt.timedelta(days=days))
 
 
 def prospects_query(store: Store, filters: ProspectFilter) -> ListQuery:
@@ -384,38 +378,6 @@ def tasks_query(include_done: bool = False, search: str | None = None) -> ListQu
         query.where.append("t.done_at IS NULL")
     query.search("marketing_tasks_fts", "t.id", search)
     return query
-
-
-def pipeline(store: Store) -> list[tuple[Stage, int, int]]:
-    """Per stage: prospect count and total value in minor units.
-
-    Read from ``stage_totals``, which triggers keep (m008): the same at 100 prospects or 100,000.
-    """
-    sql = "SELECT stage, prospects, value_minor FROM stage_totals"
-    rows = store.memo(("pipeline",), lambda: store.query(sql))
-    found = {row[0]: (row[1], row[2]) for row in rows}
-    return [(stage, *found.get(stage.value, (0, 0))) for stage in Stage]
-
-
-def board_position(store: Store, prospect_id: int) -> tuple[Stage, int] | None:
-    """Where a prospect sits on the pipeline board: its stage and its index there by name.
-
-    The board lists a stage in ``prospects_query``'s name order (``name COLLATE NOCASE, id``,
-    the ``prospects_by_stage`` index); the index counts the live prospects before it.
-    """
-    rows = store.query(
-        "SELECT stage, name FROM prospects WHERE id = ? AND deleted_at IS NULL", (prospect_id,)
-    )
-    if not rows:
-        return None
-    stage, name = rows[0]["stage"], rows[0]["name"]
-    # On the board's own index (the planner preferred the value index: 150 ms at 100k, now 5-15)
-    before = store.scalar(
-        "SELECT count(*) FROM prospects INDEXED BY prospects_by_stage WHERE stage = ? "
-        "AND deleted_at IS NULL AND (name COLLATE NOCASE, id) < (?, ?)",
-        (stage, name, prospect_id),
-    )
-    return Stage(stage), int(before or 0)
 
 
 def prospect_index(store: Store, filters: ProspectFilter, prospect_id: int) -> int | None:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from dualrole import clock
 from dualrole.db import Store
-from dualrole.services.lists import idle_cutoff, pipeline
+from dualrole.services.pipeline import idle_cutoff, pipeline
 
 CAP = 25
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 from dualrole import clock
+from dualrole.clock import relative_day
 from dualrole.money import format_money_short
-from dualrole.parsing import relative_day
 
 
 def day(value: str | dt.date | None) -> str:

@@ -18,6 +18,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import Static
 
+from dualrole.clock import relative_day
 from dualrole.enums import RecordKind
 from dualrole.services.settings import get_setting
 from dualrole.services.today import Agenda, AgendaItem, agenda
@@ -77,8 +78,6 @@ def _heading(text: str) -> dict[str, Any]:
 def _item(item: AgendaItem, *, late: bool = False, tone: str | None = None) -> dict[str, Any]:
     when = ""
     if item.due is not None:
-        from dualrole.parsing import relative_day
-
         when = relative_day(item.due)
     return {
         "kind": item.kind,

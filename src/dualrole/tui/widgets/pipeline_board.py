@@ -28,13 +28,8 @@ from textual.widget import Widget
 
 from dualrole.db import StorageError, Store
 from dualrole.enums import Stage
-from dualrole.services.lists import (
-    ProspectFilter,
-    ProspectSort,
-    board_position,
-    pipeline,
-    prospects_query,
-)
+from dualrole.services.lists import ProspectFilter, ProspectSort, prospects_query
+from dualrole.services.pipeline import board_position, pipeline
 from dualrole.tui import format as fmt
 from dualrole.tui.text import visible
 

@@ -1,0 +1,53 @@
+"""The sales pipeline in figures: prospects and value per stage, where a prospect sits on
+the board, and from when an open deal counts as idle.
+
+Small on purpose: Today's first frame needs the totals and the idle cut-off, not the list
+queries of :mod:`dualrole.services.lists` (~4 ms of the start to import).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from dualrole import clock
+from dualrole.db import Store
+from dualrole.enums import Stage
+from dualrole.services.settings import get_setting
+
+
+def idle_cutoff(store: Store) -> str:
+    """The stored moment before which an open deal's last contact makes it idle."""
+    days = int(get_setting(store, "idle_days"))
+    return clock.to_db(clock.now() - dt.timedelta(days=days))
+
+
+def pipeline(store: Store) -> list[tuple[Stage, int, int]]:
+    """Per stage: prospect count and total value in minor units.
+
+    Read from ``stage_totals``, which triggers keep (m008): the same at 100 prospects or 100,000.
+    """
+    sql = "SELECT stage, prospects, value_minor FROM stage_totals"
+    rows = store.memo(("pipeline",), lambda: store.query(sql))
+    found = {row[0]: (row[1], row[2]) for row in rows}
+    return [(stage, *found.get(stage.value, (0, 0))) for stage in Stage]
+
+
+def board_position(store: Store, prospect_id: int) -> tuple[Stage, int] | None:
+    """Where a prospect sits on the pipeline board: its stage and its index there by name.
+
+    The board lists a stage in ``prospects_query``'s name order (``name COLLATE NOCASE, id``,
+    the ``prospects_by_stage`` index); the index counts the live prospects before it.
+    """
+    rows = store.query(
+        "SELECT stage, name FROM prospects WHERE id = ? AND deleted_at IS NULL", (prospect_id,)
+    )
+    if not rows:
+        return None
+    stage, name = rows[0]["stage"], rows[0]["name"]
+    # On the board's own index (the planner preferred the value index: 150 ms at 100k, now 5-15)
+    before = store.scalar(
+        "SELECT count(*) FROM prospects INDEXED BY prospects_by_stage WHERE stage = ? "
+        "AND deleted_at IS NULL AND (name COLLATE NOCASE, id) < (?, ?)",
+        (stage, name, prospect_id),
+    )
+    return Stage(stage), int(before or 0)
