@@ -24,6 +24,9 @@ def run_app(store: Store) -> None:
     start allocates lives for the whole session, and collecting it is wasted time.
     """
     gc.disable()
+    from dualrole.services.today import prefetch_agenda
+
+    prefetch_agenda(store)  # SQLite reads Today's agenda while the app's modules import
     from dualrole.tui.app import DualroleApp
 
     DualroleApp(store).run()

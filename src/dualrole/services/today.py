@@ -86,8 +86,19 @@ def agenda(store: Store, day: dt.date | None = None) -> Agenda:
     """What is due on ``day`` (today) in both roles; the same object until the data changes
     or the minute turns (screens shown again read it for free)."""
     day = day or clock.today()
-    minute = clock.to_db(clock.now())[:16]
-    return store.memo(("agenda", day, minute), lambda: _agenda(store, day))
+    return store.memo(_memo_key(day), lambda: _agenda(store, day))
+
+
+def prefetch_agenda(store: Store) -> None:
+    """Start reading today's agenda in the background, for :func:`agenda` to find ready
+    (the app's start: see :meth:`~dualrole.db.Store.prefetch`)."""
+    day = clock.today()
+    store.prefetch(_memo_key(day), lambda reader: _agenda(reader, day))
+
+
+def _memo_key(day: dt.date) -> tuple[str, dt.date, str]:
+    # The minute too: idle deals and keep-in-touch are counted from now.
+    return "agenda", day, clock.to_db(clock.now())[:16]
 
 
 def _agenda(store: Store, day: dt.date) -> Agenda:
