@@ -178,7 +178,7 @@ async def test_no_full_restyle_to_start_or_open_an_area(demo, monkeypatch):
 
 async def test_building_and_opening_the_areas_parses_no_css_again(demo, monkeypatch):
     """Every screen's .tcss goes into the app's one stylesheet (DualroleApp.CSS_PATH, then
-    AREA_CSS_PATH): a screen bringing its own made Textual re-parse all the app's CSS and
+    DEFERRED_CSS_PATH): a screen bringing its own made Textual re-parse all the app's CSS and
     re-style every widget on its first build."""
     from textual.css.stylesheet import Stylesheet
 
@@ -196,21 +196,40 @@ async def test_the_areas_styles_are_read_after_the_first_frame(demo, monkeypatch
     from textual.css.stylesheet import Stylesheet
 
     monkeypatch.setattr(DualroleApp, "_preload", lambda self: None)  # nothing built unseen
-    area_css = [str(path) for path in app_module.area_css_paths()]
+    deferred_css = [str(path) for path in app_module.deferred_css_paths()]
     prospect_id = int(demo.scalar("SELECT min(id) FROM prospects"))
     app = DualroleApp(demo)
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
-        assert not any(app.stylesheet.has_source(path) for path in area_css)
+        assert not any(app.stylesheet.has_source(path) for path in deferred_css)
         restyled = calls_of(monkeypatch, Stylesheet, "update")  # every widget of the app
         app.post_message(OpenRecord(RecordKind.prospect, prospect_id))
         await wait_until(pilot, lambda: isinstance(app.screen, ProspectScreen))
         await pilot.pause()
-        assert all(app.stylesheet.has_source(path) for path in area_css)
+        assert all(app.stylesheet.has_source(path) for path in deferred_css)
         sales = Color.parse(app.get_css_variables()["sales"])
         _, color = app.screen.query_one("#prospect-left").styles.border_top
         assert color == sales  # areas.tcss: "#prospect-left { border: round $sales; }"
         assert restyled == []
+
+
+async def test_a_dialog_opened_first_from_today_has_its_styles(demo, monkeypatch, wait_until):
+    """The dialogs' styles are read after the first frame too (dialogs/dialogs.tcss); the
+    first dialog pushed, on Today with no area built, still has them."""
+    from dualrole.tui.dialogs.help import HelpScreen
+
+    monkeypatch.setattr(DualroleApp, "_preload", lambda self: None)  # nothing built unseen
+    app = DualroleApp(demo)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press("question_mark")
+        await wait_until(pilot, lambda: isinstance(app.screen, HelpScreen))
+        await pilot.pause()
+        accent = Color.parse(app.get_css_variables()["accent"])
+        _, color = app.screen.query_one("#help-box").styles.border_top
+        assert color == accent  # "#help-box { border: thick $accent; }"
+        styles = app.screen.styles
+        assert (styles.align_horizontal, styles.align_vertical) == ("center", "middle")
 
 
 async def test_a_theme_change_reaches_the_areas_built_before_it(demo):

@@ -47,7 +47,7 @@ def _area(module: str, name: str, *, first: bool = False) -> Callable[[], Screen
     Nothing about the styles changed then, so the new screen is marked as up to date: that
     full pass cost ~15 ms of the start and ~50 ms of each area's first opening. A theme
     change still re-styles every screen (it moves the app's count on). Any screen but the
-    ``first`` needs the areas' styles (:func:`load_area_styles`).
+    ``first`` needs the styles read after the first frame (:func:`load_deferred_styles`).
     """
 
     def make() -> Screen[Any]:
@@ -61,39 +61,41 @@ def _area(module: str, name: str, *, first: bool = False) -> Callable[[], Screen
             # are kept.
             screen.app.stylesheet.apply(screen.app)
         else:
-            load_area_styles(screen.app)
+            load_deferred_styles(screen.app)
         mark_styles_current(screen)
         return screen
 
     return make
 
 
-AREA_CSS_PATH = (
+DEFERRED_CSS_PATH = (
+    "dialogs/dialogs.tcss",  # the forms and dialogs, Today's too
     "areas.tcss",
     "screens/marketing.tcss",
     "screens/review.tcss",
     "screens/insights.tcss",
     "dialogs/import_contacts.tcss",  # opened from Sales
 )
-"""The areas' styles, beside this module: read when a screen other than Today is first
-built, not before the first frame (parsing them cost ~17 ms of the start)."""
+"""The styles of every screen but Today, beside this module: read when another screen is
+first built or pushed, not before the first frame (parsing them cost ~20 ms of the start,
+and Textual checks every rule it has for each widget it styles)."""
 
 
-def area_css_paths() -> list[Path]:
-    """The areas' style files, absolute (as Textual names a file it read)."""
+def deferred_css_paths() -> list[Path]:
+    """The deferred style files, absolute (as Textual names a file it read)."""
     here = Path(__file__).parent.absolute()
-    return [here / name for name in AREA_CSS_PATH]
+    return [here / name for name in DEFERRED_CSS_PATH]
 
 
-def load_area_styles(app: App[Any]) -> None:
-    """Add the areas' styles to ``app``'s stylesheet, once.
+def load_deferred_styles(app: App[Any]) -> None:
+    """Add the deferred styles to ``app``'s stylesheet, once.
 
-    Their rules are for the areas' own widgets (their screens, tabs and pages; none is on
-    Today or in a form), so what is already mounted is not re-styled; the screens built
-    from now on get them as they mount.
+    Their rules are for the other screens' own widgets (the areas' screens, tabs and pages,
+    the forms and dialogs; none is on Today), so what is already mounted is not re-styled;
+    the screens built from now on get them as they mount.
     """
     stylesheet = app.stylesheet
-    unread = [path for path in area_css_paths() if not stylesheet.has_source(str(path))]
+    unread = [path for path in deferred_css_paths() if not stylesheet.has_source(str(path))]
     if unread:
         stylesheet.read_all(unread)
         stylesheet.parse()  # only the new files: Textual keeps the others' parsed rules
@@ -129,8 +131,8 @@ class DualroleApp(ShutdownAwareApp):
     """dualrole's terminal app on an open :class:`~dualrole.db.Store`."""
 
     TITLE = "dualrole"
-    # The styles of the first frame and of the forms; the areas' are added to the same
-    # stylesheet later (AREA_CSS_PATH). A screen with a CSS_PATH of its own made Textual
+    # The styles of the first frame; the other screens' are added to the same stylesheet
+    # later (DEFERRED_CSS_PATH). A screen with a CSS_PATH of its own made Textual
     # re-parse all the app's CSS and re-style every widget on its first build (~100-200 ms
     # per area).
     CSS_PATH = ["app.tcss"]
@@ -200,6 +202,12 @@ class DualroleApp(ShutdownAwareApp):
 
     def get_theme_variable_defaults(self) -> dict[str, str]:
         return {**super().get_theme_variable_defaults(), **ROLE_VARIABLES}
+
+    def push_screen(self, *args: Any, **kwargs: Any) -> Any:
+        """Push a screen (Textual's own), once the styles every screen but Today needs are
+        read: a form, a dialog or a record's page may open from Today first."""
+        load_deferred_styles(self)
+        return super().push_screen(*args, **kwargs)
 
     def on_mount(self) -> None:
         try:
@@ -467,7 +475,6 @@ class DualroleApp(ShutdownAwareApp):
         )
 
         def show() -> None:
-            load_area_styles(self)  # a page may open from Today before any area is built
             self.push_screen(page(message.record_id))
 
         if not message.in_area:
