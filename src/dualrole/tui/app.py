@@ -39,7 +39,7 @@ from dualrole.tui.theme import DUALROLE_THEME, ROLE_VARIABLES
 
 
 def _area(module: str, name: str, *, first: bool = False) -> Callable[[], Screen[Any]]:
-    """A mode's screen, its module imported when first needed (the first frame needs Today).
+    """An area's screen, its module imported when first needed (the first frame needs Today).
 
     A pushed screen gets only its own styles applied, but Textual re-parses the whole
     stylesheet and re-styles every widget of every screen the first time a mode's screen is
@@ -54,13 +54,7 @@ def _area(module: str, name: str, *, first: bool = False) -> Callable[[], Screen
         screen: Screen[Any] = getattr(
             importlib.import_module(f"dualrole.tui.screens.{module}"), name
         )()
-        if first:
-            # Textual styles the app itself only once this screen is composed and drawn
-            # (a frame it does not show); drawn under an unstyled app, Today's rows were all
-            # drawn again for the first frame shown (~10 ms of the start). Styled now, they
-            # are kept.
-            screen.app.stylesheet.apply(screen.app)
-        else:
+        if not first:
             load_deferred_styles(screen.app)
         mark_styles_current(screen)
         return screen
@@ -123,6 +117,9 @@ first frame needs none of them (~10 ms of the start for the palette and the two 
 BUILD_GAP = 0.05
 """Seconds between one area's background build and the next: keys pressed meanwhile go first."""
 
+AREAS = ("today", "marketing", "sales", "review", "insights")
+"""The app's modes (``t``, ``m``, ``s``, ``w``, ``I``); Today is not in ``MODES``."""
+
 WAL_CHECK_SECONDS = 5.0
 """How often the app checks that the workspace's -wal is still there (``Store.check_wal``)."""
 
@@ -136,8 +133,9 @@ class DualroleApp(ShutdownAwareApp):
     # re-parse all the app's CSS and re-style every widget on its first build (~100-200 ms
     # per area).
     CSS_PATH = ["app.tcss"]
+    # Today, the first screen, is Textual's default screen (get_default_screen); the
+    # others are built in the background once it is shown.
     MODES = {
-        "today": _area("today", "TodayScreen", first=True),
         "marketing": _area("marketing", "MarketingScreen"),
         "sales": _area("sales", "SalesScreen"),
         "review": _area("review", "ReviewScreen"),
@@ -193,6 +191,18 @@ class DualroleApp(ShutdownAwareApp):
         self.areas_ready = asyncio.Event()
         """Set once every area's screen is built (or their modules failed to import)."""
         self.register_theme(DUALROLE_THEME)  # listed in the palette's theme picker
+
+    def get_default_screen(self) -> Screen[Any]:
+        """Today, the first screen, as Textual's default screen rather than one of ``MODES``.
+
+        Textual's start waits inside its start-up batch for a ``MODES`` screen to mount, so
+        that screen was laid out and drawn once in the batch (a frame never shown) and again
+        after it (~30 ms of the start). Its default screen mounts after the batch, drawn
+        once. The mode is added here so ``t`` can switch back to it (``add_mode``).
+        """
+        today = _area("today", "TodayScreen", first=True)
+        self.add_mode("today", today)
+        return today()
 
     def get_theme(self, theme_name: str) -> Theme | None:
         # App.__init__ looks the starting theme up before a subclass can register it.
@@ -375,7 +385,7 @@ class DualroleApp(ShutdownAwareApp):
 
     def _all_screens(self) -> list[Screen[Any]]:
         """Every screen of every area, the current area's topmost first."""
-        modes = [self.current_mode, *(m for m in self.MODES if m != self.current_mode)]
+        modes = [self.current_mode, *(m for m in AREAS if m != self.current_mode)]
         screens: list[Screen[Any]] = []
         for mode in modes:
             with contextlib.suppress(KeyError):
