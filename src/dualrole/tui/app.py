@@ -1,6 +1,8 @@
-"""The App: four areas as modes (Today, Marketing, Sales, Review), global keys, palette, theme.
+"""The App: the areas as modes (Today, Marketing, Sales, Review, Insights), global keys,
+palette, theme.
 
-Each area is a mode with its own screen stack (``t``/``m``/``s``/``w``); record pages are
+Each area is a mode with its own screen stack (``t``/``m``/``s``/``w``/``I``; Today is
+Textual's default screen, the others are ``MODES``); record pages are
 pushed on top of their area (escape goes back). Global keys live here; screen keys live on
 each screen (see ``screens/base.py`` for how to add one). The store comes in through the
 constructor, so tests hand in a temporary one.
@@ -45,7 +47,7 @@ def _area(module: str, name: str, *, first: bool = False) -> Callable[[], Screen
     stylesheet and re-styles every widget of every screen the first time a mode's screen is
     built and again when it is first shown (a screen starts with ``_css_update_count`` -1).
     Nothing about the styles changed then, so the new screen is marked as up to date: that
-    full pass cost ~15 ms of the start and ~50 ms of each area's first opening. A theme
+    full pass cost ~15–50 ms at each area's first building and showing. A theme
     change still re-styles every screen (it moves the app's count on). Any screen but the
     ``first`` needs the styles read after the first frame (:func:`load_deferred_styles`).
     """
@@ -116,9 +118,6 @@ first frame needs none of them (~10 ms of the start for the palette and the two 
 
 BUILD_GAP = 0.05
 """Seconds between one area's background build and the next: keys pressed meanwhile go first."""
-
-AREAS = ("today", "marketing", "sales", "review", "insights")
-"""The app's modes (``t``, ``m``, ``s``, ``w``, ``I``); Today is not in ``MODES``."""
 
 WAL_CHECK_SECONDS = 5.0
 """How often the app checks that the workspace's -wal is still there (``Store.check_wal``)."""
@@ -385,7 +384,8 @@ class DualroleApp(ShutdownAwareApp):
 
     def _all_screens(self) -> list[Screen[Any]]:
         """Every screen of every area, the current area's topmost first."""
-        modes = [self.current_mode, *(m for m in AREAS if m != self.current_mode)]
+        every = (self.DEFAULT_MODE, *self.MODES)  # Today is the default screen, not in MODES
+        modes = [self.current_mode, *(m for m in every if m != self.current_mode)]
         screens: list[Screen[Any]] = []
         for mode in modes:
             with contextlib.suppress(KeyError):
@@ -484,11 +484,8 @@ class DualroleApp(ShutdownAwareApp):
             importlib.import_module(f"dualrole.tui.screens.{module}"), name
         )
 
-        def show() -> None:
-            self.push_screen(page(message.record_id))
-
         if not message.in_area:
-            show()
+            self.push_screen(page(message.record_id))
             return
         mode, tab = AREA[message.kind]
 
@@ -496,6 +493,6 @@ class DualroleApp(ShutdownAwareApp):
             await self._show_area(mode)
             if tab is not None:
                 await self.run_action(f"tab({tab!r})", self.screen)
-            show()
+            self.push_screen(page(message.record_id))
 
         self.call_later(in_area)
