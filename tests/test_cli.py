@@ -86,7 +86,7 @@ def test_check_ok_and_damaged(tmp_path):
         sales.create_prospect(store, ProspectIn(name="Priya"))
     ok = run("--db", str(path), "check")
     assert ok.returncode == 0
-    assert ok.stdout.startswith("ok: ") and "1 prospects" in ok.stdout
+    assert ok.stdout.startswith("ok: ") and "1 prospect." in ok.stdout  # not "1 prospects"
 
     garbage = tmp_path / "garbage.db"
     garbage.write_bytes(b"not a database at all, just text" * 100)

@@ -48,3 +48,18 @@ def test_idle_deals_are_open_deals_without_recent_contact(store):
     idle = agenda(store).idle_deals
     assert [item.label for item in idle] == ["Northwind"]
     assert idle[0].detail.startswith("20d")
+
+
+def test_a_running_promotion_with_one_lead_says_one_lead(store):
+    from dualrole.enums import PromotionStatus
+    from dualrole.models import PromotionIn
+
+    fair = marketing.create_promotion(
+        store, PromotionIn(name="Trade fair", channel="event", status=PromotionStatus.running)
+    )
+    webinar = marketing.create_promotion(
+        store, PromotionIn(name="Webinar", channel="email", status=PromotionStatus.running)
+    )
+    sales.create_prospect(store, ProspectIn(name="Priya", promotion_id=fair.id))
+    details = {i.label: i.detail for i in agenda(store, clock.today()).running_promotions}
+    assert details == {"Trade fair": "1 lead · event", "Webinar": "0 leads · email"}

@@ -13,6 +13,7 @@ from dualrole.db import DamagedError, StorageError, is_workspace, open_store
 from dualrole.errors import DestinationError
 from dualrole.launch import run_app
 from dualrole.printable import visible
+from dualrole.words import counted
 
 
 @click.command()
@@ -118,11 +119,13 @@ def check(ctx: Context) -> None:
             f"{ctx.path} is damaged ({result[0]}); restore it with `dualrole restore FILE`.{latest}"
         )
     if fk:
-        raise StorageError(f"{ctx.path} has {len(fk)} broken links between records.{latest}")
+        raise StorageError(
+            f"{ctx.path} has {counted(len(fk), 'broken link')} between records.{latest}"
+        )
     note = f" ({store.read_only_reason})" if store.read_only else ""
     say(
         f"ok: {ctx.path} — integrity ok, schema {version} (this dualrole: {SCHEMA_VERSION}), "
-        f"{prospects:,} prospects{note}."
+        f"{counted(prospects, 'prospect')}{note}."
     )
 
 

@@ -15,6 +15,7 @@ from dualrole.review import (
     sparkline,
     split,
 )
+from dualrole.words import counted
 
 SIDE_TITLES = {
     Side.marketing: "Marketing — building awareness and demand",
@@ -43,7 +44,8 @@ def week_heading(review: WeeklyReview) -> str:
 def document_title(reviews: list[WeeklyReview]) -> str:
     if len(reviews) == 1:
         return f"Progress review — {week_title(reviews[0])}"
-    return f"Progress review — {reviews[0].week} to {reviews[-1].week} ({len(reviews)} weeks)"
+    weeks = counted(len(reviews), "week")
+    return f"Progress review — {reviews[0].week} to {reviews[-1].week} ({weeks})"
 
 
 def actual_text(metric: Metric, currency: str) -> str:

@@ -60,6 +60,7 @@ from dualrole.render.html import COLOURS, page
 from dualrole.render.markdown import cell
 from dualrole.render.markdown import escape as md_escape
 from dualrole.render.tabular import safe_cell
+from dualrole.words import counted
 
 SCHEMA_VERSION = 1
 FIGURES = (
@@ -90,8 +91,8 @@ MARKETING, SALES = COLOURS[Side.marketing], COLOURS[Side.sales]
 
 
 def title(insights: Insights) -> str:
-    weeks = len(insights.weeks)
-    return f"Insights — {insights.first.isoformat()} to {insights.last.isoformat()} ({weeks} weeks)"
+    weeks = counted(len(insights.weeks), "week")
+    return f"Insights — {insights.first.isoformat()} to {insights.last.isoformat()} ({weeks})"
 
 
 def group_cells(g: Group, currency: str) -> list[str]:
@@ -111,7 +112,8 @@ def group_cells(g: Group, currency: str) -> list[str]:
 def summary(insights: Insights) -> str:
     t, c = insights.totals, insights.currency
     return (
-        f"All promotions: spend {money(t.spend_minor, c)} · {t.leads:,} leads · {t.won:,} won · "
+        f"All promotions: spend {money(t.spend_minor, c)} · {counted(t.leads, 'lead')} · "
+        f"{t.won:,} won · "
         f"revenue {money(t.revenue_minor, c)} · cost per lead {money(t.cost_per_lead_minor, c)}"
         f" · cost per customer {money(t.cost_per_customer_minor, c)} · ROI {percent(t.roi)} · "
         f"lead → won {percent(t.conversion)} · median {days(t.median_days_to_won)} to won"
@@ -132,7 +134,7 @@ def stall_text(insights: Insights) -> str:
 def forecast_text(insights: Insights) -> str:
     f, c = insights.forecast, insights.currency
     text = (
-        f"Open pipeline {money(f.open_value_minor, c)} in {f.open_deals:,} deals: "
+        f"Open pipeline {money(f.open_value_minor, c)} in {counted(f.open_deals, 'deal')}: "
         f"{money(f.by_chance_minor, c)} by stage chance, "
         f"{money(f.by_measured_minor, c)} by the conversion measured in the period"
     )
@@ -287,7 +289,7 @@ def html_section(insights: Insights, *, level: str = "h2", by: By | None = None)
     parts.append(
         svg_bars(
             [
-                (f"{w.first:%d %b}", w.leads, f"{w.leads} leads, {w.won} won")
+                (f"{w.first:%d %b}", w.leads, f"{counted(w.leads, 'lead')}, {w.won} won")
                 for w in insights.weeks
             ],
             MARKETING,

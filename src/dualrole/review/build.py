@@ -28,6 +28,7 @@ from dualrole.review.model import (
 from dualrole.review.targets import get_reflection, get_targets
 from dualrole.services.focus import focus_hours
 from dualrole.services.settings import get_setting
+from dualrole.words import counted
 
 PARTIAL_FROM = 0.5  # credit at or above which a missed target is "partial"
 # The weeks a review can cover: its trend reaches WEEKS_BEFORE weeks back and its last moment
@@ -90,14 +91,16 @@ def _details(fig: Figures, currency: str) -> dict[str, str]:
     more = len(fig.leads_by_promotion) - 3
     return {
         "research_notes": kinds,
-        "leads": top + (f", {more} more promotions" if more > 0 else ""),
-        "cost_per_lead": f"{show_value(g('spend'), 'money', currency)} ÷ {g('leads')} leads",
+        "leads": top + (f", {counted(more, 'more promotion')}" if more > 0 else ""),
+        "cost_per_lead": (
+            f"{show_value(g('spend'), 'money', currency)} ÷ {counted(g('leads'), 'lead')}"
+        ),
         "task_completion": f"{g('_tasks_due_done')} of {g('tasks_due')} due",
         "followup_completion": f"{g('_followups_due_done')} of {g('followups_due')} due",
         "deals_won": show_value(g("revenue"), "money", currency),
         "win_rate": f"{g('deals_won')} won of {g('deals_won') + g('deals_lost')} closed",
         "lead_to_won": f"{g('_cohort_won')} of {g('prospects_added')} added",
-        "pipeline_open": f"{fig.open_deals:,} open deals",
+        "pipeline_open": counted(fig.open_deals, "open deal"),
         "pipeline_weighted": "open value × each stage's chance of winning",
     }
 
@@ -144,7 +147,7 @@ def _score(side: Side, metrics: list[Metric]) -> SideScore:
         return SideScore(side=side, score=None, reasons=["no metric could be graded this week"])
     score = whole_percent(100 * sum(m.credit or 0 for m in graded) / len(graded))
     reasons = [
-        f"{score} = the average of {len(graded)} graded metrics "
+        f"{score} = the average of {counted(len(graded), 'graded metric')} "
         "(met = 100 %, otherwise the share of the target reached)"
     ]
     for which in Grade:

@@ -40,6 +40,7 @@ from dualrole.services.records import (
     to_columns,
     update_versioned,
 )
+from dualrole.words import counted
 
 # --- prospects ---------------------------------------------------------------------------
 
@@ -241,7 +242,11 @@ def send_lost_reason_to_marketing(
     from dualrole.services.marketing import create_note
 
     title = f"Lost deals: {reason} ({lost} in {period})"[:200]
-    lines = [f"{lost} deals were lost for “{reason}” in {period}.", ""]
+    lines = [
+        f"{counted(lost, 'deal')} {'was' if lost == 1 else 'were'} lost for “{reason}” "
+        f"in {period}.",
+        "",
+    ]
     for name, count, objections in segments:
         said = f" — objections on record: {objections}" if objections.strip() else ""
         lines.append(f"- {name}: {count}{said}")

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from dualrole import clock
 from dualrole.db import Store
 from dualrole.services.pipeline import idle_cutoff, pipeline
+from dualrole.words import counted
 
 CAP = 25
 
@@ -120,7 +121,8 @@ def _agenda(store: Store, day: dt.date) -> Agenda:
                 "promotion",
                 row["id"],
                 row["name"],
-                detail=f"{row['leads']} leads · {row['channel']}",  # the count survives truncation
+                # the count first: it survives truncation
+                detail=f"{counted(row['leads'], 'lead')} · {row['channel']}",
             )
         )
     now = clock.now()

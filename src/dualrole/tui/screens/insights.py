@@ -32,6 +32,7 @@ from dualrole.tui.screens.base import AreaScreen
 from dualrole.tui.text import plain
 from dualrole.tui.widgets.keybar import KeyBar
 from dualrole.tui.widgets.paged_list import Column, PagedList, RowsSource
+from dualrole.words import counted
 
 BAR = 12
 SECTIONS = ("groups", "weeks", "funnel", "lost", "forecast")
@@ -244,10 +245,10 @@ class InsightsScreen(AreaScreen):
         if found.period != self.period:  # the owner moved to another period meanwhile
             return
         self.insights = found
-        weeks = len(found.weeks)
+        weeks = counted(len(found.weeks), "week")
         default = " (the last 13 weeks)" if self.period == default_period() else ""
         self.query_one("#insights-period", Label).update(
-            Text(f"{found.first:%a %d %b %Y} – {found.last:%a %d %b %Y} · {weeks} weeks{default}")
+            Text(f"{found.first:%a %d %b %Y} – {found.last:%a %d %b %Y} · {weeks}{default}")
         )
         self.query_one("#insights-summary", Static).update(summary_text(found))
         for section in SECTIONS:

@@ -43,6 +43,7 @@ from dualrole.tui.text import plain
 from dualrole.tui.widgets.keybar import KeyBar
 from dualrole.tui.widgets.paged_list import Column, PagedList
 from dualrole.tui.widgets.search_bar import SearchBar
+from dualrole.words import counted
 
 
 @dataclass(frozen=True)
@@ -206,7 +207,8 @@ class MarketingScreen(PromotionActions):
 
     def _update_status(self, tab: str) -> None:
         count = self.query_one(f"#list-{tab}", PagedList).row_count
-        parts = [f"{count:,} {TABS[tab].plural}"]
+        plural = TABS[tab].plural
+        parts = [counted(count, plural.removesuffix("s"), plural)]
         if tab == "research":
             parts.append(f"kind: {self.kind.value if self.kind else 'all'} (v)")
         elif tab == "promotions":

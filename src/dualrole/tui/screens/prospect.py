@@ -29,6 +29,7 @@ from dualrole.tui.screens.prospect_forms import followup_edit_form, prospect_for
 from dualrole.tui.text import plain, visible
 from dualrole.tui.widgets.keybar import KeyBar
 from dualrole.tui.widgets.paged_list import Column, PagedList, RowsSource
+from dualrole.words import counted
 
 FOLLOWUP_COLUMNS = [
     Column(
@@ -146,7 +147,7 @@ class ProspectScreen(ProspectActions):
         if p.tags:
             lines.append(("tags", ", ".join(p.tags)))
         if p.keep_in_touch_days:
-            lines.append(("cadence", f"keep in touch every {p.keep_in_touch_days} days"))
+            lines.append(("cadence", f"keep in touch every {counted(p.keep_in_touch_days, 'day')}"))
         lines.append(("contact", fmt.ago(p.last_contact_at)))
         text = Text()
         text.append_text(plain(p.name, "bold"))

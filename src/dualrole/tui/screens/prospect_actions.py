@@ -15,6 +15,7 @@ from typing import Any
 from textual.binding import Binding
 
 from dualrole.tui.screens.base import AreaScreen
+from dualrole.words import counted
 
 
 def prospect_forms() -> ModuleType:
@@ -157,12 +158,12 @@ class ProspectActions(AreaScreen):
             closed = self.attempt(sales.close_followups, self.store, prospect.id)
             if closed:
                 self.after_change()
-                self.notify(f"{closed} follow-up{'s' if closed > 1 else ''} marked done.")
+                self.notify(f"{counted(closed, 'follow-up')} marked done.")
 
         count = len(open_ones)
         question = (
-            f"{prospect.name} is {prospect.stage.value}. Mark its {count} open "
-            f"follow-up{'s' if count > 1 else ''} done?"
+            f"{prospect.name} is {prospect.stage.value}. Mark its "
+            f"{counted(count, 'open follow-up')} done?"
         )
         self.app.push_screen(ConfirmScreen(question, yes="Mark done", no="Keep"), answer)
 

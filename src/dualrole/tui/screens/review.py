@@ -46,6 +46,7 @@ from dualrole.tui.text import plain
 from dualrole.tui.widgets.keybar import KeyBar
 from dualrole.tui.widgets.paged_list import Column, PagedList, RowsSource
 from dualrole.tui.widgets.topbar import TopBar
+from dualrole.words import counted
 
 FIELDS = (("went_well", "Went well"), ("to_improve", "To improve"), ("focus_next", "Focus next"))
 GRADE_STYLE = {"met": "won", "partial": "today", "missed": "overdue"}
@@ -136,7 +137,7 @@ def footer_text(review: WeeklyReview) -> Text:
     share = DASH if b.marketing_share is None else f"{b.marketing_share:.0f} %"
     hours = DASH if b.marketing_hours_share is None else f"{b.marketing_hours_share:.0f} %"
     lines = [
-        f"marketing → sales: {h.leads} leads" + (f" ({names})" if names else ""),
+        f"marketing → sales: {counted(h.leads, 'lead')}" + (f" ({names})" if names else ""),
         f"sales → marketing: {h.feedback} feedback" + (f" ({titles})" if titles else ""),
         f"balance: marketing actions {share} · focus marketing {b.marketing_hours:.1f} h / "
         f"sales {b.sales_hours:.1f} h ({hours}) · target {b.target_marketing_share:.0f} %",

@@ -40,6 +40,7 @@ from dualrole.tui.widgets.keybar import KeyBar
 from dualrole.tui.widgets.paged_list import Column, PagedList, RowsSource
 from dualrole.tui.widgets.pipeline_board import PipelineBoard
 from dualrole.tui.widgets.search_bar import SearchBar
+from dualrole.words import counted
 
 PROSPECT_COLUMNS = [
     Column("Name", lambda r: r["name"]),
@@ -236,7 +237,7 @@ class SalesScreen(ProspectActions):
         if f.search:
             parts.append(f"search: {f.search}")
         count = self.query_one("#prospects", PagedList).row_count
-        status = plain(f"{count:,} prospects · " + " · ".join(parts))
+        status = plain(f"{counted(count, 'prospect')} · " + " · ".join(parts))
         # one line of fixed height (.list-status): repaint it, no layout of the screen
         self.query_one("#prospect-filters", Static).update(status, layout=False)
         if not self._followups_loaded:
@@ -244,7 +245,8 @@ class SalesScreen(ProspectActions):
         followups = self.query_one("#followups", PagedList).row_count
         self.query_one("#followup-status", Static).update(
             plain(
-                f"{self.bucket.value}: {followups:,} follow-ups   (b: overdue/today/upcoming/done)"
+                f"{self.bucket.value}: {counted(followups, 'follow-up')}   "
+                "(b: overdue/today/upcoming/done)"
             ),
             layout=False,
         )
