@@ -57,7 +57,7 @@ def test_a_running_promotion_with_one_lead_says_one_lead(store):
     fair = marketing.create_promotion(
         store, PromotionIn(name="Trade fair", channel="event", status=PromotionStatus.running)
     )
-    webinar = marketing.create_promotion(
+    marketing.create_promotion(
         store, PromotionIn(name="Webinar", channel="email", status=PromotionStatus.running)
     )
     sales.create_prospect(store, ProspectIn(name="Priya", promotion_id=fair.id))

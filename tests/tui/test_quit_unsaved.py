@@ -102,3 +102,41 @@ async def test_nothing_typed_quits_at_once(app):
         assert isinstance(app.screen, SalesScreen)
         await pilot.press("q")
     assert app.return_code == 0
+
+
+def quit_question(app) -> str:
+    return str(app.screen.query_one("#confirm-question").content)
+
+
+async def test_the_quit_question_names_the_form(app, demo):
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("s")
+        await pilot.pause()
+        await pilot.press("n")
+        await pilot.pause()
+        await pilot.press(*"Una Quit", "ctrl+q")
+        assert isinstance(app.screen, QuitScreen)
+        assert quit_question(app) == (
+            "The form “New prospect” is not saved. Save it before quitting?"
+        )
+        await pilot.press("escape")
+
+
+async def test_the_quit_question_names_every_screen_holding_input(app, demo):
+    async with app.run_test(size=SIZE) as pilot:
+        await type_reflection(app, pilot, "calls")
+        await pilot.press("shift+tab", "s")  # out of the field, then to Sales
+        await pilot.pause()
+        assert isinstance(app.screen, SalesScreen)
+        await pilot.press("n")
+        await pilot.pause()
+        await pilot.press(*"Una Quit", "ctrl+q")
+        assert isinstance(app.screen, QuitScreen)
+        assert quit_question(app) == (
+            f"Not saved: the form “New prospect” and the reflection of {WEEK}. "
+            "Save them before quitting?"
+        )
+        await pilot.press("s")
+    assert app.return_code == 0
+    assert demo.scalar("SELECT count(*) FROM prospects WHERE name = 'Una Quit'") == 1
+    assert went_well(demo).endswith("calls")

@@ -402,7 +402,6 @@ class DualroleApp(ShutdownAwareApp):
         if not holders:
             self.exit()
             return
-        what = "What you typed is" if len(holders) == 1 else "Input on several screens is"
 
         def answered(choice: QuitChoice | None) -> None:
             if choice == "discard":
@@ -416,7 +415,7 @@ class DualroleApp(ShutdownAwareApp):
                         severity="warning",
                     )
 
-        self.push_screen(QuitScreen(what), answered)
+        self.push_screen(QuitScreen([holder.unsaved_label() for holder in holders]), answered)
 
     _unmasked_switch = False
 

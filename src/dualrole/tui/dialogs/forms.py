@@ -189,6 +189,10 @@ class FormScreen(ModalScreen[T], Generic[T]):
         """Something typed and not saved (asked about on quit: see ``tui/dialogs/quit.py``)."""
         return self.is_mounted and self.changed
 
+    def unsaved_label(self) -> str:
+        """The form by its title, as the quit question names it."""
+        return f"the form “{self.title_text}”"
+
     def save_input(self) -> bool:
         """Save as ``ctrl+s`` does; False (the errors shown in the form) when it could not."""
         self.action_save()

@@ -1,13 +1,15 @@
 """One rule for quitting: unsaved input is never dropped without a question.
 
-A screen that holds typed input (a form, the review's reflection) offers two methods::
+A screen that holds typed input (a form, the review's reflection) offers three methods::
 
     def unsaved_input(self) -> bool: ...   # something typed and not saved
     def save_input(self) -> bool: ...      # save it; False when it could not be saved
+    def unsaved_label(self) -> str: ...    # what holds it, e.g. 'the form “New prospect”'
 
 On ``q``, ``ctrl+q`` or the palette's Quit, the app (``DualroleApp.action_quit``) looks at
 every screen of every area; if one holds unsaved input it asks Save / Discard / Cancel
-(:class:`QuitScreen`). Save that fails keeps the app open on what could not be saved.
+(:class:`QuitScreen`), naming each form or screen that holds some. Save that fails keeps
+the app open on what could not be saved.
 """
 
 from __future__ import annotations
@@ -35,6 +37,8 @@ class HoldsInput(Protocol):
 
     def save_input(self) -> bool: ...
 
+    def unsaved_label(self) -> str: ...
+
 
 def holding_input(screens: Iterable[Screen[Any]]) -> list[HoldsInput]:
     """The screens among ``screens`` that hold unsaved input (topmost first)."""
@@ -50,14 +54,22 @@ class QuitScreen(ModalScreen[QuitChoice]):
         Binding("escape,c", "answer('cancel')", "Cancel", id="quit.cancel"),
     ]
 
-    def __init__(self, what: str) -> None:
+    def __init__(self, holders: list[str]) -> None:
+        """``holders`` name what holds unsaved input (``HoldsInput.unsaved_label``)."""
         super().__init__()
-        self.what = what
+        self.holders = holders
+
+    def question(self) -> str:
+        """One sentence naming every form or screen whose input is not saved."""
+        if len(self.holders) == 1:
+            what = self.holders[0]
+            return f"{what[:1].upper()}{what[1:]} is not saved. Save it before quitting?"
+        listed = ", ".join(self.holders[:-1]) + " and " + self.holders[-1]
+        return f"Not saved: {listed}. Save them before quitting?"
 
     def compose(self) -> ComposeResult:
         with Vertical(id="confirm-box"):
-            yield Static(plain(f"{self.what} not saved. Save it before quitting?"),
-                         id="confirm-question")  # fmt: skip
+            yield Static(plain(self.question()), id="confirm-question")
             with Horizontal(id="confirm-buttons"):
                 yield Button("Save  s", variant="primary", id="quit-save")
                 yield Button("Discard  d", variant="error", id="quit-discard")

@@ -281,6 +281,10 @@ class ReviewScreen(AreaScreen):
             return False
         return self._typed() != self._saved_text()
 
+    def unsaved_label(self) -> str:
+        """The reflection by its week, as the quit question names it."""
+        return f"the reflection of {self.review.week}" if self.review else "the reflection"
+
     def save_input(self) -> bool:
         """Save the reflection; False (one sentence shown) when it could not be."""
         self.action_save()
