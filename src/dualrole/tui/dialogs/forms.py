@@ -5,7 +5,7 @@ input model (errors appear next to their field, the form stays open), then hande
 ``save``; a :class:`~dualrole.db.StorageError` (conflict, read-only, locked…) or a
 ``ValueError`` from the service is shown in the form too. Only a successful save closes it.
 ``escape`` cancels, asking first when something changed. Date fields show what they resolve
-to ("fri → Fri 27 Nov 2026").
+to ("fri → Fri 27 Nov 2026"). Toasts never cover the form's key line (its buttons).
 
 Opening a form from a screen::
 
@@ -148,6 +148,7 @@ class FormScreen(ModalScreen[T], Generic[T]):
         if self.fields:
             self.query_one(f"#field-{self.fields[0].name}").focus()
         self.call_after_refresh(self._fit)
+        self.screen_layout_refresh_signal.subscribe(self, self._place_toasts)
 
     fitted = False
     """Whether the form has been measured against the screen (tests wait for it)."""
@@ -165,6 +166,27 @@ class FormScreen(ModalScreen[T], Generic[T]):
         if footer.region.bottom > box.content_region.bottom:
             self.add_class("-tall")
         self.fitted = True
+
+    _toast_place: tuple[int, int | None] | None = None
+    TOAST_ROWS = 6
+    """The rows a one- or two-line toast takes with its margin (Textual's Toast style)."""
+
+    def _place_toasts(self, _screen: object = None) -> None:
+        """Keep toasts off the key line: under it when one fits there, else stacked above it.
+
+        Textual stacks toasts up from the screen's bottom, where a tall form (or several
+        toasts) would hide ``ctrl+s save  esc cancel``. Runs after every layout of the form.
+        """
+        racks = self.query_children("ToastRack")  # the screen's own (Textual's, by type name)
+        if not racks:  # notifications off (tests) or not composed yet
+            return
+        keys, height = self.query_one("#form-buttons").region, self.size.height
+        below = height - keys.bottom - 1  # rows under the key line, less the rack's own margin
+        place = (1, below) if below >= self.TOAST_ROWS else (height - keys.y, None)
+        if place != self._toast_place:  # set only on a change: setting styles lays out again
+            self._toast_place = place
+            racks.first().styles.margin = (0, 0, place[0], 0)
+            racks.first().styles.max_height = place[1]
 
     # --- values --------------------------------------------------------------------------
 
