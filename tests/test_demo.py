@@ -126,3 +126,43 @@ def test_demo_tasks_and_promotions_hang_together(demo_store):
         "WHERE m.name = 'Google Ads: dentists'"
     )[0][0]
     assert "Dental" in dentists
+
+
+@pytest.mark.parametrize("seed", [7, 1, 2, 3])
+def test_demo_prospects_have_distinct_names(tmp_path, seed):
+    """No two demo prospects share a full name (seed 7 drew three Chloe Beckers)."""
+    with open_store(tmp_path / "demo.db") as store:
+        generate(store, seed=seed)
+        repeated = store.query(
+            "SELECT name, count(*) AS n FROM prospects GROUP BY name HAVING n > 1"
+        )
+        assert [tuple(row) for row in repeated] == []
+
+
+def test_a_repeated_name_keeps_its_last_name():
+    from dualrole.demo_prospects import FIRST, distinct_names
+
+    names = distinct_names(["Chloe"] * 3 + ["Omar"], ["Becker"] * 3 + ["Becker"])
+    assert len(set(names)) == 4
+    assert [last for _first, last in names] == ["Becker"] * 4
+    assert names[0] == ("Chloe", "Becker")
+    at_scale = distinct_names(FIRST * 30, ["Khan"] * len(FIRST) * 30)  # more than can differ
+    assert len(at_scale) == len(FIRST) * 30
+
+
+def test_demo_research_notes_are_filed_under_their_segment(demo_store):
+    """A note about one segment is under it (the dentists' survey was under e-commerce
+    founders); a feedback note is under the segment of the prospect who gave it."""
+    notes = {
+        row["title"]: row
+        for row in demo_store.query(
+            "SELECT n.title, s.name AS segment, n.prospect_id, "
+            "(SELECT p.segment_id FROM prospects p WHERE p.id = n.prospect_id) AS theirs, "
+            "n.segment_id FROM research_notes n LEFT JOIN segments s ON s.id = n.segment_id"
+        )
+    }
+    assert notes["Survey: what dentists read"]["segment"] == "Dental practices"
+    assert notes["Interview notes: café owners"]["segment"] == "Independent café owners"
+    assert notes["Agency X pricing page"]["segment"] == "E-commerce founders"
+    feedback = [row for row in notes.values() if row["prospect_id"] is not None]
+    assert feedback and all(row["segment_id"] == row["theirs"] for row in feedback)

@@ -75,6 +75,12 @@ NOTE_TITLES = {
     "trend": ["Short video on LinkedIn", "Local SEO after the core update"],
     "feedback": ["Pricing page unclear", "Wants a monthly plan", "Asked for case studies"],
 }
+NOTE_SEGMENTS = {  # a note about one segment is filed under it (1-based, as in SEGMENTS)
+    "Interview notes: café owners": 1,
+    "Survey: what dentists read": 2,
+    "Agency X pricing page": 3,  # e-commerce founders' objection: agency bad experiences
+}
+"""Notes not named here fit any segment and get a drawn one; feedback gets its prospect's."""
 PROMOTIONS = [
     ("Spring webinar", "email", "done", "Show the 3-step local marketing audit", 60000),
     ("Trade fair Berlin", "event", "running", "Meet café owners at the fair", 150000),
@@ -464,14 +470,18 @@ def _fill(
     notes = []
     for kind, titles in NOTE_TITLES.items():
         for title in titles:
+            segment = rng.randint(1, n_segments)  # drawn for every note: the rest stays the same
+            prospect = rng.randint(1, size.prospects) if kind == "feedback" else None
+            if prospect is not None:  # what a prospect said belongs to the prospect's segment
+                segment = store.scalar("SELECT segment_id FROM prospects WHERE id = ?", (prospect,))
             notes.append(
                 (
                     kind,
                     title,
                     f"## {title}\n\n- What we heard\n- What it means",
                     "sales feedback" if kind == "feedback" else "interview",
-                    rng.randint(1, n_segments),
-                    rng.randint(1, size.prospects) if kind == "feedback" else None,
+                    NOTE_SEGMENTS.get(title, segment),
+                    prospect,
                     _stamp(when(0.1, 1.0)),
                 )
             )

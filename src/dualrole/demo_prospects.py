@@ -48,6 +48,33 @@ LOST_REASONS = (
 )
 
 
+def distinct_names(firsts: list[str], lasts: list[str]) -> list[tuple[str, str]]:
+    """The drawn (first, last) names, a repeated one given the next first name not yet
+    used with that last name, so no two demo prospects share a full name and each last
+    name keeps its count (unless it was drawn more often than there are first names).
+    Past ``len(FIRST) × len(LAST)`` prospects (benchmark scale) names repeat as drawn.
+    """
+    pairs = list(zip(firsts, lasts, strict=True))
+    if len(pairs) > len(FIRST) * len(LAST):
+        return pairs
+    used: set[tuple[str, str]] = set()
+    result = []
+    for first, last in pairs:
+        name = (first, last)
+        start, row = FIRST.index(first), LAST.index(last)
+        for step in range(len(FIRST) * len(LAST)):
+            # every first name with the drawn last name, then with the next last name
+            name = (
+                FIRST[(start + step) % len(FIRST)],
+                LAST[(row + step // len(FIRST)) % len(LAST)],
+            )
+            if name not in used:
+                break
+        used.add(name)
+        result.append(name)
+    return result
+
+
 class Stamper:
     """UTC epoch seconds → ``YYYY-MM-DDTHH:MM:SSZ`` (``clock.to_db``'s format).
 
@@ -85,8 +112,7 @@ def prospect_rows(
 ) -> tuple[list[Row], list[Row]]:
     """Rows for ``prospects`` and ``stage_changes``; ``start``/``now`` are epoch seconds."""
     slot = (now - start) * 0.97 / count  # prospect i is created within slot i
-    firsts = rng.choices(FIRST, k=count)
-    lasts = rng.choices(LAST, k=count)
+    names = distinct_names(rng.choices(FIRST, k=count), rng.choices(LAST, k=count))
     companies = rng.choices(COMPANIES, k=count)
     values = rng.choices(VALUES, k=count)
     titles = rng.choices(TITLES, k=count)
@@ -119,10 +145,10 @@ def prospect_rows(
             previous = step
             moment = min(now, moment + int(DAY * (1 + 8 * random())))
         company = companies[index]
-        first = firsts[index]
+        first, last = names[index]
         promotion = promoted[index] if from_promotion[index] else None
         prospects.append((
-            pid, f"{first} {lasts[index]}", company, titles[index],
+            pid, f"{first} {last}", company, titles[index],
             f"{first.lower()}.{pid}@{company.split()[0].lower()}.example", stage,
             lost_reason, values[index],
             "promotion" if promotion else sources[index], promotion, segment_ids[index],
