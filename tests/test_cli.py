@@ -94,7 +94,7 @@ def test_check_ok_and_damaged(tmp_path):
     assert "is not a SQLite database" in message
 
     missing = one_sentence_error(run("--db", str(tmp_path / "absent.db"), "check"))
-    assert "There is no database at" in missing
+    assert "There is no workspace at" in missing
     assert not (tmp_path / "absent.db").exists()
 
 
@@ -208,3 +208,58 @@ def test_version_goes_to_the_command_line_and_a_missing_folder_is_refused(tmp_pa
     assert version.returncode == 0 and "version" in version.stdout
     missing = one_sentence_error(run("--db", str(tmp_path / "gone" / "work.db")))
     assert "does not exist" in missing or "There is no database" in missing
+
+
+def default_workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """No --db and no DUALROLE_DB: the user data folder's workspace (in the test's folder)."""
+    monkeypatch.delenv("DUALROLE_DB")
+    return tmp_path / "xdg" / "dualrole" / "dualrole.db"
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["find", "becker"],
+        ["show", "becker"],
+        ["today"],
+        ["review"],
+        ["insights"],
+        ["check"],
+        ["export", "json"],
+        ["log", "becker", "Call"],  # needs a prospect: an empty workspace cannot have one
+        ["follow-up", "becker", "Call back", "--due", "tomorrow"],
+        ["stage", "becker", "won"],
+        ["done", "f1"],
+        ["snooze", "f1", "mon"],
+    ],
+)
+def test_a_missing_workspace_is_named_not_made(tmp_path, monkeypatch, command):
+    path = default_workspace(tmp_path, monkeypatch)
+    message = one_sentence_error(run(*command))
+    assert f"There is no workspace at {path} yet; pass --db FILE" in message
+    assert "`dualrole demo`" in message
+    assert not path.exists() and not path.parent.exists()
+
+
+def test_a_missing_workspace_points_at_the_demo_beside_it(tmp_path, monkeypatch):
+    path = default_workspace(tmp_path, monkeypatch)
+    assert run("demo", "--no-open").returncode == 0  # without --db: demo.db beside it
+    message = one_sentence_error(run("find", "becker"))
+    demo = path.with_name("demo.db")
+    assert message == (
+        f"error: There is no workspace at {path} yet; the demo is at {demo}: "
+        f"pass --db {demo} (or set DUALROLE_DB to it)."
+    )
+    found = run("--db", str(demo), "find", "becker")
+    assert found.returncode == 0 and "Becker" in found.stdout
+
+
+def test_a_new_default_workspace_is_said_once(tmp_path, monkeypatch):
+    path = default_workspace(tmp_path, monkeypatch)
+    first = run("add", "Margaretha Quill")
+    assert first.returncode == 0 and "Added #1 Margaretha Quill" in first.stdout
+    assert first.stderr == f"New workspace at {path} (no --db or DUALROLE_DB given).\n"
+    second = run("add", "Ann Lee")
+    assert second.returncode == 0 and second.stderr == ""
+    explicit = run("--db", str(tmp_path / "chosen.db"), "add", "Ann Lee")
+    assert explicit.returncode == 0 and explicit.stderr == "", "a chosen path is no surprise"

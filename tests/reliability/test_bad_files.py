@@ -78,7 +78,7 @@ def test_a_folder(tmp_path):
 def test_missing_folder(tmp_path):
     path = tmp_path / "gone" / "work.db"
     result = run_cli("--db", str(path), "check")
-    assert result.returncode != 0 and "There is no database at" in one_sentence(result)
+    assert result.returncode != 0 and "There is no workspace at" in one_sentence(result)
     with pytest.raises(StorageError, match="does not exist; create it or choose another"):
         open_store(path)
     assert not path.parent.exists()

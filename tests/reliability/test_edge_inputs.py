@@ -177,7 +177,7 @@ def test_cli_sentences_never_carry_terminal_control(tmp_path):
     assert "There is no file" in message and "␛" in message
     assert not any(ch in message for ch in "\x1b\x07\u202e")
     check = run_cli("--db", str(tmp_path / "\x1b[31m\x9b2J.db"), "check")
-    assert "There is no database at" in one_sentence(check)
+    assert "There is no workspace at" in one_sentence(check)
     assert "\x1b" not in check.stderr and "\x9b" not in check.stderr and "␛" in check.stderr
     stage = run_cli("import", "x.csv", "--stage", "\x1b[31mred")  # click's own message
     assert stage.returncode == 2 and "\x1b" not in stage.stderr

@@ -2,6 +2,11 @@
 
 Every line a command prints goes through :func:`say` (control characters in names and paths
 are shown, never obeyed); long work reports through :func:`progress` on a terminal.
+
+A workspace is never made behind the person's back: a command that only reads, or that
+needs records (``log``, ``done``…), says there is no workspace at the path yet; one that
+starts a workspace (the app, ``add``, ``import``) says on stderr where the new one is when
+neither ``--db`` nor ``DUALROLE_DB`` chose it.
 """
 
 from __future__ import annotations
@@ -14,7 +19,7 @@ from typing import Any, TypeVar
 
 import click
 
-from dualrole.db import Store, open_store, resolve_path
+from dualrole.db import StorageError, Store, open_store, resolve_path
 from dualrole.printable import visible
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -25,7 +30,26 @@ class Context:
         self.path, self.is_default = resolve_path(db_path)
 
     def open(self, *, create: bool = True) -> Store:
+        """The workspace; ``create`` makes a new one when there is none (see the module)."""
+        if not self.path.exists() and not self.path.is_symlink():
+            if not create:
+                raise StorageError(self.missing())
+            if self.is_default:
+                say(f"New workspace at {self.path} (no --db or DUALROLE_DB given).", err=True)
         return open_store(self.path, create=create, make_parent=self.is_default)
+
+    def missing(self) -> str:
+        """The sentence for a workspace that does not exist yet, with where to look instead."""
+        demo = self.path.with_name("demo.db")  # where `dualrole demo` writes without --db
+        if self.is_default and demo.is_file():
+            return (
+                f"There is no workspace at {self.path} yet; the demo is at {demo}: "
+                f"pass --db {demo} (or set DUALROLE_DB to it)."
+            )
+        return (
+            f"There is no workspace at {self.path} yet; pass --db FILE (or set DUALROLE_DB) "
+            "to use another, or run `dualrole demo` to make a demo."
+        )
 
 
 pass_ctx = click.make_pass_decorator(Context)

@@ -48,8 +48,9 @@ def _sentences() -> Iterator[None]:
         raise ValueError(describe_errors(exc)) from None
 
 
-def _store(ctx: Context, *, write: bool = True) -> Store:
-    return ctx.open(create=write)
+def _store(ctx: Context, *, create: bool = False) -> Store:
+    """The workspace; only ``add`` starts one (the others need records to act on)."""
+    return ctx.open(create=create)
 
 
 def _prospect(store: Store, text: str) -> int:
@@ -115,7 +116,7 @@ def add(
     from dualrole.services import daily
 
     stage = kw.pop("stage")
-    with _sentences(), _store(ctx) as store:
+    with _sentences(), _store(ctx, create=True) as store:
         fields = {k: v for k, v in kw.items() if v is not None and k != "source"}
         fields.update(name=name, tags=list(tags), **daily.resolve_source(store, kw["source"]))
         if job_title is not None:
@@ -217,7 +218,7 @@ def today(ctx: Context, fmt: str, short: bool, colour: str) -> None:
     from dualrole.services import due
     from dualrole.services.today import agenda
 
-    with _store(ctx, write=False) as store:
+    with _store(ctx) as store:
         day = agenda(store)
     if fmt == "json":
         text = json.dumps(due.today_document(day), ensure_ascii=False, indent=2)
@@ -310,7 +311,7 @@ def show(ctx: Context, prospect: str) -> None:
     from dualrole.services import sales
     from dualrole.when import format_day, format_moment
 
-    with _store(ctx, write=False) as store:
+    with _store(ctx) as store:
         p = sales.get_prospect(store, _prospect(store, prospect))
         followups = sales.followups_for(store, p.id, open_only=True)
         talks = sales.interactions_for(store, p.id, limit=5)
@@ -340,7 +341,7 @@ def find(ctx: Context, text: str, limit: int) -> None:
     """List prospects whose name, company or email has words starting with TEXT's."""
     from dualrole.services.resolve import find_prospects
 
-    with _store(ctx, write=False) as store:
+    with _store(ctx) as store:
         found = find_prospects(store, text, limit)
     if not found:
         raise click.ClickException(f"No prospect matches {visible(text)!r}.")
