@@ -85,8 +85,10 @@ def test_markdown_and_html_show_every_number(review):
         assert html_row, key
         assert f'<td class="num">{escape_html(shown)}' in html_row.group(1), key
         assert f'<td class="{grade or ""}">{grade or ""}</td>' in html_row.group(1), key
-    for text in ("**Marketing 90/100**", "**Sales 70/100**", "4 new leads", "1 feedback notes"):
+    for text in ("**Marketing 90/100**", "**Sales 70/100**", "4 new leads", "1 feedback note"):
         assert text in markdown
+    assert "1 feedback notes" not in markdown and "1 feedback notes" not in page  # one note
+    assert "1 feedback note" in page
     assert "Marketing 90/100" in page and "Sales 70/100" in page
     assert "focus hours: marketing 2.0, sales 3.0" in markdown
     assert "focus hours: marketing 2.0, sales 3.0" in page

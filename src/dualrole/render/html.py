@@ -22,6 +22,7 @@ from dualrole.render.common import (
     week_heading,
 )
 from dualrole.review import Metric, WeeklyReview, split, whole_percent
+from dualrole.words import counted
 
 CSP = (
     "default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
@@ -117,9 +118,11 @@ def _week(review: WeeklyReview, heading: str | None) -> str:
     h, b, r = review.handoff, review.balance, review.reflection
     promos = ", ".join(f"{c.count} {c.name}" for c in h.leads_by_promotion)
     channels = ", ".join(f"{c.count} {c.name}" for c in h.leads_by_channel)
-    leads = f"{h.leads} new leads" + (f" ({promos}; by channel: {channels})" if h.leads else "")
+    leads = counted(h.leads, "new lead") + (
+        f" ({promos}; by channel: {channels})" if h.leads else ""
+    )
     titles = ", ".join(f"“{t}”" for t in h.feedback_titles)
-    feedback = f"{h.feedback} feedback notes" + (f" ({titles})" if titles else "")
+    feedback = counted(h.feedback, "feedback note") + (f" ({titles})" if titles else "")
     reflection = "".join(
         f"<dt>{label}</dt><dd>{escape(text) if text.strip() else '—'}</dd>"
         for label, text in (

@@ -23,6 +23,7 @@ from dualrole.render.common import (
     week_title,
 )
 from dualrole.review import WeeklyReview, split
+from dualrole.words import counted
 
 _SPECIAL = re.compile(r"([\\`*_\[\]{}<>|~&#!])")
 _LINE_START = re.compile(r"^(\s*)([-+=>]|\d+[.)])", re.MULTILINE)
@@ -75,10 +76,10 @@ def week_markdown(review: WeeklyReview, *, heading: str = "#") -> str:
     by_promotion = ", ".join(f"{c.count} {escape(c.name)}" for c in h.leads_by_promotion)
     by_channel = ", ".join(f"{c.count} {escape(c.name)}" for c in h.leads_by_channel)
     detail = f" ({by_promotion}; by channel: {by_channel})" if h.leads else ""
-    lines.append(f"- marketing → sales: {h.leads} new leads{detail}")
+    lines.append(f"- marketing → sales: {counted(h.leads, 'new lead')}{detail}")
     titles = ", ".join(f"“{escape(t)}”" for t in h.feedback_titles)
     titles = f" ({titles})" if titles else ""
-    lines.append(f"- sales → marketing: {h.feedback} feedback notes{titles}")
+    lines.append(f"- sales → marketing: {counted(h.feedback, 'feedback note')}{titles}")
     b = review.balance
     lines += [
         "",
