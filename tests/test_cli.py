@@ -226,6 +226,7 @@ def default_workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         ["insights"],
         ["check"],
         ["export", "json"],
+        ["replica", "status"],
         ["log", "becker", "Call"],  # needs a prospect: an empty workspace cannot have one
         ["follow-up", "becker", "Call back", "--due", "tomorrow"],
         ["stage", "becker", "won"],

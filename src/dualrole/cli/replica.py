@@ -126,6 +126,8 @@ def replica_status(ctx: Context, as_json: bool) -> None:
     except settings.SettingsError as exc:
         raise StorageError(str(exc)) from None
     if setting is None:
+        if not ctx.path.exists():  # no workspace either: say so, and where to look
+            raise StorageError(ctx.missing())
         raise StorageError(
             f"No replica is set for {ctx.path}; nothing is sent anywhere. "
             "`dualrole replicate --to URL` sets one."
