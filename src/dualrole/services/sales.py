@@ -118,6 +118,52 @@ def move_stage(
     return get_prospect(store, prospect_id)
 
 
+def latest_stage_change(store: Store, prospect_id: int) -> int | None:
+    """The id of the prospect's most recently recorded stage change (for undo)."""
+    latest = store.scalar("SELECT max(id) FROM stage_changes WHERE prospect_id = ?", (prospect_id,))
+    return int(latest) if latest is not None else None
+
+
+def revert_stage_change(
+    store: Store, change_id: int, *, value: int | None = None, restore_value: bool = False
+) -> Prospect:
+    """Undo a stage change: the prospect is back where it was and the change is unrecorded.
+
+    Only the prospect's latest change can be taken back, and only while the prospect is
+    still at that change's stage; ``restore_value`` also puts the deal's value back (a move
+    to won may have set its final value).
+    """
+    with store.transaction():
+        rows = store.query("SELECT * FROM stage_changes WHERE id = ?", (change_id,))
+        if not rows:
+            raise StorageError("That stage change is no longer recorded; c sets any stage.")
+        change = rows[0]
+        prospect_id = int(change["prospect_id"])
+        current = fetch_row(store, "prospect", prospect_id)
+        if (
+            change["from_stage"] is None
+            or latest_stage_change(store, prospect_id) != change_id
+            or current["stage"] != change["to_stage"]
+        ):
+            raise StorageError(f"{current['name']}'s stage changed again since; c sets any stage.")
+        earlier = store.query(
+            "SELECT changed_at, reason FROM stage_changes WHERE prospect_id = ? AND id < ? "
+            "ORDER BY id DESC LIMIT 1",
+            (prospect_id, change_id),
+        )
+        back = Stage(change["from_stage"])
+        columns: dict[str, object] = {
+            "stage": back.value,
+            "stage_changed_at": earlier[0]["changed_at"] if earlier else current["created_at"],
+            "lost_reason": earlier[0]["reason"] if earlier and back == Stage.lost else None,
+        }
+        if restore_value:
+            columns["value_minor"] = value
+        update_versioned(store, "prospect", prospect_id, None, columns)
+        store.execute("DELETE FROM stage_changes WHERE id = ?", (change_id,))
+    return get_prospect(store, prospect_id)
+
+
 BOARD_ORDER = list(Stage)
 """The pipeline board's columns: lead … negotiation, won, lost."""
 

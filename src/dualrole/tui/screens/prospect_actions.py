@@ -135,6 +135,9 @@ class ProspectActions(AreaScreen):
         def saved(result: Any) -> None:
             if result is None:
                 return
+            from dualrole.services import undo
+
+            self.remember(self.attempt(undo.stage_changed, self.store, prospect, result))
             self.after_change()
             self.notify(f"Stage changed to {result.stage.value}.")
             self.offer_close_followups(result)
@@ -177,6 +180,9 @@ class ProspectActions(AreaScreen):
         offer = self.attempt(_sales().complete_followup, self.store, followup_id)
         if offer is None:
             return
+        from dualrole.services import undo
+
+        self.remember(undo.marked_done("followup", followup_id, offer.suggestion.title))
         self.after_change()
         intro = "Done. " + (
             "It repeats — confirm the next one with ctrl+s, or escape to stop."

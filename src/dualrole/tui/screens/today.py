@@ -129,7 +129,9 @@ class TodayScreen(ProspectActions):
     BINDINGS = [
         Binding("d", "done", "Done", id="today.done", tooltip="Tick off the selected item"),
         *AreaScreen.SNOOZE_BINDINGS,
-        Binding("u", "undo", "Undo", show=False, id="today.undo", tooltip="Undo the snooze"),
+        Binding(
+            "u", "undo", "Undo", show=False, id="today.undo", tooltip="The latest change, any kind"
+        ),
         Binding("r", "refresh", "Refresh", show=False, id="today.refresh"),
         *PROSPECT_BINDINGS,
     ]
@@ -213,9 +215,12 @@ class TodayScreen(ProspectActions):
         if item is None:
             return
         if item.kind == "task":
-            from dualrole.services import marketing  # loaded on first use: not in the first frame
+            # loaded on first use: not in the first frame
+            from dualrole.services import marketing, undo
 
-            if self.attempt(marketing.complete_task, self.store, item.record_id) is not None:
+            task = self.attempt(marketing.complete_task, self.store, item.record_id)
+            if task is not None:
+                self.remember(undo.marked_done("task", task.id, task.title))
                 self.refresh_data()
                 self.notify(f"Done: {item.label}", markup=False)
         elif item.kind == "followup":
