@@ -351,7 +351,7 @@ async def test_palette_finds_the_screens_actions_by_their_words(app):
         await pilot.press("s")
         await pilot.pause()
         labels = [label for label, _callback in DualroleCommands(app.screen)._here()]
-        for words in ("Log", "Undo — The last delete or snooze", "Stage on", "Import"):
+        for words in ("Log", "Undo — The latest change, any kind", "Stage on", "Import"):
             assert any(words in label for label in labels), words
         await pilot.press("ctrl+p", *"export")
         await pilot.pause()

@@ -231,12 +231,28 @@ def interactions_for(store: Store, prospect_id: int, limit: int = 200) -> list[I
     return [from_row(Interaction, row) for row in rows]
 
 
-def feedback_title(feedback: str, prospect_name: str) -> str:
-    """A feedback note's title: the feedback's first line (cut at 120), then who said it."""
+def feedback_candidate(store: Store, prospect_id: int) -> Interaction | None:
+    """What ``F`` sends for a prospect: its latest interaction with customer feedback (an
+    outcome), else its latest interaction; None when it has none."""
+    rows = store.query(
+        "SELECT * FROM interactions WHERE prospect_id = ? AND deleted_at IS NULL "
+        "ORDER BY trim(outcome) != '' DESC, occurred_at DESC, id DESC LIMIT 1",
+        (prospect_id,),
+    )
+    return from_row(Interaction, rows[0]) if rows else None
+
+
+def feedback_text(feedback: str) -> str:
+    """What a feedback note is titled with: the feedback's first line, cut at 120."""
     first = next((line.strip() for line in feedback.splitlines() if line.strip()), "Feedback")
     if len(first) > 120:
         first = first[:119].rstrip() + "…"
-    return f"{first} — {prospect_name}"[:200]
+    return first
+
+
+def feedback_title(feedback: str, prospect_name: str) -> str:
+    """A feedback note's title: the feedback's first line (cut at 120), then who said it."""
+    return f"{feedback_text(feedback)} — {prospect_name}"[:200]
 
 
 def send_feedback_to_marketing(

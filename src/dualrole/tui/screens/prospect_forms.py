@@ -21,7 +21,7 @@ from dualrole.models import (
     Stage,
 )
 from dualrole.money import format_money_input
-from dualrole.services import marketing, sales
+from dualrole.services import daily, marketing, sales
 from dualrole.tui.dialogs.forms import Field, FormScreen, enum_options
 
 
@@ -133,19 +133,27 @@ def followup_edit_form(store: Store, followup_id: int) -> FormScreen[Any]:
 
 def log_form(store: Store, prospect: Prospect) -> FormScreen[Any]:
     """Log an interaction; "When" defaults to now and takes an earlier moment (a call logged
-    afterwards) as ``2026-11-19 14:30`` (local time)."""
+    afterwards) as ``2026-11-19 14:30`` (local time). Ticking "Send to marketing" files its
+    feedback as a research note too; the form returns (interaction, note id or None)."""
     now = f"{clock.local_now():%Y-%m-%d %H:%M}"
     fields = [
         Field("summary", "Summary", placeholder="Intro call — wants a proposal by Friday"),
         Field("kind", "Kind", "select", enum_options(InteractionKind), "call", allow_blank=False),
         Field("occurred_at", "When", value=now, placeholder="2026-11-19 14:30"),
         Field("outcome", "Outcome / customer feedback", "text"),
+        Field(
+            "is_feedback",
+            "Send to marketing",
+            "check",
+            placeholder="as customer feedback (a research note)",
+        ),
     ]
     return FormScreen(
         f"Log interaction: {prospect.name}",
         fields,
         InteractionIn,
-        lambda data: sales.log_interaction(store, data),
+        # the CLI's `log --feedback`: logged and filed in one transaction
+        lambda data: daily.log(store, data.model_dump(), feedback=data.is_feedback),
         fixed={"prospect_id": prospect.id},
         side="sales",
     )
