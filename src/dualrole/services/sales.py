@@ -19,6 +19,7 @@ from dualrole.models import (
     FollowUpIn,
     Interaction,
     InteractionIn,
+    LeadSource,
     Prospect,
     ProspectIn,
     ResearchKind,
@@ -78,6 +79,24 @@ def update_prospect(store: Store, prospect_id: int, version: int, data: Prospect
     with store.transaction(), integrity_guard("prospect"):
         update_versioned(store, "prospect", prospect_id, version, to_columns(data))
         set_tags(store, "prospect_tags", "prospect_id", prospect_id, data.tags)
+    return get_prospect(store, prospect_id)
+
+
+def require_promotion(data: ProspectIn) -> ProspectIn:
+    """A person who picks the source "promotion" picks which promotion too (the forms' check)."""
+    if data.source == LeadSource.promotion and data.promotion_id is None:
+        raise ValueError(
+            "promotion id: is required when the source is promotion; pick one, or another source"
+        )
+    return data
+
+
+def set_value(
+    store: Store, prospect_id: int, value: int | None, *, version: int | None = None
+) -> Prospect:
+    """Set the deal's value alone (minor units; None: no value), e.g. its final value when won."""
+    with store.transaction():
+        update_versioned(store, "prospect", prospect_id, version, {"value_minor": value})
     return get_prospect(store, prospect_id)
 
 

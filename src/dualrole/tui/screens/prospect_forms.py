@@ -74,14 +74,16 @@ def prospect_form(
             "New prospect",
             fields,
             ProspectIn,
-            lambda data: sales.create_prospect(store, data),
+            lambda data: sales.create_prospect(store, sales.require_promotion(data)),
             side="sales",
         )
     return FormScreen(
         f"Edit prospect: {prospect.name}",
         fields,
         ProspectIn,
-        lambda data: sales.update_prospect(store, prospect.id, prospect.version, data),
+        lambda data: sales.update_prospect(
+            store, prospect.id, prospect.version, sales.require_promotion(data)
+        ),
         side="sales",
     )
 
@@ -160,7 +162,8 @@ def log_form(store: Store, prospect: Prospect) -> FormScreen[Any]:
 
 
 def stage_form(store: Store, prospect: Prospect, to: Stage | None = None) -> FormScreen[Any]:
-    """Change the stage (``to`` preselects one: the board's ``>`` onto lost asks why here)."""
+    """Change the stage (``to`` preselects one: the board's ``>`` onto lost asks why here,
+    onto won the final value, the current value until changed)."""
     fields = [
         Field(
             "stage",
@@ -171,15 +174,28 @@ def stage_form(store: Store, prospect: Prospect, to: Stage | None = None) -> For
             allow_blank=False,
         ),
         Field("reason", "Reason (required for lost)", placeholder="price, timing, competitor…"),
+        Field(
+            "value",
+            "Value (final if won)",
+            value=format_money_input(prospect.value),
+            placeholder="e.g. 9600",
+        ),
     ]
 
     def save(data: dict[str, Any]) -> Prospect:
-        return sales.move_stage(
+        moved, _before = daily.change_stage(
             store,
             prospect.id,
-            Stage(data["stage"]),
+            data["stage"],
+            value=data.get("value", ""),
             reason=data.get("reason"),
             version=prospect.version,
         )
+        return moved
 
-    return FormScreen(f"Stage: {prospect.name}", fields, None, save, side="sales")
+    intro = ""
+    if to == Stage.won:
+        intro = "Won: is this the final value? Change it if not; ctrl+s saves."
+    elif to == Stage.lost:
+        intro = "Lost: say why (marketing learns from it); ctrl+s saves."
+    return FormScreen(f"Stage: {prospect.name}", fields, None, save, side="sales", intro=intro)

@@ -367,8 +367,8 @@ class SalesScreen(ProspectActions):
             end = "first" if step < 0 else "last"
             self.notify(f"{prospect.stage.value} is the {end} stage; c sets any stage.")
             return
-        if target == Stage.lost:
-            self.change_stage(prospect, Stage.lost)  # asks why
+        if target in (Stage.won, Stage.lost):
+            self.change_stage(prospect, target)  # won asks the final value, lost why
             return
         moved = self.attempt(sales.move_stage, self.store, prospect.id, target)
         if moved is None:
