@@ -114,3 +114,32 @@ async def test_source_promotion_without_a_promotion_is_not_saved(workspace, wait
         assert str(form.query_one("#form-error", Static).content) == ""
         assert app.screen is form and not isinstance(app.screen, ConfirmScreen)
     assert store.scalar("SELECT count(*) FROM prospects") == before
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+async def test_board_cards_of_namesakes_show_their_company(tmp_path, wait_until, size):
+    with open_store(tmp_path / "names.db") as store:
+        for name, company in (
+            ("Chloe Becker", "Nordlicht"),
+            ("Chloe Becker", "Studio Ost"),
+            ("Ada Quill", "Quill & Co"),
+        ):
+            sales.create_prospect(store, ProspectIn(name=name, company=company))
+        sales.create_prospect(store, ProspectIn(name="Chloe Becker", company="Elsewhere GmbH"))
+        sales.move_stage(store, 4, Stage.contacted)  # a namesake in another column
+        app = DualroleApp(store)
+        async with app.run_test(size=size) as pilot:
+            await pilot.press("s", "2")
+            board = app.screen.query_one(PipelineBoard)
+            await wait_until(pilot, lambda: board.selected is not None)
+            await pilot.pause()
+            width = board._widths()[0] - 1
+            cards = [
+                "".join(s.text for s in board.render_line(y))[:width].rstrip() for y in range(3, 6)
+            ]
+    assert cards[0] == "Ada Quill", "a name of its own: no company"
+    assert cards[1] != cards[2], "namesakes can be told apart"
+    assert "Nord" in cards[1] and "Stud" in cards[2]
+    assert all(card.startswith("Chl") for card in cards[1:])
+    contacted = board.columns[1]
+    assert contacted.shared == set(), "alone in its column"
