@@ -141,3 +141,23 @@ async def test_u_restores_what_was_deleted_not_an_older_delete(workspace, wait_u
         await wait_until(pilot, lambda: "Nothing to undo." in said)
     # the task deleted before this session stays in the trash
     assert store.scalar("SELECT deleted_at FROM marketing_tasks WHERE id = ?", (task_id,))
+
+
+async def test_today_left_and_right_switch_sides(workspace, wait_until):
+    """Today has a marketing side (left) and a sales side (right): the arrows go to them."""
+    store, _prospect_id, _followup_id, task_id = workspace
+    app = DualroleApp(store)
+    async with app.run_test(size=SIZE) as pilot:
+        marketing_side = app.screen.query_one("#today-marketing-list", PagedList)
+        sales_side = app.screen.query_one("#today-sales-list", PagedList)
+        await wait_until(pilot, lambda: app.screen.focused is sales_side)
+        await pilot.press("left")
+        await wait_until(pilot, lambda: app.screen.focused is marketing_side)
+        await pilot.press("left")  # already there: stays
+        assert app.screen.focused is marketing_side
+        await pilot.press("d")  # acts on the side the arrow chose
+        await wait_until(pilot, lambda: marketing.get_task(store, task_id).done_at is not None)
+        await pilot.press("right")
+        await wait_until(pilot, lambda: app.screen.focused is sales_side)
+        bar = "".join(s.text for s in app.screen.query_one("KeyBar").render_line(0))
+        assert "←→ Sides" in bar

@@ -125,6 +125,9 @@ async def test_won_offers_to_close_open_followups(app, demo):
         await pilot.pause()
         await pilot.press("greater_than_sign")
         await pilot.pause()
+        assert isinstance(app.screen, FormScreen), "won asks the final value first"
+        await pilot.press("ctrl+s")  # the current value is the final one
+        await pilot.pause()
         assert isinstance(app.screen, ConfirmScreen)
         await pilot.press("y")
         await pilot.pause()
