@@ -138,6 +138,27 @@ class TestStages:
             sales.move_stage(store, pid, Stage.won, version=1)
         assert len(sales.stage_history(store, pid)) == 1
 
+    def test_undoing_a_move_puts_stage_reason_and_time_back(self, store):
+        pid = _prospect(store)
+        lost = sales.move_stage(store, pid, Stage.lost, reason="timing")
+        won = sales.move_stage(store, pid, Stage.won)
+        change = sales.latest_stage_change(store, pid)
+        assert change is not None
+        back = sales.revert_stage_change(store, change)
+        assert (back.stage, back.lost_reason) == (Stage.lost, "timing")
+        assert back.stage_changed_at == lost.stage_changed_at
+        assert [h.to_stage for h in sales.stage_history(store, pid)] == [Stage.lead, Stage.lost]
+        assert won.stage == Stage.won
+
+    def test_only_the_latest_move_is_undone(self, store):
+        pid = _prospect(store)
+        sales.move_stage(store, pid, Stage.contacted)
+        first = sales.latest_stage_change(store, pid)
+        sales.move_stage(store, pid, Stage.qualified)
+        with pytest.raises(StorageError, match="stage changed again"):
+            sales.revert_stage_change(store, first or 0)
+        assert sales.get_prospect(store, pid).stage == Stage.qualified
+
 
 class TestInteractions:
     def test_logging_updates_last_contact_only_forward(self, store):

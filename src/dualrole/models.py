@@ -257,6 +257,12 @@ class ProspectIn(Input):
         return self
 
 
+class DealValueIn(Input):
+    """A deal's value on its own (the final value asked when a deal is won)."""
+
+    value: Money = None
+
+
 class InteractionIn(Input):
     prospect_id: int
     kind: InteractionKind = InteractionKind.call

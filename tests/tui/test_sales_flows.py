@@ -142,7 +142,8 @@ class TestInteractions:
             await pilot.press("l")
             await pilot.pause()
             assert isinstance(app.screen, FormScreen)
-            await pilot.press(*"Wants a monthly plan", "ctrl+s")
+            await pilot.press(*"Pricing call", "tab", "tab", "tab", *"Wants a monthly plan")
+            await pilot.press("ctrl+s")
             await pilot.pause()
             if isinstance(app.screen, ConfirmScreen):  # its open follow-up: not this one
                 await pilot.press("n")
@@ -150,8 +151,13 @@ class TestInteractions:
             assert isinstance(app.screen, SalesScreen)
             logged = sales.interactions_for(demo, prospect_id)
             assert len(logged) == count + 1
-            assert logged[0].summary == "Wants a monthly plan"
-            await pilot.press("F")
+            assert logged[0].outcome == "Wants a monthly plan"
+            await pilot.press("F")  # names what it sends: the latest feedback, this one
+            await pilot.pause()
+            assert isinstance(app.screen, ConfirmScreen)
+            question = str(app.screen.query_one("#confirm-question", Static).content)
+            assert "Wants a monthly plan" in question
+            await pilot.press("y")
             await pilot.pause()
         note_id = sales.get_interaction(demo, logged[0].id).research_note_id
         assert note_id is not None

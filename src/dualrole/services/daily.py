@@ -21,7 +21,15 @@ from typing import Any
 from dualrole import clock
 from dualrole.db import StorageError, Store
 from dualrole.enums import LeadSource, Stage
-from dualrole.models import FollowUp, FollowUpIn, Interaction, InteractionIn, Prospect, ProspectIn
+from dualrole.models import (
+    DealValueIn,
+    FollowUp,
+    FollowUpIn,
+    Interaction,
+    InteractionIn,
+    Prospect,
+    ProspectIn,
+)
 from dualrole.printable import visible
 from dualrole.services import marketing, sales
 from dualrole.services.due import ItemRef
@@ -89,9 +97,16 @@ def schedule(store: Store, fields: dict[str, Any], repeat: tuple[int, str] | Non
 
 
 def change_stage(
-    store: Store, prospect_id: int, stage: str, *, value: str | None, reason: str | None
+    store: Store,
+    prospect_id: int,
+    stage: str,
+    *,
+    value: str | None,
+    reason: str | None,
+    version: int | None = None,
 ) -> tuple[Prospect, Stage]:
-    """Move to ``stage`` (setting the deal's value first when given); returns (now, before)."""
+    """Move to ``stage`` (setting the deal's value first when given: a won deal's final value;
+    blank clears it); returns (now, before). ``version``: the one the user saw (conflicts)."""
     try:
         target = Stage(stage.strip().lower())
     except ValueError:
@@ -102,10 +117,11 @@ def change_stage(
         prospect = sales.get_prospect(store, prospect_id)
         before = prospect.stage
         if value is not None:
-            keep = prospect.model_dump(include=set(ProspectIn.model_fields))
-            data = ProspectIn.model_validate({**keep, "value": value})
-            prospect = sales.update_prospect(store, prospect_id, prospect.version, data)
-        moved = sales.move_stage(store, prospect_id, target, reason=reason)
+            amount = DealValueIn.model_validate({"value": value}).value
+            if amount != prospect.value:
+                sales.set_value(store, prospect_id, amount, version=version)
+                version = None  # checked, and moved on by the value
+        moved = sales.move_stage(store, prospect_id, target, reason=reason, version=version)
     return moved, before
 
 

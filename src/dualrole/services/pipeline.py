@@ -8,6 +8,7 @@ queries of :mod:`dualrole.services.lists` (~4 ms of the start to import).
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 
 from dualrole import clock
 from dualrole.db import Store
@@ -51,3 +52,19 @@ def board_position(store: Store, prospect_id: int) -> tuple[Stage, int] | None:
         (stage, name, prospect_id),
     )
     return Stage(stage), int(before or 0)
+
+
+def shared_names(store: Store, stage: Stage, names: list[str]) -> set[str]:
+    """Of ``names`` (the cards in view), those two or more live prospects at ``stage`` share
+    (case folded): the board adds their company so that the cards can be told apart."""
+    wanted = sorted(set(names))
+    if not wanted:
+        return set()
+    marks = ",".join("?" for _ in wanted)
+    rows = store.query(  # on the board's (stage, name COLLATE NOCASE) index
+        "SELECT name FROM prospects WHERE stage = ? AND deleted_at IS NULL "
+        f"AND name COLLATE NOCASE IN ({marks})",
+        (stage.value, *wanted),
+    )
+    seen = Counter(str(row[0]).casefold() for row in rows)
+    return {name for name, count in seen.items() if count > 1}

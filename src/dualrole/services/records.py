@@ -200,16 +200,33 @@ def undo_delete(store: Store) -> Restored | None:
         rows = store.query("SELECT * FROM trash ORDER BY id DESC LIMIT 1")
         if not rows:
             return None
-        item = rows[0]
-        info = ENTITIES[item["entity"]]
-        store.execute(
-            f"UPDATE {info.table} SET deleted_at = NULL WHERE id = ?",
-            (item["record_id"],),
+        return _restore(store, rows[0])
+
+
+def restore_deleted(store: Store, entity: str, record_id: int) -> Restored:
+    """Restore one deleted record (the undo history's step for a delete)."""
+    with store.transaction():
+        rows = store.query(
+            "SELECT * FROM trash WHERE entity = ? AND record_id = ? ORDER BY id DESC LIMIT 1",
+            (str(entity), record_id),
         )
-        store.execute("DELETE FROM trash WHERE id = ?", (item["id"],))
-        if item["entity"] in ("followup", "interaction"):
-            row = fetch_row(store, item["entity"], item["record_id"])
-            _refresh_prospect(store, item["entity"], int(row["prospect_id"]))
+        if not rows:
+            noun = ENTITIES[entity].noun
+            raise NotFoundError(f"That {noun} is no longer in the trash (restored or purged).")
+        return _restore(store, rows[0])
+
+
+def _restore(store: Store, item: sqlite3.Row) -> Restored:
+    """Take ``item`` (a trash row) out of the trash, inside the caller's transaction."""
+    info = ENTITIES[item["entity"]]
+    store.execute(
+        f"UPDATE {info.table} SET deleted_at = NULL WHERE id = ?",
+        (item["record_id"],),
+    )
+    store.execute("DELETE FROM trash WHERE id = ?", (item["id"],))
+    if item["entity"] in ("followup", "interaction"):
+        row = fetch_row(store, item["entity"], item["record_id"])
+        _refresh_prospect(store, item["entity"], int(row["prospect_id"]))
     return Restored(item["entity"], int(item["record_id"]), str(item["label"]))
 
 

@@ -19,6 +19,7 @@ from dualrole.models import (
     FollowUpIn,
     Interaction,
     InteractionIn,
+    LeadSource,
     Prospect,
     ProspectIn,
     ResearchKind,
@@ -82,6 +83,24 @@ def update_prospect(store: Store, prospect_id: int, version: int, data: Prospect
     return get_prospect(store, prospect_id)
 
 
+def require_promotion(data: ProspectIn) -> ProspectIn:
+    """A person who picks the source "promotion" picks which promotion too (the forms' check)."""
+    if data.source == LeadSource.promotion and data.promotion_id is None:
+        raise ValueError(
+            "promotion id: is required when the source is promotion; pick one, or another source"
+        )
+    return data
+
+
+def set_value(
+    store: Store, prospect_id: int, value: int | None, *, version: int | None = None
+) -> Prospect:
+    """Set the deal's value alone (minor units; None: no value), e.g. its final value when won."""
+    with store.transaction():
+        update_versioned(store, "prospect", prospect_id, version, {"value_minor": value})
+    return get_prospect(store, prospect_id)
+
+
 def move_stage(
     store: Store,
     prospect_id: int,
@@ -116,6 +135,52 @@ def move_stage(
             "VALUES (?, ?, ?, ?, ?)",
             (prospect_id, current.value, stage.value, stamp, reason),
         )
+    return get_prospect(store, prospect_id)
+
+
+def latest_stage_change(store: Store, prospect_id: int) -> int | None:
+    """The id of the prospect's most recently recorded stage change (for undo)."""
+    latest = store.scalar("SELECT max(id) FROM stage_changes WHERE prospect_id = ?", (prospect_id,))
+    return int(latest) if latest is not None else None
+
+
+def revert_stage_change(
+    store: Store, change_id: int, *, value: int | None = None, restore_value: bool = False
+) -> Prospect:
+    """Undo a stage change: the prospect is back where it was and the change is unrecorded.
+
+    Only the prospect's latest change can be taken back, and only while the prospect is
+    still at that change's stage; ``restore_value`` also puts the deal's value back (a move
+    to won may have set its final value).
+    """
+    with store.transaction():
+        rows = store.query("SELECT * FROM stage_changes WHERE id = ?", (change_id,))
+        if not rows:
+            raise StorageError("That stage change is no longer recorded; c sets any stage.")
+        change = rows[0]
+        prospect_id = int(change["prospect_id"])
+        current = fetch_row(store, "prospect", prospect_id)
+        if (
+            change["from_stage"] is None
+            or latest_stage_change(store, prospect_id) != change_id
+            or current["stage"] != change["to_stage"]
+        ):
+            raise StorageError(f"{current['name']}'s stage changed again since; c sets any stage.")
+        earlier = store.query(
+            "SELECT changed_at, reason FROM stage_changes WHERE prospect_id = ? AND id < ? "
+            "ORDER BY id DESC LIMIT 1",
+            (prospect_id, change_id),
+        )
+        back = Stage(change["from_stage"])
+        columns: dict[str, object] = {
+            "stage": back.value,
+            "stage_changed_at": earlier[0]["changed_at"] if earlier else current["created_at"],
+            "lost_reason": earlier[0]["reason"] if earlier and back == Stage.lost else None,
+        }
+        if restore_value:
+            columns["value_minor"] = value
+        update_versioned(store, "prospect", prospect_id, None, columns)
+        store.execute("DELETE FROM stage_changes WHERE id = ?", (change_id,))
     return get_prospect(store, prospect_id)
 
 
@@ -186,12 +251,28 @@ def interactions_for(store: Store, prospect_id: int, limit: int = 200) -> list[I
     return [from_row(Interaction, row) for row in rows]
 
 
-def feedback_title(feedback: str, prospect_name: str) -> str:
-    """A feedback note's title: the feedback's first line (cut at 120), then who said it."""
+def feedback_candidate(store: Store, prospect_id: int) -> Interaction | None:
+    """What ``F`` sends for a prospect: its latest interaction with customer feedback (an
+    outcome), else its latest interaction; None when it has none."""
+    rows = store.query(
+        "SELECT * FROM interactions WHERE prospect_id = ? AND deleted_at IS NULL "
+        "ORDER BY trim(outcome) != '' DESC, occurred_at DESC, id DESC LIMIT 1",
+        (prospect_id,),
+    )
+    return from_row(Interaction, rows[0]) if rows else None
+
+
+def feedback_text(feedback: str) -> str:
+    """What a feedback note is titled with: the feedback's first line, cut at 120."""
     first = next((line.strip() for line in feedback.splitlines() if line.strip()), "Feedback")
     if len(first) > 120:
         first = first[:119].rstrip() + "…"
-    return f"{first} — {prospect_name}"[:200]
+    return first
+
+
+def feedback_title(feedback: str, prospect_name: str) -> str:
+    """A feedback note's title: the feedback's first line (cut at 120), then who said it."""
+    return f"{feedback_text(feedback)} — {prospect_name}"[:200]
 
 
 def send_feedback_to_marketing(

@@ -29,6 +29,7 @@ from textual.theme import Theme
 from dualrole.db import StorageError, Store, open_store
 from dualrole.enums import Side
 from dualrole.services.focus import FocusSession, running_focus, stop_focus, toggle_focus
+from dualrole.services.undo import UndoHistory
 from dualrole.tui.navigation import AREA, PAGES, OpenRecord
 from dualrole.tui.textual_compat import (
     ShutdownAwareApp,
@@ -185,6 +186,8 @@ class DualroleApp(ShutdownAwareApp):
     def __init__(self, store: Store) -> None:
         super().__init__()
         self.store = store
+        self.undo_history = UndoHistory()
+        """What ``u`` takes back, on every screen (one history, not one per screen)."""
         self._quitting = False  # set once shutdown begins: nothing new is started then
         self._building: asyncio.Task[None] | None = None  # an area's screen being built
         self.areas_ready = asyncio.Event()

@@ -1,8 +1,9 @@
 """What screens and the command palette need from the running app, as checkable protocols.
 
 ``Screen.app`` is typed as a bare ``App``; these protocols let a screen reach the app's
-store (or the palette its ``run_in_mode``) with a real check instead of an attribute guess,
-without importing :class:`~dualrole.tui.app.DualroleApp` (which imports the screens).
+store and undo history (or the palette its ``run_in_mode``) with a real check instead of an
+attribute guess, without importing :class:`~dualrole.tui.app.DualroleApp` (which imports
+the screens).
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 from typing import Protocol, runtime_checkable
 
 from dualrole.db import Store
+from dualrole.services.undo import UndoHistory
 
 
 @runtime_checkable
@@ -17,6 +19,13 @@ class HasStore(Protocol):
     """An app holding the open database (``DualroleApp``, or a test's bare host app)."""
 
     store: Store
+
+
+@runtime_checkable
+class HasUndo(Protocol):
+    """An app holding the one undo history every screen's ``u`` uses (``DualroleApp``)."""
+
+    undo_history: UndoHistory
 
 
 @runtime_checkable
@@ -31,3 +40,10 @@ def app_store(app: object) -> Store:
     if not isinstance(app, HasStore):
         raise TypeError(f"{type(app).__name__} holds no store")
     return app.store
+
+
+def app_undo(app: object) -> UndoHistory:
+    """The undo history of ``app``; a clear error if the app keeps none."""
+    if not isinstance(app, HasUndo):
+        raise TypeError(f"{type(app).__name__} keeps no undo history")
+    return app.undo_history

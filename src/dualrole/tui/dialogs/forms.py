@@ -37,7 +37,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.events import Resize
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, Select, Static, TextArea
+from textual.widgets import Button, Checkbox, Input, Label, Select, Static, TextArea
 
 from dualrole.db import StorageError
 from dualrole.models import field_errors
@@ -47,13 +47,13 @@ from dualrole.tui.text import plain, visible
 T = TypeVar("T")
 
 
-FieldKind = Literal["input", "date", "text", "select"]
-"""How a field is typed: one line, a date, several lines, or a choice."""
+FieldKind = Literal["input", "date", "text", "select", "check"]
+"""How a field is typed: one line, a date, several lines, a choice, or a yes/no tick."""
 
 
 @dataclass
 class Field:
-    """One form field. ``kind``: input, date, text (multi-line) or select."""
+    """One form field. ``kind``: input, date, text (multi-line), select or check (a bool)."""
 
     name: str
     label: str
@@ -70,6 +70,8 @@ def enum_options(enum: Any) -> list[tuple[str, str]]:
 
 
 def _initial(field: Field) -> Any:
+    if field.kind == "check":
+        return bool(field.value)
     if field.kind == "select":
         values = [value for _, value in field.options]
         return field.value if field.value in values else Select.NULL
@@ -128,9 +130,11 @@ class FormScreen(ModalScreen[T], Generic[T]):
                     yield Button("ctrl+s save", variant="primary", id="form-save", compact=True)
                     yield Button("esc cancel", id="form-cancel", compact=True)
 
-    def _widget(self, field: Field) -> Input | TextArea | Select[Any]:
+    def _widget(self, field: Field) -> Input | TextArea | Select[Any] | Checkbox:
         wid = f"field-{field.name}"
         initial = _initial(field)
+        if field.kind == "check":  # the placeholder says what ticking it does
+            return Checkbox(plain(field.placeholder), initial, id=wid, compact=True)
         if field.kind == "text":
             return TextArea(initial, id=wid, soft_wrap=True, show_line_numbers=False, compact=True)
         if field.kind == "select":
@@ -197,6 +201,8 @@ class FormScreen(ModalScreen[T], Generic[T]):
             widget = self.query_one(f"#field-{field.name}")
             if isinstance(widget, TextArea):
                 result[field.name] = widget.text
+            elif isinstance(widget, Checkbox):
+                result[field.name] = widget.value
             elif isinstance(widget, Select):
                 result[field.name] = None if widget.value is Select.NULL else widget.value
             elif isinstance(widget, Input):

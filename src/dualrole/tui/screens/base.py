@@ -22,7 +22,7 @@ becomes one notification (never a traceback) and ``attempt`` returns None.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, ClassVar, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from textual import on
 from textual.app import ComposeResult
@@ -32,8 +32,11 @@ from textual.screen import Screen
 from textual.widgets import Input
 
 from dualrole.db import StorageError, Store, open_store
-from dualrole.tui.host import app_store
+from dualrole.tui.host import app_store, app_undo
 from dualrole.tui.widgets.topbar import TopBar
+
+if TYPE_CHECKING:
+    from dualrole.services.undo import Step
 
 R = TypeVar("R")
 
@@ -142,9 +145,8 @@ class AreaScreen(Screen[None]):
     def action_snooze(self, when: str) -> None:
         """Move the selected follow-up or task to tomorrow or next week; ``u`` undoes it."""
         from dualrole.parsing import parse_date
-        from dualrole.services import daily
+        from dualrole.services import daily, undo
         from dualrole.services.due import ItemRef
-        from dualrole.services.records import trash_size
 
         target = self.snooze_target()
         if target is None:
@@ -155,28 +157,26 @@ class AreaScreen(Screen[None]):
         snoozed = self.attempt(daily.snooze, self.store, ItemRef(*target), day)
         if snoozed is None:
             return
-        # ``u`` undoes the latest change: this snooze, unless something is deleted after it
-        setattr(self.app, "last_snooze", (snoozed, trash_size(self.store)))  # noqa: B010
+        self.remember(undo.snoozed(snoozed, day))
         self.refresh_data()
         self.notify(f"Snoozed {snoozed.title!r} to {day:%a %-d %b} — u undoes.", markup=False)
 
-    def action_undo(self) -> None:
-        """Undo the latest snooze, or restore the most recently deleted record (``u``)."""
-        from dualrole.services import daily
-        from dualrole.services.records import trash_size, undo_delete
+    # --- undo --------------------------------------------------------------------------
 
-        last = getattr(self.app, "last_snooze", None)
-        if last is not None:
-            setattr(self.app, "last_snooze", None)  # noqa: B010
-            snoozed, trash_then = last
-            if trash_size(self.store) == trash_then:  # nothing deleted since the snooze
-                if self.attempt(daily.unsnooze, self.store, snoozed) is not None:
-                    self.refresh_data()
-                    self.notify(f"Unsnoozed {snoozed.title!r}.", markup=False)
-                return
-        restored = self.attempt(undo_delete, self.store)
-        if restored is None:
+    def remember(self, step: Step | None) -> None:
+        """Add a change just made to the app's one undo history (``u`` on any screen)."""
+        app_undo(self.app).record(step)
+
+    def action_undo(self) -> None:
+        """Take back the latest change of any kind (done, snooze, delete, stage) and say so."""
+        try:
+            step = app_undo(self.app).undo(self.store)
+        except (StorageError, ValueError) as exc:
+            self.refresh_data()
+            self.notify(str(exc), title="Could not undo", severity="error", markup=False)
+            return
+        if step is None:
             self.notify("Nothing to undo.")
             return
         self.refresh_data()
-        self.notify(f"Restored {restored.label!r}.", markup=False)
+        self.notify(f"Undid: {step.said}", markup=False)

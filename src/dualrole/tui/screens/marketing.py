@@ -21,7 +21,7 @@ from textual.widgets import Input, Static, TabbedContent, TabPane
 
 from dualrole.enums import RecordKind
 from dualrole.models import PromotionStatus, ResearchKind
-from dualrole.services import marketing
+from dualrole.services import marketing, undo
 from dualrole.services.lists import (
     ListQuery,
     notes_query,
@@ -159,7 +159,7 @@ class MarketingScreen(PromotionActions):
         Binding("slash", "search", "Search", id="marketing.search", tooltip="Filter as you type"),
         Binding("v", "filter", "Filter", id="marketing.filter", tooltip="Kind / status / done"),
         Binding("delete", "delete", "Delete", id="marketing.delete", tooltip="u undoes"),
-        Binding("u", "undo", "Undo", id="marketing.undo", tooltip="The last delete or snooze"),
+        Binding("u", "undo", "Undo", id="marketing.undo", tooltip="The latest change, any kind"),
     ]
 
     def __init__(self) -> None:
@@ -355,6 +355,7 @@ class MarketingScreen(PromotionActions):
             return
         done = row["done_at"] is None
         if self.attempt(marketing.complete_task, self.store, int(row["id"]), done) is not None:
+            self.remember(undo.marked_done("task", int(row["id"]), row["title"], done=done))
             self.refresh_data()
             title = plain(row["title"]).plain
             self.notify(f"Done: {title}" if done else f"Reopened: {title}", markup=False)
@@ -363,7 +364,9 @@ class MarketingScreen(PromotionActions):
         row = self.current_list.row
         if row is None:
             return
-        label = self.attempt(soft_delete, self.store, TABS[self.current_tab].entity, int(row["id"]))
+        entity = TABS[self.current_tab].entity
+        label = self.attempt(soft_delete, self.store, entity, int(row["id"]))
         if label is not None:
+            self.remember(undo.deleted(entity, int(row["id"]), label))
             self.refresh_data()
             self.notify(f"Deleted {label!r} — press u to undo.", markup=False)

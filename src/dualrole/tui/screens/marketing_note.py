@@ -18,7 +18,7 @@ from textual.widgets import Markdown, Static
 from dualrole.db import NotFoundError
 from dualrole.enums import RecordKind
 from dualrole.models import ResearchNote
-from dualrole.services import marketing, sales
+from dualrole.services import marketing, sales, undo
 from dualrole.services.records import soft_delete
 from dualrole.tui import format as fmt
 from dualrole.tui.navigation import OpenRecord
@@ -45,7 +45,7 @@ class NoteScreen(AreaScreen):
         Binding("escape", "back", "Back", id="note.back"),
         Binding("e", "edit", "Edit", id="note.edit", tooltip="Edit the note"),
         Binding("o", "prospect", "Prospect", id="note.prospect", tooltip="Open its prospect"),
-        Binding("delete", "delete", "Delete", id="note.delete", tooltip="u in Marketing undoes"),
+        Binding("delete", "delete", "Delete", id="note.delete", tooltip="u undoes"),
     ]
 
     def __init__(self, note_id: int) -> None:
@@ -130,5 +130,6 @@ class NoteScreen(AreaScreen):
     def action_delete(self) -> None:
         label = self.attempt(soft_delete, self.store, RecordKind.research_note, self.note_id)
         if label is not None:
-            self.notify(f"Deleted {label!r} — press u in Marketing to undo.", markup=False)
+            self.remember(undo.deleted(RecordKind.research_note, self.note_id, label))
+            self.notify(f"Deleted {label!r} — press u to undo.", markup=False)
             self.dismiss()

@@ -24,7 +24,7 @@ from dualrole.db import NotFoundError
 from dualrole.enums import RecordKind
 from dualrole.models import Promotion, PromotionResult
 from dualrole.money import format_money, per
-from dualrole.services import marketing
+from dualrole.services import marketing, undo
 from dualrole.services.lists import ProspectFilter, ProspectSort, prospects_query
 from dualrole.services.marketing import PromotionSummary
 from dualrole.services.records import soft_delete
@@ -109,9 +109,7 @@ class PromotionScreen(PromotionActions):
             "n", "new_lead", "New lead", id="promotion.new_lead", tooltip="From this promotion"
         ),
         *PROMOTION_BINDINGS,
-        Binding(
-            "delete", "delete", "Delete", id="promotion.delete", tooltip="u in Marketing undoes"
-        ),
+        Binding("delete", "delete", "Delete", id="promotion.delete", tooltip="u undoes"),
     ]
 
     def __init__(self, promotion_id: int) -> None:
@@ -240,7 +238,8 @@ class PromotionScreen(PromotionActions):
     def action_delete(self) -> None:
         label = self.attempt(soft_delete, self.store, "promotion", self.promotion_id)
         if label is not None:
-            self.notify(f"Deleted {label!r} — press u in Marketing to undo.", markup=False)
+            self.remember(undo.deleted("promotion", self.promotion_id, label))
+            self.notify(f"Deleted {label!r} — press u to undo.", markup=False)
             self.dismiss()
 
     @on(PagedList.Selected, "#promotion-leads")

@@ -20,7 +20,7 @@ from textual.widgets import Static
 from dualrole.db import NotFoundError
 from dualrole.enums import RecordKind
 from dualrole.models import Segment
-from dualrole.services import marketing
+from dualrole.services import marketing, undo
 from dualrole.services.lists import (
     ProspectFilter,
     notes_query,
@@ -72,7 +72,7 @@ class SegmentScreen(AreaScreen):
         Binding("escape", "back", "Back", id="segment.back"),
         Binding("e", "edit", "Edit", id="segment.edit", tooltip="Edit demographics and more"),
         Binding("n", "new_note", "New note", id="segment.new_note", tooltip="Research note here"),
-        Binding("delete", "delete", "Delete", id="segment.delete", tooltip="u in Marketing undoes"),
+        Binding("delete", "delete", "Delete", id="segment.delete", tooltip="u undoes"),
     ]
 
     def __init__(self, segment_id: int) -> None:
@@ -170,7 +170,8 @@ class SegmentScreen(AreaScreen):
     def action_delete(self) -> None:
         label = self.attempt(soft_delete, self.store, "segment", self.segment_id)
         if label is not None:
-            self.notify(f"Deleted {label!r} — press u in Marketing to undo.", markup=False)
+            self.remember(undo.deleted("segment", self.segment_id, label))
+            self.notify(f"Deleted {label!r} — press u to undo.", markup=False)
             self.dismiss()
 
     @on(PagedList.Selected, "#segment-notes")

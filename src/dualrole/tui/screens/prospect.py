@@ -19,7 +19,7 @@ from textual.widgets import Markdown, Static
 from dualrole.db import NotFoundError
 from dualrole.models import Prospect
 from dualrole.money import format_money
-from dualrole.services import marketing, sales
+from dualrole.services import marketing, sales, undo
 from dualrole.services.lists import interactions_query
 from dualrole.services.records import soft_delete
 from dualrole.tui import format as fmt
@@ -55,7 +55,14 @@ class ProspectScreen(ProspectActions):
         Binding("e", "edit", "Edit", id="prospect.edit", tooltip="Edit details and notes"),
         Binding("d", "done", "Done", id="prospect.done", tooltip="Complete the follow-up"),
         *AreaScreen.SNOOZE_BINDINGS,
-        Binding("u", "undo", "Undo", show=False, id="prospect.undo", tooltip="Undo the snooze"),
+        Binding(
+            "u",
+            "undo",
+            "Undo",
+            show=False,
+            id="prospect.undo",
+            tooltip="The latest change, any kind",
+        ),
         Binding("delete", "delete", "Delete", id="prospect.delete"),
         *PROSPECT_BINDINGS,
     ]
@@ -204,5 +211,6 @@ class ProspectScreen(ProspectActions):
     def action_delete(self) -> None:
         label = self.attempt(soft_delete, self.store, "prospect", self.prospect_id)
         if label is not None:
-            self.notify(f"Deleted {label!r} — press u in Sales to undo.", markup=False)
+            self.remember(undo.deleted("prospect", self.prospect_id, label))
+            self.notify(f"Deleted {label!r} — press u to undo.", markup=False)
             self.dismiss()

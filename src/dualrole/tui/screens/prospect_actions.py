@@ -48,12 +48,13 @@ class ProspectActions(AreaScreen):
         raise NotImplementedError
 
     def selected_interaction_id(self) -> int | None:
-        """The interaction whose feedback ``F`` sends; default: the prospect's latest."""
+        """The interaction whose feedback ``F`` sends; default: the selected prospect's latest
+        with customer feedback (an outcome), else its latest (``sales.feedback_candidate``)."""
         prospect_id = self.selected_prospect_id()
         if prospect_id is None:
             return None
-        latest = _sales().interactions_for(self.store, prospect_id, limit=1)
-        return latest[0].id if latest else None
+        chosen = self.attempt(_sales().feedback_candidate, self.store, prospect_id)
+        return chosen.id if chosen else None
 
     def after_change(self) -> None:
         """Reload whatever shows the changed records (override)."""
@@ -88,8 +89,12 @@ class ProspectActions(AreaScreen):
         def logged(result: Any) -> None:
             if result is None:
                 return
+            _interaction, note_id = result
             self.after_change()
-            self.notify("Logged — F sends its feedback to marketing.")
+            if note_id is None:
+                self.notify("Logged.")
+            else:
+                self.notify(f"Logged and sent to marketing as feedback note #{note_id}.")
             self.offer_followup_done(prospect)
 
         self.app.push_screen(form, logged)
@@ -114,14 +119,43 @@ class ProspectActions(AreaScreen):
         self.app.push_screen(ConfirmScreen(question, yes="Mark done", no="Not this"), answer)
 
     def action_feedback(self) -> None:
+        """Send the selected prospect's feedback to marketing, once the user confirms what
+        and whose it is (the cursor may have moved on after a log: the question names it)."""
+        from dualrole.tui.dialogs.forms import ConfirmScreen
+
+        sales = _sales()
+        prospect = self._load_prospect()
+        if prospect is None:
+            return
         interaction_id = self.selected_interaction_id()
         if interaction_id is None:
-            self.notify("No interaction to send; log one with l first.")
+            self.notify(f"{prospect.name} has no interaction to send; l logs one.", markup=False)
             return
-        note_id = self.attempt(_sales().send_feedback_to_marketing, self.store, interaction_id)
-        if note_id is not None:
-            self.after_change()
-            self.notify(f"Sent to marketing as feedback note #{note_id} (Marketing › Research).")
+        interaction = self.attempt(sales.get_interaction, self.store, interaction_id)
+        if interaction is None:
+            return
+        said = sales.feedback_text(interaction.outcome or interaction.summary)
+        if interaction.research_note_id:
+            self.notify(
+                f"Already sent to marketing: “{said}” — {prospect.name} "
+                f"(note #{interaction.research_note_id}).",
+                markup=False,
+            )
+            return
+
+        def answer(yes: bool | None) -> None:
+            if not yes:
+                return
+            note_id = self.attempt(sales.send_feedback_to_marketing, self.store, interaction_id)
+            if note_id is not None:
+                self.after_change()
+                self.notify(
+                    f"Sent to marketing as feedback note #{note_id} (Marketing › Research)."
+                )
+
+        when = f"{interaction.kind.value}, {interaction.occurred_at.astimezone():%a %-d %b}"
+        question = f"Send to marketing: “{said}” — {prospect.name} ({when})?"
+        self.app.push_screen(ConfirmScreen(question, yes="Send", no="Cancel"), answer)
 
     def action_stage(self) -> None:
         prospect = self._load_prospect()
@@ -136,6 +170,9 @@ class ProspectActions(AreaScreen):
         def saved(result: Any) -> None:
             if result is None:
                 return
+            from dualrole.services import undo
+
+            self.remember(self.attempt(undo.stage_changed, self.store, prospect, result))
             self.after_change()
             self.notify(f"Stage changed to {result.stage.value}.")
             self.offer_close_followups(result)
@@ -178,6 +215,9 @@ class ProspectActions(AreaScreen):
         offer = self.attempt(_sales().complete_followup, self.store, followup_id)
         if offer is None:
             return
+        from dualrole.services import undo
+
+        self.remember(undo.marked_done("followup", followup_id, offer.suggestion.title))
         self.after_change()
         intro = "Done. " + (
             "It repeats — confirm the next one with ctrl+s, or escape to stop."

@@ -21,7 +21,7 @@ from dualrole.models import (
     Stage,
 )
 from dualrole.money import format_money_input
-from dualrole.services import marketing, sales
+from dualrole.services import daily, marketing, sales
 from dualrole.tui.dialogs.forms import Field, FormScreen, enum_options
 
 
@@ -74,14 +74,16 @@ def prospect_form(
             "New prospect",
             fields,
             ProspectIn,
-            lambda data: sales.create_prospect(store, data),
+            lambda data: sales.create_prospect(store, sales.require_promotion(data)),
             side="sales",
         )
     return FormScreen(
         f"Edit prospect: {prospect.name}",
         fields,
         ProspectIn,
-        lambda data: sales.update_prospect(store, prospect.id, prospect.version, data),
+        lambda data: sales.update_prospect(
+            store, prospect.id, prospect.version, sales.require_promotion(data)
+        ),
         side="sales",
     )
 
@@ -133,26 +135,35 @@ def followup_edit_form(store: Store, followup_id: int) -> FormScreen[Any]:
 
 def log_form(store: Store, prospect: Prospect) -> FormScreen[Any]:
     """Log an interaction; "When" defaults to now and takes an earlier moment (a call logged
-    afterwards) as ``2026-11-19 14:30`` (local time)."""
+    afterwards) as ``2026-11-19 14:30`` (local time). Ticking "Send to marketing" files its
+    feedback as a research note too; the form returns (interaction, note id or None)."""
     now = f"{clock.local_now():%Y-%m-%d %H:%M}"
     fields = [
         Field("summary", "Summary", placeholder="Intro call — wants a proposal by Friday"),
         Field("kind", "Kind", "select", enum_options(InteractionKind), "call", allow_blank=False),
         Field("occurred_at", "When", value=now, placeholder="2026-11-19 14:30"),
         Field("outcome", "Outcome / customer feedback", "text"),
+        Field(
+            "is_feedback",
+            "Send to marketing",
+            "check",
+            placeholder="as customer feedback (a research note)",
+        ),
     ]
     return FormScreen(
         f"Log interaction: {prospect.name}",
         fields,
         InteractionIn,
-        lambda data: sales.log_interaction(store, data),
+        # the CLI's `log --feedback`: logged and filed in one transaction
+        lambda data: daily.log(store, data.model_dump(), feedback=data.is_feedback),
         fixed={"prospect_id": prospect.id},
         side="sales",
     )
 
 
 def stage_form(store: Store, prospect: Prospect, to: Stage | None = None) -> FormScreen[Any]:
-    """Change the stage (``to`` preselects one: the board's ``>`` onto lost asks why here)."""
+    """Change the stage (``to`` preselects one: the board's ``>`` onto lost asks why here,
+    onto won the final value, the current value until changed)."""
     fields = [
         Field(
             "stage",
@@ -163,15 +174,28 @@ def stage_form(store: Store, prospect: Prospect, to: Stage | None = None) -> For
             allow_blank=False,
         ),
         Field("reason", "Reason (required for lost)", placeholder="price, timing, competitor…"),
+        Field(
+            "value",
+            "Value (final if won)",
+            value=format_money_input(prospect.value),
+            placeholder="e.g. 9600",
+        ),
     ]
 
     def save(data: dict[str, Any]) -> Prospect:
-        return sales.move_stage(
+        moved, _before = daily.change_stage(
             store,
             prospect.id,
-            Stage(data["stage"]),
+            data["stage"],
+            value=data.get("value", ""),
             reason=data.get("reason"),
             version=prospect.version,
         )
+        return moved
 
-    return FormScreen(f"Stage: {prospect.name}", fields, None, save, side="sales")
+    intro = ""
+    if to == Stage.won:
+        intro = "Won: is this the final value? Change it if not; ctrl+s saves."
+    elif to == Stage.lost:
+        intro = "Lost: say why (marketing learns from it); ctrl+s saves."
+    return FormScreen(f"Stage: {prospect.name}", fields, None, save, side="sales", intro=intro)

@@ -19,7 +19,7 @@ from textual.widgets import Static, TabbedContent, TabPane
 
 from dualrole.enums import RecordKind
 from dualrole.models import LeadSource, Stage
-from dualrole.services import marketing
+from dualrole.services import marketing, undo
 from dualrole.services.lists import (
     FollowUpBucket,
     ProspectFilter,
@@ -92,7 +92,6 @@ TAB_ONLY: dict[str, tuple[str, ...]] = {
     "sort": ("prospects",),
     "delete": ("prospects", "followups"),
     "import_contacts": ("prospects",),
-    "undo": ("prospects", "followups"),
     "snooze": ("followups",),
 }
 """Actions that work on some tabs only (hidden elsewhere)."""
@@ -139,7 +138,7 @@ class SalesScreen(ProspectActions):
         Binding("b", "bucket", "Bucket", id="sales.bucket", tooltip="Overdue/today/upcoming"),
         Binding("e", "edit", "Edit", show=False, id="sales.edit", tooltip="Edit the prospect"),
         Binding("delete", "delete", "Delete", id="sales.delete"),
-        Binding("u", "undo", "Undo", id="sales.undo", tooltip="The last delete or snooze"),
+        Binding("u", "undo", "Undo", id="sales.undo", tooltip="The latest change, any kind"),
         Binding(
             "i",
             "import_contacts",
@@ -370,12 +369,13 @@ class SalesScreen(ProspectActions):
             end = "first" if step < 0 else "last"
             self.notify(f"{prospect.stage.value} is the {end} stage; c sets any stage.")
             return
-        if target == Stage.lost:
-            self.change_stage(prospect, Stage.lost)  # asks why
+        if target in (Stage.won, Stage.lost):
+            self.change_stage(prospect, target)  # won asks the final value, lost why
             return
         moved = self.attempt(sales.move_stage, self.store, prospect.id, target)
         if moved is None:
             return
+        self.remember(self.attempt(undo.stage_changed, self.store, prospect, moved))
         self._draw_pipeline(select=moved.id)
         self.query_one("#prospects", PagedList).reload()
         self.notify(f"{prospect.name}: {prospect.stage.value} → {moved.stage.value}.", markup=False)
@@ -469,6 +469,7 @@ class SalesScreen(ProspectActions):
         entity = "prospect" if tab == "prospects" else "followup"
         label = self.attempt(soft_delete, self.store, entity, int(row["id"]))
         if label is not None:
+            self.remember(undo.deleted(entity, int(row["id"]), label))
             self.refresh_data()
             self.notify(f"Deleted {label!r} — press u to undo.", markup=False)
 

@@ -1,9 +1,10 @@
 """Today: what is due and overdue in both roles, side by side in their colours.
 
 The app opens here. Marketing (tasks, running promotions) on the left, sales (follow-ups,
-idle deals, keep-in-touch) on the right, the pipeline underneath. ``tab`` moves between the
-two sides; ``d`` ticks off the selected task or follow-up, ``enter`` opens it, and the
-prospect keys (``l`` log, ``c`` stage, ``f`` follow-up…) work on any sales item.
+idle deals, keep-in-touch) on the right, the pipeline underneath. ``left`` / ``right`` (or
+``tab``) move between the two sides; ``d`` ticks off the selected task or follow-up,
+``enter`` opens it, and the prospect keys (``l`` log, ``c`` stage, ``f`` follow-up…) work on
+any sales item.
 """
 
 from __future__ import annotations
@@ -129,8 +130,19 @@ class TodayScreen(ProspectActions):
     BINDINGS = [
         Binding("d", "done", "Done", id="today.done", tooltip="Tick off the selected item"),
         *AreaScreen.SNOOZE_BINDINGS,
-        Binding("u", "undo", "Undo", show=False, id="today.undo", tooltip="Undo the snooze"),
+        Binding(
+            "u", "undo", "Undo", show=False, id="today.undo", tooltip="The latest change, any kind"
+        ),
         Binding("r", "refresh", "Refresh", show=False, id="today.refresh"),
+        Binding(
+            "left",
+            "side('marketing')",
+            "Sides",
+            key_display="←→",
+            id="today.left",
+            tooltip="Left: the marketing side, right: the sales side",
+        ),
+        Binding("right", "side('sales')", "Sales side", show=False, id="today.right"),
         *PROSPECT_BINDINGS,
     ]
 
@@ -186,6 +198,10 @@ class TodayScreen(ProspectActions):
     def action_refresh(self) -> None:
         self.refresh_data()
 
+    def action_side(self, side: str) -> None:
+        """``left`` / ``right``: to the marketing / sales side (as ``tab`` goes back and forth)."""
+        self.query_one(f"#today-{side}-list", PagedList).focus()
+
     def after_change(self) -> None:
         self.refresh_data()
 
@@ -213,9 +229,12 @@ class TodayScreen(ProspectActions):
         if item is None:
             return
         if item.kind == "task":
-            from dualrole.services import marketing  # loaded on first use: not in the first frame
+            # loaded on first use: not in the first frame
+            from dualrole.services import marketing, undo
 
-            if self.attempt(marketing.complete_task, self.store, item.record_id) is not None:
+            task = self.attempt(marketing.complete_task, self.store, item.record_id)
+            if task is not None:
+                self.remember(undo.marked_done("task", task.id, task.title))
                 self.refresh_data()
                 self.notify(f"Done: {item.label}", markup=False)
         elif item.kind == "followup":

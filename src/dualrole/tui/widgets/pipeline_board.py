@@ -4,7 +4,7 @@ Each column shows its stage, its count and value (``stage_totals``, kept by trig
 many cards as fit; the cards of a column are one ``LIMIT`` query on the ``(stage, name)``
 index for the rows in view, so the board opens as fast at 100,000 prospects as at 60.
 A column that holds more says ``+N more`` (``↑N`` when scrolled down); names are cut with an
-ellipsis, never wrapped.
+ellipsis, never wrapped. Deals of one column sharing a name show their company too.
 
 Keys: ``left``/``right`` pick a column, ``up``/``down`` (``k``/``j``),
 ``pageup``/``pagedown``, ``home``/``end`` move within it (scrolling it), ``enter`` posts
@@ -29,7 +29,7 @@ from textual.widget import Widget
 from dualrole.db import StorageError, Store
 from dualrole.enums import Stage
 from dualrole.services.lists import ProspectFilter, ProspectSort, prospects_query
-from dualrole.services.pipeline import board_position, pipeline
+from dualrole.services.pipeline import board_position, pipeline, shared_names
 from dualrole.tui import format as fmt
 from dualrole.tui.text import visible
 
@@ -48,6 +48,7 @@ class BoardColumn:
     first: int = 0
     rows: list[Any] = field(default_factory=list)
     rows_from: int = -1  # the index of rows[0], -1 when not read
+    shared: set[str] = field(default_factory=set)  # names in view that two of its deals share
 
 
 class PipelineBoard(Widget, can_focus=True):
@@ -156,6 +157,8 @@ class PipelineBoard(Widget, can_focus=True):
             )
             try:
                 column.rows = query.page(self.store, column.first, height)
+                names = [str(row["name"]) for row in column.rows]
+                column.shared = shared_names(self.store, column.stage, names)
             except StorageError as exc:
                 self.error = str(exc)
                 column.rows = []
@@ -303,4 +306,22 @@ class PipelineBoard(Widget, can_focus=True):
         style = base
         if current and column.first + line == column.cursor:
             style = base + self._style("cursor")
-        return self._cell(str(row["name"]), width, style, base)
+        name = str(row["name"])
+        if name.casefold() in column.shared and row["company"]:
+            name = card_label(visible(name), visible(row["company"]), width - 1)
+        return self._cell(name, width, style, base)
+
+
+def card_label(name: str, company: str, room: int) -> str:
+    """A card whose name another deal in its column shares: the name and the company, the name
+    cut first so that the company (what tells them apart) keeps at least half the room."""
+    full = f"{name} · {company}"
+    if cell_len(full) <= room:
+        return full
+    part = min(cell_len(company), max(room // 2, 4))
+    if cell_len(company) > part:
+        company = set_cell_size(company, part - 1) + "…"
+    name_room = room - cell_len(company) - 1
+    if cell_len(name) > name_room:
+        name = set_cell_size(name, max(name_room - 1, 0)) + "…"
+    return f"{name}·{company}"
