@@ -16,12 +16,10 @@ from dualrole import clock
 from dualrole.db import Store
 from dualrole.enums import LeadSource, PromotionStatus, ResearchKind, Stage
 from dualrole.services.pipeline import idle_cutoff
-from dualrole.services.search import fts_query, prospect_match
+from dualrole.services.search import fold, fts_query, prospect_match
 
 BROAD_FROM = 500  # matches from which a search's page walks the list's order index
-# … for a search's name matches, which cluster in a list by name (all "Zara …" at its end):
-# a few thousand rows are read and sorted faster than the index is walked up to them.
-NAMES_BROAD_FROM = 10_000
+NEVER_BROAD = 1 << 62
 REVERSE_AFTER = 1_000  # pages past this offset (and past half the list) are read backwards
 
 
@@ -69,6 +67,8 @@ class ListQuery:
     when many rows match, so the rows are read in the list's order (its index) and the first
     page stops early, instead of fetching and sorting every match."""
     broad_from: int = BROAD_FROM
+    first_broad_from: int = BROAD_FROM
+    """``broad_from`` for the rows passing ``first``."""
     first: tuple[str, list[Any], int] | None = None
     """(a test on ids ``x.id IN (…)``, its params, n): the rows passing it are listed before
     the others, each part in the list's order (a search's name matches come first). It
@@ -165,7 +165,7 @@ class ListQuery:
             where=[*self.where[:last], test],
             params=[*kept, *params],
             broad=[*(b for b in self.broad if b[0] != last), (last, "+" + test)],
-            broad_from=NAMES_BROAD_FROM,
+            broad_from=self.first_broad_from,
             first=None,
             tally=None,
         )
@@ -177,7 +177,8 @@ class ListQuery:
             first=None,
             tally=None,
         )
-        if self.tally is not None and self.first_tally is not None:
+        whole = self.tally is not None and self.tally[2] == len(self.where)
+        if whole and self.tally is not None and self.first_tally is not None:
             sql, tally_params = self.first_tally
             top.tally = (sql, tally_params, len(top.where))
             rest.tally = (
@@ -292,11 +293,30 @@ def search_prospects(store: Store, query: ListQuery, text: str | None) -> None:
     query.where.append(test)
     query.params.extend(match.ids_params)
     query.first = (f"p.id IN ({match.names})", list(match.names_params), len(match.ids_params))
-    if whole_list:  # count the ids in the indexes, less those in the trash (a few)
-        trash = "SELECT id FROM prospects INDEXED BY prospects_in_trash WHERE deleted_at NOTNULL"
-        count = "SELECT count(*) FROM ({}) WHERE id NOT IN ({})"
-        query.tally = (count.format(match.ids, trash), list(match.ids_params), len(query.where))
-        query.first_tally = (count.format(match.names, trash), list(match.names_params))
+    if not whole_list:
+        return
+    # Count the ids in the indexes, less those in the trash (a few), not row by row.
+    trash = "SELECT id FROM prospects INDEXED BY prospects_in_trash WHERE deleted_at NOTNULL"
+    count = "SELECT count(*) FROM ({}) WHERE id NOT IN ({})"
+    query.tally = (count.format(match.ids, trash), list(match.ids_params), len(query.where))
+    query.first_tally = (count.format(match.names, trash), list(match.names_params))
+    if query.order.startswith("p.name"):
+        # Walking the name index finds name matches spread over it ("sh": Aisha Sharma,
+        # Omar Sharma …) at once, but walks most of it to reach a cluster ("z": every Zara
+        # sits at its end); a cluster of thousands is read and sorted faster.
+        first = fold(text).split()[0]
+        starts = int(
+            store.scalar(
+                "SELECT count(*) FROM prospects WHERE deleted_at IS NULL "
+                "AND name >= ? COLLATE NOCASE AND name < ? COLLATE NOCASE",
+                (first, first + "\U0010ffff"),
+            )
+            or 0
+        )
+        sql, params = query.first_tally
+        names = store.memo(("count", sql, tuple(params)), lambda: int(store.scalar(sql, params)))
+        if starts * 2 > names:
+            query.first_broad_from = NEVER_BROAD
 
 
 class FollowUpBucket(StrEnum):
