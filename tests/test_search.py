@@ -6,6 +6,7 @@ before tags. Each example of the issue is checked on all three paths.
 
 from __future__ import annotations
 
+import dataclasses
 import string
 
 import pytest
@@ -20,6 +21,7 @@ from dualrole.models import FollowUpIn, PromotionIn, ProspectIn, ResearchNoteIn,
 from dualrole.services import marketing, sales
 from dualrole.services.lists import (
     ProspectFilter,
+    ProspectSort,
     followups_query,
     notes_query,
     promotions_query,
@@ -127,6 +129,7 @@ def test_deleted_prospects_are_not_counted_or_listed(people):
     soft_delete(people, "prospect", gone["id"])
     query = prospects_query(people, ProspectFilter(search="kh"))
     assert query.count(people) == 2
+    assert dataclasses.replace(query, tally=None).count(people) == 2  # read row by row
     assert set(listed(people, "kh")) == {"Sofia Khan", "Lena Khan"}
     assert "Omar Khan" not in palette(people, "kh") + found(people, "kh")
 
@@ -189,3 +192,27 @@ def test_any_folded_word_of_a_name_finds_it_on_every_path(words, pick):
         assert target.id in [row["id"] for row in query.page(store, 0, 10)]
         assert target.id in [h.record_id for h in find_records(store, typed)]
         assert target.id in [c.id for c in find_prospects(store, typed)]
+
+
+@pytest.mark.parametrize("sort", [ProspectSort.name, ProspectSort.newest])
+def test_pages_read_forwards_backwards_and_by_index_agree(store, monkeypatch, sort):
+    """Deep pages are read backwards, many matches walk the order index: same rows."""
+    import dualrole.services.lists as lists
+
+    for number in range(40):
+        first = "Zoe" if number % 3 else "Bea"  # a cluster of name matches, and spread ones
+        name = f"{first} Becker {number:02}" if number % 2 else f"{first} Lind {number:02}"
+        sales.create_prospect(store, ProspectIn(name=name, tags=["berlin"] if number % 5 else []))
+    query = prospects_query(store, ProspectFilter(search="be", sort=sort))
+    whole = [row["name"] for row in query.page(store, 0, 100)]
+    monkeypatch.setattr(lists, "REVERSE_AFTER", 4)
+    query = prospects_query(store, ProspectFilter(search="be", sort=sort))
+    query.broad_from = query.first_broad_from = 3
+    assert query.count(store) == len(whole)
+    paged = [row["name"] for offset in range(0, 60, 7) for row in query.page(store, offset, 7)]
+    assert paged == whole
+    matches = [name for name in whole if any(w.startswith("be") for w in fold(name).split())]
+    assert whole[: len(matches)] == matches  # name matches first
+    for position, name in enumerate(whole):
+        record = store.scalar("SELECT id FROM prospects WHERE name = ?", (name,))
+        assert query.index_of(store, record, "p.id") == position
