@@ -216,3 +216,12 @@ def test_pages_read_forwards_backwards_and_by_index_agree(store, monkeypatch, so
     for position, name in enumerate(whole):
         record = store.scalar("SELECT id FROM prospects WHERE name = ?", (name,))
         assert query.index_of(store, record, "p.id") == position
+
+
+@pytest.mark.parametrize("path", PATHS, ids=lambda p: p.__name__)
+def test_two_letters_stay_with_names_and_tags_three_reach_the_rest(store, path):
+    sales.create_prospect(store, ProspectIn(name="Ada Lind", company="Beacon Print"))
+    sales.create_prospect(store, ProspectIn(name="Bea Ortiz"))
+    assert path(store, "be") == ["Bea Ortiz"]  # not every word of every company and note
+    assert path(store, "bea") == ["Bea Ortiz", "Ada Lind"]  # the name first, then the company
+    assert path(store, "eaco") == ["Ada Lind"]  # inside a word, from three letters

@@ -11,9 +11,10 @@ Prospects are what people search most, in three places (``/`` on a list, ``ctrl+
 
 1. the prospect's **name** has a word starting with each typed word (``kh`` → Sofia Khan,
    ``garcia`` → José García) — listed first;
-2. then anything else: a word of the company, email, title or notes starting with them,
-   text of three characters or more inside any of these (the trigram index of m010: "ret"
-   finds Greta), or a tag starting with the text (containing it, from three characters).
+2. then a tag starting with the text; from three characters also a word of the company,
+   email, title or notes starting with it, the text inside any of these (the trigram index
+   of m010: "ret" finds Greta) or inside a tag. One or two letters are in the words of a
+   fifth of all prospects' notes and emails; they stay with names and tags.
 
 Both parts are id sets read from indexes, so a search stays instant at 100,000 prospects.
 """
@@ -99,9 +100,9 @@ def prospect_match(store: Store, text: str) -> ProspectMatch | None:
     if words is None:
         return None
     names = f"{{name}} : ({words})"
-    selects: list[str] = [_NAMES]
-    params: list[Any] = [words]
     inside = trigram_query(text)
+    selects: list[str] = [_NAMES]
+    params: list[Any] = [words if inside is not None else names]
     if inside is not None:
         selects.append(_INSIDE)
         params.append(inside)
