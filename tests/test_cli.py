@@ -32,7 +32,7 @@ def run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str
 def one_sentence_error(result: subprocess.CompletedProcess[str]) -> str:
     assert result.returncode != 0
     message = result.stderr.strip()
-    assert message.startswith("error: "), message
+    assert message.startswith("Error: "), message
     assert "\n" not in message, message
     return message
 
@@ -164,7 +164,7 @@ def test_bad_invocations_are_one_clear_line(args):
     assert result.returncode != 0
     lines = [line for line in result.stderr.splitlines() if line.strip()]
     assert lines, "a failure must say something"
-    assert lines[-1].startswith(("error:", "Error:")), result.stderr
+    assert lines[-1].startswith("Error: "), result.stderr
 
 
 @pytest.mark.parametrize(

@@ -42,7 +42,7 @@ def shell(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
 def one_sentence(result: subprocess.CompletedProcess[str]) -> str:
     assert result.returncode != 0
     message = result.stderr.strip()
-    assert message.startswith("error: ") and "\n" not in message, message
+    assert message.startswith("Error: ") and "\n" not in message, message
     return message
 
 
@@ -180,7 +180,7 @@ def test_a_shell_session(work):
     assert logged.returncode == 0 and "Logged meeting with José García" in logged.stdout
     ambiguous = shell(*db, "log", "ann", "Call")
     assert ambiguous.returncode == 1
-    assert ambiguous.stderr.startswith("error: 'ann' matches 2 prospects; nothing was changed")
+    assert ambiguous.stderr.startswith("Error: 'ann' matches 2 prospects; nothing was changed")
     assert "#4  Ann Leeds · lead" in ambiguous.stderr
     unknown = shell(*db, "stage", "zed", "won")
     assert "No prospect matches 'zed'" in one_sentence(unknown)

@@ -99,7 +99,7 @@ def test_main_turns_errors_into_one_sentence(workspace, tmp_path, capsys, monkey
         main()
     assert exit_info.value.code == 2
     err = capsys.readouterr().err
-    assert err.startswith("error: 'x' is not a metric") and "Traceback" not in err
+    assert err.startswith("Error: 'x' is not a metric") and "Traceback" not in err
 
 
 def test_write_atomic_leaves_no_temp_files(tmp_path):

@@ -15,6 +15,10 @@ from collections.abc import Iterator
 
 from dualrole.db import StorageError, Store
 
+# Every failure starts the way click's own do ("Error: No such option: --x"), so a script
+# or a person sees one form whichever part of the command line refused.
+ERROR = "Error: "
+
 
 def run_app(store: Store) -> None:
     """Run the app on ``store`` (it takes the daily backup itself, in the background).
@@ -38,21 +42,21 @@ def one_sentence_errors() -> Iterator[None]:
     try:
         yield
     except StorageError as exc:
-        _fail(f"error: {exc}", 1)
+        _fail(f"{ERROR}{exc}", 1)
     except ValueError as exc:
-        _fail(f"error: {exc}", 2)
+        _fail(f"{ERROR}{exc}", 2)
     except KeyboardInterrupt:
         _fail("Interrupted; nothing half-written was kept.", 130)
     except OSError as exc:
         where = f" ({exc.filename})" if exc.filename else ""
         if exc.errno in (errno.ENOSPC, errno.EDQUOT):
-            _fail(f"error: The disk is full{where}; nothing was written.", 1)
-        _fail(f"error: {exc.strerror or exc}{where}.", 1)
+            _fail(f"{ERROR}The disk is full{where}; nothing was written.", 1)
+        _fail(f"{ERROR}{exc.strerror or exc}{where}.", 1)
     except Exception as exc:  # never a traceback; DUALROLE_DEBUG=1 shows it
         if os.environ.get("DUALROLE_DEBUG"):
             raise
         _fail(
-            f"error: something unexpected went wrong ({type(exc).__name__}: {exc}); "
+            f"{ERROR}something unexpected went wrong ({type(exc).__name__}: {exc}); "
             "DUALROLE_DEBUG=1 shows the details.",
             1,
         )

@@ -378,11 +378,10 @@ def m010_prospect_trigrams(db: Database) -> None:
     """Prospects are also indexed by trigrams: "ret" finds Greta, "ows" finds Kowalski.
 
     The word index (``prospects_fts``, unicode61 without accents) finds words starting with
-    what was typed, "jose" included for José: the command line's prospect names and the
-    palette's short searches keep it. ``prospects_grams`` (FTS5's ``trigram`` tokenizer)
-    indexes every three characters, so ``/`` finds any part of a name, company, email, title
-    or note with an index lookup (searches shorter than three characters use the name index;
-    see ``services.lists.search_prospects``).
+    what was typed, "jose" included for José. ``prospects_grams`` (FTS5's ``trigram``
+    tokenizer) indexes every three characters, so a search also finds any part of a name,
+    company, email, title or note with an index lookup (accents as typed; the word index
+    folds them). Both serve the one prospect search, ``services.search.prospect_match``.
     """
     columns = FTS_TABLES["prospects"]
     cols = ", ".join(columns)

@@ -28,9 +28,9 @@ def run_cli(*args: str, timeout: float = 120) -> subprocess.CompletedProcess[str
 
 
 def one_sentence(result: subprocess.CompletedProcess[str]) -> str:
-    """The single ``error: …`` line a failing command printed."""
+    """The single ``Error: …`` line a failing command printed."""
     message = result.stderr.strip()
-    assert message.startswith("error: ") and "\n" not in message, message
+    assert message.startswith("Error: ") and "\n" not in message, message
     return message
 
 

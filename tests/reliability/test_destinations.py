@@ -129,13 +129,13 @@ BAD: dict[str, Callable[[Path], Path]] = {
 
 
 def refusal(err: str) -> str:
-    """The one sentence of a refusal: ours (``error: …``) or click's usage error."""
+    """The one sentence of a refusal: ours or click's usage error."""
     message = err.strip()
     if message.startswith("Usage:"):  # click refuses a folder before the command runs
         message = message.splitlines()[-1]
         assert message.startswith("Error: "), err
         return message
-    assert message.startswith("error: ") and "\n" not in message, message
+    assert message.startswith("Error: ") and "\n" not in message, message
     return message
 
 
@@ -284,7 +284,7 @@ def test_a_full_disk_is_one_sentence_naming_the_file(monkeypatch, capsys, tmp_pa
             monkeypatch, capsys, "--db", str(workspace), "export", "json", "-o", str(dest)
         )
         assert code != 0
-        assert err.strip() == f"error: The disk is full; nothing was written to {dest}."
+        assert err.strip() == f"Error: The disk is full; nothing was written to {dest}."
         assert sorted(p.name for p in usb.iterdir()) == ["ballast"]
 
 

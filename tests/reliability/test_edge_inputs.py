@@ -186,9 +186,9 @@ def test_cli_sentences_never_carry_terminal_control(tmp_path):
 @pytest.mark.parametrize(
     ("error", "expected"),
     [
-        (OSError(28, "No space left on device"), "error: The disk is full; nothing was written."),
-        (OSError(5, "Input/output error"), "error: Input/output error."),
-        (OSError(13, "Permission denied", "/x/y"), "error: Permission denied (/x/y)."),
+        (OSError(28, "No space left on device"), "Error: The disk is full; nothing was written."),
+        (OSError(5, "Input/output error"), "Error: Input/output error."),
+        (OSError(13, "Permission denied", "/x/y"), "Error: Permission denied (/x/y)."),
     ],
 )
 def test_any_other_os_error_is_still_one_clear_sentence(capsys, error, expected):

@@ -50,7 +50,10 @@ NASTY = [
 def all_queries(store, text: str) -> list[lists.ListQuery]:
     return [
         lists.prospects_query(store, lists.ProspectFilter(search=text)),
-        *(lists.followups_query(bucket, search=text) for bucket in lists.FollowUpBucket),
+        *(
+            lists.followups_query(bucket, search=text, store=store)
+            for bucket in lists.FollowUpBucket
+        ),
         lists.interactions_query(search=text),
         lists.interactions_query(prospect_id=1, search=text),
         lists.notes_query(search=text),

@@ -338,7 +338,8 @@ def show(ctx: Context, prospect: str) -> None:
 @click.option("--limit", default=20, show_default=True, type=click.IntRange(1, 500))
 @pass_ctx
 def find(ctx: Context, text: str, limit: int) -> None:
-    """List prospects whose name, company or email has words starting with TEXT's."""
+    """List the prospects TEXT finds, as `/` and the palette do: a word of the name first
+    (accents and case aside: jose finds José), then the company, email, notes or a tag."""
     from dualrole.services.resolve import find_prospects
 
     with _store(ctx) as store:

@@ -8,7 +8,7 @@ Every list screen asks a :class:`ListQuery` for ``count()`` (its virtual height)
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any
 
@@ -16,9 +16,10 @@ from dualrole import clock
 from dualrole.db import Store
 from dualrole.enums import LeadSource, PromotionStatus, ResearchKind, Stage
 from dualrole.services.pipeline import idle_cutoff
-from dualrole.services.search import fts_query, trigram_query
+from dualrole.services.search import fold, fts_query, prospect_match
 
 BROAD_FROM = 500  # matches from which a search's page walks the list's order index
+NEVER_BROAD = 1 << 62
 REVERSE_AFTER = 1_000  # pages past this offset (and past half the list) are read backwards
 
 
@@ -61,10 +62,22 @@ class ListQuery:
     params: list[Any] = field(default_factory=list)
     column_params: list[Any] = field(default_factory=list)
     empty: bool = False  # a search with no searchable word matches nothing
-    broad: tuple[int, str] | None = None
+    broad: list[tuple[int, str]] = field(default_factory=list)
     """(index in ``where``, the same test written so no index drives it): used for a page
     when many rows match, so the rows are read in the list's order (its index) and the first
     page stops early, instead of fetching and sorting every match."""
+    broad_from: int = BROAD_FROM
+    first_broad_from: int = BROAD_FROM
+    """``broad_from`` for the rows passing ``first``."""
+    first: tuple[str, list[Any], int] | None = None
+    """(a test on ids ``x.id IN (…)``, its params, n): the rows passing it are listed before
+    the others, each part in the list's order (a search's name matches come first). It
+    narrows the last test of ``where``, which takes the last n params."""
+    tally: tuple[str, list[Any], int] | None = None
+    """(SQL, params, n): the same count as ``count()`` read from indexes only, while
+    ``where`` holds n tests (a search of the whole list; another filter makes it unused)."""
+    first_tally: tuple[str, list[Any]] | None = None
+    """The count of the rows passing ``first``, as ``tally`` has it."""
 
     def _where(self) -> str:
         return " AND ".join(self.where) if self.where else "1"
@@ -74,6 +87,8 @@ class ListQuery:
             return 0
         sql = f"SELECT count(*) FROM {self.source} WHERE {self._where()}"
         params = tuple(self.params)
+        if self.tally is not None and self.tally[2] == len(self.where):
+            sql, params = self.tally[0], tuple(self.tally[1])
         return store.memo(("count", sql, params), lambda: int(store.scalar(sql, params) or 0))
 
     def page(self, store: Store, offset: int, limit: int) -> list[sqlite3.Row]:
@@ -86,6 +101,13 @@ class ListQuery:
         if self.empty:
             return []
         offset = max(offset, 0)
+        if self.first is not None:
+            top, rest = self._parts()
+            above = top.count(store)
+            rows = top.page(store, offset, min(limit, above - offset)) if offset < above else []
+            if len(rows) < limit:
+                rows += rest.page(store, max(offset - above, 0), limit - len(rows))
+            return rows
         order = self.order
         reverse = offset > REVERSE_AFTER
         if reverse:
@@ -97,9 +119,9 @@ class ListQuery:
                 offset = total - offset - limit
                 order = reversed_order(self.order)
         where = self._where()
-        if self.broad is not None and self.count(store) > BROAD_FROM:
-            index, test = self.broad
-            where = " AND ".join(test if i == index else w for i, w in enumerate(self.where))
+        if self.broad and self.count(store) > self.broad_from:
+            loose = dict(self.broad)
+            where = " AND ".join(loose.get(i, w) for i, w in enumerate(self.where))
         sql = (
             f"SELECT {self.columns} FROM {self.source} WHERE {where} "
             f"ORDER BY {order} LIMIT ? OFFSET ?"
@@ -117,12 +139,54 @@ class ListQuery:
         """
         if self.empty:
             return None
+        if self.first is not None:
+            top, rest = self._parts()
+            found = top.index_of(store, record_id, id_column)
+            if found is not None:
+                return found
+            found = rest.index_of(store, record_id, id_column)
+            return None if found is None else top.count(store) + found
         sql = (
             f"SELECT n FROM (SELECT {id_column} AS rid, row_number() OVER (ORDER BY {self.order})"
             f" - 1 AS n FROM {self.source} WHERE {self._where()}) WHERE rid = ?"
         )
         found = store.scalar(sql, (*self.params, record_id))
         return None if found is None else int(found)
+
+    def _parts(self) -> tuple[ListQuery, ListQuery]:
+        """The rows passing ``first``, and the others: two queries in this list's order."""
+        assert self.first is not None
+        test, params, narrows = self.first
+        column, _, ids = test.partition(" IN ")
+        last = len(self.where) - 1
+        kept = self.params[: len(self.params) - narrows]
+        top = replace(
+            self,
+            where=[*self.where[:last], test],
+            params=[*kept, *params],
+            broad=[*(b for b in self.broad if b[0] != last), (last, "+" + test)],
+            broad_from=self.first_broad_from,
+            first=None,
+            tally=None,
+        )
+        rest = replace(
+            self,
+            where=[*self.where, f"{column} NOT IN {ids}"],
+            params=[*self.params, *params],
+            broad=[*self.broad, (last + 1, f"+{column} NOT IN {ids}")],
+            first=None,
+            tally=None,
+        )
+        whole = self.tally is not None and self.tally[2] == len(self.where)
+        if whole and self.tally is not None and self.first_tally is not None:
+            sql, tally_params = self.first_tally
+            top.tally = (sql, tally_params, len(top.where))
+            rest.tally = (
+                f"SELECT ({self.tally[0]}) - ({sql})",
+                [*self.tally[1], *tally_params],
+                len(rest.where),
+            )
+        return top, rest
 
     def search(self, fts_table: str, id_column: str, text: str | None) -> None:
         if not text or not text.strip():
@@ -211,42 +275,48 @@ def prospects_query(store: Store, filters: ProspectFilter) -> ListQuery:
 
 
 def search_prospects(store: Store, query: ListQuery, text: str | None) -> None:
-    """``/`` on prospects: text inside words (trigram index, m010) or a tag containing it.
+    """``/`` on prospects: what ``dualrole find`` and the palette find (one search,
+    :func:`dualrole.services.search.prospect_match`), the name matches listed first.
 
-    A search with no word of three characters falls back to names and tags starting with
-    it (the name index): one or two letters are inside most names and tags (``s`` in
-    "newsletter" listed a fifth of 100,000 prospects, and counting them took ~50 ms). Tags
-    are few: the matching ones are found by ``LIKE`` and their prospects through
-    ``prospect_tags_by_tag``. When no tag starts with it, the names are a range of the name
-    index, read in order from the first match (``z`` at 100,000: 28 ms → ~2 ms a page).
+    When many rows match, a page walks the list's order index and tests each id against the
+    match (``broad``), so the first page stops early instead of sorting every match.
     """
     if not text or not text.strip():
         return
-    needle = text.strip().lower().lstrip("#")
-    escaped = needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    tagged = (
-        "SELECT prospect_id FROM prospect_tags WHERE tag_id IN "
-        "(SELECT id FROM tags WHERE name LIKE ? ESCAPE '\\')"
-    )
-    match = trigram_query(text)
-    if match is not None:
-        test = (
-            "p.id IN (SELECT rowid FROM prospects_grams WHERE prospects_grams MATCH ? "
-            f"UNION {tagged})"
-        )
-        query.params.extend([match, f"%{escaped}%"])
-    elif store.scalar("SELECT 1 FROM tags WHERE name LIKE ? ESCAPE '\\'", (f"{escaped}%",)):
-        test = (
-            "p.id IN (SELECT id FROM prospects WHERE deleted_at IS NULL "
-            f"AND name >= ? COLLATE NOCASE AND name < ? COLLATE NOCASE UNION {tagged})"
-        )
-        query.params.extend([needle, needle + "\U0010ffff", f"{escaped}%"])
-    else:
-        query.where.append("p.name >= ? COLLATE NOCASE AND p.name < ? COLLATE NOCASE")
-        query.params.extend([needle, needle + "\U0010ffff"])
+    match = prospect_match(store, text)
+    if match is None:
+        query.empty = True
         return
-    query.broad = (len(query.where), "+" + test)
+    whole_list = query.where == ["p.deleted_at IS NULL"]
+    test = f"p.id IN ({match.ids})"
+    query.broad.append((len(query.where), "+" + test))
     query.where.append(test)
+    query.params.extend(match.ids_params)
+    query.first = (f"p.id IN ({match.names})", list(match.names_params), len(match.ids_params))
+    if not whole_list:
+        return
+    # Count the ids in the indexes, less those in the trash (a few), not row by row.
+    trash = "SELECT id FROM prospects INDEXED BY prospects_in_trash WHERE deleted_at NOTNULL"
+    count = "SELECT count(*) FROM ({}) WHERE id NOT IN ({})"
+    query.tally = (count.format(match.ids, trash), list(match.ids_params), len(query.where))
+    query.first_tally = (count.format(match.names, trash), list(match.names_params))
+    if query.order.startswith("p.name"):
+        # Walking the name index finds name matches spread over it ("sh": Aisha Sharma,
+        # Omar Sharma …) at once, but walks most of it to reach a cluster ("z": every Zara
+        # sits at its end); a cluster of thousands is read and sorted faster.
+        first = fold(text).split()[0]
+        starts = int(
+            store.scalar(
+                "SELECT count(*) FROM prospects WHERE deleted_at IS NULL "
+                "AND name >= ? COLLATE NOCASE AND name < ? COLLATE NOCASE",
+                (first, first + "\U0010ffff"),
+            )
+            or 0
+        )
+        sql, params = query.first_tally
+        names = store.memo(("count", sql, tuple(params)), lambda: int(store.scalar(sql, params)))
+        if starts * 2 > names:
+            query.first_broad_from = NEVER_BROAD
 
 
 class FollowUpBucket(StrEnum):
@@ -258,8 +328,12 @@ class FollowUpBucket(StrEnum):
 
 
 def followups_query(
-    bucket: FollowUpBucket = FollowUpBucket.open, search: str | None = None
+    bucket: FollowUpBucket = FollowUpBucket.open,
+    search: str | None = None,
+    *,
+    store: Store | None = None,
 ) -> ListQuery:
+    """Follow-ups in a bucket; ``search`` (which needs ``store``) finds their prospects."""
     today = clock.today().isoformat()
     query = ListQuery(
         columns="f.id, f.title, f.due_date, f.due_time, f.done_at, f.prospect_id, "
@@ -282,14 +356,14 @@ def followups_query(
             query.where.append(condition)
             query.params.append(today)
     if search and search.strip():
-        match = trigram_query(search)
+        if store is None:
+            raise TypeError("searching follow-ups needs the store")
+        match = prospect_match(store, search)
         if match is None:
             query.empty = True
         else:
-            query.where.append(
-                "f.prospect_id IN (SELECT rowid FROM prospects_grams WHERE prospects_grams MATCH ?)"
-            )
-            query.params.append(match)
+            query.where.append(f"f.prospect_id IN ({match.ids})")
+            query.params.extend(match.ids_params)
     return query
 
 

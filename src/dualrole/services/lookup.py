@@ -1,7 +1,9 @@
 """Finding records by name for the command palette: prospects, promotions, research notes.
 
-Full-text (FTS5 prefix match on the name/title column), capped, newest first within a kind,
-so it stays instant at 100,000 prospects. Returns plain dataclasses, no UI.
+Prospects are found as everywhere else (:func:`dualrole.services.search.prospect_match`:
+accents and case folded, any word of the name first); promotions and notes by words of their
+name or title (FTS5 prefix match). Capped, so it stays instant at 100,000 prospects. Returns
+plain dataclasses, no UI.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from dataclasses import dataclass
 
 from dualrole.db import Store
 from dualrole.enums import RecordKind
-from dualrole.services.search import fts_query, trigram_query
+from dualrole.services.search import find_prospect_ids, fts_query
 
 
 @dataclass(frozen=True)
@@ -21,14 +23,11 @@ class RecordHit:
     detail: str
 
 
+_PROSPECTS = (
+    "SELECT p.id, p.name, coalesce(p.company, '') || ' · ' || p.stage FROM prospects p "
+    "WHERE p.id IN ({marks})"
+)
 _SOURCES = (
-    (
-        RecordKind.prospect,
-        "SELECT p.id, p.name, coalesce(p.company, '') || ' · ' || p.stage FROM prospects p "
-        "WHERE p.deleted_at IS NULL AND p.id IN "
-        "(SELECT rowid FROM prospects_fts WHERE prospects_fts MATCH ?) "
-        "ORDER BY p.name COLLATE NOCASE LIMIT ?",
-    ),
     (
         RecordKind.promotion,
         "SELECT m.id, m.name, m.channel || ' · ' || m.status FROM promotions m "
@@ -45,27 +44,25 @@ _SOURCES = (
     ),
 )
 
-_COLUMN = {
-    RecordKind.prospect: "name",
-    RecordKind.promotion: "name",
-    RecordKind.research_note: "title",
-}
-# Prospects by any part of the name once three characters are typed (m010's trigrams).
-_PROSPECTS_INSIDE = _SOURCES[0][1].replace("prospects_fts", "prospects_grams")
+_COLUMN = {RecordKind.promotion: "name", RecordKind.research_note: "title"}
 
 
 def find_records(store: Store, text: str, limit: int = 8) -> list[RecordHit]:
-    """Records whose name (title for notes) has words starting with the typed words."""
-    words = fts_query(text)
-    inside = trigram_query(text)
+    """Prospects as ``dualrole find`` and ``/`` find them (``services.search``), then
+    promotions and notes whose name (title) has words starting with the typed words."""
     hits: list[RecordHit] = []
+    ids = find_prospect_ids(store, text, limit)
+    if ids:
+        rows = store.query(_PROSPECTS.format(marks=", ".join("?" for _ in ids)), ids)
+        by_id = {int(row[0]): row for row in rows}
+        for record_id in ids:
+            row = by_id[record_id]
+            hits.append(RecordHit(RecordKind.prospect, record_id, str(row[1]), str(row[2] or "")))
+    words = fts_query(text)
+    if words is None:
+        return hits
     for kind, sql in _SOURCES:
-        match = words
-        if kind == RecordKind.prospect and inside is not None:
-            sql, match = _PROSPECTS_INSIDE, inside
-        if match is None:
-            continue
-        column_match = f"{{{_COLUMN[kind]}}} : ({match})"
+        column_match = f"{{{_COLUMN[kind]}}} : ({words})"
         for row in store.query(sql, (column_match, limit)):
             hits.append(RecordHit(kind, int(row[0]), str(row[1]), str(row[2] or "")))
     return hits

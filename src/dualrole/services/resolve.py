@@ -12,12 +12,11 @@ listing them with their ids, none raises :class:`UnknownProspect`. Every step re
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 
 from dualrole.db import NotFoundError, StorageError, Store
 from dualrole.printable import visible
-from dualrole.services.search import fts_query
+from dualrole.services.search import find_prospect_ids, fold, fts_query
 
 SHOWN = 10  # candidates listed when a name is ambiguous
 SCAN = 200  # full-text hits looked at for an exact (accent-insensitive) name
@@ -62,14 +61,6 @@ class AmbiguousProspect(StorageError):
             "nothing was changed, name one by its id (e.g. #"
             f"{candidates[0].id}) or email:\n  " + "\n  ".join(lines)
         )
-
-
-def fold(text: str) -> str:
-    """Case- and accent-insensitive form of a name: ``José`` and ``jose`` fold alike."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    return " ".join(
-        "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold().split()
-    )
 
 
 def _candidates(
@@ -139,15 +130,10 @@ def resolve_prospect(store: Store, text: str) -> int:
 
 
 def find_prospects(store: Store, text: str, limit: int = 20) -> list[Candidate]:
-    """Prospects whose name, company or email has words starting with ``text``'s words."""
-    match = fts_query(text)
-    if match is None:
-        return []
-    rows = store.query(
-        "SELECT rowid FROM prospects_fts WHERE prospects_fts MATCH ? LIMIT ?",
-        (f"{{name company email}} : ({match})", limit * 2),
-    )
-    return _by_ids(store, [int(row[0]) for row in rows])[:limit]
+    """What ``text`` finds (``services.search.prospect_match``): name matches first."""
+    ids = find_prospect_ids(store, text, limit)
+    found = {c.id: c for c in _by_ids(store, ids)}
+    return [found[i] for i in ids if i in found]
 
 
 def complete_prospects(store: Store, incomplete: str, limit: int = 20) -> list[Candidate]:

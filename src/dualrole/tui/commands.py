@@ -2,7 +2,8 @@
 
 Actions are listed in :data:`ACTIONS` as (label, mode, action) — the palette switches to the
 mode's screen and runs the action there, so adding a palette entry is one line. Records come
-from :func:`dualrole.services.lookup.find_records` (full-text, capped).
+from :func:`dualrole.services.lookup.find_records` (full-text, capped): prospects as ``/`` and
+``dualrole find`` find them, scored on their folded names (accents and case aside).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 from dualrole.db import StorageError
 from dualrole.enums import RecordKind
 from dualrole.services.lookup import find_records
+from dualrole.services.search import fold
 from dualrole.tui.dialogs.help import screen_actions
 from dualrole.tui.host import RunsInMode, app_store
 from dualrole.tui.navigation import OpenRecord
@@ -108,6 +110,7 @@ class DualroleCommands(Provider):
             records = find_records(app_store(self.app), query)
         except StorageError:
             return
+        folded = self.matcher(fold(query))  # "renee" scores as high on Renée as "Renée" does
         for record in records:
             side = KIND_LABEL[record.kind]
             noun = record.kind.replace("_", " ")
@@ -115,7 +118,7 @@ class DualroleCommands(Provider):
             display.append(visible(record.label), style="bold")
             display.append(f"  {visible(record.detail)}", style="dim")
             yield Hit(
-                0.5 + matcher.match(record.label) / 2,
+                0.5 + max(matcher.match(record.label), folded.match(fold(record.label))) / 2,
                 display,
                 partial(
                     self.app.post_message, OpenRecord(record.kind, record.record_id, in_area=True)
