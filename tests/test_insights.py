@@ -12,6 +12,7 @@ from dualrole.insights import Period, build_insights, default_period
 from dualrole.insights.records import FigureRef, count_behind, records_behind
 from dualrole.render.insights import render_insights
 from dualrole.services.sales import send_lost_reason_to_marketing
+from dualrole.services.settings import set_setting
 from insights_fixture import CHANNELS, FUNNEL, PERIOD, SEGMENTS, TOTALS, build_weeks
 
 FIELDS = ("spend_minor", "leads", "won", "revenue_minor", "cost_per_lead_minor",
@@ -122,6 +123,19 @@ def _names(store, ref: FigureRef, period: Period = PERIOD) -> list[str]:
     found = records_behind(store, ref, period)
     assert count_behind(store, ref, period) == len(found)
     return sorted(record.title for record in found)
+
+
+def test_the_records_show_amounts_as_money(weeks):
+    """Deal values and spend read as the app writes money (issue 24: raw ␟ codes, bare 80.00)."""
+    store, _ids = weeks
+    won = records_behind(store, FigureRef("group", "event", "won", "channel"), PERIOD)
+    assert won and all("\x1f" not in r.detail for r in won)
+    assert [r.detail for r in won] == ["won · €1,000 · Fair"]
+    spend = records_behind(store, FigureRef("group", "event", "spend", "channel"), PERIOD)
+    assert [r.detail for r in spend] == ["event · spend €200 · reach 0"]
+    set_setting(store, "currency", "GBP")  # spend carries no currency: the workspace's
+    spend = records_behind(store, FigureRef("group", "event", "spend", "channel"), PERIOD)
+    assert spend[0].detail.startswith("event · spend £200")
 
 
 def test_the_records_behind_each_figure(weeks):

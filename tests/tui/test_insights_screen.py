@@ -3,9 +3,12 @@ behind a figure, and a lost reason sent to marketing — all by pressing the rea
 
 from __future__ import annotations
 
+import re
+
 from textual.widgets import Label, Static
 
 from dualrole.insights import build_insights, default_period
+from dualrole.money import format_money
 from dualrole.tui.screens.insights import InsightRecordsScreen, InsightsScreen
 from dualrole.tui.screens.prospect import ProspectScreen
 from dualrole.tui.widgets.paged_list import PagedList
@@ -142,3 +145,23 @@ async def test_an_empty_workspace_shows_dashes(store, lines):
         await pilot.press("enter")  # on an empty list: nothing opens
         await pilot.pause()
         assert isinstance(app.screen, InsightsScreen)
+
+
+async def test_the_records_behind_a_figure_show_money_as_money(app, demo, lines):
+    """Issue 24: the deals won read ``won · ␟180000␟EUR␟``, the spend ``spend 80.00``."""
+    async with app.run_test(size=SIZE) as pilot:
+        await open_insights(app, pilot)
+        await pilot.press("enter", "2")  # the first channel's deals won
+        await pilot.pause()
+        listing = app.screen.query_one(PagedList)
+        won = "\n".join(lines(listing))
+        assert listing.row_count > 0 and "\x1f" not in won and "EUR" not in won
+        (value, currency), *_ = demo.query(
+            "SELECT value_minor, currency FROM prospects WHERE id = ?",
+            (listing.row["record"].prospect_id,),
+        )
+        assert f"won · {format_money(value, currency)}" in won
+        await pilot.press("3")  # its spend: the results logged
+        await pilot.pause()
+        spend = "\n".join(lines(listing))
+        assert listing.row_count > 0 and re.search(r"spend €\d", spend), spend
