@@ -40,7 +40,8 @@ async def test_review_shows_both_sides_and_moves_between_weeks(app, demo, lines)
         assert week_label(screen).startswith("2026-W47")
         review = build_review(demo, W47)
         marketing = screen.query_one("#review-marketing")
-        assert marketing.border_title == f"Marketing {review.scores['marketing'].score}/100"
+        score = review.scores["marketing"].score
+        assert marketing.border_title == f"Marketing {score}/100 so far"  # W47 is this week
         shown = "\n".join(lines(screen.query_one("#metrics-marketing", PagedList)))
         assert "research notes" in shown and "reach logged" in shown
         sales = "\n".join(lines(screen.query_one("#metrics-sales", PagedList)))
@@ -55,6 +56,12 @@ async def test_review_shows_both_sides_and_moves_between_weeks(app, demo, lines)
         await pilot.press("]", "]")
         await settle(app, pilot)
         assert week_label(screen).startswith("2026-W48")
+        # Issue 24: the next week read "Sales 0/100", every metric "missed".
+        assert screen.query_one("#review-sales").border_title == "Sales not started"
+        sales = "\n".join(lines(screen.query_one("#metrics-sales", PagedList)))
+        assert "missed" not in sales and "partial" not in sales
+        row = next(line for line in sales.splitlines() if "interactions" in line)
+        assert "not started" in row
         await pilot.press(".")
         await settle(app, pilot)
         assert week_label(screen).startswith("2026-W47")

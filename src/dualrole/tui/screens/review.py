@@ -48,7 +48,8 @@ from dualrole.tui.widgets.paged_list import Column, PagedList, RowsSource
 from dualrole.tui.widgets.topbar import TopBar
 
 FIELDS = (("went_well", "Went well"), ("to_improve", "To improve"), ("focus_next", "Focus next"))
-GRADE_STYLE = {"met": "won", "partial": "today", "missed": "overdue"}
+GRADE_STYLE = {"met": "won", "partial": "today", "missed": "overdue", "in progress": "muted",
+               "not started": "muted"}  # fmt: skip
 SIDE_BY_SIDE = 110
 ACTUAL_WIDTH = 9  # columns from which the two sides fit next to each other
 SHORT_LABELS = {
@@ -101,7 +102,7 @@ def metric_columns(currency: Callable[[], str]) -> list[Column]:
         Column("Actual", lambda r: cell_value(_metric(r), currency()), width=ACTUAL_WIDTH,
                justify="right"),
         Column("Target", lambda r: show_target(_metric(r), currency()), width=7, justify="right"),
-        Column("Grade", lambda r: _metric(r).grade or "", width=7,
+        Column("Grade", lambda r: _metric(r).grade or "", width=11,
                style=lambda r: GRADE_STYLE.get(str(_metric(r).grade or ""))),
         Column("Trend", lambda r: sparkline([*_metric(r).previous, _metric(r).actual])
                if _metric(r).previous else "", width=9),
@@ -109,8 +110,9 @@ def metric_columns(currency: Callable[[], str]) -> list[Column]:
 
 
 def score_title(review: WeeklyReview, side: Side) -> str:
-    score = review.scores[side].score
-    return f"{side.value.capitalize()} {DASH if score is None else f'{score}/100'}"
+    from dualrole.render.common import score_text
+
+    return f"{side.value.capitalize()} {score_text(review, side)}"
 
 
 def reasons_text(review: WeeklyReview, side: Side) -> Text:
