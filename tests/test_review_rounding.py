@@ -59,3 +59,19 @@ def test_six_of_eleven_reads_the_same_everywhere(store, monkeypatch):
         text = render([review], fmt)
         assert "55 %" in text and "54 %" not in text and "54%" not in text, fmt
         assert "46 %" not in text and "of 100 % (55 %)" not in text, fmt
+
+
+def test_the_screen_and_insights_round_halves_up_too(store):
+    """The review screen's balance line and Insights used Python's round-half-even
+    (``:.0f``): 34.5 % read 34 % on screen and 35 % in the export."""
+    from dualrole.insights.model import percent
+    from dualrole.render.common import effort_text
+    from dualrole.tui.screens.review import footer_text
+
+    review = build_review(store, W47)
+    review.balance.marketing_share, review.balance.marketing_hours_share = 34.5, 62.5
+    review.balance.marketing_hours, review.balance.sales_hours = 2.5, 1.5
+    shown = str(footer_text(review))
+    assert "actions 35 %" in shown and "(63 %)" in shown, shown
+    assert "marketing 35 %" in effort_text(review) and "(63 %)" in effort_text(review)
+    assert percent(0.625) == "63 %" and percent(0.345) == "35 %"

@@ -31,12 +31,12 @@ from dualrole.db import StorageError
 from dualrole.models import ReflectionIn, Side
 from dualrole.money import format_money_short
 from dualrole.review import (
-    DASH,
     Metric,
     WeeklyReview,
     build_review,
     get_targets,
     save_reflection,
+    show_percent,
     show_target,
     show_value,
     sparkline,
@@ -135,13 +135,13 @@ def footer_text(review: WeeklyReview) -> Text:
     h, b = review.handoff, review.balance
     names = ", ".join(f"{c.count} {c.name}" for c in h.leads_by_promotion)
     titles = ", ".join(f"“{t}”" for t in h.feedback_titles[:5])
-    share = DASH if b.marketing_share is None else f"{b.marketing_share:.0f} %"
-    hours = DASH if b.marketing_hours_share is None else f"{b.marketing_hours_share:.0f} %"
+    share = show_percent(b.marketing_share)  # one rounding, as in the exports
+    hours = show_percent(b.marketing_hours_share)
     lines = [
         f"marketing → sales: {h.leads} leads" + (f" ({names})" if names else ""),
         f"sales → marketing: {h.feedback} feedback" + (f" ({titles})" if titles else ""),
         f"balance: marketing actions {share} · focus marketing {b.marketing_hours:.1f} h / "
-        f"sales {b.sales_hours:.1f} h ({hours}) · target {b.target_marketing_share:.0f} %",
+        f"sales {b.sales_hours:.1f} h ({hours}) · target {show_percent(b.target_marketing_share)}",
     ]
     return plain("\n".join(lines), multiline=True)
 
