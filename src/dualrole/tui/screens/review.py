@@ -5,8 +5,10 @@ the exports render). Each side is a list of its metrics (actual, target, grade, 
 trend) under its score; the line below the sides explains the highlighted metric, and
 enter lists the records behind it (``dialogs.review.RecordsScreen``). ``[`` / ``]`` move
 between weeks, ``.`` returns to this week, ``g`` edits the weekly targets, ``x`` exports
-(format and file asked in a dialog, written in a worker). The reflection fields are saved
-with ``ctrl+s``, enter, or when moving to another week. Narrower than ``SIDE_BY_SIDE``
+(format and file asked in a dialog, written in a worker). The reflection fields are
+multi-line text areas (enter starts a new line, escape leaves the field and the text stays);
+they are saved with ``ctrl+s``, before an export, or when moving to another week, and an
+export always carries what was typed. Narrower than ``SIDE_BY_SIDE``
 columns, the sides stack so no figure is cut. User text is plain text, never markup.
 """
 
@@ -24,7 +26,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.events import Resize
 from textual.geometry import Region
-from textual.widgets import Input, Label, Static
+from textual.widgets import Label, Static, TextArea
 
 from dualrole import clock
 from dualrole.db import StorageError
@@ -41,6 +43,7 @@ from dualrole.review import (
     show_value,
     sparkline,
 )
+from dualrole.review.model import ReflectionText
 from dualrole.tui.screens.base import AreaScreen
 from dualrole.tui.text import plain
 from dualrole.tui.widgets.keybar import KeyBar
@@ -63,17 +66,9 @@ SHORT_LABELS = {
 }
 
 
-LINE_BREAK = " ↵ "
-"""How a line break of a reflection shows in its one-line field (one raw newline in an Input
-garbled the whole screen); turned back into a line break when saved."""
-
-
-def to_field(text: str) -> str:
-    return text.replace("\r\n", "\n").replace("\r", "\n").replace("\n", LINE_BREAK)
-
-
-def from_field(value: str) -> str:
-    return value.replace(LINE_BREAK, "\n")
+def same_lines(text: str) -> str:
+    """``text`` with one kind of line break (what a text area gives back)."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def this_monday() -> dt.date:
@@ -181,7 +176,8 @@ class ReviewScreen(AreaScreen):
             with Vertical(id="review-reflection"):
                 for name, label in FIELDS:
                     yield Label(label)
-                    yield Input(id=f"reflection-{name}", placeholder=label)
+                    yield TextArea(id=f"reflection-{name}", placeholder=label, soft_wrap=True,
+                                   show_line_numbers=False, compact=True)  # fmt: skip
         yield KeyBar()
 
     @on(Resize)
@@ -217,8 +213,8 @@ class ReviewScreen(AreaScreen):
         self.query_one("#review-handoff", Static).update(footer_text(review))
         if not keep_typed:
             for name, _label in FIELDS:
-                field = self.query_one(f"#reflection-{name}", Input)
-                field.value = to_field(getattr(review.reflection, name))
+                field = self.query_one(f"#reflection-{name}", TextArea)
+                field.load_text(same_lines(getattr(review.reflection, name)))
         self._explain(self._focused_metric())
 
     # --- the highlighted metric -------------------------------------------------------------
@@ -264,9 +260,14 @@ class ReviewScreen(AreaScreen):
         self.monday = this_monday()
         self.refresh_data()
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "leave_field":  # escape in a reflection: back to the metrics, text kept
+            return isinstance(self.focused, TextArea)
+        return super().check_action(action, parameters)
+
     def _typed(self) -> dict[str, str]:
         return {
-            name: from_field(self.query_one(f"#reflection-{name}", Input).value)
+            name: same_lines(self.query_one(f"#reflection-{name}", TextArea).text)
             for name, _ in FIELDS
         }
 
@@ -274,7 +275,7 @@ class ReviewScreen(AreaScreen):
         """The saved reflection as its fields show it back (line breaks as one kind)."""
         assert self.review is not None
         saved = self.review.reflection.model_dump()
-        return {name: from_field(to_field(saved[name])) for name, _ in FIELDS}
+        return {name: same_lines(saved[name]) for name, _ in FIELDS}
 
     def unsaved_input(self) -> bool:
         """Reflection text typed and not saved (asked about on quit: ``tui/dialogs/quit.py``)."""
@@ -297,10 +298,6 @@ class ReviewScreen(AreaScreen):
             self.review.reflection = self.review.reflection.model_copy(update=values)
             self.notify(f"Reflection for {self.review.week} saved.")
 
-    @on(Input.Submitted)
-    def _submitted(self) -> None:
-        self.action_save()
-
     # --- targets and export ----------------------------------------------------------------
 
     def action_targets(self) -> None:
@@ -322,7 +319,11 @@ class ReviewScreen(AreaScreen):
             return
         from dualrole.tui.dialogs.review import ExportScreen
 
-        review = self.review
+        # What was typed is saved first; were it refused (a locked file), the export still
+        # carries it: an export never silently drops the reflection.
+        self.action_save()
+        typed = ReflectionText(**self._typed())
+        review = self.review.model_copy(update={"reflection": typed})
 
         def chosen(choice: tuple[Path, str] | None) -> None:
             if choice is not None:
