@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from itertools import pairwise
 
 import pytest
 
@@ -232,3 +233,19 @@ def test_the_demo_has_something_to_say(demo_store):
     assert found.totals.leads > 0 and found.totals.won > 0
     assert found.channels and found.funnel.stall is not None and found.lost_reasons
     assert len({r.reason for r in found.lost_reasons}) > 1
+
+
+def test_every_markdown_table_names_each_column_once(weeks):
+    """Issue 24: the weekly trend's table had two "leads" columns (the count and its bar)."""
+    store, _ids = weeks
+    md = render_insights(build_insights(store, PERIOD), "md")
+    lines = md.splitlines()
+    headers = [
+        line for line, after in pairwise(lines)
+        if line.startswith("| ") and after.startswith("| ---")
+    ]  # fmt: skip
+    assert len(headers) >= 5, md
+    for header in headers:
+        names = [name.strip() for name in header.strip("|").split("|")]
+        assert len(names) == len(set(names)), header
+    assert "| week | leads | won | revenue | spend | trend |" in headers
