@@ -248,7 +248,7 @@ def test_a_missing_workspace_points_at_the_demo_beside_it(tmp_path, monkeypatch)
     message = one_sentence_error(run("find", "becker"))
     demo = path.with_name("demo.db")
     assert message == (
-        f"error: There is no workspace at {path} yet; the demo is at {demo}: "
+        f"Error: There is no workspace at {path} yet; the demo is at {demo}: "
         f"pass --db {demo} (or set DUALROLE_DB to it)."
     )
     found = run("--db", str(demo), "find", "becker")

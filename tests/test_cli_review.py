@@ -32,7 +32,7 @@ def test_review_to_stdout_defaults_to_this_week_markdown(workspace):
     result = run(workspace, "review")
     assert result.exit_code == 0, result.output
     assert result.output.startswith("# Progress review — week 47, 2026 (16–22 Nov)")
-    assert "**Marketing 90/100** · **Sales 70/100**" in result.output
+    assert "**Marketing 90/100 so far** · **Sales 70/100 so far**" in result.output
 
 
 def test_review_formats_and_files(workspace, tmp_path):

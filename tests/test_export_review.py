@@ -17,7 +17,7 @@ from dualrole.render import render
 from dualrole.render.markdown import cell, escape
 from dualrole.render.tabular import CSV_HEADER, safe_cell
 from dualrole.review import BY_KEY, build_review, build_reviews, show_target, show_value
-from review_week import EXPECTED, FEEDBACK_TITLE, build_week
+from review_week import EXPECTED, FEEDBACK_TITLE, at, build_week
 
 W47 = parse_week("2026-W47")
 
@@ -25,6 +25,7 @@ W47 = parse_week("2026-W47")
 @pytest.fixture
 def review(store, monkeypatch):
     build_week(store, monkeypatch)
+    at(monkeypatch, "2026-11-23T09:00:00")  # W47 has ended: graded for good
     return build_review(store, W47)
 
 
@@ -181,7 +182,8 @@ def test_the_four_exports_of_the_demo_agree(demo_store):
         shown = show_value(model.actual, model.unit)
         assert f"| {cell(model.label)} | {cell(shown)}" in markdown
         assert f'<tr><td>{escape_html(model.label)}</td><td class="num">{shown}' in page
+    assert data["status"] == "in progress"  # the demo's W47 is this week (Fri 20 Nov)
     for side in ("marketing", "sales"):
         score = data["scores"][side]["score"]
-        assert f"**{side.capitalize()} {score}/100**" in markdown
-        assert f"{side.capitalize()} {score}/100" in page
+        assert f"**{side.capitalize()} {score}/100 so far**" in markdown
+        assert f"{side.capitalize()} {score}/100 so far" in page

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from itertools import pairwise
 
 import pytest
 
@@ -12,6 +13,7 @@ from dualrole.insights import Period, build_insights, default_period
 from dualrole.insights.records import FigureRef, count_behind, records_behind
 from dualrole.render.insights import render_insights
 from dualrole.services.sales import send_lost_reason_to_marketing
+from dualrole.services.settings import set_setting
 from insights_fixture import CHANNELS, FUNNEL, PERIOD, SEGMENTS, TOTALS, build_weeks
 
 FIELDS = ("spend_minor", "leads", "won", "revenue_minor", "cost_per_lead_minor",
@@ -124,6 +126,19 @@ def _names(store, ref: FigureRef, period: Period = PERIOD) -> list[str]:
     return sorted(record.title for record in found)
 
 
+def test_the_records_show_amounts_as_money(weeks):
+    """Deal values and spend read as the app writes money (issue 24: raw ␟ codes, bare 80.00)."""
+    store, _ids = weeks
+    won = records_behind(store, FigureRef("group", "event", "won", "channel"), PERIOD)
+    assert won and all("\x1f" not in r.detail for r in won)
+    assert [r.detail for r in won] == ["won · €1,000 · Fair"]
+    spend = records_behind(store, FigureRef("group", "event", "spend", "channel"), PERIOD)
+    assert [r.detail for r in spend] == ["event · spend €200 · reach 0"]
+    set_setting(store, "currency", "GBP")  # spend carries no currency: the workspace's
+    spend = records_behind(store, FigureRef("group", "event", "spend", "channel"), PERIOD)
+    assert spend[0].detail.startswith("event · spend £200")
+
+
 def test_the_records_behind_each_figure(weeks):
     store, ids = weeks
     assert _names(store, FigureRef("totals", measure="leads")) == ["P1", "P2", "P3", "P6"]
@@ -218,3 +233,19 @@ def test_the_demo_has_something_to_say(demo_store):
     assert found.totals.leads > 0 and found.totals.won > 0
     assert found.channels and found.funnel.stall is not None and found.lost_reasons
     assert len({r.reason for r in found.lost_reasons}) > 1
+
+
+def test_every_markdown_table_names_each_column_once(weeks):
+    """Issue 24: the weekly trend's table had two "leads" columns (the count and its bar)."""
+    store, _ids = weeks
+    md = render_insights(build_insights(store, PERIOD), "md")
+    lines = md.splitlines()
+    headers = [
+        line for line, after in pairwise(lines)
+        if line.startswith("| ") and after.startswith("| ---")
+    ]  # fmt: skip
+    assert len(headers) >= 5, md
+    for header in headers:
+        names = [name.strip() for name in header.strip("|").split("|")]
+        assert len(names) == len(set(names)), header
+    assert "| week | leads | won | revenue | spend | trend |" in headers

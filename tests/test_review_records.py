@@ -57,6 +57,8 @@ def test_the_records_are_the_ones_behind_the_figure(week_store):
     assert titles(week_store, "tasks_due") == ["Newsletter", "Post"]
     results = records_behind(week_store, "reach", W47)
     assert sorted(r.title for r in results) == ["Spring webinar", TRADE_FAIR]
+    spend = [r.detail.split(" · spend ")[-1] for r in records_behind(week_store, "spend", W47)]
+    assert spend and all(s.startswith("€") for s in spend), spend  # never "80.00" (issue 24)
     closed = records_behind(week_store, "win_rate", W47)
     assert sorted((r.title, r.detail.split(" · ")[-1]) for r in closed) == [
         ("Northwind", "lost"),

@@ -6,10 +6,14 @@ a tight column, :func:`format_money_short` (``€2.4k`` from a thousand up, exac
 the same amount never reads two ways. Fractions (an average, a cost per lead) are rounded
 half away from zero to the cent with :func:`round_minor` — never truncated, never rounded
 to even: €450.50 ÷ 4 is €112.63, 2,863.6 cents is €28.64.
+
+An amount that SQL writes into a line of text (a record's detail) is never formatted by SQL:
+:func:`money_sql` marks it, and :func:`show_amounts` turns each mark into :func:`format_money`.
 """
 
 from __future__ import annotations
 
+import re
 from decimal import ROUND_HALF_UP, Decimal
 
 SYMBOLS = {"EUR": "€", "USD": "$", "GBP": "£", "JPY": "¥", "INR": "₹"}
@@ -77,3 +81,24 @@ def format_money_input(minor: int | None) -> str:
     sign = "-" if minor < 0 else ""
     whole, part = divmod(abs(minor), 100)
     return f"{sign}{whole}.{part:02d}" if part else f"{sign}{whole}"
+
+
+_MARK = re.compile("\x1f(-?\\d+)\x1f([A-Za-z]*)\x1f")
+
+
+def money_sql(amount: str, currency: str = "''") -> str:
+    """An SQL text expression carrying ``amount`` (minor units) for :func:`show_amounts`.
+
+    Both arguments are SQL expressions (a column, ``coalesce(…)``); the amount travels as
+    ``\\x1f<minor>\\x1f<currency>\\x1f``. A NULL amount makes the whole text NULL, so pass
+    ``coalesce(column, 0)`` where the amount can be missing.
+    """
+    return f"(char(31) || ({amount}) || char(31) || coalesce({currency}, '') || char(31))"
+
+
+def show_amounts(text: str, currency: str = "EUR") -> str:
+    """``text`` with every :func:`money_sql` mark shown by :func:`format_money`.
+
+    A mark without its own currency is shown in ``currency`` (the workspace's).
+    """
+    return _MARK.sub(lambda m: format_money(int(m[1]), m[2] or currency or "EUR"), text)

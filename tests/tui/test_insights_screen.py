@@ -3,9 +3,12 @@ behind a figure, and a lost reason sent to marketing — all by pressing the rea
 
 from __future__ import annotations
 
+import re
+
 from textual.widgets import Label, Static
 
 from dualrole.insights import build_insights, default_period
+from dualrole.money import format_money
 from dualrole.tui.screens.insights import InsightRecordsScreen, InsightsScreen
 from dualrole.tui.screens.prospect import ProspectScreen
 from dualrole.tui.widgets.paged_list import PagedList
@@ -142,3 +145,63 @@ async def test_an_empty_workspace_shows_dashes(store, lines):
         await pilot.press("enter")  # on an empty list: nothing opens
         await pilot.pause()
         assert isinstance(app.screen, InsightsScreen)
+
+
+async def test_the_records_behind_a_figure_show_money_as_money(app, demo, lines):
+    """Issue 24: the deals won read ``won · ␟180000␟EUR␟``, the spend ``spend 80.00``."""
+    async with app.run_test(size=SIZE) as pilot:
+        await open_insights(app, pilot)
+        await pilot.press("enter", "2")  # the first channel's deals won
+        await pilot.pause()
+        listing = app.screen.query_one(PagedList)
+        won = "\n".join(lines(listing))
+        assert listing.row_count > 0 and "\x1f" not in won and "EUR" not in won
+        (value, currency), *_ = demo.query(
+            "SELECT value_minor, currency FROM prospects WHERE id = ?",
+            (listing.row["record"].prospect_id,),
+        )
+        assert f"won · {format_money(value, currency)}" in won
+        await pilot.press("3")  # its spend: the results logged
+        await pilot.pause()
+        spend = "\n".join(lines(listing))
+        assert listing.row_count > 0 and re.search(r"spend €\d", spend), spend
+
+
+async def test_insights_fit_at_80_by_24(app, demo, lines):
+    """Issue 24: at 80×24 the names read ``ev… so… on…``, Revenue ``Reven``, the heading was
+    cut. The figures keep their full headings; the revenue bar (the widest) gives way."""
+    expected = build_insights(demo, default_period())
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_insights(app, pilot)
+        groups = lines(screen.query_one("#insights-groups", PagedList))
+        header = groups[0].split()
+        for title in ("Name", "Spend", "Leads", "Won", "Revenue", "€/lead", "€/cust.", "ROI"):
+            assert title in header, (title, groups[0])
+        assert header[-2:] == ["L→won", "Days"] and "…" not in groups[0]
+        shown = "\n".join(groups)
+        for channel in expected.channels:
+            assert f"{channel.name} " in shown, channel.name
+        assert "█" not in shown  # the bar gave way
+        heading = screen.query_one("#heading-groups", Label)
+        assert heading.region.right <= 80 and heading.size.height == 2  # wrapped, not cut
+        assert "segment)" in str(heading.content)
+        for section, titles in (
+            ("weeks", ("Week of", "Revenue", "Spend")),
+            ("funnel", ("Advanced", "Median", "Still there")),
+            ("forecast", ("By chance", "Measured", "By measured")),
+        ):
+            first = lines(screen.query_one(f"#insights-{section}", PagedList))[0]
+            assert all(title in first for title in titles) and "…" not in first, first
+        await pilot.press("enter")  # the drill-down fits too
+        await pilot.pause()
+        box = app.screen.query_one("#insight-records-box")
+        assert box.region.right <= 80 and box.region.bottom <= 24
+        records = lines(app.screen.query_one(PagedList))
+        assert records[0].split() == ["When", "What", "Detail"]
+
+
+async def test_the_revenue_bar_is_back_when_there_is_room(app, lines):
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await open_insights(app, pilot)
+        groups = lines(screen.query_one("#insights-groups", PagedList))
+        assert groups[0].split()[-1] == "Revenue" and "█" in "\n".join(groups)

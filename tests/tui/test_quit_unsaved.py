@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from textual.widgets import Input
+from textual.widgets import TextArea
 
 from dualrole.review import get_reflection
 from dualrole.tui.dialogs.forms import FormScreen
@@ -24,7 +24,9 @@ async def type_reflection(app, pilot, text: str) -> None:
     await app.workers.wait_for_complete()
     await pilot.pause()
     assert isinstance(app.screen, ReviewScreen)
-    app.screen.query_one("#reflection-went_well", Input).focus()
+    field = app.screen.query_one("#reflection-went_well", TextArea)
+    field.focus()
+    field.move_cursor(field.document.end)
     await pilot.press(*text)
 
 
@@ -48,8 +50,8 @@ async def test_q_on_the_review_asks_and_cancel_keeps_the_text(app, demo):
         assert isinstance(app.screen, QuitScreen)
         await pilot.press("escape")
         assert isinstance(app.screen, ReviewScreen)
-        field = app.screen.query_one("#reflection-went_well", Input)
-        assert field.value == before + "calls"
+        field = app.screen.query_one("#reflection-went_well", TextArea)
+        assert field.text == before + "calls"
         assert app.return_code is None
         await pilot.press("ctrl+q", "d")  # discard: quits without saving
     assert app.return_code == 0

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-from textual.widgets import Input, Label, Select, Static
+from textual.widgets import Input, Label, Select, Static, TextArea
 
 from dualrole.review import build_review, get_reflection, get_targets
 from dualrole.review.records import records_behind
@@ -40,7 +40,8 @@ async def test_review_shows_both_sides_and_moves_between_weeks(app, demo, lines)
         assert week_label(screen).startswith("2026-W47")
         review = build_review(demo, W47)
         marketing = screen.query_one("#review-marketing")
-        assert marketing.border_title == f"Marketing {review.scores['marketing'].score}/100"
+        score = review.scores["marketing"].score
+        assert marketing.border_title == f"Marketing {score}/100 so far"  # W47 is this week
         shown = "\n".join(lines(screen.query_one("#metrics-marketing", PagedList)))
         assert "research notes" in shown and "reach logged" in shown
         sales = "\n".join(lines(screen.query_one("#metrics-sales", PagedList)))
@@ -55,6 +56,12 @@ async def test_review_shows_both_sides_and_moves_between_weeks(app, demo, lines)
         await pilot.press("]", "]")
         await settle(app, pilot)
         assert week_label(screen).startswith("2026-W48")
+        # Issue 24: the next week read "Sales 0/100", every metric "missed".
+        assert screen.query_one("#review-sales").border_title == "Sales not started"
+        sales = "\n".join(lines(screen.query_one("#metrics-sales", PagedList)))
+        assert "missed" not in sales and "partial" not in sales
+        row = next(line for line in sales.splitlines() if "interactions" in line)
+        assert "not started" in row
         await pilot.press(".")
         await settle(app, pilot)
         assert week_label(screen).startswith("2026-W47")
@@ -64,13 +71,13 @@ async def test_review_shows_both_sides_and_moves_between_weeks(app, demo, lines)
 async def test_reflection_is_saved_in_place(app, demo):
     async with app.run_test(size=SIZE) as pilot:
         await open_review(app, pilot)
-        field = app.screen.query_one("#reflection-went_well", Input)
+        field = app.screen.query_one("#reflection-went_well", TextArea)
         field.focus()
-        field.value = "[b]Fair[/b] went well"
-        await pilot.press("enter")
+        field.load_text("[b]Fair[/b] went well")
+        await pilot.press("ctrl+s")
         await pilot.pause()
         assert get_reflection(demo, "2026-W47").went_well == "[b]Fair[/b] went well"
-        app.screen.query_one("#reflection-to_improve", Input).value = "calls"
+        app.screen.query_one("#reflection-to_improve", TextArea).load_text("calls")
         app.screen.query_one("#metrics-marketing", PagedList).focus()
         await pilot.press("[")  # moving to another week saves too
         await settle(app, pilot)
@@ -179,19 +186,48 @@ async def test_export_writes_asks_before_overwriting_and_refuses_the_database(ap
         assert target.read_text().startswith("# Progress review")  # the dialog's default: md
 
 
-async def test_a_reflection_of_several_lines_shows_on_one_line_and_keeps_its_breaks(app, demo):
+async def test_a_reflection_of_several_lines_shows_them_and_keeps_its_breaks(app, demo):
     from dualrole.models import ReflectionIn
     from dualrole.review import save_reflection
 
     save_reflection(demo, "2026-W47", ReflectionIn(went_well="one\ntwo\r\nthree", focus_next="x"))
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_review(app, pilot)
-        field = screen.query_one("#reflection-went_well", Input)
-        assert field.value == "one ↵ two ↵ three"  # a raw newline garbled the whole screen
-        shown = "".join(segment.text for segment in field.render_line(0))
-        assert "one ↵ two ↵ three" in shown
+        field = screen.query_one("#reflection-went_well", TextArea)
+        assert field.text == "one\ntwo\nthree" and field.size.height >= 3  # one line each
         assert not screen.unsaved_input()  # shown is not typed: quitting does not ask
         field.focus()
-        await pilot.press("end", *" four", "enter")
+        field.move_cursor(field.document.end)
+        await pilot.press(*" four", "enter", *"five")  # enter starts a line, never saves
         await pilot.pause()
-    assert get_reflection(demo, "2026-W47").went_well == "one\ntwo\nthree four"
+        assert get_reflection(demo, "2026-W47").went_well == "one\ntwo\r\nthree"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+    assert get_reflection(demo, "2026-W47").went_well == "one\ntwo\nthree four\nfive"
+
+
+async def test_typed_reflection_survives_escape_and_is_exported(app, demo, tmp_path):
+    """Issue 24: Enter saved and later text was glued on; escape then x exported without
+    what was typed. Two lines typed, escape, x: the file and the database hold both."""
+    target = tmp_path / "week.md"
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_review(app, pilot)
+        field = screen.query_one("#reflection-went_well", TextArea)
+        field.focus()
+        field.load_text("")
+        await pilot.press(*"Fair went well", "enter", *"two demos booked")
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(screen.focused, TextArea)
+        assert field.text == "Fair went well\ntwo demos booked"  # kept, not lost
+        await pilot.press("x")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, ExportScreen)
+        dialog.query_one("#export-path", Input).value = str(target)
+        await pilot.press("ctrl+s")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+    assert get_reflection(demo, "2026-W47").went_well == "Fair went well\ntwo demos booked"
+    exported = target.read_text()
+    assert "Fair went well" in exported and "two demos booked" in exported

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from textual.widgets import Input, Select
+from textual.widgets import Input, Select, TextArea
 
 from dualrole.db import open_store
 from dualrole.enums import RecordKind
@@ -178,16 +178,17 @@ async def test_escape_leaves_the_reflection_field_and_the_week_stays_in_view(app
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert screen.query_one(TopBar).detail == "2026-W46"
-        field = screen.query_one("#reflection-went_well", Input)
+        field = screen.query_one("#reflection-went_well", TextArea)
         field.focus()
+        field.move_cursor(field.document.end)
         await pilot.pause()
         await pilot.press("x")
         await pilot.pause()
         assert "Save reflection" in str(screen.query_one(KeyBar).render())
         await pilot.press("escape")
         await pilot.pause()
-        assert not isinstance(screen.focused, Input)
-        assert field.value.endswith("x")
+        assert not isinstance(screen.focused, TextArea)
+        assert field.text.endswith("x")
         assert "Save reflection" in str(screen.query_one(KeyBar).render())
 
 

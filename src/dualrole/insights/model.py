@@ -14,6 +14,7 @@ from pydantic import BaseModel
 
 from dualrole import clock
 from dualrole.money import format_money
+from dualrole.review.model import show_percent
 
 DEFAULT_WEEKS = 13
 DASH = "—"
@@ -212,7 +213,8 @@ def money(value: int | None, currency: str) -> str:
 
 
 def percent(value: float | None) -> str:
-    return DASH if value is None else f"{value * 100:.0f} %"
+    """A 0–1 share as the review shows percentages (:func:`whole_percent`: halves up)."""
+    return DASH if value is None else show_percent(value * 100)
 
 
 def days(value: float | None) -> str:

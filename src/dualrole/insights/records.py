@@ -26,7 +26,8 @@ from dualrole.db import Store
 from dualrole.enums import OPEN_STAGES, STAGE_ORDER
 from dualrole.insights.build import rank
 from dualrole.insights.model import BY, Period
-from dualrole.review.records import PROSPECT_DETAIL, Record, RecordKind
+from dualrole.money import money_sql, show_amounts
+from dualrole.review.records import PROSPECT_DETAIL, Record, RecordKind, workspace_currency
 
 Section = Literal["group", "totals", "funnel", "lost", "forecast", "week"]
 PAGE = 100
@@ -58,7 +59,8 @@ def _leads(where: str, won: bool) -> str:
 def _results(where: str) -> str:
     return (
         "SELECT r.id, r.day, m.name, m.channel || ' · spend ' || "
-        "printf('%.2f', coalesce(r.spend_minor, 0) / 100.0) || ' · reach ' || r.reach, NULL "
+        + money_sql("coalesce(r.spend_minor, 0)")
+        + " || ' · reach ' || r.reach, NULL "
         "FROM promotion_results r JOIN promotions m ON m.id = r.promotion_id "
         "WHERE m.deleted_at IS NULL AND r.day >= :start_day AND r.day < :end_day "
         "AND coalesce(r.spend_minor, 0) > 0" + where
@@ -159,13 +161,14 @@ def records_behind(
     kind, sql, order, extra = _spec(ref)
     params = {**_params(period, extra), "limit": max(0, min(limit, 500)), "offset": max(0, offset)}
     rows = store.query(f"{sql} ORDER BY {order} LIMIT :limit OFFSET :offset", params)
+    currency = workspace_currency(store)
     return [
         Record(
             kind,
             int(row[0]),
             str(row[1] or ""),
             str(row[2] or ""),
-            str(row[3] or ""),
+            show_amounts(str(row[3] or ""), currency),
             None if row[4] is None else int(row[4]),
         )
         for row in rows

@@ -62,8 +62,12 @@ def trend_text(metric: Metric) -> str:
 
 
 def score_text(review: WeeklyReview, side: Side) -> str:
+    """``70/100``; ``70/100 so far`` for the current week; ``not started`` for a later one."""
+    if review.status == "not started":
+        return "not started"
     score = review.scores[side].score
-    return DASH if score is None else f"{score}/100"
+    so_far = " so far" if review.status == "in progress" else ""
+    return DASH if score is None else f"{score}/100{so_far}"
 
 
 def effort_text(review: WeeklyReview) -> str:
@@ -86,6 +90,11 @@ def effort_text(review: WeeklyReview) -> str:
 
 def grade_text(metric: Metric) -> str:
     return metric.grade.value if metric.grade else ""
+
+
+def grade_class(metric: Metric) -> str:
+    """The grade as an HTML class name: ``met``, ``in-progress``…"""
+    return grade_text(metric).replace(" ", "-")
 
 
 __all__ = ["DASH", "show_target", "show_value"]

@@ -15,13 +15,14 @@ from dualrole.render.common import (
     actual_text,
     document_title,
     effort_text,
+    grade_class,
     grade_text,
     score_text,
     show_target,
     trend_text,
     week_heading,
 )
-from dualrole.review import Metric, WeeklyReview, split, whole_percent
+from dualrole.review import Grade, Metric, WeeklyReview, split, whole_percent
 from dualrole.words import counted
 
 CSP = (
@@ -49,6 +50,7 @@ td.num, th.num { text-align: right; }
 td.spark { font-family: ui-monospace, monospace; white-space: pre; color: var(--c); }
 .met { color: #1b7a35; font-weight: 600; } .partial { color: #a86400; font-weight: 600; }
 .missed { color: #b3261e; font-weight: 600; }
+.in-progress { color: #555; font-style: italic; } .not-started { color: #888; }
 .why { margin: .5rem 0 0; color: #333; } .why li { margin: .1rem 0; }
 svg { display: block; margin: .5rem 0; }
 .reflection dt { font-weight: 600; margin-top: .5rem; }
@@ -93,7 +95,7 @@ def _side(review: WeeklyReview, side: Side) -> str:
             f"<tr><td>{escape(m.label)}</td>"
             f'<td class="num">{escape(actual_text(m, review.currency))}</td>'
             f'<td class="num">{escape(show_target(m, review.currency))}</td>'
-            f'<td class="{grade}">{grade}</td>'
+            f'<td class="{grade_class(m)}">{grade}</td>'
             f'<td class="spark">{escape(trend_text(m))}</td></tr>'
         )
     score = review.scores[side]
@@ -101,7 +103,7 @@ def _side(review: WeeklyReview, side: Side) -> str:
     reasons += "".join(
         f"<li>{escape(m.label)}: {escape(m.reason)}</li>"
         for m in metrics
-        if m.grade is not None and m.grade.value != "met"
+        if m.grade not in (None, Grade.met, Grade.not_started)
     )
     return (
         f'<section class="side {side.value}" style="--c: {COLOURS[side]}">'

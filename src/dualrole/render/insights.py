@@ -171,7 +171,7 @@ def markdown_section(insights: Insights, *, level: str = "##", by: By | None = N
             lines.append(f"| {cell(g.name)} | " + " | ".join(group_cells(g, c)) + " |")
         lines.append("")
     top = max([w.leads for w in insights.weeks] or [0])
-    lines += [f"{level} Weekly trend", "", "| week | leads | won | revenue | spend | leads |"]
+    lines += [f"{level} Weekly trend", "", "| week | leads | won | revenue | spend | trend |"]
     lines.append("| --- | ---: | ---: | ---: | ---: | --- |")
     for w in insights.weeks:
         lines.append(

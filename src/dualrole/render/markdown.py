@@ -22,7 +22,7 @@ from dualrole.render.common import (
     week_heading,
     week_title,
 )
-from dualrole.review import WeeklyReview, split
+from dualrole.review import Grade, WeeklyReview, split
 from dualrole.words import counted
 
 _SPECIAL = re.compile(r"([\\`*_\[\]{}<>|~&#!])")
@@ -54,7 +54,7 @@ def _side(review: WeeklyReview, side: Side, level: str) -> list[str]:
         )
     score = review.scores[side]
     lines += ["", f"Why {score_text(review, side)}: " + "; ".join(escape(r) for r in score.reasons)]
-    graded = [m for m in metrics if m.grade is not None and m.grade.value != "met"]
+    graded = [m for m in metrics if m.grade not in (None, Grade.met, Grade.not_started)]
     lines += [f"- {escape(m.label)}: {escape(m.reason)}" for m in graded]
     return [*lines, ""]
 

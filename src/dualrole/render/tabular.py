@@ -8,7 +8,8 @@ JSON schema, version 1 (additions keep the version; a rename or removal bumps it
     weeks, as documented in :mod:`dualrole.render.insights` (without its header keys).
 
     Review  = {week "2026-W47", monday, sunday (ISO dates), previous_weeks [week labels,
-               oldest first], currency, marketing [Metric], sales [Metric],
+               oldest first], currency, status "ended"|"in progress"|"not started",
+               marketing [Metric], sales [Metric],
                scores {"marketing"|"sales": {side, score 0-100|null, reasons [text]}},
                handoff {leads, leads_by_promotion [{name, count}], leads_by_channel
                [{name, count}], feedback, feedback_titles [text]},
@@ -17,7 +18,8 @@ JSON schema, version 1 (additions keep the version; a rename or removal bumps it
                target_marketing_share %},
                reflection {went_well, to_improve, focus_next}}
     Metric  = {key, side, label, unit "count"|"money"|"percent", better "higher"|"lower",
-               actual, detail, target, grade "met"|"partial"|"missed"|null, credit 0-1|null,
+               actual, detail, target, grade "met"|"partial"|"missed"|"in progress"
+               (this week, not reached yet)|"not started" (a later week)|null, credit 0-1|null,
                reason, previous [8 values, oldest first; [] for snapshots]}
 
 Money is integer minor units (cents), rates are percent; ``null`` means "—" (nothing to

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 
+from dualrole import clock
 from dualrole.db import Store
 from dualrole.models import Side
 from dualrole.parsing import week_label
@@ -19,6 +21,7 @@ from dualrole.review.model import (
     MetricDef,
     ReflectionText,
     SideScore,
+    Status,
     WeeklyReview,
     show_percent,
     show_target,
@@ -105,6 +108,28 @@ def _details(fig: Figures, currency: str) -> dict[str, str]:
     }
 
 
+def _parts(fig: Figures) -> dict[str, tuple[int, int]]:
+    """(part, whole) of the shares where one more of the part adds one to it and not to the
+    whole, so "how many short" is a count: tasks and follow-ups due done, lead → won."""
+
+    def g(key: str) -> int:
+        return int(fig.get(key)[-1])
+
+    return {
+        "task_completion": (g("_tasks_due_done"), g("tasks_due")),
+        "followup_completion": (g("_followups_due_done"), g("followups_due")),
+        "lead_to_won": (g("_cohort_won"), g("prospects_added")),
+    }
+
+
+def week_status(monday: dt.date) -> Status:
+    """``ended``, ``in progress`` (today is in it) or ``not started`` (it begins later)."""
+    today = clock.today()
+    if today < monday:
+        return "not started"
+    return "in progress" if today < monday + dt.timedelta(days=7) else "ended"
+
+
 def grade(
     definition: MetricDef, actual: float | None, target: float | None
 ) -> tuple[Grade | None, float | None, str]:
@@ -126,30 +151,47 @@ def grade(
     return result, credit, ""
 
 
-def _reason(metric: Metric, currency: str) -> str:
+def _reason(metric: Metric, currency: str, parts: tuple[int, int] | None = None) -> str:
+    """Why the grade, each figure said once with the one rounding of :func:`show_value`."""
     actual = show_value(metric.actual, metric.unit, currency)
     target = show_target(metric, currency)
-    if metric.grade is None:
+    if metric.grade is None or metric.grade == Grade.not_started:
         return metric.reason
     if metric.grade == Grade.met:
         return f"{actual} against a target of {target}: met"
     assert metric.credit is not None and metric.actual is not None and metric.target is not None
+    so_far = " so far" if metric.grade == Grade.in_progress else ""
     if metric.better == "lower":
         limit = show_value(metric.target, metric.unit, currency)
-        return f"{actual} is over the limit of {limit} ({show_percent(metric.credit * 100)})"
+        return (
+            f"{actual}{so_far} is over the limit of {limit} ({show_percent(metric.credit * 100)})"
+        )
+    short = "to go" if so_far else "short"
+    if metric.unit == "percent":  # a share against a share: the gap said once, in its parts
+        if parts is not None:
+            part, whole = parts
+            needed = max(0, math.ceil(metric.target * whole / 100 - 1e-9) - part)
+            return f"{part} of {whole} ({actual}){so_far}, target {target}: {needed} {short}"
+        points = whole_percent(metric.target) - whole_percent(metric.actual)
+        return f"{actual}{so_far}, target {target}: {points} points {short}"
     gap = show_value(metric.target - metric.actual, metric.unit, currency)
-    return f"{actual} of {target} ({show_percent(metric.credit * 100)}), {gap} short"
+    return f"{actual} of {target}{so_far} ({show_percent(metric.credit * 100)}), {gap} {short}"
 
 
-def _score(side: Side, metrics: list[Metric]) -> SideScore:
+def _score(side: Side, metrics: list[Metric], status: Status, monday: dt.date) -> SideScore:
+    if status == "not started":
+        return SideScore(side=side, score=None, reasons=[not_started(monday)])
     graded = [m for m in metrics if m.credit is not None]
     if not graded:
         return SideScore(side=side, score=None, reasons=["no metric could be graded this week"])
     score = whole_percent(100 * sum(m.credit or 0 for m in graded) / len(graded))
+    so_far = " so far" if status == "in progress" else ""
     reasons = [
-        f"{score} = the average of {counted(len(graded), 'graded metric')} "
+        f"{score}{so_far} = the average of {counted(len(graded), 'graded metric')} "
         "(met = 100 %, otherwise the share of the target reached)"
     ]
+    if so_far:
+        reasons.append(f"the week is in progress until {monday + dt.timedelta(days=6):%a %d %b}")
     for which in Grade:
         names = [m for m in graded if m.grade == which]
         if names:
@@ -163,6 +205,10 @@ def _score(side: Side, metrics: list[Metric]) -> SideScore:
     return SideScore(side=side, score=score, reasons=reasons)
 
 
+def not_started(monday: dt.date) -> str:
+    return f"not started: the week begins {monday:%a %d %b %Y}"
+
+
 def build_review(store: Store, monday: dt.date, *, trend: bool = True) -> WeeklyReview:
     """The review of the ISO week of ``monday`` (local time), with its 8-week trend."""
     before = WEEKS_BEFORE if trend else 0
@@ -172,6 +218,8 @@ def build_review(store: Store, monday: dt.date, *, trend: bool = True) -> Weekly
     figures = collect(store, monday, before=before)
     values = _values(figures)
     details = _details(figures, currency)
+    parts = _parts(figures)
+    status = week_status(monday)
     targets = get_targets(store)
     sides: dict[Side, list[Metric]] = {Side.marketing: [], Side.sales: []}
     for definition in CATALOGUE:
@@ -179,6 +227,10 @@ def build_review(store: Store, monday: dt.date, *, trend: bool = True) -> Weekly
         actual = series[-1]
         target = targets.get(definition.key)
         result, credit, reason = grade(definition, actual, target)
+        if status == "not started" and target is not None:
+            result, credit, reason = Grade.not_started, None, not_started(monday)
+        elif status == "in progress" and result in (Grade.partial, Grade.missed):
+            result = Grade.in_progress  # the days to come may still reach it
         metric = Metric(
             key=definition.key,
             side=definition.side,
@@ -193,7 +245,7 @@ def build_review(store: Store, monday: dt.date, *, trend: bool = True) -> Weekly
             reason=reason,
             previous=series[:-1] if definition.trend else [],
         )
-        metric.reason = _reason(metric, currency)
+        metric.reason = _reason(metric, currency, parts.get(definition.key))
         sides[definition.side].append(metric)
 
     def last(key: str) -> int:
@@ -233,9 +285,10 @@ def build_review(store: Store, monday: dt.date, *, trend: bool = True) -> Weekly
         sunday=sunday,
         previous_weeks=[week_label(day) for day in Window(monday, before).mondays[:before]],
         currency=currency,
+        status=status,
         marketing=sides[Side.marketing],
         sales=sides[Side.sales],
-        scores={side: _score(side, metrics) for side, metrics in sides.items()},
+        scores={side: _score(side, metrics, status, monday) for side, metrics in sides.items()},
         handoff=handoff,
         balance=balance,
         reflection=reflection or ReflectionText(),

@@ -26,6 +26,14 @@ class Grade(StrEnum):
     met = "met"
     partial = "partial"
     missed = "missed"
+    in_progress = "in progress"
+    """This week, not reached yet: the days to come may still reach it."""
+    not_started = "not started"
+    """A week that has not begun: nothing to grade yet."""
+
+
+Status = Literal["ended", "in progress", "not started"]
+"""Where a week stands today: graded for good, graded so far, or not begun."""
 
 
 Unit = Literal["count", "money", "percent"]
@@ -144,6 +152,8 @@ class WeeklyReview(BaseModel):
     previous_weeks: list[str]
     """Labels of the trend weeks, oldest first (matches ``Metric.previous``)."""
     currency: str
+    status: Status = "ended"
+    """``in progress`` for the current week (grades so far), ``not started`` for a later one."""
     marketing: list[Metric]
     sales: list[Metric]
     scores: dict[Side, SideScore]

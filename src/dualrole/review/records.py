@@ -14,16 +14,16 @@ open deals now, largest first.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass
 from typing import Literal
 
 from dualrole import clock
 from dualrole.db import Store
 from dualrole.models import OPEN_STAGES
-from dualrole.money import format_money
+from dualrole.money import money_sql, show_amounts
 from dualrole.review.data import ADVANCE, Window
 from dualrole.review.model import BY_KEY
+from dualrole.services.settings import get_setting
 
 RecordKind = Literal[
     "prospect",
@@ -62,17 +62,12 @@ class Spec:
 
 
 PROSPECT_DETAIL = (
-    "p.stage || CASE WHEN p.value_minor THEN ' · ' || char(31) || p.value_minor || char(31) "
-    "|| p.currency || char(31) ELSE '' END || coalesce(' · ' || m.name, '')"
+    "p.stage || CASE WHEN p.value_minor THEN ' · ' || "
+    + money_sql("p.value_minor", "p.currency")
+    + " ELSE '' END || coalesce(' · ' || m.name, '')"
 )
-"""The deal value travels as ``\x1f<minor>\x1f<currency>\x1f`` and is shown by
-:func:`~dualrole.money.format_money` (:func:`_shown`), like every amount of the app."""
-
-_MONEY_MARK = re.compile("\x1f(-?\\d+)\x1f([A-Za-z]*)\x1f")
-
-
-def _shown(detail: str) -> str:
-    return _MONEY_MARK.sub(lambda m: format_money(int(m[1]), m[2] or "EUR"), detail)
+"""A deal's stage, value and promotion; the value is shown by
+:func:`~dualrole.money.show_amounts` (:func:`records_behind`), like every amount of the app."""
 
 
 def _prospects(where: str) -> str:
@@ -124,7 +119,9 @@ NOTES = Spec(
 RESULTS = Spec(
     "result",
     "SELECT r.id, r.day, m.name, 'reach ' || r.reach || ' · engagement ' || r.engagement || "
-    "' · clicks ' || r.clicks || ' · spend ' || printf('%.2f', r.spend_minor / 100.0), NULL "
+    "' · clicks ' || r.clicks || ' · spend ' || "
+    + money_sql("coalesce(r.spend_minor, 0)")
+    + ", NULL "
     "FROM promotion_results r JOIN promotions m ON m.id = r.promotion_id "
     "WHERE m.deleted_at IS NULL AND r.day >= :start_day AND r.day < :end_day",
     "2 DESC, 1 DESC",
@@ -214,6 +211,11 @@ SPECS: dict[str, Spec] = {
 }
 
 
+def workspace_currency(store: Store) -> str:
+    """The currency of amounts stored without one (spend, budgets): the workspace's."""
+    return str(get_setting(store, "currency") or "EUR")
+
+
 def _params(monday: dt.date) -> dict[str, str]:
     window = Window(monday - dt.timedelta(days=monday.weekday()), 0)
     (start, end), (start_day, end_day) = window.moments, window.days
@@ -248,13 +250,14 @@ def records_behind(
     spec = _spec(metric)
     params = {**_params(monday), "limit": max(0, min(limit, 500)), "offset": max(offset, 0)}
     rows = store.query(f"{spec.sql} ORDER BY {spec.order} LIMIT :limit OFFSET :offset", params)
+    currency = workspace_currency(store)
     return [
         Record(
             spec.kind,
             int(row[0]),
             str(row[1] or ""),
             str(row[2] or ""),
-            _shown(str(row[3] or "")),
+            show_amounts(str(row[3] or ""), currency),
             None if row[4] is None else int(row[4]),
         )
         for row in rows

@@ -26,6 +26,7 @@ from textual.widgets import Button, Input, Label, Select, Static
 from dualrole import clock
 from dualrole.db import StorageError, Store
 from dualrole.enums import RecordKind
+from dualrole.money import format_money_input, round_minor
 from dualrole.review import CATALOGUE, Metric, WeeklyReview, parse_target, set_target, show_value
 from dualrole.review.records import Record, count_behind, records_behind
 from dualrole.tui.dialogs.forms import ConfirmScreen, Field, FormScreen
@@ -126,8 +127,7 @@ def target_text(key: str, value: float | None) -> str:
     if value is None:
         return ""
     unit = next(m.unit for m in CATALOGUE if m.key == key)
-    number = value / 100 if unit == "money" else value
-    return f"{number:g}"
+    return format_money_input(round_minor(value)) if unit == "money" else f"{value:g}"
 
 
 class TargetsForm(FormScreen[bool]):

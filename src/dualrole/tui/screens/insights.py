@@ -63,12 +63,14 @@ def group_columns(screen: InsightsScreen) -> list[Column]:
         values: list[int] = [r["g"].revenue_minor for r in screen.rows("groups")]
         return max(values, default=0)
 
+    # At 80 columns the figures take 64 and the name 15; the revenue bar (the widest
+    # column) gives way first, so no figure and no name is cut to a stub.
     return [
-        Column("Name", lambda r: r["g"].name, ratio=2),
-        Column("Spend", lambda r: _money(r["g"].spend_minor, cur()), width=8, justify="right"),
-        Column("Leads", lambda r: count(r["g"].leads), width=6, justify="right"),
-        Column("Won", lambda r: count(r["g"].won), width=5, justify="right"),
-        Column("Revenue", lambda r: _money(r["g"].revenue_minor, cur()), width=8, justify="right"),
+        Column("Name", lambda r: r["g"].name, ratio=2, min_width=15),
+        Column("Spend", lambda r: _money(r["g"].spend_minor, cur()), width=7, justify="right"),
+        Column("Leads", lambda r: count(r["g"].leads), width=5, justify="right"),
+        Column("Won", lambda r: count(r["g"].won), width=4, justify="right"),
+        Column("Revenue", lambda r: _money(r["g"].revenue_minor, cur()), width=7, justify="right"),
         Column("€/lead", lambda r: _money(r["g"].cost_per_lead_minor, cur()), width=7,
                justify="right"),
         Column("€/cust.", lambda r: _money(r["g"].cost_per_customer_minor, cur()), width=7,
@@ -76,10 +78,10 @@ def group_columns(screen: InsightsScreen) -> list[Column]:
         Column("ROI", lambda r: percent(r["g"].roi), width=7, justify="right",
                style=lambda r: None if r["g"].roi is None else "won" if r["g"].roi >= 0
                else "overdue"),
-        Column("L→won", lambda r: percent(r["g"].conversion), width=6, justify="right"),
-        Column("Days", lambda r: days(r["g"].median_days_to_won), width=6, justify="right"),
+        Column("L→won", lambda r: percent(r["g"].conversion), width=5, justify="right"),
+        Column("Days", lambda r: days(r["g"].median_days_to_won), width=5, justify="right"),
         Column("Revenue", lambda r: bar(r["g"].revenue_minor, top(), BAR), width=BAR,
-               style=lambda _r: "sales"),
+               style=lambda _r: "sales", give_way=1),
     ]  # fmt: skip
 
 
@@ -257,7 +259,7 @@ class InsightsScreen(AreaScreen):
 
     def _fill(self, section: str) -> None:
         heading = HEADINGS.get(section) or (
-            f"By {self.by} — spend, leads, customers and revenue (b: " + " / ".join(BY) + ")"
+            f"By {self.by} — spend, leads, customers, revenue (b: " + " / ".join(BY) + ")"
         )
         self.query_one(f"#heading-{section}", Label).update(Text(heading))
         listing = self.query_one(f"#insights-{section}", PagedList)

@@ -5,8 +5,10 @@ the exports render). Each side is a list of its metrics (actual, target, grade, 
 trend) under its score; the line below the sides explains the highlighted metric, and
 enter lists the records behind it (``dialogs.review.RecordsScreen``). ``[`` / ``]`` move
 between weeks, ``.`` returns to this week, ``g`` edits the weekly targets, ``x`` exports
-(format and file asked in a dialog, written in a worker). The reflection fields are saved
-with ``ctrl+s``, enter, or when moving to another week. Narrower than ``SIDE_BY_SIDE``
+(format and file asked in a dialog, written in a worker). The reflection fields are
+multi-line text areas (enter starts a new line, escape leaves the field and the text stays);
+they are saved with ``ctrl+s``, before an export, or when moving to another week, and an
+export always carries what was typed. Narrower than ``SIDE_BY_SIDE``
 columns, the sides stack so no figure is cut. User text is plain text, never markup.
 """
 
@@ -24,23 +26,24 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.events import Resize
 from textual.geometry import Region
-from textual.widgets import Input, Label, Static
+from textual.widgets import Label, Static, TextArea
 
 from dualrole import clock
 from dualrole.db import StorageError
 from dualrole.models import ReflectionIn, Side
 from dualrole.money import format_money_short
 from dualrole.review import (
-    DASH,
     Metric,
     WeeklyReview,
     build_review,
     get_targets,
     save_reflection,
+    show_percent,
     show_target,
     show_value,
     sparkline,
 )
+from dualrole.review.model import ReflectionText
 from dualrole.tui.screens.base import AreaScreen
 from dualrole.tui.text import plain
 from dualrole.tui.widgets.keybar import KeyBar
@@ -49,7 +52,8 @@ from dualrole.tui.widgets.topbar import TopBar
 from dualrole.words import counted
 
 FIELDS = (("went_well", "Went well"), ("to_improve", "To improve"), ("focus_next", "Focus next"))
-GRADE_STYLE = {"met": "won", "partial": "today", "missed": "overdue"}
+GRADE_STYLE = {"met": "won", "partial": "today", "missed": "overdue", "in progress": "muted",
+               "not started": "muted"}  # fmt: skip
 SIDE_BY_SIDE = 110
 ACTUAL_WIDTH = 9  # columns from which the two sides fit next to each other
 SHORT_LABELS = {
@@ -63,17 +67,9 @@ SHORT_LABELS = {
 }
 
 
-LINE_BREAK = " ↵ "
-"""How a line break of a reflection shows in its one-line field (one raw newline in an Input
-garbled the whole screen); turned back into a line break when saved."""
-
-
-def to_field(text: str) -> str:
-    return text.replace("\r\n", "\n").replace("\r", "\n").replace("\n", LINE_BREAK)
-
-
-def from_field(value: str) -> str:
-    return value.replace(LINE_BREAK, "\n")
+def same_lines(text: str) -> str:
+    """``text`` with one kind of line break (what a text area gives back)."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def this_monday() -> dt.date:
@@ -102,7 +98,7 @@ def metric_columns(currency: Callable[[], str]) -> list[Column]:
         Column("Actual", lambda r: cell_value(_metric(r), currency()), width=ACTUAL_WIDTH,
                justify="right"),
         Column("Target", lambda r: show_target(_metric(r), currency()), width=7, justify="right"),
-        Column("Grade", lambda r: _metric(r).grade or "", width=7,
+        Column("Grade", lambda r: _metric(r).grade or "", width=11,
                style=lambda r: GRADE_STYLE.get(str(_metric(r).grade or ""))),
         Column("Trend", lambda r: sparkline([*_metric(r).previous, _metric(r).actual])
                if _metric(r).previous else "", width=9),
@@ -110,8 +106,9 @@ def metric_columns(currency: Callable[[], str]) -> list[Column]:
 
 
 def score_title(review: WeeklyReview, side: Side) -> str:
-    score = review.scores[side].score
-    return f"{side.value.capitalize()} {DASH if score is None else f'{score}/100'}"
+    from dualrole.render.common import score_text
+
+    return f"{side.value.capitalize()} {score_text(review, side)}"
 
 
 def reasons_text(review: WeeklyReview, side: Side) -> Text:
@@ -134,13 +131,13 @@ def footer_text(review: WeeklyReview) -> Text:
     h, b = review.handoff, review.balance
     names = ", ".join(f"{c.count} {c.name}" for c in h.leads_by_promotion)
     titles = ", ".join(f"“{t}”" for t in h.feedback_titles[:5])
-    share = DASH if b.marketing_share is None else f"{b.marketing_share:.0f} %"
-    hours = DASH if b.marketing_hours_share is None else f"{b.marketing_hours_share:.0f} %"
+    share = show_percent(b.marketing_share)  # one rounding, as in the exports
+    hours = show_percent(b.marketing_hours_share)
     lines = [
         f"marketing → sales: {counted(h.leads, 'lead')}" + (f" ({names})" if names else ""),
         f"sales → marketing: {h.feedback} feedback" + (f" ({titles})" if titles else ""),
         f"balance: marketing actions {share} · focus marketing {b.marketing_hours:.1f} h / "
-        f"sales {b.sales_hours:.1f} h ({hours}) · target {b.target_marketing_share:.0f} %",
+        f"sales {b.sales_hours:.1f} h ({hours}) · target {show_percent(b.target_marketing_share)}",
     ]
     return plain("\n".join(lines), multiline=True)
 
@@ -180,7 +177,8 @@ class ReviewScreen(AreaScreen):
             with Vertical(id="review-reflection"):
                 for name, label in FIELDS:
                     yield Label(label)
-                    yield Input(id=f"reflection-{name}", placeholder=label)
+                    yield TextArea(id=f"reflection-{name}", placeholder=label, soft_wrap=True,
+                                   show_line_numbers=False, compact=True)  # fmt: skip
         yield KeyBar()
 
     @on(Resize)
@@ -216,8 +214,8 @@ class ReviewScreen(AreaScreen):
         self.query_one("#review-handoff", Static).update(footer_text(review))
         if not keep_typed:
             for name, _label in FIELDS:
-                field = self.query_one(f"#reflection-{name}", Input)
-                field.value = to_field(getattr(review.reflection, name))
+                field = self.query_one(f"#reflection-{name}", TextArea)
+                field.load_text(same_lines(getattr(review.reflection, name)))
         self._explain(self._focused_metric())
 
     # --- the highlighted metric -------------------------------------------------------------
@@ -263,9 +261,14 @@ class ReviewScreen(AreaScreen):
         self.monday = this_monday()
         self.refresh_data()
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "leave_field":  # escape in a reflection: back to the metrics, text kept
+            return isinstance(self.focused, TextArea)
+        return super().check_action(action, parameters)
+
     def _typed(self) -> dict[str, str]:
         return {
-            name: from_field(self.query_one(f"#reflection-{name}", Input).value)
+            name: same_lines(self.query_one(f"#reflection-{name}", TextArea).text)
             for name, _ in FIELDS
         }
 
@@ -273,7 +276,7 @@ class ReviewScreen(AreaScreen):
         """The saved reflection as its fields show it back (line breaks as one kind)."""
         assert self.review is not None
         saved = self.review.reflection.model_dump()
-        return {name: from_field(to_field(saved[name])) for name, _ in FIELDS}
+        return {name: same_lines(saved[name]) for name, _ in FIELDS}
 
     def unsaved_input(self) -> bool:
         """Reflection text typed and not saved (asked about on quit: ``tui/dialogs/quit.py``)."""
@@ -300,10 +303,6 @@ class ReviewScreen(AreaScreen):
             self.review.reflection = self.review.reflection.model_copy(update=values)
             self.notify(f"Reflection for {self.review.week} saved.")
 
-    @on(Input.Submitted)
-    def _submitted(self) -> None:
-        self.action_save()
-
     # --- targets and export ----------------------------------------------------------------
 
     def action_targets(self) -> None:
@@ -325,7 +324,11 @@ class ReviewScreen(AreaScreen):
             return
         from dualrole.tui.dialogs.review import ExportScreen
 
-        review = self.review
+        # What was typed is saved first; were it refused (a locked file), the export still
+        # carries it: an export never silently drops the reflection.
+        self.action_save()
+        typed = ReflectionText(**self._typed())
+        review = self.review.model_copy(update={"reflection": typed})
 
         def chosen(choice: tuple[Path, str] | None) -> None:
             if choice is not None:

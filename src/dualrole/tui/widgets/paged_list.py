@@ -94,6 +94,11 @@ class Column:
     fit: Callable[[Row, int], object] | None = None
     """Instead of ``render``: the text for a cell of this many columns (to choose what to
     drop when the room is short, rather than cutting the end off)."""
+    give_way: int = 0
+    """When the list is too narrow for every column (the flexible ones at ``min_width``),
+    the column with the highest ``give_way`` is left out first; 0 = always shown."""
+    min_width: int = 3
+    """A flexible column's narrowest useful width (what ``give_way`` keeps for it)."""
 
 
 STYLE_NAMES = (
@@ -483,25 +488,40 @@ class PagedList(Widget, can_focus=True):
             style = self._components[name] = self.get_component_rich_style(f"paged-list--{name}")
         return style
 
+    def _shown_columns(self, width: int) -> list[Column]:
+        """The columns that fit in ``width``, leaving out the highest ``give_way`` first."""
+        shown = list(self.columns)
+        while True:
+            need = sum((c.width if c.width is not None else c.min_width) + 1 for c in shown)
+            droppable = [c for c in shown if c.give_way]
+            if need <= width or not droppable:
+                return shown
+            shown.remove(max(droppable, key=lambda c: c.give_way))
+
     def _column_widths(self, width: int) -> list[int]:
+        """Each column's width; -1 for a column left out (``give_way``) at this width."""
         if self._widths[0] == width:
             return self._widths[1]
-        gaps = len(self.columns)
-        fixed = sum(c.width or 0 for c in self.columns)
-        flexible = [c for c in self.columns if c.width is None]
+        shown = self._shown_columns(width)
+        kept = {id(c) for c in shown}
+        gaps = len(shown)
+        fixed = sum(c.width or 0 for c in shown)
+        flexible = [c for c in shown if c.width is None]
         spare = max(width - fixed - gaps, len(flexible) * 3)
         ratios = sum(c.ratio for c in flexible) or 1
         widths: list[int] = []
         given = 0
         for column in self.columns:
-            if column.width is not None:
+            if id(column) not in kept:
+                widths.append(-1)
+            elif column.width is not None:
                 widths.append(column.width)
             else:
                 share = spare * column.ratio // ratios
                 widths.append(share)
                 given += share
         for index, column in enumerate(self.columns):  # rounding leftovers to the first
-            if column.width is None:
+            if column.width is None and widths[index] >= 0:
                 widths[index] += spare - given
                 break
         self._widths = (width, widths)
@@ -538,6 +558,8 @@ class PagedList(Widget, can_focus=True):
         for (value, style, justify), cell_width in zip(
             cells, self._column_widths(width), strict=True
         ):
+            if cell_width < 0:  # left out at this width
+                continue
             length = cell_len(value)
             if length > cell_width:  # truncate with an ellipsis
                 value = set_cell_size(value, cell_width - 1) + "…" if cell_width else ""
@@ -609,6 +631,9 @@ class PagedList(Widget, can_focus=True):
         cells: list[tuple[str, Style | None, Literal["left", "right"]]] = []
         widths = self._column_widths(width)
         for column, cell_width in zip(self.columns, widths, strict=True):
+            if cell_width < 0:
+                cells.append(("", None, column.justify))
+                continue
             try:
                 shown = column.fit(row, cell_width) if column.fit else column.render(row)
                 value = visible(shown)
