@@ -176,6 +176,10 @@ def restore_from_replica(ctx: Context, url: str, at_text: str | None, force: boo
     from dualrole.replication.restore import parse_moment, restore_from_replica
 
     at: dt.datetime | None = parse_moment(at_text) if at_text else None
+    if force and ctx.path.exists():
+        from dualrole.replication.holders import refuse_if_held
+
+        refuse_if_held(ctx.path, "restore from the replica again")
     report = progress("restore")
 
     def restoring(done: int, total: int) -> None:

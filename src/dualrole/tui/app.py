@@ -232,6 +232,10 @@ class DualroleApp(ShutdownAwareApp):
                 markup=False,
             )
         elif self.store.path is not None:
+            from dualrole.replication.holders import hold_for_app
+
+            # `demo --force` and `restore` refuse to replace the workspace while it is held.
+            self._holding = hold_for_app(self.store.path)
             self.set_timer(2.0, self.run_daily_backup)  # after the first frames, off the UI thread
             self.set_timer(1.0, self._start_replica)
             self.store.wal_lost_listeners.append(self._wal_lost)
@@ -244,6 +248,8 @@ class DualroleApp(ShutdownAwareApp):
     """The top bar's replica words ("replicated 4 s ago"); empty when no replica is set.
     Every top bar watches it, so the words follow the replicator without a key press."""
     _replica = None
+    _holding: int | None = None
+    """The app's lock on its workspace (:mod:`dualrole.replication.holders`)."""
 
     def _start_replica(self) -> None:
         from dualrole.replication.app_hook import AppReplica
@@ -282,6 +288,11 @@ class DualroleApp(ShutdownAwareApp):
         if self._replica is not None:
             self._replica.stop(timeout=10.0)  # Litestream's last sync, then it exits
             self._replica = None
+        if self._holding is not None:
+            from dualrole.replication.holders import release
+
+            release(self._holding)
+            self._holding = None
 
     @work(thread=True, exclusive=True, group="preload", exit_on_error=False)
     def _preload(self) -> None:
