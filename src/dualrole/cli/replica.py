@@ -16,6 +16,7 @@ import click
 
 from dualrole.cli.context import Context, pass_ctx, progress
 from dualrole.db import StorageError
+from dualrole.errors import DiskFullError
 
 
 def _fail_replica(exc: Exception) -> StorageError:
@@ -196,6 +197,11 @@ def restore_from_replica(ctx: Context, url: str, at_text: str | None, force: boo
         )
     except (ReplicaError, urls.UrlError) as exc:
         raise StorageError(str(exc)) from None
+    except DiskFullError as exc:  # the restored copy could not even be read: no room left
+        raise StorageError(
+            f"The disk holding {exc.filename} (where the workspace lives) is full; free some "
+            "space and restore again (nothing was replaced)."
+        ) from None
     if sys.stderr.isatty():
         click.echo("", err=True)
     moment = f" as it was at {at.astimezone():%Y-%m-%d %H:%M}" if at else ""
