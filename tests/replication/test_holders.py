@@ -118,3 +118,23 @@ async def test_the_open_app_is_named_and_nothing_is_replaced(
     assert prospect_names(workspace) == before
     done = _dualrole(*commands["restore FILE"], db=workspace)
     assert done.returncode == 0, done.stderr  # the app let go when it closed
+
+
+async def test_a_read_only_app_holds_its_workspace_too(workspace: Path) -> None:
+    """A workspace from a newer dualrole opens read-only; replacing it under the open app
+    is refused all the same (the app shows what it read)."""
+    import sqlite3
+
+    from dualrole.replication.holders import holder
+    from dualrole.schema import SCHEMA_VERSION
+
+    conn = sqlite3.connect(workspace)
+    conn.execute(f"PRAGMA user_version={SCHEMA_VERSION + 1}")
+    conn.close()
+    with open_store(workspace) as store:
+        assert store.read_only
+        app = DualroleApp(store)
+        async with app.run_test(size=(120, 30)) as pilot:
+            await pilot.pause()
+            assert holder(workspace) == "the dualrole app has it open"
+    assert holder(workspace) is None

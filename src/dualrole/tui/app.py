@@ -223,6 +223,11 @@ class DualroleApp(ShutdownAwareApp):
             self.focus_session = running_focus(self.store)
         except StorageError:
             self.focus_session = None
+        if self.store.path is not None:
+            from dualrole.replication.holders import hold_for_app
+
+            # `demo --force` and `restore` refuse to replace the workspace while it is held.
+            self._holding = hold_for_app(self.store.path)
         if self.store.read_only_reason:
             self.notify(
                 self.store.read_only_reason,
@@ -232,10 +237,6 @@ class DualroleApp(ShutdownAwareApp):
                 markup=False,
             )
         elif self.store.path is not None:
-            from dualrole.replication.holders import hold_for_app
-
-            # `demo --force` and `restore` refuse to replace the workspace while it is held.
-            self._holding = hold_for_app(self.store.path)
             self.set_timer(2.0, self.run_daily_backup)  # after the first frames, off the UI thread
             self.set_timer(1.0, self._start_replica)
             self.store.wal_lost_listeners.append(self._wal_lost)
