@@ -23,7 +23,8 @@ from dualrole.db import (
     open_here,
     open_store,
 )
-from dualrole.files import copy_database
+from dualrole.errors import DiskFullError
+from dualrole.files import copy_database, out_of_space
 from dualrole.schema import APPLICATION_ID, SCHEMA_VERSION
 
 __all__ = ["KEEP_AUTOMATIC", "backup_dir_for", "backups_for"]
@@ -100,6 +101,8 @@ def verify_backup(path: Path) -> None:
         finally:
             conn.close()
     except sqlite3.DatabaseError as exc:
+        if out_of_space(exc, path.parent):  # SQLite could not make room to read it
+            raise DiskFullError(path.parent) from exc
         raise StorageError(f"{path} is damaged ({exc}); nothing was restored.") from exc
     if result != "ok":
         raise StorageError(f"{path} fails its integrity check; nothing was restored.")

@@ -30,6 +30,7 @@ from dualrole.errors import (
     NotFoundError,
     StorageError,
 )
+from dualrole.files import out_of_space
 from dualrole.schema import APPLICATION_ID, SCHEMA_VERSION
 
 T = TypeVar("T")
@@ -490,8 +491,17 @@ def open_store(
         and not Path(f"{path}-wal").exists()
         and not Path(f"{path}-shm").exists()
     )
-    with friendly_errors():
-        conn = connect(path, frozen=frozen)
+    try:
+        with friendly_errors():
+            conn = connect(path, frozen=frozen)
+    except StorageError as exc:
+        cause = exc.__cause__
+        if isinstance(cause, sqlite3.Error) and out_of_space(cause, path.parent):
+            # SQLite said "disk I/O error": it found no room for the -shm file.
+            raise StorageError(
+                f"The disk holding {path.parent} is full; free some space and try again."
+            ) from cause
+        raise
     store = Store(conn, path)
     store._file_key = _file_key(path)
     if store._file_key is not None:

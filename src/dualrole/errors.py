@@ -29,3 +29,19 @@ class NotFoundError(StorageError):
 
 class DestinationError(StorageError):
     """A file dualrole will not write there (a link, a device, the database, an existing file…)."""
+
+
+class DiskFullError(OSError):
+    """The disk holding ``folder`` is full, though SQLite said only "disk I/O error".
+
+    An ``OSError`` (``ENOSPC``), not a StorageError: the file being read is sound, and a
+    caller that turns a StorageError into "this file is damaged" lets it pass.
+    """
+
+    def __init__(self, folder: object) -> None:
+        import errno
+
+        super().__init__(errno.ENOSPC, "No space left on device", str(folder))
+
+    def __str__(self) -> str:
+        return f"The disk holding {self.filename} is full; free some space and try again."

@@ -295,16 +295,43 @@ def copy_database(
         if progress:
             progress(total - remaining, total)
 
+    full = False
     try:
         with pending_file(dest, database=database, force=force) as pending:
             target = sqlite3.connect(str(pending.path))
             try:
                 conn.backup(target, pages=256, progress=report)
                 target.execute("PRAGMA journal_mode=DELETE")
+            except sqlite3.Error as exc:
+                full = out_of_space(exc, dest.parent)  # while the partial copy still takes room
+                raise
             finally:
                 target.close()
     except sqlite3.Error as exc:
-        full = "full" in str(exc).lower()
+        full = full or "full" in str(exc).lower()
         why = f"the disk holding {dest.parent} is full" if full else str(exc)
         raise DestinationError(f"The backup failed: {why}; nothing was written.") from exc
     return dest
+
+
+LOW_SPACE_BYTES = 1 << 20
+
+
+def out_of_space(exc: sqlite3.Error, folder: Path) -> bool:
+    """Whether SQLite's ``exc`` means that the disk holding ``folder`` is full.
+
+    SQLite says "database or disk is full" when a write finds no room, but only "disk I/O
+    error" when it cannot grow a -shm file (``SQLITE_IOERR_SHMSIZE``), which even reading a
+    database in WAL mode needs. An I/O error with less than 1 MiB left there is taken for
+    what it is.
+    """
+    name = str(getattr(exc, "sqlite_errorname", ""))
+    if name == "SQLITE_FULL" or "disk is full" in str(exc).lower():
+        return True
+    if not name.startswith("SQLITE_IOERR") and "disk i/o" not in str(exc).lower():
+        return False
+    try:
+        info = os.statvfs(folder)
+    except OSError:
+        return False
+    return info.f_bavail * info.f_frsize < LOW_SPACE_BYTES

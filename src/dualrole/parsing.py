@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+import unicodedata
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -35,14 +36,29 @@ def clean_text(value: Any) -> Any:
 
 
 def parse_email(value: Any) -> str | None:
+    """An email address as stored: trimmed and composed (NFC), so ``é`` typed as one code
+    point and as ``e`` + a combining accent is one address."""
     if value is None:
         return None
-    text = str(value).strip()
+    text = unicodedata.normalize("NFC", str(value).strip())
     if not text:
         return None
     if len(text) > 254 or not _EMAIL.match(text):
         raise ValueError("is not an email address; expected something like name@example.com")
     return text
+
+
+def email_key(email: str) -> str:
+    """What two emails are compared by: composed (NFC) and case-folded, so neither the
+    Unicode spelling nor the case of a letter makes two addresses of one."""
+    return unicodedata.normalize("NFC", unicodedata.normalize("NFC", email.strip()).casefold())
+
+
+def email_spellings(email: str) -> tuple[str, str]:
+    """``email`` composed (NFC, as stored now) and decomposed (NFD, as an older dualrole may
+    have stored it), for lookups by SQL: ``email COLLATE NOCASE IN (?, ?)``."""
+    text = email.strip()
+    return unicodedata.normalize("NFC", text), unicodedata.normalize("NFD", text)
 
 
 def parse_money(value: Any) -> int | None:

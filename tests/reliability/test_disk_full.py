@@ -93,3 +93,44 @@ def test_backup_to_a_full_disk(tmp_path):
             assert list(usb.iterdir()) == [], "a partial backup was left behind"
         assert store.scalar("SELECT count(*) FROM prospects") == 40
         assert store.scalar("PRAGMA integrity_check") == "ok"
+
+
+def test_restore_from_a_replica_onto_a_full_disk_blames_the_disk(tmp_path):
+    """Litestream's copy fits, but SQLite finds no room left to read it (its -shm file):
+    the owner hears that the workspace's disk is full, not that the replica is unsound."""
+    from dualrole import replica_settings
+    from dualrole.replication.restore import restore_from_replica
+    from dualrole.replication.supervisor import Replicator
+
+    from .faults import one_sentence, run_cli
+
+    source = tmp_path / "source.db"
+    with open_store(source) as store:
+        for n in range(40):
+            sales.create_prospect(store, ProspectIn(name=f"Replicated {n}", notes="r" * 20_000))
+    url = (tmp_path / "replica").as_uri()
+    replicator = Replicator(
+        source, replica_settings.set_replica(source, url), sync_interval="100ms", poll_s=0.2
+    )
+    replicator.start()
+    try:
+        assert replicator.wait_synced(60), replicator.state
+    finally:
+        replicator.stop()
+    restored = restore_from_replica(url, tmp_path / "probe.db").path.stat().st_size
+    with tiny_disk(tmp_path / "disk", "4m") as disk:
+        path = disk / "work.db"
+        with open_store(path) as store:
+            sales.create_prospect(store, ProspectIn(name="Kept"))
+        for room in (4096, 12 * 1024, 40 * 1024):  # Litestream's write, SQLite's -shm, opening
+            _fill(disk, leave=restored + room)
+            result = run_cli("--db", str(path), "restore", "--from-replica", url, "--force")
+            message = one_sentence(result)
+            assert result.returncode == 1
+            # Whichever step found no room (Litestream's copy, reading it, opening the
+            # workspace, backing it up first), the sentence names the workspace's disk.
+            assert f"he disk holding {disk}" in message and "is full" in message, message
+            assert "not a sound" not in message and "I/O" not in message, message
+            (disk / "ballast").unlink()
+            with open_store(path) as store:
+                assert [r[0] for r in store.query("SELECT name FROM prospects")] == ["Kept"]

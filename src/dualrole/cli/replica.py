@@ -16,6 +16,7 @@ import click
 
 from dualrole.cli.context import Context, pass_ctx, progress
 from dualrole.db import StorageError
+from dualrole.errors import DiskFullError
 
 
 def _fail_replica(exc: Exception) -> StorageError:
@@ -178,6 +179,10 @@ def restore_from_replica(ctx: Context, url: str, at_text: str | None, force: boo
     from dualrole.replication.restore import parse_moment, restore_from_replica
 
     at: dt.datetime | None = parse_moment(at_text) if at_text else None
+    if force and ctx.path.exists():
+        from dualrole.replication.holders import refuse_if_held
+
+        refuse_if_held(ctx.path, "restore from the replica again")
     report = progress("restore")
 
     def restoring(done: int, total: int) -> None:
@@ -194,6 +199,11 @@ def restore_from_replica(ctx: Context, url: str, at_text: str | None, force: boo
         )
     except (ReplicaError, urls.UrlError) as exc:
         raise StorageError(str(exc)) from None
+    except DiskFullError as exc:  # the restored copy could not even be read: no room left
+        raise StorageError(
+            f"The disk holding {exc.filename} (where the workspace lives) is full; free some "
+            "space and restore again (nothing was replaced)."
+        ) from None
     if sys.stderr.isatty():
         click.echo("", err=True)
     moment = f" as it was at {at.astimezone():%Y-%m-%d %H:%M}" if at else ""

@@ -46,6 +46,7 @@ def demo(
     """Create a demo workspace (a small consultancy) and open the app on it."""
     from dualrole.demo import DemoSize, generate
     from dualrole.files import building_folder, inspect_destination, move_into_place
+    from dualrole.replication.holders import refuse_if_held
 
     if demo_path is None:
         demo_path = ctx.path.with_name("demo.db") if ctx.is_default else ctx.path
@@ -63,6 +64,7 @@ def demo(
                 f"{demo_path} is not a dualrole workspace, so --force will not replace it; "
                 "choose another path."
             )
+        refuse_if_held(demo_path, "run `dualrole demo --force` again")
     started = time.perf_counter()
     # Built in a private folder beside the file (SQLite's -wal/-journal stay inside it), then
     # moved into place: an interrupted build leaves the previous workspace as it was.
@@ -78,6 +80,8 @@ def demo(
             store.close()
         if force and demo_path.exists() and not is_workspace(demo_path):  # changed meanwhile
             raise DestinationError(f"{demo_path} is not a dualrole workspace; it was left alone.")
+        if force and demo_path.exists():  # opened or replicated while the demo was built
+            refuse_if_held(demo_path, "run `dualrole demo --force` again")
         # Only now drop the old file's WAL (it belongs to the old content) and swap.
         for suffix in ("-wal", "-shm"):
             Path(f"{demo_path}{suffix}").unlink(missing_ok=True)
@@ -174,9 +178,14 @@ def restore(
         return
     if source is None:
         raise click.UsageError("Give the backup FILE to restore (or --from-replica URL).")
+    from dualrole.replication.holders import refuse_if_held
+
+    again = f"restore {source} again"
+    refuse_if_held(ctx.path, again)
     verify_backup(source)
     if not yes and not click.confirm(visible(f"Replace {ctx.path} with {source}?"), err=True):
         raise click.Abort
+    refuse_if_held(ctx.path, again)  # opened or replicated while the question was asked
     safety = restore_to_path(ctx.path, source, make_parent=ctx.is_default)
     open_store(ctx.path).close()  # migrate a restored older schema now
     say(f"Restored {source} into {ctx.path}; the previous data is in {safety}.")

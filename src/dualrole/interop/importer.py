@@ -26,7 +26,7 @@ from dualrole.interop.contact import WHITE_SPACE, BadRecord, FileShape, RawConta
 from dualrole.interop.contacts_csv import CsvContacts
 from dualrole.interop.contacts_vcard import VCardContacts, looks_like_vcard
 from dualrole.models import LeadSource, ProspectIn, Stage, describe_errors
-from dualrole.parsing import parse_email
+from dualrole.parsing import email_key, parse_email
 from dualrole.services.bulk import ProspectBatch
 from dualrole.services.records import now_text, to_columns
 
@@ -254,7 +254,7 @@ class _Run:
             self.report.add(Outcome(item.position, "skipped", item.name, reason=problem))
             return
         key = (
-            ("email", data.email.casefold())
+            ("email", email_key(data.email))
             if data.email
             else ("name", data.name.casefold(), (data.company or "").casefold())
         )

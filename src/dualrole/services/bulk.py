@@ -26,6 +26,7 @@ from typing import Any
 from dualrole.db import Store
 from dualrole.enums import Stage
 from dualrole.migrations import FTS_TABLES
+from dualrole.parsing import email_spellings
 
 # The demo's prospect rows, in this column order (``next_followup_date`` last).
 PROSPECT_ROW_COLUMNS = (
@@ -63,7 +64,7 @@ BATCHED_INSERT_TRIGGERS = {
 }
 # How an imported contact finds the prospect it may already be (both served by an index).
 FIND_BY_EMAIL = (
-    "SELECT id FROM prospects WHERE email = ? COLLATE NOCASE AND deleted_at IS NULL "
+    "SELECT id FROM prospects WHERE email COLLATE NOCASE IN (?, ?) AND deleted_at IS NULL "
     "ORDER BY id LIMIT 1"
 )
 FIND_BY_NAME = (
@@ -161,7 +162,7 @@ class ProspectBatch:
     def find(self, email: str | None, name: str, company: str | None) -> int | None:
         """The live prospect with this email (any case) or, without one, name and company."""
         if email:
-            row = self.store.conn.execute(FIND_BY_EMAIL, (email,)).fetchone()
+            row = self.store.conn.execute(FIND_BY_EMAIL, email_spellings(email)).fetchone()
         else:
             row = self.store.conn.execute(FIND_BY_NAME, (name, company or "")).fetchone()
         return int(row[0]) if row else None

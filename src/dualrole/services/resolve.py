@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass
 
 from dualrole.db import NotFoundError, StorageError, Store
+from dualrole.parsing import email_spellings
 from dualrole.printable import visible
 from dualrole.services.search import find_prospect_ids, fold, fts_query
 
@@ -110,7 +111,7 @@ def resolve_prospect(store: Store, text: str) -> int:
         if raw.startswith("#"):
             raise UnknownProspect(f"There is no prospect #{number[1]} (deleted, or a typo?).")
     if "@" in raw:
-        found = _candidates(store, "email = ? COLLATE NOCASE", (raw,), SCAN)
+        found = _candidates(store, "email COLLATE NOCASE IN (?, ?)", email_spellings(raw), SCAN)
         if not found:
             raise UnknownProspect(f"No prospect has the email {visible(raw)!r}.")
         return _one(raw, found)
@@ -142,7 +143,7 @@ def complete_prospects(store: Store, incomplete: str, limit: int = 20) -> list[C
     if not text:
         return _candidates(store, "1 ORDER BY name COLLATE NOCASE, id", (), limit)
     if "@" in text:
-        low = text.lower()
+        low = email_spellings(text)[0].lower()
         return _candidates(
             store,
             "email >= ? COLLATE NOCASE AND email < ? COLLATE NOCASE",

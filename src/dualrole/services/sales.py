@@ -28,6 +28,7 @@ from dualrole.models import (
     Stage,
     StageChange,
 )
+from dualrole.parsing import email_spellings
 from dualrole.services.derived import refresh_next_followup
 from dualrole.services.marketing import create_note
 from dualrole.services.records import (
@@ -203,8 +204,9 @@ def stage_history(store: Store, prospect_id: int) -> list[StageChange]:
 
 def find_by_email(store: Store, email: str) -> Prospect | None:
     row = store.scalar(
-        "SELECT id FROM prospects WHERE email = ? COLLATE NOCASE AND deleted_at IS NULL LIMIT 1",
-        (email.strip(),),
+        "SELECT id FROM prospects WHERE email COLLATE NOCASE IN (?, ?) AND deleted_at IS NULL "
+        "LIMIT 1",
+        email_spellings(email),
     )
     return get_prospect(store, int(row)) if row else None
 

@@ -226,6 +226,11 @@ class DualroleApp(ShutdownAwareApp):
             self.focus_session = running_focus(self.store)
         except StorageError:
             self.focus_session = None
+        if self.store.path is not None:
+            from dualrole.replication.holders import hold_for_app
+
+            # `demo --force` and `restore` refuse to replace the workspace while it is held.
+            self._holding = hold_for_app(self.store.path)
         if self.store.read_only_reason:
             self.notify(
                 self.store.read_only_reason,
@@ -243,9 +248,12 @@ class DualroleApp(ShutdownAwareApp):
 
     # --- replication (only when the owner set a replica; see dualrole.replication) ---------
 
-    replica_label = ""
-    """The top bar's replica words ("replicated 4 s ago"); empty when no replica is set."""
+    replica_label: Reactive[str] = Reactive("", init=False)
+    """The top bar's replica words ("replicated 4 s ago"); empty when no replica is set.
+    Every top bar watches it, so the words follow the replicator without a key press."""
     _replica = None
+    _holding: int | None = None
+    """The app's lock on its workspace (:mod:`dualrole.replication.holders`)."""
 
     def _start_replica(self) -> None:
         from dualrole.replication.app_hook import AppReplica
@@ -256,11 +264,23 @@ class DualroleApp(ShutdownAwareApp):
         self._replica = replica
         replica.start()  # returns at once: a background thread claims the replica and starts
         self._replica_tick()
-        self.set_interval(1.0, self._replica_tick)
+        self.set_interval(1.0, self._replica_tick)  # whenever a replica is set, not per screen
 
     def _replica_tick(self) -> None:
         if self._replica is not None:
-            self.replica_label = self._replica.label()
+            self._read_replica_label()
+
+    @work(thread=True, exclusive=True, group="replica", exit_on_error=False)
+    def _read_replica_label(self) -> None:
+        """The replicator's words, read off the UI thread: when ``dualrole replicate`` runs
+        instead of the app, they come from its status file (a lock probe and a file read)."""
+        replica = self._replica
+        if replica is not None:
+            self._from_thread(self._show_replica_label, replica.label())
+
+    def _show_replica_label(self, label: str) -> None:
+        if self._replica is not None:
+            self.replica_label = label
 
     def on_unmount(self) -> None:
         """Quitting ends a running focus session (the night must not count as focus time)
@@ -272,6 +292,11 @@ class DualroleApp(ShutdownAwareApp):
         if self._replica is not None:
             self._replica.stop(timeout=10.0)  # Litestream's last sync, then it exits
             self._replica = None
+        if self._holding is not None:
+            from dualrole.replication.holders import release
+
+            release(self._holding)
+            self._holding = None
 
     @work(thread=True, exclusive=True, group="preload", exit_on_error=False)
     def _preload(self) -> None:

@@ -3,7 +3,10 @@
 ``TopBar(title, side)`` — ``side`` ("marketing"/"sales"/None) colours the title by role. It
 watches the app's ``focus_session`` reactive (started, stopped: shown at once); only while a
 session runs does a clock tick redraw its timer. The timer uses :mod:`dualrole.clock`, so it
-is frozen under ``DUALROLE_NOW``.
+is frozen under ``DUALROLE_NOW``. It also watches the app's ``replica_label`` reactive (which
+the app refreshes every second while a replica is set), so the replica's words
+("replicated 4 s ago", "replica unreachable since 10:42") follow the replicator on every
+screen, focus session or not.
 """
 
 from __future__ import annotations
@@ -52,6 +55,11 @@ class TopBar(Widget):
         self._clock = self.set_interval(1, self._tick, pause=True)
         if hasattr(self.app, "focus_session"):
             self.watch(self.app, "focus_session", self._session_changed)
+        if hasattr(self.app, "replica_label"):
+            self.watch(self.app, "replica_label", self._replica_changed, init=False)
+
+    def _replica_changed(self, _label: str) -> None:
+        self.refresh()
 
     def _session_changed(self, session: object) -> None:
         if session is None:
@@ -61,8 +69,8 @@ class TopBar(Widget):
         self._tick()
 
     def _tick(self) -> None:
-        """Repaint only when the focus timer's or the replica's text changes."""
-        label = focus_label(self.app) + getattr(self.app, "replica_label", "")
+        """Repaint only when the focus timer's text changes."""
+        label = focus_label(self.app)
         if label != self._shown:
             self._shown = label
             self.refresh()
@@ -84,7 +92,6 @@ class TopBar(Widget):
             right.append("   ")
         replica = getattr(app, "replica_label", "")
         if replica:  # only when the owner set a replica (dualrole.replication)
-            self._shown += replica
             right.append(replica, style="italic")
             right.append("   ")
         if store is not None and store.read_only:
