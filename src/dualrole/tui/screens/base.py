@@ -38,6 +38,13 @@ from dualrole.tui.widgets.topbar import TopBar
 R = TypeVar("R")
 
 
+def _sentence(error: BaseException) -> str:
+    """A failure in our words (a validation error too); the models load only on a failure."""
+    from dualrole.models import error_sentence
+
+    return error_sentence(error)
+
+
 class AreaScreen(Screen[None]):
     """Base for Today, Marketing, Sales, Review and the record pages."""
 
@@ -86,7 +93,7 @@ class AreaScreen(Screen[None]):
         try:
             return fn(*args, **kwargs)
         except (StorageError, ValueError) as exc:
-            self.notify(str(exc), title="Not done", severity="error", markup=False)
+            self.notify(_sentence(exc), title="Not done", severity="error", markup=False)
             return None
 
     def compute_then_show(
@@ -111,7 +118,11 @@ class AreaScreen(Screen[None]):
                     result = compute(own)
             except (StorageError, ValueError) as exc:
                 self.app.call_from_thread(
-                    self.notify, str(exc), title="Not done", severity="error", markup=False
+                    self.notify,
+                    _sentence(exc),
+                    title="Not done",
+                    severity="error",
+                    markup=False,
                 )
                 return
             self.app.call_from_thread(show, result)
@@ -122,14 +133,18 @@ class AreaScreen(Screen[None]):
 
     SNOOZE_BINDINGS: ClassVar[list[Binding]] = [
         Binding(
-            "z", "snooze('tomorrow')", "Snooze", id="snooze.day", tooltip="To tomorrow (u undoes)"
+            "z",
+            "snooze('day')",
+            "Snooze",
+            id="snooze.day",
+            tooltip="To the next business day: Friday → Monday (u undoes)",
         ),
         Binding(
             "Z",
-            "snooze('next mon')",
+            "snooze('week')",
             "Snooze a week",
             id="snooze.week",
-            tooltip="To Monday next week (u undoes)",
+            tooltip="To the first business day of next week (u undoes)",
             show=False,
         ),
     ]
@@ -140,8 +155,8 @@ class AreaScreen(Screen[None]):
         return None
 
     def action_snooze(self, when: str) -> None:
-        """Move the selected follow-up or task to tomorrow or next week; ``u`` undoes it."""
-        from dualrole.parsing import parse_date
+        """Move the selected follow-up or task to the next business day (``day``) or the
+        first of next week (``week``), as ``dualrole snooze`` does; ``u`` undoes it."""
         from dualrole.services import daily
         from dualrole.services.due import ItemRef
         from dualrole.services.records import trash_size
@@ -150,8 +165,9 @@ class AreaScreen(Screen[None]):
         if target is None:
             self.notify("z snoozes an open follow-up or task: highlight one first.")
             return
-        day = parse_date(when)
-        assert day is not None
+        day = self.attempt(daily.snooze_day, self.store, week=when == "week")
+        if day is None:
+            return
         snoozed = self.attempt(daily.snooze, self.store, ItemRef(*target), day)
         if snoozed is None:
             return
