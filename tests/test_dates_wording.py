@@ -7,6 +7,7 @@ next to a form's field, not from a command. Things that happened cannot be far a
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,7 @@ from pydantic import ValidationError
 
 from dualrole import models
 from dualrole.cli.main import cli
+from dualrole.clock import relative_day
 from dualrole.db import StorageError, open_store
 from dualrole.models import (
     FollowUpIn,
@@ -175,3 +177,35 @@ def test_iso_moments_from_files_keep_their_offset_and_seconds():
         prospect_id=1, summary="x", occurred_at="2026-11-19T14:03:27+01:00"
     ).occurred_at
     assert moment == dt.datetime(2026, 11, 19, 13, 3, 27, tzinfo=dt.UTC)
+
+
+def test_restore_at_reads_moments_with_the_one_parser():
+    from dualrole.replication.restore import parse_moment as restore_moment
+
+    assert restore_moment("yesterday 15:00") == dt.datetime(2026, 11, 19, 14, 0, tzinfo=dt.UTC)
+    for far in ("9999-12-31T23:59:59", "0001-01-01"):  # were an OverflowError's "year 0 …"
+        with pytest.raises(ValueError, match="is out of range; use a year from 1900 to 2200"):
+            restore_moment(far)
+
+
+ONE_STYLE = re.compile(r"(today|tomorrow|in \d+[dwy]|\d+[dwy] late|\d+[dwy] ago)")
+
+
+@given(offset=st.integers(min_value=-3000, max_value=3000), done=st.booleans())
+def test_a_due_column_speaks_one_relative_style(offset, done):
+    """Issue 24: "Sun (in 2d)", "tomorrow" and "2026-12-11" no longer share a column."""
+    from dualrole.tui import format as fmt
+
+    day = dt.date(2026, 11, 20) + dt.timedelta(days=offset)
+    phrase = fmt.due(day.isoformat(), "2026-11-20T09:00:00Z" if done else None)
+    assert ONE_STYLE.fullmatch(phrase), phrase
+    assert relative_day(day) == fmt.due(day.isoformat())  # Today and the CLI say the same
+
+
+@pytest.mark.parametrize(
+    ("offset", "phrase"),
+    [(-1, "1d late"), (0, "today"), (1, "tomorrow"), (2, "in 2d"), (21, "in 21d"),
+     (28, "in 4w"), (364, "in 52w"), (400, "in 1y"), (-30, "4w late")],
+)  # fmt: skip
+def test_relative_days(offset, phrase):
+    assert relative_day(dt.date(2026, 11, 20) + dt.timedelta(days=offset)) == phrase

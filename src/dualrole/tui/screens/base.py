@@ -137,14 +137,14 @@ class AreaScreen(Screen[None]):
             "snooze('day')",
             "Snooze",
             id="snooze.day",
-            tooltip="To the next business day: Friday → Monday (u undoes)",
+            tooltip="To the next business day (u undoes)",
         ),
         Binding(
             "Z",
             "snooze('week')",
             "Snooze a week",
             id="snooze.week",
-            tooltip="To the first business day of next week (u undoes)",
+            tooltip="To next week (u undoes)",
             show=False,
         ),
     ]
