@@ -68,17 +68,26 @@ def day_bounds_utc(first: dt.date, last: dt.date) -> tuple[str, str]:
     return to_db(local_day_start(first)), to_db(local_day_start(last + dt.timedelta(days=1)))
 
 
-def relative_day(day: dt.date, base: dt.date | None = None) -> str:
-    """A short human phrase for a due date seen from ``base`` (today): ``today``, ``2d late``,
-    ``Fri (in 3d)``, ``2026-12-04``."""
+def relative_day(day: dt.date, base: dt.date | None = None, *, done: bool = False) -> str:
+    """A due day seen from ``base`` (today), in the one style of every list column and of
+    ``dualrole today``: ``today``, ``tomorrow``, ``in 3d``, ``in 5w``, ``in 2y``; before
+    today ``2d late`` (``2d ago`` once done). Days up to four weeks, weeks up to a year, as
+    "3d ago" in the Contact column."""
     base = base or today()
     delta = (day - base).days
     if delta == 0:
         return "today"
     if delta == 1:
         return "tomorrow"
-    if delta < 0:
-        return f"{-delta}d late"
-    if delta < 7:
-        return f"{day:%a} (in {delta}d)"
-    return day.isoformat()
+    span = _span(abs(delta))
+    if delta > 0:
+        return f"in {span}"
+    return f"{span} ago" if done else f"{span} late"
+
+
+def _span(days: int) -> str:
+    if days < 28:
+        return f"{days}d"
+    if days < 365:
+        return f"{days // 7}w"
+    return f"{days // 365}y"

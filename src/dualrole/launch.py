@@ -44,7 +44,9 @@ def one_sentence_errors() -> Iterator[None]:
     except StorageError as exc:
         _fail(f"{ERROR}{exc}", 1)
     except ValueError as exc:
-        _fail(f"{ERROR}{exc}", 2)
+        from dualrole.models import error_sentence  # a ValidationError is a ValueError
+
+        _fail(f"{ERROR}{error_sentence(exc)}", 2)
     except KeyboardInterrupt:
         _fail("Interrupted; nothing half-written was kept.", 130)
     except OSError as exc:

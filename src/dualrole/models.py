@@ -21,6 +21,7 @@ from pydantic import (
     model_validator,
 )
 
+from dualrole import clock
 from dualrole.enums import (
     OPEN_STAGES,
     STAGE_ORDER,
@@ -36,6 +37,7 @@ from dualrole.enums import (
     Stage,
 )
 from dualrole.parsing import (
+    DATE_EXAMPLES,
     MAX_YEAR,
     MIN_YEAR,
     clean_text,
@@ -44,6 +46,7 @@ from dualrole.parsing import (
     parse_money,
     parse_time,
 )
+from dualrole.when import format_day, parse_moment, split_moment
 
 __all__ = [  # the enums are re-exported here for convenience
     "NAME_MAX",
@@ -83,6 +86,7 @@ __all__ = [  # the enums are re-exported here for convenience
     "Stage",
     "StageChange",
     "describe_errors",
+    "error_sentence",
     "field_errors",
 ]
 
@@ -128,6 +132,24 @@ def _moment_in_range(value: dt.datetime | None) -> dt.datetime | None:
     return value
 
 
+def _past_day(value: Any) -> Any:
+    return parse_date(value, past=True)
+
+
+def _happened(value: dt.datetime | None) -> dt.datetime | None:
+    """Something that happened is at most tomorrow: a later day would make the prospect look
+    recently contacted for months (no idle or keep-in-touch alert until then)."""
+    if value is None:
+        return None
+    latest = clock.today() + dt.timedelta(days=1)
+    if value.astimezone().date() > latest:
+        raise ValueError(
+            f"is {format_day(value.astimezone().date())}, after tomorrow; log what has "
+            "happened (a follow-up is for what is to come)"
+        )
+    return value
+
+
 Text = Annotated[str, BeforeValidator(clean_text)]
 Name = Annotated[Text, AfterValidator(_not_blank), _max_len(NAME_MAX)]
 Short = Annotated[Text, _max_len(SHORT_MAX)]
@@ -143,7 +165,16 @@ Money = Annotated[int | None, BeforeValidator(parse_money)]
 ReqMoney = Annotated[int, BeforeValidator(parse_money)]
 Date = Annotated[dt.date | None, BeforeValidator(parse_date)]
 ReqDate = Annotated[dt.date, BeforeValidator(parse_date)]
+PastDate = Annotated[dt.date, BeforeValidator(_past_day)]
+"""A day something happened on: ``mon`` is last Monday."""
 Time = Annotated[dt.time | None, BeforeValidator(parse_time)]
+Moment = Annotated[
+    dt.datetime | None,
+    BeforeValidator(parse_moment),
+    AfterValidator(_moment_in_range),
+    AfterValidator(_happened),
+]
+"""When something happened: ``yesterday 15:00``, ``thu 3pm``, ISO; at most tomorrow."""
 Count = Annotated[int, Field(ge=0, le=10**12)]
 Id = Annotated[int | None, BeforeValidator(_blank_to_none)]
 
@@ -153,6 +184,8 @@ def _tags(value: Any) -> list[str]:
         return []
     if isinstance(value, str):
         value = value.split(",")
+    if not isinstance(value, list | tuple | set):
+        raise ValueError("must be words separated by commas, e.g. berlin, trade fair")
     tags: list[str] = []
     for raw in value:
         tag = clean_text(str(raw)).strip().lstrip("#").strip().lower()
@@ -217,7 +250,7 @@ class PromotionIn(Input):
 
 class PromotionResultIn(Input):
     promotion_id: int
-    day: ReqDate
+    day: PastDate
     reach: Count = 0
     engagement: Count = 0
     clicks: Count = 0
@@ -266,9 +299,7 @@ class DealValueIn(Input):
 class InteractionIn(Input):
     prospect_id: int
     kind: InteractionKind = InteractionKind.call
-    occurred_at: Annotated[
-        dt.datetime | None, BeforeValidator(_blank_to_none), AfterValidator(_moment_in_range)
-    ] = None
+    occurred_at: Moment = None
     summary: Name
     outcome: LongText = ""
     is_feedback: bool = False
@@ -281,6 +312,31 @@ class FollowUpIn(Input):
     due_time: Time = None
     repeat_every: Annotated[int | None, Field(ge=1, le=365), BeforeValidator(_blank_to_none)] = None
     repeat_unit: RepeatUnit = RepeatUnit.days
+
+    @model_validator(mode="before")
+    @classmethod
+    def _time_in_due(cls, data: Any) -> Any:
+        """``fri 14:30`` in Due: the day is due, the time fills an empty Time."""
+        if not isinstance(data, dict) or not isinstance(data.get("due_date"), str):
+            return data
+        try:
+            day, time = split_moment(data["due_date"]) if data["due_date"].strip() else (None, None)
+        except ValueError:
+            return data  # the field's own validator says what is wrong with it
+        if time is None:
+            return data
+        given = data.get("due_time")
+        if given is not None and str(given).strip():
+            try:
+                same = parse_time(given) == time
+            except ValueError:
+                return data
+            if not same:
+                raise ValueError(
+                    f"due time: Due says {time:%H:%M} and Time says {str(given).strip()}; "
+                    "give the time once"
+                )
+        return {**data, "due_date": day, "due_time": time}
 
 
 class ReflectionIn(Input):
@@ -379,6 +435,49 @@ class Reflection(ReflectionIn):
     week: str
 
 
+_SAID_BY_US = ("value_error", "assertion_error")
+"""Error types whose text we wrote (a ``ValueError`` raised by our validators)."""
+
+_TYPE_SENTENCES: tuple[tuple[str, str], ...] = (
+    ("missing", "is required"),
+    ("extra_forbidden", "is not a field we know"),
+    ("greater_than_equal", "must be at least {ge}"),
+    ("greater_than", "must be more than {gt}"),
+    ("less_than_equal", "must be at most {le}"),
+    ("less_than", "must be less than {lt}"),
+    ("int", "must be a whole number"),
+    ("float", "must be a number"),
+    ("decimal", "must be a number"),
+    ("bool", "must be yes or no"),
+    ("datetime", "is not a date and time; try yesterday 15:00, thu 3pm or 2026-11-19 14:30"),
+    ("date", f"is not a date; try {DATE_EXAMPLES}"),
+    ("time", "is not a time; use HH:MM (24-hour) or e.g. 2pm"),
+    ("string_too_long", "is too long; at most {max_length} characters fit"),
+    ("too_long", "has too many entries; at most {max_length}"),
+    ("string", "must be text"),
+    ("list", "must be a list"),
+)
+"""Every other error in our words, by pydantic's error type (prefix): never its own text,
+which reads "Input should be ...". Anything not listed is "is not valid"."""
+
+
+def _our_words(item: Any) -> str:
+    kind = str(item.get("type", ""))
+    if kind in _SAID_BY_US:
+        message = str(item.get("msg", "is not valid"))
+        return message.removeprefix("Value error, ").removeprefix("Assertion failed, ")
+    context = item.get("ctx") or {}
+    if kind == "enum":
+        return f"must be one of {context.get('expected', '')}"
+    for prefix, sentence in _TYPE_SENTENCES:
+        if kind.startswith(prefix):
+            try:
+                return sentence.format(**context)
+            except (KeyError, IndexError):
+                return "is not valid"
+    return "is not valid"
+
+
 def field_errors(error: ValidationError) -> dict[str, str]:
     """Map a pydantic error to {field: one sentence}, the shape forms and the CLI show.
 
@@ -388,25 +487,31 @@ def field_errors(error: ValidationError) -> dict[str, str]:
     errors: dict[str, str] = {}
     for item in error.errors():
         loc = [str(part) for part in item.get("loc", ()) if not isinstance(part, int)]
-        message = item.get("msg", "is not valid")
-        message = message.removeprefix("Value error, ").removeprefix("Assertion failed, ")
+        message = _our_words(item)
         field = loc[0] if loc else ""
         if not field and ": " in message:
             label, message = message.split(": ", 1)
             field = label.replace(" ", "_")
-        if item.get("type") == "missing":
-            message = "is required"
-        elif item.get("type") == "extra_forbidden":
-            message = "is not a field we know"
-        elif item.get("type") == "enum":
-            expected = item.get("ctx", {}).get("expected", "")
-            message = f"must be one of {expected}"
         errors.setdefault(field or "form", message)
     return errors
 
 
-def describe_errors(error: ValidationError) -> str:
-    """One readable line per field, for the command line."""
+def describe_errors(error: ValidationError, labels: dict[str, str] | None = None) -> str:
+    """One readable line per field, for the command line; ``labels`` names a field as the
+    person typed it (``{"repeat_every": "--repeat"}``)."""
+    names = labels or {}
     return "; ".join(
-        f"{field.replace('_', ' ')} {message}" for field, message in field_errors(error).items()
+        f"{names.get(field, field.replace('_', ' '))} {message}"
+        for field, message in field_errors(error).items()
     )
+
+
+def error_sentence(error: BaseException) -> str:
+    """A failure as the person reads it: a validation error in our words, else its text.
+
+    ``ValidationError`` is a ``ValueError``, so every ``except ValueError`` that shows
+    ``str(exc)`` would show pydantic's wording; such handlers call this instead.
+    """
+    if isinstance(error, ValidationError):
+        return describe_errors(error)
+    return str(error)

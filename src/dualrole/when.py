@@ -10,11 +10,16 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Collection
 from typing import Any
 
 from dualrole import clock
 from dualrole.parsing import DATE_EXAMPLES, parse_date, parse_time
 
+_ISO_MOMENT = re.compile(
+    r"(\d{4}-\d{1,2}-\d{1,2})[T ](\d{1,2}:\d{2})(?::(\d{2}(?:\.\d{1,6})?))?(Z|[+-]\d{2}:?\d{2})?",
+    re.IGNORECASE,
+)
 _TIME_TAIL = re.compile(
     r"^(?P<day>.*?)(?:^|\s+)(?:at\s+)?(?P<time>\d{1,2}:\d{2}(?:\s*[ap]m)?|\d{1,2}\s*[ap]m)$"
 )
@@ -31,7 +36,7 @@ def split_moment(
     base = today or clock.today()
     if not text:
         raise ValueError(f"say when; try {DATE_EXAMPLES}, with a time such as 15:00 or 3pm")
-    iso = re.fullmatch(r"(\d{4}-\d{1,2}-\d{1,2})[T ](\d{1,2}:\d{2})(?::\d{2})?", text)
+    iso = _ISO_MOMENT.fullmatch(text)
     match = iso or _TIME_TAIL.match(text.lower())
     if match is None:
         return parse_date(text, base, past=past) or base, None
@@ -55,9 +60,35 @@ def parse_moment(
     current = (now or clock.now()).astimezone()
     if str(value).strip().lower() == "now":
         return current
+    iso = _ISO_MOMENT.fullmatch(str(value).strip())
+    if iso:  # what a file or code hands over: seconds and a UTC offset are kept
+        return _iso_moment(iso)
     day, time = split_moment(str(value), current.date(), past=past)
     clock_time = time or current.time().replace(second=0, microsecond=0, tzinfo=None)
     return dt.datetime.combine(day, clock_time).astimezone()
+
+
+def _iso_moment(iso: re.Match[str]) -> dt.datetime:
+    day = parse_date(iso[1])
+    time = parse_time(iso[2])
+    assert day is not None and time is not None
+    seconds = float(iso[3] or 0)
+    if seconds >= 60:
+        raise ValueError(f"{iso[0]!r} is not a time; a minute has 60 seconds")
+    moment = dt.datetime.combine(day, time).replace(
+        second=int(seconds), microsecond=round((seconds % 1) * 1_000_000) % 1_000_000
+    )
+    zone = (iso[4] or "").upper()
+    if not zone:
+        return moment.astimezone()  # no offset: local wall-clock time
+    if zone == "Z":
+        return moment.replace(tzinfo=dt.UTC)
+    sign = -1 if zone[0] == "-" else 1
+    hours, minutes = int(zone[1:3]), int(zone[-2:])
+    if hours > 23 or minutes > 59:
+        raise ValueError(f"{iso[0]!r} has no such UTC offset ({iso[4]})")
+    offset = dt.timedelta(hours=hours, minutes=minutes) * sign
+    return moment.replace(tzinfo=dt.timezone(offset))
 
 
 def parse_repeat(value: Any) -> tuple[int, str] | None:
@@ -75,7 +106,52 @@ def parse_repeat(value: Any) -> tuple[int, str] | None:
     match = re.fullmatch(r"(\d{1,3})\s*(d|days?|w|weeks?)", text)
     if not match:
         raise ValueError(f"{value!r} is not a repeat; use e.g. 3d, 2w, weekly or every 10 days")
-    return int(match[1]), "weeks" if match[2].startswith("w") else "days"
+    count, unit = int(match[1]), "weeks" if match[2].startswith("w") else "days"
+    if not 1 <= count <= 365:
+        raise ValueError(f"{value!r} is not a repeat; use every 1 to 365 {unit}, e.g. 3d or 2w")
+    return count, unit
+
+
+def echo(value: str, *, moment: bool = False, with_time: bool = False, past: bool = False) -> str:
+    """What a date field's text was understood as, for the line beside it: ``next tue →
+    Tue 8 Dec 2026``, ``yesterday 15:00 → Thu 19 Nov 2026 15:00``; blank for blank.
+
+    ``moment``: when something happened (:func:`parse_moment`, always with a time);
+    ``with_time``: a day that may carry a time (a follow-up's Due); ``past``: a weekday looks
+    back. Raises ``ValueError`` with the parser's sentence when the text cannot be read.
+    """
+    text = " ".join(str(value).split())
+    if not text:
+        return ""
+    if moment:
+        understood = parse_moment(text)
+        assert understood is not None
+        return f"{text} → {format_moment(understood)}"
+    if with_time:
+        day, time = split_moment(text, past=past)
+        return f"{text} → {format_day(day)}" + (f" {time:%H:%M}" if time else "")
+    only_day = parse_date(text, past=past)
+    assert only_day is not None
+    return f"{text} → {format_day(only_day)}"
+
+
+WEEKDAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+"""Weekday numbers (Monday 0) as the settings and the README name them."""
+
+
+def next_business_day(day: dt.date, business_days: Collection[int]) -> dt.date:
+    """The first business day after ``day`` (Friday → Monday for Monday to Friday)."""
+    open_days = set(business_days) & set(range(7)) or set(range(7))
+    following = day + dt.timedelta(days=1)
+    while following.weekday() not in open_days:
+        following += dt.timedelta(days=1)
+    return following
+
+
+def next_week_start(day: dt.date, business_days: Collection[int]) -> dt.date:
+    """The first business day of the week after ``day``'s (Monday, Monday to Friday)."""
+    sunday = day + dt.timedelta(days=6 - day.weekday())
+    return next_business_day(sunday, business_days)
 
 
 def format_day(day: dt.date) -> str:

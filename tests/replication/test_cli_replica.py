@@ -78,9 +78,9 @@ def test_replicate_runs_until_sigterm_then_status_and_restore(
     assert missing.returncode == 1 and "holds no replica" in missing.stderr
     assert fresh.read_bytes() == before
     bad_moment = _dualrole(
-        "restore", "--from-replica", file_replica, "--at", "yesterday", db=tmp_path / "x.db"
+        "restore", "--from-replica", file_replica, "--at", "soonish", db=tmp_path / "x.db"
     )
-    assert bad_moment.returncode == 2 and "is not a moment" in bad_moment.stderr
+    assert bad_moment.returncode == 2 and "'soonish' is not a date" in bad_moment.stderr
     assert "Traceback" not in missing.stderr + bad_moment.stderr
 
 

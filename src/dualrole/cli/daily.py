@@ -35,9 +35,19 @@ _UNSAFE_IN_JSON = re.compile("[\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 ROLE_COLOURS = {"marketing": 135, "sales": 208}  # violet and orange, as in the app
 
 
+OPTIONS = {
+    "occurred_at": "--when",
+    "due_date": "--due",
+    "due_time": "--at",
+    "repeat_every": "--repeat",
+}
+"""Fields named as the option that set them, in a command's error sentence."""
+
+
 @contextlib.contextmanager
 def _sentences() -> Iterator[None]:
-    """A pydantic error becomes the app's one line per field (as forms show them)."""
+    """A pydantic error becomes the app's one line per field (as forms show them), in our
+    words (never "Input should be ..."), a field named by its option."""
     from pydantic import ValidationError
 
     from dualrole.models import describe_errors
@@ -45,7 +55,7 @@ def _sentences() -> Iterator[None]:
     try:
         yield
     except ValidationError as exc:
-        raise ValueError(describe_errors(exc)) from None
+        raise ValueError(describe_errors(exc, OPTIONS)) from None
 
 
 def _store(ctx: Context, *, create: bool = False) -> Store:
@@ -284,22 +294,22 @@ def done(ctx: Context, item_id: str) -> None:
 
 @click.command()
 @click.argument("item_id", metavar="ID")
-@click.argument("when", metavar="WHEN")
+@click.argument("when", metavar="[WHEN]", required=False)
 @pass_ctx
-def snooze(ctx: Context, item_id: str, when: str) -> None:
-    """Move follow-up fN or marketing task tN to WHEN (tomorrow, mon, +3d, 1 dec…)."""
-    from dualrole.parsing import parse_date
+def snooze(ctx: Context, item_id: str, when: str | None) -> None:
+    """Move follow-up fN or marketing task tN to WHEN (tomorrow, mon, +3d, 1 dec; a
+    follow-up also "tomorrow 14:30"); without WHEN to the next business day, as z does."""
     from dualrole.services import daily
     from dualrole.services.due import parse_ref
-    from dualrole.when import format_day
+    from dualrole.when import format_day, split_moment
 
     ref = parse_ref(item_id)
-    day = _on("WHEN", parse_date, when)
-    if day is None:
-        raise ValueError("WHEN: say when, e.g. tomorrow, mon, +3d or 1 dec")
+    day, time = _on("WHEN", split_moment, when, past=False) if when else (None, None)
     with _sentences(), _store(ctx) as store:
-        snoozed = daily.snooze(store, ref, day)
-    click.echo(f"Snoozed {ref} {visible(snoozed.title)} to {format_day(day)}.")
+        day = day or daily.snooze_day(store)
+        snoozed = _on("WHEN", daily.snooze, store, ref, day, time)
+    at = f" at {time:%H:%M}" if time else ""
+    click.echo(f"Snoozed {ref} {visible(snoozed.title)} to {format_day(day)}{at}.")
 
 
 @click.command()

@@ -25,14 +25,21 @@ if TYPE_CHECKING:  # the insights load inside the command
 
 
 def parse_day(text: str | None, option: str, *, end: bool) -> dt.date | None:
-    """A day (``2026-09-01``, ``today``…) or an ISO week (its Monday, or Sunday for --to)."""
-    from dualrole.parsing import parse_date, parse_week
+    """A day (``2026-09-01``, ``today``…) or an ISO week (its Monday, or Sunday for --to),
+    in the years any date can have (1900 to 2200): the period's arithmetic stays clear of the
+    calendar's ends."""
+    from dualrole.parsing import MAX_YEAR, MIN_YEAR, parse_date, parse_week
 
     if text is None:
         return None
     try:
         if "w" in text.lower() and text.strip()[:4].isdigit():
             monday = parse_week(text)
+            if not MIN_YEAR <= monday.year <= MAX_YEAR:
+                raise ValueError(
+                    f"{text.strip()} is outside the years insights cover; pick a week from "
+                    f"{MIN_YEAR} to {MAX_YEAR}"
+                )
             return monday + dt.timedelta(days=6) if end else monday
         return parse_date(text)
     except ValueError as exc:

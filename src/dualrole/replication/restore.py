@@ -44,18 +44,14 @@ class Restored:
 
 
 def parse_moment(text: str) -> dt.datetime:
-    """``2026-11-28 17:00`` (local time unless it says otherwise) as an aware UTC moment."""
-    cleaned = text.strip().replace("T", " ")
-    if cleaned.endswith("Z"):
-        cleaned = cleaned[:-1] + "+00:00"
-    try:
-        moment = dt.datetime.fromisoformat(cleaned)
-    except ValueError:
-        raise ValueError(
-            f"{text!r} is not a moment; write it like 2026-11-28 17:00 (local time)."
-        ) from None
-    if moment.tzinfo is None:
-        moment = moment.astimezone()
+    """``2026-11-28 17:00``, ``yesterday 17:00`` (local time unless it says otherwise) as an
+    aware UTC moment, read by :func:`dualrole.when.parse_moment`, the one reader of moments
+    (a day without a time keeps the current time of day; a weekday looks back)."""
+    from dualrole.when import parse_moment as read_moment
+
+    moment = read_moment(text, past=True)  # its sentence: "'soonish' is not a date; try …"
+    if moment is None:
+        raise ValueError("say which moment, e.g. 2026-11-28 17:00 or yesterday 17:00")
     return moment.astimezone(dt.UTC)
 
 

@@ -33,6 +33,8 @@ from dualrole.models import (
 from dualrole.printable import visible
 from dualrole.services import marketing, sales
 from dualrole.services.due import ItemRef
+from dualrole.services.settings import business_days
+from dualrole.when import format_day, next_business_day, next_week_start
 
 # --- capture -----------------------------------------------------------------------------
 
@@ -155,17 +157,33 @@ def complete(store: Store, ref: ItemRef) -> Done:
 
 @dataclass(frozen=True)
 class Snoozed:
-    """What a snooze did: the item's title and the day it was due before (for undo)."""
+    """What a snooze did: the item's title and when it was due before (for undo)."""
 
     ref: ItemRef
     title: str
     was_due: dt.date | None
+    was_time: dt.time | None = None
 
 
-def snooze(store: Store, ref: ItemRef, day: dt.date) -> Snoozed:
-    """Move an open follow-up or task to ``day`` (today or later)."""
+def snooze_day(store: Store, *, week: bool = False) -> dt.date:
+    """Where ``z`` (and ``dualrole snooze`` without WHEN) moves an item: the next business
+    day (Monday to Friday unless the ``business_days`` setting says otherwise, so Friday →
+    Monday); ``week`` (``Z``): the first business day of next week."""
+    days = business_days(store)
+    today = clock.today()
+    return next_week_start(today, days) if week else next_business_day(today, days)
+
+
+def snooze(store: Store, ref: ItemRef, day: dt.date, time: dt.time | None = None) -> Snoozed:
+    """Move an open follow-up or task to ``day`` (today or later); a follow-up can take a
+    ``time`` too (a task is due on a day only), else it keeps its own."""
     if day < clock.today():
         raise ValueError(f"{day.isoformat()} is in the past; snooze to today or a later day")
+    if time is not None and ref.kind == "task":
+        raise ValueError(
+            f"a marketing task is due on a day, not at a time; snooze {ref} to a day such as "
+            f"{format_day(day)}"
+        )
     with store.transaction():
         if ref.kind == "task":
             task = marketing.get_task(store, ref.id)
@@ -176,8 +194,8 @@ def snooze(store: Store, ref: ItemRef, day: dt.date) -> Snoozed:
         followup = sales.get_followup(store, ref.id)
         if followup.done_at:
             raise StorageError(f"{ref} ({visible(followup.title)}) is done; nothing to snooze.")
-        sales.reschedule_followup(store, ref.id, day)
-        return Snoozed(ref, followup.title, followup.due_date)
+        sales.reschedule_followup(store, ref.id, day, followup.due_time if time is None else time)
+        return Snoozed(ref, followup.title, followup.due_date, followup.due_time)
 
 
 def unsnooze(store: Store, snoozed: Snoozed) -> Snoozed:
@@ -186,5 +204,5 @@ def unsnooze(store: Store, snoozed: Snoozed) -> Snoozed:
         if snoozed.ref.kind == "task":
             marketing.reschedule_task(store, snoozed.ref.id, snoozed.was_due)
         elif snoozed.was_due is not None:
-            sales.reschedule_followup(store, snoozed.ref.id, snoozed.was_due)
+            sales.reschedule_followup(store, snoozed.ref.id, snoozed.was_due, snoozed.was_time)
     return snoozed

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from dualrole import clock
 from dualrole.db import StorageError, Store
@@ -39,6 +40,7 @@ from dualrole.services.records import (
     integrity_guard,
     now_text,
     set_tags,
+    to_column,
     to_columns,
     update_versioned,
 )
@@ -418,16 +420,19 @@ def reopen_followup(store: Store, followup_id: int) -> FollowUp:
     return get_followup(store, followup_id)
 
 
-def reschedule_followup(store: Store, followup_id: int, due: dt.date) -> FollowUp:
+_KEEP: Any = object()
+
+
+def reschedule_followup(
+    store: Store, followup_id: int, due: dt.date, time: dt.time | None = _KEEP
+) -> FollowUp:
+    """Move a follow-up to ``due``; ``time`` sets its time of day (None: none), else kept."""
     with store.transaction():
         followup = get_followup(store, followup_id)
-        update_versioned(
-            store,
-            "followup",
-            followup_id,
-            None,
-            {"due_date": due.isoformat(), "sequence": followup.sequence + 1},
-        )
+        columns: dict[str, Any] = {"due_date": due.isoformat(), "sequence": followup.sequence + 1}
+        if time is not _KEEP:
+            columns["due_time"] = to_column(time)
+        update_versioned(store, "followup", followup_id, None, columns)
         refresh_next_followup(store, followup.prospect_id)
     return get_followup(store, followup_id)
 

@@ -6,12 +6,14 @@ import json
 from typing import Any
 
 from dualrole.db import Store
+from dualrole.when import WEEKDAY_NAMES
 
 DEFAULTS: dict[str, Any] = {
     "idle_days": 14,  # an open deal with no interaction for this long is idle
     "currency": "EUR",
     "business_name": "",
     "target_split_marketing": 40,  # percent of focus time meant for marketing
+    "business_days": ["mon", "tue", "wed", "thu", "fri"],  # where z snoozes to (Fri → Mon)
 }
 
 
@@ -27,3 +29,16 @@ def set_setting(store: Store, key: str, value: Any) -> None:
             "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
             (key, json.dumps(value)),
         )
+
+
+def business_days(store: Store) -> frozenset[int]:
+    """The weekdays (Monday 0) the business works, from ``business_days`` (``["mon", …]``);
+    a value that names no weekday counts as the default, Monday to Friday."""
+    value = get_setting(store, "business_days")
+    names = value if isinstance(value, list) else []
+    days = frozenset(
+        WEEKDAY_NAMES.index(name[:3].lower())
+        for name in names
+        if isinstance(name, str) and name[:3].lower() in WEEKDAY_NAMES
+    )
+    return days or frozenset(range(5))

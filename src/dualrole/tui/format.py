@@ -21,16 +21,15 @@ def day(value: str | dt.date | None) -> str:
 
 
 def due(value: str | None, done_at: str | None = None) -> str:
-    """A due day as a phrase: ``today``, ``2d late``, ``Fri (in 3d)``.
+    """A due day in the one relative style of a list column (:func:`clock.relative_day`):
+    ``today``, ``tomorrow``, ``in 3d``, ``in 5w``, ``2d late``.
 
-    Something done is never late: it shows the day it was due (``Fri 13 Nov``).
+    Something done is never late: a day it was due before today reads ``2d ago``.
     """
     if not value:
         return ""
-    if done_at:
-        return day(value)
     try:
-        return relative_day(dt.date.fromisoformat(str(value)[:10]))
+        return relative_day(dt.date.fromisoformat(str(value)[:10]), done=bool(done_at))
     except ValueError:
         return str(value)
 

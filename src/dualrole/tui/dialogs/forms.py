@@ -4,8 +4,11 @@ A form never loses what was typed: on ``ctrl+s`` the values are validated with t
 input model (errors appear next to their field, the form stays open), then handed to
 ``save``; a :class:`~dualrole.db.StorageError` (conflict, read-only, locked…) or a
 ``ValueError`` from the service is shown in the form too. Only a successful save closes it.
-``escape`` cancels, asking first when something changed. Date fields show what they resolve
-to ("fri → Fri 27 Nov 2026"). Toasts never cover the form's key line (its buttons).
+``escape`` cancels, asking first when something changed. Date fields read what is typed with
+the one date parser (:mod:`dualrole.when`) and show what they resolve to ("fri → Fri 27 Nov
+2026"; a ``moment`` field, when something happened, with its time: "yesterday 15:00 → Thu 19
+Nov 2026 15:00"). Errors are our sentences, never the validation library's. Toasts never
+cover the form's key line (its buttons).
 
 Opening a form from a screen::
 
@@ -40,20 +43,25 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static, TextArea
 
 from dualrole.db import StorageError
-from dualrole.models import field_errors
-from dualrole.parsing import parse_date
+from dualrole.models import error_sentence, field_errors
 from dualrole.tui.text import plain, visible
 
 T = TypeVar("T")
 
 
-FieldKind = Literal["input", "date", "text", "select", "check"]
-"""How a field is typed: one line, a date, several lines, a choice, or a yes/no tick."""
+FieldKind = Literal["input", "date", "moment", "text", "select", "check"]
+"""How a field is typed: one line, a date, when something happened (a day and a time),
+several lines, a choice, or a yes/no tick."""
 
 
 @dataclass
 class Field:
-    """One form field. ``kind``: input, date, text (multi-line), select or check (a bool)."""
+    """One form field. ``kind``: input, date, moment, text (multi-line), select or check
+    (a bool).
+
+    A date field's ``past`` reads weekdays backwards (``mon``: last Monday); ``with_time``
+    lets it carry a time (``fri 14:30``), as a follow-up's Due does.
+    """
 
     name: str
     label: str
@@ -62,6 +70,13 @@ class Field:
     value: Any = ""
     placeholder: str = ""
     allow_blank: bool = True
+    past: bool = False
+    with_time: bool = False
+
+    @property
+    def dated(self) -> bool:
+        """Whether the field holds a date (and shows what it understood beside it)."""
+        return self.kind in ("date", "moment")
 
 
 def enum_options(enum: Any) -> list[tuple[str, str]]:
@@ -121,7 +136,7 @@ class FormScreen(ModalScreen[T], Generic[T]):
                     with Horizontal(classes=f"form-row -{field.kind}"):  # label beside its field
                         yield Label(field.label, classes="form-label")
                         yield self._widget(field)
-                    if field.kind == "date":
+                    if field.dated:
                         yield Static("", id=f"hint-{field.name}", classes="form-hint")
                     yield Static("", id=f"error-{field.name}", classes="form-error")
             with Vertical(id="form-footer"):
@@ -147,8 +162,8 @@ class FormScreen(ModalScreen[T], Generic[T]):
     def on_mount(self) -> None:
         self._initial_values = self.values()
         for field in self.fields:
-            if field.kind == "date":
-                self._show_date_hint(field.name, str(self._initial_values.get(field.name) or ""))
+            if field.dated:
+                self._show_date_hint(field, str(self._initial_values.get(field.name) or ""))
         if self.fields:
             self.query_one(f"#field-{self.fields[0].name}").focus()
         self.call_after_refresh(self._fit)
@@ -229,20 +244,24 @@ class FormScreen(ModalScreen[T], Generic[T]):
     @on(Input.Changed)
     def _date_changed(self, event: Input.Changed) -> None:
         name = (event.input.id or "").removeprefix("field-")
-        if any(f.name == name and f.kind == "date" for f in self.fields):
-            self._show_date_hint(name, event.value)
+        field = next((f for f in self.fields if f.name == name and f.dated), None)
+        if field is not None:
+            self._show_date_hint(field, event.value)
 
-    def _show_date_hint(self, name: str, text: str) -> None:
-        hint = self.query_one(f"#hint-{name}", Static)
-        if not text.strip():
-            hint.update("")
-            return
+    def _show_date_hint(self, field: Field, text: str) -> None:
+        from dualrole.when import echo
+
+        hint = self.query_one(f"#hint-{field.name}", Static)
         try:
-            day = parse_date(text)
+            understood = echo(
+                text, moment=field.kind == "moment", with_time=field.with_time, past=field.past
+            )
         except ValueError as exc:
             hint.update(plain(str(exc)))
+            hint.add_class("-unreadable")
             return
-        hint.update(plain(f"{text.strip()} → {day:%a %d %b %Y}" if day else ""))
+        hint.remove_class("-unreadable")
+        hint.update(plain(understood))
 
     # --- saving --------------------------------------------------------------------------
 
@@ -279,7 +298,7 @@ class FormScreen(ModalScreen[T], Generic[T]):
             self.show_errors({"": str(exc)})
             return
         except ValueError as exc:
-            message = str(exc)
+            message = error_sentence(exc)
             field, _, rest = message.partition(": ")
             if rest and field.replace(" ", "_") in {f.name for f in self.fields}:
                 self.show_errors({field.replace(" ", "_"): rest})

@@ -41,6 +41,13 @@ if TYPE_CHECKING:
 R = TypeVar("R")
 
 
+def _sentence(error: BaseException) -> str:
+    """A failure in our words (a validation error too); the models load only on a failure."""
+    from dualrole.models import error_sentence
+
+    return error_sentence(error)
+
+
 class AreaScreen(Screen[None]):
     """Base for Today, Marketing, Sales, Review and the record pages."""
 
@@ -89,7 +96,7 @@ class AreaScreen(Screen[None]):
         try:
             return fn(*args, **kwargs)
         except (StorageError, ValueError) as exc:
-            self.notify(str(exc), title="Not done", severity="error", markup=False)
+            self.notify(_sentence(exc), title="Not done", severity="error", markup=False)
             return None
 
     def compute_then_show(
@@ -114,7 +121,11 @@ class AreaScreen(Screen[None]):
                     result = compute(own)
             except (StorageError, ValueError) as exc:
                 self.app.call_from_thread(
-                    self.notify, str(exc), title="Not done", severity="error", markup=False
+                    self.notify,
+                    _sentence(exc),
+                    title="Not done",
+                    severity="error",
+                    markup=False,
                 )
                 return
             self.app.call_from_thread(show, result)
@@ -125,14 +136,18 @@ class AreaScreen(Screen[None]):
 
     SNOOZE_BINDINGS: ClassVar[list[Binding]] = [
         Binding(
-            "z", "snooze('tomorrow')", "Snooze", id="snooze.day", tooltip="To tomorrow (u undoes)"
+            "z",
+            "snooze('day')",
+            "Snooze",
+            id="snooze.day",
+            tooltip="To the next business day (u undoes)",
         ),
         Binding(
             "Z",
-            "snooze('next mon')",
+            "snooze('week')",
             "Snooze a week",
             id="snooze.week",
-            tooltip="To Monday next week (u undoes)",
+            tooltip="To next week (u undoes)",
             show=False,
         ),
     ]
@@ -143,8 +158,8 @@ class AreaScreen(Screen[None]):
         return None
 
     def action_snooze(self, when: str) -> None:
-        """Move the selected follow-up or task to tomorrow or next week; ``u`` undoes it."""
-        from dualrole.parsing import parse_date
+        """Move the selected follow-up or task to the next business day (``day``) or the
+        first of next week (``week``), as ``dualrole snooze`` does; ``u`` undoes it."""
         from dualrole.services import daily, undo
         from dualrole.services.due import ItemRef
 
@@ -152,8 +167,9 @@ class AreaScreen(Screen[None]):
         if target is None:
             self.notify("z snoozes an open follow-up or task: highlight one first.")
             return
-        day = parse_date(when)
-        assert day is not None
+        day = self.attempt(daily.snooze_day, self.store, week=when == "week")
+        if day is None:
+            return
         snoozed = self.attempt(daily.snooze, self.store, ItemRef(*target), day)
         if snoozed is None:
             return

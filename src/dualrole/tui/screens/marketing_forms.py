@@ -208,7 +208,7 @@ def _count(text: str) -> str:
 def result_form(store: Store, promotion: Promotion) -> FormScreen[PromotionResult]:
     """Log a promotion's results for a day: reach, engagement, clicks, spend (blank = 0)."""
     fields = [
-        Field("day", "Day", "date", value="today", placeholder="today, mon, 2026-11-16"),
+        Field("day", "Day", "date", value="today", placeholder="today, mon, 2026-11-16", past=True),
         Field("reach", "Reach / impressions", placeholder="12,400"),
         Field("engagement", "Engagement (likes, replies, shares…)", placeholder="0"),
         Field("clicks", "Clicks", placeholder="0"),

@@ -94,7 +94,14 @@ def followup_form(
     values = suggestion.model_dump(mode="json") if suggestion else {}
     fields = [
         Field("title", "What", value=values.get("title", "")),
-        Field("due_date", "Due", "date", value=values.get("due_date", ""), placeholder="fri"),
+        Field(
+            "due_date",
+            "Due",
+            "date",
+            value=values.get("due_date", ""),
+            placeholder="fri, next tue 14:30",
+            with_time=True,
+        ),
         Field("due_time", "Time (optional)", value=(values.get("due_time") or "")[:5]),
         Field("repeat_every", "Repeat every (blank: once)", value=values.get("repeat_every") or ""),
         Field(
@@ -135,13 +142,14 @@ def followup_edit_form(store: Store, followup_id: int) -> FormScreen[Any]:
 
 def log_form(store: Store, prospect: Prospect) -> FormScreen[Any]:
     """Log an interaction; "When" defaults to now and takes an earlier moment (a call logged
-    afterwards) as ``2026-11-19 14:30`` (local time). Ticking "Send to marketing" files its
-    feedback as a research note too; the form returns (interaction, note id or None)."""
+    afterwards) as the command line's ``--when`` does: ``yesterday 15:00``, ``thu 3pm``,
+    ``2026-11-19 14:30`` (local time). Ticking "Send to marketing" files its feedback as a
+    research note too; the form returns (interaction, note id or None)."""
     now = f"{clock.local_now():%Y-%m-%d %H:%M}"
     fields = [
         Field("summary", "Summary", placeholder="Intro call — wants a proposal by Friday"),
         Field("kind", "Kind", "select", enum_options(InteractionKind), "call", allow_blank=False),
-        Field("occurred_at", "When", value=now, placeholder="2026-11-19 14:30"),
+        Field("occurred_at", "When", "moment", value=now, placeholder="yesterday 15:00"),
         Field("outcome", "Outcome / customer feedback", "text"),
         Field(
             "is_feedback",
