@@ -94,14 +94,12 @@ def _replicate(
         final = replicator.stop()
         if sys.stderr.isatty():
             click.echo("", err=True)
-    behind = max(final.local_txid - final.replica_txid, 0)
-    if final.error:
-        click.echo(f"Stopped. {final.error}", err=True)
+    if final.error or final.replica_txid < final.local_txid:
+        # Replicator.stop() verified the replica: an error says what it lacks, and why.
+        click.echo(f"Stopped. {final.error or 'The replica lacks the newest changes.'}", err=True)
         sys.exit(1)
     click.echo(
-        f"Stopped; the replica holds transaction {final.replica_txid}"
-        + (f" ({behind} behind this machine)." if behind else " (everything)."),
-        err=True,
+        f"Stopped; the replica holds transaction {final.replica_txid} (everything).", err=True
     )
 
 
@@ -136,7 +134,8 @@ def replica_status(ctx: Context, as_json: bool) -> None:
         position = litestream.position(ctx.path, setting.url)
     except ReplicaError as exc:
         position, error = None, str(exc)
-    local = litestream.local_txid(ctx.path)
+    local = litestream.workspace_txid(ctx.path)
+    unread = local > litestream.local_txid(ctx.path)
     report = {
         "replica": urls.shown(setting.url),
         "replicating_now": running,
@@ -158,7 +157,10 @@ def replica_status(ctx: Context, as_json: bool) -> None:
             )
         elif not error:
             click.echo("latest:      nothing replicated yet")
-        click.echo(f"this machine: transaction {local}")
+        click.echo(
+            f"this machine: transaction {local}"
+            + (" (its newest changes not yet read by Litestream)" if unread else "")
+        )
         if running and state is not None:
             click.echo(f"replicating: yes — {state.label()} (lag {state.lag_s():.0f} s)")
         else:
