@@ -66,6 +66,7 @@ def _replicate(
             raise StorageError(
                 f"No replica is set for {ctx.path}; run `dualrole replicate --to URL` once."
             )
+        urls.normalise(setting.url)  # one stored by an older dualrole or by hand
         replicator = Replicator(ctx.path, setting, sync_interval=sync_interval, take_over=take_over)
         replicator.start()
     except (ReplicaError, settings.SettingsError, urls.UrlError) as exc:
@@ -80,13 +81,17 @@ def _replicate(
             err=True,
         )
     click.echo(f"Replicating {ctx.path} to {shown}; Ctrl-C stops (after a last sync).", err=True)
-    shown_label = ""
+    shown_label = shown_error = ""
     try:
         while not stop.wait(1.0):
             state = replicator.state
             label = state.label()
             if state.stopped_reason:
                 raise StorageError(state.error)
+            if state.error and state.error != shown_error:  # each new problem, in its words
+                click.echo(("\r" if sys.stderr.isatty() else "") + state.error, err=True)
+                shown_label = ""
+            shown_error = state.error
             if label != shown_label and sys.stderr.isatty():
                 click.echo(f"\r{label:<60}", err=True, nl=False)
             shown_label = label
@@ -131,8 +136,9 @@ def replica_status(ctx: Context, as_json: bool) -> None:
     state, running = supervisor.read_status(ctx.path)
     error = ""
     try:
+        urls.normalise(setting.url)  # one stored by an older dualrole or by hand
         position = litestream.position(ctx.path, setting.url)
-    except ReplicaError as exc:
+    except (ReplicaError, urls.UrlError) as exc:
         position, error = None, str(exc)
     local = litestream.workspace_txid(ctx.path)
     unread = local > litestream.local_txid(ctx.path)
