@@ -29,6 +29,7 @@ from dualrole.replication.litestream import ReplicaError
 from dualrole.replication.restore import restore_from_replica
 from dualrole.replication.supervisor import Replicator
 
+from . import seaweed
 from .conftest import add_prospects, prospect_names
 
 FAST = {"sync_interval": "100ms", "poll_s": 0.2}
@@ -213,3 +214,31 @@ def test_two_machines_claiming_at_once_exactly_one_wins(replica_url: str, tmp_pa
         assert marker.still_mine(url, winners[0]) is None
         current = marker.read(url)
         assert current is not None and current.writer_id == winners[0]
+
+
+def test_a_replica_that_failed_and_came_back_ends_without_the_old_error(
+    workspace: Path, s3_server: seaweed.Seaweed, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("DUALROLE_REPLICA_TIMEOUT", "2")
+    for key, value in s3_server.env().items():
+        monkeypatch.setenv(key, value)
+    with seaweed.Cable(s3_server.endpoint) as cable:
+        url = f"s3://{seaweed.BUCKET}/{tmp_path.name}?endpoint={cable.endpoint}"
+        # A slow monitor: only stop() itself can find the replica well again.
+        replicator = Replicator(
+            workspace, settings.set_replica(workspace, url), sync_interval="100ms", poll_s=60
+        )
+        replicator.start()
+        try:
+            assert replicator.wait_synced(30), replicator.state
+            cable.unplug()
+            with open_store(workspace) as store:
+                add_prospects(store, ["written while the replica failed"])
+            _until(lambda: bool(replicator.state.error), 60, "the failure to be seen")
+            cable.plug()
+        finally:
+            final = replicator.stop()
+        assert not final.error, final.error
+        assert final.replica_txid >= final.local_txid
+        restored = restore_from_replica(url, tmp_path / "restored.db")
+        assert "written while the replica failed" in prospect_names(restored.path)

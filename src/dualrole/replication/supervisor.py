@@ -236,8 +236,9 @@ class Replicator:
         if self._thread is not None:
             self._thread.join(timeout + 5)
         synced = self._verify()
-        if synced is not True and self._exited and not self.state.stopped_reason:
-            synced = self._final_sync(timeout)  # Litestream had died: one more, for the sync
+        if not self.state.stopped_reason and (synced is False or (synced is None and self._exited)):
+            # Litestream died, or its shutdown sync fell short: one more, for the last sync.
+            synced = self._final_sync(timeout)
         if synced is False and not self.state.stopped_reason:
             self._update(error=self._missing(), error_since=self.state.error_since or _iso(_now()))
         # synced is None: the replica could not be read; its error says so.
