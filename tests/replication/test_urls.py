@@ -37,3 +37,25 @@ def test_config_names_one_workspace_and_no_secret(
         assert stat.S_ISFIFO(config.stat().st_mode)  # a pipe, never a file on disk
         assert '"s3://bucket/p"' in config.read_text()
     assert not config.exists()
+
+
+@pytest.mark.parametrize(
+    ("zone", "text"),
+    [("Europe/Berlin", "0001-01-01 00:00"), ("America/New_York", "9999-12-31 23:59")],
+)
+def test_a_moment_at_the_edge_of_the_calendar_gets_a_sentence(
+    zone: str, text: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import time
+
+    from dualrole.replication.restore import parse_moment
+
+    monkeypatch.setenv("TZ", zone)
+    time.tzset()
+    try:
+        with pytest.raises(ValueError, match="edge of the calendar") as caught:
+            parse_moment(text)
+        assert "out of range" not in str(caught.value)
+    finally:
+        monkeypatch.undo()
+        time.tzset()
