@@ -66,15 +66,19 @@ def local_txid(db_path: Path) -> int:
 
 
 def _newest_local_ltx(db_path: Path) -> tuple[int, Path | None]:
-    best, path = 0, None
+    """Litestream's newest LTX file beside the workspace: of the newest transaction, the
+    level-0 one when there is one (a compacted file of a higher level records no WAL)."""
+    best: tuple[int, bool] = (0, False)
+    path = None
     ltx = meta_dir(db_path) / "ltx"
     with contextlib.suppress(OSError):
         for level in ltx.iterdir():
             for entry in level.iterdir():
                 match = re.fullmatch(r"([0-9a-f]{16})-([0-9a-f]{16})\.ltx", entry.name)
-                if match and int(match.group(2), 16) >= best:
-                    best, path = int(match.group(2), 16), entry
-    return best, path
+                key = (int(match.group(2), 16), level.name == "0") if match else (0, False)
+                if match and key >= best:
+                    best, path = key, entry
+    return best[0], path
 
 
 def unread_changes(db_path: Path) -> bool:

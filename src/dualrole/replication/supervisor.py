@@ -26,6 +26,7 @@ import hashlib
 import json
 import os
 import signal
+import sqlite3
 import subprocess
 import threading
 import time
@@ -197,6 +198,7 @@ class Replicator:
         self._thread: threading.Thread | None = None
         self._process: subprocess.Popen[str] | None = None
         self._lock_fd: int | None = None
+        self._holder: sqlite3.Connection | None = None
         self._exited = ""  # how the last Litestream ended, when it ended by itself
         self._refusal: list[str] = []  # its last lines that were not JSON (a refused config)
         self.previous_writer: marker.Writer | None = None
@@ -221,6 +223,7 @@ class Replicator:
         except BaseException:
             self._release_lock()
             raise
+        self._hold_wal()
         self._update(started_at=_iso(_now()), running=True, pid=os.getpid())
         self._thread = threading.Thread(target=self._run, name="replicator", daemon=True)
         self._thread.start()
@@ -245,7 +248,25 @@ class Replicator:
         self._update(running=False)
         self._write_status()
         self._release_lock()
+        if self._holder is not None:
+            with contextlib.suppress(sqlite3.Error):
+                self._holder.close()
+            self._holder = None
         return self.state
+
+    def _hold_wal(self) -> None:
+        """Keep a connection to the workspace open (no transaction) while replicating.
+
+        When the last connection to a WAL database closes, SQLite checkpoints the WAL into
+        the file and deletes it. With Litestream dead (killed, crashed), changes written then
+        would vanish from the WAL unseen, and nothing could tell they never reached the
+        replica. While this connection is open no other one is the last, so the WAL keeps
+        them for the next Litestream, and :func:`.litestream.unread_changes` sees them.
+        """
+        with contextlib.suppress(sqlite3.Error):
+            holder = sqlite3.connect(self.db_path, timeout=10, check_same_thread=False)
+            holder.execute("SELECT count(*) FROM sqlite_master").fetchall()
+            self._holder = holder
 
     def wait_synced(self, deadline_s: float) -> bool:
         """Wait until the replica holds everything Litestream took (tests, bench)."""
@@ -267,7 +288,7 @@ class Replicator:
         (None when it cannot be read)."""
         try:
             self._check_position(timeout=timeout)
-        except (ReplicaError, OSError):
+        except (ReplicaError, StorageError, OSError):
             return None
         state = self.state
         return not state.pending_since and state.replica_txid >= state.local_txid > 0
