@@ -242,3 +242,38 @@ def test_a_replica_that_failed_and_came_back_ends_without_the_old_error(
         assert final.replica_txid >= final.local_txid
         restored = restore_from_replica(url, tmp_path / "restored.db")
         assert "written while the replica failed" in prospect_names(restored.path)
+
+
+def test_two_replicate_commands_started_together_one_runs_the_other_is_refused(
+    workspace: Path, file_replica: str, tmp_path: Path
+) -> None:
+    other = tmp_path / "laptop2.db"
+    other.write_bytes(workspace.read_bytes())
+    for attempt in range(3):
+        url = (tmp_path / f"together-{attempt}").as_uri()
+        processes = [
+            subprocess.Popen(
+                [sys.executable, "-m", "dualrole", "--db", str(db), "replicate", "--to", url],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.PIPE,
+                text=True,
+                env={**os.environ, "DUALROLE_CONFIG_DIR": str(tmp_path / f"machine-{n}")},
+            )
+            for n, db in enumerate((workspace, other))
+        ]
+        try:
+            _until(lambda ps=processes: any(p.poll() is not None for p in ps), 60, "a refusal")
+            refused = [p for p in processes if p.poll() is not None]
+            running = [p for p in processes if p.poll() is None]
+            assert len(refused) == 1 and len(running) == 1
+            _out, err = refused[0].communicate()
+            assert refused[0].returncode == 1 and "is already the replica of" in err, err
+            running[0].send_signal(signal.SIGTERM)
+            _out, err = running[0].communicate(timeout=60)
+            assert running[0].returncode == 0, err
+            assert "taken over" not in err
+        finally:
+            for process in processes:
+                if process.poll() is None:
+                    process.kill()
+                    process.wait()
