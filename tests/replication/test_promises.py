@@ -277,3 +277,22 @@ def test_two_replicate_commands_started_together_one_runs_the_other_is_refused(
                 if process.poll() is None:
                     process.kill()
                     process.wait()
+
+
+def test_an_s3_path_with_a_space_holds_the_marker_beside_litestreams_files(
+    workspace: Path, s3_server: seaweed.Seaweed, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    for key, value in s3_server.env().items():
+        monkeypatch.setenv(key, value)
+    typed = f"s3://{seaweed.BUCKET}/{tmp_path.name}%20é?endpoint={s3_server.endpoint}"
+    literal = f"s3://{seaweed.BUCKET}/{tmp_path.name} é?endpoint={s3_server.endpoint}"
+    replicator = Replicator(workspace, settings.set_replica(workspace, typed), **FAST)
+    replicator.start()
+    try:
+        assert replicator.wait_synced(30), replicator.state
+    finally:
+        assert not replicator.stop().error
+    # Both spellings name one place, for Litestream's files and for the writer marker.
+    assert litestream.position(workspace, literal) is not None
+    holder = marker.read(literal)
+    assert holder is not None and holder.writer_id == settings.get(workspace).writer_id

@@ -191,7 +191,8 @@ def _s3_target(url: str) -> tuple[str, str, str]:
         or "us-east-1"
     )
     bucket = parts.netloc
-    key = "/".join(p for p in (parts.path.strip("/"), NAME) if p)
+    # The key Litestream uses: the URL's path decoded (Go's url.Parse), our file beside it.
+    key = "/".join(p for p in (urllib.parse.unquote(parts.path).strip("/"), NAME) if p)
     endpoint = urls.s3_endpoint(url, env)
     quoted = urllib.parse.quote(key, safe="/-_.~")
     if endpoint:
