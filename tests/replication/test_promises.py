@@ -114,9 +114,6 @@ def test_stop_says_what_is_missing_when_no_last_sync_is_possible(
     replicator = Replicator(workspace, settings.set_replica(workspace, file_replica), **FAST)
     replicator.start()
     assert replicator.wait_synced(30), replicator.state
-    _kill_litestream(replicator)
-    with open_store(workspace) as store:
-        add_prospects(store, ["never reaches the replica"])
     # From now on Litestream reads the replica but refuses to replicate.
     wrapper = tmp_path / "litestream"
     wrapper.write_text(
@@ -125,6 +122,20 @@ def test_stop_says_what_is_missing_when_no_last_sync_is_possible(
     )
     wrapper.chmod(0o755)
     monkeypatch.setenv("DUALROLE_LITESTREAM", str(wrapper))
+    _kill_litestream(replicator)
+    with open_store(workspace) as store:
+        add_prospects(store, ["never reaches the replica"])
+    replica_txid = litestream.position(workspace, file_replica).txid
+    status = subprocess.run(
+        [sys.executable, "-m", "dualrole", "--db", str(workspace), "replica", "status"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert (
+        f"this machine: transaction {replica_txid + 1} (its newest changes not yet read"
+        in status.stdout
+    ), status.stdout
     final = replicator.stop(timeout=3)
     assert final.replica_txid < final.local_txid  # this machine counts what was written
     assert "did not reach the replica" in final.error
