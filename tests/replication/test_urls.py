@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import stat
 from pathlib import Path
 
@@ -50,6 +51,7 @@ def test_a_moment_at_the_edge_of_the_calendar_gets_a_sentence(
 
     from dualrole.replication.restore import parse_moment
 
+    before = os.environ.get("TZ")
     monkeypatch.setenv("TZ", zone)
     time.tzset()
     try:
@@ -57,5 +59,8 @@ def test_a_moment_at_the_edge_of_the_calendar_gets_a_sentence(
             parse_moment(text)
         assert "out of range" not in str(caught.value)
     finally:
-        monkeypatch.undo()
+        if before is None:
+            monkeypatch.delenv("TZ")
+        else:
+            monkeypatch.setenv("TZ", before)
         time.tzset()
