@@ -11,6 +11,7 @@ Against a real Litestream (and SeaweedFS for S3); waits poll with deadlines.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -18,6 +19,7 @@ import sys
 import threading
 import time
 import urllib.parse
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -307,3 +309,47 @@ def test_an_s3_path_with_a_space_holds_the_marker_beside_litestreams_files(
     assert litestream.position(workspace, literal) is not None
     holder = marker.read(literal)
     assert holder is not None and holder.writer_id == settings.get(workspace).writer_id
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path) -> Iterator[Path]:
+    """A 4 MB tmpfs (needs the right to mount: root in a container or CI that allows it)."""
+    folder = tmp_path / "small-disk"
+    folder.mkdir()
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", str(folder)],
+        capture_output=True,
+        check=False,
+    )
+    if mounted.returncode != 0:
+        pytest.skip("cannot mount a small disk here")
+    try:
+        yield folder
+    finally:
+        subprocess.run(["umount", "-l", str(folder)], check=False)
+
+
+def test_a_full_replica_disk_that_was_freed_ends_without_is_full(
+    workspace: Path, small_disk: Path, tmp_path: Path
+) -> None:
+    url = (small_disk / "replica").as_uri()
+    replicator = Replicator(
+        workspace, settings.set_replica(workspace, url), sync_interval="100ms", poll_s=60
+    )
+    replicator.start()
+    filler = small_disk / "filler"
+    try:
+        assert replicator.wait_synced(30), replicator.state
+        with filler.open("wb") as out, contextlib.suppress(OSError):  # to the last byte
+            while True:
+                out.write(b"\0" * 65536)
+                out.flush()
+        with open_store(workspace) as store:
+            add_prospects(store, [f"written to a full disk {i}" for i in range(200)])
+        _until(lambda: "is full" in replicator.state.error, 60, "the full disk to be seen")
+        filler.unlink()
+    finally:
+        final = replicator.stop()
+    assert not final.error, final.error
+    restored = restore_from_replica(url, tmp_path / "restored.db")
+    assert "written to a full disk 199" in prospect_names(restored.path)
