@@ -153,6 +153,17 @@ def test_control_characters_are_refused_and_shown_visibly(workspace: Path, tmp_p
     assert "s3://b␛]0;owned␇/x" in out
 
 
+def test_a_marker_with_control_characters_is_shown_visibly(
+    workspace: Path, file_replica: str
+) -> None:
+    from dualrole.replication import marker
+
+    marker.write(file_replica, marker.Writer("other", "host\x1b]0;owned\x07", "/ws.db", "now"))
+    with pytest.raises(marker.ReplicaError) as caught:
+        marker.claim(file_replica, "me", workspace)
+    assert "\x1b" not in str(caught.value) and "host␛]0;owned␇" in str(caught.value)
+
+
 def test_litestreams_refusal_reaches_the_owner_in_its_words(workspace: Path) -> None:
     url = "abs://container/dualrole"  # Litestream refuses it: no account name
     replicator = Replicator(workspace, settings.set_replica(workspace, url), **FAST)

@@ -34,6 +34,7 @@ from pathlib import Path
 from dualrole import replica_settings as settings
 from dualrole.errors import DestinationError
 from dualrole.files import write_file
+from dualrole.printable import visible
 from dualrole.replication import urls
 from dualrole.replication.litestream import ReplicaError
 
@@ -49,7 +50,8 @@ class Writer:
     since: str
 
     def describe(self) -> str:
-        return f"{self.workspace} on {self.host} (since {self.since})"
+        """For messages: what the replica says, control characters made visible."""
+        return visible(f"{self.workspace} on {self.host} (since {self.since})")
 
 
 def supported(url: str) -> bool:
