@@ -109,8 +109,14 @@ def _save(data: dict[str, Any]) -> None:
 
 def get(db_path: Path | str) -> ReplicaSetting | None:
     """The replica set for the workspace at ``db_path``, if any."""
-    entry = _load()["workspaces"].get(workspace_key(db_path))
-    if not isinstance(entry, dict) or not entry.get("url"):
+    key = workspace_key(db_path)
+    entry = _load()["workspaces"].get(key)
+    if entry is not None and not isinstance(entry, dict):
+        raise SettingsError(
+            f"The entry for {key} in {settings_path()} is not an object "
+            '({"url": …}); fix it, remove it, or run `dualrole replicate --to URL` again.'
+        )
+    if entry is None or not entry.get("url"):
         return None
     return ReplicaSetting(
         url=str(entry["url"]),
@@ -131,7 +137,9 @@ def set_replica(db_path: Path | str, url: str) -> ReplicaSetting:
     """Remember ``url`` as the workspace's replica; keep its writer id when the URL is kept."""
     data = _load()
     key = workspace_key(db_path)
-    old = data["workspaces"].get(key) or {}
+    old = data["workspaces"].get(key)
+    if not isinstance(old, dict):  # none, or one written by hand wrongly: replaced
+        old = {}
     writer_id = old.get("writer_id") or uuid.uuid4().hex
     entry = {
         "url": url,

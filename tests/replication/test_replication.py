@@ -194,10 +194,10 @@ def test_settings_are_private_and_never_in_the_workspace(
     replicator = Replicator(workspace, settings.get(workspace), **FAST)
     replicator.start()
     try:
-        config = replicator._folder / "litestream.yml"
-        assert stat.S_IMODE(config.stat().st_mode) == 0o600
-        assert secret not in config.read_text()
         assert replicator.wait_synced(30)
+        # Litestream's config reaches it through a pipe: no file holds it.
+        assert replicator._process is not None
+        assert "-config\x00/dev/fd/" in Path(f"/proc/{replicator._process.pid}/cmdline").read_text()
     finally:
         replicator.stop()
     for file in [workspace, *workspace.parent.glob("ws.db-*")]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import stat
 from pathlib import Path
 
 import pytest
@@ -33,6 +35,33 @@ def test_config_names_one_workspace_and_no_secret(
     sftp = litestream.config_text(tmp_path / "ws.db", f"sftp://me@host/p?key-path={key}")
     assert f'key-path: "{key}"' in sftp
     with litestream.config_file(tmp_path / "ws.db", "s3://bucket/p") as config:
-        assert config.stat().st_mode & 0o777 == 0o600
-        assert config.parent.stat().st_mode & 0o777 == 0o700
+        assert stat.S_ISFIFO(config.stat().st_mode)  # a pipe, never a file on disk
+        assert '"s3://bucket/p"' in config.read_text()
     assert not config.exists()
+
+
+@pytest.mark.parametrize(
+    ("zone", "text"),
+    [("Europe/Berlin", "0001-01-01 00:00"), ("America/New_York", "9999-12-31 23:59")],
+)
+def test_a_moment_at_the_edge_of_the_calendar_gets_a_sentence(
+    zone: str, text: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import time
+
+    from dualrole.replication.restore import parse_moment
+
+    before = os.environ.get("TZ")
+    monkeypatch.setenv("TZ", zone)
+    time.tzset()
+    try:
+        # The one date reader's sentence (not the library's "year 0 is out of range").
+        with pytest.raises(ValueError, match="use a year from 1900 to 2200") as caught:
+            parse_moment(text)
+        assert "year 0" not in str(caught.value)
+    finally:
+        if before is None:
+            monkeypatch.delenv("TZ")
+        else:
+            monkeypatch.setenv("TZ", before)
+        time.tzset()

@@ -67,6 +67,7 @@ def _replicate(
             raise StorageError(
                 f"No replica is set for {ctx.path}; run `dualrole replicate --to URL` once."
             )
+        urls.normalise(setting.url)  # one stored by an older dualrole or by hand
         replicator = Replicator(ctx.path, setting, sync_interval=sync_interval, take_over=take_over)
         replicator.start()
     except (ReplicaError, settings.SettingsError, urls.UrlError) as exc:
@@ -81,13 +82,17 @@ def _replicate(
             err=True,
         )
     click.echo(f"Replicating {ctx.path} to {shown}; Ctrl-C stops (after a last sync).", err=True)
-    shown_label = ""
+    shown_label = shown_error = ""
     try:
         while not stop.wait(1.0):
             state = replicator.state
             label = state.label()
             if state.stopped_reason:
                 raise StorageError(state.error)
+            if state.error and state.error != shown_error:  # each new problem, in its words
+                click.echo(("\r" if sys.stderr.isatty() else "") + state.error, err=True)
+                shown_label = ""
+            shown_error = state.error
             if label != shown_label and sys.stderr.isatty():
                 click.echo(f"\r{label:<60}", err=True, nl=False)
             shown_label = label
@@ -95,14 +100,12 @@ def _replicate(
         final = replicator.stop()
         if sys.stderr.isatty():
             click.echo("", err=True)
-    behind = max(final.local_txid - final.replica_txid, 0)
-    if final.error:
-        click.echo(f"Stopped. {final.error}", err=True)
+    if final.error or final.replica_txid < final.local_txid:
+        # Replicator.stop() verified the replica: an error says what it lacks, and why.
+        click.echo(f"Stopped. {final.error or 'The replica lacks the newest changes.'}", err=True)
         sys.exit(1)
     click.echo(
-        f"Stopped; the replica holds transaction {final.replica_txid}"
-        + (f" ({behind} behind this machine)." if behind else " (everything)."),
-        err=True,
+        f"Stopped; the replica holds transaction {final.replica_txid} (everything).", err=True
     )
 
 
@@ -136,10 +139,12 @@ def replica_status(ctx: Context, as_json: bool) -> None:
     state, running = supervisor.read_status(ctx.path)
     error = ""
     try:
+        urls.normalise(setting.url)  # one stored by an older dualrole or by hand
         position = litestream.position(ctx.path, setting.url)
-    except ReplicaError as exc:
+    except (ReplicaError, urls.UrlError) as exc:
         position, error = None, str(exc)
-    local = litestream.local_txid(ctx.path)
+    local = litestream.workspace_txid(ctx.path)
+    unread = local > litestream.local_txid(ctx.path)
     report = {
         "replica": urls.shown(setting.url),
         "replicating_now": running,
@@ -161,7 +166,10 @@ def replica_status(ctx: Context, as_json: bool) -> None:
             )
         elif not error:
             click.echo("latest:      nothing replicated yet")
-        click.echo(f"this machine: transaction {local}")
+        click.echo(
+            f"this machine: transaction {local}"
+            + (" (its newest changes not yet read by Litestream)" if unread else "")
+        )
         if running and state is not None:
             click.echo(f"replicating: yes — {state.label()} (lag {state.lag_s():.0f} s)")
         else:

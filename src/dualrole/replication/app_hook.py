@@ -59,7 +59,7 @@ class AppReplica:
             except ReplicaError as exc:
                 text = str(exc)
                 self._elsewhere = False
-                if "already the replica of" in text or "taken over" in text:
+                if any(w in text for w in ("already the replica of", "taken over", "marker")):
                     self._problem = "replica used by another machine"
                     return  # the owner decides (`dualrole replicate --take-over`)
                 self._problem = "replica unreachable"

@@ -1,9 +1,12 @@
 """Running the Litestream binary: its config file, ``restore`` and ``ltx``, its errors.
 
-Every call writes a fresh config (0600, in a private 0700 temporary folder removed after
-use) naming the one workspace and its replica, and runs Litestream with
-``-no-expand-env`` (a ``$`` in a URL stays a ``$``). Credentials never go into that file:
-Litestream reads them from its environment (:func:`.settings.child_environment`).
+Every run gets a fresh config naming the one workspace and its replica, handed to
+Litestream through a pipe (``-config /dev/fd/N``): it is never written to disk, so even a
+kill -9 leaves no file behind with an SFTP password or a URL in it. Litestream runs with
+``-no-expand-env`` (a ``$`` in a URL stays a ``$``); S3 credentials reach it through its
+environment (:func:`.settings.child_environment`). Every child runs with umask 077 (what it
+creates beside the workspace and in a folder replica is 0700/0600 whatever the owner's umask)
+and dies with the thread that started it (``PR_SET_PDEATHSIG`` on Linux).
 """
 
 from __future__ import annotations
@@ -13,16 +16,15 @@ import datetime as dt
 import json
 import os
 import re
-import shutil
+import signal
 import subprocess
-import tempfile
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from dualrole import replica_settings as settings
-from dualrole.files import write_file
 from dualrole.replication import binaries, urls
 
 LIST_TIMEOUT_S = float(os.environ.get("DUALROLE_REPLICA_TIMEOUT", "20"))
@@ -63,6 +65,72 @@ def local_txid(db_path: Path) -> int:
     return best
 
 
+def _newest_local_ltx(db_path: Path) -> tuple[int, Path | None]:
+    """Litestream's newest LTX file beside the workspace: of the newest transaction, the
+    level-0 one when there is one (a compacted file of a higher level records no WAL)."""
+    best: tuple[int, bool] = (0, False)
+    path = None
+    ltx = meta_dir(db_path) / "ltx"
+    with contextlib.suppress(OSError):
+        for level in ltx.iterdir():
+            for entry in level.iterdir():
+                match = re.fullmatch(r"([0-9a-f]{16})-([0-9a-f]{16})\.ltx", entry.name)
+                key = (int(match.group(2), 16), level.name == "0") if match else (0, False)
+                if match and key >= best:
+                    best, path = key, entry
+    return best[0], path
+
+
+def unread_changes(db_path: Path) -> bool:
+    """Whether the workspace's WAL holds a committed transaction Litestream has not read.
+
+    Litestream's newest LTX file records the WAL it read (salts) and up to where (offset +
+    size, LTX format 0.5). A commit frame of the current WAL beyond that point — or anywhere
+    in a WAL restarted since (other salts) — was written to the workspace and never reached
+    Litestream. Only frame headers are read, from that point on. False when it cannot tell
+    (no WAL, no LTX file that records a WAL position).
+    """
+    _txid, newest = _newest_local_ltx(db_path)
+    try:
+        with open(f"{db_path}-wal", "rb") as wal:
+            header = wal.read(32)
+            if len(header) < 32:
+                return False
+            page_size = int.from_bytes(header[8:12], "big")
+            salts = header[16:24]
+            start = 32
+            if newest is not None:
+                with open(newest, "rb") as ltx:
+                    head = ltx.read(72)
+                if len(head) == 72 and head[:4] == b"LTX1":
+                    offset = int.from_bytes(head[48:56], "big", signed=True)
+                    size = int.from_bytes(head[56:64], "big", signed=True)
+                    if head[64:72] == salts and size > 0:
+                        start = offset + size
+                    elif size <= 0:
+                        return False  # a compacted file: it says nothing of the WAL
+            frame = 24 + page_size
+            end = os.fstat(wal.fileno()).st_size
+            position = start
+            while position + frame <= end:
+                wal.seek(position)
+                head = wal.read(24)
+                if head[8:16] != salts:
+                    return False
+                if int.from_bytes(head[4:8], "big"):  # a commit frame
+                    return True
+                position += frame
+    except OSError:
+        return False
+    return False
+
+
+def workspace_txid(db_path: Path) -> int:
+    """The transaction the workspace is at, in Litestream's numbering (what "this machine"
+    means): Litestream's newest, plus one when the WAL holds changes it has not read yet."""
+    return local_txid(db_path) + (1 if unread_changes(db_path) else 0)
+
+
 def child_env(url: str) -> dict[str, str]:
     env = settings.child_environment()
     endpoint = urls.s3_endpoint(url, env)
@@ -82,7 +150,11 @@ def config_text(
 ) -> str:
     """Litestream's YAML for one workspace and its replica (JSON strings are valid YAML)."""
     q = json.dumps
-    replica = [f"      url: {q(url)}", f"      sync-interval: {q(sync_interval)}"]
+    if urls.scheme(url) == "file":  # the folder itself: Litestream does not decode a URL
+        replica = ['      type: "file"', f"      path: {q(str(urls.file_path(url)))}"]
+    else:
+        replica = [f"      url: {q(url)}"]
+    replica.append(f"      sync-interval: {q(sync_interval)}")
     if urls.scheme(url) == "s3":
         endpoint = urls.s3_endpoint(url, settings.child_environment())
         if endpoint and "endpoint=" not in url:
@@ -128,21 +200,48 @@ def sftp_key(url: str) -> Path | None:
 
 @contextlib.contextmanager
 def config_file(db_path: Path, url: str, **options: str) -> Iterator[Path]:
-    """A private config file for one run of Litestream, removed afterwards."""
-    folder = Path(tempfile.mkdtemp(prefix="dualrole-litestream-"))
+    """Litestream's config for one run, as ``/dev/fd/N``: a pipe holding it, never a file.
+
+    Pass :func:`child_options` of the path to the process that reads it; the pipe is
+    closed afterwards. Litestream reads its config once, at start.
+    """
+    data = config_text(db_path, url, **options).encode()
+    read_end, write_end = os.pipe()
     try:
-        os.chmod(folder, 0o700)
-        path = folder / "litestream.yml"
-        write_file(path, config_text(db_path, url, **options))
-        yield path
+        os.write(write_end, data)  # far below a pipe's buffer: never blocks
+        os.close(write_end)
+        write_end = -1
+        yield Path(f"/dev/fd/{read_end}")
     finally:
-        shutil.rmtree(folder, ignore_errors=True)
+        os.close(read_end)
+        if write_end >= 0:
+            os.close(write_end)
+
+
+def _child_setup() -> None:  # runs in the child between fork and exec
+    os.umask(0o077)
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        with contextlib.suppress(Exception):
+            ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+
+
+def child_options(url: str, config: Path | None = None) -> dict[str, Any]:
+    """``subprocess`` arguments for a Litestream child: environment, config pipe, set-up."""
+    fds = (int(config.name),) if config is not None else ()
+    return {
+        "env": child_env(url),
+        "pass_fds": fds,
+        "preexec_fn": _child_setup,
+        "stdin": subprocess.DEVNULL,
+    }
 
 
 def explain(url: str, output: str) -> str:
     """Litestream's error output as one sentence for the owner."""
     where = urls.shown(url)
-    text = " ".join(output.split())
+    text = urls.shown(" ".join(output.split()))
     lower = text.lower()
     if "no matching backup" in lower or "no snapshots" in lower or "no backup" in lower:
         return f"{where} holds no replica of a workspace (nothing was replicated there yet)."
@@ -177,7 +276,11 @@ def explain(url: str, output: str) -> str:
 
 
 def run(
-    args: list[str], url: str, *, timeout: float | None = LIST_TIMEOUT_S
+    args: list[str],
+    url: str,
+    *,
+    timeout: float | None = LIST_TIMEOUT_S,
+    config: Path | None = None,
 ) -> subprocess.CompletedProcess[str]:
     """Run ``litestream ARGS``; a failure or a timeout becomes a ReplicaError."""
     command = [str(binaries.litestream()), *args]
@@ -186,10 +289,9 @@ def run(
             command,
             capture_output=True,
             text=True,
-            env=child_env(url),
             timeout=timeout,
-            stdin=subprocess.DEVNULL,
             check=False,
+            **child_options(url, config),
         )
     except subprocess.TimeoutExpired as exc:
         raise ReplicaError(
@@ -217,6 +319,7 @@ def ltx_files(db_path: Path, url: str, *, timeout: float | None = None) -> list[
             ],
             url,
             timeout=timeout or float(os.environ.get("DUALROLE_REPLICA_TIMEOUT", "20")),
+            config=config,
         )
     try:
         files = json.loads(done.stdout or "[]")

@@ -2,11 +2,18 @@
 
 Two machines replicating into one place would interleave their transactions and ruin it,
 and Litestream does not stop them. So before replicating (and again every few seconds
-while it runs) dualrole reads the marker: absent, it writes its own; someone else's, it
-refuses with a sentence naming that machine, until the owner says ``--take-over`` (the
-move-to-a-new-machine step). The marker is read and written directly for ``file://``
-replicas and with a small signed request (AWS Signature V4) for ``s3://`` ones; other
-kinds (``sftp://``…) are replicated without the check, which ``replicate`` says.
+while it runs) dualrole reads the marker: someone else's, it refuses with a sentence naming
+that machine, until the owner says ``--take-over`` (the move-to-a-new-machine step); absent,
+it creates its own *atomically*, so of two machines starting at the same moment exactly one
+wins and the other is refused: a folder's marker is linked into place (``link`` fails if
+the name exists, like ``O_CREAT|O_EXCL``, with the content complete), an S3 marker is put
+with ``If-None-Match: *`` (AWS S3 and SeaweedFS refuse it with 412 when the object exists).
+The marker is then read back: a server that ignores the condition is caught when the other
+machine's marker is read back (not when both writes land before either reads back — a race
+such a server leaves open; the check every few seconds then stops the one that lost).
+The marker is read and written directly for ``file://`` replicas and with a small signed
+request (AWS Signature V4) for ``s3://`` ones; other kinds (``sftp://``…) are replicated
+without the check, which ``replicate`` says.
 """
 
 from __future__ import annotations
@@ -16,6 +23,7 @@ import errno
 import hashlib
 import hmac
 import json
+import os
 import socket
 import urllib.error
 import urllib.parse
@@ -26,6 +34,7 @@ from pathlib import Path
 from dualrole import replica_settings as settings
 from dualrole.errors import DestinationError
 from dualrole.files import write_file
+from dualrole.printable import visible
 from dualrole.replication import urls
 from dualrole.replication.litestream import ReplicaError
 
@@ -41,7 +50,8 @@ class Writer:
     since: str
 
     def describe(self) -> str:
-        return f"{self.workspace} on {self.host} (since {self.since})"
+        """For messages: what the replica says, control characters made visible."""
+        return visible(f"{self.workspace} on {self.host} (since {self.since})")
 
 
 def supported(url: str) -> bool:
@@ -68,7 +78,9 @@ def read(url: str) -> Writer | None:
         except FileNotFoundError:
             return None
         except OSError as exc:
-            raise ReplicaError(f"The replica at {url} cannot be read ({exc.strerror}).") from exc
+            raise ReplicaError(
+                f"The replica at {urls.shown(url)} cannot be read ({exc.strerror})."
+            ) from exc
     elif kind == "s3":
         raw = _s3(url, "GET")
         if raw is None:
@@ -84,7 +96,8 @@ def read(url: str) -> Writer | None:
         return None  # unreadable: treated as absent, rewritten by the next claim
 
 
-def write(url: str, writer: Writer) -> None:
+def write(url: str, writer: Writer, *, exclusive: bool = False) -> bool:
+    """Write the marker; with ``exclusive``, only if none exists (False when one does)."""
     body = json.dumps(
         {"format": "dualrole-writer", **writer.__dict__}, indent=2, sort_keys=True
     ).encode()
@@ -92,34 +105,68 @@ def write(url: str, writer: Writer) -> None:
     if kind == "file":
         folder = urls.file_path(url)
         try:
-            folder.mkdir(parents=True, mode=0o700, exist_ok=True)
-            write_file(folder / NAME, body, force=True)
+            if not folder.is_dir():
+                folder.mkdir(parents=True, mode=0o700, exist_ok=True)
+                os.chmod(folder, 0o700)
+            write_file(folder / NAME, body, force=not exclusive)
         except (OSError, DestinationError) as exc:
+            if exclusive and isinstance(exc, DestinationError) and (folder / NAME).exists():
+                return False  # another machine's marker got there first
             cause = exc if isinstance(exc, OSError) else exc.__cause__
+            where = urls.shown(url)
             if isinstance(cause, OSError) and cause.errno == errno.ENOSPC:
-                raise ReplicaError(f"The replica at {url} is full; free space there.") from exc
+                raise ReplicaError(f"The replica at {where} is full; free space there.") from exc
             why = cause.strerror if isinstance(cause, OSError) else str(exc)
-            raise ReplicaError(f"The replica at {url} cannot be written ({why}).") from exc
+            raise ReplicaError(f"The replica at {where} cannot be written ({why}).") from exc
     elif kind == "s3":
-        _s3(url, "PUT", body)
+        if exclusive:
+            try:
+                _s3(url, "PUT", body, {"If-None-Match": "*"})
+            except _PreconditionFailed:
+                return False
+            except _NotImplemented:
+                _s3(url, "PUT", body)  # the server has no conditional write: read back decides
+        else:
+            _s3(url, "PUT", body)
+    return True
+
+
+def _refused(url: str, holder: Writer | None) -> ReplicaError:
+    if holder is None:
+        return ReplicaError(
+            f"{urls.shown(url)} holds a writer marker ({NAME}) that dualrole cannot read; if no "
+            "other machine replicates there, run `dualrole replicate --to URL --take-over`."
+        )
+    return ReplicaError(
+        f"{urls.shown(url)} is already the replica of {holder.describe()}; two machines "
+        "writing to one replica would ruin it. If you moved to this machine, stop dualrole "
+        "on the old one, then run `dualrole replicate --to URL --take-over`."
+    )
 
 
 def claim(url: str, writer_id: str, db_path: Path, *, take_over: bool = False) -> Writer | None:
     """Make this workspace the replica's writer; return the previous foreign writer, if any.
 
-    Raises ReplicaError when another writer holds it and ``take_over`` is not given.
+    Raises ReplicaError when another writer holds it (or claims it at the same moment and
+    wins) and ``take_over`` is not given.
     """
     current = read(url)
     if current is not None and current.writer_id == writer_id:
         return None
     if current is not None and not take_over:
-        raise ReplicaError(
-            f"{urls.shown(url)} is already the replica of {current.describe()}; two machines "
-            "writing to one replica would ruin it. If you moved to this machine, stop dualrole "
-            "on the old one, then run `dualrole replicate --to URL --take-over`."
-        )
-    if supported(url):
+        raise _refused(url, current)
+    if not supported(url):
+        return current
+    if take_over:
         write(url, me(writer_id, db_path))
+    elif not write(url, me(writer_id, db_path), exclusive=True):
+        current = read(url)  # someone's marker appeared between our read and our write
+        if current is None or current.writer_id != writer_id:
+            raise _refused(url, current)
+        return None
+    after = read(url)
+    if after is None or after.writer_id != writer_id:
+        raise _refused(url, after)
     return current
 
 
@@ -146,7 +193,8 @@ def _s3_target(url: str) -> tuple[str, str, str]:
         or "us-east-1"
     )
     bucket = parts.netloc
-    key = "/".join(p for p in (parts.path.strip("/"), NAME) if p)
+    # The key Litestream uses: the URL's path decoded (Go's url.Parse), our file beside it.
+    key = "/".join(p for p in (urllib.parse.unquote(parts.path).strip("/"), NAME) if p)
     endpoint = urls.s3_endpoint(url, env)
     quoted = urllib.parse.quote(key, safe="/-_.~")
     if endpoint:
@@ -194,10 +242,21 @@ def _sign(method: str, target: str, host: str, region: str, body: bytes) -> dict
     return headers
 
 
-def _s3(url: str, method: str, body: bytes = b"") -> bytes | None:
+class _PreconditionFailed(Exception):
+    """HTTP 412: the object exists (a conditional put lost)."""
+
+
+class _NotImplemented(Exception):
+    """HTTP 501: the server does not do conditional puts."""
+
+
+def _s3(
+    url: str, method: str, body: bytes = b"", extra: dict[str, str] | None = None
+) -> bytes | None:
     target, host, region = _s3_target(url)
     headers = _sign(method, target, host, region, body)
     headers.pop("host")
+    headers.update(extra or {})
     request = urllib.request.Request(
         target, data=body if method == "PUT" else None, headers=headers, method=method
     )
@@ -209,6 +268,10 @@ def _s3(url: str, method: str, body: bytes = b"") -> bytes | None:
     except urllib.error.HTTPError as exc:
         if method == "GET" and exc.code == 404:
             return None
+        if extra and exc.code in (409, 412):  # 409: a conditional put racing another
+            raise _PreconditionFailed from exc
+        if extra and exc.code == 501:
+            raise _NotImplemented from exc
         detail = exc.read(400).decode("utf-8", "replace")
         if "NoSuchBucket" in detail:
             raise ReplicaError(f"The bucket of {where} does not exist; create it first.") from exc

@@ -1,8 +1,11 @@
 """Building a workspace from a replica: beside the target, checked, then moved into place.
 
-Litestream restores into a temporary file next to the workspace (same folder, so the final
-move is a rename); dualrole checks it like any backup (:func:`dualrole.backup.verify_backup`:
-SQLite header, integrity, dualrole's schema). Only then is anything replaced:
+Litestream restores into a private folder (0700, ``.<name>.from-replica``) next to the
+workspace (same disk, so the final move is a rename), which holds a lock while a restore
+runs; a restore that was killed leaves it behind, and the next one empties it first. The
+``litestream restore`` child dies with its parent. dualrole checks the file like any
+backup (:func:`dualrole.backup.verify_backup`: SQLite header, integrity, dualrole's
+schema). Only then is anything replaced:
 
 - no workspace at the target: the file is renamed into place (0600);
 - a workspace there and ``force``: :func:`dualrole.backup.restore_to_path` copies the
@@ -19,11 +22,13 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import fcntl
 import os
+import shutil
 import subprocess
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -55,9 +60,57 @@ def parse_moment(text: str) -> dt.datetime:
     return moment.astimezone(dt.UTC)
 
 
-def _tmp_paths(target: Path) -> list[Path]:
+def _old_tmp_paths(target: Path) -> list[Path]:
+    """Where earlier versions restored to (a file beside the workspace): removed if left."""
     base = target.with_name(f".{target.name}.from-replica")
-    return [Path(f"{base}{suffix}") for suffix in ("", "-wal", "-shm", ".tmp", "-journal")]
+    return [Path(f"{base}{suffix}") for suffix in ("-wal", "-shm", ".tmp", "-journal")]
+
+
+@contextlib.contextmanager
+def _work_folder(target: Path) -> Iterator[Path]:
+    """The private folder a restore builds in, locked while in use, emptied before and after."""
+    folder = target.with_name(f".{target.name}.from-replica")
+    for old in _old_tmp_paths(target):
+        old.unlink(missing_ok=True)
+    if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
+        folder.unlink()  # a leftover file of an earlier version, or a planted link
+    try:
+        folder.mkdir(mode=0o700)
+    except FileExistsError:
+        pass
+    except OSError as exc:
+        raise StorageError(
+            f"A private folder beside {target} cannot be created ({exc.strerror})."
+        ) from exc
+    os.chmod(folder, 0o700)
+    lock = os.open(folder / "lock", os.O_CREAT | os.O_RDWR | os.O_NOFOLLOW, 0o600)
+    try:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            raise StorageError(
+                f"Another restore into {target} is running; wait for it to finish."
+            ) from None
+        _empty(folder)  # what a killed restore left
+        try:
+            yield folder
+        finally:
+            _empty(folder)
+            with contextlib.suppress(OSError):
+                (folder / "lock").unlink()
+                folder.rmdir()
+    finally:
+        os.close(lock)
+
+
+def _empty(folder: Path) -> None:
+    for entry in folder.iterdir():
+        if entry.name == "lock":
+            continue
+        if entry.is_dir() and not entry.is_symlink():
+            shutil.rmtree(entry, ignore_errors=True)
+        else:
+            entry.unlink(missing_ok=True)
 
 
 def restore_from_replica(
@@ -93,16 +146,14 @@ def restore_from_replica(
         )
     if at is not None and at > dt.datetime.now(dt.UTC):
         raise ValueError("--at is in the future; leave it out for the latest state.")
-    tmp = _tmp_paths(target)[0]
-    for stale in _tmp_paths(target):
-        stale.unlink(missing_ok=True)
-    args = ["restore", "-no-expand-env", "-o", str(tmp)]
-    if at is not None:
-        args += ["-timestamp", at.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")]
-    try:
+    with _work_folder(target) as folder:
+        tmp = folder / "restored.db"
+        args = ["restore", "-no-expand-env", "-o", str(tmp)]
+        if at is not None:
+            args += ["-timestamp", at.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")]
         with litestream.config_file(target, url) as config:
             args += ["-config", str(config), str(target.resolve())]
-            _run_with_progress(args, url, tmp, position.size, progress)
+            _run_with_progress(args, url, config, tmp, position.size, progress)
         if not tmp.exists():
             raise ReplicaError(f"{urls.shown(url)} gave no database to restore.")
         os.chmod(tmp, 0o600)
@@ -121,23 +172,19 @@ def restore_from_replica(
             for suffix in ("-wal", "-shm"):
                 Path(f"{target}{suffix}").unlink(missing_ok=True)
             move_into_place(tmp, target)
-    finally:
-        for leftover in _tmp_paths(target):
-            leftover.unlink(missing_ok=True)
     return Restored(target, txid, time.perf_counter() - started, previous)
 
 
 def _run_with_progress(
-    args: list[str], url: str, tmp: Path, total: int, progress: Progress | None
+    args: list[str], url: str, config: Path, tmp: Path, total: int, progress: Progress | None
 ) -> None:
     command = [str(binaries.litestream()), *args]
     process = subprocess.Popen(
         command,
-        stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
-        env=litestream.child_env(url),
+        **litestream.child_options(url, config),
     )
     output: dict[str, str] = {}
 
@@ -166,7 +213,7 @@ def _run_with_progress(
         text = output.get("text", "")
         if "no space left" in text.lower() and str(tmp.parent) in text:
             raise ReplicaError(
-                f"The disk holding {tmp.parent} is full; free some space and restore again "
+                f"The disk holding {tmp.parent.parent} is full; free some space and restore again "
                 "(nothing was replaced)."
             )
         raise ReplicaError(litestream.explain(url, text))

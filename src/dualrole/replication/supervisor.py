@@ -5,8 +5,12 @@ app (while it is open): ``start()`` claims the replica (:mod:`.marker`), takes t
 workspace's replication lock (one replicator per workspace per machine: the app leaves it
 to a running ``dualrole replicate``), and runs Litestream on a private config; a monitor
 thread reads Litestream's JSON log for errors and compares, every ``poll_s`` seconds, the
-newest transaction Litestream took from the WAL with the replica's newest one. ``stop()``
-sends SIGTERM: Litestream syncs what is left (10 s at most), then exits.
+transaction the workspace is at (what was written to it, :func:`.litestream.workspace_txid`,
+not only what Litestream read) with the replica's newest one. ``stop()`` sends SIGTERM:
+Litestream syncs what is left (10 s at most), then exits; if Litestream had died, one is
+started again for that last sync. Then the replica's position is read once more and compared
+with the workspace's: the final state says the replica holds everything only when it does,
+else its ``error`` says what is missing.
 
 The state is also written to a small status file (0600, in the config folder) that
 ``dualrole replica status`` reads from another process. Litestream dies with its parent
@@ -21,11 +25,9 @@ import fcntl
 import hashlib
 import json
 import os
-import shutil
 import signal
+import sqlite3
 import subprocess
-import sys
-import tempfile
 import threading
 import time
 from dataclasses import asdict, dataclass, replace
@@ -33,6 +35,7 @@ from pathlib import Path
 from typing import TypedDict, Unpack
 
 from dualrole import replica_settings as settings
+from dualrole.db import StorageError
 from dualrole.errors import DestinationError
 from dualrole.files import write_file
 from dualrole.replica_settings import ReplicaSetting
@@ -167,12 +170,7 @@ def _lock_held(db_path: Path) -> bool:
         os.close(fd)
 
 
-def _die_with_parent() -> None:  # runs in the child between fork and exec
-    if sys.platform.startswith("linux"):
-        import ctypes
-
-        with contextlib.suppress(Exception):
-            ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+_die_with_parent = litestream._child_setup  # the name tests/replication/seaweed.py uses
 
 
 class Replicator:
@@ -200,7 +198,9 @@ class Replicator:
         self._thread: threading.Thread | None = None
         self._process: subprocess.Popen[str] | None = None
         self._lock_fd: int | None = None
-        self._folder: Path | None = None
+        self._holder: sqlite3.Connection | None = None
+        self._exited = ""  # how the last Litestream ended, when it ended by itself
+        self._refusal: list[str] = []  # its last lines that were not JSON (a refused config)
         self.previous_writer: marker.Writer | None = None
         self._status_path = status_path(self.db_path)  # fixed now: the environment may change
         self._lock_path = lock_path(self.db_path)
@@ -223,31 +223,50 @@ class Replicator:
         except BaseException:
             self._release_lock()
             raise
-        self._folder = Path(tempfile.mkdtemp(prefix="dualrole-replicate-"))
-        os.chmod(self._folder, 0o700)
-        config = self._folder / "litestream.yml"
-        write_file(
-            config, litestream.config_text(self.db_path, self.url, sync_interval=self.sync_interval)
-        )
+        self._hold_wal()
         self._update(started_at=_iso(_now()), running=True, pid=os.getpid())
         self._thread = threading.Thread(target=self._run, name="replicator", daemon=True)
         self._thread.start()
 
     def stop(self, timeout: float = 15.0) -> ReplicaState:
-        """Stop Litestream after its last sync; check the replica once more; release."""
+        """Stop Litestream after its last sync, verify the replica holds everything; release.
+
+        The returned state's ``error`` is empty only when the replica was seen holding the
+        transaction the workspace is at; otherwise it says what is missing and why.
+        """
         self._stop.set()
         self._wake.set()
         if self._thread is not None:
             self._thread.join(timeout + 5)
-        if not self.state.error:  # an unreachable replica would only make quitting slower
-            with contextlib.suppress(ReplicaError, OSError):
-                self._check_position(timeout=5.0)
+        synced = self._verify()
+        if not self.state.stopped_reason and (synced is False or (synced is None and self._exited)):
+            # Litestream died, or its shutdown sync fell short: one more, for the last sync.
+            synced = self._final_sync(timeout)
+        if synced is False and not self.state.stopped_reason:
+            self._update(error=self._missing(), error_since=self.state.error_since or _iso(_now()))
+        # synced is None: the replica could not be read; its error says so.
         self._update(running=False)
         self._write_status()
         self._release_lock()
-        if self._folder is not None:
-            shutil.rmtree(self._folder, ignore_errors=True)
+        if self._holder is not None:
+            with contextlib.suppress(sqlite3.Error):
+                self._holder.close()
+            self._holder = None
         return self.state
+
+    def _hold_wal(self) -> None:
+        """Keep a connection to the workspace open (no transaction) while replicating.
+
+        When the last connection to a WAL database closes, SQLite checkpoints the WAL into
+        the file and deletes it. With Litestream dead (killed, crashed), changes written then
+        would vanish from the WAL unseen, and nothing could tell they never reached the
+        replica. While this connection is open no other one is the last, so the WAL keeps
+        them for the next Litestream, and :func:`.litestream.unread_changes` sees them.
+        """
+        with contextlib.suppress(sqlite3.Error):
+            holder = sqlite3.connect(self.db_path, timeout=10, check_same_thread=False)
+            holder.execute("SELECT count(*) FROM sqlite_master").fetchall()
+            self._holder = holder
 
     def wait_synced(self, deadline_s: float) -> bool:
         """Wait until the replica holds everything Litestream took (tests, bench)."""
@@ -262,6 +281,48 @@ class Replicator:
             time.sleep(0.05)
         return False
 
+    # --- the last sync ----------------------------------------------------------------------
+
+    def _verify(self, timeout: float = 5.0) -> bool | None:
+        """Read the replica's position once more: whether it holds what the workspace has
+        (None when it cannot be read)."""
+        try:
+            self._check_position(timeout=timeout)
+        except (ReplicaError, StorageError, OSError):
+            return None
+        state = self.state
+        return not state.pending_since and state.replica_txid >= state.local_txid > 0
+
+    def _final_sync(self, timeout: float) -> bool | None:
+        """Start Litestream once more, wait until the replica holds everything, stop it."""
+        try:
+            self._spawn()
+        except (OSError, ReplicaError, StorageError):
+            return False
+        end = time.monotonic() + timeout
+        try:
+            while time.monotonic() < end:
+                if self._process is not None and self._process.poll() is not None:
+                    break
+                if self._verify(timeout=max(end - time.monotonic(), 1.0)):
+                    break
+                time.sleep(0.1)
+        finally:
+            self._terminate()
+        return self._verify()
+
+    def _missing(self) -> str:
+        """What the replica lacks, and why, in one sentence (the state's last check)."""
+        state = self.state
+        where = urls.shown(self.url)
+        reason = state.error.removesuffix(" Restarting it.").rstrip(";. ")
+        because = f" ({reason})" if reason else ""
+        return (
+            f"The replica at {where} holds transaction {state.replica_txid} but this workspace "
+            f"is at {state.local_txid}: its newest changes did not reach the replica{because}; "
+            "run `dualrole replicate` again to send them."
+        )
+
     # --- the monitor thread -----------------------------------------------------------------
 
     def _run(self) -> None:
@@ -270,7 +331,8 @@ class Replicator:
             if self._process is None or self._process.poll() is not None:
                 if self._process is not None:
                     code = self._process.returncode
-                    self._error(f"Litestream stopped unexpectedly (exit {code}); restarting it.")
+                    self._exited = f"exit {code}"
+                    self._error(self._exit_message(code) + " Restarting it.")
                     if self._stop.wait(RESTART_AFTER_S):
                         break
                 self._spawn()
@@ -294,25 +356,33 @@ class Replicator:
             self._wake.clear()
         self._terminate()
 
+    def _exit_message(self, code: int) -> str:
+        """Why Litestream ended by itself: its own words when it refused to start."""
+        if self._refusal:
+            why = litestream.explain(self.url, " ".join(self._refusal))
+            return f"Litestream stopped (exit {code}): {why}"
+        return f"Litestream stopped unexpectedly (exit {code})."
+
     def _spawn(self) -> None:
-        assert self._folder is not None
-        command = [
-            str(binaries.litestream()),
-            "replicate",
-            "-config",
-            str(self._folder / "litestream.yml"),
-            "-no-expand-env",
-        ]
-        self._process = subprocess.Popen(
-            command,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-            env=litestream.child_env(self.url),
-            start_new_session=True,  # Ctrl-C reaches us only; we stop it with a final sync
-            preexec_fn=_die_with_parent,
-        )
+        self._refusal = []
+        with litestream.config_file(
+            self.db_path, self.url, sync_interval=self.sync_interval
+        ) as config:
+            command = [
+                str(binaries.litestream()),
+                "replicate",
+                "-config",
+                str(config),
+                "-no-expand-env",
+            ]
+            self._process = subprocess.Popen(
+                command,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                text=True,
+                start_new_session=True,  # Ctrl-C reaches us only; we stop it with a final sync
+                **litestream.child_options(self.url, config),
+            )
         threading.Thread(
             target=self._read_log, args=(self._process,), name="litestream-log", daemon=True
         ).start()
@@ -323,6 +393,8 @@ class Replicator:
             try:
                 entry = json.loads(line)
             except ValueError:
+                if line.strip():
+                    self._refusal = [*self._refusal[-2:], line.strip()]
                 continue
             if not isinstance(entry, dict) or entry.get("level") not in ("ERROR", "WARN"):
                 continue
@@ -333,7 +405,10 @@ class Replicator:
 
     def _terminate(self) -> None:
         process = self._process
-        if process is None or process.poll() is not None:
+        if process is None:
+            return
+        if process.poll() is not None:  # it ended by itself, unseen by the monitor
+            self._exited = self._exited or f"exit {process.returncode}"
             return
         with contextlib.suppress(ProcessLookupError):
             process.send_signal(signal.SIGTERM)
@@ -344,7 +419,7 @@ class Replicator:
             process.wait()
 
     def _check_position(self, timeout: float | None = None) -> None:
-        local = litestream.local_txid(self.db_path)
+        local = litestream.workspace_txid(self.db_path)
         try:
             wait = timeout or float(
                 os.environ.get("DUALROLE_REPLICA_TIMEOUT") or max(5.0, self.poll_s * 5)
