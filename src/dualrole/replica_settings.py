@@ -65,6 +65,15 @@ def workspace_key(db_path: Path | str) -> str:
     return str(Path(db_path).expanduser().resolve())
 
 
+def status_file(db_path: Path | str, suffix: str) -> Path:
+    """A file of the workspace's in the config folder's ``status/`` (the replicator's status
+    and lock, the app's lock): named by a hash of the workspace's path, so any path fits."""
+    import hashlib
+
+    key = hashlib.sha256(workspace_key(db_path).encode()).hexdigest()[:20]
+    return config_dir() / "status" / f"{key}{suffix}"
+
+
 _cache: dict[str, tuple[tuple[int, int, int], dict[str, Any]]] = {}
 
 

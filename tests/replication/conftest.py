@@ -6,7 +6,7 @@ session on 127.0.0.1 with random free ports, waited for by polling, stopped at t
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -51,6 +51,24 @@ def workspace(tmp_path: Path) -> Path:
     with open_store(path) as store:
         generate(store, seed=3, size=DemoSize(40, 120))
     return path
+
+
+FAST = {"sync_interval": "100ms", "poll_s": 0.2}
+"""Replicator settings that make the tests quick: Litestream syncs every 100 ms."""
+
+
+def until(
+    condition: Callable[[], object], deadline_s: float = 30.0, what: str = "condition"
+) -> None:
+    """Wait until ``condition()`` is true (polled), failing after ``deadline_s`` seconds."""
+    import time
+
+    end = time.monotonic() + deadline_s
+    while time.monotonic() < end:
+        if condition():
+            return
+        time.sleep(0.05)
+    raise AssertionError(f"timed out waiting for {what}")
 
 
 def add_prospects(store: Store, names: list[str]) -> None:

@@ -7,13 +7,12 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 from dualrole import replica_settings as settings
 from dualrole.replication import litestream
 
-from .conftest import prospect_names
+from .conftest import prospect_names, until
 
 
 def _dualrole(*args: str, db: Path) -> subprocess.CompletedProcess[str]:
@@ -35,13 +34,6 @@ def _start_replicate(db: Path, *args: str) -> subprocess.Popen[str]:
     )
 
 
-def _until(condition, deadline_s: float = 30.0) -> None:
-    end = time.monotonic() + deadline_s
-    while not condition():
-        assert time.monotonic() < end, "timed out"
-        time.sleep(0.05)
-
-
 def test_replicate_runs_until_sigterm_then_status_and_restore(
     workspace: Path, file_replica: str, tmp_path: Path
 ) -> None:
@@ -49,7 +41,7 @@ def test_replicate_runs_until_sigterm_then_status_and_restore(
     assert no_replica.returncode == 1
     assert "No replica is set" in no_replica.stderr and "Traceback" not in no_replica.stderr
     process = _start_replicate(workspace, "--to", file_replica, "--sync-interval", "100ms")
-    _until(lambda: litestream.position(workspace, file_replica) is not None)
+    until(lambda: litestream.position(workspace, file_replica) is not None)
     status = _dualrole("replica", "status", db=workspace)
     assert status.returncode == 0, status.stderr
     assert f"replica:     {file_replica}" in status.stdout
@@ -61,7 +53,7 @@ def test_replicate_runs_until_sigterm_then_status_and_restore(
     # `dualrole replicate` again uses the replica set last time.
     assert settings.get(workspace).url == file_replica
     again = _start_replicate(workspace, "--sync-interval", "100ms")
-    _until(lambda: "Replicating" in (again.stderr.readline() or "Replicating"))
+    until(lambda: "Replicating" in (again.stderr.readline() or "Replicating"))
     again.send_signal(signal.SIGINT)
     assert again.wait(60) == 0, again.stderr.read()
 

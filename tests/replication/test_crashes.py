@@ -10,7 +10,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -22,18 +21,7 @@ from dualrole.replication.restore import restore_from_replica
 from dualrole.replication.supervisor import Replicator
 
 from . import seaweed
-from .conftest import add_prospects, prospect_names
-
-FAST = {"sync_interval": "100ms", "poll_s": 0.2}
-
-
-def _until(condition, deadline_s: float = 30.0, what: str = "condition") -> None:
-    end = time.monotonic() + deadline_s
-    while time.monotonic() < end:
-        if condition():
-            return
-        time.sleep(0.05)
-    raise AssertionError(f"timed out waiting for {what}")
+from .conftest import FAST, add_prospects, prospect_names, until
 
 
 def _children(pid: int) -> list[int]:
@@ -60,7 +48,7 @@ def _converges(url: str, source: Path, tmp_path: Path, deadline_s: float = 40.0)
             return False
         return prospect_names(out) == expected
 
-    _until(same, deadline_s, "the replica to hold everything")
+    until(same, deadline_s, "the replica to hold everything")
 
 
 @pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="needs /proc")
@@ -77,13 +65,13 @@ def test_kill9_replicator_during_a_20k_import(
         stderr=subprocess.PIPE,
     )
     try:
-        _until(lambda: litestream.local_txid(workspace) > 0, what="the first sync")
+        until(lambda: litestream.local_txid(workspace) > 0, what="the first sync")
         importer = subprocess.Popen(
             [*command, "import", str(csv)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
         )
         wal = Path(f"{workspace}-wal")
         start_size = wal.stat().st_size if wal.exists() else 0
-        _until(  # its transaction's pages spill into the WAL as the page cache fills
+        until(  # its transaction's pages spill into the WAL as the page cache fills
             lambda: (
                 importer.poll() is not None
                 or (wal.exists() and wal.stat().st_size > start_size + (256 << 10))
@@ -167,10 +155,10 @@ def test_replica_unreachable_then_back(
             cable.unplug()
             with open_store(workspace) as store:
                 add_prospects(store, ["written while the replica was away"])
-            _until(lambda: bool(replicator.state.error), what="the replica to be seen away")
+            until(lambda: bool(replicator.state.error), what="the replica to be seen away")
             assert replicator.state.label().startswith("replica unreachable since ")
             cable.plug()
-            _until(lambda: not replicator.state.error, 60, "the replica to be back")
+            until(lambda: not replicator.state.error, 60, "the replica to be back")
             assert replicator.wait_synced(30), replicator.state
             _converges(url, workspace, tmp_path)
         finally:

@@ -12,7 +12,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 from dualrole.backup import backup_to
@@ -21,7 +20,7 @@ from dualrole.replication import litestream
 from dualrole.replication.supervisor import read_status
 from dualrole.tui.app import DualroleApp
 
-from .conftest import prospect_names
+from .conftest import prospect_names, until
 
 
 def _dualrole(*args: str, db: Path) -> subprocess.CompletedProcess[str]:
@@ -32,13 +31,6 @@ def _dualrole(*args: str, db: Path) -> subprocess.CompletedProcess[str]:
         timeout=120,
         env=os.environ.copy(),
     )
-
-
-def _until(condition, deadline_s: float = 60.0) -> None:
-    end = time.monotonic() + deadline_s
-    while not condition():
-        assert time.monotonic() < end, "timed out"
-        time.sleep(0.05)
 
 
 def _one_sentence(result: subprocess.CompletedProcess[str]) -> str:
@@ -77,8 +69,8 @@ def test_a_running_replicator_is_named_and_nothing_is_replaced(
             state, running = read_status(workspace)
             return running and state is not None and state.pid == process.pid
 
-        _until(replicating)
-        _until(lambda: litestream.position(workspace, file_replica) is not None)
+        until(replicating, 60.0)
+        until(lambda: litestream.position(workspace, file_replica) is not None, 60.0)
         state, _ = read_status(workspace)
         assert state is not None
         for command in _replacements(workspace, backup, file_replica).values():

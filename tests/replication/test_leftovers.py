@@ -16,7 +16,6 @@ import signal
 import stat
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -28,18 +27,7 @@ from dualrole.replication import binaries, litestream, urls
 from dualrole.replication.restore import restore_from_replica
 from dualrole.replication.supervisor import Replicator
 
-from .conftest import add_prospects, prospect_names
-
-FAST = {"sync_interval": "100ms", "poll_s": 0.2}
-
-
-def _until(condition, deadline_s: float = 30.0, what: str = "condition") -> None:
-    end = time.monotonic() + deadline_s
-    while time.monotonic() < end:
-        if condition():
-            return
-        time.sleep(0.05)
-    raise AssertionError(f"timed out waiting for {what}")
+from .conftest import FAST, add_prospects, prospect_names, until
 
 
 def _dualrole(db: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.Popen[str]:
@@ -107,7 +95,7 @@ def test_restore_killed_leaves_no_child_and_no_readable_copy(
     )
     try:
         copies = lambda: [p for p in folder.glob("*.db") if p.stat().st_size > 0]  # noqa: E731
-        _until(lambda: folder.is_dir() and bool(copies()), 60, "the restored copy")
+        until(lambda: folder.is_dir() and bool(copies()), 60, "the restored copy")
         children = _children(restore.pid)
         assert children
         assert stat.S_IMODE(folder.stat().st_mode) == 0o700
@@ -115,7 +103,7 @@ def test_restore_killed_leaves_no_child_and_no_readable_copy(
             assert stat.S_IMODE(copy.stat().st_mode) == 0o600
         restore.send_signal(signal.SIGKILL)
         restore.wait()
-        _until(lambda: not any(_alive(pid) for pid in children), 30, "the child to die")
+        until(lambda: not any(_alive(pid) for pid in children), 30, "the child to die")
     finally:
         go.touch()
         if restore.poll() is None:
@@ -175,7 +163,7 @@ def test_litestreams_refusal_reaches_the_owner_in_its_words(workspace: Path) -> 
             seen.append(replicator.state.error)
             return "(exit 1)" in seen[-1]
 
-        _until(exited, 30, "Litestream's exit to be reported")
+        until(exited, 30, "Litestream's exit to be reported")
         assert "account name is required" in seen[-1], seen[-1]
     finally:
         replicator.stop(timeout=3)
@@ -209,11 +197,11 @@ def test_an_sftp_password_never_reaches_a_file_even_after_kill9(
         workspace, "replicate", "--to", url, env={**os.environ, "TMPDIR": str(temp)}
     )
     try:
-        _until(lambda: bool(_children(process.pid)), 60, "Litestream to start")
+        until(lambda: bool(_children(process.pid)), 60, "Litestream to start")
         children = _children(process.pid)
         process.send_signal(signal.SIGKILL)
         process.wait()
-        _until(lambda: not any(_alive(pid) for pid in children), 30, "Litestream to die")
+        until(lambda: not any(_alive(pid) for pid in children), 30, "Litestream to die")
     finally:
         if process.poll() is None:
             process.kill()

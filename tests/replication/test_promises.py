@@ -17,7 +17,6 @@ import signal
 import subprocess
 import sys
 import threading
-import time
 import urllib.parse
 from collections.abc import Iterator
 from pathlib import Path
@@ -32,19 +31,7 @@ from dualrole.replication.restore import restore_from_replica
 from dualrole.replication.supervisor import Replicator
 
 from . import seaweed
-from .conftest import add_prospects, prospect_names
-
-FAST = {"sync_interval": "100ms", "poll_s": 0.2}
-
-
-def _until(condition, deadline_s: float = 30.0, what: str = "condition") -> None:
-    end = time.monotonic() + deadline_s
-    while time.monotonic() < end:
-        if condition():
-            return
-        time.sleep(0.05)
-    raise AssertionError(f"timed out waiting for {what}")
-
+from .conftest import FAST, add_prospects, prospect_names, until
 
 # --- 1. the folder named is the folder written ------------------------------------------
 
@@ -156,7 +143,7 @@ def test_replicate_killed_child_then_write_then_stop(
         text=True,
     )
     try:
-        _until(lambda: litestream.position(workspace, replica_url) is not None, 60, "a sync")
+        until(lambda: litestream.position(workspace, replica_url) is not None, 60, "a sync")
         children = [  # Litestream replicating (not a passing `litestream ltx`)
             pid for pid in _children(process.pid) if "replicate" in _cmdline(pid)
         ]
@@ -256,7 +243,7 @@ def test_a_replica_that_failed_and_came_back_ends_without_the_old_error(
             cable.unplug()
             with open_store(workspace) as store:
                 add_prospects(store, ["written while the replica failed"])
-            _until(lambda: bool(replicator.state.error), 60, "the failure to be seen")
+            until(lambda: bool(replicator.state.error), 60, "the failure to be seen")
             cable.plug()
         finally:
             final = replicator.stop()
@@ -284,7 +271,7 @@ def test_two_replicate_commands_started_together_one_runs_the_other_is_refused(
             for n, db in enumerate((workspace, other))
         ]
         try:
-            _until(lambda ps=processes: any(p.poll() is not None for p in ps), 60, "a refusal")
+            until(lambda ps=processes: any(p.poll() is not None for p in ps), 60, "a refusal")
             refused = [p for p in processes if p.poll() is not None]
             running = [p for p in processes if p.poll() is None]
             assert len(refused) == 1 and len(running) == 1
@@ -355,7 +342,7 @@ def test_a_full_replica_disk_that_was_freed_ends_without_is_full(
                 out.flush()
         with open_store(workspace) as store:
             add_prospects(store, [f"written to a full disk {i}" for i in range(200)])
-        _until(lambda: "is full" in replicator.state.error, 60, "the full disk to be seen")
+        until(lambda: "is full" in replicator.state.error, 60, "the full disk to be seen")
         filler.unlink()
     finally:
         final = replicator.stop()

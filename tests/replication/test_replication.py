@@ -24,9 +24,7 @@ from dualrole.replication.litestream import ReplicaError
 from dualrole.replication.restore import restore_from_replica
 from dualrole.replication.supervisor import AlreadyReplicating, Replicator
 
-from .conftest import add_prospects, prospect_names, replica_has
-
-FAST = {"sync_interval": "100ms", "poll_s": 0.2}
+from .conftest import FAST, add_prospects, prospect_names, replica_has
 
 
 def _replicator(db: Path, url: str, **options) -> Replicator:

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
-import hashlib
 import os
 from pathlib import Path
 
@@ -30,12 +29,8 @@ from dualrole import replica_settings as settings
 from dualrole.db import StorageError
 
 
-def _key(db_path: Path) -> str:  # the same key as the replicator's status and lock files
-    return hashlib.sha256(settings.workspace_key(db_path).encode()).hexdigest()[:20]
-
-
 def app_lock_path(db_path: Path) -> Path:
-    return settings.config_dir() / "status" / f"{_key(db_path)}.app.lock"
+    return settings.status_file(db_path, ".app.lock")
 
 
 def hold_for_app(db_path: Path) -> int | None:
@@ -63,7 +58,8 @@ def release(fd: int | None) -> None:
             os.close(fd)  # closing drops the flock
 
 
-def _held(path: Path) -> bool:
+def lock_held(path: Path) -> bool:
+    """Whether another process holds a ``flock`` on ``path`` (False if it does not exist)."""
     try:
         fd = os.open(path, os.O_RDWR)
     except OSError:
@@ -91,7 +87,7 @@ def _alive(pid: int) -> bool:
 
 def holder(db_path: Path) -> str | None:
     """Who holds the workspace at ``db_path`` (the open app, or a replicator), in words."""
-    if _held(app_lock_path(db_path)):
+    if lock_held(app_lock_path(db_path)):
         return "the dualrole app has it open"
     from dualrole.replication.supervisor import read_status  # only when asked (the CLI)
 

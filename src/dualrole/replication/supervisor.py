@@ -22,7 +22,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import fcntl
-import hashlib
 import json
 import os
 import signal
@@ -40,6 +39,7 @@ from dualrole.errors import DestinationError
 from dualrole.files import write_file
 from dualrole.replica_settings import ReplicaSetting
 from dualrole.replication import binaries, litestream, marker, urls
+from dualrole.replication.holders import lock_held
 from dualrole.replication.litestream import ReplicaError
 
 MARKER_EVERY_S = 10.0
@@ -128,46 +128,23 @@ def _parse(text: str) -> dt.datetime:
     return dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
 
 
-def _key(db_path: Path) -> str:
-    return hashlib.sha256(settings.workspace_key(db_path).encode()).hexdigest()[:20]
-
-
 def status_path(db_path: Path) -> Path:
-    return settings.config_dir() / "status" / f"{_key(db_path)}.json"
+    return settings.status_file(db_path, ".json")
 
 
 def lock_path(db_path: Path) -> Path:
-    return settings.config_dir() / "status" / f"{_key(db_path)}.lock"
+    return settings.status_file(db_path, ".lock")
 
 
 def read_status(db_path: Path) -> tuple[ReplicaState | None, bool]:
     """The last state a replicator wrote for the workspace, and whether one runs now."""
-    running = _lock_held(db_path)
+    running = lock_held(lock_path(db_path))
     try:
         data = json.loads(status_path(db_path).read_text(encoding="utf-8"))
         state = ReplicaState(**{k: v for k, v in data.items() if k in ReplicaState.__annotations__})
     except (OSError, ValueError, TypeError):
         return None, running
     return state, running
-
-
-def _lock_held(db_path: Path) -> bool:
-    path = lock_path(db_path)
-    if not path.exists():
-        return False
-    try:
-        fd = os.open(path, os.O_RDWR)
-    except OSError:
-        return False
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except OSError:
-        return True
-    else:
-        fcntl.flock(fd, fcntl.LOCK_UN)
-        return False
-    finally:
-        os.close(fd)
 
 
 _die_with_parent = litestream._child_setup  # the name tests/replication/seaweed.py uses
