@@ -1,8 +1,9 @@
 """The demo workspace: a small consultancy's last 12 weeks, and the same at benchmark scale.
 
-Deterministic for a given seed and clock (``DUALROLE_NOW``). Rows go in with ``executemany``
-(the interactions with one ``INSERT … SELECT``) inside one transaction, so 100,000 prospects
-and 1,000,000 interactions take seconds, and an interrupted run leaves nothing behind. From
+Deterministic for a given seed and clock (``DUALROLE_NOW``). Rows go in through the services'
+bulk path (:mod:`dualrole.services.bulk`: ``executemany``, the interactions with one ``INSERT …
+SELECT``) inside one transaction, so 100,000 prospects and 1,000,000 interactions take
+seconds, and an interrupted run leaves nothing behind. From
 ``BULK_FROM`` prospects the big tables' indexes are made once after loading, on a connection
 set up for it (``BULK_PRAGMAS``). The service-layer invariants (stage history, last
 contact, next follow-up) are computed here the same way the services keep them.
@@ -21,8 +22,8 @@ from dualrole import clock
 from dualrole.db import Store
 from dualrole.demo_prospects import Row, Stamper
 from dualrole.demo_prospects import prospect_rows as make_prospects
-from dualrole.schema import REBUILD_STAGE_TOTALS
 from dualrole.services import bulk
+from dualrole.services.settings import set_setting
 
 Progress = Callable[[str, int, int], None]
 
@@ -202,12 +203,7 @@ class _Indexes:
             return
         for sql in statements:
             self.store.execute(sql)
-        for fts in (f"{table}_fts", f"{table}_grams"):
-            if self.store.scalar("SELECT 1 FROM sqlite_master WHERE name = ?", (fts,)):
-                self.store.execute(f"INSERT INTO {fts}({fts}) VALUES ('rebuild')")
-        if table == "prospects":  # its triggers kept the pipeline's totals; they were off
-            for sql in REBUILD_STAGE_TOTALS:
-                self.store.execute(sql)
+        bulk.rebuild_derived(self.store, table)  # what its triggers would have kept
 
     def restore_all(self) -> None:
         for table in list(self.dropped):
@@ -363,14 +359,11 @@ def _fill(
         if progress:
             progress(step, done, total)
 
-    ex = store.execute
-    many = store.conn.executemany
-    ex("INSERT INTO settings(key, value) VALUES ('business_name', '\"Costa Consulting\"')")
-    for name, age, desc, occupation, location, pains, values, objections in SEGMENTS:
-        ex(
-            "INSERT INTO segments(name, description, age_range, occupation, location, "
-            'pain_points, "values", objections, interests, created_at) '
-            "VALUES (?,?,?,?,?,?,?,?,?,?)",
+    set_setting(store, "business_name", "Costa Consulting")
+    bulk.add_marketing_rows(
+        store,
+        "segments",
+        (
             (
                 name,
                 desc,
@@ -382,17 +375,17 @@ def _fill(
                 objections,
                 "Local events, LinkedIn",
                 _stamp(start),
-            ),
-        )
+            )
+            for name, age, desc, occupation, location, pains, values, objections in SEGMENTS
+        ),
+    )
     n_segments = len(SEGMENTS)
+    promotions = []
     for index, (name, channel, status, message, budget) in enumerate(PROMOTIONS):
         first = today - dt.timedelta(weeks=10 - index * 2)
         launched = _stamp(clock.local_day_start(first)) if status in ("running", "done") else None
         finished = _stamp(now - dt.timedelta(weeks=5)) if status == "done" else None
-        ex(
-            "INSERT INTO promotions(name, message, channel, segment_id, status, start_date, "
-            "end_date, budget_minor, launched_at, finished_at, created_at) "
-            "VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+        promotions.append(
             (
                 name,
                 message,
@@ -405,8 +398,9 @@ def _fill(
                 launched,
                 finished,
                 _stamp(start),
-            ),
+            )
         )
+    bulk.add_marketing_rows(store, "promotions", promotions)
     active = [i + 1 for i, p in enumerate(PROMOTIONS) if p[2] in ("running", "done")]
     results = []
     for promotion_id in active:
@@ -428,11 +422,7 @@ def _fill(
                 )
             )
             day += dt.timedelta(days=rng.choice([3, 4, 7]))
-    many(
-        "INSERT INTO promotion_results(promotion_id, day, reach, engagement, clicks, "
-        "spend_minor, created_at) VALUES (?,?,?,?,?,?,?)",
-        results,
-    )
+    bulk.add_marketing_rows(store, "promotion_results", results)
     counts["promotion_results"] = len(results)
 
     # Prospects, their stage history and follow-ups are drawn in Python (~1 s at 100k) on a
@@ -485,11 +475,7 @@ def _fill(
                     _stamp(when(0.1, 1.0)),
                 )
             )
-    many(
-        "INSERT INTO research_notes(kind, title, body, source, segment_id, prospect_id, "
-        "created_at) VALUES (?,?,?,?,?,?,?)",
-        notes,
-    )
+    bulk.add_marketing_rows(store, "research_notes", notes)
     counts["research_notes"] = len(notes)
 
     tasks = []
@@ -506,11 +492,7 @@ def _fill(
                 _stamp(start),
             )
         )
-    many(
-        "INSERT INTO marketing_tasks(title, due_date, done_at, promotion_id, created_at) "
-        "VALUES (?,?,?,?,?)",
-        tasks,
-    )
+    bulk.add_marketing_rows(store, "marketing_tasks", tasks)
     counts["marketing_tasks"] = len(tasks)
 
     sessions = []
@@ -530,7 +512,7 @@ def _fill(
                             _stamp(min(now, began + dt.timedelta(hours=hours))),
                         )
                     )
-    many("INSERT INTO focus_sessions(role, started_at, ended_at) VALUES (?,?,?)", sessions)
+    bulk.add_marketing_rows(store, "focus_sessions", sessions)
     counts["focus_sessions"] = len(sessions)
     for tag, modulus in (("vip", 7), ("berlin", 3), ("newsletter", 5)):
         bulk.tag_prospects(store, tag, range(modulus, size.prospects + 1, modulus))

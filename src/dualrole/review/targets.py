@@ -1,6 +1,7 @@
 """Weekly targets (the ``targets`` table) and the week's reflection (``reflections``).
 
-A target is stored in its metric's unit (counts, money in minor units, rates in percent).
+They are read and checked here and written by :mod:`dualrole.services.targets`. A target is
+stored in its metric's unit (counts, money in minor units, rates in percent).
 Metrics missing from the table use their default. To stop grading a metric, set its target
 to ``None``: the schema's ``value`` is NOT NULL, so the row holds ``-1``, which reads back as
 "no target" (a real target is never negative).
@@ -10,13 +11,11 @@ from __future__ import annotations
 
 import math
 
-from dualrole import clock
 from dualrole.db import Store
 from dualrole.models import Reflection, ReflectionIn
 from dualrole.parsing import parse_money
 from dualrole.review.model import BY_KEY, CATALOGUE
-
-NO_TARGET = -1.0
+from dualrole.services.targets import NO_TARGET, clear_targets, store_reflection, store_target
 
 
 def get_targets(store: Store) -> dict[str, float | None]:
@@ -83,19 +82,13 @@ def set_target(store: Store, metric: str, value: float | str | None) -> float | 
         checked = parse_target(metric, value)
     else:
         checked = check_target(metric, value)
-    with store.transaction():
-        store.execute(
-            "INSERT INTO targets(metric, value) VALUES (?, ?) "
-            "ON CONFLICT(metric) DO UPDATE SET value = excluded.value",
-            (metric, NO_TARGET if checked is None else checked),
-        )
+    store_target(store, metric, checked)
     return checked
 
 
 def reset_targets(store: Store) -> None:
     """Back to the defaults."""
-    with store.transaction():
-        store.execute("DELETE FROM targets")
+    clear_targets(store)
 
 
 def get_reflection(store: Store, week: str) -> Reflection | None:
@@ -105,23 +98,7 @@ def get_reflection(store: Store, week: str) -> Reflection | None:
 
 def save_reflection(store: Store, week: str, data: ReflectionIn) -> Reflection:
     """Save the week's three texts (replacing what was there)."""
-    from dualrole.parsing import parse_week
-
-    parse_week(week)  # refuses anything that is not an ISO week
-    with store.transaction():
-        store.execute(
-            "INSERT INTO reflections(week, went_well, to_improve, focus_next, updated_at) "
-            "VALUES (?, ?, ?, ?, ?) ON CONFLICT(week) DO UPDATE SET "
-            "went_well = excluded.went_well, to_improve = excluded.to_improve, "
-            "focus_next = excluded.focus_next, updated_at = excluded.updated_at",
-            (
-                week,
-                data.went_well,
-                data.to_improve,
-                data.focus_next,
-                clock.to_db(clock.now()),
-            ),
-        )
+    store_reflection(store, week, data)
     result = get_reflection(store, week)
     assert result is not None
     return result
