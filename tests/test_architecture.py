@@ -6,6 +6,7 @@ The layers themselves are import-linter contracts (``[tool.importlinter]`` in
 
 from __future__ import annotations
 
+import ast
 import re
 from pathlib import Path
 
@@ -103,3 +104,41 @@ def test_a_write_outside_services_is_found(tmp_path: Path):
     (tmp_path / "review").mkdir()
     (tmp_path / "review" / "targets.py").write_text('\n\nx = "DELETE FROM targets"\n')
     assert writers_outside_services(tmp_path) == ['review/targets.py:3: x = "DELETE FROM targets"']
+
+
+# Money is shown only by dualrole.money (in the workspace's or the record's currency); the
+# parser reads the signs people type, and the demo's own words may name a price.
+EURO_ALLOWED = {"money.py", "parsing.py", "demo.py"}
+
+
+def euro_literals_outside_money() -> list[str]:
+    """Every ``€`` in a string of the code (docstrings aside) outside :data:`EURO_ALLOWED`."""
+    found = []
+    for path in sorted(SRC.rglob("*.py")):
+        relative = path.relative_to(SRC)
+        if relative.name in EURO_ALLOWED:
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        docstrings = {
+            id(node.body[0].value)
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef)
+            and node.body
+            and isinstance(node.body[0], ast.Expr)
+            and isinstance(node.body[0].value, ast.Constant)
+        }
+        for node in ast.walk(tree):
+            if (
+                isinstance(node, ast.Constant)
+                and isinstance(node.value, str)
+                and "€" in node.value
+                and id(node) not in docstrings
+            ):
+                found.append(f"{relative}:{node.lineno}: {node.value!r}")
+    return found
+
+
+def test_no_euro_sign_is_written_outside_the_money_formatter():
+    """Issue 24: Today, the board and Insights' headings printed a fixed ``€`` whatever the
+    workspace's currency; every amount and money heading comes from dualrole.money."""
+    assert euro_literals_outside_money() == []

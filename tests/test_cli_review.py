@@ -13,6 +13,7 @@ from dualrole.cli.main import cli
 from dualrole.db import open_store
 from dualrole.errors import DestinationError
 from dualrole.files import write_file
+from dualrole.services.settings import set_setting
 from review_week import build_week
 
 
@@ -83,6 +84,15 @@ def test_targets_show_and_set(workspace):
     assert isinstance(refused.exception, ValueError) and "negative" in str(refused.exception)
     reset = run(workspace, "targets", "--reset")
     assert reset.exit_code == 0 and "(changed)" not in reset.output
+
+
+def test_targets_show_money_in_the_workspace_currency(workspace):
+    """Issue 24: ``targets`` listed money targets in euros whatever the workspace's currency."""
+    with open_store(workspace) as store:
+        set_setting(store, "currency", "GBP")
+    shown = run(workspace, "targets", "--set", "cost_per_lead=40")
+    assert shown.exit_code == 0, shown.output
+    assert "≤ £40" in shown.output and "€" not in shown.output
 
 
 def test_targets_without_a_value_is_a_usage_error(workspace):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dualrole.money import format_money, format_money_short, per, round_minor
+from dualrole.money import currency_sign, format_money, format_money_short, per, round_minor
 from dualrole.review.build import grade
 from dualrole.review.model import BY_KEY, show_value
 
@@ -43,3 +43,13 @@ def test_overdue_against_a_zero_limit_is_missed_as_the_readme_says():
     assert grade(definition, 0, 0)[:2] == ("met", 1.0)
     assert grade(definition, 4, 2)[:2] == ("partial", 0.5)  # limit ÷ actual = 2 ÷ 4
     assert grade(definition, 5, 2)[:2] == ("missed", 0.4)
+
+
+def test_a_heading_names_the_currency_by_its_sign_or_its_code():
+    assert [currency_sign(c) for c in ("EUR", "usd", "GBP", "CHF", "")] == [
+        "€",
+        "$",
+        "£",
+        "CHF",
+        "€",
+    ]

@@ -35,6 +35,12 @@ def per(total_minor: int, count: int) -> int | None:
     return round_minor(Decimal(total_minor) / Decimal(count))
 
 
+def currency_sign(currency: str) -> str:
+    """What stands for ``currency`` in a heading (``€/lead``): its sign, else its code."""
+    code = (currency or "EUR").upper()
+    return SYMBOLS.get(code, code)
+
+
 def _with_currency(sign: str, amount: str, currency: str) -> str:
     code = (currency or "EUR").upper()
     symbol = SYMBOLS.get(code)

@@ -9,6 +9,7 @@ from dualrole.interop.importer import ImportCancelled, import_contacts
 from dualrole.models import MarketingTaskIn, PromotionIn, ProspectIn, Stage
 from dualrole.services import marketing, sales
 from dualrole.services.bulk import FIND_BY_EMAIL, FIND_BY_NAME
+from dualrole.services.settings import set_setting
 
 
 def csv_file(tmp_path, text: str, name: str = "contacts.csv"):
@@ -245,3 +246,12 @@ def test_a_merge_into_an_older_prospect_mid_batch_keeps_the_indexes_sound(file_s
         "SELECT rowid FROM prospects_grams WHERE prospects_grams MATCH '\"velace wor\"'"
     )
     assert [row[0] for row in works] == [old.id]
+
+
+def test_imported_contacts_take_the_workspace_currency(store, tmp_path):
+    """Issue 24: a contact that brings no currency was stored in EUR in a USD workspace, so
+    its value, once set, read €."""
+    set_setting(store, "currency", "USD")
+    path = csv_file(tmp_path, "Name,Email\nAda Lovelace,ada@example.com\n")
+    assert import_contacts(store, path).created == 1
+    assert store.scalar("SELECT currency FROM prospects") == "USD"

@@ -116,7 +116,7 @@ PROSPECT = click.argument("prospect", shell_complete=_complete_prospect)
 @click.option("--source", help="referral, inbound, outbound, event, other, or a promotion's name.")
 @click.option("--tag", "tags", multiple=True, help="A tag (repeatable).")
 @click.option("--value", help="Deal value in major units, e.g. 2400 or 2,400.50.")
-@click.option("--currency", help="Three-letter code (default EUR).")
+@click.option("--currency", help="Three-letter code (default: the workspace's).")
 @pass_ctx
 def add(
     ctx: Context, /, name: str, job_title: str | None, tags: tuple[str, ...], **kw: Any

@@ -88,6 +88,7 @@ def targets(ctx: Context, settings: tuple[str, ...], reset: bool) -> None:
     """Show the weekly targets, or change them."""
     from dualrole.review import BY_KEY, CATALOGUE, get_targets, parse_target, set_target
     from dualrole.review.model import show_value
+    from dualrole.services.settings import workspace_currency
 
     pairs = []
     for item in settings:
@@ -105,9 +106,10 @@ def targets(ctx: Context, settings: tuple[str, ...], reset: bool) -> None:
         for metric, target in pairs:
             set_target(store, metric, target)
         current = get_targets(store)
+        currency = workspace_currency(store)
     for definition in CATALOGUE:
         target = current[definition.key]
-        shown = "—" if target is None else show_value(target, definition.unit)
+        shown = "—" if target is None else show_value(target, definition.unit, currency)
         if target is not None and BY_KEY[definition.key].better == "lower":
             shown = f"≤ {shown}"
         default = definition.default_target

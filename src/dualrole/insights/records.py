@@ -27,7 +27,8 @@ from dualrole.enums import OPEN_STAGES, STAGE_ORDER
 from dualrole.insights.build import rank
 from dualrole.insights.model import BY, Period
 from dualrole.money import money_sql, show_amounts
-from dualrole.review.records import PROSPECT_DETAIL, Record, RecordKind, workspace_currency
+from dualrole.review.records import PROSPECT_DETAIL, Record, RecordKind
+from dualrole.services.settings import workspace_currency
 
 Section = Literal["group", "totals", "funnel", "lost", "forecast", "week"]
 PAGE = 100

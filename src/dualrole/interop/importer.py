@@ -29,6 +29,7 @@ from dualrole.models import LeadSource, ProspectIn, Stage, describe_errors
 from dualrole.parsing import email_key, parse_email
 from dualrole.services.bulk import ProspectBatch
 from dualrole.services.records import now_text, to_columns
+from dualrole.services.settings import workspace_currency
 
 Progress = Callable[[int, int], None]  # (bytes read, file size)
 PROGRESS_EVERY = 500
@@ -239,6 +240,7 @@ class _Run:
         self.report, self.stage = report, stage
         self.tags, self.source, self.promotion_id = tags, source, promotion_id
         self.own = report.shape.format == "dualrole CSV"
+        self.currency = workspace_currency(store)  # of contacts that bring none
         self.batch = ProspectBatch(store, now_text())
         self.seen: dict[tuple[str, ...], tuple[int, str]] = {}
 
@@ -306,11 +308,12 @@ class _Run:
             "tags": [*item.tags, *self.tags],
             "source": self.source,
             "promotion_id": self.promotion_id,
+            "currency": self.currency,
         }
         if self.own:
             fields.update(
                 value=item.value or None,
-                currency=item.currency or "EUR",
+                currency=item.currency or self.currency,
                 source=item.source or self.source,
             )
         try:

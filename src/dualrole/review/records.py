@@ -23,7 +23,7 @@ from dualrole.models import OPEN_STAGES
 from dualrole.money import money_sql, show_amounts
 from dualrole.review.data import ADVANCE, Window
 from dualrole.review.model import BY_KEY
-from dualrole.services.settings import get_setting
+from dualrole.services.settings import workspace_currency
 
 RecordKind = Literal[
     "prospect",
@@ -209,11 +209,6 @@ SPECS: dict[str, Spec] = {
         "prospect", _prospects(f"p.stage IN ({OPEN_LIST})"), "p.value_minor DESC, 1"
     ),
 }
-
-
-def workspace_currency(store: Store) -> str:
-    """The currency of amounts stored without one (spend, budgets): the workspace's."""
-    return str(get_setting(store, "currency") or "EUR")
 
 
 def _params(monday: dt.date) -> dict[str, str]:

@@ -33,7 +33,7 @@ from dualrole.models import (
 from dualrole.printable import visible
 from dualrole.services import marketing, sales
 from dualrole.services.due import ItemRef
-from dualrole.services.settings import business_days
+from dualrole.services.settings import business_days, workspace_currency
 from dualrole.when import format_day, next_business_day, next_week_start
 
 # --- capture -----------------------------------------------------------------------------
@@ -68,7 +68,9 @@ def add_prospect(store: Store, fields: dict[str, Any], stage: str = "lead") -> P
             f"stage: {visible(stage)!r} is not a stage; use one of "
             + ", ".join(s.value for s in Stage)
         ) from None
-    data = ProspectIn.model_validate(fields)
+    data = ProspectIn.model_validate(
+        {**fields, "currency": fields.get("currency") or workspace_currency(store)}
+    )
     with store.transaction():
         if data.email:
             existing = sales.find_by_email(store, data.email)

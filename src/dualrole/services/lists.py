@@ -404,10 +404,15 @@ def notes_query(
 
 
 def promotions_query(
-    status: PromotionStatus | None = None, search: str | None = None, segment_id: int | None = None
+    status: PromotionStatus | None = None,
+    search: str | None = None,
+    segment_id: int | None = None,
+    currency: str = "EUR",
 ) -> ListQuery:
+    """Promotions, running first; ``currency`` (the workspace's) rides along for their money."""
     query = ListQuery(
         columns="m.id, m.name, m.channel, m.status, m.start_date, m.end_date, m.budget_minor, "
+        "? AS currency, "
         "(SELECT coalesce(sum(spend_minor),0) FROM promotion_results r "
         " WHERE r.promotion_id = m.id) AS spend_minor, "
         "(SELECT count(*) FROM prospects l WHERE l.promotion_id = m.id "
@@ -416,6 +421,7 @@ def promotions_query(
         order="CASE m.status WHEN 'running' THEN 0 WHEN 'planned' THEN 1 WHEN 'idea' THEN 2 "
         "ELSE 3 END, m.start_date DESC, m.id DESC",
         where=["m.deleted_at IS NULL"],
+        column_params=[currency],
     )
     if status:
         query.where.append("m.status = ?")

@@ -22,6 +22,11 @@ def get_setting(store: Store, key: str) -> Any:
     return json.loads(str(raw)) if raw is not None else DEFAULTS.get(key)
 
 
+def workspace_currency(store: Store) -> str:
+    """The workspace's currency: amounts stored without one (spend, budgets, totals) are in it."""
+    return str(get_setting(store, "currency") or "EUR")
+
+
 def set_setting(store: Store, key: str, value: Any) -> None:
     with store.transaction():
         store.execute(

@@ -27,7 +27,8 @@ from dualrole.db import Store
 from dualrole.insights import BY, By, Insights, Period, build_insights, default_period
 from dualrole.insights.model import bar, count, days, percent
 from dualrole.insights.records import FigureRef, count_behind, records_behind
-from dualrole.money import format_money_short
+from dualrole.money import currency_sign, format_money_short
+from dualrole.services.settings import workspace_currency
 from dualrole.tui.screens.base import AreaScreen
 from dualrole.tui.text import plain
 from dualrole.tui.widgets.keybar import KeyBar
@@ -55,7 +56,10 @@ def _money(value: int | None, currency: str) -> str:
     return "—" if value is None else format_money_short(value, currency)
 
 
-def group_columns(screen: InsightsScreen) -> list[Column]:
+def group_columns(screen: InsightsScreen, currency: str) -> list[Column]:
+    """The groups' table; ``currency`` (the workspace's) heads the cost columns."""
+    sign = currency_sign(currency)
+
     def cur() -> str:
         return screen.currency
 
@@ -71,9 +75,9 @@ def group_columns(screen: InsightsScreen) -> list[Column]:
         Column("Leads", lambda r: count(r["g"].leads), width=5, justify="right"),
         Column("Won", lambda r: count(r["g"].won), width=4, justify="right"),
         Column("Revenue", lambda r: _money(r["g"].revenue_minor, cur()), width=7, justify="right"),
-        Column("€/lead", lambda r: _money(r["g"].cost_per_lead_minor, cur()), width=7,
+        Column(f"{sign}/lead", lambda r: _money(r["g"].cost_per_lead_minor, cur()), width=7,
                justify="right"),
-        Column("€/cust.", lambda r: _money(r["g"].cost_per_customer_minor, cur()), width=7,
+        Column(f"{sign}/cust.", lambda r: _money(r["g"].cost_per_customer_minor, cur()), width=7,
                justify="right"),
         Column("ROI", lambda r: percent(r["g"].roi), width=7, justify="right",
                style=lambda r: None if r["g"].roi is None else "won" if r["g"].roi >= 0
@@ -213,7 +217,7 @@ class InsightsScreen(AreaScreen):
     def compose(self) -> ComposeResult:
         yield from self.compose_top()
         columns = {
-            "groups": group_columns(self),
+            "groups": group_columns(self, self.attempt(workspace_currency, self.store) or "EUR"),
             "weeks": week_columns(self),
             "funnel": funnel_columns(self),
             "lost": lost_columns(self),

@@ -30,6 +30,7 @@ from dualrole.services.lists import (
     tasks_query,
 )
 from dualrole.services.records import soft_delete
+from dualrole.services.settings import workspace_currency
 from dualrole.tui import format as fmt
 from dualrole.tui.navigation import OpenRecord
 from dualrole.tui.screens import marketing_forms as forms
@@ -91,7 +92,10 @@ TABS: dict[str, Tab] = {
             Column("Start", lambda r: fmt.day(r["start_date"]), width=10),
             Column(
                 "Spend/Budget",
-                lambda r: f"{fmt.money(r['spend_minor'])}/{fmt.money(r['budget_minor']) or '—'}",
+                lambda r: (
+                    f"{fmt.money(r['spend_minor'], r['currency'])}/"
+                    f"{fmt.money(r['budget_minor'], r['currency']) or '—'}"
+                ),
                 width=12,
                 justify="right",
                 style=lambda r: (
@@ -198,7 +202,8 @@ class MarketingScreen(PromotionActions):
         if tab == "research":
             return notes_query(kind=self.kind, search=text)
         if tab == "promotions":
-            return promotions_query(status=self.status, search=text)
+            currency = self.attempt(workspace_currency, self.store) or "EUR"
+            return promotions_query(status=self.status, search=text, currency=currency)
         return tasks_query(include_done=self.show_done, search=text)
 
     def _apply(self, tab: str) -> None:

@@ -28,6 +28,7 @@ from dualrole.services import marketing, undo
 from dualrole.services.lists import ProspectFilter, ProspectSort, prospects_query
 from dualrole.services.marketing import PromotionSummary
 from dualrole.services.records import soft_delete
+from dualrole.services.settings import workspace_currency
 from dualrole.tui import format as fmt
 from dualrole.tui.navigation import OpenRecord
 from dualrole.tui.screens import marketing_forms as forms
@@ -48,7 +49,7 @@ RESULT_COLUMNS = [
     Column("Reach", lambda r: f"{r['reach']:,}", width=8, justify="right"),
     Column("Engaged", lambda r: f"{r['engagement']:,}", width=7, justify="right"),
     Column("Clicks", lambda r: f"{r['clicks']:,}", width=6, justify="right"),
-    Column("Spend", lambda r: fmt.money(r["spend"]), width=9, justify="right"),
+    Column("Spend", lambda r: fmt.money(r["spend"], r["currency"]), width=9, justify="right"),
 ]
 LEAD_COLUMNS = [
     Column("Lead", lambda r: r["name"], ratio=2),
@@ -59,24 +60,26 @@ STATUS_STYLE = {"running": "bold", "done": "dim", "cancelled": "dim strike"}
 BAR_WIDTH = 24
 
 
-def budget_bar(spend: int, budget: int | None) -> Content:
+def budget_bar(spend: int, budget: int | None, currency: str) -> Content:
     """``€465 of €1,500`` over ``███████░░░░░░░  31 %`` ($error when over budget)."""
     if not budget:
-        return Content.assemble((format_money(spend), "bold"), ("  spent · no budget set", "dim"))
+        return Content.assemble(
+            (format_money(spend, currency), "bold"), ("  spent · no budget set", "dim")
+        )
     share = spend / budget
     filled = min(round(share * BAR_WIDTH), BAR_WIDTH)
     colour = "$error" if share > 1 else "$success"
     return Content.assemble(
-        (format_money(spend), "bold"),
-        f" of {format_money(budget)}\n",
+        (format_money(spend, currency), "bold"),
+        f" of {format_money(budget, currency)}\n",
         ("█" * filled, colour),
         ("░" * (BAR_WIDTH - filled), "dim"),
         (f" {share:.0%}" + (" over budget" if share > 1 else ""), colour),
     )
 
 
-def summary_text(summary: PromotionSummary, results: list[PromotionResult]) -> Text:
-    """Totals of the logged results and what the leads became."""
+def summary_text(summary: PromotionSummary, results: list[PromotionResult], currency: str) -> Text:
+    """Totals of the logged results and what the leads became (money in ``currency``)."""
     text = Text()
     rows = [
         ("reach", f"{summary.reach:,}"),
@@ -87,10 +90,10 @@ def summary_text(summary: PromotionSummary, results: list[PromotionResult]) -> T
             f"{len(results)} logged" + (f", last {fmt.day(results[-1].day)}" if results else ""),
         ),
         ("leads", f"{summary.leads:,}"),
-        ("won", f"{summary.won:,} ({format_money(summary.won_value)})"),
+        ("won", f"{summary.won:,} ({format_money(summary.won_value, currency)})"),
     ]
     if summary.leads and summary.spend:
-        rows.append(("per lead", format_money(per(summary.spend, summary.leads))))
+        rows.append(("per lead", format_money(per(summary.spend, summary.leads), currency)))
     for index, (label, value) in enumerate(rows):
         text.append(("\n" if index else "") + f"{label:<9}", style="dim")
         text.append(value)
@@ -166,18 +169,21 @@ class PromotionScreen(PromotionActions):
         self.promotion = promotion
         results = marketing.results_for(self.store, self.promotion_id)
         summary = marketing.promotion_summary(self.store, self.promotion_id)
-        self._show_details(promotion)
+        currency = workspace_currency(self.store)
+        self._show_details(promotion, currency)
         self.query_one("#promotion-budget", Static).update(
-            budget_bar(summary.spend, promotion.budget)
+            budget_bar(summary.spend, promotion.budget, currency)
         )
-        self.query_one("#promotion-summary", Static).update(summary_text(summary, results))
+        self.query_one("#promotion-summary", Static).update(
+            summary_text(summary, results, currency)
+        )
         self.query_one("#promotion-spark", Sparkline).data = [r.reach for r in results] or [0]
-        rows = [r.model_dump(mode="json") for r in reversed(results)]
+        rows = [{**r.model_dump(mode="json"), "currency": currency} for r in reversed(results)]
         table = self.query_one("#promotion-results", PagedList)
         table.refresh_query(RowsSource(rows))
         self.query_one("#promotion-leads", PagedList).reload()
 
-    def _show_details(self, p: Promotion) -> None:
+    def _show_details(self, p: Promotion, currency: str) -> None:
         segments = {i: n for n, i in marketing.segment_choices(self.store)}
         dates = " → ".join(fmt.day(str(d)) if d else "…" for d in (p.start_date, p.end_date))
         lines = [
@@ -185,7 +191,7 @@ class PromotionScreen(PromotionActions):
             ("channel", p.channel.value),
             ("segment", segments.get(p.segment_id, "?") if p.segment_id else "—"),
             ("dates", dates if p.start_date or p.end_date else "—"),
-            ("budget", format_money(p.budget)),
+            ("budget", format_money(p.budget, currency)),
         ]
         text = Text()
         text.append_text(plain(p.name, "bold"))

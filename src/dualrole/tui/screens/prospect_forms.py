@@ -22,6 +22,7 @@ from dualrole.models import (
 )
 from dualrole.money import format_money_input
 from dualrole.services import daily, marketing, sales
+from dualrole.services.settings import workspace_currency
 from dualrole.tui.dialogs.forms import Field, FormScreen, enum_options
 
 
@@ -38,7 +39,7 @@ def prospect_form(
         Field("phone", "Phone", value=values.get("phone") or ""),
         Field("website", "Website", value=values.get("website") or ""),
         Field("value", "Deal value", value=format_money_input(values.get("value"))),
-        Field("currency", "Currency", value=values.get("currency", "EUR")),
+        Field("currency", "Currency", value=values.get("currency") or workspace_currency(store)),
         Field(
             "source",
             "Source",

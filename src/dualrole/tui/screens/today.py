@@ -21,9 +21,9 @@ from textual.widgets import Static
 
 from dualrole.clock import relative_day
 from dualrole.enums import RecordKind
-from dualrole.services.settings import get_setting
+from dualrole.money import format_money_short
+from dualrole.services.settings import get_setting, workspace_currency
 from dualrole.services.today import Agenda, AgendaItem, agenda
-from dualrole.tui.format import money
 from dualrole.tui.navigation import OpenRecord
 from dualrole.tui.screens.base import AreaScreen
 from dualrole.tui.screens.prospect_actions import PROSPECT_BINDINGS, ProspectActions
@@ -177,6 +177,7 @@ class TodayScreen(ProspectActions):
         if day is None:
             return
         idle_days = int(self.attempt(get_setting, self.store, "idle_days") or 14)
+        currency = self.attempt(workspace_currency, self.store) or "EUR"
         left = self.query_one("#today-marketing-list", PagedList)
         right = self.query_one("#today-sales-list", PagedList)
         left.refresh_query(RowsSource(marketing_rows(day)))
@@ -190,7 +191,7 @@ class TodayScreen(ProspectActions):
         else:
             line = plain("pipeline  ", "bold")
             line.append(" · ".join(parts))
-            line.append(f"   open {money(open_value) or '€0'}", style="bold")
+            line.append(f"   open {format_money_short(open_value, currency)}", style="bold")
         pipeline = self.query_one("#today-pipeline", Static)
         if pipeline.content != line:  # unchanged on most visits: no layout of the screen
             pipeline.update(line)

@@ -14,7 +14,8 @@ Adding a list to a screen::
 
     COLUMNS = [
         Column("Name", lambda row: row["name"]),                    # flexible width
-        Column("Value", lambda row: format_money(row["value_minor"]), width=10, justify="right"),
+        Column("Value", lambda row: format_money(row["value_minor"], row["currency"]), width=10,
+               justify="right"),
     ]
     yield PagedList(store, prospects_query(store, ProspectFilter()), COLUMNS, id="prospects")
 

@@ -28,9 +28,10 @@ from textual.widget import Widget
 
 from dualrole.db import StorageError, Store
 from dualrole.enums import Stage
+from dualrole.money import format_money_short
 from dualrole.services.lists import ProspectFilter, ProspectSort, prospects_query
 from dualrole.services.pipeline import board_position, pipeline, shared_names
-from dualrole.tui import format as fmt
+from dualrole.services.settings import workspace_currency
 from dualrole.tui.text import visible
 
 HEAD = 3
@@ -108,6 +109,7 @@ class PipelineBoard(Widget, can_focus=True):
         self.columns = [BoardColumn(stage) for stage in Stage]
         self.current = 0
         self.error: str | None = None
+        self.currency = "EUR"  # the workspace's, read with the totals
 
     # --- data ----------------------------------------------------------------------------
 
@@ -115,6 +117,7 @@ class PipelineBoard(Widget, can_focus=True):
         """Re-read the totals and the cards in view (after a write); ``select`` a prospect."""
         try:
             totals = pipeline(self.store)
+            self.currency = workspace_currency(self.store)
             self.error = None
         except StorageError as exc:
             totals = [(stage, 0, 0) for stage in Stage]
@@ -281,7 +284,7 @@ class PipelineBoard(Widget, can_focus=True):
             style = base + self._style("current" if current else name)
             return self._cell(column.stage.value, width, style, base)
         if y == 1:
-            totals = f"{column.count:,} {fmt.money(column.value) or '€0'}"
+            totals = f"{column.count:,} {format_money_short(column.value, self.currency)}"
             return self._cell(totals, width, base + self._style("totals"), base)
         if y == 2:
             return [Segment("─" * max(width - 1, 0) + " ", base + self._style("rule"))]
