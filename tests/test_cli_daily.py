@@ -182,6 +182,8 @@ def test_a_shell_session(work):
     assert ambiguous.returncode == 1
     assert ambiguous.stderr.startswith("Error: 'ann' matches 2 prospects; nothing was changed")
     assert "#4  Ann Leeds · lead" in ambiguous.stderr
+    # One candidate a line, as the README shows, never folded into one line with "⏎".
+    assert "\n  #4  Ann Leeds · lead" in ambiguous.stderr and "⏎" not in ambiguous.stderr
     unknown = shell(*db, "stage", "zed", "won")
     assert "No prospect matches 'zed'" in one_sentence(unknown)
     bad_date = shell(*db, "follow-up", "quill", "x", "--due", "someday")

@@ -42,7 +42,10 @@ def one_sentence_errors() -> Iterator[None]:
     try:
         yield
     except StorageError as exc:
-        _fail(f"{ERROR}{exc}", 1)
+        from dualrole.services.resolve import AmbiguousProspect
+
+        # Its choices stand one a line, each made visible where it was built.
+        _fail(f"{ERROR}{exc}", 1, lines=isinstance(exc, AmbiguousProspect))
     except ValueError as exc:
         from dualrole.models import error_sentence  # a ValidationError is a ValueError
 
@@ -64,8 +67,8 @@ def one_sentence_errors() -> Iterator[None]:
         )
 
 
-def _fail(message: str, code: int) -> None:
+def _fail(message: str, code: int, *, lines: bool = False) -> None:
     from dualrole.printable import visible  # a name or a path may hold control characters
 
-    print(visible(message), file=sys.stderr)
+    print(visible(message, multiline=lines), file=sys.stderr)
     sys.exit(code)
