@@ -152,6 +152,9 @@ def test_a_week_that_has_not_started_is_not_graded(week_store):
     for side in Side:
         assert later.scores[side].score is None
         assert later.scores[side].reasons == ["not started: the week begins Mon 23 Nov 2026"]
+    # What will be overdue when a later week ends is not known: not today's overdue count.
+    assert build_review(week_store, W47).metric("followups_overdue").actual
+    assert later.metric("followups_overdue").actual is None
     for fmt in ("md", "html", "json", "csv"):
         text = render([later], fmt).split("</style>")[-1]
         assert "missed" not in text and "0/100" not in text and "not started" in text, fmt

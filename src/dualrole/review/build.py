@@ -205,6 +205,10 @@ def _score(side: Side, metrics: list[Metric], status: Status, monday: dt.date) -
     return SideScore(side=side, score=score, reasons=reasons)
 
 
+AT_WEEK_END = frozenset({"followups_overdue"})
+"""Metrics read at the week's end (or now): for a week that has not started, not known."""
+
+
 def not_started(monday: dt.date) -> str:
     return f"not started: the week begins {monday:%a %d %b %Y}"
 
@@ -225,6 +229,8 @@ def build_review(store: Store, monday: dt.date, *, trend: bool = True) -> Weekly
     for definition in CATALOGUE:
         series = values[definition.key]
         actual = series[-1]
+        if status == "not started" and definition.key in AT_WEEK_END:
+            actual = None  # what will be overdue when the week ends is not known yet
         target = targets.get(definition.key)
         result, credit, reason = grade(definition, actual, target)
         if status == "not started" and target is not None:
