@@ -53,3 +53,17 @@ def test_a_heading_names_the_currency_by_its_sign_or_its_code():
         "CHF",
         "€",
     ]
+
+
+def test_costs_per_lead_round_half_up_like_every_amount():
+    """Issue 24 (walk): Insights showed €100.62 for €805 over 8 leads (Python's round() is
+    half-to-even); the review's cost per lead did the same. Both use money.per."""
+    from dualrole.insights.build import _finish
+    from dualrole.insights.model import Group
+    from dualrole.review.build import _values
+    from dualrole.review.data import Figures
+
+    group = _finish(Group(by="channel", key="ads", name="ads", spend_minor=80500, leads=8), [])
+    assert group.cost_per_lead_minor == 10063
+    figures = Figures(n=1, series={"spend": [80500.0], "leads": [8.0]})
+    assert _values(figures)["cost_per_lead"] == [10063]

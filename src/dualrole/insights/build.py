@@ -27,6 +27,7 @@ from dualrole.insights.model import (
     Stage,
     Week,
 )
+from dualrole.money import per
 from dualrole.services.settings import get_setting
 
 NO_SEGMENT = "(no segment)"
@@ -108,8 +109,8 @@ def _median(values: list[float]) -> float | None:
 def _finish(group: Group, days: list[float]) -> Group:
     """Fill the ratios of a group from its sums ("—" = None whenever a divisor is 0)."""
     g = group
-    g.cost_per_lead_minor = round(g.spend_minor / g.leads) if g.leads and g.spend_minor else None
-    g.cost_per_customer_minor = round(g.spend_minor / g.won) if g.won and g.spend_minor else None
+    g.cost_per_lead_minor = per(g.spend_minor, g.leads) if g.spend_minor else None
+    g.cost_per_customer_minor = per(g.spend_minor, g.won) if g.spend_minor else None
     roi = _ratio(g.revenue_minor - g.spend_minor, g.spend_minor)
     g.roi = None if roi is None else round(roi, 4)
     conversion = _ratio(g.won, g.leads)

@@ -8,6 +8,7 @@ import math
 from dualrole import clock
 from dualrole.db import Store
 from dualrole.models import Side
+from dualrole.money import per
 from dualrole.parsing import week_label
 from dualrole.review.data import Figures, Window, collect
 from dualrole.review.model import (
@@ -60,7 +61,7 @@ def _values(fig: Figures) -> dict[str, list[float | None]]:
     g = fig.get
     values: dict[str, list[float | None]] = {m.key: list(g(m.key)) for m in CATALOGUE}
     values["cost_per_lead"] = [
-        round(s / n) if n else None for s, n in zip(g("spend"), g("leads"), strict=True)
+        per(int(s), int(n)) if n else None for s, n in zip(g("spend"), g("leads"), strict=True)
     ]
     values["task_completion"] = [
         _ratio(d, n) for d, n in zip(g("_tasks_due_done"), g("tasks_due"), strict=True)

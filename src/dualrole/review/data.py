@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from dualrole import clock
 from dualrole.db import Store
 from dualrole.models import OPEN_STAGES, STAGE_ORDER, STAGE_WEIGHT, ResearchKind
+from dualrole.money import round_minor
 from dualrole.review.model import WEEKS_BEFORE
 
 TRASHED = " AND prospect_id NOT IN (SELECT id FROM prospects WHERE deleted_at IS NOT NULL)"
@@ -246,7 +247,7 @@ def collect(store: Store, monday: dt.date, *, before: int = WEEKS_BEFORE) -> Fig
         [stage.value for stage in OPEN_STAGES],
     )[0]
     figures.open_deals, figures.pipeline_open = int(row[0]), int(row[1])
-    figures.pipeline_weighted = round(row[2])
+    figures.pipeline_weighted = round_minor(row[2])
 
     # Handoff: the week's feedback notes, with titles.
     figures.feedback_titles = [
