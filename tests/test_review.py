@@ -158,6 +158,7 @@ def test_a_week_that_has_not_started_is_not_graded(week_store):
     for fmt in ("md", "html", "json", "csv"):
         text = render([later], fmt).split("</style>")[-1]
         assert "missed" not in text and "0/100" not in text and "not started" in text, fmt
+    assert "Why not started" not in render([later], "md")  # said once, not "not started: not…"
 
 
 def test_a_week_that_has_ended_is_graded_for_good(week_store, monkeypatch):

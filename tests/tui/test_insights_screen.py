@@ -204,4 +204,19 @@ async def test_the_revenue_bar_is_back_when_there_is_room(app, lines):
     async with app.run_test(size=(120, 36)) as pilot:
         screen = await open_insights(app, pilot)
         groups = lines(screen.query_one("#insights-groups", PagedList))
-        assert groups[0].split()[-1] == "Revenue" and "█" in "\n".join(groups)
+        assert groups[0].rstrip().endswith("vs top") and "█" in "\n".join(groups)
+
+
+def test_no_insights_table_names_two_columns_alike():
+    """Issue 24 (walk): at 120 wide the channel table showed two columns titled "Revenue"
+    (the figure and its bar)."""
+    from dualrole.tui.screens import insights
+
+    makers = [insights.group_columns, insights.funnel_columns, insights.lost_columns,
+              insights.forecast_columns]  # fmt: skip
+    tables = [maker(None, "EUR") if maker is insights.group_columns else maker(None)
+              for maker in makers]  # fmt: skip
+    tables.append(insights.week_columns(None))
+    for columns in tables:
+        titles = [c.title for c in columns if c.title]
+        assert len(titles) == len(set(titles)), titles

@@ -53,7 +53,8 @@ def _side(review: WeeklyReview, side: Side, level: str) -> list[str]:
             f"{cell(show_target(m, review.currency))} | {grade_text(m)} | {trend_text(m)} |"
         )
     score = review.scores[side]
-    lines += ["", f"Why {score_text(review, side)}: " + "; ".join(escape(r) for r in score.reasons)]
+    why = "" if review.status == "not started" else f"Why {score_text(review, side)}: "
+    lines += ["", why + "; ".join(escape(r) for r in score.reasons)]
     graded = [m for m in metrics if m.grade not in (None, Grade.met, Grade.not_started)]
     lines += [f"- {escape(m.label)}: {escape(m.reason)}" for m in graded]
     return [*lines, ""]

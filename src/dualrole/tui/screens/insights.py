@@ -84,7 +84,7 @@ def group_columns(screen: InsightsScreen, currency: str) -> list[Column]:
                else "overdue"),
         Column("L→won", lambda r: percent(r["g"].conversion), width=5, justify="right"),
         Column("Days", lambda r: days(r["g"].median_days_to_won), width=5, justify="right"),
-        Column("Revenue", lambda r: bar(r["g"].revenue_minor, top(), BAR), width=BAR,
+        Column("vs top", lambda r: bar(r["g"].revenue_minor, top(), BAR), width=BAR,
                style=lambda _r: "sales", give_way=1),
     ]  # fmt: skip
 
@@ -422,7 +422,7 @@ class InsightRecordsScreen(ModalScreen[None]):
                 empty_text="No records behind this figure.",
                 id="insight-records-list",
             )
-            keys = "1 leads · 2 won · 3 spend · " if self.ref.section == "group" else ""
+            keys = "1 2 3: leads, won, spend · " if self.ref.section == "group" else ""
             yield Static(f"{keys}enter opens · esc back", id="records-keys")
 
     def action_measure(self, index: int) -> None:
