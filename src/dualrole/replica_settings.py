@@ -16,6 +16,7 @@ The workspace database never holds any of it: the JSON export dumps every table.
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
 import os
 import stat
 import uuid
@@ -72,6 +73,23 @@ def status_file(db_path: Path | str, suffix: str) -> Path:
 
     key = hashlib.sha256(workspace_key(db_path).encode()).hexdigest()[:20]
     return config_dir() / "status" / f"{key}{suffix}"
+
+
+def lock_held(path: Path) -> bool:
+    """Whether another process holds a ``flock`` on ``path`` (False if it does not exist)."""
+    try:
+        fd = os.open(path, os.O_RDWR)
+    except OSError:
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        return True
+    else:
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        return False
+    finally:
+        os.close(fd)
 
 
 _cache: dict[str, tuple[tuple[int, int, int], dict[str, Any]]] = {}

@@ -36,7 +36,7 @@ def _dualrole(*args: str, db: Path) -> subprocess.CompletedProcess[str]:
 def _one_sentence(result: subprocess.CompletedProcess[str]) -> str:
     assert result.returncode == 1, (result.stdout, result.stderr)
     message = result.stderr.strip()
-    assert message.startswith("error: ") and "\n" not in message, message
+    assert message.startswith("Error: ") and "\n" not in message, message
     assert "Traceback" not in message
     return message
 

@@ -58,23 +58,6 @@ def release(fd: int | None) -> None:
             os.close(fd)  # closing drops the flock
 
 
-def lock_held(path: Path) -> bool:
-    """Whether another process holds a ``flock`` on ``path`` (False if it does not exist)."""
-    try:
-        fd = os.open(path, os.O_RDWR)
-    except OSError:
-        return False
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except OSError:
-        return True
-    else:
-        fcntl.flock(fd, fcntl.LOCK_UN)
-        return False
-    finally:
-        os.close(fd)
-
-
 def _alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
@@ -87,7 +70,7 @@ def _alive(pid: int) -> bool:
 
 def holder(db_path: Path) -> str | None:
     """Who holds the workspace at ``db_path`` (the open app, or a replicator), in words."""
-    if lock_held(app_lock_path(db_path)):
+    if settings.lock_held(app_lock_path(db_path)):
         return "the dualrole app has it open"
     from dualrole.replication.supervisor import read_status  # only when asked (the CLI)
 

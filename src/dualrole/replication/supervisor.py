@@ -39,7 +39,6 @@ from dualrole.errors import DestinationError
 from dualrole.files import write_file
 from dualrole.replica_settings import ReplicaSetting
 from dualrole.replication import binaries, litestream, marker, urls
-from dualrole.replication.holders import lock_held
 from dualrole.replication.litestream import ReplicaError
 
 MARKER_EVERY_S = 10.0
@@ -138,7 +137,7 @@ def lock_path(db_path: Path) -> Path:
 
 def read_status(db_path: Path) -> tuple[ReplicaState | None, bool]:
     """The last state a replicator wrote for the workspace, and whether one runs now."""
-    running = lock_held(lock_path(db_path))
+    running = settings.lock_held(lock_path(db_path))
     try:
         data = json.loads(status_path(db_path).read_text(encoding="utf-8"))
         state = ReplicaState(**{k: v for k, v in data.items() if k in ReplicaState.__annotations__})
