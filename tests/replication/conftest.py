@@ -85,6 +85,31 @@ def prospect_names(path: Path) -> set[str]:
         return {row[0] for row in store.query("SELECT name FROM prospects")}
 
 
+def every_table(path: Path) -> dict[str, list[tuple[object, ...]]]:
+    """Every stored table of a workspace (the search indexes' own tables too), row for row:
+    a restore must equal its source in all of them, not only in its prospects. Litestream's
+    bookkeeping tables (``_litestream_seq``, ``_litestream_lock``), which it adds to the
+    source, are not the workspace's."""
+    import sqlite3
+
+    connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        names = [
+            row[0]
+            for row in connection.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' "
+                "AND sql NOT LIKE 'CREATE VIRTUAL TABLE%' AND name NOT LIKE 'sqlite_stat%' "
+                "AND name NOT LIKE '\\_litestream\\_%' ESCAPE '\\' "
+                "ORDER BY name"
+            )
+        ]
+        return {
+            name: sorted(connection.execute(f'SELECT * FROM "{name}"'), key=repr) for name in names
+        }
+    finally:
+        connection.close()
+
+
 def replica_has(url: str, name: str, folder: Path, deadline_s: float = 30.0) -> None:
     """Wait until a restore of the replica holds the prospect ``name`` (polled, deadline)."""
     import time

@@ -12,7 +12,7 @@ from pathlib import Path
 from dualrole import replica_settings as settings
 from dualrole.replication import litestream
 
-from .conftest import prospect_names, until
+from .conftest import every_table, until
 
 
 def _dualrole(*args: str, db: Path) -> subprocess.CompletedProcess[str]:
@@ -63,7 +63,7 @@ def test_replicate_runs_until_sigterm_then_status_and_restore(
     fresh = tmp_path / "fresh.db"
     restored = _dualrole("restore", "--from-replica", file_replica, db=fresh)
     assert restored.returncode == 0, restored.stderr
-    assert prospect_names(fresh) == prospect_names(workspace)
+    assert every_table(fresh) == every_table(workspace)  # every table, row for row
     before = fresh.read_bytes()
     nothing = (tmp_path / "nothing").as_uri()
     missing = _dualrole("restore", "--from-replica", nothing, "--force", db=fresh)

@@ -21,7 +21,7 @@ from dualrole.replication.restore import restore_from_replica
 from dualrole.replication.supervisor import Replicator
 
 from . import seaweed
-from .conftest import FAST, add_prospects, prospect_names, until
+from .conftest import FAST, add_prospects, every_table, prospect_names, until
 
 
 def _children(pid: int) -> list[int]:
@@ -35,20 +35,29 @@ def _children(pid: int) -> list[int]:
 
 
 def _converges(url: str, source: Path, tmp_path: Path, deadline_s: float = 40.0) -> None:
-    """A restore of the replica ends up holding exactly the source's prospects."""
-    expected = prospect_names(source)
-    attempt = {"n": 0}
+    """A restore of the replica ends up equal to the source in every table, row for row."""
+    expected = every_table(source)
+    assert {"prospects", "interactions", "stage_changes", "trash"} <= expected.keys()
+    attempt: dict[str, object] = {"n": 0, "differ": "no restore yet"}
 
     def same() -> bool:
-        attempt["n"] += 1
-        out = tmp_path / f"check-{attempt['n']}.db"
+        attempt["n"] = n = int(attempt["n"]) + 1  # type: ignore[call-overload]
+        out = tmp_path / f"check-{n}.db"
         try:
             restore_from_replica(url, out)
-        except Exception:
+        except Exception as exc:
+            attempt["differ"] = f"restore failed: {exc}"
             return False
-        return prospect_names(out) == expected
+        got = every_table(out)
+        attempt["differ"] = sorted(
+            t for t in expected.keys() | got.keys() if got.get(t) != expected.get(t)
+        )
+        return got == expected
 
-    until(same, deadline_s, "the replica to hold everything")
+    try:
+        until(same, deadline_s, "the replica to hold everything")
+    except AssertionError as exc:
+        raise AssertionError(f"{exc}; differing: {attempt['differ']}") from None
 
 
 @pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="needs /proc")
