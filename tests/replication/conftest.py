@@ -71,6 +71,17 @@ def until(
     raise AssertionError(f"timed out waiting for {what}")
 
 
+def children(pid: int) -> list[int]:
+    """The process ids of ``pid``'s children (Linux: /proc)."""
+    found: list[int] = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            found += [int(x) for x in (task / "children").read_text().split()]
+        except OSError:
+            continue
+    return found
+
+
 def add_prospects(store: Store, names: list[str]) -> None:
     from dualrole.models import ProspectIn
     from dualrole.services import sales

@@ -91,7 +91,7 @@ def start(folder: Path, s3_port: int | None = None, deadline_s: float = 60.0) ->
     ]
     env = {**os.environ, "AWS_ACCESS_KEY_ID": ACCESS_KEY, "AWS_SECRET_ACCESS_KEY": SECRET_KEY}
     log = (folder / "weed.log").open("wb")
-    from dualrole.replication.supervisor import _die_with_parent
+    from dualrole.replication.litestream import child_setup
 
     process = subprocess.Popen(
         command,
@@ -99,7 +99,7 @@ def start(folder: Path, s3_port: int | None = None, deadline_s: float = 60.0) ->
         stderr=subprocess.STDOUT,
         stdin=subprocess.DEVNULL,
         env=env,
-        preexec_fn=_die_with_parent,  # a killed test run leaves no server behind
+        preexec_fn=child_setup,  # a killed test run leaves no server behind
     )
     server = Seaweed(f"http://127.0.0.1:{s3}", process, folder)
     end = time.monotonic() + deadline_s

@@ -21,17 +21,7 @@ from dualrole.replication.restore import restore_from_replica
 from dualrole.replication.supervisor import Replicator
 
 from . import seaweed
-from .conftest import FAST, add_prospects, every_table, prospect_names, until
-
-
-def _children(pid: int) -> list[int]:
-    found: list[int] = []
-    for task in Path(f"/proc/{pid}/task").glob("*"):
-        try:
-            found += [int(x) for x in (task / "children").read_text().split()]
-        except OSError:
-            continue
-    return found
+from .conftest import FAST, add_prospects, children, every_table, prospect_names, until
 
 
 def _converges(url: str, source: Path, tmp_path: Path, deadline_s: float = 40.0) -> None:
@@ -89,7 +79,7 @@ def test_kill9_replicator_during_a_20k_import(
             "the import to be under way",
         )
         assert importer.poll() is None, "the import ended before the replicator was killed"
-        for pid in [*_children(replicator.pid), replicator.pid]:
+        for pid in [*children(replicator.pid), replicator.pid]:
             os.kill(pid, signal.SIGKILL)
         replicator.wait()
         assert importer.wait(120) == 0, importer.stderr.read()

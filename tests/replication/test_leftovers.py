@@ -27,7 +27,7 @@ from dualrole.replication import binaries, litestream, urls
 from dualrole.replication.restore import restore_from_replica
 from dualrole.replication.supervisor import Replicator
 
-from .conftest import FAST, add_prospects, prospect_names, until
+from .conftest import FAST, add_prospects, children, prospect_names, until
 
 
 def _dualrole(db: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.Popen[str]:
@@ -38,16 +38,6 @@ def _dualrole(db: Path, *args: str, env: dict[str, str] | None = None) -> subpro
         text=True,
         env=env or os.environ.copy(),
     )
-
-
-def _children(pid: int) -> list[int]:
-    found: list[int] = []
-    for task in Path(f"/proc/{pid}/task").glob("*"):
-        try:
-            found += [int(x) for x in (task / "children").read_text().split()]
-        except OSError:
-            continue
-    return found
 
 
 def _alive(pid: int) -> bool:
@@ -96,14 +86,14 @@ def test_restore_killed_leaves_no_child_and_no_readable_copy(
     try:
         copies = lambda: [p for p in folder.glob("*.db") if p.stat().st_size > 0]  # noqa: E731
         until(lambda: folder.is_dir() and bool(copies()), 60, "the restored copy")
-        children = _children(restore.pid)
-        assert children
+        kids = children(restore.pid)
+        assert kids
         assert stat.S_IMODE(folder.stat().st_mode) == 0o700
         for copy in copies():
             assert stat.S_IMODE(copy.stat().st_mode) == 0o600
         restore.send_signal(signal.SIGKILL)
         restore.wait()
-        until(lambda: not any(_alive(pid) for pid in children), 30, "the child to die")
+        until(lambda: not any(_alive(pid) for pid in kids), 30, "the child to die")
     finally:
         go.touch()
         if restore.poll() is None:
@@ -197,11 +187,11 @@ def test_an_sftp_password_never_reaches_a_file_even_after_kill9(
         workspace, "replicate", "--to", url, env={**os.environ, "TMPDIR": str(temp)}
     )
     try:
-        until(lambda: bool(_children(process.pid)), 60, "Litestream to start")
-        children = _children(process.pid)
+        until(lambda: bool(children(process.pid)), 60, "Litestream to start")
+        kids = children(process.pid)
         process.send_signal(signal.SIGKILL)
         process.wait()
-        until(lambda: not any(_alive(pid) for pid in children), 30, "Litestream to die")
+        until(lambda: not any(_alive(pid) for pid in kids), 30, "Litestream to die")
     finally:
         if process.poll() is None:
             process.kill()

@@ -31,7 +31,7 @@ from dualrole.replication.restore import restore_from_replica
 from dualrole.replication.supervisor import Replicator
 
 from . import seaweed
-from .conftest import FAST, add_prospects, prospect_names, until
+from .conftest import FAST, add_prospects, children, prospect_names, until
 
 # --- 1. the folder named is the folder written ------------------------------------------
 
@@ -144,11 +144,11 @@ def test_replicate_killed_child_then_write_then_stop(
     )
     try:
         until(lambda: litestream.position(workspace, replica_url) is not None, 60, "a sync")
-        children = [  # Litestream replicating (not a passing `litestream ltx`)
-            pid for pid in _children(process.pid) if "replicate" in _cmdline(pid)
+        replicating = [  # Litestream replicating (not a passing `litestream ltx`)
+            pid for pid in children(process.pid) if "replicate" in _cmdline(pid)
         ]
-        assert children, "no Litestream child"
-        for pid in children:
+        assert replicating, "no Litestream child"
+        for pid in replicating:
             os.kill(pid, signal.SIGKILL)
         with open_store(workspace) as store:
             add_prospects(store, ["written after the kill"])
@@ -172,16 +172,6 @@ def _cmdline(pid: int) -> str:
         return Path(f"/proc/{pid}/cmdline").read_text(errors="replace")
     except OSError:
         return ""
-
-
-def _children(pid: int) -> list[int]:
-    found: list[int] = []
-    for task in Path(f"/proc/{pid}/task").glob("*"):
-        try:
-            found += [int(x) for x in (task / "children").read_text().split()]
-        except OSError:
-            continue
-    return found
 
 
 # --- 2. two machines at the same moment ------------------------------------------------------

@@ -218,7 +218,8 @@ def config_file(db_path: Path, url: str, **options: str) -> Iterator[Path]:
             os.close(write_end)
 
 
-def _child_setup() -> None:  # runs in the child between fork and exec
+def child_setup() -> None:
+    """A child's set-up between fork and exec: private files, and it dies with its parent."""
     os.umask(0o077)
     if sys.platform.startswith("linux"):
         import ctypes
@@ -233,7 +234,7 @@ def child_options(url: str, config: Path | None = None) -> dict[str, Any]:
     return {
         "env": child_env(url),
         "pass_fds": fds,
-        "preexec_fn": _child_setup,
+        "preexec_fn": child_setup,
         "stdin": subprocess.DEVNULL,
     }
 

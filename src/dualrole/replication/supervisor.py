@@ -146,9 +146,6 @@ def read_status(db_path: Path) -> tuple[ReplicaState | None, bool]:
     return state, running
 
 
-_die_with_parent = litestream._child_setup  # the name tests/replication/seaweed.py uses
-
-
 class Replicator:
     """Replicates one workspace to its replica while started (see the module docstring)."""
 
