@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
-from dualrole.db import Store, open_memory, open_store
-from dualrole.demo import generate
+from dualrole.demo.workspace import generate
+from dualrole.storage.db import Store, open_memory, open_store
 
 # CI runs the same generated examples every time (a property test must not pass or fail by
 # chance); `make explore` draws new ones to look for what they have not found yet.

@@ -19,8 +19,7 @@ import time
 
 import pytest
 
-from dualrole.insights import Period
-from dualrole.models import (
+from dualrole.core.models import (
     Channel,
     PromotionIn,
     PromotionResultIn,
@@ -29,6 +28,7 @@ from dualrole.models import (
     SegmentIn,
     Stage,
 )
+from dualrole.insights import Period
 from dualrole.services import marketing, sales
 from dualrole.services.records import soft_delete
 

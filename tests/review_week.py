@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from dualrole.models import (
+from dualrole.core.models import (
     Channel,
     FollowUpIn,
     InteractionIn,

@@ -50,8 +50,8 @@ def test_review_bench_runs_on_tiny_workspaces(tmp_path: Path) -> None:
 
     from dualrole.bench.figures import Report
     from dualrole.bench.review_bench import hand_written, measure
-    from dualrole.db import open_store
-    from dualrole.demo import DemoSize, generate
+    from dualrole.demo.workspace import DemoSize, generate
+    from dualrole.storage.db import open_store
 
     paths = {"small": tmp_path / "small.db", "large": tmp_path / "large.db"}
     for path, size in zip(paths.values(), (DemoSize(5, 20), DemoSize(10, 40)), strict=True):
@@ -79,9 +79,9 @@ def test_review_bench_runs_on_tiny_workspaces(tmp_path: Path) -> None:
 def test_insights_bench_runs_on_tiny_workspaces(tmp_path: Path) -> None:
     from dualrole.bench.figures import Report
     from dualrole.bench.insights_bench import hand_written, measure
-    from dualrole.db import open_store
-    from dualrole.demo import DemoSize, generate
+    from dualrole.demo.workspace import DemoSize, generate
     from dualrole.insights import build_insights, default_period
+    from dualrole.storage.db import open_store
 
     paths = {"small": tmp_path / "small.db", "large": tmp_path / "large.db"}
     for path, size in zip(paths.values(), (DemoSize(5, 20), DemoSize(10, 40)), strict=True):

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from dualrole.backup import verify_backup
-from dualrole.db import open_store
+from dualrole.core.models import ProspectIn
 from dualrole.entry import app_only
-from dualrole.models import ProspectIn
 from dualrole.services import sales
+from dualrole.storage.backup import verify_backup
+from dualrole.storage.db import open_store
 
 
 def run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:

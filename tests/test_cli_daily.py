@@ -13,8 +13,8 @@ import pytest
 from click.testing import CliRunner
 
 from dualrole.cli.main import cli
-from dualrole.db import StorageError, open_store
 from dualrole.services.resolve import AmbiguousProspect, UnknownProspect
+from dualrole.storage.db import StorageError, open_store
 
 
 def invoke(path: Path, *args: str, env: dict[str, str] | None = None):

@@ -11,9 +11,9 @@ import sys
 import pytest
 
 from dualrole.cli.main import main
-from dualrole.db import open_store
-from dualrole.models import ProspectIn
+from dualrole.core.models import ProspectIn
 from dualrole.services import sales
+from dualrole.storage.db import open_store
 
 
 @pytest.fixture

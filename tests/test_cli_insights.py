@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from dualrole.cli.main import cli
-from dualrole.db import open_store
+from dualrole.storage.db import open_store
 from insights_fixture import build_weeks
 
 

@@ -10,10 +10,10 @@ import pytest
 from click.testing import CliRunner
 
 from dualrole.cli.main import cli
-from dualrole.db import open_store
-from dualrole.errors import DestinationError
-from dualrole.files import write_file
+from dualrole.core.errors import DestinationError
 from dualrole.services.settings import set_setting
+from dualrole.storage.db import open_store
+from dualrole.storage.files import write_file
 from review_week import build_week
 
 

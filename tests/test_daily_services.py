@@ -7,8 +7,7 @@ import datetime as dt
 
 import pytest
 
-from dualrole.db import StorageError
-from dualrole.models import FollowUpIn, MarketingTaskIn, ProspectIn
+from dualrole.core.models import FollowUpIn, MarketingTaskIn, ProspectIn
 from dualrole.services import daily, due, marketing, sales
 from dualrole.services.resolve import (
     AmbiguousProspect,
@@ -17,6 +16,7 @@ from dualrole.services.resolve import (
     resolve_prospect,
 )
 from dualrole.services.today import agenda
+from dualrole.storage.db import StorageError
 
 
 @pytest.fixture
@@ -176,7 +176,7 @@ def test_stage_with_value_is_one_transaction(store, people):
 
 
 def test_source_is_a_lead_source_or_a_promotion(store):
-    from dualrole.models import PromotionIn
+    from dualrole.core.models import PromotionIn
 
     promo = marketing.create_promotion(store, PromotionIn(name="Trade fair"))
     assert daily.resolve_source(store, "Referral") == {"source": "referral"}

@@ -17,11 +17,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from dualrole import models
 from dualrole.cli.main import cli
-from dualrole.clock import relative_day
-from dualrole.db import StorageError, open_store
-from dualrole.models import (
+from dualrole.core import models
+from dualrole.core.clock import relative_day
+from dualrole.core.models import (
     FollowUpIn,
     InteractionIn,
     describe_errors,
@@ -29,6 +28,7 @@ from dualrole.models import (
     field_errors,
 )
 from dualrole.services import daily, sales
+from dualrole.storage.db import StorageError, open_store
 
 INPUT_MODELS = [
     model

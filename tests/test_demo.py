@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from dualrole import demo
-from dualrole.db import open_memory, open_store
-from dualrole.demo import DemoSize, generate
+from dualrole.demo import workspace as demo
+from dualrole.demo.workspace import DemoSize, generate
+from dualrole.storage.db import open_memory, open_store
 
 SIZE = DemoSize(prospects=400, interactions=3_000)
 
@@ -140,7 +140,7 @@ def test_demo_prospects_have_distinct_names(tmp_path, seed):
 
 
 def test_a_repeated_name_keeps_its_last_name():
-    from dualrole.demo_prospects import FIRST, distinct_names
+    from dualrole.demo.prospects import FIRST, distinct_names
 
     names = distinct_names(["Chloe"] * 3 + ["Omar"], ["Becker"] * 3 + ["Becker"])
     assert len(set(names)) == 4

@@ -14,11 +14,11 @@ import dualrole
 
 ROOT = Path(dualrole.__file__).parent
 CORE = {
-    "dualrole.db",
-    "dualrole.backup",
-    "dualrole.files",
-    "dualrole.autobackup",
-    "dualrole.errors",
+    "dualrole.storage.db",
+    "dualrole.storage.backup",
+    "dualrole.storage.files",
+    "dualrole.storage.autobackup",
+    "dualrole.core.errors",
 }
 
 
@@ -94,8 +94,8 @@ def cycles(graph: dict[str, set[str]]) -> list[set[str]]:
 
 def test_the_graph_sees_deferred_imports():
     graph = import_graph()
-    assert "dualrole.db" in graph["dualrole.backup"]
-    assert "dualrole.files" in graph["dualrole.cli.interop"]  # imported inside a function
+    assert "dualrole.storage.db" in graph["dualrole.storage.backup"]
+    assert "dualrole.storage.files" in graph["dualrole.cli.interop"]  # imported inside a function
 
 
 def test_no_import_cycles():
@@ -111,6 +111,6 @@ def test_the_cycle_finder_finds_one():
 
 def test_the_core_writer_and_errors_import_nothing_of_dualrole_above_them():
     graph = import_graph()
-    assert graph["dualrole.errors"] == set()
-    assert graph["dualrole.files"] == {"dualrole.errors"}
-    assert "dualrole.backup" not in graph["dualrole.db"]
+    assert graph["dualrole.core.errors"] == set()
+    assert graph["dualrole.storage.files"] == {"dualrole.core.errors"}
+    assert "dualrole.storage.backup" not in graph["dualrole.storage.db"]

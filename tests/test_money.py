@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dualrole.money import currency_sign, format_money, format_money_short, per, round_minor
+from dualrole.core.money import currency_sign, format_money, format_money_short, per, round_minor
 from dualrole.review.build import grade
 from dualrole.review.model import BY_KEY, show_value
 

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from dualrole.db import Store, open_store
-from dualrole.models import FollowUpIn, ProspectIn
+from dualrole.core.models import FollowUpIn, ProspectIn
 from dualrole.services import sales, today
+from dualrole.storage.db import Store, open_store
 
 
 def _count(store: Store) -> int:

@@ -8,10 +8,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from dualrole.db import open_memory
-from dualrole.models import NAME_MAX, ProspectIn, ResearchNoteIn, field_errors
-from dualrole.money import format_money, format_money_input
-from dualrole.parsing import (
+from dualrole.core.models import NAME_MAX, ProspectIn, ResearchNoteIn, field_errors
+from dualrole.core.money import format_money, format_money_input
+from dualrole.core.parsing import (
     MONEY_MAX_MINOR,
     parse_date,
     parse_email,
@@ -19,6 +18,7 @@ from dualrole.parsing import (
     parse_time,
 )
 from dualrole.services import marketing, sales
+from dualrole.storage.db import open_memory
 
 # Text people paste: every plane, plus what breaks naive code — controls, bidi overrides,
 # combining marks, emoji, markup, SQL and FTS syntax.

@@ -9,7 +9,7 @@ import datetime as dt
 
 import pytest
 
-from dualrole.models import FollowUpIn, ProspectIn
+from dualrole.core.models import FollowUpIn, ProspectIn
 from dualrole.render import render
 from dualrole.review import build_review, show_percent, show_value, split, whole_percent
 from dualrole.services import sales

@@ -15,9 +15,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dualrole.cli.main import cli
-from dualrole.db import Store, open_memory
-from dualrole.enums import RecordKind
-from dualrole.models import FollowUpIn, PromotionIn, ProspectIn, ResearchNoteIn, SegmentIn
+from dualrole.core.enums import RecordKind
+from dualrole.core.models import FollowUpIn, PromotionIn, ProspectIn, ResearchNoteIn, SegmentIn
 from dualrole.services import marketing, sales
 from dualrole.services.lists import (
     ProspectFilter,
@@ -31,6 +30,7 @@ from dualrole.services.lists import (
 from dualrole.services.lookup import find_records
 from dualrole.services.resolve import find_prospects
 from dualrole.services.search import fold
+from dualrole.storage.db import Store, open_memory
 
 PEOPLE = [
     "José García",

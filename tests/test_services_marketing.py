@@ -6,8 +6,7 @@ import datetime as dt
 
 import pytest
 
-from dualrole.db import ConflictError, NotFoundError, StorageError
-from dualrole.models import (
+from dualrole.core.models import (
     MarketingTaskIn,
     PromotionIn,
     PromotionResultIn,
@@ -19,6 +18,7 @@ from dualrole.models import (
     Side,
 )
 from dualrole.services import focus, marketing, records, sales, settings
+from dualrole.storage.db import ConflictError, NotFoundError, StorageError
 
 
 class TestSegments:
@@ -114,7 +114,7 @@ class TestPromotions:
         lead = sales.create_prospect(
             store, ProspectIn(name="Lead", promotion_id=promotion.id, value=50000)
         )
-        from dualrole.models import Stage
+        from dualrole.core.models import Stage
 
         sales.move_stage(store, lead.id, Stage.won)
         summary = marketing.promotion_summary(store, promotion.id)

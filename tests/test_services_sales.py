@@ -6,8 +6,7 @@ import datetime as dt
 
 import pytest
 
-from dualrole.db import ConflictError, NotFoundError, StorageError, Store
-from dualrole.models import (
+from dualrole.core.models import (
     FollowUpIn,
     InteractionIn,
     LeadSource,
@@ -19,6 +18,7 @@ from dualrole.models import (
     Stage,
 )
 from dualrole.services import marketing, records, sales
+from dualrole.storage.db import ConflictError, NotFoundError, StorageError, Store
 
 TODAY = dt.date(2026, 11, 20)  # conftest freezes the clock here
 

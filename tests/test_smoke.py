@@ -1,6 +1,6 @@
 """The foundation holds together: schema, demo data, a round trip through the services."""
 
-from dualrole.models import InteractionIn, ProspectIn, Stage
+from dualrole.core.models import InteractionIn, ProspectIn, Stage
 from dualrole.services import sales
 from dualrole.services.lists import ProspectFilter, prospects_query
 

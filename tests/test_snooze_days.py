@@ -11,12 +11,12 @@ import pytest
 from click.testing import CliRunner
 
 from dualrole.cli.main import cli
-from dualrole.db import open_store
-from dualrole.models import FollowUpIn, MarketingTaskIn, ProspectIn
+from dualrole.core.models import FollowUpIn, MarketingTaskIn, ProspectIn
+from dualrole.core.when import next_business_day, next_week_start
 from dualrole.services import daily, marketing, sales
 from dualrole.services.due import ItemRef
 from dualrole.services.settings import business_days, set_setting
-from dualrole.when import next_business_day, next_week_start
+from dualrole.storage.db import open_store
 
 WEEKDAYS = frozenset(range(5))
 

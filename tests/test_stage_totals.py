@@ -5,11 +5,11 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dualrole.db import Store, open_memory
-from dualrole.enums import Stage
-from dualrole.models import ProspectIn
+from dualrole.core.enums import Stage
+from dualrole.core.models import ProspectIn
 from dualrole.services import records, sales
 from dualrole.services.pipeline import pipeline
+from dualrole.storage.db import Store, open_memory
 
 COUNTED = (
     "SELECT stage, count(*), coalesce(sum(value_minor), 0) FROM prospects "

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from dualrole.db import ConflictError, StorageError, open_store
-from dualrole.migrations import APPLICATION_ID, SCHEMA_VERSION, migrations
-from dualrole.models import ProspectIn
+from dualrole.core.models import ProspectIn
 from dualrole.services import sales
+from dualrole.storage.db import ConflictError, StorageError, open_store
+from dualrole.storage.migrations import APPLICATION_ID, SCHEMA_VERSION, migrations
 
 
 def mode(path: Path) -> int:
@@ -171,7 +171,7 @@ def test_automatic_backup_clears_a_stray_partial_copy(file_store):
     import os
     import time
 
-    from dualrole.backup import automatic_backup, backup_dir
+    from dualrole.storage.backup import automatic_backup, backup_dir
 
     folder = backup_dir(file_store)
     folder.mkdir(mode=0o700)
@@ -193,7 +193,7 @@ def test_opening_the_file_twice_keeps_the_first_connections_locks(db_path):
     import subprocess
     import sys
 
-    from dualrole.db import open_store
+    from dualrole.storage.db import open_store
 
     with open_store(db_path) as first:
         sales.create_prospect(first, ProspectIn(name="Before"))

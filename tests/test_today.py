@@ -2,8 +2,8 @@
 
 import datetime as dt
 
-from dualrole import clock
-from dualrole.models import FollowUpIn, InteractionIn, MarketingTaskIn, ProspectIn
+from dualrole.core import clock
+from dualrole.core.models import FollowUpIn, InteractionIn, MarketingTaskIn, ProspectIn
 from dualrole.services import marketing, sales
 from dualrole.services.today import agenda
 
@@ -51,8 +51,8 @@ def test_idle_deals_are_open_deals_without_recent_contact(store):
 
 
 def test_a_running_promotion_with_one_lead_says_one_lead(store):
-    from dualrole.enums import PromotionStatus
-    from dualrole.models import PromotionIn
+    from dualrole.core.enums import PromotionStatus
+    from dualrole.core.models import PromotionIn
 
     fair = marketing.create_promotion(
         store, PromotionIn(name="Trade fair", channel="event", status=PromotionStatus.running)

@@ -8,7 +8,7 @@ import math
 import pytest
 from pydantic import BaseModel, ValidationError
 
-from dualrole.models import (
+from dualrole.core.models import (
     NAME_MAX,
     SHORT_MAX,
     TEXT_MAX,
@@ -30,7 +30,7 @@ from dualrole.models import (
     describe_errors,
     field_errors,
 )
-from dualrole.parsing import parse_date, parse_money, parse_time, parse_week
+from dualrole.core.parsing import parse_date, parse_money, parse_time, parse_week
 
 
 def errors_of(model: type[BaseModel], **data) -> dict[str, str]:

@@ -2,7 +2,7 @@
 
 import pytest
 
-from dualrole.words import counted
+from dualrole.core.words import counted
 
 
 @pytest.mark.parametrize(

@@ -11,8 +11,8 @@ from __future__ import annotations
 import os
 import sys
 
-from dualrole.db import open_store, resolve_path
 from dualrole.launch import one_sentence_errors, run_app
+from dualrole.storage.db import open_store, resolve_path
 
 __all__ = ["app_only", "main", "one_sentence_errors", "run_app"]
 

@@ -13,7 +13,7 @@ import os
 import sys
 from collections.abc import Iterator
 
-from dualrole.db import StorageError, Store
+from dualrole.storage.db import StorageError, Store
 
 # Every failure starts the way click's own do ("Error: No such option: --x"), so a script
 # or a person sees one form whichever part of the command line refused.
@@ -47,7 +47,7 @@ def one_sentence_errors() -> Iterator[None]:
         # Its choices stand one a line, each made visible where it was built.
         _fail(f"{ERROR}{exc}", 1, lines=isinstance(exc, AmbiguousProspect))
     except ValueError as exc:
-        from dualrole.models import error_sentence  # a ValidationError is a ValueError
+        from dualrole.core.models import error_sentence  # a ValidationError is a ValueError
 
         _fail(f"{ERROR}{error_sentence(exc)}", 2)
     except KeyboardInterrupt:
@@ -68,7 +68,7 @@ def one_sentence_errors() -> Iterator[None]:
 
 
 def _fail(message: str, code: int, *, lines: bool = False) -> None:
-    from dualrole.printable import visible  # a name or a path may hold control characters
+    from dualrole.core.printable import visible  # a name or a path may hold control characters
 
     print(visible(message, multiline=lines), file=sys.stderr)
     sys.exit(code)

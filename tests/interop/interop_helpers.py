@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from dualrole.db import Store
+from dualrole.storage.db import Store
 
 SAMPLES = Path(__file__).parent / "samples"
 

@@ -9,8 +9,8 @@ import icalendar
 import pytest
 import vobject
 
+from dualrole.core.models import FollowUpIn, ProspectIn
 from dualrole.interop.calendar import to_ics
-from dualrole.models import FollowUpIn, ProspectIn
 from dualrole.services import sales
 from dualrole.services.records import soft_delete
 

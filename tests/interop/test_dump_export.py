@@ -13,13 +13,13 @@ import pytest
 import vobject
 from interop_helpers import SAMPLES, prospects, tags_of
 
-from dualrole.db import StorageError, open_store
-from dualrole.files import workspace_files, write_file
+from dualrole.core.models import ProspectIn, Stage
 from dualrole.interop.dump import write_csv, write_json, write_vcard
 from dualrole.interop.importer import import_contacts
-from dualrole.migrations import SCHEMA_VERSION
-from dualrole.models import ProspectIn, Stage
 from dualrole.services import sales
+from dualrole.storage.db import StorageError, open_store
+from dualrole.storage.files import workspace_files, write_file
+from dualrole.storage.migrations import SCHEMA_VERSION
 
 FORMULAS = ['=HYPERLINK("http://x")', "+49 30 123", "-1", "@SUM(A1)", "'quoted", "''twice"]
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from interop_helpers import prospects, tags_of
 
+from dualrole.core.models import MarketingTaskIn, PromotionIn, ProspectIn, Stage
 from dualrole.interop.importer import ImportCancelled, import_contacts
-from dualrole.models import MarketingTaskIn, PromotionIn, ProspectIn, Stage
 from dualrole.services import marketing, sales
 from dualrole.services.bulk import FIND_BY_EMAIL, FIND_BY_NAME
 from dualrole.services.settings import set_setting

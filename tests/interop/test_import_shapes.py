@@ -262,7 +262,7 @@ def test_latin1_bytes_undefined_in_cp1252(store, tmp_path):
 
 
 def test_missing_file_and_folder_are_one_sentence(store, tmp_path):
-    from dualrole.db import StorageError
+    from dualrole.storage.db import StorageError
 
     with pytest.raises(StorageError, match="There is no file"):
         import_contacts(store, tmp_path / "nope.csv")

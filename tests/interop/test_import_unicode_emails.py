@@ -10,13 +10,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from interop_helpers import prospects
 
-from dualrole.db import StorageError, open_memory
+from dualrole.core.models import ProspectIn
+from dualrole.core.parsing import email_key
 from dualrole.interop.importer import import_contacts
-from dualrole.models import ProspectIn
-from dualrole.parsing import email_key
 from dualrole.services import sales
 from dualrole.services.daily import add_prospect
 from dualrole.services.resolve import resolve_prospect
+from dualrole.storage.db import StorageError, open_memory
 
 COMPOSED = "jos\u00e9@caf\u00e9.example"  # é as one code point
 DECOMPOSED = "jose\u0301@cafe\u0301.example"  # e + U+0301 COMBINING ACUTE ACCENT

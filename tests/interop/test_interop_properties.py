@@ -9,11 +9,11 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from dualrole.db import StorageError, open_memory
+from dualrole.core.models import ProspectIn
 from dualrole.interop.dump import write_csv, write_vcard
 from dualrole.interop.importer import import_contacts
-from dualrole.models import ProspectIn
 from dualrole.services import sales
+from dualrole.storage.db import StorageError, open_memory
 
 TEXT_FIELDS = ("name", "company", "title", "phone", "website", "notes")
 SETTINGS = settings(

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from sqlite_utils import Database
 
-from dualrole.migrations import APPLICATION_ID, migrations
+from dualrole.storage.migrations import APPLICATION_ID, migrations
 
 # CI runs a short loop; DUALROLE_FULL_RELIABILITY=1 runs the full counts.
 FULL = os.environ.get("DUALROLE_FULL_RELIABILITY") == "1"

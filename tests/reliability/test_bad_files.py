@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from dualrole.db import DamagedError, StorageError, open_store
-from dualrole.migrations import SCHEMA_VERSION
-from dualrole.models import ProspectIn
+from dualrole.core.models import ProspectIn
 from dualrole.services import sales
 from dualrole.services.lists import ProspectFilter, prospects_query
+from dualrole.storage.db import DamagedError, StorageError, open_store
+from dualrole.storage.migrations import SCHEMA_VERSION
 
 from .faults import make_old_file, one_sentence, read_only, run_cli, snapshot
 
@@ -182,7 +182,7 @@ def test_older_dualrole_is_migrated_after_a_backup(tmp_path, stop_before):
 
 def test_a_failing_migration_changes_nothing(tmp_path, monkeypatch):
     """All steps run in one transaction: a failure half-way leaves the old schema whole."""
-    from dualrole import migrations as schema
+    from dualrole.storage import migrations as schema
 
     path = tmp_path / "old.db"
     make_old_file(path, stop_before="m002_indexes")

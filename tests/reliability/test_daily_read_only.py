@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from dualrole.db import open_store
-from dualrole.models import FollowUpIn, ProspectIn
+from dualrole.core.models import FollowUpIn, ProspectIn
 from dualrole.services import sales
+from dualrole.storage.db import open_store
 
 from .faults import one_sentence, read_only, run_cli, snapshot
 

@@ -1,6 +1,6 @@
 """Every command that writes a file, against every kind of destination it must not write.
 
-One rule (``dualrole.files``) for all of them: never through a symbolic link, only regular
+One rule (``dualrole.storage.files``) for all of them: never through a symbolic link, only regular
 files (no device, FIFO or socket, even with --force), never the workspace or its -wal, -shm,
 -journal, an existing file only with --force, and a temporary file nobody can predict.
 """
@@ -17,9 +17,9 @@ from pathlib import Path
 
 import pytest
 
-from dualrole.db import open_store
-from dualrole.models import ProspectIn
+from dualrole.core.models import ProspectIn
 from dualrole.services import sales
+from dualrole.storage.db import open_store
 
 from .faults import read_only, run_cli
 
@@ -264,7 +264,7 @@ def test_backup_of_the_wal_while_the_app_is_open_is_refused(tmp_path):
 
 
 def test_automatic_backups_never_replace_one_another(workspace):
-    from dualrole.backup import automatic_backup
+    from dualrole.storage.backup import automatic_backup
 
     with open_store(workspace) as store:  # the frozen clock: the same second, the same reason
         first = automatic_backup(store, "manual")

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from dualrole.backup import backup_to
-from dualrole.db import StorageError, open_store
-from dualrole.models import ProspectIn
+from dualrole.core.models import ProspectIn
 from dualrole.services import sales
+from dualrole.storage.backup import backup_to
+from dualrole.storage.db import StorageError, open_store
 
 FULL_MESSAGE = "The disk is full; nothing was saved. Free some space and try again."
 
@@ -98,9 +98,9 @@ def test_backup_to_a_full_disk(tmp_path):
 def test_restore_from_a_replica_onto_a_full_disk_blames_the_disk(tmp_path):
     """Litestream's copy fits, but SQLite finds no room left to read it (its -shm file):
     the owner hears that the workspace's disk is full, not that the replica is unsound."""
-    from dualrole import replica_settings
     from dualrole.replication.restore import restore_from_replica
     from dualrole.replication.supervisor import Replicator
+    from dualrole.storage import replica_settings
 
     from .faults import one_sentence, run_cli
 

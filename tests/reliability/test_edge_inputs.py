@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from dualrole.db import open_store
-from dualrole.models import ProspectIn
+from dualrole.core.models import ProspectIn
 from dualrole.services import sales
+from dualrole.storage.db import open_store
 
 from .faults import one_sentence, read_only, run_cli
 

@@ -16,12 +16,12 @@ from pathlib import Path
 
 import pytest
 
-from dualrole.db import open_memory, open_store
+from dualrole.core.models import FollowUpIn, ProspectIn, ReflectionIn
 from dualrole.interop.calendar import to_ics
 from dualrole.interop.dump import write_vcard
 from dualrole.interop.importer import import_contacts
-from dualrole.models import FollowUpIn, ProspectIn, ReflectionIn
 from dualrole.services import sales
+from dualrole.storage.db import open_memory, open_store
 
 from .faults import run_cli
 

@@ -17,9 +17,9 @@ import sys
 import time
 from pathlib import Path
 
-from dualrole.db import open_store
-from dualrole.migrations import SCHEMA_VERSION
 from dualrole.services.lists import ProspectFilter, prospects_query
+from dualrole.storage.db import open_store
+from dualrole.storage.migrations import SCHEMA_VERSION
 
 from .faults import FULL, make_old_file
 
@@ -29,8 +29,8 @@ MIGRATE_KILLS = KILLS - SAVE_KILLS - DEMO_KILLS
 
 SAVER = """
 import random, sys
-from dualrole.db import open_store
-from dualrole.models import FollowUpIn, InteractionIn, ProspectIn
+from dualrole.storage.db import open_store
+from dualrole.core.models import FollowUpIn, InteractionIn, ProspectIn
 from dualrole.services import records, sales
 path, seed = sys.argv[1], int(sys.argv[2])
 rng = random.Random(seed)
@@ -60,7 +60,7 @@ with open_store(path) as store:
 MIGRATOR = """
 import sys
 print("opening", flush=True)
-from dualrole.db import open_store
+from dualrole.storage.db import open_store
 open_store(sys.argv[1]).close()
 print("migrated", flush=True)
 """

@@ -14,11 +14,11 @@ from pathlib import Path
 
 import pytest
 
-from dualrole.backup import restore
-from dualrole.db import StorageError, is_workspace, open_store
+from dualrole.core.models import ProspectIn
 from dualrole.interop.importer import preview
-from dualrole.models import ProspectIn
 from dualrole.services import sales
+from dualrole.storage.backup import restore
+from dualrole.storage.db import StorageError, is_workspace, open_store
 
 OTHER_PROGRAM = (
     "import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); "

@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from dualrole.db import open_store
-from dualrole.models import FollowUpIn, InteractionIn, ProspectIn, ResearchNoteIn, SegmentIn
+from dualrole.core.models import FollowUpIn, InteractionIn, ProspectIn, ResearchNoteIn, SegmentIn
 from dualrole.services import marketing, records, sales
+from dualrole.storage.db import open_store
 
 SECRETS = ["Quuxwidget", "Flibbertigibbet", "Snorkelmaid", "Zanzibarcode", "Grumblewick"]
 
@@ -65,7 +65,7 @@ def test_purged_records_leave_no_text_behind(db_path):
 
 
 def test_the_database_and_its_backups_are_private(db_path):
-    from dualrole.backup import automatic_backup
+    from dualrole.storage.backup import automatic_backup
 
     with open_store(db_path) as store:
         sales.create_prospect(store, ProspectIn(name="Private"))

@@ -8,9 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dualrole import db as db_module
-from dualrole.db import open_memory
-from dualrole.models import (
+from dualrole.core.models import (
     FollowUpIn,
     InteractionIn,
     MarketingTaskIn,
@@ -20,6 +18,8 @@ from dualrole.models import (
     SegmentIn,
 )
 from dualrole.services import lists, marketing, records, sales
+from dualrole.storage import db as db_module
+from dualrole.storage.db import open_memory
 
 NASTY = [
     '"unbalanced',

@@ -5,9 +5,9 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from dualrole.db import open_store
-from dualrole.models import ProspectIn
+from dualrole.core.models import ProspectIn
 from dualrole.services import sales
+from dualrole.storage.db import open_store
 
 from .faults import FULL
 
@@ -15,8 +15,8 @@ EDITS = 1000 if FULL else 250
 
 EDITOR = """
 import random, sys, time
-from dualrole.db import ConflictError, open_store
-from dualrole.models import InteractionIn, ProspectIn
+from dualrole.storage.db import ConflictError, open_store
+from dualrole.core.models import InteractionIn, ProspectIn
 from dualrole.services import sales
 path, tag, edits = sys.argv[1], sys.argv[2], int(sys.argv[3])
 rng = random.Random(tag)

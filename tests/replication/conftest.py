@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from dualrole.db import Store, open_store
-from dualrole.demo import DemoSize, generate
+from dualrole.demo.workspace import DemoSize, generate
+from dualrole.storage.db import Store, open_store
 
 from . import seaweed
 
@@ -83,7 +83,7 @@ def children(pid: int) -> list[int]:
 
 
 def add_prospects(store: Store, names: list[str]) -> None:
-    from dualrole.models import ProspectIn
+    from dualrole.core.models import ProspectIn
     from dualrole.services import sales
 
     with store.transaction():

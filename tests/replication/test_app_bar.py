@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from dualrole import replica_settings as settings
-from dualrole.db import open_store
+from dualrole.storage import replica_settings as settings
+from dualrole.storage.db import open_store
 from dualrole.tui.app import DualroleApp
 from dualrole.tui.widgets.topbar import TopBar
 

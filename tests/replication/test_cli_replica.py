@@ -9,8 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from dualrole import replica_settings as settings
 from dualrole.replication import litestream
+from dualrole.storage import replica_settings as settings
 
 from .conftest import every_table, until
 

@@ -14,11 +14,11 @@ from pathlib import Path
 
 import pytest
 
-from dualrole import replica_settings as settings
-from dualrole.db import open_store
 from dualrole.replication import litestream
 from dualrole.replication.restore import restore_from_replica
 from dualrole.replication.supervisor import Replicator
+from dualrole.storage import replica_settings as settings
+from dualrole.storage.db import open_store
 
 from . import seaweed
 from .conftest import FAST, add_prospects, children, every_table, prospect_names, until
@@ -98,8 +98,8 @@ def test_kill9_replicator_during_a_20k_import(
 
 WRITER = """
 import sys
-from dualrole.db import open_store
-from dualrole.models import ProspectIn
+from dualrole.storage.db import open_store
+from dualrole.core.models import ProspectIn
 from dualrole.services import sales
 with open_store(sys.argv[1]) as store:
     n = 0

@@ -14,10 +14,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-from dualrole.backup import backup_to
-from dualrole.db import open_store
 from dualrole.replication import litestream
 from dualrole.replication.supervisor import read_status
+from dualrole.storage.backup import backup_to
+from dualrole.storage.db import open_store
 from dualrole.tui.app import DualroleApp
 
 from .conftest import prospect_names, until
@@ -118,7 +118,7 @@ async def test_a_read_only_app_holds_its_workspace_too(workspace: Path) -> None:
     import sqlite3
 
     from dualrole.replication.holders import holder
-    from dualrole.schema import SCHEMA_VERSION
+    from dualrole.storage.schema import SCHEMA_VERSION
 
     conn = sqlite3.connect(workspace)
     conn.execute(f"PRAGMA user_version={SCHEMA_VERSION + 1}")

@@ -21,11 +21,11 @@ from pathlib import Path
 
 import pytest
 
-from dualrole import replica_settings as settings
-from dualrole.db import open_store
 from dualrole.replication import binaries, litestream, urls
 from dualrole.replication.restore import restore_from_replica
 from dualrole.replication.supervisor import Replicator
+from dualrole.storage import replica_settings as settings
+from dualrole.storage.db import open_store
 
 from .conftest import FAST, add_prospects, children, prospect_names, until
 

@@ -23,12 +23,12 @@ from pathlib import Path
 
 import pytest
 
-from dualrole import replica_settings as settings
-from dualrole.db import open_store
 from dualrole.replication import binaries, litestream, marker, urls
 from dualrole.replication.litestream import ReplicaError
 from dualrole.replication.restore import restore_from_replica
 from dualrole.replication.supervisor import Replicator
+from dualrole.storage import replica_settings as settings
+from dualrole.storage.db import open_store
 
 from . import seaweed
 from .conftest import FAST, add_prospects, children, prospect_names, until

@@ -15,14 +15,14 @@ from pathlib import Path
 
 import pytest
 
-from dualrole import replica_settings as settings
-from dualrole.backup import verify_backup
-from dualrole.db import StorageError, open_store
 from dualrole.interop.dump import data_tables
 from dualrole.replication import litestream, marker
 from dualrole.replication.litestream import ReplicaError
 from dualrole.replication.restore import restore_from_replica
 from dualrole.replication.supervisor import AlreadyReplicating, Replicator
+from dualrole.storage import replica_settings as settings
+from dualrole.storage.backup import verify_backup
+from dualrole.storage.db import StorageError, open_store
 
 from .conftest import FAST, add_prospects, prospect_names, replica_has
 

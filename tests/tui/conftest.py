@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 from textual.pilot import Pilot
 
-from dualrole.db import Store, open_store
-from dualrole.demo import generate
+from dualrole.demo.workspace import generate
+from dualrole.storage.db import Store, open_store
 from dualrole.tui.app import DualroleApp
 from dualrole.tui.widgets.paged_list import PagedList
 

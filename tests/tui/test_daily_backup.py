@@ -1,7 +1,7 @@
 """The app takes its daily backup in a worker thread, without holding up the first frame."""
 
-from dualrole.backup import list_backups
-from dualrole.db import open_store
+from dualrole.storage.backup import list_backups
+from dualrole.storage.db import open_store
 from dualrole.tui.app import DualroleApp
 
 

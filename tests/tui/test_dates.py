@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 from textual.widgets import Input, Static
 
-from dualrole.db import open_store
-from dualrole.models import FollowUpIn, ProspectIn
+from dualrole.core.models import FollowUpIn, ProspectIn
 from dualrole.services import sales
+from dualrole.storage.db import open_store
 from dualrole.tui.app import DualroleApp
 from dualrole.tui.dialogs.forms import ConfirmScreen, FormScreen
 

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from textual.widgets import Static
 
-from dualrole.db import Store, open_store
-from dualrole.models import InteractionIn, ProspectIn, Stage
+from dualrole.core.models import InteractionIn, ProspectIn, Stage
 from dualrole.services import sales
+from dualrole.storage.db import Store, open_store
 from dualrole.tui.app import DualroleApp
 from dualrole.tui.dialogs.forms import ConfirmScreen, FormScreen
 from dualrole.tui.screens.today import TodayScreen

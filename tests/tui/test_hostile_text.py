@@ -14,9 +14,9 @@ import asyncio
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dualrole.db import open_memory
-from dualrole.models import FollowUpIn, ProspectIn, ResearchNoteIn
+from dualrole.core.models import FollowUpIn, ProspectIn, ResearchNoteIn
 from dualrole.services import marketing, sales
+from dualrole.storage.db import open_memory
 from dualrole.tui.app import DualroleApp
 from dualrole.tui.screens.prospect import ProspectScreen
 

@@ -10,8 +10,8 @@ from pathlib import Path
 from textual.app import App
 from textual.widgets import Button, Input, Static
 
-from dualrole.db import Store, open_store
 from dualrole.interop.importer import ImportReport
+from dualrole.storage.db import Store, open_store
 from dualrole.tui.dialogs.import_contacts import ImportContactsScreen
 
 SAMPLE = Path(__file__).parents[1] / "interop" / "samples" / "linkedin_Connections.csv"

@@ -7,8 +7,8 @@ import re
 
 from textual.widgets import Label, Static
 
+from dualrole.core.money import format_money
 from dualrole.insights import build_insights, default_period
-from dualrole.money import format_money
 from dualrole.tui.screens.insights import InsightRecordsScreen, InsightsScreen
 from dualrole.tui.screens.prospect import ProspectScreen
 from dualrole.tui.widgets.paged_list import PagedList

@@ -5,8 +5,8 @@ from __future__ import annotations
 from textual.widgets import Input, Markdown, Select, Sparkline, Static
 from textual.widgets.markdown import MarkdownBlock
 
-from dualrole.enums import RecordKind
-from dualrole.models import (
+from dualrole.core.enums import RecordKind
+from dualrole.core.models import (
     MarketingTaskIn,
     PromotionIn,
     PromotionResultIn,

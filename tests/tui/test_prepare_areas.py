@@ -8,7 +8,7 @@ import pytest
 from textual.color import Color
 from textual.pilot import Pilot
 
-from dualrole.enums import RecordKind
+from dualrole.core.enums import RecordKind
 from dualrole.tui import app as app_module
 from dualrole.tui.app import DualroleApp
 from dualrole.tui.navigation import OpenRecord
@@ -94,7 +94,7 @@ async def test_a_built_area_is_shown_at_once_with_fresh_data(demo, monkeypatch):
     is held only until its screen has read its data (``DualroleApp._show_area``)."""
     from textual.app import App
 
-    from dualrole.models import ProspectIn
+    from dualrole.core.models import ProspectIn
     from dualrole.services.sales import create_prospect
 
     held: list[float] = []
@@ -117,7 +117,7 @@ async def test_the_palette_and_a_record_opened_in_its_area_switch_the_same_way(
 ):
     from textual.app import App
 
-    from dualrole.enums import RecordKind
+    from dualrole.core.enums import RecordKind
     from dualrole.tui.navigation import OpenRecord
     from dualrole.tui.screens.marketing_promotion import PromotionScreen
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from textual.widgets import Static
 
-from dualrole.db import open_memory
-from dualrole.models import FollowUpIn, ProspectIn
+from dualrole.core.models import FollowUpIn, ProspectIn
 from dualrole.services import sales
+from dualrole.storage.db import open_memory
 from dualrole.tui.app import DualroleApp
 from dualrole.tui.dialogs.forms import FormScreen
 from dualrole.tui.dialogs.help import HelpScreen

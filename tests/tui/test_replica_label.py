@@ -16,9 +16,9 @@ from collections.abc import Iterator
 from dataclasses import asdict
 from pathlib import Path
 
-from dualrole import replica_settings as settings
-from dualrole.db import open_store
 from dualrole.replication.supervisor import ReplicaState, lock_path, status_path
+from dualrole.storage import replica_settings as settings
+from dualrole.storage.db import open_store
 from dualrole.tui.app import DualroleApp
 from dualrole.tui.widgets.topbar import TopBar
 

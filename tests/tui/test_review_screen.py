@@ -187,7 +187,7 @@ async def test_export_writes_asks_before_overwriting_and_refuses_the_database(ap
 
 
 async def test_a_reflection_of_several_lines_shows_them_and_keeps_its_breaks(app, demo):
-    from dualrole.models import ReflectionIn
+    from dualrole.core.models import ReflectionIn
     from dualrole.review import save_reflection
 
     save_reflection(demo, "2026-W47", ReflectionIn(went_well="one\ntwo\r\nthree", focus_next="x"))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual.command import CommandPalette
 from textual.widgets import Input, OptionList, Select, Static
 
-from dualrole.models import ProspectIn
+from dualrole.core.models import ProspectIn
 from dualrole.services import sales
 from dualrole.services.lists import ProspectFilter, prospects_query
 from dualrole.tui.dialogs.forms import ConfirmScreen, FormScreen

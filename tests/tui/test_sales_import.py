@@ -7,9 +7,9 @@ from pathlib import Path
 
 from textual.widgets import Input
 
-from dualrole.db import Store
-from dualrole.models import ProspectIn
+from dualrole.core.models import ProspectIn
 from dualrole.services import marketing, sales
+from dualrole.storage.db import Store
 from dualrole.tui.app import DualroleApp
 from dualrole.tui.commands import ACTIONS
 from dualrole.tui.dialogs.import_contacts import ImportContactsScreen

@@ -9,7 +9,7 @@ from __future__ import annotations
 from textual.command import CommandPalette
 from textual.widgets import OptionList
 
-from dualrole.models import ProspectIn
+from dualrole.core.models import ProspectIn
 from dualrole.services import sales
 from dualrole.services.resolve import find_prospects
 from dualrole.services.search import fold

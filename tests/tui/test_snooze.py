@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from dualrole.db import Store, open_store
-from dualrole.models import FollowUpIn, MarketingTaskIn, ProspectIn
+from dualrole.core.models import FollowUpIn, MarketingTaskIn, ProspectIn
 from dualrole.services import marketing, sales
+from dualrole.storage.db import Store, open_store
 from dualrole.tui.app import DualroleApp
 from dualrole.tui.screens.prospect import ProspectScreen
 from dualrole.tui.widgets.paged_list import PagedList

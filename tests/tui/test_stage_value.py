@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from textual.widgets import Input, Select, Static
 
-from dualrole.db import open_store
-from dualrole.models import ProspectIn, Stage
+from dualrole.core.models import ProspectIn, Stage
 from dualrole.services import sales
+from dualrole.storage.db import open_store
 from dualrole.tui.app import DualroleApp
 from dualrole.tui.dialogs.forms import ConfirmScreen, FormScreen
 from dualrole.tui.screens.sales import SalesScreen

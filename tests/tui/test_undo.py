@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from dualrole.db import open_store
-from dualrole.models import FollowUpIn, MarketingTaskIn, ProspectIn, Stage
+from dualrole.core.models import FollowUpIn, MarketingTaskIn, ProspectIn, Stage
 from dualrole.services import marketing, records, sales
+from dualrole.storage.db import open_store
 from dualrole.tui.app import DualroleApp
 from dualrole.tui.widgets.paged_list import PagedList
 from dualrole.tui.widgets.pipeline_board import PipelineBoard

@@ -6,9 +6,9 @@ import sqlite3
 import stat
 from pathlib import Path
 
-from dualrole.db import open_store
-from dualrole.models import ProspectIn
+from dualrole.core.models import ProspectIn
 from dualrole.services import sales
+from dualrole.storage.db import open_store
 from dualrole.tui.app import DualroleApp
 
 

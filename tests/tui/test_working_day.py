@@ -10,11 +10,11 @@ from pathlib import Path
 
 from textual.widgets import Input, Select, TextArea
 
-from dualrole.db import open_store
-from dualrole.enums import RecordKind
-from dualrole.models import FollowUpIn, ProspectIn
+from dualrole.core.enums import RecordKind
+from dualrole.core.models import FollowUpIn, ProspectIn
 from dualrole.services import sales
 from dualrole.services.focus import running_focus
+from dualrole.storage.db import open_store
 from dualrole.tui import format as fmt
 from dualrole.tui.app import DualroleApp
 from dualrole.tui.dialogs.forms import ConfirmScreen, FormScreen
@@ -335,7 +335,7 @@ async def test_first_run_on_an_empty_workspace_says_what_to_do(store):
 
 
 def test_html_review_uses_the_apps_role_colours(demo):
-    from dualrole.models import Side
+    from dualrole.core.models import Side
     from dualrole.render.html import COLOURS
 
     assert COLOURS[Side.marketing] == "#7c4dcc"  # violet, as $marketing

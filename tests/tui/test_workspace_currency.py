@@ -10,10 +10,10 @@ from __future__ import annotations
 import pytest
 from textual.widgets import Input, Static
 
-from dualrole.db import Store
-from dualrole.models import PromotionIn, PromotionResultIn
+from dualrole.core.models import PromotionIn, PromotionResultIn
 from dualrole.services import daily, marketing
 from dualrole.services.settings import set_setting
+from dualrole.storage.db import Store
 from dualrole.tui.dialogs.forms import FormScreen
 from dualrole.tui.screens.insights import InsightsScreen
 from dualrole.tui.screens.marketing import MarketingScreen

@@ -7,8 +7,8 @@ import time
 from pathlib import Path
 
 from dualrole.bench.figures import Report
-from dualrole.db import open_store
 from dualrole.interop.importer import import_contacts
+from dualrole.storage.db import open_store
 
 ROWS = 10_000
 HEADER = ["First Name", "Last Name", "Organization Name", "Organization Title",

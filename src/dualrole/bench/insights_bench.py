@@ -24,8 +24,8 @@ from pathlib import Path
 from typing import Any
 
 from dualrole.bench.figures import Report, ms, time_ms
-from dualrole.db import open_store
 from dualrole.insights.model import Period
+from dualrole.storage.db import open_store
 
 _RANK = "CASE {} WHEN 'lead' THEN 0 WHEN 'contacted' THEN 1 WHEN 'qualified' THEN 2 " \
     "WHEN 'proposal' THEN 3 WHEN 'negotiation' THEN 4 WHEN 'won' THEN 5 ELSE {} END"  # fmt: skip

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from dualrole.bench.figures import Report, Stats, ms
 from dualrole.bench.pty_session import BENCH_NOW, PtySession, app_env
-from dualrole.db import open_store
+from dualrole.storage.db import open_store
 
 BARE_APP = """
 from textual.app import App
@@ -26,7 +26,7 @@ BASELINE_TABLES = ("prospects", "stage_changes", "interactions", "followups")
 
 
 def _build(path: Path, prospects: int, interactions: int) -> float:
-    from dualrole.demo import DemoSize, generate
+    from dualrole.demo.workspace import DemoSize, generate
 
     for suffix in ("", "-wal", "-shm"):
         Path(f"{path}{suffix}").unlink(missing_ok=True)

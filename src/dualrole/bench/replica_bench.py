@@ -18,15 +18,15 @@ import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from dualrole import replica_settings as settings
-from dualrole.backup import backup_to
 from dualrole.bench.figures import Report
-from dualrole.db import open_store
-from dualrole.models import ProspectIn
+from dualrole.core.models import ProspectIn
 from dualrole.replication import litestream
 from dualrole.replication.restore import restore_from_replica
 from dualrole.replication.supervisor import Replicator
 from dualrole.services import sales
+from dualrole.storage import replica_settings as settings
+from dualrole.storage.backup import backup_to
+from dualrole.storage.db import open_store
 
 
 def _replica_txid(folder: Path) -> int:

@@ -21,9 +21,9 @@ import statistics
 from pathlib import Path
 from typing import Any
 
-from dualrole import clock
 from dualrole.bench.figures import Report, time_ms
-from dualrole.db import open_store
+from dualrole.core import clock
+from dualrole.storage.db import open_store
 
 WEEKS = 9  # the reviewed week and the 8 before it
 FORMATS = ("md", "html", "json", "csv")

@@ -19,8 +19,8 @@ from typing import Any, TypeVar
 
 import click
 
-from dualrole.db import StorageError, Store, open_store, resolve_path
-from dualrole.printable import visible
+from dualrole.core.printable import visible
+from dualrole.storage.db import StorageError, Store, open_store, resolve_path
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -99,7 +99,7 @@ def document_options(command: F) -> F:
 
 def ask_before_replacing(ctx: Context, output: Path | None, force: bool) -> None:
     """Before the work: refuse a destination dualrole never writes, ask about an existing one."""
-    from dualrole.files import inspect_destination
+    from dualrole.storage.files import inspect_destination
 
     if output is not None and inspect_destination(output, database=ctx.path) and not force:
         click.confirm(visible(f"{output} exists; overwrite it?"), abort=True, err=True)
@@ -109,7 +109,7 @@ def deliver(ctx: Context, output: Path | None, text: str, done: str) -> None:
     """``text`` to ``output`` (replacing was agreed by :func:`ask_before_replacing`), then
     ``done`` (e.g. "Wrote the md review of 2026-W47") on stderr; without ``output``, to
     standard output, where a terminal is shown control characters, never given them."""
-    from dualrole.files import write_file
+    from dualrole.storage.files import write_file
 
     if output is None:
         click.echo(visible(text, multiline=True) if sys.stdout.isatty() else text, nl=False)

@@ -2,10 +2,10 @@
 
 Every command reads and
 writes through :mod:`dualrole.services` (``daily``, ``resolve``, ``sales``, ``today``), with the
-app's pydantic models and messages, and dates through :mod:`dualrole.parsing` /
-:mod:`dualrole.when`, the app's own reader. A command echoes what it understood ("due Tue 1 Dec
+app's pydantic models and messages, and dates through :mod:`dualrole.core.parsing` /
+:mod:`dualrole.core.when`, the app's own reader. A command echoes what it understood ("due Tue 1 Dec
 2026"); a failure is one sentence and a non-zero exit, and nothing is half-written. Stored text
-is shown through :func:`~dualrole.printable.visible`, never raw.
+is shown through :func:`~dualrole.core.printable.visible`, never raw.
 """
 
 from __future__ import annotations
@@ -22,9 +22,9 @@ import click
 from click.shell_completion import CompletionItem
 
 from dualrole.cli.context import Context, pass_ctx
-from dualrole.clock import relative_day
-from dualrole.db import Store
-from dualrole.printable import visible
+from dualrole.core.clock import relative_day
+from dualrole.core.printable import visible
+from dualrole.storage.db import Store
 
 if TYPE_CHECKING:  # the services are imported when a command runs (start-up time)
     from dualrole.services.due import DueItem
@@ -50,7 +50,7 @@ def _sentences() -> Iterator[None]:
     words (never "Input should be ..."), a field named by its option."""
     from pydantic import ValidationError
 
-    from dualrole.models import describe_errors
+    from dualrole.core.models import describe_errors
 
     try:
         yield
@@ -73,8 +73,8 @@ def _complete_prospect(
     ctx: click.Context, param: click.Parameter, incomplete: str
 ) -> list[CompletionItem]:
     """Shell completion of PROSPECT: names from the workspace (nothing if it cannot open)."""
-    from dualrole.db import open_store, resolve_path
     from dualrole.services.resolve import complete_prospects
+    from dualrole.storage.db import open_store, resolve_path
 
     try:
         path, _ = resolve_path(ctx.find_root().params.get("db_path"))
@@ -122,7 +122,7 @@ def add(
     ctx: Context, /, name: str, job_title: str | None, tags: tuple[str, ...], **kw: Any
 ) -> None:
     """Add a prospect."""
-    from dualrole.money import format_money
+    from dualrole.core.money import format_money
     from dualrole.services import daily
 
     stage = kw.pop("stage")
@@ -149,8 +149,8 @@ def log(
     feedback: bool,
 ) -> None:  # fmt: skip
     """Log an interaction with PROSPECT (an email, a name, part of a name or an id)."""
+    from dualrole.core.when import format_moment, parse_moment
     from dualrole.services import daily, sales
-    from dualrole.when import format_moment, parse_moment
 
     moment = _on("--when", parse_moment, when) if when else None
     with _sentences(), _store(ctx) as store:
@@ -179,8 +179,8 @@ def follow_up(
     ctx: Context, prospect: str, title: str, due: str, at: str | None, repeat: str | None
 ) -> None:
     """Schedule a follow-up with PROSPECT."""
+    from dualrole.core.when import format_day, parse_repeat, split_moment
     from dualrole.services import daily, sales
-    from dualrole.when import format_day, parse_repeat, split_moment
 
     day, time = _on("--due", split_moment, due, past=False)
     every = _on("--repeat", parse_repeat, repeat)
@@ -206,7 +206,7 @@ def stage(
     ctx: Context, prospect: str, stage: str, value: str | None, reason: str | None
 ) -> None:  # fmt: skip
     """Move PROSPECT to STAGE (lead, contacted, qualified, proposal, negotiation, won, lost)."""
-    from dualrole.money import format_money
+    from dualrole.core.money import format_money
     from dualrole.services import daily
 
     with _sentences(), _store(ctx) as store:
@@ -246,7 +246,7 @@ def today(ctx: Context, fmt: str, short: bool, colour: str) -> None:
 
 
 def _today_text(day: Agenda, items: list[DueItem], late: int, use: bool) -> str:
-    from dualrole.when import format_day
+    from dualrole.core.when import format_day
 
     lines = [f"{format_day(day.day)}: {late} overdue, {len(items) - late} due today"]
     width = max((len(str(i.ref)) for i in items), default=2)
@@ -278,9 +278,9 @@ def _today_text(day: Agenda, items: list[DueItem], late: int, use: bool) -> str:
 @pass_ctx
 def done(ctx: Context, item_id: str) -> None:
     """Mark follow-up fN or marketing task tN done (a repeating follow-up gets its next one)."""
+    from dualrole.core.when import format_day
     from dualrole.services import daily
     from dualrole.services.due import parse_ref
-    from dualrole.when import format_day
 
     ref = parse_ref(item_id)
     with _sentences(), _store(ctx) as store:
@@ -299,9 +299,9 @@ def done(ctx: Context, item_id: str) -> None:
 def snooze(ctx: Context, item_id: str, when: str | None) -> None:
     """Move follow-up fN or marketing task tN to WHEN (tomorrow, mon, +3d, 1 dec; a
     follow-up also "tomorrow 14:30"); without WHEN to the next business day, as z does."""
+    from dualrole.core.when import format_day, split_moment
     from dualrole.services import daily
     from dualrole.services.due import parse_ref
-    from dualrole.when import format_day, split_moment
 
     ref = parse_ref(item_id)
     day, time = _on("WHEN", split_moment, when, past=False) if when else (None, None)
@@ -317,9 +317,9 @@ def snooze(ctx: Context, item_id: str, when: str | None) -> None:
 @pass_ctx
 def show(ctx: Context, prospect: str) -> None:
     """Show PROSPECT: details, open follow-ups (with ids) and recent interactions."""
-    from dualrole.money import format_money
+    from dualrole.core.money import format_money
+    from dualrole.core.when import format_day, format_moment
     from dualrole.services import sales
-    from dualrole.when import format_day, format_moment
 
     with _store(ctx) as store:
         p = sales.get_prospect(store, _prospect(store, prospect))

@@ -18,8 +18,8 @@ from typing import TYPE_CHECKING, BinaryIO
 import click
 
 from dualrole.cli.context import Context, pass_ctx, say
-from dualrole.enums import Stage
-from dualrole.printable import visible
+from dualrole.core.enums import Stage
+from dualrole.core.printable import visible
 
 if TYPE_CHECKING:
     from dualrole.interop.importer import ImportReport
@@ -154,7 +154,7 @@ def export_group() -> None:
 def _output(
     ctx: Context, output: Path | None, force: bool, write: Callable[[BinaryIO], object]
 ) -> None:
-    from dualrole.files import write_file
+    from dualrole.storage.files import write_file
 
     if output is None or str(output) == "-":
         stream = sys.stdout.buffer

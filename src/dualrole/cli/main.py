@@ -15,8 +15,8 @@ import click
 
 from dualrole.cli import daily, insights, interop, replica, review, workspace
 from dualrole.cli.context import Context
+from dualrole.core.printable import visible
 from dualrole.launch import one_sentence_errors, run_app
-from dualrole.printable import visible
 
 
 @click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})

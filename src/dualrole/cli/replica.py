@@ -15,8 +15,8 @@ import threading
 import click
 
 from dualrole.cli.context import Context, pass_ctx, progress
-from dualrole.db import StorageError
-from dualrole.errors import DiskFullError
+from dualrole.core.errors import DiskFullError
+from dualrole.storage.db import StorageError
 
 
 def _fail_replica(exc: Exception) -> StorageError:
@@ -54,10 +54,10 @@ def replicate(ctx: Context, url: str | None, take_over: bool, sync_interval: str
 def _replicate(
     ctx: Context, url: str | None, take_over: bool, sync_interval: str, stop: threading.Event
 ) -> None:
-    from dualrole import replica_settings as settings
     from dualrole.replication import marker, urls
     from dualrole.replication.litestream import ReplicaError
     from dualrole.replication.supervisor import Replicator
+    from dualrole.storage import replica_settings as settings
 
     try:
         setting = (
@@ -121,9 +121,9 @@ def replica_status(ctx: Context, as_json: bool) -> None:
     """Replica, latest position, lag and last error."""
     import json
 
-    from dualrole import replica_settings as settings
     from dualrole.replication import litestream, supervisor, urls
     from dualrole.replication.litestream import ReplicaError
+    from dualrole.storage import replica_settings as settings
 
     try:
         setting = settings.get(ctx.path)

@@ -10,7 +10,6 @@ from pathlib import Path
 
 import click
 
-from dualrole import clock
 from dualrole.cli.context import (
     Context,
     ask_before_replacing,
@@ -18,10 +17,11 @@ from dualrole.cli.context import (
     document_options,
     pass_ctx,
 )
+from dualrole.core import clock
 
 
 def _week(text: str | None, option: str) -> dt.date | None:
-    from dualrole.parsing import parse_week
+    from dualrole.core.parsing import parse_week
     from dualrole.review.build import check_week
 
     if text is None:

@@ -9,11 +9,11 @@ from pathlib import Path
 import click
 
 from dualrole.cli.context import Context, pass_ctx, progress, say
-from dualrole.db import DamagedError, StorageError, is_workspace, open_store
-from dualrole.errors import DestinationError
+from dualrole.core.errors import DestinationError
+from dualrole.core.printable import visible
+from dualrole.core.words import counted
 from dualrole.launch import run_app
-from dualrole.printable import visible
-from dualrole.words import counted
+from dualrole.storage.db import DamagedError, StorageError, is_workspace, open_store
 
 
 @click.command()
@@ -44,9 +44,9 @@ def demo(
     demo_path: Path | None,
 ) -> None:
     """Create a demo workspace (a small consultancy) and open the app on it."""
-    from dualrole.demo import DemoSize, generate
-    from dualrole.files import building_folder, inspect_destination, move_into_place
+    from dualrole.demo.workspace import DemoSize, generate
     from dualrole.replication.holders import refuse_if_held
+    from dualrole.storage.files import building_folder, inspect_destination, move_into_place
 
     if demo_path is None:
         demo_path = ctx.path.with_name("demo.db") if ctx.is_default else ctx.path
@@ -99,8 +99,8 @@ def demo(
 @pass_ctx
 def check(ctx: Context) -> None:
     """Check the database's integrity and schema version."""
-    from dualrole.backup import latest_backup_hint
-    from dualrole.schema import SCHEMA_VERSION
+    from dualrole.storage.backup import latest_backup_hint
+    from dualrole.storage.schema import SCHEMA_VERSION
 
     latest = " " + latest_backup_hint(ctx.path)
     try:
@@ -144,7 +144,7 @@ def backup(ctx: Context, dest: Path | None, force: bool) -> None:
     -shm or -journal, never through a symbolic link, only a regular file, an existing one
     only with --force. Without DEST the copy gets a new name in the backups folder.
     """
-    from dualrole.backup import automatic_backup, backup_to
+    from dualrole.storage.backup import automatic_backup, backup_to
 
     with ctx.open(create=False) as store:
         path = backup_to(store, dest, force=force) if dest else automatic_backup(store, "manual")
@@ -167,7 +167,7 @@ def restore(
     force: bool,
 ) -> None:
     """Replace the database with a checked backup (the current data is backed up first)."""
-    from dualrole.backup import restore_to_path, verify_backup
+    from dualrole.storage.backup import restore_to_path, verify_backup
 
     if replica_url:
         if source is not None:

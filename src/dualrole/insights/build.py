@@ -12,8 +12,8 @@ import statistics
 from collections import defaultdict
 from typing import TypedDict, Unpack
 
-from dualrole.db import Store
-from dualrole.enums import OPEN_STAGES, STAGE_ORDER, STAGE_WEIGHT
+from dualrole.core.enums import OPEN_STAGES, STAGE_ORDER, STAGE_WEIGHT
+from dualrole.core.money import per
 from dualrole.insights.model import (
     By,
     Forecast,
@@ -27,8 +27,8 @@ from dualrole.insights.model import (
     Stage,
     Week,
 )
-from dualrole.money import per
 from dualrole.services.settings import get_setting
+from dualrole.storage.db import Store
 
 NO_SEGMENT = "(no segment)"
 NO_REASON = "(no reason given)"

@@ -12,8 +12,8 @@ from typing import Literal
 
 from pydantic import BaseModel
 
-from dualrole import clock
-from dualrole.money import format_money
+from dualrole.core import clock
+from dualrole.core.money import format_money
 from dualrole.review.model import show_percent
 
 DEFAULT_WEEKS = 13

@@ -22,13 +22,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from dualrole.db import Store
-from dualrole.enums import OPEN_STAGES, STAGE_ORDER
+from dualrole.core.enums import OPEN_STAGES, STAGE_ORDER
+from dualrole.core.money import money_sql, show_amounts
 from dualrole.insights.build import rank
 from dualrole.insights.model import BY, Period
-from dualrole.money import money_sql, show_amounts
 from dualrole.review.records import PROSPECT_DETAIL, Record, RecordKind
 from dualrole.services.settings import workspace_currency
+from dualrole.storage.db import Store
 
 Section = Literal["group", "totals", "funnel", "lost", "forecast", "week"]
 PAGE = 100

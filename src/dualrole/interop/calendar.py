@@ -8,7 +8,7 @@ the exclusive DTEND of the next day); one with a time starts then, in the local 
 (with its VTIMEZONE), and lasts :data:`TIMED_MINUTES`. The summary reads "Prospect — title".
 icalendar does the CRLF line ends, the folding at 75 octets and the escaping of ``, ; \\``
 and newlines; control characters, which RFC 5545 does not allow in text, are replaced by
-visible placeholders (``␛``) first (:func:`dualrole.printable.printable`).
+visible placeholders (``␛``) first (:func:`dualrole.core.printable.printable`).
 """
 
 from __future__ import annotations
@@ -22,9 +22,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from icalendar import Calendar, Event
 
-from dualrole import clock
-from dualrole.db import Store
-from dualrole.printable import printable
+from dualrole.core import clock
+from dualrole.core.printable import printable
+from dualrole.storage.db import Store
 
 PRODID = "-//dualrole//follow-ups//EN"
 CALENDAR_NAME = "dualrole follow-ups"

@@ -16,8 +16,8 @@ import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from dualrole.db import SQLITE_HEADER, StorageError, open_here
-from dualrole.schema import APPLICATION_ID
+from dualrole.storage.db import SQLITE_HEADER, StorageError, open_here
+from dualrole.storage.schema import APPLICATION_ID
 
 BOMS = (codecs.BOM_UTF8,)
 UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)

@@ -39,12 +39,12 @@ from typing import Any, BinaryIO
 
 import vobject
 
-from dualrole import clock
-from dualrole.db import Store
+from dualrole.core import clock
+from dualrole.core.money import format_money_input
 from dualrole.interop.contacts_csv import escape_cell
 from dualrole.interop.contacts_vcard import EXACT_FIELDS, EXACT_PROPERTY, encode_exact, escape_url
 from dualrole.interop.csv_formats import OWN_HEADER
-from dualrole.money import format_money_input
+from dualrole.storage.db import Store
 
 FORMAT_VERSION = 1
 BATCH = 500

@@ -21,15 +21,15 @@ from typing import Any, TypedDict, Unpack
 
 from pydantic import ValidationError
 
-from dualrole.db import Store
+from dualrole.core.models import LeadSource, ProspectIn, Stage, describe_errors
+from dualrole.core.parsing import email_key, parse_email
 from dualrole.interop.contact import WHITE_SPACE, BadRecord, FileShape, RawContact, read_head
 from dualrole.interop.contacts_csv import CsvContacts
 from dualrole.interop.contacts_vcard import VCardContacts, looks_like_vcard
-from dualrole.models import LeadSource, ProspectIn, Stage, describe_errors
-from dualrole.parsing import email_key, parse_email
 from dualrole.services.bulk import ProspectBatch
 from dualrole.services.records import now_text, to_columns
 from dualrole.services.settings import workspace_currency
+from dualrole.storage.db import Store
 
 Progress = Callable[[int, int], None]  # (bytes read, file size)
 PROGRESS_EVERY = 500

@@ -1,8 +1,9 @@
 """The weekly review (and the insights) as documents: Markdown, self-contained HTML, JSON, CSV.
 
 Every format renders the same :class:`~dualrole.review.WeeklyReview` models, so they carry
-the same numbers as the screen. Files are written by :mod:`dualrole.files` (atomically, 0600,
-never over the database or its journal, never through a symlink, only regular files).
+the same numbers as the screen. Files are written by :mod:`dualrole.storage.files`
+(atomically, 0600, never over the database or its journal, never through a symlink, only
+regular files).
 """
 
 from __future__ import annotations

@@ -1,10 +1,14 @@
-"""What every export shares: titles and the cells of a metric row (files: ``dualrole.files``)."""
+"""What every export shares: titles and the cells of a metric row.
+
+Files are written by ``dualrole.storage.files``.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from dualrole.models import Side
+from dualrole.core.models import Side
+from dualrole.core.words import counted
 from dualrole.review import (
     DASH,
     Metric,
@@ -15,7 +19,6 @@ from dualrole.review import (
     sparkline,
     split,
 )
-from dualrole.words import counted
 
 SIDE_TITLES = {
     Side.marketing: "Marketing — building awareness and demand",

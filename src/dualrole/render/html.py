@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from html import escape
 
-from dualrole.models import Side
+from dualrole.core.models import Side
+from dualrole.core.words import counted
 from dualrole.render.common import (
     SIDE_TITLES,
     actual_text,
@@ -23,7 +24,6 @@ from dualrole.render.common import (
     week_heading,
 )
 from dualrole.review import Grade, Metric, WeeklyReview, split, whole_percent
-from dualrole.words import counted
 
 CSP = (
     "default-src 'none'; style-src 'unsafe-inline'; img-src data:; "

@@ -42,7 +42,8 @@ import json
 from html import escape as html_escape
 from typing import Any
 
-from dualrole.enums import Side
+from dualrole.core.enums import Side
+from dualrole.core.words import counted
 from dualrole.insights.model import (
     BY,
     DASH,
@@ -60,7 +61,6 @@ from dualrole.render.html import COLOURS, page
 from dualrole.render.markdown import cell
 from dualrole.render.markdown import escape as md_escape
 from dualrole.render.tabular import safe_cell
-from dualrole.words import counted
 
 SCHEMA_VERSION = 1
 FIGURES = (

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import re
 
-from dualrole.models import Side
+from dualrole.core.models import Side
+from dualrole.core.words import counted
 from dualrole.render.common import (
     SIDE_TITLES,
     actual_text,
@@ -23,7 +24,6 @@ from dualrole.render.common import (
     week_title,
 )
 from dualrole.review import Grade, WeeklyReview, split
-from dualrole.words import counted
 
 _SPECIAL = re.compile(r"([\\`*_\[\]{}<>|~&#!])")
 _LINE_START = re.compile(r"^(\s*)([-+=>]|\d+[.)])", re.MULTILINE)

@@ -22,7 +22,7 @@ runs. Litestream holds a read transaction so nobody checkpoints past what it has
 and checkpoints itself (PASSIVE at 1000 pages, TRUNCATE at ~500 MB). An application
 checkpoint racing the moment it lets go is survived, but costs a full snapshot upload, so
 while a replica is set dualrole's connections run with ``wal_autocheckpoint=0``
-(:func:`dualrole.db.connect` asks :func:`.settings.replica_is_set`), never run a
+(:func:`dualrole.storage.db.connect` asks :func:`.settings.replica_is_set`), never run a
 ``RESTART``/``TRUNCATE`` checkpoint on the workspace, and restore into a live workspace
 through SQLite's backup API (pages written through the WAL, which Litestream ships like
 any other write) rather than by swapping the file under it.

@@ -12,9 +12,9 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
-from dualrole import replica_settings as settings
 from dualrole.replication.litestream import ReplicaError
 from dualrole.replication.supervisor import AlreadyReplicating, Replicator, read_status
+from dualrole.storage import replica_settings as settings
 
 RETRY_S = 30.0
 

@@ -15,7 +15,7 @@ import sys
 import sysconfig
 from pathlib import Path
 
-from dualrole.db import StorageError
+from dualrole.storage.db import StorageError
 
 
 def _candidates() -> list[Path]:

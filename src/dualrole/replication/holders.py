@@ -25,8 +25,8 @@ import fcntl
 import os
 from pathlib import Path
 
-from dualrole import replica_settings as settings
-from dualrole.db import StorageError
+from dualrole.storage import replica_settings as settings
+from dualrole.storage.db import StorageError
 
 
 def app_lock_path(db_path: Path) -> Path:

@@ -24,8 +24,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from dualrole import replica_settings as settings
 from dualrole.replication import binaries, urls
+from dualrole.storage import replica_settings as settings
 
 LIST_TIMEOUT_S = float(os.environ.get("DUALROLE_REPLICA_TIMEOUT", "20"))
 DEFAULT_SYNC_INTERVAL = "1s"

@@ -31,12 +31,12 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
-from dualrole import replica_settings as settings
-from dualrole.errors import DestinationError
-from dualrole.files import write_file
-from dualrole.printable import visible
+from dualrole.core.errors import DestinationError
+from dualrole.core.printable import visible
 from dualrole.replication import urls
 from dualrole.replication.litestream import ReplicaError
+from dualrole.storage import replica_settings as settings
+from dualrole.storage.files import write_file
 
 NAME = "dualrole-writer.json"
 TIMEOUT_S = 15.0

@@ -4,11 +4,11 @@ Litestream restores into a private folder (0700, ``.<name>.from-replica``) next 
 workspace (same disk, so the final move is a rename), which holds a lock while a restore
 runs; a restore that was killed leaves it behind, and the next one empties it first. The
 ``litestream restore`` child dies with its parent. dualrole checks the file like any
-backup (:func:`dualrole.backup.verify_backup`: SQLite header, integrity, dualrole's
+backup (:func:`dualrole.storage.backup.verify_backup`: SQLite header, integrity, dualrole's
 schema). Only then is anything replaced:
 
 - no workspace at the target: the file is renamed into place (0600);
-- a workspace there and ``force``: :func:`dualrole.backup.restore_to_path` copies the
+- a workspace there and ``force``: :func:`dualrole.storage.backup.restore_to_path` copies the
   restored content in through SQLite's backup API after backing the current one up (or,
   if it is damaged, setting it aside) — the same path as ``dualrole restore FILE``;
 - a workspace there and no ``force``: refused, nothing written.
@@ -32,10 +32,10 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from dualrole.db import StorageError
-from dualrole.files import move_into_place
 from dualrole.replication import binaries, litestream, urls
 from dualrole.replication.litestream import ReplicaError
+from dualrole.storage.db import StorageError
+from dualrole.storage.files import move_into_place
 
 Progress = Callable[[int, int], None]
 
@@ -50,9 +50,9 @@ class Restored:
 
 def parse_moment(text: str) -> dt.datetime:
     """``2026-11-28 17:00``, ``yesterday 17:00`` (local time unless it says otherwise) as an
-    aware UTC moment, read by :func:`dualrole.when.parse_moment`, the one reader of moments
+    aware UTC moment, read by :func:`dualrole.core.when.parse_moment`, the one reader of moments
     (a day without a time keeps the current time of day; a weekday looks back)."""
-    from dualrole.when import parse_moment as read_moment
+    from dualrole.core.when import parse_moment as read_moment
 
     moment = read_moment(text, past=True)  # its sentence: "'soonish' is not a date; try …"
     if moment is None:
@@ -123,7 +123,7 @@ def restore_from_replica(
     make_parent: bool = False,
 ) -> Restored:
     """Build the workspace at ``target`` from ``url`` (latest, or as it was at ``at``)."""
-    from dualrole.backup import restore_to_path, verify_backup
+    from dualrole.storage.backup import restore_to_path, verify_backup
 
     started = time.perf_counter()
     target = Path(target).expanduser()

@@ -33,13 +33,13 @@ from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import TypedDict, Unpack
 
-from dualrole import replica_settings as settings
-from dualrole.db import StorageError
-from dualrole.errors import DestinationError
-from dualrole.files import write_file
-from dualrole.replica_settings import ReplicaSetting
+from dualrole.core.errors import DestinationError
 from dualrole.replication import binaries, litestream, marker, urls
 from dualrole.replication.litestream import ReplicaError
+from dualrole.storage import replica_settings as settings
+from dualrole.storage.db import StorageError
+from dualrole.storage.files import write_file
+from dualrole.storage.replica_settings import ReplicaSetting
 
 MARKER_EVERY_S = 10.0
 RESTART_AFTER_S = 5.0

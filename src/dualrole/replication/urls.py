@@ -21,7 +21,7 @@ import urllib.parse
 from collections.abc import Mapping
 from pathlib import Path
 
-from dualrole.printable import visible
+from dualrole.core.printable import visible
 
 SCHEMES = ("file", "s3", "sftp", "gs", "abs", "webdav", "webdavs", "oss", "nats")
 # A password in a URL (``://user:secret@``), also inside an encoded one in a query value.

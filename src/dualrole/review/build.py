@@ -5,11 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import math
 
-from dualrole import clock
-from dualrole.db import Store
-from dualrole.models import Side
-from dualrole.money import per
-from dualrole.parsing import week_label
+from dualrole.core import clock
+from dualrole.core.models import Side
+from dualrole.core.money import per
+from dualrole.core.parsing import week_label
+from dualrole.core.words import counted
 from dualrole.review.data import Figures, Window, collect
 from dualrole.review.model import (
     CATALOGUE,
@@ -32,7 +32,7 @@ from dualrole.review.model import (
 from dualrole.review.targets import get_reflection, get_targets
 from dualrole.services.focus import focus_hours
 from dualrole.services.settings import get_setting
-from dualrole.words import counted
+from dualrole.storage.db import Store
 
 PARTIAL_FROM = 0.5  # credit at or above which a missed target is "partial"
 # The weeks a review can cover: its trend reaches WEEKS_BEFORE weeks back and its last moment

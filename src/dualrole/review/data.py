@@ -13,11 +13,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from dualrole import clock
-from dualrole.db import Store
-from dualrole.models import OPEN_STAGES, STAGE_ORDER, STAGE_WEIGHT, ResearchKind
-from dualrole.money import round_minor
+from dualrole.core import clock
+from dualrole.core.models import OPEN_STAGES, STAGE_ORDER, STAGE_WEIGHT, ResearchKind
+from dualrole.core.money import round_minor
 from dualrole.review.model import WEEKS_BEFORE
+from dualrole.storage.db import Store
 
 TRASHED = " AND prospect_id NOT IN (SELECT id FROM prospects WHERE deleted_at IS NOT NULL)"
 _RANK = " ".join(f"WHEN '{stage.value}' THEN {rank}" for rank, stage in enumerate(STAGE_ORDER))

@@ -16,8 +16,8 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from dualrole.models import Side
-from dualrole.money import format_money
+from dualrole.core.models import Side
+from dualrole.core.money import format_money
 
 WEEKS_BEFORE = 8  # the trend: this many weeks before the reviewed one
 

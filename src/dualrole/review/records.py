@@ -17,13 +17,13 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Literal
 
-from dualrole import clock
-from dualrole.db import Store
-from dualrole.models import OPEN_STAGES
-from dualrole.money import money_sql, show_amounts
+from dualrole.core import clock
+from dualrole.core.models import OPEN_STAGES
+from dualrole.core.money import money_sql, show_amounts
 from dualrole.review.data import ADVANCE, Window
 from dualrole.review.model import BY_KEY
 from dualrole.services.settings import workspace_currency
+from dualrole.storage.db import Store
 
 RecordKind = Literal[
     "prospect",
@@ -67,7 +67,7 @@ PROSPECT_DETAIL = (
     + " ELSE '' END || coalesce(' · ' || m.name, '')"
 )
 """A deal's stage, value and promotion; the value is shown by
-:func:`~dualrole.money.show_amounts` (:func:`records_behind`), like every amount of the app."""
+:func:`~dualrole.core.money.show_amounts` (:func:`records_behind`), like every amount of the app."""
 
 
 def _prospects(where: str) -> str:

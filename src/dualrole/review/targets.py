@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import math
 
-from dualrole.db import Store
-from dualrole.models import Reflection, ReflectionIn
-from dualrole.parsing import parse_money
+from dualrole.core.models import Reflection, ReflectionIn
+from dualrole.core.parsing import parse_money
 from dualrole.review.model import BY_KEY, CATALOGUE
 from dualrole.services.targets import NO_TARGET, clear_targets, store_reflection, store_target
+from dualrole.storage.db import Store
 
 
 def get_targets(store: Store) -> dict[str, float | None]:

@@ -23,11 +23,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from dualrole.db import Store
-from dualrole.enums import Stage
-from dualrole.migrations import FTS_TABLES
-from dualrole.parsing import email_spellings
-from dualrole.schema import REBUILD_STAGE_TOTALS
+from dualrole.core.enums import Stage
+from dualrole.core.parsing import email_spellings
+from dualrole.storage.db import Store
+from dualrole.storage.migrations import FTS_TABLES
+from dualrole.storage.schema import REBUILD_STAGE_TOTALS
 
 # The demo's prospect rows, in this column order (``next_followup_date`` last).
 PROSPECT_ROW_COLUMNS = (

@@ -18,10 +18,9 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from dualrole import clock
-from dualrole.db import StorageError, Store
-from dualrole.enums import LeadSource, Stage
-from dualrole.models import (
+from dualrole.core import clock
+from dualrole.core.enums import LeadSource, Stage
+from dualrole.core.models import (
     DealValueIn,
     FollowUp,
     FollowUpIn,
@@ -30,11 +29,12 @@ from dualrole.models import (
     Prospect,
     ProspectIn,
 )
-from dualrole.printable import visible
+from dualrole.core.printable import visible
+from dualrole.core.when import format_day, next_business_day, next_week_start
 from dualrole.services import marketing, sales
 from dualrole.services.due import ItemRef
 from dualrole.services.settings import business_days, workspace_currency
-from dualrole.when import format_day, next_business_day, next_week_start
+from dualrole.storage.db import StorageError, Store
 
 # --- capture -----------------------------------------------------------------------------
 

@@ -10,7 +10,7 @@ Called inside the caller's transaction; nothing here opens one.
 
 from __future__ import annotations
 
-from dualrole.db import Store
+from dualrole.storage.db import Store
 
 _LAST_CONTACT = (
     "(SELECT max(occurred_at) FROM interactions "

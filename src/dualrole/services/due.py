@@ -31,7 +31,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from dualrole.printable import visible
+from dualrole.core.printable import visible
 from dualrole.services.today import Agenda, AgendaItem
 
 FORMAT, VERSION = "dualrole-today", 1

@@ -10,9 +10,9 @@ import datetime as dt
 import sqlite3
 from dataclasses import dataclass
 
-from dualrole import clock
-from dualrole.db import Store
-from dualrole.enums import Side
+from dualrole.core import clock
+from dualrole.core.enums import Side
+from dualrole.storage.db import Store
 
 
 @dataclass(frozen=True)

@@ -12,11 +12,11 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any
 
-from dualrole import clock
-from dualrole.db import Store
-from dualrole.enums import LeadSource, PromotionStatus, ResearchKind, Stage
+from dualrole.core import clock
+from dualrole.core.enums import LeadSource, PromotionStatus, ResearchKind, Stage
 from dualrole.services.pipeline import idle_cutoff
 from dualrole.services.search import fold, fts_query, prospect_match
+from dualrole.storage.db import Store
 
 BROAD_FROM = 500  # matches from which a search's page walks the list's order index
 NEVER_BROAD = 1 << 62

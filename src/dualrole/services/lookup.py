@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from dualrole.db import Store
-from dualrole.enums import RecordKind
+from dualrole.core.enums import RecordKind
 from dualrole.services.search import find_prospect_ids, fts_query
+from dualrole.storage.db import Store
 
 
 @dataclass(frozen=True)

@@ -11,8 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from dualrole.db import Store
-from dualrole.models import (
+from dualrole.core.models import (
     MarketingTask,
     MarketingTaskIn,
     Promotion,
@@ -37,6 +36,7 @@ from dualrole.services.records import (
     to_columns,
     update_versioned,
 )
+from dualrole.storage.db import Store
 
 # --- segments ----------------------------------------------------------------------------
 

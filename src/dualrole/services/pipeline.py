@@ -10,10 +10,10 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 
-from dualrole import clock
-from dualrole.db import Store
-from dualrole.enums import Stage
+from dualrole.core import clock
+from dualrole.core.enums import Stage
 from dualrole.services.settings import get_setting
+from dualrole.storage.db import Store
 
 
 def idle_cutoff(store: Store) -> str:

@@ -3,7 +3,7 @@
 Rows store money in ``*_minor`` columns, days as ISO text and moments as UTC text; models see
 ``value``/``budget``/``spend`` as minor-unit ints and real dates. Updates carry the version
 the editor started from, so an edit made meanwhile by another instance is reported as a
-:class:`~dualrole.db.ConflictError` instead of being overwritten. Deletes move a record to
+:class:`~dualrole.storage.db.ConflictError` instead of being overwritten. Deletes move a record to
 the trash (undo with :func:`undo_delete`); the oldest trash is purged for good.
 """
 
@@ -19,10 +19,10 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
-from dualrole import clock
-from dualrole.db import ConflictError, NotFoundError, StorageError, Store
-from dualrole.enums import RecordKind
+from dualrole.core import clock
+from dualrole.core.enums import RecordKind
 from dualrole.services.derived import refresh_last_contact, refresh_next_followup
+from dualrole.storage.db import ConflictError, NotFoundError, StorageError, Store
 
 M = TypeVar("M", bound=BaseModel)
 

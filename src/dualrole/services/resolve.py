@@ -14,10 +14,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from dualrole.db import NotFoundError, StorageError, Store
-from dualrole.parsing import email_spellings
-from dualrole.printable import visible
+from dualrole.core.parsing import email_spellings
+from dualrole.core.printable import visible
 from dualrole.services.search import find_prospect_ids, fold, fts_query
+from dualrole.storage.db import NotFoundError, StorageError, Store
 
 SHOWN = 10  # candidates listed when a name is ambiguous
 SCAN = 200  # full-text hits looked at for an exact (accent-insensitive) name

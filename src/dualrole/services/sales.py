@@ -13,9 +13,8 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from dualrole import clock
-from dualrole.db import StorageError, Store
-from dualrole.models import (
+from dualrole.core import clock
+from dualrole.core.models import (
     FollowUp,
     FollowUpIn,
     Interaction,
@@ -29,7 +28,8 @@ from dualrole.models import (
     Stage,
     StageChange,
 )
-from dualrole.parsing import email_spellings
+from dualrole.core.parsing import email_spellings
+from dualrole.core.words import counted
 from dualrole.services.derived import refresh_next_followup
 from dualrole.services.marketing import create_note
 from dualrole.services.records import (
@@ -44,7 +44,7 @@ from dualrole.services.records import (
     to_columns,
     update_versioned,
 )
-from dualrole.words import counted
+from dualrole.storage.db import StorageError, Store
 
 # --- prospects ---------------------------------------------------------------------------
 
@@ -323,7 +323,7 @@ def send_lost_reason_to_marketing(
     ``segments`` are (name, deals lost, objections recorded on the segment). Returns the
     note's id and whether it is new: the same reason for the same period is sent once.
     """
-    from dualrole.models import ResearchNoteIn
+    from dualrole.core.models import ResearchNoteIn
     from dualrole.services.marketing import create_note
 
     title = f"Lost deals: {reason} ({lost} in {period})"[:200]

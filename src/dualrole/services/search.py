@@ -26,7 +26,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
-from dualrole.db import Store
+from dualrole.storage.db import Store
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 _INSIDE_FROM = 3  # characters from which text is also found inside words (trigrams)

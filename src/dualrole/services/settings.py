@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from dualrole.db import Store
-from dualrole.when import WEEKDAY_NAMES
+from dualrole.core.when import WEEKDAY_NAMES
+from dualrole.storage.db import Store
 
 DEFAULTS: dict[str, Any] = {
     "idle_days": 14,  # an open deal with no interaction for this long is idle

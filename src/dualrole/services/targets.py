@@ -7,10 +7,10 @@ NOT NULL, so a metric shown but not graded is stored as :data:`NO_TARGET`.
 
 from __future__ import annotations
 
-from dualrole import clock
-from dualrole.db import Store
-from dualrole.models import ReflectionIn
-from dualrole.parsing import parse_week
+from dualrole.core import clock
+from dualrole.core.models import ReflectionIn
+from dualrole.core.parsing import parse_week
+from dualrole.storage.db import Store
 
 NO_TARGET = -1.0
 

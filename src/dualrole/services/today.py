@@ -9,10 +9,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from dualrole import clock
-from dualrole.db import Store
+from dualrole.core import clock
+from dualrole.core.words import counted
 from dualrole.services.pipeline import idle_cutoff, pipeline
-from dualrole.words import counted
+from dualrole.storage.db import Store
 
 CAP = 25
 
@@ -92,7 +92,7 @@ def agenda(store: Store, day: dt.date | None = None) -> Agenda:
 
 def prefetch_agenda(store: Store) -> None:
     """Start reading today's agenda in the background, for :func:`agenda` to find ready
-    (the app's start: see :meth:`~dualrole.db.Store.prefetch`)."""
+    (the app's start: see :meth:`~dualrole.storage.db.Store.prefetch`)."""
     day = clock.today()
     store.prefetch(_memo_key(day), lambda reader: _agenda(reader, day))
 

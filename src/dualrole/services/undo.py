@@ -17,10 +17,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from dualrole.db import Store
+from dualrole.storage.db import Store
 
 if TYPE_CHECKING:
-    from dualrole.models import Prospect
+    from dualrole.core.models import Prospect
     from dualrole.services.daily import Snoozed
 
 

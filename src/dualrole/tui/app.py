@@ -26,10 +26,10 @@ from textual.reactive import Reactive
 from textual.screen import Screen
 from textual.theme import Theme
 
-from dualrole.db import StorageError, Store, open_store
-from dualrole.enums import Side
+from dualrole.core.enums import Side
 from dualrole.services.focus import FocusSession, running_focus, stop_focus, toggle_focus
 from dualrole.services.undo import UndoHistory
+from dualrole.storage.db import StorageError, Store, open_store
 from dualrole.tui.navigation import AREA, PAGES, OpenRecord
 from dualrole.tui.textual_compat import (
     ShutdownAwareApp,
@@ -125,7 +125,7 @@ WAL_CHECK_SECONDS = 5.0
 
 
 class DualroleApp(ShutdownAwareApp):
-    """dualrole's terminal app on an open :class:`~dualrole.db.Store`."""
+    """dualrole's terminal app on an open :class:`~dualrole.storage.db.Store`."""
 
     TITLE = "dualrole"
     # The styles of the first frame; the other screens' are added to the same stylesheet
@@ -386,7 +386,7 @@ class DualroleApp(ShutdownAwareApp):
     @work(thread=True, exclusive=True, group="backup", exit_on_error=False)
     def run_daily_backup(self) -> None:
         """Once a day the app is used, a rotating backup (its own connection: a thread)."""
-        from dualrole.backup import daily_backup
+        from dualrole.storage.backup import daily_backup
 
         try:
             with open_store(self.store.path, create=False) as own:

@@ -14,10 +14,10 @@ from typing import Any
 from rich.text import Text
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
-from dualrole.db import StorageError
-from dualrole.enums import RecordKind
+from dualrole.core.enums import RecordKind
 from dualrole.services.lookup import find_records
 from dualrole.services.search import fold
+from dualrole.storage.db import StorageError
 from dualrole.tui.dialogs.help import screen_actions
 from dualrole.tui.host import RunsInMode, app_store
 from dualrole.tui.navigation import OpenRecord

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from dualrole import clock
-from dualrole.clock import relative_day
-from dualrole.money import format_money_short
+from dualrole.core import clock
+from dualrole.core.clock import relative_day
+from dualrole.core.money import format_money_short
 
 
 def day(value: str | dt.date | None) -> str:

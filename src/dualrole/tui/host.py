@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from typing import Protocol, runtime_checkable
 
-from dualrole.db import Store
 from dualrole.services.undo import UndoHistory
+from dualrole.storage.db import Store
 
 
 @runtime_checkable

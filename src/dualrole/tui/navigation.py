@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from textual.message import Message
 
-from dualrole.enums import RecordKind
+from dualrole.core.enums import RecordKind
 
 PAGES: dict[RecordKind, tuple[str, str]] = {
     RecordKind.prospect: ("prospect", "ProspectScreen"),

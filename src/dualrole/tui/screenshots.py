@@ -29,7 +29,7 @@ SHOTS: dict[str, tuple[str, ...]] = {
 
 
 async def _shoot(db: Path, name: str, keys: tuple[str, ...], folder: Path) -> Path:
-    from dualrole.db import open_store
+    from dualrole.storage.db import open_store
     from dualrole.tui.app import DualroleApp
 
     with open_store(db) as store:
@@ -52,8 +52,8 @@ def main(argv: list[str]) -> int:
     os.environ.setdefault("DUALROLE_NOW", FROZEN_NOW)
     os.environ.setdefault("TZ", "Europe/Berlin")
     time.tzset()
-    from dualrole.db import open_store
-    from dualrole.demo import generate
+    from dualrole.demo.workspace import generate
+    from dualrole.storage.db import open_store
 
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "demo.db"

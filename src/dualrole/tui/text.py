@@ -2,7 +2,7 @@
 
 Every string from the database reaches the screen through :func:`visible` (control characters
 become visible placeholders such as ``␛``; the command line uses the same function, from
-:mod:`dualrole.printable`) and :func:`plain` (a ``rich.text.Text``, which is
+:mod:`dualrole.core.printable`) and :func:`plain` (a ``rich.text.Text``, which is
 never parsed for ``[markup]``). Widgets that take strings get ``markup=False`` or a ``Text``.
 """
 
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from rich.text import Text
 
-from dualrole.printable import visible
+from dualrole.core.printable import visible
 
 __all__ = ["plain", "visible"]
 

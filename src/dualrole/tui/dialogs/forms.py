@@ -2,10 +2,10 @@
 
 A form never loses what was typed: on ``ctrl+s`` the values are validated with the pydantic
 input model (errors appear next to their field, the form stays open), then handed to
-``save``; a :class:`~dualrole.db.StorageError` (conflict, read-only, locked…) or a
+``save``; a :class:`~dualrole.storage.db.StorageError` (conflict, read-only, locked…) or a
 ``ValueError`` from the service is shown in the form too. Only a successful save closes it.
 ``escape`` cancels, asking first when something changed. Date fields read what is typed with
-the one date parser (:mod:`dualrole.when`) and show what they resolve to ("fri → Fri 27 Nov
+the one date parser (:mod:`dualrole.core.when`) and show what they resolve to ("fri → Fri 27 Nov
 2026"; a ``moment`` field, when something happened, with its time: "yesterday 15:00 → Thu 19
 Nov 2026 15:00"). Errors are our sentences, never the validation library's. Toasts never
 cover the form's key line (its buttons).
@@ -42,8 +42,8 @@ from textual.events import Resize
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static, TextArea
 
-from dualrole.db import StorageError
-from dualrole.models import error_sentence, field_errors
+from dualrole.core.models import error_sentence, field_errors
+from dualrole.storage.db import StorageError
 from dualrole.tui.text import plain, visible
 
 T = TypeVar("T")
@@ -249,7 +249,7 @@ class FormScreen(ModalScreen[T], Generic[T]):
             self._show_date_hint(field, event.value)
 
     def _show_date_hint(self, field: Field, text: str) -> None:
-        from dualrole.when import echo
+        from dualrole.core.when import echo
 
         hint = self.query_one(f"#hint-{field.name}", Static)
         try:

@@ -27,8 +27,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, ProgressBar, Static
 from textual.worker import Worker, WorkerState
 
-from dualrole.db import StorageError, Store, open_store
 from dualrole.interop.importer import ImportCancelled, ImportReport, import_contacts
+from dualrole.storage.db import StorageError, Store, open_store
 from dualrole.tui.text import plain, visible
 
 SHOWN_PROBLEMS = 30

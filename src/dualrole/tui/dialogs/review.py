@@ -23,12 +23,12 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
 
-from dualrole import clock
-from dualrole.db import StorageError, Store
-from dualrole.enums import RecordKind
-from dualrole.money import format_money_input, round_minor
+from dualrole.core import clock
+from dualrole.core.enums import RecordKind
+from dualrole.core.money import format_money_input, round_minor
 from dualrole.review import CATALOGUE, Metric, WeeklyReview, parse_target, set_target, show_value
 from dualrole.review.records import Record, count_behind, records_behind
+from dualrole.storage.db import StorageError, Store
 from dualrole.tui.dialogs.forms import ConfirmScreen, Field, FormScreen
 from dualrole.tui.format import day
 from dualrole.tui.navigation import OpenRecord
@@ -237,7 +237,7 @@ class ExportScreen(ModalScreen[tuple[Path, str] | None]):
         return str(self.query_one("#export-format", Select).value)
 
     def action_export(self) -> None:
-        from dualrole.files import inspect_destination
+        from dualrole.storage.files import inspect_destination
 
         error = self.query_one("#export-error", Static)
         text = self.query_one("#export-path", Input).value.strip()

@@ -31,7 +31,7 @@ from textual.events import ScreenResume
 from textual.screen import Screen
 from textual.widgets import Input
 
-from dualrole.db import StorageError, Store, open_store
+from dualrole.storage.db import StorageError, Store, open_store
 from dualrole.tui.host import app_store, app_undo
 from dualrole.tui.widgets.topbar import TopBar
 
@@ -43,7 +43,7 @@ R = TypeVar("R")
 
 def _sentence(error: BaseException) -> str:
     """A failure in our words (a validation error too); the models load only on a failure."""
-    from dualrole.models import error_sentence
+    from dualrole.core.models import error_sentence
 
     return error_sentence(error)
 

@@ -23,17 +23,17 @@ from textual.geometry import Region
 from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
-from dualrole.db import Store
+from dualrole.core.money import currency_sign, format_money_short
+from dualrole.core.words import counted
 from dualrole.insights import BY, By, Insights, Period, build_insights, default_period
 from dualrole.insights.model import bar, count, days, percent
 from dualrole.insights.records import FigureRef, count_behind, records_behind
-from dualrole.money import currency_sign, format_money_short
 from dualrole.services.settings import workspace_currency
+from dualrole.storage.db import Store
 from dualrole.tui.screens.base import AreaScreen
 from dualrole.tui.text import plain
 from dualrole.tui.widgets.keybar import KeyBar
 from dualrole.tui.widgets.paged_list import Column, PagedList, RowsSource
-from dualrole.words import counted
 
 BAR = 12
 SECTIONS = ("groups", "weeks", "funnel", "lost", "forecast")

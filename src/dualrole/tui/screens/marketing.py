@@ -19,8 +19,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Input, Static, TabbedContent, TabPane
 
-from dualrole.enums import RecordKind
-from dualrole.models import PromotionStatus, ResearchKind
+from dualrole.core.enums import RecordKind
+from dualrole.core.models import PromotionStatus, ResearchKind
+from dualrole.core.words import counted
 from dualrole.services import marketing, undo
 from dualrole.services.lists import (
     ListQuery,
@@ -44,7 +45,6 @@ from dualrole.tui.text import plain
 from dualrole.tui.widgets.keybar import KeyBar
 from dualrole.tui.widgets.paged_list import Column, PagedList
 from dualrole.tui.widgets.search_bar import SearchBar
-from dualrole.words import counted
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from typing import Any
 
 from textual.binding import Binding
 
-from dualrole.models import PromotionStatus
+from dualrole.core.models import PromotionStatus
 from dualrole.services import marketing
 from dualrole.tui.screens.base import AreaScreen
 from dualrole.tui.screens.marketing_forms import result_form, status_form

@@ -11,8 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from dualrole.db import Store
-from dualrole.models import (
+from dualrole.core.models import (
     Channel,
     MarketingTaskIn,
     Promotion,
@@ -25,8 +24,9 @@ from dualrole.models import (
     ResearchSource,
     SegmentIn,
 )
-from dualrole.money import format_money_input
+from dualrole.core.money import format_money_input
 from dualrole.services import marketing
+from dualrole.storage.db import Store
 from dualrole.tui.dialogs.forms import Field, FieldKind, FormScreen, enum_options
 
 

@@ -15,11 +15,11 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Markdown, Static
 
-from dualrole.db import NotFoundError
-from dualrole.enums import RecordKind
-from dualrole.models import ResearchNote
+from dualrole.core.enums import RecordKind
+from dualrole.core.models import ResearchNote
 from dualrole.services import marketing, sales, undo
 from dualrole.services.records import soft_delete
+from dualrole.storage.db import NotFoundError
 from dualrole.tui import format as fmt
 from dualrole.tui.navigation import OpenRecord
 from dualrole.tui.screens import marketing_forms as forms

@@ -19,16 +19,16 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.widgets import Sparkline, Static
 
-from dualrole import clock
-from dualrole.db import NotFoundError
-from dualrole.enums import RecordKind
-from dualrole.models import Promotion, PromotionResult
-from dualrole.money import format_money, per
+from dualrole.core import clock
+from dualrole.core.enums import RecordKind
+from dualrole.core.models import Promotion, PromotionResult
+from dualrole.core.money import format_money, per
 from dualrole.services import marketing, undo
 from dualrole.services.lists import ProspectFilter, ProspectSort, prospects_query
 from dualrole.services.marketing import PromotionSummary
 from dualrole.services.records import soft_delete
 from dualrole.services.settings import workspace_currency
+from dualrole.storage.db import NotFoundError
 from dualrole.tui import format as fmt
 from dualrole.tui.navigation import OpenRecord
 from dualrole.tui.screens import marketing_forms as forms

@@ -17,9 +17,8 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Static
 
-from dualrole.db import NotFoundError
-from dualrole.enums import RecordKind
-from dualrole.models import Segment
+from dualrole.core.enums import RecordKind
+from dualrole.core.models import Segment
 from dualrole.services import marketing, undo
 from dualrole.services.lists import (
     ProspectFilter,
@@ -28,6 +27,7 @@ from dualrole.services.lists import (
     prospects_query,
 )
 from dualrole.services.records import soft_delete
+from dualrole.storage.db import NotFoundError
 from dualrole.tui import format as fmt
 from dualrole.tui.navigation import OpenRecord
 from dualrole.tui.screens import marketing_forms as forms

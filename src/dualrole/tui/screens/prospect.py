@@ -16,12 +16,13 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Markdown, Static
 
-from dualrole.db import NotFoundError
-from dualrole.models import Prospect
-from dualrole.money import format_money
+from dualrole.core.models import Prospect
+from dualrole.core.money import format_money
+from dualrole.core.words import counted
 from dualrole.services import marketing, sales, undo
 from dualrole.services.lists import interactions_query
 from dualrole.services.records import soft_delete
+from dualrole.storage.db import NotFoundError
 from dualrole.tui import format as fmt
 from dualrole.tui.screens.base import AreaScreen
 from dualrole.tui.screens.prospect_actions import PROSPECT_BINDINGS, ProspectActions
@@ -29,7 +30,6 @@ from dualrole.tui.screens.prospect_forms import followup_edit_form, prospect_for
 from dualrole.tui.text import plain, visible
 from dualrole.tui.widgets.keybar import KeyBar
 from dualrole.tui.widgets.paged_list import Column, PagedList, RowsSource
-from dualrole.words import counted
 
 FOLLOWUP_COLUMNS = [
     Column(

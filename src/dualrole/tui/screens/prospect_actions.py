@@ -14,8 +14,8 @@ from typing import Any
 
 from textual.binding import Binding
 
+from dualrole.core.words import counted
 from dualrole.tui.screens.base import AreaScreen
-from dualrole.words import counted
 
 
 def prospect_forms() -> ModuleType:

@@ -8,9 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from dualrole import clock
-from dualrole.db import Store
-from dualrole.models import (
+from dualrole.core import clock
+from dualrole.core.models import (
     FollowUpIn,
     InteractionIn,
     InteractionKind,
@@ -20,9 +19,10 @@ from dualrole.models import (
     RepeatUnit,
     Stage,
 )
-from dualrole.money import format_money_input
+from dualrole.core.money import format_money_input
 from dualrole.services import daily, marketing, sales
 from dualrole.services.settings import workspace_currency
+from dualrole.storage.db import Store
 from dualrole.tui.dialogs.forms import Field, FormScreen, enum_options
 
 

@@ -28,10 +28,10 @@ from textual.events import Resize
 from textual.geometry import Region
 from textual.widgets import Label, Static, TextArea
 
-from dualrole import clock
-from dualrole.db import StorageError
-from dualrole.models import ReflectionIn, Side
-from dualrole.money import format_money_short
+from dualrole.core import clock
+from dualrole.core.models import ReflectionIn, Side
+from dualrole.core.money import format_money_short
+from dualrole.core.words import counted
 from dualrole.review import (
     Metric,
     WeeklyReview,
@@ -44,12 +44,12 @@ from dualrole.review import (
     sparkline,
 )
 from dualrole.review.model import ReflectionText
+from dualrole.storage.db import StorageError
 from dualrole.tui.screens.base import AreaScreen
 from dualrole.tui.text import plain
 from dualrole.tui.widgets.keybar import KeyBar
 from dualrole.tui.widgets.paged_list import Column, PagedList, RowsSource
 from dualrole.tui.widgets.topbar import TopBar
-from dualrole.words import counted
 
 FIELDS = (("went_well", "Went well"), ("to_improve", "To improve"), ("focus_next", "Focus next"))
 GRADE_STYLE = {"met": "won", "partial": "today", "missed": "overdue", "in progress": "muted",
@@ -338,8 +338,8 @@ class ReviewScreen(AreaScreen):
 
     @work(thread=True, exclusive=True, group="review-export")
     def _export(self, review: WeeklyReview, path: Path, fmt: str) -> None:
-        from dualrole.files import write_file
         from dualrole.render import ExportError, render
+        from dualrole.storage.files import write_file
 
         try:  # the dialog asked before replacing a file
             write_file(path, render([review], fmt), database=self.store.path, force=True)

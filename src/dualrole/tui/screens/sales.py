@@ -17,8 +17,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Static, TabbedContent, TabPane
 
-from dualrole.enums import RecordKind
-from dualrole.models import LeadSource, Stage
+from dualrole.core.enums import RecordKind
+from dualrole.core.models import LeadSource, Stage
+from dualrole.core.words import counted
 from dualrole.services import marketing, undo
 from dualrole.services.lists import (
     FollowUpBucket,
@@ -40,7 +41,6 @@ from dualrole.tui.widgets.keybar import KeyBar
 from dualrole.tui.widgets.paged_list import Column, PagedList, RowsSource
 from dualrole.tui.widgets.pipeline_board import PipelineBoard
 from dualrole.tui.widgets.search_bar import SearchBar
-from dualrole.words import counted
 
 PROSPECT_COLUMNS = [
     Column("Name", lambda r: r["name"]),

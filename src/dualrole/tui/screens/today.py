@@ -19,9 +19,9 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import Static
 
-from dualrole.clock import relative_day
-from dualrole.enums import RecordKind
-from dualrole.money import format_money_short
+from dualrole.core.clock import relative_day
+from dualrole.core.enums import RecordKind
+from dualrole.core.money import format_money_short
 from dualrole.services.settings import get_setting, workspace_currency
 from dualrole.services.today import Agenda, AgendaItem, agenda
 from dualrole.tui.navigation import OpenRecord

@@ -50,8 +50,8 @@ from textual.reactive import reactive
 from textual.strip import Strip
 from textual.widget import Widget
 
-from dualrole import clock
-from dualrole.db import StorageError, Store
+from dualrole.core import clock
+from dualrole.storage.db import StorageError, Store
 from dualrole.tui.text import visible
 
 Row = Any  # a sqlite3.Row, or a dict for in-memory rows

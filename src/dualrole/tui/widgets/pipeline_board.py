@@ -26,12 +26,12 @@ from textual.message import Message
 from textual.strip import Strip
 from textual.widget import Widget
 
-from dualrole.db import StorageError, Store
-from dualrole.enums import Stage
-from dualrole.money import format_money_short
+from dualrole.core.enums import Stage
+from dualrole.core.money import format_money_short
 from dualrole.services.lists import ProspectFilter, ProspectSort, prospects_query
 from dualrole.services.pipeline import board_position, pipeline, shared_names
 from dualrole.services.settings import workspace_currency
+from dualrole.storage.db import StorageError, Store
 from dualrole.tui.text import visible
 
 HEAD = 3

@@ -1,7 +1,7 @@
 """The errors a person can meet, each phrased as one sentence for the person at the keyboard.
 
 They live below every other module (``db``, ``files``, ``autobackup`` import them) so that
-no module needs to reach up for an error class; ``dualrole.db`` re-exports them.
+no module needs to reach up for an error class; ``dualrole.storage.db`` re-exports them.
 """
 
 from __future__ import annotations

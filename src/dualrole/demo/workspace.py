@@ -18,12 +18,12 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
-from dualrole import clock
-from dualrole.db import Store
-from dualrole.demo_prospects import Row, Stamper
-from dualrole.demo_prospects import prospect_rows as make_prospects
+from dualrole.core import clock
+from dualrole.demo.prospects import Row, Stamper
+from dualrole.demo.prospects import prospect_rows as make_prospects
 from dualrole.services import bulk
 from dualrole.services.settings import set_setting
+from dualrole.storage.db import Store
 
 Progress = Callable[[str, int, int], None]
 

@@ -13,9 +13,10 @@ import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
-from dualrole import clock
-from dualrole.autobackup import KEEP_AUTOMATIC, automatic_copy, backup_dir_for, backups_for
-from dualrole.db import (
+from dualrole.core import clock
+from dualrole.core.errors import DiskFullError
+from dualrole.storage.autobackup import KEEP_AUTOMATIC, automatic_copy, backup_dir_for, backups_for
+from dualrole.storage.db import (
     SQLITE_HEADER,
     DamagedError,
     StorageError,
@@ -23,9 +24,8 @@ from dualrole.db import (
     open_here,
     open_store,
 )
-from dualrole.errors import DiskFullError
-from dualrole.files import copy_database, out_of_space
-from dualrole.schema import APPLICATION_ID, SCHEMA_VERSION
+from dualrole.storage.files import copy_database, out_of_space
+from dualrole.storage.schema import APPLICATION_ID, SCHEMA_VERSION
 
 __all__ = ["KEEP_AUTOMATIC", "backup_dir_for", "backups_for"]
 Progress = Callable[[int, int], None]
@@ -50,7 +50,7 @@ def backup_to(
 ) -> Path:
     """Copy the live database to ``dest`` (0600), consistently, while others may write.
 
-    ``dest`` follows the rules of :mod:`dualrole.files`: never the database or its
+    ``dest`` follows the rules of :mod:`dualrole.storage.files`: never the database or its
     companions, never through a link, only a regular file, an existing one only with ``force``.
     """
     return copy_database(store.conn, dest, database=store.path, force=force, progress=progress)

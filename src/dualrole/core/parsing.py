@@ -16,7 +16,7 @@ import unicodedata
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from dualrole import clock
+from dualrole.core import clock
 
 MIN_YEAR, MAX_YEAR = 1900, 2200
 MONEY_MAX_MINOR = 10**13

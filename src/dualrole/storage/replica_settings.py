@@ -23,7 +23,7 @@ import uuid
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from dualrole.files import write_file
+from dualrole.storage.files import write_file
 
 FILE_NAME = "replica.json"
 ENV_DIR = "DUALROLE_CONFIG_DIR"

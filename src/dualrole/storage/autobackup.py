@@ -13,9 +13,9 @@ import sqlite3
 import time
 from pathlib import Path
 
-from dualrole import clock
-from dualrole.errors import DestinationError
-from dualrole.files import TEMP_SUFFIX, copy_database
+from dualrole.core import clock
+from dualrole.core.errors import DestinationError
+from dualrole.storage.files import TEMP_SUFFIX, copy_database
 
 KEEP_AUTOMATIC = 10
 STRAY_AFTER_S = 3600  # a partial copy this old belongs to no running backup

@@ -32,7 +32,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
-from dualrole.errors import DestinationError
+from dualrole.core.errors import DestinationError
 
 WORKSPACE_SUFFIXES = ("", "-wal", "-shm", "-journal")
 TEMP_SUFFIX = ".partial"

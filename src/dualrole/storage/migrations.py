@@ -16,7 +16,7 @@ from __future__ import annotations
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
-from dualrole.schema import APPLICATION_ID, REBUILD_STAGE_TOTALS, SCHEMA_VERSION
+from dualrole.storage.schema import APPLICATION_ID, REBUILD_STAGE_TOTALS, SCHEMA_VERSION
 
 migrations = Migrations("dualrole")
 

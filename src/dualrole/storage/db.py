@@ -22,16 +22,16 @@ from collections.abc import Callable, Hashable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
-from dualrole.autobackup import automatic_copy
-from dualrole.errors import (
+from dualrole.core.errors import (
     ConflictError,
     DamagedError,
     NewerSchemaError,
     NotFoundError,
     StorageError,
 )
-from dualrole.files import out_of_space
-from dualrole.schema import APPLICATION_ID, SCHEMA_VERSION
+from dualrole.storage.autobackup import automatic_copy
+from dualrole.storage.files import out_of_space
+from dualrole.storage.schema import APPLICATION_ID, SCHEMA_VERSION
 
 T = TypeVar("T")
 Params = tuple[Any, ...] | list[Any] | dict[str, Any]  # what sqlite3 binds to the ?s or :names
@@ -185,7 +185,7 @@ def connect(path: Path | str, *, frozen: bool = False) -> sqlite3.Connection:
 
 def _replicated(path: Path | str) -> bool:
     """Whether the owner set a replica for this workspace (one stat of a small file)."""
-    from dualrole.replica_settings import replica_is_set
+    from dualrole.storage.replica_settings import replica_is_set
 
     return replica_is_set(path)
 
@@ -564,7 +564,7 @@ def _prepare(store: Store, *, is_new: bool, backup_before_migrate: bool) -> None
             automatic_copy(
                 store.conn, store.path, reason=f"before-migration-{version}-to-{SCHEMA_VERSION}"
             )
-        from dualrole.migrations import migrations
+        from dualrole.storage.migrations import migrations
 
         with store.transaction():
             migrations.apply(store.db)

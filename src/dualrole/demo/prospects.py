@@ -13,7 +13,7 @@ import random
 from collections.abc import Callable
 from typing import Any
 
-from dualrole.enums import STAGE_ORDER, Stage
+from dualrole.core.enums import STAGE_ORDER, Stage
 
 Row = tuple[Any, ...]  # one row to insert: mixed SQLite values (ints, text, NULLs)
 

@@ -21,8 +21,8 @@ from pydantic import (
     model_validator,
 )
 
-from dualrole import clock
-from dualrole.enums import (
+from dualrole.core import clock
+from dualrole.core.enums import (
     OPEN_STAGES,
     STAGE_ORDER,
     STAGE_WEIGHT,
@@ -36,7 +36,7 @@ from dualrole.enums import (
     Side,
     Stage,
 )
-from dualrole.parsing import (
+from dualrole.core.parsing import (
     DATE_EXAMPLES,
     MAX_YEAR,
     MIN_YEAR,
@@ -46,7 +46,7 @@ from dualrole.parsing import (
     parse_money,
     parse_time,
 )
-from dualrole.when import format_day, parse_moment, split_moment
+from dualrole.core.when import format_day, parse_moment, split_moment
 
 __all__ = [  # the enums are re-exported here for convenience
     "NAME_MAX",

@@ -1,0 +1,1 @@
+"""The demo workspace: a believable small business built through the services."""
