@@ -8,7 +8,7 @@ export UV_PYTHON_DOWNLOADS := never
 export UV_SYSTEM_CERTS := 1
 RUN := $(UV) run --locked --python $(PYTHON)
 
-.PHONY: demo test explore lint format screenshots bench sync clean
+.PHONY: demo test explore lint format screenshots bench docs sync clean
 
 ## Open the app on a fresh demo workspace (built once in demo/, kept between runs).
 demo: sync
@@ -40,6 +40,11 @@ screenshots: sync
 bench: sync
 	$(RUN) python -m dualrole.bench
 
+## The manual: regenerate the command-line reference, then build the site into site/ (strict).
+docs: sync
+	$(RUN) python -m dualrole.cli.reference docs/reference/cli.md
+	NO_MKDOCS_2_WARNING=1 $(RUN) mkdocs build --strict
+
 ## Install the locked dependencies into .venv (bootstrapping uv if needed).
 sync: $(UV)
 	$(UV) sync --locked --python $(PYTHON) --quiet
@@ -49,4 +54,4 @@ sync: $(UV)
 	.tools/bin/pip install --quiet --disable-pip-version-check uv==0.13.8
 
 clean:
-	rm -rf .venv .tools .pytest_cache .ruff_cache demo
+	rm -rf .venv .tools .pytest_cache .ruff_cache demo site

@@ -28,7 +28,7 @@ from dualrole.tui.widgets.pipeline_board import PipelineBoard
 from dualrole.tui.widgets.topbar import TopBar
 
 SMALL = (80, 24)
-README = Path(__file__).parents[2] / "README.md"
+DOCS = Path(__file__).parents[2] / "docs"
 
 
 def board_text(board: PipelineBoard) -> list[str]:
@@ -213,23 +213,24 @@ async def test_help_is_always_in_the_footer_at_80_columns(app):
             assert "? Help" in str(app.screen.query_one(KeyBar).render()), keys
 
 
-def _readme_keys() -> set[str]:
-    """Every key named in backticks in the README's key tables."""
+def _documented_keys() -> set[str]:
+    """Every key named in backticks in the key tables of the manual's pages (not reference/)."""
     keys: set[str] = set()
-    for line in README.read_text(encoding="utf-8").splitlines():
+    lines = [line for page in DOCS.glob("*.md") for line in page.read_text("utf-8").splitlines()]
+    for line in lines:
         if line.startswith("| `"):
             first = line.split("|")[1]
             keys.update(re.findall(r"`([^`]+)`", first))
     return {part for key in keys for part in key.split()}
 
 
-def test_readme_key_table_matches_the_bindings():
+def test_the_manuals_key_tables_match_the_bindings():
     from textual.binding import Binding
 
     from dualrole.tui.screens.marketing import MarketingScreen
     from dualrole.tui.screens.today import TodayScreen
 
-    documented = _readme_keys()
+    documented = _documented_keys()
     screens = [DualroleApp, TodayScreen, SalesScreen, MarketingScreen, ReviewScreen]
     app = DualroleApp.__new__(DualroleApp)
     for screen in screens:

@@ -198,7 +198,7 @@ def export_ics(ctx: Context, output: Path | None, force: bool) -> None:
 @export_group.command("json")
 @_export_options
 def export_json(ctx: Context, output: Path | None, force: bool) -> None:
-    """Every table as one JSON document (schema in the README)."""
+    """Every table as one JSON document (its layout: the manual's "Import and export")."""
     from dualrole.interop.dump import write_json
 
     with ctx.open(create=False) as store:
