@@ -11,7 +11,7 @@ def test_exact_amounts_keep_their_cents():
     assert format_money(45050) == "€450.50"
     assert format_money(35050) == "€350.50"
     assert format_money(15000) == "€150"
-    assert format_money(240000, "CHF") == "2,400 CHF"
+    assert format_money(240000, "CHF") == "CHF\xa02,400"  # CLDR: letters apart from digits
     assert format_money(-1250) == "-€12.50"
 
 
@@ -29,7 +29,7 @@ def test_short_form_agrees_with_the_exact_one():
     assert format_money_short(15050) == "€150.50"  # below a thousand: the exact figure
     assert format_money_short(124_950_00) == "€125k"
     assert format_money_short(99_996_000) == "€1M"
-    assert format_money_short(240000, "CHF") == "2.4k CHF"
+    assert format_money_short(240000, "CHF") == "CHF\xa02.4k"
 
 
 def test_review_shows_cost_per_lead_to_the_cent():
@@ -67,3 +67,40 @@ def test_costs_per_lead_round_half_up_like_every_amount():
     assert group.cost_per_lead_minor == 10063
     figures = Figures(n=1, series={"spend": [80500.0], "leads": [8.0]})
     assert _values(figures)["cost_per_lead"] == [10063]
+
+
+def test_the_yen_has_no_minor_unit():
+    """Issue 28: amounts are hundredths of the main unit whatever the currency; the yen is
+    shown without decimals (Babel's precision), rounded half up, never as ¥8,400.50."""
+    assert format_money(840000, "JPY") == "¥8,400"
+    assert format_money(840050, "JPY") == "¥8,401"
+    assert format_money(840000, "JPY", cents=True) == "¥8,400"
+    assert format_money_short(240000000, "JPY") == "¥2.4M"
+    assert format_money(12345, "BHD", cents=True).endswith("123.450")
+
+
+def test_amounts_follow_the_chosen_locale():
+    """Issue 28: Babel lays amounts out for the person's locale (sign, separators)."""
+    from dualrole.core.money import current_locale, use_locale
+
+    before = current_locale()
+    try:
+        assert use_locale("de-DE") == "de_DE"
+        assert format_money(84050) == "840,50\xa0€"
+        assert format_money(-840000050) == "-8.400.000,50\xa0€"
+        assert format_money_short(240000) == "2,4k\xa0€"
+        use_locale("en_GB")
+        assert format_money(84050, "USD") == "US$840.50"
+        assert currency_sign("USD") == "US$"
+    finally:
+        use_locale(before)
+    assert format_money(84050, "USD") == "$840.50"
+
+
+def test_an_unknown_locale_is_one_sentence():
+    import pytest
+
+    from dualrole.core.money import check_locale
+
+    with pytest.raises(ValueError, match=r"^'xx_YY' is not a locale we know; use .*\.$"):
+        check_locale("xx_YY")
