@@ -29,6 +29,8 @@ def _isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
     monkeypatch.setenv("DUALROLE_CONFIG_DIR", str(tmp_path / "config"))  # replica settings
     monkeypatch.setenv("TZ", "Europe/Berlin")
+    for name in ("DUALROLE_CONFIG", "DUALROLE_THEME", "DUALROLE_LOCALE", "DUALROLE_KEYMAP"):
+        monkeypatch.delenv(name, raising=False)  # the person's app config (dualrole.config)
     import time
 
     time.tzset()

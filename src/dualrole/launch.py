@@ -12,16 +12,21 @@ import gc
 import os
 import sys
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from dualrole.storage.db import StorageError, Store
+
+if TYPE_CHECKING:
+    from dualrole.config import AppConfig
 
 # Every failure starts the way click's own do ("Error: No such option: --x"), so a script
 # or a person sees one form whichever part of the command line refused.
 ERROR = "Error: "
 
 
-def run_app(store: Store) -> None:
-    """Run the app on ``store`` (it takes the daily backup itself, in the background).
+def run_app(store: Store, config: AppConfig | None = None) -> None:
+    """Run the app on ``store`` (it takes the daily backup itself, in the background) with
+    the person's ``config`` (read from its file when not given; see :mod:`dualrole.config`).
 
     The garbage collector is paused from here until the app has built its screens (it
     turns it back on itself, see ``DualroleApp._resume_collector``): nearly everything the
@@ -31,9 +36,13 @@ def run_app(store: Store) -> None:
     from dualrole.services.today import prefetch_agenda
 
     prefetch_agenda(store)  # SQLite reads Today's agenda while the app's modules import
+    if config is None:
+        from dualrole.config import load_config
+
+        config = load_config()
     from dualrole.tui.app import DualroleApp
 
-    DualroleApp(store).run()
+    DualroleApp(store, config).run()
 
 
 @contextlib.contextmanager

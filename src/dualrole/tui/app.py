@@ -22,14 +22,17 @@ from textual import on, work
 from textual.app import App
 from textual.binding import Binding
 from textual.command import Provider
+from textual.dom import DOMNode
 from textual.reactive import Reactive
 from textual.screen import Screen
 from textual.theme import Theme
 
+from dualrole.config import AppConfig
 from dualrole.core.enums import Side
 from dualrole.services.focus import FocusSession, running_focus, stop_focus, toggle_focus
 from dualrole.services.undo import UndoHistory
 from dualrole.storage.db import StorageError, Store, open_store
+from dualrole.tui.configured import ClashReporter, configure, remember_theme
 from dualrole.tui.navigation import AREA, PAGES, OpenRecord
 from dualrole.tui.textual_compat import (
     ShutdownAwareApp,
@@ -164,6 +167,14 @@ class DualroleApp(ShutdownAwareApp):
             tooltip="Which marketing makes money, across weeks",
         ),
         Binding("question_mark", "help", "Help", id="app.help", tooltip="Every key here"),
+        Binding(
+            "comma",
+            "settings",
+            "Settings",
+            show=False,
+            id="app.settings",
+            tooltip="The workspace's currency, week, idle days…",
+        ),
         Binding("q", "quit", "Quit", id="app.quit"),
         Binding(
             "M",
@@ -183,16 +194,19 @@ class DualroleApp(ShutdownAwareApp):
         ),
     ]
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, config: AppConfig | None = None) -> None:
         super().__init__()
         self.store = store
+        self.config = config or AppConfig()
+        """The person's config (theme, keys, locale): the defaults unless one is given."""
         self.undo_history = UndoHistory()
         """What ``u`` takes back, on every screen (one history, not one per screen)."""
         self._quitting = False  # set once shutdown begins: nothing new is started then
         self._building: asyncio.Task[None] | None = None  # an area's screen being built
         self.areas_ready = asyncio.Event()
         """Set once every area's screen is built (or their modules failed to import)."""
-        self.register_theme(DUALROLE_THEME)  # listed in the palette's theme picker
+        self._config_problems = configure(self, self.config, store)
+        self._clashes = ClashReporter(self, self.config)
 
     def get_default_screen(self) -> Screen[Any]:
         """Today, the first screen, as Textual's default screen rather than one of ``MODES``.
@@ -215,6 +229,10 @@ class DualroleApp(ShutdownAwareApp):
     def get_theme_variable_defaults(self) -> dict[str, str]:
         return {**super().get_theme_variable_defaults(), **ROLE_VARIABLES}
 
+    def handle_bindings_clash(self, clashed_bindings: set[Binding], node: DOMNode) -> None:
+        """A key of the person's keymap that another binding here had: said once, undone."""
+        self._clashes(clashed_bindings, node)
+
     def push_screen(self, *args: Any, **kwargs: Any) -> Any:
         """Push a screen (Textual's own), once the styles every screen but Today needs are
         read: a form, a dialog or a record's page may open from Today first."""
@@ -222,6 +240,11 @@ class DualroleApp(ShutdownAwareApp):
         return super().push_screen(*args, **kwargs)
 
     def on_mount(self) -> None:
+        for problem in self._config_problems:  # the config never stops the app: said, ignored
+            self.notify(problem, title="Config", severity="warning", timeout=15, markup=False)
+        self.theme_changed_signal.subscribe(
+            self, lambda theme: remember_theme(self, self.config, theme)
+        )
         try:
             self.focus_session = running_focus(self.store)
         except StorageError:
@@ -486,6 +509,11 @@ class DualroleApp(ShutdownAwareApp):
         await self._show_area(mode)
         while len(self.screen_stack) > 1:
             await self.pop_screen()
+
+    def action_settings(self) -> None:
+        from dualrole.tui.dialogs.settings import open_settings
+
+        open_settings(self)
 
     def action_help(self) -> None:
         from dualrole.tui.dialogs.help import HelpScreen, screen_keys
