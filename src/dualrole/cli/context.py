@@ -38,8 +38,11 @@ class Context:
             for problem in self.config.problems:
                 say(problem, err=True)
         use_locale(self.config.locale)
+        self.path_source = "--db" if db_path else ENV_VAR if os.environ.get(ENV_VAR) else "default"
+        """Where the workspace's path came from (``dualrole config`` says it)."""
         if not db_path and not os.environ.get(ENV_VAR) and self.config.workspace:
             db_path = str(self.config.workspace)  # the config's default workspace
+            self.path_source = self.config.source("workspace")
         self.path, self.is_default = resolve_path(db_path)
 
     def open(self, *, create: bool = True) -> Store:

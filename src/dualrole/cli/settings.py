@@ -69,9 +69,7 @@ def config(click_ctx: click.Context) -> None:
         ("workspace", str(ctx.path)),
         ("keymap", app_config.keymap),
     ):
-        source = app_config.source(key)
-        if key == "workspace" and source == "default" and not ctx.is_default:
-            source = "--db"
+        source = ctx.path_source if key == "workspace" else app_config.source(key)
         say(f"{key} = {value}  ({source})")
     bindings = app_config.bindings()
     for binding_id, keys in sorted(bindings.items()):
