@@ -22,7 +22,6 @@ from textual import on, work
 from textual.app import App
 from textual.binding import Binding
 from textual.command import Provider
-from textual.dom import DOMNode
 from textual.reactive import Reactive
 from textual.screen import Screen
 from textual.theme import Theme
@@ -32,7 +31,7 @@ from dualrole.core.enums import Side
 from dualrole.services.focus import FocusSession, running_focus, stop_focus, toggle_focus
 from dualrole.services.undo import UndoHistory
 from dualrole.storage.db import StorageError, Store, open_store
-from dualrole.tui.configured import ClashReporter, configure, remember_theme
+from dualrole.tui.configured import configure, drop_clashes, remember_theme
 from dualrole.tui.navigation import AREA, PAGES, OpenRecord
 from dualrole.tui.textual_compat import (
     ShutdownAwareApp,
@@ -206,7 +205,6 @@ class DualroleApp(ShutdownAwareApp):
         self.areas_ready = asyncio.Event()
         """Set once every area's screen is built (or their modules failed to import)."""
         self._config_problems = configure(self, self.config, store)
-        self._clashes = ClashReporter(self, self.config)
 
     def get_default_screen(self) -> Screen[Any]:
         """Today, the first screen, as Textual's default screen rather than one of ``MODES``.
@@ -228,10 +226,6 @@ class DualroleApp(ShutdownAwareApp):
 
     def get_theme_variable_defaults(self) -> dict[str, str]:
         return {**super().get_theme_variable_defaults(), **ROLE_VARIABLES}
-
-    def handle_bindings_clash(self, clashed_bindings: set[Binding], node: DOMNode) -> None:
-        """A key of the person's keymap that another binding here had: said once, undone."""
-        self._clashes(clashed_bindings, node)
 
     def push_screen(self, *args: Any, **kwargs: Any) -> Any:
         """Push a screen (Textual's own), once the styles every screen but Today needs are
@@ -362,6 +356,7 @@ class DualroleApp(ShutdownAwareApp):
         self._areas_done()
 
     def _areas_done(self) -> None:
+        drop_clashes(self, self.config)  # every area's keys are known now
         self._resume_collector()
         self.areas_ready.set()
 

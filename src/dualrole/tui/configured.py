@@ -3,8 +3,8 @@ picked in the palette written back (see :mod:`dualrole.config`).
 
 Nothing in the config stops the app: each problem is one notification naming the file and
 the line, and the default is used. A key a keymap gives to a binding that already has it on
-the same screen (Textual drops the other binding then) is said once, and that entry of the
-keymap is dropped so both keep their default keys.
+the same screen (Textual drops the other binding then, silently) is said once the areas are
+built, and that entry of the keymap is dropped so both keep their default keys.
 """
 
 from __future__ import annotations
@@ -26,7 +26,6 @@ from dualrole.tui.theme import BUILT_IN, DUALROLE_THEME
 
 if TYPE_CHECKING:
     from textual.app import App
-    from textual.dom import DOMNode
 
 
 def user_theme(theme: UserTheme) -> Theme:
@@ -80,42 +79,67 @@ def keymap_keys(app: App[Any], binding: Binding) -> list[Binding]:
     return [binding.with_key(key, key_display=None) for key in key_list(keys)]
 
 
-class ClashReporter:
-    """Says once which keymap entry took a key a binding of the same screen had, and drops
-    that entry (both bindings keep their default keys); Textual calls it on each key."""
+def _class_bindings(cls: type) -> list[Binding]:
+    found: list[Binding] = []
+    for klass in cls.__mro__:
+        found.extend(Binding.make_bindings(klass.__dict__.get("BINDINGS", [])))
+    return found
 
-    def __init__(self, app: App[Any], config: AppConfig) -> None:
-        self.app = app
-        self.config = config
-        self.said: set[str] = set()
 
-    def __call__(self, clashed: set[Binding], node: DOMNode) -> None:
-        keymap: dict[str, str] = dict(getattr(self.app, "_keymap", {}))
-        for binding in clashed:
-            # The entry of the keymap that took the clashed binding's key.
-            taker = next(
-                (
-                    binding_id
-                    for binding_id, keys in keymap.items()
-                    if binding.key in key_list(keys) and binding_id != binding.id
-                ),
-                None,
-            )
-            if taker is None or taker in self.said:
-                continue
-            self.said.add(taker)
-            keymap.pop(taker, None)
-            where = self.config.sources.get(f"keys.{taker}") or f"the {self.config.keymap} keymap"
-            other = binding.id or binding.action
-            self.app.notify(
-                f"{where}: {binding.key!r} is bound twice ({taker} and {other}); "
-                "both keep their default keys.",
-                title="Config",
-                severity="warning",
-                timeout=12,
-                markup=False,
-            )
-            self.app.call_later(self.app.set_keymap, keymap)
+def keymap_clashes(keymap: dict[str, str]) -> list[tuple[str, str, str]]:
+    """(key, keymap entry, binding) for each key ``keymap`` gives a binding that a binding of
+    the same screen or widget keeps by default: Textual then drops that binding silently.
+
+    Every class of ``dualrole.tui`` imported so far is checked (the app's areas are, once
+    built), the app's own keys included.
+    """
+    import sys
+
+    classes: set[type] = set()
+    for name, module in list(sys.modules.items()):
+        if name.startswith("dualrole.tui") and module is not None:
+            for value in vars(module).values():
+                if (
+                    isinstance(value, type)
+                    and value.__module__ == name
+                    and "BINDINGS" in dir(value)
+                ):
+                    classes.add(value)
+    found: dict[str, tuple[str, str, str]] = {}
+    for cls in classes:
+        bindings = _class_bindings(cls)
+        for binding in bindings:
+            if not binding.id or binding.id in keymap:
+                continue  # moved by the keymap itself: no longer on its default keys
+            defaults = key_list(binding.key)
+            for taker, keys in keymap.items():
+                if taker == binding.id or not any(b.id == taker for b in bindings):
+                    continue
+                for key in key_list(keys):
+                    if key in defaults and taker not in found:
+                        found[taker] = (key, taker, binding.id)
+    return list(found.values())
+
+
+def drop_clashes(app: App[Any], config: AppConfig) -> None:
+    """Say each key of the keymap that a binding of the same screen had (one sentence naming
+    the file and line), and undo that entry: both bindings keep their default keys."""
+    keymap = dict(config.bindings())
+    clashes = keymap_clashes(keymap)
+    for key, taker, other in clashes:
+        keymap.pop(taker, None)
+        config.keys.pop(taker, None)
+        config.unset.add(taker)
+        where = config.sources.get(f"keys.{taker}") or f"the {config.keymap} keymap"
+        app.notify(
+            f"{where}: {key!r} is bound twice ({taker} and {other}); both keep their default keys.",
+            title="Config",
+            severity="warning",
+            timeout=15,
+            markup=False,
+        )
+    if clashes:
+        app.set_keymap(keymap)
 
 
 def remember_theme(app: App[Any], config: AppConfig, theme: Theme) -> None:
