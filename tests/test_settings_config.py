@@ -262,3 +262,26 @@ def test_a_theme_file_is_read_and_a_bad_one_said(tmp_path):
         len(config.problems) == 1
         and "broken.toml could not be read as a theme" in (config.problems[0])
     )
+
+
+def test_the_review_export_says_when_deal_currencies_are_mixed(demo_store):
+    """Issue 28: amounts in other currencies are added up as they are (nothing converted),
+    and the review (Markdown, HTML, JSON) says so; with one currency it says nothing."""
+    from dualrole.render.html import render_html
+    from dualrole.render.markdown import render_markdown
+    from dualrole.review.build import build_review
+
+    monday = dt.date(2026, 11, 16)
+    plain = build_review(demo_store, monday)
+    assert plain.currency_note == ""
+    with demo_store.transaction():
+        demo_store.execute(
+            "UPDATE prospects SET currency = 'USD' WHERE id IN "
+            "(SELECT id FROM prospects WHERE value_minor IS NOT NULL ORDER BY id LIMIT 2)"
+        )
+    review = build_review(demo_store, monday)
+    assert review.currency_note == (
+        "Deal totals add amounts in other currencies (2 in USD) as if in EUR; nothing is converted."
+    )
+    assert "*Deal totals add amounts in other currencies (2 in USD)" in render_markdown([review])
+    assert "Deal totals add amounts in other currencies (2 in USD)" in render_html([review])

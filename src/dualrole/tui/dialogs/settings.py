@@ -40,7 +40,7 @@ class SettingsScreen(FormScreen[list[str]]):
         rows = list_settings(store)
         fields: list[Field] = []
         for row in rows:
-            label = f"{row.label} ({row.help})"
+            label = row.label
             if row.key in CHOICES:
                 fields.append(
                     Field(row.key, label, "select", CHOICES[row.key], row.text, allow_blank=False)
@@ -53,8 +53,8 @@ class SettingsScreen(FormScreen[list[str]]):
             fields,
             None,
             self._save,
-            intro="They travel with the workspace; your theme and keys are in your config file "
-            "(dualrole config path).",
+            intro="They travel with the workspace (dualrole settings lists what each means); "
+            "a new currency converts nothing. Theme and keys: dualrole config path.",
         )
         self.store = store
 
