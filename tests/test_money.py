@@ -104,3 +104,83 @@ def test_an_unknown_locale_is_one_sentence():
 
     with pytest.raises(ValueError, match=r"^'xx_YY' is not a locale we know; use .*\.$"):
         check_locale("xx_YY")
+
+
+LOCALES = ["en_US", "en_GB", "en_IN", "de_DE", "de_CH", "fr_FR", "es_ES", "sv_SE", "ja_JP"]
+SIGNED = ["EUR", "USD", "GBP", "JPY", "INR"]  # letters (CHF) get CLDR's spacing: see above
+
+
+def test_the_layouts_write_what_babel_writes():
+    """Issue 28: our layouts (kept between runs) lay amounts out exactly as Babel's own
+    format_currency does, for currencies written with a sign, in several locales."""
+    from decimal import Decimal
+
+    from babel.numbers import format_currency, get_currency_precision
+    from hypothesis import given
+    from hypothesis import strategies as st
+
+    from dualrole.core.money import current_locale, use_locale
+
+    @given(
+        st.sampled_from(LOCALES),
+        st.sampled_from(SIGNED),
+        st.integers(min_value=-(10**13), max_value=10**13),
+    )
+    def same(locale, currency, minor):
+        places = get_currency_precision(currency)
+        value = (Decimal(minor) / 100).quantize(
+            Decimal(1).scaleb(-places), rounding="ROUND_HALF_UP"
+        )
+        expected = format_currency(value, currency, locale=locale)
+        use_locale(locale)
+        assert format_money(minor, currency, cents=True) == expected
+
+    before = current_locale()
+    try:
+        same()
+    finally:
+        use_locale(before)
+
+
+def test_kept_layouts_spare_the_start_reading_babel(tmp_path):
+    """Issue 28: the app keeps the layouts it read (launch.save_money_layouts); the next
+    start formats amounts without importing Babel (~45 ms of CPU before the first frame)."""
+    import json
+    import subprocess
+    import sys
+
+    from dualrole.core.money import remembered_layouts
+
+    format_money(100, "EUR")
+    format_money(100, "JPY")
+    kept = tmp_path / "layouts.json"
+    kept.write_text(json.dumps(remembered_layouts()))
+    script = (
+        "import json, sys\n"
+        "from dualrole.core import money\n"
+        f"money.remember_layouts(json.load(open({str(kept)!r})))\n"
+        "money.use_locale('en_US')\n"
+        "print(money.format_money(84050), money.format_money_short(840000, 'JPY'), "
+        "'babel' in sys.modules)\n"
+    )
+    shown = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=True
+    )
+    assert shown.stdout == "€840.50 ¥8.4k False\n", shown.stderr
+
+
+def test_the_app_keeps_its_layouts_in_the_cache_folder(tmp_path, monkeypatch):
+    import dualrole.launch as launch
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setattr(launch, "_loaded_layouts", None)
+    assert launch.load_money_layouts() == {}
+    format_money(100, "GBP")
+    launch.save_money_layouts({})
+    path, _stamp = launch._layouts_file()
+    assert path.parent == tmp_path / "cache" / "dualrole"
+    monkeypatch.setattr(launch, "_loaded_layouts", None)
+    assert "en_US GBP" in launch.load_money_layouts()
+    path.write_text("{not json")
+    monkeypatch.setattr(launch, "_loaded_layouts", None)
+    assert launch.load_money_layouts() == {}  # a damaged cache: Babel is asked again

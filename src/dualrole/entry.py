@@ -37,6 +37,9 @@ def main() -> None:
         return
     with one_sentence_errors():
         from dualrole.config import load_config
+        from dualrole.launch import load_money_layouts
+
+        load_money_layouts()  # before the config checks its locale (Babel, ~45 ms)
 
         config = load_config()  # its problems are shown in the app; it never stops it
         if not db_path and not os.environ.get(ENV_VAR) and config.workspace:

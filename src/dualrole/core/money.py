@@ -18,28 +18,45 @@ An amount that SQL writes into a line of text (a record's detail) is never forma
 
 from __future__ import annotations
 
-import copy
 import re
+from collections.abc import Mapping
 from decimal import ROUND_HALF_UP, Decimal
-from functools import lru_cache
-
-from babel import Locale, UnknownLocaleError
-from babel.numbers import (
-    NumberPattern,
-    get_currency_precision,
-    get_currency_symbol,
-    get_minus_sign_symbol,
-)
+from typing import Any, NamedTuple
 
 DEFAULT_LOCALE = "en_US"
 _locale = DEFAULT_LOCALE
+
+
+class Layout(NamedTuple):
+    """How ``locale`` writes an amount of ``currency``, read from Babel (CLDR) once.
+
+    Kept as plain values so the app can keep them between runs (:func:`remember_layouts`):
+    reading Babel's locale data costs ~45 ms of CPU, most of it importing ``babel.dates``,
+    and the first frame shows an amount.
+    """
+
+    prefix: str  # before the digits, positive (the sign, with its spacing)
+    prefix_negative: str
+    suffix: str  # after the digits
+    suffix_negative: str
+    decimal: str  # the decimal symbol
+    group: str  # the grouping symbol
+    primary: int  # digits in the first group from the right
+    secondary: int  # digits in each group after it
+    digits: int  # the currency's decimals (EUR 2, JPY 0)
+    symbol: str  # the currency's sign alone, for a heading
+
+
+_layouts: dict[tuple[str, str], Layout] = {}
+_known_locales: set[str] = {DEFAULT_LOCALE}
+"""Canonical locale names already checked with Babel (no need to ask it again)."""
 
 
 def use_locale(name: str) -> str:
     """Lay amounts out as ``name`` (``en_GB``, ``de-DE``…) does from now on; returns its
     canonical form. A name Babel does not know raises ValueError with one sentence."""
     global _locale
-    _locale = str(_parsed(name))
+    _locale = check_locale(name)
     return _locale
 
 
@@ -50,17 +67,85 @@ def current_locale() -> str:
 
 def check_locale(name: str) -> str:
     """``name``'s canonical form (``de-DE`` → ``de_DE``), or ValueError with one sentence."""
-    return str(_parsed(name))
+    if name in _known_locales:
+        return name
+    from babel import Locale, UnknownLocaleError
 
-
-@lru_cache(maxsize=32)
-def _parsed(name: str) -> Locale:
     try:
-        return Locale.parse(name.strip().replace("-", "_"))
+        canonical = str(Locale.parse(name.strip().replace("-", "_")))
     except (UnknownLocaleError, ValueError, TypeError) as exc:
         raise ValueError(
             f"{name!r} is not a locale we know; use a language and country such as en_US or de_DE."
         ) from exc
+    _known_locales.add(canonical)
+    return canonical
+
+
+def remembered_layouts() -> dict[str, list[Any]]:
+    """Every layout read so far, as JSON-ready values (``locale currency`` → fields)."""
+    return {f"{locale} {currency}": list(layout) for (locale, currency), layout in _layouts.items()}
+
+
+def remember_layouts(saved: Mapping[str, Any]) -> None:
+    """Take layouts :func:`remembered_layouts` gave in an earlier run (the same Babel);
+    anything not of their shape is left out (Babel is asked again)."""
+    for key, fields in saved.items():
+        locale, _, currency = str(key).partition(" ")
+        try:
+            layout = Layout(*fields)
+        except TypeError:
+            continue
+        if [type(v) for v in layout] == [type(v) for v in _SHAPE] and currency:
+            _layouts[(locale, currency)] = layout
+            _known_locales.add(locale)
+
+
+_SHAPE = Layout("", "", "", "", ".", ",", 3, 3, 2, "")
+
+
+def _layout(currency: str, locale: str) -> Layout:
+    """``locale``'s way with ``currency`` (Babel's currency pattern and symbols).
+
+    A symbol of letters (``CHF``) is kept apart from the digits by a no-break space, as
+    CLDR's currency spacing says (Babel leaves that rule out: ``CHF2,400``).
+    """
+    known = _layouts.get((locale, currency))
+    if known is not None:
+        return known
+    from babel import Locale
+    from babel.numbers import (
+        get_currency_precision,
+        get_currency_symbol,
+        get_decimal_symbol,
+        get_group_symbol,
+    )
+
+    pattern = Locale.parse(locale).currency_formats["standard"]
+    symbol = str(get_currency_symbol(currency, locale))
+
+    def fill(affix: str, before: bool) -> str:
+        if "¤" not in affix:
+            return affix
+        edge = symbol[-1] if before else symbol[0]
+        spaced = symbol
+        if edge.isalpha() and (affix.endswith("¤") if before else affix.startswith("¤")):
+            spaced = f"{symbol}\xa0" if before else f"\xa0{symbol}"
+        return affix.replace("¤", spaced)
+
+    layout = Layout(
+        fill(pattern.prefix[0], True),
+        fill(pattern.prefix[1], True),
+        fill(pattern.suffix[0], False),
+        fill(pattern.suffix[1], False),
+        str(get_decimal_symbol(locale)),
+        str(get_group_symbol(locale)),
+        int(pattern.grouping[0]),
+        int(pattern.grouping[1]),
+        int(get_currency_precision(currency)),
+        symbol,
+    )
+    _layouts[(locale, currency)] = layout
+    return layout
 
 
 def round_minor(value: float | int | Decimal) -> int:
@@ -84,53 +169,33 @@ def _code(currency: str | None) -> str:
 
 def currency_sign(currency: str) -> str:
     """What stands for ``currency`` in a heading (``€/lead``): its sign, else its code."""
-    return str(get_currency_symbol(_code(currency), _locale))
+    return _layout(_code(currency), _locale).symbol
 
 
 def currency_digits(currency: str) -> int:
     """How many decimals ``currency`` is written with (EUR 2, JPY 0, BHD 3)."""
-    return int(get_currency_precision(_code(currency)))
+    return _layout(_code(currency), _locale).digits
 
 
-@lru_cache(maxsize=256)
-def _layout(currency: str, locale: str) -> tuple[NumberPattern, tuple[str, str], tuple[str, str]]:
-    """``locale``'s currency pattern without its sign, and what goes before and after the
-    digits (positive, negative) with ``currency``'s symbol in place.
-
-    A symbol of letters (``CHF``) is kept apart from the digits by a no-break space, as
-    CLDR's currency spacing says (Babel leaves that rule out: ``CHF2,400``).
-    """
-    pattern: NumberPattern = _parsed(locale).currency_formats["standard"]
-    symbol = str(get_currency_symbol(currency, locale))
-    minus = str(get_minus_sign_symbol(locale))
-
-    def fill(affix: str, before: bool) -> str:
-        if "¤" not in affix:
-            return affix.replace("-", minus)
-        edge = symbol[-1] if before else symbol[0]
-        spaced = symbol
-        if edge.isalpha() and (affix.endswith("¤") if before else affix.startswith("¤")):
-            spaced = f"{symbol}\xa0" if before else f"\xa0{symbol}"
-        return affix.replace("-", minus).replace("¤", spaced)
-
-    prefix = (fill(pattern.prefix[0], True), fill(pattern.prefix[1], True))
-    suffix = (fill(pattern.suffix[0], False), fill(pattern.suffix[1], False))
-    digits = copy.copy(pattern)
-    digits.prefix = ("", "")
-    digits.suffix = ("", "")
-    return digits, prefix, suffix
+def _group(digits: str, layout: Layout) -> str:
+    """``1234567`` → ``1,234,567`` (Indian grouping: ``12,34,567``), as Babel groups."""
+    size, grouped = layout.primary, ""
+    while len(digits) > size:
+        grouped = layout.group + digits[-size:] + grouped
+        digits = digits[:-size]
+        size = layout.secondary
+    return digits + grouped
 
 
 def _compose(value: Decimal, decimals: int, currency: str, tail: str = "") -> str:
     """``value`` (already rounded) with ``decimals`` decimals, ``tail`` after the digits
     (``k``), and the currency's sign where the locale puts it."""
-    code = _code(currency)
-    pattern, prefix, suffix = _layout(code, _locale)
-    digits = copy.copy(pattern)
-    digits.frac_prec = (decimals, decimals)
-    number = digits.apply(abs(value), _locale, currency_digits=False)
-    negative = int(value < 0)
-    return f"{prefix[negative]}{number}{tail}{suffix[negative]}"
+    layout = _layout(_code(currency), _locale)
+    whole, _, fraction = f"{abs(value):.{decimals}f}".partition(".")
+    number = _group(whole, layout) + (layout.decimal + fraction if decimals else "")
+    if value < 0:
+        return f"{layout.prefix_negative}{number}{tail}{layout.suffix_negative}"
+    return f"{layout.prefix}{number}{tail}{layout.suffix}"
 
 
 def _major(minor: int | float | Decimal, currency: str) -> tuple[Decimal, int]:
