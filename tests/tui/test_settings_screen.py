@@ -167,3 +167,31 @@ async def test_the_defaults_write_nothing(app, tmp_path, wait_until):
         app.theme = "nord"
         await pilot.pause()
     assert not (tmp_path / "config" / "config.toml").exists()
+
+
+async def test_totals_that_add_other_currencies_say_so(app, demo, wait_until):
+    """Issue 28: after a change of currency the demo's deals keep their euros; Today's open
+    pipeline and the board's totals add them up as they are and say so."""
+    from dualrole.services.settings import change_settings
+
+    change_settings(demo, {"currency": "USD"})
+    async with app.run_test(size=(120, 40)) as pilot:
+        line = app.screen.query_one("#today-pipeline", Static)
+        await wait_until(pilot, lambda: "open " in str(line.content))
+        assert str(line.content).endswith("(adds EUR as USD)")
+        await pilot.press("s", "2")
+        note = app.screen.query_one("#pipeline-currencies", Static)
+        await wait_until(pilot, lambda: note.display)
+        assert str(note.content) == (
+            "Deal totals add amounts in other currencies (EUR) as if in USD; nothing is converted."
+        )
+
+
+async def test_one_currency_needs_no_word(app, wait_until):
+    async with app.run_test(size=(120, 40)) as pilot:
+        line = app.screen.query_one("#today-pipeline", Static)
+        await wait_until(pilot, lambda: "open " in str(line.content))
+        assert "adds" not in str(line.content)
+        await pilot.press("s", "2")
+        await pilot.pause()
+        assert not app.screen.query_one("#pipeline-currencies", Static).display

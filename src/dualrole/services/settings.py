@@ -287,7 +287,8 @@ def currency_note(store: Store, old: str, new: str) -> str:
     """What changing the workspace's currency from ``old`` to ``new`` did to stored amounts."""
     kept = int(
         store.scalar(
-            "SELECT count(*) FROM prospects WHERE value_minor IS NOT NULL AND currency != ?",
+            "SELECT count(*) FROM prospects WHERE value_minor IS NOT NULL "
+            "AND deleted_at IS NULL AND currency != ?",
             (new,),
         )
         or 0
@@ -311,24 +312,45 @@ def currency_note(store: Store, old: str, new: str) -> str:
     return "; ".join(parts) + "."
 
 
-def other_currencies(store: Store) -> dict[str, int]:
-    """Deals with a value in a currency other than the workspace's, counted by currency:
-    a total that adds them up says so (nothing is converted)."""
-    rows = store.query(
-        "SELECT currency, count(*) FROM prospects WHERE value_minor IS NOT NULL "
-        "AND currency != ? GROUP BY currency ORDER BY currency",
-        (workspace_currency(store),),
-    )
-    return {str(code): int(count) for code, count in rows}
+_LIVE_VALUED = "value_minor IS NOT NULL AND deleted_at IS NULL"  # prospects_by_currency's
 
 
-def mixed_currency_note(store: Store) -> str:
-    """One sentence when deal totals add amounts in other currencies; empty otherwise."""
+def other_currencies(store: Store) -> list[str]:
+    """The currencies, other than the workspace's, that live deals with a value are in: a
+    total that adds them up says so (nothing is converted). One index seek per currency."""
+    mine = workspace_currency(store)
+    found: list[str] = []
+    last = ""
+    while True:
+        code = store.scalar(
+            f"SELECT min(currency) FROM prospects WHERE {_LIVE_VALUED} AND currency > ?", (last,)
+        )
+        if code is None:
+            return found
+        last = str(code)
+        if last != mine:
+            found.append(last)
+
+
+def mixed_currency_note(store: Store, *, counts: bool = True) -> str:
+    """One sentence when deal totals add amounts in other currencies; empty otherwise.
+    ``counts``: how many deals in each (reads each of those deals' index entries)."""
     others = other_currencies(store)
     if not others:
         return ""
-    listed = ", ".join(f"{count} in {code}" for code, count in others.items())
+    mine = workspace_currency(store)
+    if counts:
+        listed = ", ".join(
+            f"""{
+                store.scalar(
+                    f"SELECT count(*) FROM prospects WHERE {_LIVE_VALUED} AND currency = ?", (code,)
+                )
+            } in {code}"""
+            for code in others
+        )
+    else:
+        listed = ", ".join(others)
     return (
-        f"Deal totals add amounts in other currencies ({listed}) as if in "
-        f"{workspace_currency(store)}; nothing is converted."
+        f"Deal totals add amounts in other currencies ({listed}) as if in {mine}; "
+        "nothing is converted."
     )
