@@ -285,3 +285,11 @@ def test_the_review_export_says_when_deal_currencies_are_mixed(demo_store):
     )
     assert "*Deal totals add amounts in other currencies (2 in USD)" in render_markdown([review])
     assert "Deal totals add amounts in other currencies (2 in USD)" in render_html([review])
+
+
+def test_config_names_a_binding_id_no_key_has(tmp_path, work):
+    path = config_file(tmp_path, '[keys]\n"go.sales" = "x"\n"go.sale" = "y"\n')
+    shown = invoke(work, "config")
+    assert shown.exit_code == 0
+    assert f"{path} line 3: no key has the id 'go.sale' (the manual" in shown.output
+    assert "go.sales" in shown.output and "'go.sales'" not in shown.output

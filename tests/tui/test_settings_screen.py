@@ -195,3 +195,16 @@ async def test_one_currency_needs_no_word(app, wait_until):
         await pilot.press("s", "2")
         await pilot.pause()
         assert not app.screen.query_one("#pipeline-currencies", Static).display
+
+
+async def test_an_unknown_binding_id_is_said_and_the_rest_applied(demo, tmp_path, wait_until):
+    path = config_file(tmp_path, '[keys]\n"insights.bye" = "y"\n"go.sales" = "x"\n')
+    app = DualroleApp(demo, load_config())
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: toasts(app))
+        assert toasts(app) == [
+            f"{path} line 2: no key has the id 'insights.bye' (the manual's “Settings and "
+            "config” page lists them); it is ignored."
+        ]
+        await pilot.press("x")
+        await wait_until(pilot, lambda: isinstance(app.screen, SalesScreen))

@@ -79,6 +79,12 @@ def config(click_ctx: click.Context) -> None:
         say(f"theme file: {theme.name}  ({theme.path})")
     for problem in app_config.problems:
         say(problem, err=True)
+    if app_config.keys:  # reads every screen's keys: only when the file maps some
+        from dualrole.tui.configured import unknown_id_sentence, unknown_ids
+
+        for binding_id in unknown_ids(app_config.keys):
+            where = app_config.sources.get(f"keys.{binding_id}", str(app_config.path))
+            say(f"{where}: {unknown_id_sentence(binding_id)}", err=True)
 
 
 @config.command("path")

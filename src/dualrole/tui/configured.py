@@ -86,15 +86,17 @@ def _class_bindings(cls: type) -> list[Binding]:
     return found
 
 
-def keymap_clashes(keymap: dict[str, str]) -> list[tuple[str, str, str]]:
-    """(key, keymap entry, binding) for each key ``keymap`` gives a binding that a binding of
-    the same screen or widget keeps by default: Textual then drops that binding silently.
-
-    Every class of ``dualrole.tui`` imported so far is checked (the app's areas are, once
-    built), the app's own keys included.
-    """
+def binding_classes(*, import_all: bool = False) -> set[type]:
+    """The classes of ``dualrole.tui`` with keys: those imported so far, or every one."""
+    import importlib
+    import pkgutil
     import sys
 
+    import dualrole.tui
+
+    if import_all:
+        for info in pkgutil.walk_packages(dualrole.tui.__path__, "dualrole.tui."):
+            importlib.import_module(info.name)
     classes: set[type] = set()
     for name, module in list(sys.modules.items()):
         if name.startswith("dualrole.tui") and module is not None:
@@ -105,6 +107,30 @@ def keymap_clashes(keymap: dict[str, str]) -> list[tuple[str, str, str]]:
                     and "BINDINGS" in dir(value)
                 ):
                     classes.add(value)
+    return classes
+
+
+def unknown_ids(keymap: dict[str, str]) -> list[str]:
+    """The ids of ``keymap`` no binding has (every module is read only when one is missing
+    from those imported so far: the start imports what it needs)."""
+    for import_all in (False, True):
+        known = {
+            b.id for cls in binding_classes(import_all=import_all) for b in _class_bindings(cls)
+        }
+        missing = [binding_id for binding_id in keymap if binding_id not in known]
+        if not missing:
+            return []
+    return missing
+
+
+def keymap_clashes(keymap: dict[str, str]) -> list[tuple[str, str, str]]:
+    """(key, keymap entry, binding) for each key ``keymap`` gives a binding that a binding of
+    the same screen or widget keeps by default: Textual then drops that binding silently.
+
+    Every class of ``dualrole.tui`` imported so far is checked (the app's areas are, once
+    built), the app's own keys included.
+    """
+    classes = binding_classes()
     found: dict[str, tuple[str, str, str]] = {}
     for cls in classes:
         bindings = _class_bindings(cls)
@@ -125,6 +151,18 @@ def drop_clashes(app: App[Any], config: AppConfig) -> None:
     """Say each key of the keymap that a binding of the same screen had (one sentence naming
     the file and line), and undo that entry: both bindings keep their default keys."""
     keymap = dict(config.bindings())
+    unknown = unknown_ids(keymap)
+    for binding_id in unknown:
+        keymap.pop(binding_id)
+        config.keys.pop(binding_id, None)
+        where = config.sources.get(f"keys.{binding_id}") or f"the {config.keymap} keymap"
+        app.notify(
+            f"{where}: {unknown_id_sentence(binding_id)}",
+            title="Config",
+            severity="warning",
+            timeout=15,
+            markup=False,
+        )
     clashes = keymap_clashes(keymap)
     for key, taker, other in clashes:
         keymap.pop(taker, None)
@@ -138,8 +176,15 @@ def drop_clashes(app: App[Any], config: AppConfig) -> None:
             timeout=15,
             markup=False,
         )
-    if clashes:
+    if unknown or clashes:
         app.set_keymap(keymap)
+
+
+def unknown_id_sentence(binding_id: str) -> str:
+    return (
+        f"no key has the id {binding_id!r} (the manual's “Settings and config” page lists "
+        "them); it is ignored."
+    )
 
 
 def remember_theme(app: App[Any], config: AppConfig, theme: Theme) -> None:
