@@ -36,13 +36,13 @@ def settings_set(ctx: Context, key: str, value: str) -> None:
             notes = change_settings(store, {key: value})
         except SettingError as exc:
             raise click.ClickException(exc.sentence()) from None
-        shown = next(row for row in list_settings(store) if row.key == exc_key(key))
+        shown = next(row for row in list_settings(store) if row.key == _stored_key(key))
     say(f"{shown.key} is now {shown.text or '(none)'}.")
     for note in notes:
         say(note)
 
 
-def exc_key(key: str) -> str:
+def _stored_key(key: str) -> str:
     """A setting's key as typed (``idle-days``, ``IDLE_DAYS``) → as stored."""
     return key.strip().lower().replace("-", "_")
 
