@@ -293,3 +293,21 @@ def test_config_names_a_binding_id_no_key_has(tmp_path, work):
     assert shown.exit_code == 0
     assert f"{path} line 3: no key has the id 'go.sale' (the manual" in shown.output
     assert "go.sales" in shown.output and "'go.sales'" not in shown.output
+
+
+def test_insights_say_when_revenue_mixes_currencies(demo_store):
+    """Issue 28: Insights' summary (screen, Markdown, HTML) and JSON say when revenue adds
+    deals in other currencies; with one currency nothing is added."""
+    import json
+
+    from dualrole.insights.build import build_insights
+    from dualrole.insights.model import Period
+    from dualrole.render.insights import render_json, summary
+
+    period = Period(first=dt.date(2026, 8, 24), last=dt.date(2026, 11, 22))
+    assert "nothing is converted" not in summary(build_insights(demo_store, period))
+    change_settings(demo_store, {"currency": "GBP"})
+    found = build_insights(demo_store, period)
+    assert summary(found).endswith(". " + found.currency_note)
+    assert found.currency_note.startswith("Deal totals add amounts in other currencies (")
+    assert json.loads(render_json(found))["currency_note"] == found.currency_note
