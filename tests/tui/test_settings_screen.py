@@ -208,3 +208,14 @@ async def test_an_unknown_binding_id_is_said_and_the_rest_applied(demo, tmp_path
         ]
         await pilot.press("x")
         await wait_until(pilot, lambda: isinstance(app.screen, SalesScreen))
+
+
+async def test_the_review_says_when_revenue_mixes_currencies(app, demo, wait_until):
+    from dualrole.services.settings import change_settings
+
+    change_settings(demo, {"currency": "USD"})
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("w")
+        reasons = app.screen.query_one("#reasons-sales", Static)
+        await wait_until(pilot, lambda: "nothing is converted" in str(reasons.content))
+        assert "as if in USD; nothing is converted." in str(reasons.content)
