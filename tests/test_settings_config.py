@@ -311,3 +311,13 @@ def test_insights_say_when_revenue_mixes_currencies(demo_store):
     assert summary(found).endswith(". " + found.currency_note)
     assert found.currency_note.startswith("Deal totals add amounts in other currencies (")
     assert json.loads(render_json(found))["currency_note"] == found.currency_note
+
+
+def test_config_names_a_key_another_binding_of_the_screen_has(tmp_path, work):
+    path = config_file(tmp_path, '[keys]\n"sales.new" = "e"\n')  # e edits, on Sales
+    shown = invoke(work, "config")
+    assert shown.exit_code == 0
+    assert (
+        f"{path} line 2: 'e' is bound twice (sales.new and sales.edit); both keep their "
+        "default keys." in shown.output
+    )

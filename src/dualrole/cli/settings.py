@@ -80,11 +80,20 @@ def config(click_ctx: click.Context) -> None:
     for problem in app_config.problems:
         say(problem, err=True)
     if app_config.keys:  # reads every screen's keys: only when the file maps some
-        from dualrole.tui.configured import unknown_id_sentence, unknown_ids
+        from dualrole.tui.configured import keymap_clashes, unknown_id_sentence, unknown_ids
 
-        for binding_id in unknown_ids(app_config.keys):
+        unknown = unknown_ids(app_config.keys)
+        for binding_id in unknown:
             where = app_config.sources.get(f"keys.{binding_id}", str(app_config.path))
             say(f"{where}: {unknown_id_sentence(binding_id)}", err=True)
+        known = {k: v for k, v in app_config.bindings().items() if k not in unknown}
+        for key, taker, other in keymap_clashes(known, import_all=True):
+            where = app_config.sources.get(f"keys.{taker}", f"the {app_config.keymap} keymap")
+            say(
+                f"{where}: {key!r} is bound twice ({taker} and {other}); both keep their "
+                "default keys.",
+                err=True,
+            )
 
 
 @config.command("path")

@@ -123,14 +123,16 @@ def unknown_ids(keymap: dict[str, str]) -> list[str]:
     return missing
 
 
-def keymap_clashes(keymap: dict[str, str]) -> list[tuple[str, str, str]]:
+def keymap_clashes(
+    keymap: dict[str, str], *, import_all: bool = False
+) -> list[tuple[str, str, str]]:
     """(key, keymap entry, binding) for each key ``keymap`` gives a binding that a binding of
     the same screen or widget keeps by default: Textual then drops that binding silently.
 
     Every class of ``dualrole.tui`` imported so far is checked (the app's areas are, once
-    built), the app's own keys included.
+    built; ``import_all``: every one), the app's own keys included.
     """
-    classes = binding_classes()
+    classes = binding_classes(import_all=import_all)
     found: dict[str, tuple[str, str, str]] = {}
     for cls in classes:
         bindings = _class_bindings(cls)
