@@ -12,7 +12,7 @@ import os
 import sys
 
 from dualrole.launch import one_sentence_errors, run_app
-from dualrole.storage.db import open_store, resolve_path
+from dualrole.storage.db import ENV_VAR, open_store, resolve_path
 
 __all__ = ["app_only", "main", "one_sentence_errors", "run_app"]
 
@@ -36,5 +36,13 @@ def main() -> None:
         cli_main()
         return
     with one_sentence_errors():
+        from dualrole.config import load_config
+        from dualrole.launch import load_money_layouts
+
+        load_money_layouts()  # before the config checks its locale (Babel, ~45 ms)
+
+        config = load_config()  # its problems are shown in the app; it never stops it
+        if not db_path and not os.environ.get(ENV_VAR) and config.workspace:
+            db_path = str(config.workspace)
         path, is_default = resolve_path(db_path)
-        run_app(open_store(path, make_parent=is_default))
+        run_app(open_store(path, make_parent=is_default), config)

@@ -48,6 +48,7 @@ SMALL = (80, 24)
         pytest.param(("m", "3"), id="marketing-promotions"),
         pytest.param(("m", "4"), id="marketing-tasks"),
         pytest.param(("s", "question_mark"), id="help"),
+        pytest.param(("comma",), id="settings"),
     ],
 )
 def test_screen_at_80x24(snap_compare, demo, keys):

@@ -11,6 +11,7 @@ neither ``--db`` nor ``DUALROLE_DB`` chose it.
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from collections.abc import Callable
@@ -20,23 +21,43 @@ from typing import Any, TypeVar
 import click
 
 from dualrole.core.printable import visible
-from dualrole.storage.db import StorageError, Store, open_store, resolve_path
+from dualrole.storage.db import ENV_VAR, StorageError, Store, open_store, resolve_path
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 
 class Context:
-    def __init__(self, db_path: str | None):
+    def __init__(self, db_path: str | None, *, report_config: bool = True):
+        from dualrole.config import load_config
+        from dualrole.core.money import use_locale
+
+        self.config = load_config()
+        """The person's config (:mod:`dualrole.config`): its problems are said on stderr,
+        then its defaults used; it never stops a command."""
+        if report_config:
+            for problem in self.config.problems:
+                say(problem, err=True)
+        use_locale(self.config.locale)
+        self.path_source = "--db" if db_path else ENV_VAR if os.environ.get(ENV_VAR) else "default"
+        """Where the workspace's path came from (``dualrole config`` says it)."""
+        if not db_path and not os.environ.get(ENV_VAR) and self.config.workspace:
+            db_path = str(self.config.workspace)  # the config's default workspace
+            self.path_source = self.config.source("workspace")
         self.path, self.is_default = resolve_path(db_path)
 
     def open(self, *, create: bool = True) -> Store:
         """The workspace; ``create`` makes a new one when there is none (see the module)."""
+        from dualrole.core.when import use_date_style
+        from dualrole.services.settings import get_setting
+
         if not self.path.exists() and not self.path.is_symlink():
             if not create:
                 raise StorageError(self.missing())
             if self.is_default:
                 say(f"New workspace at {self.path} (no --db or DUALROLE_DB given).", err=True)
-        return open_store(self.path, create=create, make_parent=self.is_default)
+        store = open_store(self.path, create=create, make_parent=self.is_default)
+        use_date_style(str(get_setting(store, "date_style")))
+        return store
 
     def missing(self) -> str:
         """The sentence for a workspace that does not exist yet, with where to look instead."""

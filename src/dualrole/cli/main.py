@@ -13,7 +13,7 @@ import sys
 
 import click
 
-from dualrole.cli import daily, insights, interop, replica, review, workspace
+from dualrole.cli import daily, insights, interop, replica, review, settings, workspace
 from dualrole.cli.context import Context
 from dualrole.core.printable import visible
 from dualrole.launch import one_sentence_errors, run_app
@@ -33,12 +33,12 @@ def cli(ctx: click.Context, db_path: str | None) -> None:
 
     With no command, opens the app on your database.
     """
-    ctx.obj = Context(db_path)
+    ctx.obj = Context(db_path, report_config=ctx.invoked_subcommand != "config")
     if ctx.invoked_subcommand is None:
-        run_app(ctx.obj.open())
+        run_app(ctx.obj.open(), ctx.obj.config)
 
 
-for _module in (workspace, review, interop, daily, insights, replica):
+for _module in (workspace, review, interop, daily, insights, replica, settings):
     for _command in _module.COMMANDS:
         cli.add_command(_command)
 

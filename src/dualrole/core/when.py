@@ -148,15 +148,39 @@ def next_business_day(day: dt.date, business_days: Collection[int]) -> dt.date:
     return following
 
 
-def next_week_start(day: dt.date, business_days: Collection[int]) -> dt.date:
-    """The first business day of the week after ``day``'s (Monday, Monday to Friday)."""
-    sunday = day + dt.timedelta(days=6 - day.weekday())
-    return next_business_day(sunday, business_days)
+def next_week_start(day: dt.date, business_days: Collection[int], first: int = 0) -> dt.date:
+    """The first business day of the week after ``day``'s, weeks starting on weekday ``first``
+    (Monday 0: the Monday after, Monday to Friday)."""
+    last = day + dt.timedelta(days=(first - 1 - day.weekday()) % 7)
+    return next_business_day(last, business_days)
 
 
-def format_day(day: dt.date) -> str:
-    """``Tue 1 Dec 2026``: how a command echoes the date it understood."""
-    return f"{day:%a} {day.day} {day:%b %Y}"
+DATE_STYLE_FORMATS = {
+    "day-month": ("{d:%a} {d.day} {d:%b %Y}", "{d:%a} {d.day} {d:%b}"),
+    "month-day": ("{d:%a} {d:%b} {d.day}, {d.year}", "{d:%a} {d:%b} {d.day}"),
+    "iso": ("{d:%a} {d:%Y-%m-%d}", "{d:%a} {d:%Y-%m-%d}"),
+}
+"""The workspace's ``date_style``: a day with its year, and without (this year's, in lists)."""
+_date_style = "day-month"
+
+
+def use_date_style(style: str) -> None:
+    """Write days in ``style`` (one of :data:`DATE_STYLE_FORMATS`) from now on; the
+    workspace's setting, applied when a command or the app opens it."""
+    global _date_style
+    _date_style = style if style in DATE_STYLE_FORMATS else "day-month"
+
+
+def date_style() -> str:
+    """The style days are written in (see :func:`use_date_style`)."""
+    return _date_style
+
+
+def format_day(day: dt.date, *, year: bool = True) -> str:
+    """``Tue 1 Dec 2026`` (or ``Tue Dec 1, 2026``, ``Tue 2026-12-01``: :func:`use_date_style`):
+    how a command echoes the date it understood; ``year=False`` leaves the year out."""
+    with_year, without = DATE_STYLE_FORMATS[_date_style]
+    return (with_year if year else without).format(d=day)
 
 
 def format_moment(moment: dt.datetime) -> str:

@@ -27,7 +27,7 @@ from dualrole.insights.model import (
     Stage,
     Week,
 )
-from dualrole.services.settings import get_setting
+from dualrole.services.settings import get_setting, mixed_currency_note
 from dualrole.storage.db import Store
 
 NO_SEGMENT = "(no segment)"
@@ -225,6 +225,7 @@ def build_insights(store: Store, period: Period) -> Insights:
         first=period.first,
         last=period.last,
         currency=currency,
+        currency_note=mixed_currency_note(store),
         totals=totals,
         channels=_order(by_kind["channel"]),
         promotions=_order(by_kind["promotion"]),

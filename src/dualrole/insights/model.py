@@ -185,6 +185,9 @@ class Insights(BaseModel):
     first: dt.date
     last: dt.date
     currency: str
+    currency_note: str = ""
+    """One sentence when revenue adds deals in other currencies as if in ``currency``
+    (nothing is converted); empty when every deal is in it."""
     totals: Group
     channels: list[Group]
     promotions: list[Group]

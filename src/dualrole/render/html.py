@@ -99,6 +99,9 @@ def _side(review: WeeklyReview, side: Side) -> str:
             f'<td class="spark">{escape(trend_text(m))}</td></tr>'
         )
     score = review.scores[side]
+    note = ""
+    if side == Side.sales and review.currency_note:
+        note = f'<p class="note"><em>{escape(review.currency_note)}</em></p>'
     reasons = "".join(f"<li>{escape(reason)}</li>" for reason in score.reasons)
     reasons += "".join(
         f"<li>{escape(m.label)}: {escape(m.reason)}</li>"
@@ -112,7 +115,7 @@ def _side(review: WeeklyReview, side: Side) -> str:
         "<table><thead><tr><th>metric</th><th class=num>this week</th>"
         "<th class=num>target</th><th>grade</th><th>last 8 weeks + this</th></tr></thead>"
         f"<tbody>{''.join(rows)}</tbody></table>"
-        f'<ul class="why">{reasons}</ul></section>'
+        f'<ul class="why">{reasons}</ul>{note}</section>'
     )
 
 

@@ -117,7 +117,7 @@ def summary(insights: Insights) -> str:
         f"revenue {money(t.revenue_minor, c)} · cost per lead {money(t.cost_per_lead_minor, c)}"
         f" · cost per customer {money(t.cost_per_customer_minor, c)} · ROI {percent(t.roi)} · "
         f"lead → won {percent(t.conversion)} · median {days(t.median_days_to_won)} to won"
-    )
+    ) + (f". {insights.currency_note}" if insights.currency_note else "")
 
 
 def stall_text(insights: Insights) -> str:
@@ -385,6 +385,7 @@ def insights_data(insights: Insights) -> dict[str, Any]:
     return {
         "period": {"first": dumped["first"], "last": dumped["last"]},
         "currency": insights.currency,
+        "currency_note": insights.currency_note,
         "totals": _figures(insights.totals),
         "channels": [group_data(g) for g in insights.channels],
         "promotions": [group_data(g) for g in insights.promotions],

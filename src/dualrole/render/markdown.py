@@ -57,6 +57,8 @@ def _side(review: WeeklyReview, side: Side, level: str) -> list[str]:
     lines += ["", why + "; ".join(escape(r) for r in score.reasons)]
     graded = [m for m in metrics if m.grade not in (None, Grade.met, Grade.not_started)]
     lines += [f"- {escape(m.label)}: {escape(m.reason)}" for m in graded]
+    if side == Side.sales and review.currency_note:
+        lines += ["", f"*{escape(review.currency_note)}*"]
     return [*lines, ""]
 
 

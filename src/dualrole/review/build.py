@@ -31,7 +31,7 @@ from dualrole.review.model import (
 )
 from dualrole.review.targets import get_reflection, get_targets
 from dualrole.services.focus import focus_hours
-from dualrole.services.settings import get_setting
+from dualrole.services.settings import get_setting, mixed_currency_note
 from dualrole.storage.db import Store
 
 PARTIAL_FROM = 0.5  # credit at or above which a missed target is "partial"
@@ -292,6 +292,7 @@ def build_review(store: Store, monday: dt.date, *, trend: bool = True) -> Weekly
         sunday=sunday,
         previous_weeks=[week_label(day) for day in Window(monday, before).mondays[:before]],
         currency=currency,
+        currency_note=mixed_currency_note(store),
         status=status,
         marketing=sides[Side.marketing],
         sales=sides[Side.sales],

@@ -152,6 +152,9 @@ class WeeklyReview(BaseModel):
     previous_weeks: list[str]
     """Labels of the trend weeks, oldest first (matches ``Metric.previous``)."""
     currency: str
+    currency_note: str = ""
+    """One sentence when deal amounts in other currencies are added up as if in ``currency``
+    (nothing is converted); empty when every deal is in it."""
     status: Status = "ended"
     """``in progress`` for the current week (grades so far), ``not started`` for a later one."""
     marketing: list[Metric]

@@ -33,7 +33,7 @@ from dualrole.core.printable import visible
 from dualrole.core.when import format_day, next_business_day, next_week_start
 from dualrole.services import marketing, sales
 from dualrole.services.due import ItemRef
-from dualrole.services.settings import business_days, workspace_currency
+from dualrole.services.settings import business_days, get_setting, week_start, workspace_currency
 from dualrole.storage.db import StorageError, Store
 
 # --- capture -----------------------------------------------------------------------------
@@ -68,8 +68,13 @@ def add_prospect(store: Store, fields: dict[str, Any], stage: str = "lead") -> P
             f"stage: {visible(stage)!r} is not a stage; use one of "
             + ", ".join(s.value for s in Stage)
         ) from None
+    cadence = fields.get("keep_in_touch_days") or get_setting(store, "keep_in_touch_days") or None
     data = ProspectIn.model_validate(
-        {**fields, "currency": fields.get("currency") or workspace_currency(store)}
+        {
+            **fields,
+            "currency": fields.get("currency") or workspace_currency(store),
+            "keep_in_touch_days": cadence,
+        }
     )
     with store.transaction():
         if data.email:
@@ -170,10 +175,13 @@ class Snoozed:
 def snooze_day(store: Store, *, week: bool = False) -> dt.date:
     """Where ``z`` (and ``dualrole snooze`` without WHEN) moves an item: the next business
     day (Monday to Friday unless the ``business_days`` setting says otherwise, so Friday →
-    Monday); ``week`` (``Z``): the first business day of next week."""
+    Monday); ``week`` (``Z``): the first business day of next week (weeks start on the
+    ``week_start`` setting's day)."""
     days = business_days(store)
     today = clock.today()
-    return next_week_start(today, days) if week else next_business_day(today, days)
+    if week:
+        return next_week_start(today, days, week_start(store))
+    return next_business_day(today, days)
 
 
 def snooze(store: Store, ref: ItemRef, day: dt.date, time: dt.time | None = None) -> Snoozed:

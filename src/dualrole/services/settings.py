@@ -1,8 +1,22 @@
-"""Workspace settings: small JSON values in the ``settings`` table, with defaults."""
+"""Workspace settings: small JSON values in the ``settings`` table, with defaults.
+
+They travel with the data (the currency, the business's name, its week…), unlike the
+person's app config (theme, keys, locale: :mod:`dualrole.config`). :data:`SETTINGS` says what
+each one is and how a typed value reads; :func:`change_settings` checks every value first
+and writes them together, so a bad value (one sentence: :class:`SettingError`) changes
+nothing. ``dualrole settings``, ``dualrole settings set KEY VALUE`` and the app's settings
+screen all go through here.
+
+Changing the currency never converts a stored amount: a deal keeps its own currency, and
+the amounts stored without one (promotions' spend and budgets, targets) are read in the new
+one, which :func:`change_settings` says in its note.
+"""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from dualrole.core.when import WEEKDAY_NAMES
@@ -14,7 +28,164 @@ DEFAULTS: dict[str, Any] = {
     "business_name": "",
     "target_split_marketing": 40,  # percent of focus time meant for marketing
     "business_days": ["mon", "tue", "wed", "thu", "fri"],  # where z snoozes to (Fri → Mon)
+    "week_start": "mon",  # where Z's "next week" starts
+    "keep_in_touch_days": 0,  # a new prospect's cadence (0: none)
+    "date_style": "day-month",  # Tue 1 Dec 2026 / Tue Dec 1, 2026 / 2026-12-01
 }
+
+DATE_STYLES = ("day-month", "month-day", "iso")
+"""How dates read (``date_style``): ``Tue 1 Dec 2026``, ``Tue Dec 1, 2026``, ``2026-12-01``."""
+
+
+class SettingError(ValueError):
+    """A value a setting cannot take; ``str()`` is ``key: problem`` (a form shows the
+    problem beside its field), :meth:`sentence` the whole sentence for a command line."""
+
+    def __init__(self, key: str, problem: str) -> None:
+        super().__init__(f"{key}: {problem}")
+        self.key = key
+        self.problem = problem
+
+    def sentence(self) -> str:
+        return f"{self.key} {self.problem}"
+
+
+def _whole(low: int, high: int, unit: str) -> Callable[[str], int]:
+    def read(text: str) -> int:
+        cleaned = text.strip().removesuffix("%").strip()
+        try:
+            number = int(cleaned)
+        except ValueError:
+            number = None
+        if number is None or not low <= number <= high:
+            raise ValueError(
+                f"must be a whole number of {unit} from {low} to {high}, not {text!r}."
+            )
+        return number
+
+    return read
+
+
+def _currency(text: str) -> str:
+    from babel.numbers import list_currencies
+
+    code = text.strip().upper()
+    if code not in list_currencies():
+        raise ValueError(
+            f"must be a three-letter ISO 4217 currency code such as EUR, USD or JPY, not {text!r}."
+        )
+    return code
+
+
+def _business_name(text: str) -> str:
+    name = " ".join(text.split())
+    if len(name) > 80:
+        raise ValueError("must be at most 80 characters.")
+    if any(ord(c) < 32 or 0x7F <= ord(c) < 0xA0 for c in name):
+        raise ValueError("cannot hold control characters.")
+    return name
+
+
+def _weekday(text: str) -> str:
+    day = text.strip()[:3].lower()
+    if day not in WEEKDAY_NAMES or not text.strip():
+        raise ValueError(f"must be a weekday such as mon or sun, not {text!r}.")
+    return day
+
+
+def _weekdays(text: str) -> list[str]:
+    """``mon-fri``, ``mon,tue,thu``, ``sun-thu``: the days in week order."""
+    days: set[int] = set()
+    for part in text.replace(" ", ",").split(","):
+        if not part:
+            continue
+        first, dash, last = part.partition("-")
+        try:
+            start = WEEKDAY_NAMES.index(_weekday(first))
+            end = WEEKDAY_NAMES.index(_weekday(last)) if dash else start
+        except ValueError:
+            days.clear()
+            break
+        span = (end - start) % 7
+        days.update((start + step) % 7 for step in range(span + 1))
+    if not days:
+        raise ValueError(f"must be weekdays such as mon-fri or mon,tue,thu, not {text!r}.")
+    return [WEEKDAY_NAMES[day] for day in sorted(days)]
+
+
+def _split(text: str) -> int:
+    """``40``, ``40%`` or ``40/60``: the marketing share of focus time, in percent."""
+    first, slash, second = text.partition("/")
+    share = _whole(0, 100, "percent")(first)
+    if slash and _whole(0, 100, "percent")(second) != 100 - share:
+        raise ValueError(f"must add up to 100 (marketing/sales, such as 40/60), not {text!r}.")
+    return share
+
+
+def _date_style(text: str) -> str:
+    style = text.strip().lower()
+    if style not in DATE_STYLES:
+        raise ValueError(f"must be one of {', '.join(DATE_STYLES)}, not {text!r}.")
+    return style
+
+
+def _days_text(value: Any) -> str:
+    names = [str(v) for v in value] if isinstance(value, list) else []
+    return ",".join(names)
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One workspace setting: its key, what it means, how a typed value reads and shows."""
+
+    key: str
+    label: str
+    help: str
+    read: Callable[[str], Any]
+    show: Callable[[Any], str] = str
+
+
+SETTINGS: dict[str, Setting] = {
+    s.key: s
+    for s in (
+        Setting(
+            "currency",
+            "Currency (ISO 4217)",
+            "ISO 4217 code for new deals and for spend and budgets; nothing stored is converted",
+            _currency,
+        ),
+        Setting("business_name", "Business name", "shown in the review's heading", _business_name),
+        Setting("week_start", "Week starts (Z)", "where Z (snooze a week) lands", _weekday),
+        Setting(
+            "business_days",
+            "Business days (z)",
+            "the days z snoozes across (mon-fri: Friday → Monday)",
+            _weekdays,
+            _days_text,
+        ),
+        Setting(
+            "idle_days",
+            "Idle after (days)",
+            "an open deal untouched this long is idle",
+            _whole(1, 365, "days"),
+        ),
+        Setting(
+            "keep_in_touch_days",
+            "Keep in touch (days)",
+            "days, for a new prospect (0: no cadence)",
+            _whole(0, 365, "days"),
+        ),
+        Setting(
+            "target_split_marketing",
+            "Marketing/sales %",
+            "percent of focus time meant for marketing (the rest is sales)",
+            _split,
+            lambda value: f"{value}/{100 - int(value)}",
+        ),
+        Setting("date_style", "Date style", " / ".join(DATE_STYLES), _date_style),
+    )
+}
+"""Every setting a person may change, in the order they are listed."""
 
 
 def get_setting(store: Store, key: str) -> Any:
@@ -47,3 +218,139 @@ def business_days(store: Store) -> frozenset[int]:
         if isinstance(name, str) and name[:3].lower() in WEEKDAY_NAMES
     )
     return days or frozenset(range(5))
+
+
+def week_start(store: Store) -> int:
+    """The weekday (Monday 0) a week starts on, from ``week_start``; Monday when unset."""
+    value = str(get_setting(store, "week_start") or "mon")[:3].lower()
+    return WEEKDAY_NAMES.index(value) if value in WEEKDAY_NAMES else 0
+
+
+@dataclass(frozen=True)
+class SettingRow:
+    """A setting as listed: its text as it would be typed, and whether it is the default."""
+
+    key: str
+    label: str
+    help: str
+    text: str
+    is_default: bool
+
+
+def list_settings(store: Store) -> list[SettingRow]:
+    """Every setting of :data:`SETTINGS` with its current value."""
+    stored = {
+        str(key): json.loads(str(value))
+        for key, value in store.query("SELECT key, value FROM settings")
+    }
+    rows: list[SettingRow] = []
+    for key, setting in SETTINGS.items():
+        value = stored.get(key, DEFAULTS[key])
+        rows.append(
+            SettingRow(key, setting.label, setting.help, setting.show(value), key not in stored)
+        )
+    return rows
+
+
+def read_setting(key: str, text: str) -> Any:
+    """What ``text`` means for ``key``, or :class:`SettingError` with one sentence."""
+    setting = SETTINGS.get(key.strip().lower().replace("-", "_"))
+    if setting is None:
+        raise SettingError(key, f"is not a setting; the settings are {', '.join(SETTINGS)}.")
+    try:
+        return setting.read(str(text))
+    except SettingError:
+        raise
+    except ValueError as exc:
+        raise SettingError(setting.key, str(exc)) from exc
+
+
+def change_settings(store: Store, changes: Mapping[str, str]) -> list[str]:
+    """Set each ``key`` to what its typed text means, all or none; returns notes to show
+    (what a change of currency means for amounts already stored)."""
+    values = {}
+    for key, text in changes.items():
+        value = read_setting(key, text)
+        values[key.strip().lower().replace("-", "_")] = value
+    notes: list[str] = []
+    with store.transaction():
+        old_currency = workspace_currency(store)
+        for key, value in values.items():
+            set_setting(store, key, value)
+        new_currency = values.get("currency", old_currency)
+        if new_currency != old_currency:
+            notes.append(currency_note(store, old_currency, new_currency))
+    return notes
+
+
+def currency_note(store: Store, old: str, new: str) -> str:
+    """What changing the workspace's currency from ``old`` to ``new`` did to stored amounts."""
+    kept = int(
+        store.scalar(
+            "SELECT count(*) FROM prospects WHERE value_minor IS NOT NULL "
+            "AND deleted_at IS NULL AND currency != ?",
+            (new,),
+        )
+        or 0
+    )
+    spent = int(
+        store.scalar(
+            "SELECT count(*) FROM promotions p WHERE coalesce(p.budget_minor, 0) != 0 OR EXISTS "
+            "(SELECT 1 FROM promotion_results r WHERE r.promotion_id = p.id "
+            "AND coalesce(r.spend_minor, 0) != 0)"
+        )
+        or 0
+    )
+    parts = [f"Currency is now {new}; nothing was converted"]
+    if kept:
+        parts.append(f"{kept} deal{'s' if kept != 1 else ''} keep their own currency")
+    if spent:
+        parts.append(
+            f"the spend and budgets of {spent} promotion{'s' if spent != 1 else ''} "
+            f"(kept without a currency) now read in {new}, not {old}"
+        )
+    return "; ".join(parts) + "."
+
+
+_LIVE_VALUED = "value_minor IS NOT NULL AND deleted_at IS NULL"  # prospects_by_currency's
+
+
+def other_currencies(store: Store) -> list[str]:
+    """The currencies, other than the workspace's, that live deals with a value are in: a
+    total that adds them up says so (nothing is converted). One index seek per currency."""
+    mine = workspace_currency(store)
+    found: list[str] = []
+    last = ""
+    while True:
+        code = store.scalar(
+            f"SELECT min(currency) FROM prospects WHERE {_LIVE_VALUED} AND currency > ?", (last,)
+        )
+        if code is None:
+            return found
+        last = str(code)
+        if last != mine:
+            found.append(last)
+
+
+def mixed_currency_note(store: Store, *, counts: bool = True) -> str:
+    """One sentence when deal totals add amounts in other currencies; empty otherwise.
+    ``counts``: how many deals in each (reads each of those deals' index entries)."""
+    others = other_currencies(store)
+    if not others:
+        return ""
+    mine = workspace_currency(store)
+    if counts:
+        listed = ", ".join(
+            f"""{
+                store.scalar(
+                    f"SELECT count(*) FROM prospects WHERE {_LIVE_VALUED} AND currency = ?", (code,)
+                )
+            } in {code}"""
+            for code in others
+        )
+    else:
+        listed = ", ".join(others)
+    return (
+        f"Deal totals add amounts in other currencies ({listed}) as if in {mine}; "
+        "nothing is converted."
+    )

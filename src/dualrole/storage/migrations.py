@@ -405,4 +405,18 @@ INSERT INTO prospects_grams(prospects_grams) VALUES ('rebuild');;
     )
 
 
+@migrations()
+def m011_deal_currencies(db: Database) -> None:
+    """Which currencies live deals are in, by index (issue 28): Today, the board and the
+    review say when their totals add amounts in other currencies than the workspace's, and
+    a scan of every prospect for that took ~90 ms at 200k prospects on each refresh."""
+    _run(
+        db,
+        """
+CREATE INDEX prospects_by_currency ON prospects(currency)
+    WHERE value_minor IS NOT NULL AND deleted_at IS NULL;;
+""",
+    )
+
+
 __all__ = ["APPLICATION_ID", "SCHEMA_VERSION", "migrations"]

@@ -26,10 +26,12 @@ from textual.reactive import Reactive
 from textual.screen import Screen
 from textual.theme import Theme
 
+from dualrole.config import AppConfig
 from dualrole.core.enums import Side
 from dualrole.services.focus import FocusSession, running_focus, stop_focus, toggle_focus
 from dualrole.services.undo import UndoHistory
 from dualrole.storage.db import StorageError, Store, open_store
+from dualrole.tui.configured import configure, drop_clashes, remember_theme
 from dualrole.tui.navigation import AREA, PAGES, OpenRecord
 from dualrole.tui.textual_compat import (
     ShutdownAwareApp,
@@ -164,6 +166,14 @@ class DualroleApp(ShutdownAwareApp):
             tooltip="Which marketing makes money, across weeks",
         ),
         Binding("question_mark", "help", "Help", id="app.help", tooltip="Every key here"),
+        Binding(
+            "comma",
+            "settings",
+            "Settings",
+            show=False,
+            id="app.settings",
+            tooltip="The workspace's currency, week, idle days…",
+        ),
         Binding("q", "quit", "Quit", id="app.quit"),
         Binding(
             "M",
@@ -183,16 +193,18 @@ class DualroleApp(ShutdownAwareApp):
         ),
     ]
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, config: AppConfig | None = None) -> None:
         super().__init__()
         self.store = store
+        self.config = config or AppConfig()
+        """The person's config (theme, keys, locale): the defaults unless one is given."""
         self.undo_history = UndoHistory()
         """What ``u`` takes back, on every screen (one history, not one per screen)."""
         self._quitting = False  # set once shutdown begins: nothing new is started then
         self._building: asyncio.Task[None] | None = None  # an area's screen being built
         self.areas_ready = asyncio.Event()
         """Set once every area's screen is built (or their modules failed to import)."""
-        self.register_theme(DUALROLE_THEME)  # listed in the palette's theme picker
+        self._config_problems = configure(self, self.config, store)
 
     def get_default_screen(self) -> Screen[Any]:
         """Today, the first screen, as Textual's default screen rather than one of ``MODES``.
@@ -222,6 +234,11 @@ class DualroleApp(ShutdownAwareApp):
         return super().push_screen(*args, **kwargs)
 
     def on_mount(self) -> None:
+        for problem in self._config_problems:  # the config never stops the app: said, ignored
+            self.notify(problem, title="Config", severity="warning", timeout=15, markup=False)
+        self.theme_changed_signal.subscribe(
+            self, lambda theme: remember_theme(self, self.config, theme)
+        )
         try:
             self.focus_session = running_focus(self.store)
         except StorageError:
@@ -339,6 +356,7 @@ class DualroleApp(ShutdownAwareApp):
         self._areas_done()
 
     def _areas_done(self) -> None:
+        drop_clashes(self, self.config)  # every area's keys are known now
         self._resume_collector()
         self.areas_ready.set()
 
@@ -486,6 +504,11 @@ class DualroleApp(ShutdownAwareApp):
         await self._show_area(mode)
         while len(self.screen_stack) > 1:
             await self.pop_screen()
+
+    def action_settings(self) -> None:
+        from dualrole.tui.dialogs.settings import open_settings
+
+        open_settings(self)
 
     def action_help(self) -> None:
         from dualrole.tui.dialogs.help import HelpScreen, screen_keys

@@ -7,6 +7,19 @@ import datetime as dt
 from dualrole.core import clock
 from dualrole.core.clock import relative_day
 from dualrole.core.money import format_money_short
+from dualrole.core.when import date_style
+
+LIST_DAYS = {
+    "day-month": ("%a %d %b", "%d %b %Y"),
+    "month-day": ("%a %b %d", "%b %d %Y"),
+    "iso": ("%Y-%m-%d", "%Y-%m-%d"),
+}
+"""A list column's day in each ``date_style`` (this year's, another year's): at most 11 wide."""
+LIST_MOMENTS = {
+    "day-month": "%a %d %b %Y %H:%M",
+    "month-day": "%a %b %d %Y %H:%M",
+    "iso": "%Y-%m-%d %H:%M",
+}
 
 
 def day(value: str | dt.date | None) -> str:
@@ -17,7 +30,8 @@ def day(value: str | dt.date | None) -> str:
         parsed = dt.date.fromisoformat(str(value)[:10])
     except ValueError:
         return str(value)
-    return f"{parsed:%a %d %b}" if parsed.year == clock.today().year else f"{parsed:%d %b %Y}"
+    this_year, other_year = LIST_DAYS[date_style()]
+    return f"{parsed:{this_year if parsed.year == clock.today().year else other_year}}"
 
 
 def due(value: str | None, done_at: str | None = None) -> str:
@@ -63,7 +77,7 @@ def when(moment: str | dt.datetime | None) -> str:
     parsed = clock.from_db(moment) if isinstance(moment, str) else moment
     if parsed is None:
         return ""
-    return f"{parsed.astimezone():%a %d %b %Y %H:%M}"
+    return f"{parsed.astimezone():{LIST_MOMENTS[date_style()]}}"
 
 
 def money(minor: int | None, currency: str = "EUR") -> str:

@@ -39,3 +39,32 @@ DUALROLE_THEME = Theme(
         "block-cursor-foreground": "#ffffff",
     },
 )
+
+OKABE_ITO_ROLES = {
+    "marketing": "#56b4e9",  # sky blue
+    "sales": "#e69f00",  # orange
+    "marketing-muted": "#2f6a8c",
+    "sales-muted": "#8a5f00",
+}
+"""Okabe and Ito's colour-blind-safe pair: blue and orange stay apart for every common kind
+of colour blindness (violet and orange do not for all)."""
+
+OKABE_ITO_THEME = Theme(
+    name="dualrole-okabe-ito",
+    primary=DUALROLE_THEME.primary,
+    secondary=DUALROLE_THEME.secondary,
+    accent="#f0e442",  # Okabe-Ito yellow
+    foreground=DUALROLE_THEME.foreground,
+    background=DUALROLE_THEME.background,
+    surface=DUALROLE_THEME.surface,
+    panel=DUALROLE_THEME.panel,
+    success="#009e73",  # bluish green
+    warning="#f0e442",
+    error="#d55e00",  # vermillion
+    dark=True,
+    variables={**DUALROLE_THEME.variables, **OKABE_ITO_ROLES},
+)
+"""dualrole's theme with the colour-blind-safe role pair (``theme = "dualrole-okabe-ito"``)."""
+
+BUILT_IN = (DUALROLE_THEME, OKABE_ITO_THEME)
+"""dualrole's own themes, listed in the palette's theme picker."""

@@ -29,10 +29,14 @@ GROUPS = {
 """A binding's group by the first part of its id; the rest are the screen's own keys."""
 
 
-def _bindings(node: Any) -> list[Binding]:
+def _bindings(node: Any, app: Any = None) -> list[Binding]:
+    """``node``'s bindings, on the keys the person's keymap gives them (``app``'s)."""
+    from dualrole.tui.configured import keymap_keys
+
     found: list[Binding] = []
     for cls in type(node).__mro__:
-        found.extend(Binding.make_bindings(cls.__dict__.get("BINDINGS", [])))
+        for binding in Binding.make_bindings(cls.__dict__.get("BINDINGS", [])):
+            found.extend(keymap_keys(app, binding) if app is not None else [binding])
     return found
 
 
@@ -52,7 +56,7 @@ def screen_actions(app: Any, screen: Any) -> list[tuple[str, Any, Binding]]:
     seen: set[str] = set()
     found: list[tuple[str, Any, Binding]] = []
     for node in _chain(app, screen):
-        for binding in _bindings(node):
+        for binding in _bindings(node, app):
             if not binding.id or not binding.description or binding.action in seen:
                 continue
             seen.add(binding.action)
@@ -67,7 +71,7 @@ def screen_keys(app: Any, screen: Any) -> list[tuple[str, list[tuple[str, str]]]
     by_action: dict[str, tuple[str, list[str], str]] = {}
     unnamed: dict[str, list[str]] = {}
     for node in nodes:
-        for binding in _bindings(node):
+        for binding in _bindings(node, app):
             shown = app.get_key_display(binding)
             if not binding.id or not binding.description:
                 unnamed.setdefault(binding.action, []).append(shown)

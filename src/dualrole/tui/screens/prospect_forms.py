@@ -21,7 +21,7 @@ from dualrole.core.models import (
 )
 from dualrole.core.money import format_money_input
 from dualrole.services import daily, marketing, sales
-from dualrole.services.settings import workspace_currency
+from dualrole.services.settings import get_setting, workspace_currency
 from dualrole.storage.db import Store
 from dualrole.tui.dialogs.forms import Field, FormScreen, enum_options
 
@@ -31,6 +31,8 @@ def prospect_form(
 ) -> FormScreen[Prospect]:
     """A new prospect (``defaults`` prefill it: a lead from a promotion) or an edit."""
     values: dict[str, Any] = prospect.model_dump(mode="json") if prospect else dict(defaults or {})
+    # A new prospect starts with the workspace's keep-in-touch default (0: none).
+    cadence = get_setting(store, "keep_in_touch_days") if prospect is None else None
     fields = [
         Field("name", "Name", value=values.get("name", "")),
         Field("company", "Company", value=values.get("company") or ""),
@@ -66,7 +68,7 @@ def prospect_form(
         Field(
             "keep_in_touch_days",
             "Keep in touch every N days",
-            value=values.get("keep_in_touch_days") or "",
+            value=values.get("keep_in_touch_days") or cadence or "",
         ),
         Field("notes", "Notes (Markdown)", "text", value=values.get("notes", "")),
     ]

@@ -112,7 +112,9 @@ def score_title(review: WeeklyReview, side: Side) -> str:
 
 
 def reasons_text(review: WeeklyReview, side: Side) -> Text:
-    reasons = review.scores[side].reasons
+    reasons = list(review.scores[side].reasons)
+    if side == Side.sales and review.currency_note:  # its revenue adds other currencies
+        reasons.append(review.currency_note)
     return plain("\n".join(f"• {reason}" for reason in reasons), "dim", multiline=True)
 
 

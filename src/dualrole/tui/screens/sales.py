@@ -30,6 +30,7 @@ from dualrole.services.lists import (
     prospects_query,
 )
 from dualrole.services.records import all_tags, soft_delete
+from dualrole.services.settings import mixed_currency_note
 from dualrole.tui import format as fmt
 from dualrole.tui.dialogs.forms import Field, FormScreen
 from dualrole.tui.navigation import OpenRecord
@@ -178,6 +179,7 @@ class SalesScreen(ProspectActions):
                 )
             with TabPane("Pipeline", id="tab-pipeline"):
                 yield PipelineBoard(self.store, id="pipeline")
+                yield Static("", id="pipeline-currencies", classes="list-status")
             with TabPane("Follow-ups", id="tab-followups"):
                 yield Static("", id="followup-status", classes="list-status")
                 yield PagedList(
@@ -252,6 +254,11 @@ class SalesScreen(ProspectActions):
 
     def _draw_pipeline(self, select: int | None = None) -> None:
         self.query_one(PipelineBoard).reload(select=select)
+        # Totals that add deals in other currencies say so (nothing is converted).
+        note = self.attempt(mixed_currency_note, self.store, counts=False) or ""
+        shown = self.query_one("#pipeline-currencies", Static)
+        shown.update(plain(note))
+        shown.display = bool(note)
 
     # --- selection -------------------------------------------------------------------------
 

@@ -22,7 +22,7 @@ from textual.widgets import Static
 from dualrole.core.clock import relative_day
 from dualrole.core.enums import RecordKind
 from dualrole.core.money import format_money_short
-from dualrole.services.settings import get_setting, workspace_currency
+from dualrole.services.settings import get_setting, other_currencies, workspace_currency
 from dualrole.services.today import Agenda, AgendaItem, agenda
 from dualrole.tui.navigation import OpenRecord
 from dualrole.tui.screens.base import AreaScreen
@@ -192,6 +192,9 @@ class TodayScreen(ProspectActions):
             line = plain("pipeline  ", "bold")
             line.append(" · ".join(parts))
             line.append(f"   open {format_money_short(open_value, currency)}", style="bold")
+            others: list[str] = self.attempt(other_currencies, self.store) or []
+            if others:  # added up as they are: nothing is converted
+                line.append(f" (adds {', '.join(others)} as {currency})")
         pipeline = self.query_one("#today-pipeline", Static)
         if pipeline.content != line:  # unchanged on most visits: no layout of the screen
             pipeline.update(line)
