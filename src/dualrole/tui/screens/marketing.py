@@ -63,10 +63,10 @@ TABS: dict[str, Tab] = {
         RecordKind.segment,
         "segments",
         [
-            Column("Segment", lambda r: r["name"], ratio=2),
-            Column("Location", lambda r: r["location"] or ""),
-            Column("Occupation", lambda r: r["occupation"] or ""),
-            Column("Prospects", lambda r: r["prospects"], width=9, justify="right"),
+            Column("Segment", lambda r: r.name, ratio=2),
+            Column("Location", lambda r: r.location or ""),
+            Column("Occupation", lambda r: r.occupation or ""),
+            Column("Prospects", lambda r: r.prospects, width=9, justify="right"),
         ],
     ),
     "research": Tab(
@@ -74,11 +74,11 @@ TABS: dict[str, Tab] = {
         RecordKind.research_note,
         "research notes",
         [
-            Column("Kind", lambda r: r["kind"], width=10, style=lambda r: "marketing"),
-            Column("Title", lambda r: r["title"]),
-            Column("Source", lambda r: r["source"], width=14),
-            Column("Segment", lambda r: r["segment"] or "", width=14),
-            Column("Added", lambda r: fmt.ago(r["created_at"]), width=7, justify="right"),
+            Column("Kind", lambda r: r.kind, width=10, style=lambda r: "marketing"),
+            Column("Title", lambda r: r.title),
+            Column("Source", lambda r: r.source, width=14),
+            Column("Segment", lambda r: r.segment or "", width=14),
+            Column("Added", lambda r: fmt.ago(r.created_at), width=7, justify="right"),
         ],
     ),
     "promotions": Tab(
@@ -86,25 +86,23 @@ TABS: dict[str, Tab] = {
         RecordKind.promotion,
         "promotions",
         [
-            Column("Promotion", lambda r: r["name"]),
-            Column("Channel", lambda r: r["channel"], width=12),
-            Column("Status", lambda r: r["status"], width=9),
-            Column("Start", lambda r: fmt.day(r["start_date"]), width=10),
+            Column("Promotion", lambda r: r.name),
+            Column("Channel", lambda r: r.channel, width=12),
+            Column("Status", lambda r: r.status, width=9),
+            Column("Start", lambda r: fmt.day(r.start_date), width=10),
             Column(
                 "Spend/Budget",
                 lambda r: (
-                    f"{fmt.money(r['spend_minor'], r['currency'])}/"
-                    f"{fmt.money(r['budget_minor'], r['currency']) or '—'}"
+                    f"{fmt.money(r.spend_minor, r.currency)}/"
+                    f"{fmt.money(r.budget_minor, r.currency) or '—'}"
                 ),
                 width=12,
                 justify="right",
                 style=lambda r: (
-                    "overdue"
-                    if r["budget_minor"] and r["spend_minor"] > r["budget_minor"]
-                    else None
+                    "overdue" if r.budget_minor and r.spend_minor > r.budget_minor else None
                 ),
             ),
-            Column("Leads", lambda r: r["leads"], width=5, justify="right"),
+            Column("Leads", lambda r: r.leads, width=5, justify="right"),
         ],
     ),
     "tasks": Tab(
@@ -112,15 +110,15 @@ TABS: dict[str, Tab] = {
         "marketing_task",
         "marketing tasks",
         [
-            Column("", lambda r: "✓" if r["done_at"] else "·", width=1),
-            Column("Task", lambda r: r["title"]),
+            Column("", lambda r: "✓" if r.done_at else "·", width=1),
+            Column("Task", lambda r: r.title),
             Column(
                 "Due",
-                lambda r: fmt.due(r["due_date"], r["done_at"]),
+                lambda r: fmt.due(r.due_date, r.done_at),
                 width=14,
-                style=lambda r: None if r["done_at"] else fmt.due_style(r["due_date"]),
+                style=lambda r: None if r.done_at else fmt.due_style(r.due_date),
             ),
-            Column("For", lambda r: r["promotion"] or r["segment"] or "", width=22),
+            Column("For", lambda r: r.promotion or r.segment or "", width=22),
         ],
     ),
 }
@@ -134,11 +132,11 @@ TAB_ONLY = {
 
 
 def _promotion_style(row: Any) -> str | None:
-    return {"running": "marketing", "done": "muted", "cancelled": "done"}.get(row["status"])
+    return {"running": "marketing", "done": "muted", "cancelled": "done"}.get(row.status)
 
 
 def _task_style(row: Any) -> str | None:
-    return "done" if row["done_at"] else fmt.due_style(row["due_date"])
+    return "done" if row.done_at else fmt.due_style(row.due_date)
 
 
 ROW_STYLES = {"promotions": _promotion_style, "tasks": _task_style}
@@ -195,7 +193,7 @@ class MarketingScreen(PromotionActions):
 
     # --- queries and status ----------------------------------------------------------------
 
-    def _query(self, tab: str) -> ListQuery:
+    def _query(self, tab: str) -> ListQuery[Any]:
         text = self.search.get(tab)
         if tab == "segments":
             return segments_query(search=text)
@@ -252,7 +250,7 @@ class MarketingScreen(PromotionActions):
         rows = self.query_one(f"#list-{tab}", PagedList)
         for index in range(min(rows.row_count, limit)):
             row = rows.row_at(index)
-            if row is not None and row["id"] == record_id:
+            if row is not None and row.id == record_id:
                 rows.cursor = index
                 return
 
@@ -282,7 +280,7 @@ class MarketingScreen(PromotionActions):
 
     def selected_promotion_id(self) -> int | None:
         row = self.query_one("#list-promotions", PagedList).row
-        chosen = int(row["id"]) if row is not None and self.current_tab == "promotions" else None
+        chosen = row.id if row is not None and self.current_tab == "promotions" else None
         self._acted_on = chosen
         return chosen
 
@@ -334,7 +332,7 @@ class MarketingScreen(PromotionActions):
         if row is None:
             self.notify("Nothing selected to edit.")
             return
-        form = self.attempt(forms.edit_form, self.store, self.current_tab, int(row["id"]))
+        form = self.attempt(forms.edit_form, self.store, self.current_tab, row.id)
         if form is not None:
             self.app.push_screen(form, self._saved)
 
@@ -346,23 +344,23 @@ class MarketingScreen(PromotionActions):
         if tab == "tasks":
             self.action_edit()
         elif tab in TABS:
-            self.app.post_message(OpenRecord(TABS[tab].entity, int(event.row["id"])))
+            self.app.post_message(OpenRecord(TABS[tab].entity, event.row.id))
 
     def snooze_target(self) -> tuple[str, int] | None:
         row = self.current_list.row
-        if self.current_tab != "tasks" or row is None or row["done_at"]:
+        if self.current_tab != "tasks" or row is None or row.done_at:
             return None
-        return "task", int(row["id"])
+        return "task", row.id
 
     def action_done(self) -> None:
         row = self.current_list.row
         if self.current_tab != "tasks" or row is None:
             return
-        done = row["done_at"] is None
-        if self.attempt(marketing.complete_task, self.store, int(row["id"]), done) is not None:
-            self.remember(undo.marked_done("task", int(row["id"]), row["title"], done=done))
+        done = row.done_at is None
+        if self.attempt(marketing.complete_task, self.store, row.id, done) is not None:
+            self.remember(undo.marked_done("task", row.id, row.title, done=done))
             self.refresh_data()
-            title = plain(row["title"]).plain
+            title = plain(row.title).plain
             self.notify(f"Done: {title}" if done else f"Reopened: {title}", markup=False)
 
     def action_delete(self) -> None:
@@ -370,8 +368,8 @@ class MarketingScreen(PromotionActions):
         if row is None:
             return
         entity = TABS[self.current_tab].entity
-        label = self.attempt(soft_delete, self.store, entity, int(row["id"]))
+        label = self.attempt(soft_delete, self.store, entity, row.id)
         if label is not None:
-            self.remember(undo.deleted(entity, int(row["id"]), label))
+            self.remember(undo.deleted(entity, row.id, label))
             self.refresh_data()
             self.notify(f"Deleted {label!r} — press u to undo.", markup=False)

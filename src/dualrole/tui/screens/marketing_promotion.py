@@ -52,9 +52,9 @@ RESULT_COLUMNS = [
     Column("Spend", lambda r: fmt.money(r["spend"], r["currency"]), width=9, justify="right"),
 ]
 LEAD_COLUMNS = [
-    Column("Lead", lambda r: r["name"], ratio=2),
-    Column("Stage", lambda r: r["stage"], width=11, style=lambda r: r["stage"]),
-    Column("Value", lambda r: fmt.money(r["value_minor"], r["currency"]), width=7, justify="right"),
+    Column("Lead", lambda r: r.name, ratio=2),
+    Column("Stage", lambda r: r.stage, width=11, style=lambda r: r.stage),
+    Column("Value", lambda r: fmt.money(r.value_minor, r.currency), width=7, justify="right"),
 ]
 STATUS_STYLE = {"running": "bold", "done": "dim", "cancelled": "dim strike"}
 BAR_WIDTH = 24
@@ -148,7 +148,7 @@ class PromotionScreen(PromotionActions):
                     LEAD_COLUMNS,
                     id="promotion-leads",
                     classes="page-list",
-                    row_style=lambda r: "lost" if r["stage"] == "lost" else None,
+                    row_style=lambda r: "lost" if r.stage == "lost" else None,
                     empty_text="No leads yet (prospects with this promotion as source).",
                 )
         yield KeyBar()
@@ -252,4 +252,4 @@ class PromotionScreen(PromotionActions):
     def _open_lead(self, event: PagedList.Selected) -> None:
         row: Any = event.row
         if row is not None:
-            self.app.post_message(OpenRecord(RecordKind.prospect, int(row["id"])))
+            self.app.post_message(OpenRecord(RecordKind.prospect, row.id))

@@ -38,10 +38,10 @@ FOLLOWUP_COLUMNS = [
     Column("Follow-up", lambda r: r["title"]),
 ]
 INTERACTION_COLUMNS = [
-    Column("When", lambda r: fmt.day(r["occurred_at"]), width=10),
-    Column("Kind", lambda r: r["kind"], width=7),
+    Column("When", lambda r: fmt.day(r.occurred_at), width=10),
+    Column("Kind", lambda r: r.kind, width=7),
     # the summary takes the rest of the line; "→mkt" (sent to marketing) leads it when sent
-    Column("Summary", lambda r: ("→mkt " if r["research_note_id"] else "") + r["summary"]),
+    Column("Summary", lambda r: ("→mkt " if r.research_note_id else "") + r.summary),
 ]
 
 
@@ -176,7 +176,7 @@ class ProspectScreen(ProspectActions):
     def selected_interaction_id(self) -> int | None:
         timeline = self.query_one("#prospect-timeline", PagedList)
         row = timeline.row
-        return int(row["id"]) if row else super().selected_interaction_id()
+        return row.id if row else super().selected_interaction_id()
 
     def after_change(self) -> None:
         self.refresh_data()

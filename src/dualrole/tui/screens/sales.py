@@ -43,36 +43,36 @@ from dualrole.tui.widgets.pipeline_board import PipelineBoard
 from dualrole.tui.widgets.search_bar import SearchBar
 
 PROSPECT_COLUMNS = [
-    Column("Name", lambda r: r["name"]),
-    Column("Company", lambda r: r["company"] or ""),
-    Column("Stage", lambda r: r["stage"], width=11, style=lambda r: r["stage"]),
-    Column("Value", lambda r: fmt.money(r["value_minor"], r["currency"]), width=7, justify="right"),
+    Column("Name", lambda r: r.name),
+    Column("Company", lambda r: r.company or ""),
+    Column("Stage", lambda r: r.stage, width=11, style=lambda r: r.stage),
+    Column("Value", lambda r: fmt.money(r.value_minor, r.currency), width=7, justify="right"),
     Column(
         "Next",
-        lambda r: fmt.due(r["next_followup_date"]),
+        lambda r: fmt.due(r.next_followup_date),
         width=12,
-        style=lambda r: fmt.due_style(r["next_followup_date"]),
+        style=lambda r: fmt.due_style(r.next_followup_date),
     ),
     Column(
         "Contact",
-        lambda r: fmt.ago(r["last_contact_at"]) + (" idle" if r["idle"] else ""),
+        lambda r: fmt.ago(r.last_contact_at) + (" idle" if r.idle else ""),
         width=12,
         justify="right",
-        style=lambda r: "idle" if r["idle"] else None,
+        style=lambda r: "idle" if r.idle else None,
     ),
 ]
 
 FOLLOWUP_COLUMNS = [
     Column(
         "Due",
-        lambda r: fmt.due(r["due_date"], r["done_at"]),
+        lambda r: fmt.due(r.due_date, r.done_at),
         width=13,
-        style=lambda r: None if r["done_at"] else fmt.due_style(r["due_date"]),
+        style=lambda r: None if r.done_at else fmt.due_style(r.due_date),
     ),
-    Column("Time", lambda r: r["due_time"] or "", width=5),
-    Column("Follow-up", lambda r: r["title"]),
-    Column("Prospect", lambda r: r["prospect"]),
-    Column("Stage", lambda r: r["stage"], width=11, style=lambda r: r["stage"]),
+    Column("Time", lambda r: r.due_time or "", width=5),
+    Column("Follow-up", lambda r: r.title),
+    Column("Prospect", lambda r: r.prospect),
+    Column("Stage", lambda r: r.stage, width=11, style=lambda r: r.stage),
 ]
 
 BUCKETS = [
@@ -98,11 +98,11 @@ TAB_ONLY: dict[str, tuple[str, ...]] = {
 
 
 def _prospect_style(row: Any) -> str | None:
-    return "lost" if row["stage"] == "lost" else None
+    return "lost" if row.stage == "lost" else None
 
 
 def _followup_style(row: Any) -> str | None:
-    return "done" if row["done_at"] else None
+    return "done" if row.done_at else None
 
 
 class SalesScreen(ProspectActions):
@@ -258,17 +258,17 @@ class SalesScreen(ProspectActions):
     def selected_prospect_id(self) -> int | None:
         if self.current_tab == "prospects":
             row = self.query_one("#prospects", PagedList).row
-            return int(row["id"]) if row else None
+            return row.id if row else None
         if self.current_tab == "followups":
             row = self.query_one("#followups", PagedList).row
-            return int(row["prospect_id"]) if row else None
+            return row.prospect_id if row else None
         card = self.query_one(PipelineBoard).selected
-        return int(card["id"]) if card else None
+        return card.id if card else None
 
     @on(PagedList.Selected, "#prospects")
     def _open_prospect(self, event: PagedList.Selected) -> None:
         if event.row is not None:
-            self.app.post_message(OpenRecord(RecordKind.prospect, int(event.row["id"])))
+            self.app.post_message(OpenRecord(RecordKind.prospect, event.row.id))
 
     @on(PipelineBoard.Opened)
     def _open_card(self, event: PipelineBoard.Opened) -> None:
@@ -277,7 +277,7 @@ class SalesScreen(ProspectActions):
     @on(PagedList.Selected, "#followups")
     def _open_followup(self, event: PagedList.Selected) -> None:
         if event.row is not None:
-            form = self.attempt(followup_edit_form, self.store, int(event.row["id"]))
+            form = self.attempt(followup_edit_form, self.store, event.row.id)
             if form is not None:
                 self.app.push_screen(form, self._saved("Follow-up saved."))
 
@@ -334,17 +334,17 @@ class SalesScreen(ProspectActions):
 
     def snooze_target(self) -> tuple[str, int] | None:
         row = self.query_one("#followups", PagedList).row
-        if self.current_tab != "followups" or row is None or row["done_at"]:
+        if self.current_tab != "followups" or row is None or row.done_at:
             return None
-        return "followup", int(row["id"])
+        return "followup", row.id
 
     def action_done(self) -> None:
         if self.current_tab != "followups":
             self.notify("d marks a follow-up done: open Follow-ups (3) or the prospect's page.")
             return
         row = self.query_one("#followups", PagedList).row
-        if row is not None and not row["done_at"]:
-            self.complete_followup(int(row["id"]))
+        if row is not None and not row.done_at:
+            self.complete_followup(row.id)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Hide keys that do nothing on the current tab (footer and key alike)."""
@@ -361,7 +361,7 @@ class SalesScreen(ProspectActions):
         if card is None:
             self.notify("Select a deal first (arrows move between the cards).")
             return
-        prospect = self.attempt(sales.get_prospect, self.store, int(card["id"]))
+        prospect = self.attempt(sales.get_prospect, self.store, card.id)
         if prospect is None:
             return
         target = sales.step_stage(prospect.stage, step)
@@ -467,9 +467,9 @@ class SalesScreen(ProspectActions):
         if row is None:
             return
         entity = "prospect" if tab == "prospects" else "followup"
-        label = self.attempt(soft_delete, self.store, entity, int(row["id"]))
+        label = self.attempt(soft_delete, self.store, entity, row.id)
         if label is not None:
-            self.remember(undo.deleted(entity, int(row["id"]), label))
+            self.remember(undo.deleted(entity, row.id, label))
             self.refresh_data()
             self.notify(f"Deleted {label!r} — press u to undo.", markup=False)
 
