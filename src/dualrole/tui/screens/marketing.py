@@ -11,8 +11,9 @@ Keys that do nothing on a tab are hidden there (:meth:`check_action`).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from textual import on
 from textual.app import ComposeResult
@@ -25,6 +26,10 @@ from dualrole.core.words import counted
 from dualrole.services import marketing, undo
 from dualrole.services.lists import (
     ListQuery,
+    NoteRow,
+    PromotionRow,
+    SegmentRow,
+    TaskRow,
     notes_query,
     promotions_query,
     segments_query,
@@ -46,19 +51,21 @@ from dualrole.tui.widgets.keybar import KeyBar
 from dualrole.tui.widgets.paged_list import Column, PagedList
 from dualrole.tui.widgets.search_bar import SearchBar
 
+RowT = TypeVar("RowT")
+
 
 @dataclass(frozen=True)
-class Tab:
+class Tab(Generic[RowT]):
     """One tab: its title, the entity (for delete/undo and pages), a plural, its columns."""
 
     title: str
     entity: RecordKind | str  # tasks have no page of their own
     plural: str
-    columns: list[Column]
+    columns: list[Column[RowT]]
 
 
-TABS: dict[str, Tab] = {
-    "segments": Tab(
+TABS: dict[str, Tab[Any]] = {
+    "segments": Tab[SegmentRow](
         "Segments",
         RecordKind.segment,
         "segments",
@@ -69,7 +76,7 @@ TABS: dict[str, Tab] = {
             Column("Prospects", lambda r: r.prospects, width=9, justify="right"),
         ],
     ),
-    "research": Tab(
+    "research": Tab[NoteRow](
         "Research",
         RecordKind.research_note,
         "research notes",
@@ -81,7 +88,7 @@ TABS: dict[str, Tab] = {
             Column("Added", lambda r: fmt.ago(r.created_at), width=7, justify="right"),
         ],
     ),
-    "promotions": Tab(
+    "promotions": Tab[PromotionRow](
         "Promotions",
         RecordKind.promotion,
         "promotions",
@@ -105,7 +112,7 @@ TABS: dict[str, Tab] = {
             Column("Leads", lambda r: r.leads, width=5, justify="right"),
         ],
     ),
-    "tasks": Tab(
+    "tasks": Tab[TaskRow](
         "Tasks",
         "marketing_task",
         "marketing tasks",
@@ -131,15 +138,18 @@ TAB_ONLY = {
 }
 
 
-def _promotion_style(row: Any) -> str | None:
+def _promotion_style(row: PromotionRow) -> str | None:
     return {"running": "marketing", "done": "muted", "cancelled": "done"}.get(row.status)
 
 
-def _task_style(row: Any) -> str | None:
+def _task_style(row: TaskRow) -> str | None:
     return "done" if row.done_at else fmt.due_style(row.due_date)
 
 
-ROW_STYLES = {"promotions": _promotion_style, "tasks": _task_style}
+ROW_STYLES: dict[str, Callable[[Any], str | None]] = {
+    "promotions": _promotion_style,
+    "tasks": _task_style,
+}
 
 
 class MarketingScreen(PromotionActions):
@@ -231,7 +241,7 @@ class MarketingScreen(PromotionActions):
         return active.removeprefix("tab-")
 
     @property
-    def current_list(self) -> PagedList:
+    def current_list(self) -> PagedList[Any]:
         return self.query_one(f"#list-{self.current_tab}", PagedList)
 
     def refresh_data(self) -> None:

@@ -23,7 +23,9 @@ from dualrole.core.words import counted
 from dualrole.services import marketing, undo
 from dualrole.services.lists import (
     FollowUpBucket,
+    FollowUpRow,
     ProspectFilter,
+    ProspectRow,
     ProspectSort,
     followups_query,
     prospect_index,
@@ -42,7 +44,7 @@ from dualrole.tui.widgets.paged_list import Column, PagedList, RowsSource
 from dualrole.tui.widgets.pipeline_board import PipelineBoard
 from dualrole.tui.widgets.search_bar import SearchBar
 
-PROSPECT_COLUMNS = [
+PROSPECT_COLUMNS: list[Column[ProspectRow]] = [
     Column("Name", lambda r: r.name),
     Column("Company", lambda r: r.company or ""),
     Column("Stage", lambda r: r.stage, width=11, style=lambda r: r.stage),
@@ -62,7 +64,7 @@ PROSPECT_COLUMNS = [
     ),
 ]
 
-FOLLOWUP_COLUMNS = [
+FOLLOWUP_COLUMNS: list[Column[FollowUpRow]] = [
     Column(
         "Due",
         lambda r: fmt.due(r.due_date, r.done_at),
@@ -97,11 +99,11 @@ TAB_ONLY: dict[str, tuple[str, ...]] = {
 """Actions that work on some tabs only (hidden elsewhere)."""
 
 
-def _prospect_style(row: Any) -> str | None:
+def _prospect_style(row: ProspectRow) -> str | None:
     return "lost" if row.stage == "lost" else None
 
 
-def _followup_style(row: Any) -> str | None:
+def _followup_style(row: FollowUpRow) -> str | None:
     return "done" if row.done_at else None
 
 
