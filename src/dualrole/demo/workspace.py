@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
-from dualrole.core import clock
+from dualrole.core.dates import clock
 from dualrole.demo.prospects import Row, Stamper
 from dualrole.demo.prospects import prospect_rows as make_prospects
 from dualrole.services import bulk

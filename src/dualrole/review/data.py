@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from dualrole.core import clock
+from dualrole.core.dates import clock
 from dualrole.core.models import OPEN_STAGES, STAGE_ORDER, STAGE_WEIGHT, ResearchKind
 from dualrole.core.money import round_minor
 from dualrole.review.model import WEEKS_BEFORE

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any, Generic, NamedTuple, TypeVar
 
-from dualrole.core import clock
+from dualrole.core.dates import clock
 from dualrole.core.enums import LeadSource, PromotionStatus, ResearchKind, Stage
 from dualrole.services.pipeline import idle_cutoff
 from dualrole.services.search import fold, fts_query, prospect_match

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from dualrole.core.when import WEEKDAY_NAMES
+from dualrole.core.dates.when import WEEKDAY_NAMES
 from dualrole.storage.db import Store
 
 DEFAULTS: dict[str, Any] = {

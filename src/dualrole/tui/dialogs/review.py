@@ -23,7 +23,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
 
-from dualrole.core import clock
+from dualrole.core.dates import clock
 from dualrole.core.enums import RecordKind
 from dualrole.core.money import format_money_input, round_minor
 from dualrole.review import CATALOGUE, Metric, WeeklyReview, parse_target, set_target, show_value

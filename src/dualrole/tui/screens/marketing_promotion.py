@@ -19,7 +19,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.widgets import Sparkline, Static
 
-from dualrole.core import clock
+from dualrole.core.dates import clock
 from dualrole.core.enums import RecordKind
 from dualrole.core.models import Promotion, PromotionResult
 from dualrole.core.money import format_money, per

@@ -27,7 +27,7 @@ from textual.events import Resize
 from textual.geometry import Region
 from textual.widgets import Label, Static, TextArea
 
-from dualrole.core import clock
+from dualrole.core.dates import clock
 from dualrole.core.models import ReflectionIn, Side
 from dualrole.core.money import format_money_short
 from dualrole.core.words import counted

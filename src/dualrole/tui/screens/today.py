@@ -19,7 +19,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import Static
 
-from dualrole.core.clock import relative_day
+from dualrole.core.dates.clock import relative_day
 from dualrole.core.enums import RecordKind
 from dualrole.core.money import format_money_short
 from dualrole.services.settings import get_setting, workspace_currency

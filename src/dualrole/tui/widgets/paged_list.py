@@ -51,7 +51,7 @@ from textual.reactive import reactive
 from textual.strip import Strip
 from textual.widget import Widget
 
-from dualrole.core import clock
+from dualrole.core.dates import clock
 from dualrole.storage.db import StorageError, Store
 from dualrole.tui.text import visible
 
