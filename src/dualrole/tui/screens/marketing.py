@@ -289,7 +289,7 @@ class MarketingScreen(PromotionActions):
         self.refresh_bindings()
 
     def selected_promotion_id(self) -> int | None:
-        row = self.query_one("#list-promotions", PagedList).row
+        row: PromotionRow | None = self.query_one("#list-promotions", PagedList).row
         chosen = row.id if row is not None and self.current_tab == "promotions" else None
         self._acted_on = chosen
         return chosen

@@ -184,7 +184,7 @@ class ProspectScreen(ProspectActions):
 
     def selected_interaction_id(self) -> int | None:
         timeline = self.query_one("#prospect-timeline", PagedList)
-        row = timeline.row
+        row: InteractionRow | None = timeline.row
         return row.id if row else super().selected_interaction_id()
 
     def after_change(self) -> None:

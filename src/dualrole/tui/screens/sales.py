@@ -259,11 +259,11 @@ class SalesScreen(ProspectActions):
 
     def selected_prospect_id(self) -> int | None:
         if self.current_tab == "prospects":
-            row = self.query_one("#prospects", PagedList).row
-            return row.id if row else None
+            prospect: ProspectRow | None = self.query_one("#prospects", PagedList).row
+            return prospect.id if prospect else None
         if self.current_tab == "followups":
-            row = self.query_one("#followups", PagedList).row
-            return row.prospect_id if row else None
+            followup: FollowUpRow | None = self.query_one("#followups", PagedList).row
+            return followup.prospect_id if followup else None
         card = self.query_one(PipelineBoard).selected
         return card.id if card else None
 
@@ -335,7 +335,7 @@ class SalesScreen(ProspectActions):
             self.app.push_screen(prospect_form(self.store, prospect), self._saved("Saved."))
 
     def snooze_target(self) -> tuple[str, int] | None:
-        row = self.query_one("#followups", PagedList).row
+        row: FollowUpRow | None = self.query_one("#followups", PagedList).row
         if self.current_tab != "followups" or row is None or row.done_at:
             return None
         return "followup", row.id
@@ -344,7 +344,7 @@ class SalesScreen(ProspectActions):
         if self.current_tab != "followups":
             self.notify("d marks a follow-up done: open Follow-ups (3) or the prospect's page.")
             return
-        row = self.query_one("#followups", PagedList).row
+        row: FollowUpRow | None = self.query_one("#followups", PagedList).row
         if row is not None and not row.done_at:
             self.complete_followup(row.id)
 
