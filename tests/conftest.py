@@ -31,8 +31,8 @@ def _isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("TZ", "Europe/Berlin")
     for name in ("DUALROLE_CONFIG", "DUALROLE_THEME", "DUALROLE_LOCALE", "DUALROLE_KEYMAP"):
         monkeypatch.delenv(name, raising=False)  # the person's app config (dualrole.config)
+    from dualrole.core.dates.when import use_date_style
     from dualrole.core.money import DEFAULT_LOCALE, use_locale
-    from dualrole.core.when import use_date_style
 
     use_locale(DEFAULT_LOCALE)  # a command or the app before may have set another
     use_date_style("day-month")

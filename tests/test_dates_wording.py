@@ -19,7 +19,7 @@ from pydantic import ValidationError
 
 from dualrole.cli.main import cli
 from dualrole.core import models
-from dualrole.core.clock import relative_day
+from dualrole.core.dates.clock import relative_day
 from dualrole.core.models import (
     FollowUpIn,
     InteractionIn,

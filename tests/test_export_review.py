@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dualrole.core.parsing import parse_week
+from dualrole.core.dates.reading import parse_week
 from dualrole.render import render
 from dualrole.render.markdown import cell, escape
 from dualrole.render.tabular import CSV_HEADER, safe_cell

@@ -8,15 +8,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
+from dualrole.core.dates.reading import parse_date, parse_time
 from dualrole.core.models import NAME_MAX, ProspectIn, ResearchNoteIn, field_errors
 from dualrole.core.money import format_money, format_money_input
-from dualrole.core.parsing import (
-    MONEY_MAX_MINOR,
-    parse_date,
-    parse_email,
-    parse_money,
-    parse_time,
-)
+from dualrole.core.parsing import MONEY_MAX_MINOR, parse_email, parse_money
 from dualrole.services import marketing, sales
 from dualrole.storage.db import open_memory
 

@@ -9,8 +9,8 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
+from dualrole.core.dates.reading import parse_week
 from dualrole.core.models import ReflectionIn, Side
-from dualrole.core.parsing import parse_week
 from dualrole.render import render
 from dualrole.review import (
     BY_KEY,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from dualrole.core.parsing import parse_week
+from dualrole.core.dates.reading import parse_week
 from dualrole.review import CATALOGUE, build_review
 from dualrole.review.records import count_behind, records_behind
 from review_week import EXPECTED, FEEDBACK_TITLE, TRADE_FAIR, build_week

@@ -46,7 +46,7 @@ PEOPLE = [
 def listed(store: Store, text: str) -> list[str]:
     """Names the Sales list shows for ``/text``, top to bottom."""
     query = prospects_query(store, ProspectFilter(search=text))
-    return [row["name"] for row in query.page(store, 0, max(query.count(store), 1))]
+    return [row.name for row in query.page(store, 0, max(query.count(store), 1))]
 
 
 def palette(store: Store, text: str) -> list[str]:
@@ -118,7 +118,7 @@ def test_the_command_line_find_is_the_same_search(tmp_path):
 def test_a_search_with_other_filters_still_folds_and_ranks(people):
     tagged = sales.create_prospect(people, ProspectIn(name="Björn Becker", tags=["vip"]))
     query = prospects_query(people, ProspectFilter(search="bjorn", tag="vip"))
-    assert [row["id"] for row in query.page(people, 0, 10)] == [tagged.id]
+    assert [row.id for row in query.page(people, 0, 10)] == [tagged.id]
     assert query.count(people) == 1
 
 
@@ -141,11 +141,11 @@ def test_a_long_list_pages_the_name_matches_then_the_rest(store):
         sales.create_prospect(store, ProspectIn(name=f"Zed Lind {number:03}", tags=["berlin"]))
     query = prospects_query(store, ProspectFilter(search="be"))
     assert query.count(store) == 300
-    pages = [row["name"] for offset in (0, 100, 200) for row in query.page(store, offset, 100)]
+    pages = [row.name for offset in (0, 100, 200) for row in query.page(store, offset, 100)]
     assert pages == [f"Ann Becker {n:03}" for n in range(150)] + [
         f"Zed Lind {n:03}" for n in range(150)
     ]
-    assert query.page(store, 250, 100)[-1]["name"] == "Zed Lind 149"
+    assert query.page(store, 250, 100)[-1].name == "Zed Lind 149"
     last = store.scalar("SELECT id FROM prospects WHERE name = 'Zed Lind 000'")
     assert query.index_of(store, last, "p.id") == 150
 
@@ -154,7 +154,7 @@ def test_followups_are_found_by_their_prospect_the_same_way(people):
     jose = people.scalar("SELECT id FROM prospects WHERE name = 'José García'")
     sales.create_followup(people, FollowUpIn(prospect_id=jose, title="Call", due_date="today"))
     query = followups_query(search="garcia", store=people)
-    assert [row["prospect"] for row in query.page(people, 0, 10)] == ["José García"]
+    assert [row.prospect for row in query.page(people, 0, 10)] == ["José García"]
 
 
 def test_marketing_lists_fold_accents_and_case_and_match_short_prefixes(store):
@@ -189,7 +189,7 @@ def test_any_folded_word_of_a_name_finds_it_on_every_path(words, pick):
         sales.create_prospect(store, ProspectIn(name="Zz Other", tags=["vip"]))
         target = sales.create_prospect(store, ProspectIn(name=name))
         query = prospects_query(store, ProspectFilter(search=typed))
-        assert target.id in [row["id"] for row in query.page(store, 0, 10)]
+        assert target.id in [row.id for row in query.page(store, 0, 10)]
         assert target.id in [h.record_id for h in find_records(store, typed)]
         assert target.id in [c.id for c in find_prospects(store, typed)]
 
@@ -204,12 +204,12 @@ def test_pages_read_forwards_backwards_and_by_index_agree(store, monkeypatch, so
         name = f"{first} Becker {number:02}" if number % 2 else f"{first} Lind {number:02}"
         sales.create_prospect(store, ProspectIn(name=name, tags=["berlin"] if number % 5 else []))
     query = prospects_query(store, ProspectFilter(search="be", sort=sort))
-    whole = [row["name"] for row in query.page(store, 0, 100)]
+    whole = [row.name for row in query.page(store, 0, 100)]
     monkeypatch.setattr(lists, "REVERSE_AFTER", 4)
     query = prospects_query(store, ProspectFilter(search="be", sort=sort))
     query.broad_from = query.first_broad_from = 3
     assert query.count(store) == len(whole)
-    paged = [row["name"] for offset in range(0, 60, 7) for row in query.page(store, offset, 7)]
+    paged = [row.name for offset in range(0, 60, 7) for row in query.page(store, offset, 7)]
     assert paged == whole
     matches = [name for name in whole if any(w.startswith("be") for w in fold(name).split())]
     assert whole[: len(matches)] == matches  # name matches first

@@ -338,7 +338,7 @@ def _found(store: Store, text: str) -> set[str]:
     from dualrole.services.lists import ProspectFilter, prospects_query
 
     query = prospects_query(store, ProspectFilter(search=text))
-    return {row["name"] for row in query.page(store, 0, query.count(store))}
+    return {row.name for row in query.page(store, 0, query.count(store))}
 
 
 def test_search_of_one_or_two_letters_matches_the_starts_of_names_and_tags(store):

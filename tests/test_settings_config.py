@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from dualrole.cli.main import cli
 from dualrole.config import load_config, save_theme
-from dualrole.core.when import format_day, next_week_start, use_date_style
+from dualrole.core.dates.when import format_day, next_week_start, use_date_style
 from dualrole.services.settings import (
     SETTINGS,
     SettingError,

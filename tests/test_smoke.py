@@ -19,4 +19,4 @@ def test_create_move_and_log(store):
     assert sales.get_prospect(store, prospect.id).last_contact_at is not None
     query = prospects_query(store, ProspectFilter(search="priya"))
     assert query.count(store) == 1
-    assert [row["name"] for row in query.page(store, 0, 10)] == ["Priya Sharma"]
+    assert [row.name for row in query.page(store, 0, 10)] == ["Priya Sharma"]

@@ -11,8 +11,8 @@ import pytest
 from click.testing import CliRunner
 
 from dualrole.cli.main import cli
+from dualrole.core.dates.when import next_business_day, next_week_start
 from dualrole.core.models import FollowUpIn, MarketingTaskIn, ProspectIn
-from dualrole.core.when import next_business_day, next_week_start
 from dualrole.services import daily, marketing, sales
 from dualrole.services.due import ItemRef
 from dualrole.services.settings import business_days, set_setting

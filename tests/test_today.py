@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from dualrole.core import clock
+from dualrole.core.dates import clock
 from dualrole.core.models import FollowUpIn, InteractionIn, MarketingTaskIn, ProspectIn
 from dualrole.services import marketing, sales
 from dualrole.services.today import agenda

@@ -8,6 +8,7 @@ import math
 import pytest
 from pydantic import BaseModel, ValidationError
 
+from dualrole.core.dates.reading import parse_date, parse_time, parse_week
 from dualrole.core.models import (
     NAME_MAX,
     SHORT_MAX,
@@ -30,7 +31,7 @@ from dualrole.core.models import (
     describe_errors,
     field_errors,
 )
-from dualrole.core.parsing import parse_date, parse_money, parse_time, parse_week
+from dualrole.core.parsing import parse_money
 
 
 def errors_of(model: type[BaseModel], **data) -> dict[str, str]:

@@ -9,9 +9,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from dualrole.core.dates.reading import DATE_EXAMPLES, MAX_YEAR, MIN_YEAR, parse_date
+from dualrole.core.dates.when import format_day, parse_moment, parse_repeat, split_moment
 from dualrole.core.models import FollowUpIn
-from dualrole.core.parsing import DATE_EXAMPLES, MAX_YEAR, MIN_YEAR, parse_date
-from dualrole.core.when import format_day, parse_moment, parse_repeat, split_moment
 
 FRIDAY = dt.date(2026, 11, 20)  # conftest freezes the clock here too
 days = st.dates(min_value=dt.date(1950, 1, 1), max_value=dt.date(2150, 12, 31))

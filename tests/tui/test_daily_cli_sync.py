@@ -18,7 +18,7 @@ SIZE = (100, 32)
 def labels(screen: TodayScreen) -> list[str]:
     source = screen.query_one("#today-sales-list", PagedList).query_
     assert isinstance(source, RowsSource)
-    return [row["label"].strip() for row in source.rows]
+    return [row.label.strip() for row in source.rows]
 
 
 async def test_today_shows_what_the_shell_added(demo, demo_path, wait_until):

@@ -76,10 +76,10 @@ async def test_f_after_logging_on_the_idle_list_names_the_next_prospect(workspac
     app = DualroleApp(store)
     async with app.run_test(size=SIZE) as pilot:
         side = app.screen.query_one("#today-sales-list", PagedList)
-        await wait_until(pilot, lambda: side.row is not None and "Ada" in side.row["label"])
+        await wait_until(pilot, lambda: side.row is not None and "Ada" in side.row.label)
         await log_on_today(pilot, app, wait_until, "Sent the proposal", tick=False)
         # Ada is no longer idle: her row went, the cursor is on Sofia
-        await wait_until(pilot, lambda: side.row is not None and "Sofia" in side.row["label"])
+        await wait_until(pilot, lambda: side.row is not None and "Sofia" in side.row.label)
         await pilot.press("F")
         await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
         question = str(app.screen.query_one("#confirm-question", Static).content)
@@ -104,7 +104,7 @@ async def test_the_log_form_files_the_feedback_it_logs(workspace, wait_until):
     app = DualroleApp(store)
     async with app.run_test(size=SIZE) as pilot:
         side = app.screen.query_one("#today-sales-list", PagedList)
-        await wait_until(pilot, lambda: side.row is not None and "Ada" in side.row["label"])
+        await wait_until(pilot, lambda: side.row is not None and "Ada" in side.row.label)
         await log_on_today(pilot, app, wait_until, "Sent the proposal", tick=True)
         await wait_until(pilot, lambda: len(notes(store)) == 1)
     assert notes(store) == [(ids["Ada Quill"], "Call back in spring — Ada Quill")]

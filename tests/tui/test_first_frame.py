@@ -14,7 +14,7 @@ async def test_todays_rows_are_drawn_once_for_the_first_frame(demo, monkeypatch,
     drawn: Counter[str] = Counter()
     label, when = today.COLUMNS
 
-    def counted(row: dict[str, object]) -> object:
+    def counted(row: today.AgendaLine) -> object:
         drawn[repr(row)] += 1
         return when.render(row)
 

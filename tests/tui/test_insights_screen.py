@@ -86,7 +86,7 @@ async def test_enter_lists_the_records_behind_and_opens_one(app, demo):
         )
         await pilot.press("3")  # its spend: the results logged
         await pilot.pause()
-        assert listing.row_count > 0 and listing.row["record"].kind == "result"
+        assert listing.row_count > 0 and listing.row.kind == "result"
         await pilot.press("1")
         await pilot.pause()
         await pilot.press("enter")
@@ -158,7 +158,7 @@ async def test_the_records_behind_a_figure_show_money_as_money(app, demo, lines)
         assert listing.row_count > 0 and "\x1f" not in won and "EUR" not in won
         (value, currency), *_ = demo.query(
             "SELECT value_minor, currency FROM prospects WHERE id = ?",
-            (listing.row["record"].prospect_id,),
+            (listing.row.prospect_id,),
         )
         assert f"won · {format_money(value, currency)}" in won
         await pilot.press("3")  # its spend: the results logged

@@ -66,7 +66,7 @@ class TestSegments:
             assert isinstance(app.screen, MarketingScreen)
             shown = [line for line in lines(segments) if line.startswith("Yoga studios")]
             assert len(shown) == 1
-            while segments.row["name"] != "Yoga studios":
+            while segments.row.name != "Yoga studios":
                 await pilot.press("down")
             await pilot.press("enter")
             await pilot.pause()
@@ -84,7 +84,7 @@ class TestSegments:
         marketing.create_promotion(demo, PromotionIn(name="Bread fair", segment_id=segment.id))
         async with app.run_test(size=SIZE) as pilot:
             segments = await open_tab(pilot, "1")
-            assert segments.row["name"] == "Bakeries"  # sorted by name: first
+            assert segments.row.name == "Bakeries"  # sorted by name: first
             await pilot.press("enter")
             await pilot.pause()
             page = app.screen
@@ -127,7 +127,7 @@ class TestResearch:
             await pilot.press("ctrl+s")
             await pilot.pause()
             assert isinstance(app.screen, MarketingScreen)
-            assert notes.row["title"] == "Wants a yearly plan"  # newest first
+            assert notes.row.title == "Wants a yearly plan"  # newest first
             assert "Wants a yearly plan" in lines(notes)[1]
         assert live(demo, "research_notes") == before + 1
         note_id = demo.scalar("SELECT id FROM research_notes WHERE title = 'Wants a yearly plan'")
@@ -138,7 +138,7 @@ class TestResearch:
         note = marketing.create_note(demo, ResearchNoteIn(title=NASTY, body=body, tags=["t1"]))
         async with app.run_test(size=SIZE) as pilot:
             notes = await open_tab(pilot, "2")
-            assert notes.row["id"] == note.id
+            assert notes.row.id == note.id
             await pilot.press("enter")
             await pilot.pause()
             page = app.screen
@@ -254,14 +254,14 @@ class TestPromotions:
     async def test_advance_from_the_list_keeps_the_cursor_on_it(self, app, demo):
         async with app.run_test(size=SIZE) as pilot:
             promotions = await open_tab(pilot, "3")
-            while promotions.row["name"] != "Podcast guest spots":
+            while promotions.row.name != "Podcast guest spots":
                 await pilot.press("down")
-            promotion_id = promotions.row["id"]
+            promotion_id = promotions.row.id
             await pilot.press("a")
             await pilot.pause()
             assert marketing.get_promotion(demo, promotion_id).status.value == "planned"
-            assert promotions.row["id"] == promotion_id, "the list reorders; the cursor follows"
-            assert promotions.row["status"] == "planned"
+            assert promotions.row.id == promotion_id, "the list reorders; the cursor follows"
+            assert promotions.row.status == "planned"
             await pilot.press("c")
             await pilot.pause()
             form = app.screen
@@ -269,7 +269,7 @@ class TestPromotions:
             form.query_one("#field-status", Select).value = "cancelled"
             await pilot.press("ctrl+s")
             await pilot.pause()
-            assert promotions.row["id"] == promotion_id
+            assert promotions.row.id == promotion_id
         assert marketing.get_promotion(demo, promotion_id).status.value == "cancelled"
 
     async def test_leads_with_stage_and_value(self, app, demo, lines):
@@ -293,16 +293,16 @@ class TestTasks:
     async def test_done_and_undone(self, app, demo, lines):
         async with app.run_test(size=SIZE) as pilot:
             tasks = await open_tab(pilot, "4")
-            first = dict(tasks.row)
+            first = tasks.row._asdict()
             assert first["done_at"] is None
             assert lines(tasks)[1].startswith("· " + first["title"][:10])
             await pilot.press("d")
             await pilot.pause()
             assert marketing.get_task(demo, first["id"]).done_at is not None
-            assert tasks.row["id"] != first["id"], "open tasks come first"
+            assert tasks.row.id != first["id"], "open tasks come first"
             done_line = next(line for line in lines(tasks) if first["title"][:20] in line)
             assert done_line.startswith("✓ ")
-            while tasks.row["id"] != first["id"]:
+            while tasks.row.id != first["id"]:
                 await pilot.press("down")
             await pilot.press("d")
             await pilot.pause()
@@ -320,7 +320,7 @@ class TestTasks:
             row = next(
                 tasks.row_at(i)
                 for i in range(tasks.row_count)
-                if tasks.row_at(i)["title"] == "Order flyers"
+                if tasks.row_at(i).title == "Order flyers"
             )
             assert tasks.row_style(row) == "overdue"
             assert form is not app.screen
@@ -335,16 +335,16 @@ class TestDeleteSearchAndSafety:
         before = live(demo, "research_notes")
         async with app.run_test(size=SIZE) as pilot:
             notes = await open_tab(pilot, "2")
-            title = notes.row["title"]
+            title = notes.row.title
             await pilot.press("delete")
             await pilot.pause()
             assert live(demo, "research_notes") == before - 1
-            assert notes.row["title"] != title
+            assert notes.row.title != title
             assert f"{before - 1} research notes" in static_text(app.screen, "#status-research")
             await pilot.press("u")
             await pilot.pause()
             assert live(demo, "research_notes") == before
-            assert notes.row["title"] == title
+            assert notes.row.title == title
 
     async def test_slash_filters_as_you_type_and_keys_do_not_fire(self, app, demo, lines):
         async with app.run_test(size=SIZE) as pilot:
@@ -407,7 +407,7 @@ class TestNoteBodyIsText:
         note = marketing.create_note(demo, ResearchNoteIn(title="Html note", body=body))
         async with app.run_test(size=SIZE) as pilot:
             notes = await open_tab(pilot, "2")
-            assert notes.row["id"] == note.id
+            assert notes.row.id == note.id
             await pilot.press("enter")
             await pilot.pause()
             shown = markdown_text(app.screen.query_one("#note-markdown", Markdown))

@@ -12,7 +12,7 @@ from textual.app import App, ComposeResult
 from textual.color import Color
 from textual.strip import Strip
 
-from dualrole.core import clock
+from dualrole.core.dates import clock
 from dualrole.storage.db import Store, open_memory
 from dualrole.tui.theme import ROLE_VARIABLES
 from dualrole.tui.widgets.paged_list import Column, PagedList, RowsSource

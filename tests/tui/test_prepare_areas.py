@@ -74,7 +74,7 @@ async def test_a_built_area_is_drawn_before_it_is_first_shown(demo, monkeypatch)
 
     names: list[str] = []
     name, *others = sales.PROSPECT_COLUMNS
-    counted = replace(name, render=lambda row: names.append(row["name"]) or row["name"])
+    counted = replace(name, render=lambda row: names.append(row.name) or row.name)
     monkeypatch.setattr(sales, "PROSPECT_COLUMNS", [counted, *others])
     app = DualroleApp(demo)
     async with app.run_test(size=(100, 30)) as pilot:

@@ -106,7 +106,7 @@ async def test_today_done_ticks_off_the_followup_and_offers_the_next(demo, lines
         await pilot.pause()
         assert isinstance(app.screen, TodayScreen)
         right = app.screen.query_one("#today-sales-list", PagedList)
-        assert right.row["item"].record_id == followup.id  # the most overdue comes first
+        assert right.row.item.record_id == followup.id  # the most overdue comes first
         assert "Aardvark Today — Call" in lines(right)[1]
         await pilot.press("d")
         await pilot.pause()

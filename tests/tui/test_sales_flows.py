@@ -67,7 +67,7 @@ class TestProspects:
     async def test_edit_with_invalid_value_then_fix(self, app, demo):
         async with app.run_test(size=SIZE) as pilot:
             prospects = await open_sales(pilot)
-            prospect_id = int(prospects.row["id"])
+            prospect_id = prospects.row.id
             await pilot.press("e")
             await pilot.pause()
             form = app.screen
@@ -95,21 +95,21 @@ class TestProspects:
         before = live_prospects(demo)
         async with app.run_test(size=SIZE) as pilot:
             prospects = await open_sales(pilot)
-            name = prospects.row["name"]
+            name = prospects.row.name
             await pilot.press("delete")
             await pilot.pause()
             assert live_prospects(demo) == before - 1
-            assert prospects.row["name"] != name
+            assert prospects.row.name != name
             assert not any(line.startswith(name + " ") for line in lines(prospects)[1:2])
             await pilot.press("u")
             await pilot.pause()
             assert live_prospects(demo) == before
-            assert prospects.row["name"] == name
+            assert prospects.row.name == name
 
     async def test_stage_change_to_lost_requires_a_reason(self, app, demo):
         async with app.run_test(size=SIZE) as pilot:
             prospects = await open_sales(pilot)
-            prospect_id = int(prospects.row["id"])
+            prospect_id = prospects.row.id
             await pilot.press("c")
             await pilot.pause()
             form = app.screen
@@ -137,7 +137,7 @@ class TestInteractions:
     async def test_log_interaction_then_send_feedback(self, app, demo):
         async with app.run_test(size=SIZE) as pilot:
             prospects = await open_sales(pilot)
-            prospect_id = int(prospects.row["id"])
+            prospect_id = prospects.row.id
             count = len(sales.interactions_for(demo, prospect_id))
             await pilot.press("l")
             await pilot.pause()
@@ -172,7 +172,7 @@ class TestFollowUps:
             await pilot.press("3")
             await pilot.pause()
             followups = app.screen.query_one("#followups", PagedList)
-            followup_id = int(followups.row["id"])
+            followup_id = followups.row.id
             await pilot.press("d")
             await pilot.pause()
             assert sales.get_followup(demo, followup_id).done_at is not None

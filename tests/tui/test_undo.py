@@ -130,7 +130,7 @@ async def test_u_restores_what_was_deleted_not_an_older_delete(workspace, wait_u
         await wait_until(pilot, lambda: prospects.row is None)
         await pilot.press("m", "4")
         tasks = app.screen.query_one("#list-tasks", PagedList)
-        await wait_until(pilot, lambda: tasks.row is not None and tasks.row["id"] == other.id)
+        await wait_until(pilot, lambda: tasks.row is not None and tasks.row.id == other.id)
         await pilot.press("d")
         await wait_until(pilot, lambda: marketing.get_task(store, other.id).done_at is not None)
         await pilot.press("u", "u")

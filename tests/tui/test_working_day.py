@@ -59,7 +59,7 @@ class TestPipelineBoard:
             assert any(re.search(r"Kenji Kow\w*…", line) for line in text)  # cut, not wrapped
             await pilot.press("end")
             await pilot.pause()
-            assert board.selected["name"] == sales.get_prospect(demo, board.selected["id"]).name
+            assert board.selected.name == sales.get_prospect(demo, board.selected.id).name
             assert f"↑{lead.count - shown}" in board_text(board)[-1]
 
     async def test_arrows_select_enter_opens(self, app, demo):
@@ -68,30 +68,30 @@ class TestPipelineBoard:
             await pilot.press("right", "down")
             await pilot.pause()
             card = board.selected
-            assert card["stage"] == "contacted"
+            assert card.stage == "contacted"
             await pilot.press("enter")
             await pilot.pause()
             assert isinstance(app.screen, ProspectScreen)
-            assert app.screen.prospect_id == int(card["id"])
+            assert app.screen.prospect_id == int(card.id)
 
     async def test_move_forward_and_back_then_lost_asks_why(self, app, demo):
         async with app.run_test(size=SMALL) as pilot:
             board = await open_board(pilot)
-            card_id = int(board.selected["id"])
+            card_id = board.selected.id
             await pilot.press("greater_than_sign")
             await pilot.pause()
             assert sales.get_prospect(demo, card_id).stage.value == "contacted"
-            assert int(board.selected["id"]) == card_id  # the card is followed
+            assert board.selected.id == card_id  # the card is followed
             assert board.columns[board.current].stage.value == "contacted"
             await pilot.press("less_than_sign")
             await pilot.pause()
             assert sales.get_prospect(demo, card_id).stage.value == "lead"
             await pilot.press("left")  # lead → lost (the board wraps round)
             await pilot.pause()
-            lost_id = int(board.selected["id"]) if board.selected else None
+            lost_id = board.selected.id if board.selected else None
             await pilot.press("left")  # won
             await pilot.pause()
-            won_id = int(board.selected["id"])
+            won_id = board.selected.id
             await pilot.press("greater_than_sign")
             await pilot.pause()
             assert isinstance(app.screen, FormScreen)
@@ -260,7 +260,7 @@ class TestExpectations:
             await pilot.pause()
             assert isinstance(app.screen, SalesScreen)
             listing = screen.query_one("#prospects")
-            assert listing.row["name"] == "Mia Zylberstein"
+            assert listing.row.name == "Mia Zylberstein"
             assert screen.filters.search is None  # the filter that hid it was cleared
 
     async def test_search_finds_text_inside_words_and_tags(self, app, demo):
@@ -269,11 +269,11 @@ class TestExpectations:
             await pilot.press("s", "slash", *"ret")
             await pilot.pause()
             listing = app.screen.query_one("#prospects")
-            ids = [int(listing.row_at(i)["id"]) for i in range(listing.row_count)]
+            ids = [listing.row_at(i).id for i in range(listing.row_count)]
             assert greta.id in ids
             await pilot.press("escape", "slash", *"berlin")
             await pilot.pause()
-            ids = [int(listing.row_at(i)["id"]) for i in range(min(listing.row_count, 500))]
+            ids = [listing.row_at(i).id for i in range(min(listing.row_count, 500))]
             assert greta.id in ids
 
     async def test_lead_from_a_promotion_page_gets_its_source_and_segment(

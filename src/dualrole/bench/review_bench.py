@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from dualrole.bench.figures import Report, time_ms
-from dualrole.core import clock
+from dualrole.core.dates import clock
 from dualrole.storage.db import open_store
 
 WEEKS = 9  # the reviewed week and the 8 before it

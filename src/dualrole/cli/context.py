@@ -47,7 +47,7 @@ class Context:
 
     def open(self, *, create: bool = True) -> Store:
         """The workspace; ``create`` makes a new one when there is none (see the module)."""
-        from dualrole.core.when import use_date_style
+        from dualrole.core.dates.when import use_date_style
         from dualrole.services.settings import get_setting
 
         if not self.path.exists() and not self.path.is_symlink():

@@ -2,8 +2,8 @@
 
 Every command reads and
 writes through :mod:`dualrole.services` (``daily``, ``resolve``, ``sales``, ``today``), with the
-app's pydantic models and messages, and dates through :mod:`dualrole.core.parsing` /
-:mod:`dualrole.core.when`, the app's own reader. A command echoes what it understood ("due Tue 1 Dec
+app's pydantic models and messages, and dates through :mod:`dualrole.core.dates` (reading
+and when), the app's own reader. A command echoes what it understood ("due Tue 1 Dec
 2026"); a failure is one sentence and a non-zero exit, and nothing is half-written. Stored text
 is shown through :func:`~dualrole.core.printable.visible`, never raw.
 """
@@ -22,7 +22,7 @@ import click
 from click.shell_completion import CompletionItem
 
 from dualrole.cli.context import Context, pass_ctx
-from dualrole.core.clock import relative_day
+from dualrole.core.dates.clock import relative_day
 from dualrole.core.printable import visible
 from dualrole.storage.db import Store
 
@@ -149,7 +149,7 @@ def log(
     feedback: bool,
 ) -> None:  # fmt: skip
     """Log an interaction with PROSPECT (an email, a name, part of a name or an id)."""
-    from dualrole.core.when import format_moment, parse_moment
+    from dualrole.core.dates.when import format_moment, parse_moment
     from dualrole.services import daily, sales
 
     moment = _on("--when", parse_moment, when) if when else None
@@ -179,7 +179,7 @@ def follow_up(
     ctx: Context, prospect: str, title: str, due: str, at: str | None, repeat: str | None
 ) -> None:
     """Schedule a follow-up with PROSPECT."""
-    from dualrole.core.when import format_day, parse_repeat, split_moment
+    from dualrole.core.dates.when import format_day, parse_repeat, split_moment
     from dualrole.services import daily, sales
 
     day, time = _on("--due", split_moment, due, past=False)
@@ -246,7 +246,7 @@ def today(ctx: Context, fmt: str, short: bool, colour: str) -> None:
 
 
 def _today_text(day: Agenda, items: list[DueItem], late: int, use: bool) -> str:
-    from dualrole.core.when import format_day
+    from dualrole.core.dates.when import format_day
 
     lines = [f"{format_day(day.day)}: {late} overdue, {len(items) - late} due today"]
     width = max((len(str(i.ref)) for i in items), default=2)
@@ -278,7 +278,7 @@ def _today_text(day: Agenda, items: list[DueItem], late: int, use: bool) -> str:
 @pass_ctx
 def done(ctx: Context, item_id: str) -> None:
     """Mark follow-up fN or marketing task tN done (a repeating follow-up gets its next one)."""
-    from dualrole.core.when import format_day
+    from dualrole.core.dates.when import format_day
     from dualrole.services import daily
     from dualrole.services.due import parse_ref
 
@@ -299,7 +299,7 @@ def done(ctx: Context, item_id: str) -> None:
 def snooze(ctx: Context, item_id: str, when: str | None) -> None:
     """Move follow-up fN or marketing task tN to WHEN (tomorrow, mon, +3d, 1 dec; a
     follow-up also "tomorrow 14:30"); without WHEN to the next business day, as z does."""
-    from dualrole.core.when import format_day, split_moment
+    from dualrole.core.dates.when import format_day, split_moment
     from dualrole.services import daily
     from dualrole.services.due import parse_ref
 
@@ -317,8 +317,8 @@ def snooze(ctx: Context, item_id: str, when: str | None) -> None:
 @pass_ctx
 def show(ctx: Context, prospect: str) -> None:
     """Show PROSPECT: details, open follow-ups (with ids) and recent interactions."""
+    from dualrole.core.dates.when import format_day, format_moment
     from dualrole.core.money import format_money
-    from dualrole.core.when import format_day, format_moment
     from dualrole.services import sales
 
     with _store(ctx) as store:

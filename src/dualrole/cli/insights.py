@@ -28,7 +28,7 @@ def parse_day(text: str | None, option: str, *, end: bool) -> dt.date | None:
     """A day (``2026-09-01``, ``today``…) or an ISO week (its Monday, or Sunday for --to),
     in the years any date can have (1900 to 2200): the period's arithmetic stays clear of the
     calendar's ends."""
-    from dualrole.core.parsing import MAX_YEAR, MIN_YEAR, parse_date, parse_week
+    from dualrole.core.dates.reading import MAX_YEAR, MIN_YEAR, parse_date, parse_week
 
     if text is None:
         return None

@@ -17,11 +17,11 @@ from dualrole.cli.context import (
     document_options,
     pass_ctx,
 )
-from dualrole.core import clock
+from dualrole.core.dates import clock
 
 
 def _week(text: str | None, option: str) -> dt.date | None:
-    from dualrole.core.parsing import parse_week
+    from dualrole.core.dates.reading import parse_week
     from dualrole.review.build import check_week
 
     if text is None:

@@ -21,7 +21,9 @@ from pydantic import (
     model_validator,
 )
 
-from dualrole.core import clock
+from dualrole.core.dates import clock
+from dualrole.core.dates.reading import DATE_EXAMPLES, MAX_YEAR, MIN_YEAR, parse_date, parse_time
+from dualrole.core.dates.when import format_day, parse_moment, split_moment
 from dualrole.core.enums import (
     OPEN_STAGES,
     STAGE_ORDER,
@@ -36,17 +38,7 @@ from dualrole.core.enums import (
     Side,
     Stage,
 )
-from dualrole.core.parsing import (
-    DATE_EXAMPLES,
-    MAX_YEAR,
-    MIN_YEAR,
-    clean_text,
-    parse_date,
-    parse_email,
-    parse_money,
-    parse_time,
-)
-from dualrole.core.when import format_day, parse_moment, split_moment
+from dualrole.core.parsing import clean_text, parse_email, parse_money
 
 __all__ = [  # the enums are re-exported here for convenience
     "NAME_MAX",

@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
-from dualrole.core import clock
+from dualrole.core.dates import clock
 from dualrole.demo.prospects import Row, Stamper
 from dualrole.demo.prospects import prospect_rows as make_prospects
 from dualrole.services import bulk
@@ -345,21 +345,32 @@ def _fill(
     counts: dict[str, int],
     indexes: _Indexes,
 ) -> None:
-    """Every table's rows (inside the caller's transaction)."""
+    """Every table's rows (inside the caller's transaction), drawn from ``rng`` in one order."""
     today = clock.today()
     start = now - dt.timedelta(weeks=size.weeks)
-    span = (now - start).total_seconds()
     n_interactions = size.interactions if size.interactions is not None else size.prospects * 6
     seed = rng.randint(0, 10**6)
-
-    def when(low: float = 0.0, high: float = 1.0) -> dt.datetime:
-        return start + dt.timedelta(seconds=span * rng.uniform(low, high))
 
     def report(step: str, done: int, total: int) -> None:
         if progress:
             progress(step, done, total)
 
     set_setting(store, "business_name", "Costa Consulting")
+    _add_segments(store, start)
+    active = _add_promotions(store, today, now, start)
+    counts["promotion_results"] = _add_results(store, rng, active, today, now)
+    _add_people(
+        store, rng, size, today=today, now=now, start=start, active=active, seed=seed,
+        interactions=n_interactions, report=report, counts=counts, indexes=indexes,
+    )  # fmt: skip
+    counts["research_notes"] = _add_notes(store, rng, size, start, now)
+    counts["marketing_tasks"] = _add_tasks(store, today, now, start)
+    counts["focus_sessions"] = _add_sessions(store, rng, size, now)
+    for tag, modulus in (("vip", 7), ("berlin", 3), ("newsletter", 5)):
+        bulk.tag_prospects(store, tag, range(modulus, size.prospects + 1, modulus))
+
+
+def _add_segments(store: Store, start: dt.datetime) -> None:
     bulk.add_marketing_rows(
         store,
         "segments",
@@ -379,6 +390,12 @@ def _fill(
             for name, age, desc, occupation, location, pains, values, objections in SEGMENTS
         ),
     )
+
+
+def _add_promotions(
+    store: Store, today: dt.date, now: dt.datetime, start: dt.datetime
+) -> list[int]:
+    """The promotions; returns the ids of those launched (running or done)."""
     n_segments = len(SEGMENTS)
     promotions = []
     for index, (name, channel, status, message, budget) in enumerate(PROMOTIONS):
@@ -401,7 +418,13 @@ def _fill(
             )
         )
     bulk.add_marketing_rows(store, "promotions", promotions)
-    active = [i + 1 for i, p in enumerate(PROMOTIONS) if p[2] in ("running", "done")]
+    return [i + 1 for i, p in enumerate(PROMOTIONS) if p[2] in ("running", "done")]
+
+
+def _add_results(
+    store: Store, rng: random.Random, active: list[int], today: dt.date, now: dt.datetime
+) -> int:
+    """Results every few days of each launched promotion's six weeks; returns how many."""
     results = []
     for promotion_id in active:
         first = dt.date.fromisoformat(
@@ -423,8 +446,25 @@ def _fill(
             )
             day += dt.timedelta(days=rng.choice([3, 4, 7]))
     bulk.add_marketing_rows(store, "promotion_results", results)
-    counts["promotion_results"] = len(results)
+    return len(results)
 
+
+def _add_people(
+    store: Store,
+    rng: random.Random,
+    size: DemoSize,
+    *,
+    today: dt.date,
+    now: dt.datetime,
+    start: dt.datetime,
+    active: list[int],
+    seed: int,
+    interactions: int,
+    report: Progress,
+    counts: dict[str, int],
+    indexes: _Indexes,
+) -> None:
+    """Prospects, their stage history, interactions, last contacts and follow-ups."""
     # Prospects, their stage history and follow-ups are drawn in Python (~1 s at 100k) on a
     # worker thread while SQLite makes the interactions: sqlite3 lets go of the GIL while a
     # statement runs, so each takes a core. Interactions thus go in before their prospects;
@@ -433,11 +473,11 @@ def _fill(
     with ThreadPoolExecutor(max_workers=1) as pool:
         drawing = pool.submit(
             _people, rng, size.prospects, start=int(start.timestamp()), now=now, today=today,
-            promotions=active, segments=n_segments, report=report,
+            promotions=active, segments=len(SEGMENTS), report=report,
         )  # fmt: skip
-        report("interactions", 0, n_interactions)
+        report("interactions", 0, interactions)
         _insert_interactions(
-            store, seed, n_interactions, size.prospects, int(start.timestamp()),
+            store, seed, interactions, size.prospects, int(start.timestamp()),
             int(now.timestamp()),
         )  # fmt: skip
         prospect_rows, history, followups = drawing.result()
@@ -449,7 +489,7 @@ def _fill(
     bulk.add_stage_history(store, history)
     counts["prospects"], counts["stage_changes"] = len(prospect_rows), len(history)
     del prospect_rows, history
-    counts["interactions"] = n_interactions
+    counts["interactions"] = interactions
     # Each prospect's last contact, as the services keep it: one lookup per prospect in
     # interactions_by_prospect, so that index is made first.
     indexes.restore("interactions")
@@ -457,10 +497,20 @@ def _fill(
     bulk.add_followup_rows(store, followups)
     counts["followups"] = len(followups)
 
+
+def _add_notes(
+    store: Store, rng: random.Random, size: DemoSize, start: dt.datetime, now: dt.datetime
+) -> int:
+    """Research notes (feedback ones from a prospect); returns how many."""
+    span = (now - start).total_seconds()
+
+    def when(low: float = 0.0, high: float = 1.0) -> dt.datetime:
+        return start + dt.timedelta(seconds=span * rng.uniform(low, high))
+
     notes = []
     for kind, titles in NOTE_TITLES.items():
         for title in titles:
-            segment = rng.randint(1, n_segments)  # drawn for every note: the rest stays the same
+            segment = rng.randint(1, len(SEGMENTS))  # drawn for every note: the rest stays the same
             prospect = rng.randint(1, size.prospects) if kind == "feedback" else None
             if prospect is not None:  # what a prospect said belongs to the prospect's segment
                 segment = store.scalar("SELECT segment_id FROM prospects WHERE id = ?", (prospect,))
@@ -476,8 +526,11 @@ def _fill(
                 )
             )
     bulk.add_marketing_rows(store, "research_notes", notes)
-    counts["research_notes"] = len(notes)
+    return len(notes)
 
+
+def _add_tasks(store: Store, today: dt.date, now: dt.datetime, start: dt.datetime) -> int:
+    """Marketing tasks, two of them done; returns how many."""
     tasks = []
     promotion_ids = {name: index + 1 for index, (name, *_rest) in enumerate(PROMOTIONS)}
     for index, (title, promotion) in enumerate(TASKS):
@@ -493,8 +546,11 @@ def _fill(
             )
         )
     bulk.add_marketing_rows(store, "marketing_tasks", tasks)
-    counts["marketing_tasks"] = len(tasks)
+    return len(tasks)
 
+
+def _add_sessions(store: Store, rng: random.Random, size: DemoSize, now: dt.datetime) -> int:
+    """Focus sessions on weekdays, marketing mornings and sales afternoons; returns how many."""
     sessions = []
     for days_ago in range(size.weeks * 7):
         day = now - dt.timedelta(days=days_ago)
@@ -513,6 +569,4 @@ def _fill(
                         )
                     )
     bulk.add_marketing_rows(store, "focus_sessions", sessions)
-    counts["focus_sessions"] = len(sessions)
-    for tag, modulus in (("vip", 7), ("berlin", 3), ("newsletter", 5)):
-        bulk.tag_prospects(store, tag, range(modulus, size.prospects + 1, modulus))
+    return len(sessions)

@@ -8,6 +8,7 @@ placeholders carry values into SQL; the fixed stage names come from the enums.
 
 from __future__ import annotations
 
+import sqlite3
 import statistics
 from collections import defaultdict
 from typing import TypedDict, Unpack
@@ -136,106 +137,136 @@ def build_insights(store: Store, period: Period) -> Insights:
     """Every insight of ``period``: groups, funnel, lost reasons, forecast and weekly trend."""
     params = period.params()
     currency = str(get_setting(store, "currency") or "EUR")
-    promotions = {
-        int(row[0]): row
-        for row in store.query(
-            "SELECT id, name, channel, segment_id, status, launched_at, finished_at "
-            "FROM promotions WHERE deleted_at IS NULL"
-        )
-    }
-    segments = {
-        int(row[0]): (str(row[1]), str(row[2] or ""))
-        for row in store.query("SELECT id, name, objections FROM segments WHERE deleted_at IS NULL")
-    }
-
-    def segment_of(promotion_id: int, segment_id: int | None) -> int | None:
-        """A lead's segment: its own, else the one its promotion targets (if still live)."""
-        chosen = segment_id if segment_id is not None else promotions[promotion_id][3]
-        return chosen if chosen in segments else None
-
-    # Sums per (promotion, segment), then rolled up per channel, promotion and segment.
-    sums: dict[tuple[By, str], Group] = {}
-
-    def group(by: By, key: str, **ids: Unpack[_GroupIds]) -> Group:
-        found = sums.get((by, key))
-        if found is None:
-            found = sums[by, key] = Group(by=by, key=key, name="", **ids)
-        return found
-
-    def keys(promotion_id: int, segment_id: int | None) -> list[Group]:
-        row = promotions[promotion_id]
-        seg = segment_id
-        return [
-            group("channel", str(row[2]), channel=str(row[2])),
-            group("promotion", str(promotion_id), promotion_id=promotion_id, channel=str(row[2])),
-            group("segment", "" if seg is None else str(seg), segment_id=seg),
-        ]
-
-    totals = Group(by="channel", key="", name="all promotions")
-    for promotion_id, spend in store.query(SPEND, params):
-        if promotion_id not in promotions or not spend:
-            continue
-        seg = promotions[promotion_id][3]
-        for g in keys(promotion_id, seg if seg in segments else None):
-            g.spend_minor += int(spend)
-        totals.spend_minor += int(spend)
-    for promotion_id, segment_id, leads, won, revenue in store.query(LEADS, params):
-        if promotion_id not in promotions:
-            continue  # its promotion is in the trash
-        for g in keys(promotion_id, segment_of(promotion_id, segment_id)):
-            g.leads += int(leads)
-            g.won += int(won or 0)
-            g.revenue_minor += int(revenue or 0)
-        totals.leads += int(leads)
-        totals.won += int(won or 0)
-        totals.revenue_minor += int(revenue or 0)
-    # Promotions running in the period count even when they brought nothing.
-    for promotion_id, row in promotions.items():
-        status, launched, finished = row[4], row[5], row[6]
-        if (
-            status != "cancelled"
-            and launched is not None
-            and launched < period.end
-            and (finished is None or finished >= period.start)
-        ):
-            seg = row[3]
-            keys(promotion_id, seg if seg in segments else None)
-    day_lists: dict[tuple[By, str], list[float]] = defaultdict(list)
-    all_days: list[float] = []
-    for promotion_id, segment_id, days in store.query(WON_DAYS, params):
-        if promotion_id not in promotions:
-            continue
-        for g in keys(promotion_id, segment_of(promotion_id, segment_id)):
-            day_lists[g.by, g.key].append(float(days))
-        all_days.append(float(days))
-    for (by, key), g in sums.items():
-        if by == "channel":
-            g.name = key
-        elif by == "promotion":
-            g.name = str(promotions[int(key)][1])
-        else:
-            g.name = segments[int(key)][0] if key else NO_SEGMENT
-        _finish(g, day_lists.get((by, key), []))
-    _finish(totals, all_days)
-    by_kind: dict[By, list[Group]] = {"channel": [], "promotion": [], "segment": []}
-    for (by, _key), g in sums.items():
-        by_kind[by].append(g)
-
+    groups = _Groups(store)
+    groups.add_spend(store.query(SPEND, params))
+    groups.add_leads(store.query(LEADS, params))
+    groups.add_running(period)
+    groups.add_won_days(store.query(WON_DAYS, params))
+    by_kind = groups.finish()
     return Insights(
         first=period.first,
         last=period.last,
         currency=currency,
         currency_note=mixed_currency_note(store),
-        totals=totals,
+        totals=groups.totals,
         channels=_order(by_kind["channel"]),
         promotions=_order(by_kind["promotion"]),
         segments=_order(by_kind["segment"]),
         funnel=(funnel := _funnel(store, params)),
-        lost_reasons=(lost := _lost(store, params, segments)),
+        lost_reasons=(lost := _lost(store, params, groups.segments)),
         lost_total=sum(reason.count for reason in lost),
         forecast=_forecast(store, funnel),
-        weeks=_weeks(store, period, has_trash=len(promotions) < _all_promotions(store)),
+        weeks=_weeks(store, period, has_trash=len(groups.promotions) < _all_promotions(store)),
     )
+
+
+class _Groups:
+    """The groups by channel, promotion and segment: sums per (promotion, segment) row of a
+    query, rolled up to the three groups each row belongs to, and the totals over all."""
+
+    def __init__(self, store: Store) -> None:
+        self.promotions = {
+            int(row[0]): row
+            for row in store.query(
+                "SELECT id, name, channel, segment_id, status, launched_at, finished_at "
+                "FROM promotions WHERE deleted_at IS NULL"
+            )
+        }
+        self.segments = {
+            int(row[0]): (str(row[1]), str(row[2] or ""))
+            for row in store.query(
+                "SELECT id, name, objections FROM segments WHERE deleted_at IS NULL"
+            )
+        }
+        self.sums: dict[tuple[By, str], Group] = {}
+        self.totals = Group(by="channel", key="", name="all promotions")
+        self.days: dict[tuple[By, str], list[float]] = defaultdict(list)
+        self.all_days: list[float] = []
+
+    def segment_of(self, promotion_id: int, segment_id: int | None) -> int | None:
+        """A lead's segment: its own, else the one its promotion targets (if still live)."""
+        chosen = segment_id if segment_id is not None else self.promotions[promotion_id][3]
+        return chosen if chosen in self.segments else None
+
+    def _targeted(self, promotion_id: int) -> int | None:
+        """The segment a promotion targets, if still live."""
+        seg: int | None = self.promotions[promotion_id][3]
+        return seg if seg in self.segments else None
+
+    def group(self, by: By, key: str, **ids: Unpack[_GroupIds]) -> Group:
+        found = self.sums.get((by, key))
+        if found is None:
+            found = self.sums[by, key] = Group(by=by, key=key, name="", **ids)
+        return found
+
+    def keys(self, promotion_id: int, segment_id: int | None) -> list[Group]:
+        row = self.promotions[promotion_id]
+        seg = segment_id
+        return [
+            self.group("channel", str(row[2]), channel=str(row[2])),
+            self.group(
+                "promotion", str(promotion_id), promotion_id=promotion_id, channel=str(row[2])
+            ),
+            self.group("segment", "" if seg is None else str(seg), segment_id=seg),
+        ]
+
+    def add_spend(self, rows: list[sqlite3.Row]) -> None:
+        for promotion_id, spend in rows:
+            if promotion_id not in self.promotions or not spend:
+                continue
+            for g in self.keys(promotion_id, self._targeted(promotion_id)):
+                g.spend_minor += int(spend)
+            self.totals.spend_minor += int(spend)
+
+    def add_leads(self, rows: list[sqlite3.Row]) -> None:
+        totals = self.totals
+        for promotion_id, segment_id, leads, won, revenue in rows:
+            if promotion_id not in self.promotions:
+                continue  # its promotion is in the trash
+            for g in self.keys(promotion_id, self.segment_of(promotion_id, segment_id)):
+                g.leads += int(leads)
+                g.won += int(won or 0)
+                g.revenue_minor += int(revenue or 0)
+            totals.leads += int(leads)
+            totals.won += int(won or 0)
+            totals.revenue_minor += int(revenue or 0)
+
+    def add_running(self, period: Period) -> None:
+        """Promotions running in the period count even when they brought nothing."""
+        for promotion_id, row in self.promotions.items():
+            status, launched, finished = row[4], row[5], row[6]
+            if (
+                status != "cancelled"
+                and launched is not None
+                and launched < period.end
+                and (finished is None or finished >= period.start)
+            ):
+                self.keys(promotion_id, self._targeted(promotion_id))
+
+    def add_won_days(self, rows: list[sqlite3.Row]) -> None:
+        """The days each won deal took, for the medians."""
+        for promotion_id, segment_id, days in rows:
+            if promotion_id not in self.promotions:
+                continue
+            for g in self.keys(promotion_id, self.segment_of(promotion_id, segment_id)):
+                self.days[g.by, g.key].append(float(days))
+            self.all_days.append(float(days))
+
+    def finish(self) -> dict[By, list[Group]]:
+        """Name each group, fill its ratios and the totals' ones; the groups by kind."""
+        for (by, key), g in self.sums.items():
+            if by == "channel":
+                g.name = key
+            elif by == "promotion":
+                g.name = str(self.promotions[int(key)][1])
+            else:
+                g.name = self.segments[int(key)][0] if key else NO_SEGMENT
+            _finish(g, self.days.get((by, key), []))
+        _finish(self.totals, self.all_days)
+        by_kind: dict[By, list[Group]] = {"channel": [], "promotion": [], "segment": []}
+        for (by, _key), g in self.sums.items():
+            by_kind[by].append(g)
+        return by_kind
 
 
 def _all_promotions(store: Store) -> int:

@@ -12,7 +12,7 @@ from typing import Literal
 
 from pydantic import BaseModel
 
-from dualrole.core import clock
+from dualrole.core.dates import clock
 from dualrole.core.money import format_money
 from dualrole.review.model import show_percent
 

@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from icalendar import Calendar, Event
 
-from dualrole.core import clock
+from dualrole.core.dates import clock
 from dualrole.core.printable import printable
 from dualrole.storage.db import Store
 

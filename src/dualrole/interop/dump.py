@@ -39,7 +39,7 @@ from typing import Any, BinaryIO
 
 import vobject
 
-from dualrole.core import clock
+from dualrole.core.dates import clock
 from dualrole.core.money import format_money_input
 from dualrole.interop.contacts_csv import escape_cell
 from dualrole.interop.contacts_vcard import EXACT_FIELDS, EXACT_PROPERTY, encode_exact, escape_url

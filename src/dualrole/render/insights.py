@@ -262,31 +262,44 @@ def _table(head: list[str], rows: list[list[str]]) -> str:
 
 
 def html_section(insights: Insights, *, level: str = "h2", by: By | None = None) -> str:
-    c = insights.currency
     parts = [f'<p class="summary">{html_escape(summary(insights))}</p>']
     for kind in (by,) if by else BY:
-        groups = insights.groups(kind)
-        parts.append(f"<{level}>{TITLES[kind]}</{level}>")
-        if not groups:
-            parts.append("<p>No promotion ran or brought leads in this period.</p>")
-            continue
-        parts.append(
-            svg_bars(
-                [(g.name, g.revenue_minor, f"revenue {money(g.revenue_minor, c)}") for g in groups],
-                SALES,
-                f"revenue won per {kind}",
-            )
-        )
-        parts.append(
-            svg_bars(
-                [(g.name, g.spend_minor, f"spend {money(g.spend_minor, c)}") for g in groups],
-                MARKETING,
-                f"spend per {kind}",
-            )
-        )
-        parts.append(_table([kind, *GROUP_HEAD], [[g.name, *group_cells(g, c)] for g in groups]))
-    parts.append(f"<{level}>Weekly trend</{level}>")
+        parts += _html_groups(insights, kind, level)
+    parts += _html_weeks(insights, level)
+    parts += _html_funnel(insights, level)
+    parts += _html_lost(insights, level)
+    parts += _html_forecast(insights, level)
+    return "".join(parts)
+
+
+def _html_groups(insights: Insights, kind: By, level: str) -> list[str]:
+    """One kind of group: revenue and spend bars, then the table of figures."""
+    c = insights.currency
+    groups = insights.groups(kind)
+    parts = [f"<{level}>{TITLES[kind]}</{level}>"]
+    if not groups:
+        return [*parts, "<p>No promotion ran or brought leads in this period.</p>"]
     parts.append(
+        svg_bars(
+            [(g.name, g.revenue_minor, f"revenue {money(g.revenue_minor, c)}") for g in groups],
+            SALES,
+            f"revenue won per {kind}",
+        )
+    )
+    parts.append(
+        svg_bars(
+            [(g.name, g.spend_minor, f"spend {money(g.spend_minor, c)}") for g in groups],
+            MARKETING,
+            f"spend per {kind}",
+        )
+    )
+    parts.append(_table([kind, *GROUP_HEAD], [[g.name, *group_cells(g, c)] for g in groups]))
+    return parts
+
+
+def _html_weeks(insights: Insights, level: str) -> list[str]:
+    return [
+        f"<{level}>Weekly trend</{level}>",
         svg_bars(
             [
                 (f"{w.first:%d %b}", w.leads, f"{counted(w.leads, 'lead')}, {w.won} won")
@@ -294,14 +307,15 @@ def html_section(insights: Insights, *, level: str = "h2", by: By | None = None)
             ],
             MARKETING,
             "leads per week",
-        )
-    )
-    parts.append(f"<{level}>Stage funnel</{level}>")
+        ),
+    ]
+
+
+def _html_funnel(insights: Insights, level: str) -> list[str]:
     stages = insights.funnel.stages
-    parts.append(
-        svg_bars([(s.stage, s.entered, f"{s.entered:,} entered") for s in stages], SALES, "funnel")
-    )
-    parts.append(
+    return [
+        f"<{level}>Stage funnel</{level}>",
+        svg_bars([(s.stage, s.entered, f"{s.entered:,} entered") for s in stages], SALES, "funnel"),
         _table(
             ["stage", "entered", "advanced", "conversion", "median days", "lost", "still there"],
             [
@@ -316,48 +330,45 @@ def html_section(insights: Insights, *, level: str = "h2", by: By | None = None)
                 ]
                 for s in stages
             ],
-        )
+        ),
+        f"<p>{html_escape(stall_text(insights))}</p>",
+    ]
+
+
+def _html_lost(insights: Insights, level: str) -> list[str]:
+    c = insights.currency
+    heading = f"<{level}>Lost reasons</{level}>"
+    if not insights.lost_reasons:
+        return [heading, "<p>No deal was lost in this period.</p>"]
+    table = _table(
+        ["reason", "deals", "value", "share", "segments (objections on record)"],
+        [
+            [r.reason, f"{r.count:,}", money(r.value_minor, c), percent(r.share), _objections(r)]
+            for r in insights.lost_reasons
+        ],
     )
-    parts.append(f"<p>{html_escape(stall_text(insights))}</p>")
-    parts.append(f"<{level}>Lost reasons</{level}>")
-    if insights.lost_reasons:
-        parts.append(
-            _table(
-                ["reason", "deals", "value", "share", "segments (objections on record)"],
-                [
-                    [
-                        r.reason,
-                        f"{r.count:,}",
-                        money(r.value_minor, c),
-                        percent(r.share),
-                        _objections(r),
-                    ]
-                    for r in insights.lost_reasons
-                ],
-            )
-        )
-    else:
-        parts.append("<p>No deal was lost in this period.</p>")
-    parts.append(f"<{level}>Forecast of the open pipeline</{level}>")
-    parts.append(
-        _table(
-            ["stage", "open deals", "value", "chance", "by chance", "measured rate", "by measured"],
+    return [heading, table]
+
+
+def _html_forecast(insights: Insights, level: str) -> list[str]:
+    c = insights.currency
+    table = _table(
+        ["stage", "open deals", "value", "chance", "by chance", "measured rate", "by measured"],
+        [
             [
-                [
-                    s.stage,
-                    f"{s.open_deals:,}",
-                    money(s.open_value_minor, c),
-                    percent(s.chance),
-                    money(s.weighted_minor, c),
-                    percent(s.measured_rate),
-                    money(s.measured_minor, c),
-                ]
-                for s in insights.forecast.stages
-            ],
-        )
+                s.stage,
+                f"{s.open_deals:,}",
+                money(s.open_value_minor, c),
+                percent(s.chance),
+                money(s.weighted_minor, c),
+                percent(s.measured_rate),
+                money(s.measured_minor, c),
+            ]
+            for s in insights.forecast.stages
+        ],
     )
-    parts.append(f"<p>{html_escape(forecast_text(insights))}</p>")
-    return "".join(parts)
+    heading = f"<{level}>Forecast of the open pipeline</{level}>"
+    return [heading, table, f"<p>{html_escape(forecast_text(insights))}</p>"]
 
 
 def render_html(insights: Insights, by: By | None = None) -> str:

@@ -50,9 +50,9 @@ class Restored:
 
 def parse_moment(text: str) -> dt.datetime:
     """``2026-11-28 17:00``, ``yesterday 17:00`` (local time unless it says otherwise) as an
-    aware UTC moment, read by :func:`dualrole.core.when.parse_moment`, the one reader of moments
-    (a day without a time keeps the current time of day; a weekday looks back)."""
-    from dualrole.core.when import parse_moment as read_moment
+    aware UTC moment, read by :func:`dualrole.core.dates.when.parse_moment`, the one reader of
+    moments (a day without a time keeps the current time of day; a weekday looks back)."""
+    from dualrole.core.dates.when import parse_moment as read_moment
 
     moment = read_moment(text, past=True)  # its sentence: "'soonish' is not a date; try …"
     if moment is None:

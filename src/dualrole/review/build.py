@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import math
 
-from dualrole.core import clock
+from dualrole.core.dates import clock
+from dualrole.core.dates.reading import week_label
 from dualrole.core.models import Side
 from dualrole.core.money import per
-from dualrole.core.parsing import week_label
 from dualrole.core.words import counted
 from dualrole.review.data import Figures, Window, collect
 from dualrole.review.model import (

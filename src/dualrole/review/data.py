@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from dualrole.core import clock
+from dualrole.core.dates import clock
 from dualrole.core.models import OPEN_STAGES, STAGE_ORDER, STAGE_WEIGHT, ResearchKind
 from dualrole.core.money import round_minor
 from dualrole.review.model import WEEKS_BEFORE
@@ -163,17 +163,28 @@ def collect(store: Store, monday: dt.date, *, before: int = WEEKS_BEFORE) -> Fig
     """Every figure of the week starting ``monday`` and of the ``before`` weeks before it."""
     window = Window(monday, before)
     n, moments, days = window.n, window.moments, window.days
-    week_t, end_t = moments[n - 1], moments[n]
     figures = Figures(n=n)
-    put, get = figures.put, figures.get
     first = first_record(store)
     figures.has_records = [first is not None and first < moments[i + 1] for i in range(n)]
     has_trash = store.scalar("SELECT 1 FROM prospects WHERE deleted_at IS NOT NULL LIMIT 1")
     trashed = TRASHED if has_trash else ""
+    _weekly(store, figures, moments, days, trashed)
+    _notes_by_kind(store, figures, moments)
+    _promotions(store, figures, moments)
+    _overdue(store, figures, moments, days, trashed)
+    _leads_by_source(store, figures, moments)
+    _open_pipeline(store, figures)
+    _feedback(store, figures, moments)
+    return figures
 
+
+def _weekly(
+    store: Store, figures: Figures, moments: list[str], days: list[str], trashed: str
+) -> None:
+    """The ``WEEKLY`` figures: one aggregate row per query and week."""
     for keys, sql, bounds in WEEKLY:
         sql = sql.replace("{trashed}", trashed)
-        for i in range(n):
+        for i in range(figures.n):
             if bounds == "moments":
                 params: tuple[str, ...] = (moments[i], moments[i + 1])
             elif bounds == "days":
@@ -182,8 +193,12 @@ def collect(store: Store, monday: dt.date, *, before: int = WEEKS_BEFORE) -> Fig
                 params = (days[i], days[i + 1], moments[i + 1])
             row = store.query(sql, params)[0]
             for key, value in zip(keys, row, strict=True):
-                put(key, i, value)
+                figures.put(key, i, value)
 
+
+def _notes_by_kind(store: Store, figures: Figures, moments: list[str]) -> None:
+    """The reviewed week's research notes per kind, in the kinds' order."""
+    week_t, end_t = moments[-2], moments[-1]
     for kind, count in store.query(
         "SELECT kind, count(*) FROM research_notes WHERE created_at >= ? AND created_at < ? "
         "AND deleted_at IS NULL GROUP BY kind",
@@ -194,14 +209,17 @@ def collect(store: Store, monday: dt.date, *, before: int = WEEKS_BEFORE) -> Fig
         k.value: figures.notes_by_kind[k.value] for k in ResearchKind if k in figures.notes_by_kind
     }
 
-    # Promotions launched, running and finished (the table is small: one read).
+
+def _promotions(store: Store, figures: Figures, moments: list[str]) -> None:
+    """Promotions launched, running and finished (the table is small: one read)."""
+    put, get = figures.put, figures.get
     for status, launched, finished in store.query(
         "SELECT status, launched_at, finished_at FROM promotions WHERE deleted_at IS NULL "
         "AND launched_at IS NOT NULL AND launched_at < ? "
         "AND (finished_at IS NULL OR finished_at >= ?)",
-        (end_t, moments[0]),
+        (moments[-1], moments[0]),
     ):
-        for i in range(n):
+        for i in range(figures.n):
             start, end = moments[i], moments[i + 1]
             if start <= launched < end:
                 put("promotions_launched", i, get("promotions_launched")[i] + 1)
@@ -210,10 +228,14 @@ def collect(store: Store, monday: dt.date, *, before: int = WEEKS_BEFORE) -> Fig
             if status != "cancelled" and launched < end and (not finished or finished >= start):
                 put("promotions_running", i, get("promotions_running")[i] + 1)
 
-    # Follow-ups overdue at each week's end (or now, for the current week).
+
+def _overdue(
+    store: Store, figures: Figures, moments: list[str], days: list[str], trashed: str
+) -> None:
+    """Follow-ups overdue at each week's end (or now, for the current week)."""
     now_t, today = clock.to_db(clock.now()), clock.today().isoformat()
     live = f"deleted_at IS NULL{trashed}"
-    for i in range(n):
+    for i in range(figures.n):
         ref_t, ref_d = min(now_t, moments[i + 1]), min(today, days[i + 1])
         still_open = store.scalar(
             f"SELECT count(*) FROM followups WHERE done_at IS NULL AND due_date < ? AND {live}",
@@ -223,21 +245,25 @@ def collect(store: Store, monday: dt.date, *, before: int = WEEKS_BEFORE) -> Fig
             f"SELECT count(*) FROM followups WHERE done_at > ? AND due_date < ? AND {live}",
             (ref_t, ref_d),
         )
-        put("followups_overdue", i, int(still_open or 0) + int(done_later or 0))
+        figures.put("followups_overdue", i, int(still_open or 0) + int(done_later or 0))
 
-    # The week's leads by promotion and channel.
+
+def _leads_by_source(store: Store, figures: Figures, moments: list[str]) -> None:
+    """The reviewed week's leads by promotion and by channel."""
     channels: dict[str, int] = {}
     for name, channel, count in store.query(
         "SELECT m.name, m.channel, count(*) FROM prospects p JOIN promotions m "
         "ON m.id = p.promotion_id WHERE p.created_at >= ? AND p.created_at < ? "
         "AND p.deleted_at IS NULL GROUP BY m.id ORDER BY count(*) DESC, m.name, m.id",
-        (week_t, end_t),
+        (moments[-2], moments[-1]),
     ):
         figures.leads_by_promotion.append((name, count))
         channels[channel] = channels.get(channel, 0) + count
     figures.leads_by_channel = sorted(channels.items(), key=lambda item: (-item[1], item[0]))
 
-    # The open pipeline as it stands now.
+
+def _open_pipeline(store: Store, figures: Figures) -> None:
+    """The open pipeline as it stands now: deals, value, value weighted by stage."""
     weights = " ".join(f"WHEN '{stage.value}' THEN {STAGE_WEIGHT[stage]}" for stage in OPEN_STAGES)
     marks = ", ".join("?" for _ in OPEN_STAGES)
     row = store.query(
@@ -249,13 +275,14 @@ def collect(store: Store, monday: dt.date, *, before: int = WEEKS_BEFORE) -> Fig
     figures.open_deals, figures.pipeline_open = int(row[0]), int(row[1])
     figures.pipeline_weighted = round_minor(row[2])
 
-    # Handoff: the week's feedback notes, with titles.
+
+def _feedback(store: Store, figures: Figures, moments: list[str]) -> None:
+    """Handoff: the reviewed week's feedback notes, with titles."""
     figures.feedback_titles = [
         str(r[0])
         for r in store.query(
             "SELECT title FROM research_notes WHERE kind = 'feedback' AND created_at >= ? "
             "AND created_at < ? AND deleted_at IS NULL ORDER BY created_at, id LIMIT 50",
-            (week_t, end_t),
+            (moments[-2], moments[-1]),
         )
     ]
-    return figures

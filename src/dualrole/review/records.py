@@ -17,7 +17,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Literal
 
-from dualrole.core import clock
+from dualrole.core.dates import clock
 from dualrole.core.models import OPEN_STAGES
 from dualrole.core.money import money_sql, show_amounts
 from dualrole.review.data import ADVANCE, Window

@@ -18,7 +18,8 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from dualrole.core import clock
+from dualrole.core.dates import clock
+from dualrole.core.dates.when import format_day, next_business_day, next_week_start
 from dualrole.core.enums import LeadSource, Stage
 from dualrole.core.models import (
     DealValueIn,
@@ -30,7 +31,6 @@ from dualrole.core.models import (
     ProspectIn,
 )
 from dualrole.core.printable import visible
-from dualrole.core.when import format_day, next_business_day, next_week_start
 from dualrole.services import marketing, sales
 from dualrole.services.due import ItemRef
 from dualrole.services.settings import business_days, get_setting, week_start, workspace_currency

@@ -10,7 +10,7 @@ import datetime as dt
 import sqlite3
 from dataclasses import dataclass
 
-from dualrole.core import clock
+from dualrole.core.dates import clock
 from dualrole.core.enums import Side
 from dualrole.storage.db import Store
 

@@ -3,6 +3,12 @@
 Every list screen asks a :class:`ListQuery` for ``count()`` (its virtual height) and
 ``page(offset, limit)`` for the rows in view; each ordering is backed by an index (see
 ``migrations.m002_indexes``) and ties break on ``id`` so pages never overlap.
+
+Each list's row is a typed record declared just above its query: a ``NamedTuple`` whose
+fields are the query's ``SELECT`` columns, in the same order (a page builds it from each
+cursor row positionally, which costs about as little as reading the row). To add a list:
+declare its record, then ``ListQuery(TheRow, columns="a, b AS c", ...)`` naming the same
+columns in the same order; the first page read checks the names agree.
 """
 
 from __future__ import annotations
@@ -10,9 +16,9 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
-from typing import Any
+from typing import Any, Generic, NamedTuple, TypeVar
 
-from dualrole.core import clock
+from dualrole.core.dates import clock
 from dualrole.core.enums import LeadSource, PromotionStatus, ResearchKind, Stage
 from dualrole.services.pipeline import idle_cutoff
 from dualrole.services.search import fold, fts_query, prospect_match
@@ -21,6 +27,12 @@ from dualrole.storage.db import Store
 BROAD_FROM = 500  # matches from which a search's page walks the list's order index
 NEVER_BROAD = 1 << 62
 REVERSE_AFTER = 1_000  # pages past this offset (and past half the list) are read backwards
+
+R = TypeVar("R", bound=NamedTuple)
+"""A list's row record: a NamedTuple with the query's columns as fields, in order."""
+
+_CHECKED: set[tuple[type[Any], str]] = set()
+"""(record, columns) pairs whose column names were checked against the record's fields."""
 
 
 def reversed_order(order: str) -> str:
@@ -52,9 +64,11 @@ def reversed_order(order: str) -> str:
 
 
 @dataclass
-class ListQuery:
-    """``SELECT {columns} FROM {source} WHERE {where} ORDER BY {order}``, paged."""
+class ListQuery(Generic[R]):
+    """``SELECT {columns} FROM {source} WHERE {where} ORDER BY {order}``, paged, each row
+    read as a ``record`` (whose fields are ``columns``, in order)."""
 
+    record: type[R]
     columns: str
     source: str
     order: str
@@ -91,7 +105,7 @@ class ListQuery:
             sql, params = self.tally[0], tuple(self.tally[1])
         return store.memo(("count", sql, params), lambda: int(store.scalar(sql, params) or 0))
 
-    def page(self, store: Store, offset: int, limit: int) -> list[sqlite3.Row]:
+    def page(self, store: Store, offset: int, limit: int) -> list[R]:
         """Rows ``offset`` … ``offset + limit - 1`` in this order.
 
         A page in the second half of a long list is read from the end in the reverse
@@ -104,10 +118,10 @@ class ListQuery:
         if self.first is not None:
             top, rest = self._parts()
             above = top.count(store)
-            rows = top.page(store, offset, min(limit, above - offset)) if offset < above else []
-            if len(rows) < limit:
-                rows += rest.page(store, max(offset - above, 0), limit - len(rows))
-            return rows
+            records = top.page(store, offset, min(limit, above - offset)) if offset < above else []
+            if len(records) < limit:
+                records += rest.page(store, max(offset - above, 0), limit - len(records))
+            return records
         order = self.order
         reverse = offset > REVERSE_AFTER
         if reverse:
@@ -129,7 +143,19 @@ class ListQuery:
         rows = store.query(sql, [*self.column_params, *self.params, limit, offset])
         if reverse:
             rows.reverse()
-        return rows
+        if rows and (self.record, self.columns) not in _CHECKED:
+            self._check(rows[0])
+        make = self.record._make
+        return [make(row) for row in rows]
+
+    def _check(self, row: sqlite3.Row) -> None:
+        """Refuse a record whose fields are not the columns read, in order (once per list)."""
+        if tuple(row.keys()) != self.record._fields:
+            raise TypeError(
+                f"{self.record.__name__} has fields {self.record._fields}, "
+                f"but its query reads {tuple(row.keys())}"
+            )
+        _CHECKED.add((self.record, self.columns))
 
     def index_of(self, store: Store, record_id: int, id_column: str) -> int | None:
         """Where the record ``id_column = record_id`` sits in this order (None: not listed).
@@ -153,7 +179,7 @@ class ListQuery:
         found = store.scalar(sql, (*self.params, record_id))
         return None if found is None else int(found)
 
-    def _parts(self) -> tuple[ListQuery, ListQuery]:
+    def _parts(self) -> tuple[ListQuery[R], ListQuery[R]]:
         """The rows passing ``first``, and the others: two queries in this list's order."""
         assert self.first is not None
         test, params, narrows = self.first
@@ -231,12 +257,30 @@ class ProspectFilter:
     sort: ProspectSort = ProspectSort.name
 
 
-def prospects_query(store: Store, filters: ProspectFilter) -> ListQuery:
+class ProspectRow(NamedTuple):
+    """One line of the Prospects list (and of a segment's or a promotion's leads)."""
+
+    id: int
+    name: str
+    company: str | None
+    stage: str
+    value_minor: int | None
+    currency: str
+    email: str | None
+    last_contact_at: str | None
+    next_followup_date: str | None
+    source: str
+    idle: int
+    """1 when open and not contacted for the workspace's idle days, else 0."""
+
+
+def prospects_query(store: Store, filters: ProspectFilter) -> ListQuery[ProspectRow]:
     cutoff = idle_cutoff(store)
     open_stages = tuple(s.value for s in Stage if s.is_open)
     marks = ",".join("?" for _ in open_stages)
     idle_sql = f"(p.stage IN ({marks}) AND coalesce(p.last_contact_at, p.created_at) < ?)"
     query = ListQuery(
+        ProspectRow,
         columns=(
             "p.id, p.name, p.company, p.stage, p.value_minor, p.currency, p.email, "
             f"p.last_contact_at, p.next_followup_date, p.source, {idle_sql} AS idle"
@@ -274,7 +318,7 @@ def prospects_query(store: Store, filters: ProspectFilter) -> ListQuery:
     return query
 
 
-def search_prospects(store: Store, query: ListQuery, text: str | None) -> None:
+def search_prospects(store: Store, query: ListQuery[ProspectRow], text: str | None) -> None:
     """``/`` on prospects: what ``dualrole find`` and the palette find (one search,
     :func:`dualrole.services.search.prospect_match`), the name matches listed first.
 
@@ -327,15 +371,31 @@ class FollowUpBucket(StrEnum):
     done = "done"
 
 
+class FollowUpRow(NamedTuple):
+    """One line of the Follow-ups list."""
+
+    id: int
+    title: str
+    due_date: str
+    due_time: str | None
+    done_at: str | None
+    prospect_id: int
+    prospect: str
+    stage: str
+    repeat_every: int | None
+    repeat_unit: str
+
+
 def followups_query(
     bucket: FollowUpBucket = FollowUpBucket.open,
     search: str | None = None,
     *,
     store: Store | None = None,
-) -> ListQuery:
+) -> ListQuery[FollowUpRow]:
     """Follow-ups in a bucket; ``search`` (which needs ``store``) finds their prospects."""
     today = clock.today().isoformat()
     query = ListQuery(
+        FollowUpRow,
         columns="f.id, f.title, f.due_date, f.due_time, f.done_at, f.prospect_id, "
         "p.name AS prospect, p.stage, f.repeat_every, f.repeat_unit",
         source="followups f JOIN prospects p ON p.id = f.prospect_id",
@@ -367,8 +427,25 @@ def followups_query(
     return query
 
 
-def interactions_query(prospect_id: int | None = None, search: str | None = None) -> ListQuery:
+class InteractionRow(NamedTuple):
+    """One line of a prospect's history."""
+
+    id: int
+    kind: str
+    occurred_at: str
+    summary: str
+    outcome: str
+    is_feedback: int
+    research_note_id: int | None
+    prospect_id: int
+    prospect: str
+
+
+def interactions_query(
+    prospect_id: int | None = None, search: str | None = None
+) -> ListQuery[InteractionRow]:
     query = ListQuery(
+        InteractionRow,
         columns="i.id, i.kind, i.occurred_at, i.summary, i.outcome, i.is_feedback, "
         "i.research_note_id, i.prospect_id, p.name AS prospect",
         source="interactions i JOIN prospects p ON p.id = i.prospect_id",
@@ -382,10 +459,23 @@ def interactions_query(prospect_id: int | None = None, search: str | None = None
     return query
 
 
+class NoteRow(NamedTuple):
+    """One line of the Research notes list."""
+
+    id: int
+    kind: str
+    title: str
+    source: str
+    created_at: str
+    segment: str | None
+    prospect: str | None
+
+
 def notes_query(
     kind: ResearchKind | None = None, search: str | None = None, segment_id: int | None = None
-) -> ListQuery:
+) -> ListQuery[NoteRow]:
     query = ListQuery(
+        NoteRow,
         columns="n.id, n.kind, n.title, n.source, n.created_at, s.name AS segment, "
         "p.name AS prospect",
         source="research_notes n LEFT JOIN segments s ON s.id = n.segment_id "
@@ -403,14 +493,31 @@ def notes_query(
     return query
 
 
+class PromotionRow(NamedTuple):
+    """One line of the Promotions list."""
+
+    id: int
+    name: str
+    channel: str
+    status: str
+    start_date: str | None
+    end_date: str | None
+    budget_minor: int | None
+    currency: str
+    spend_minor: int
+    leads: int
+    segment: str | None
+
+
 def promotions_query(
     status: PromotionStatus | None = None,
     search: str | None = None,
     segment_id: int | None = None,
     currency: str = "EUR",
-) -> ListQuery:
+) -> ListQuery[PromotionRow]:
     """Promotions, running first; ``currency`` (the workspace's) rides along for their money."""
     query = ListQuery(
+        PromotionRow,
         columns="m.id, m.name, m.channel, m.status, m.start_date, m.end_date, m.budget_minor, "
         "? AS currency, "
         "(SELECT coalesce(sum(spend_minor),0) FROM promotion_results r "
@@ -433,8 +540,19 @@ def promotions_query(
     return query
 
 
-def segments_query(search: str | None = None) -> ListQuery:
+class SegmentRow(NamedTuple):
+    """One line of the Segments list."""
+
+    id: int
+    name: str
+    location: str | None
+    occupation: str | None
+    prospects: int
+
+
+def segments_query(search: str | None = None) -> ListQuery[SegmentRow]:
     query = ListQuery(
+        SegmentRow,
         columns="g.id, g.name, g.location, g.occupation, "
         "(SELECT count(*) FROM prospects p WHERE p.segment_id = g.id AND p.deleted_at IS NULL) "
         "AS prospects",
@@ -446,8 +564,20 @@ def segments_query(search: str | None = None) -> ListQuery:
     return query
 
 
-def tasks_query(include_done: bool = False, search: str | None = None) -> ListQuery:
+class TaskRow(NamedTuple):
+    """One line of the marketing Tasks list."""
+
+    id: int
+    title: str
+    due_date: str | None
+    done_at: str | None
+    promotion: str | None
+    segment: str | None
+
+
+def tasks_query(include_done: bool = False, search: str | None = None) -> ListQuery[TaskRow]:
     query = ListQuery(
+        TaskRow,
         columns="t.id, t.title, t.due_date, t.done_at, m.name AS promotion, g.name AS segment",
         source="marketing_tasks t LEFT JOIN promotions m ON m.id = t.promotion_id "
         "LEFT JOIN segments g ON g.id = t.segment_id",

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 
-from dualrole.core import clock
+from dualrole.core.dates import clock
 from dualrole.core.enums import Stage
 from dualrole.services.settings import get_setting
 from dualrole.storage.db import Store

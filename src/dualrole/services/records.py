@@ -19,7 +19,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
-from dualrole.core import clock
+from dualrole.core.dates import clock
 from dualrole.core.enums import RecordKind
 from dualrole.services.derived import refresh_last_contact, refresh_next_followup
 from dualrole.storage.db import ConflictError, NotFoundError, StorageError, Store

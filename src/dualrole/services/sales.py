@@ -13,7 +13,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from dualrole.core import clock
+from dualrole.core.dates import clock
 from dualrole.core.models import (
     FollowUp,
     FollowUpIn,

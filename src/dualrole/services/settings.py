@@ -19,7 +19,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from dualrole.core.when import WEEKDAY_NAMES
+from dualrole.core.dates.when import WEEKDAY_NAMES
 from dualrole.storage.db import Store
 
 DEFAULTS: dict[str, Any] = {

@@ -7,9 +7,9 @@ NOT NULL, so a metric shown but not graded is stored as :data:`NO_TARGET`.
 
 from __future__ import annotations
 
-from dualrole.core import clock
+from dualrole.core.dates import clock
+from dualrole.core.dates.reading import parse_week
 from dualrole.core.models import ReflectionIn
-from dualrole.core.parsing import parse_week
 from dualrole.storage.db import Store
 
 NO_TARGET = -1.0

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from dualrole.core import clock
+from dualrole.core.dates import clock
 from dualrole.core.words import counted
 from dualrole.services.pipeline import idle_cutoff, pipeline
 from dualrole.storage.db import Store

@@ -13,7 +13,7 @@ import sqlite3
 import time
 from pathlib import Path
 
-from dualrole.core import clock
+from dualrole.core.dates import clock
 from dualrole.core.errors import DestinationError
 from dualrole.storage.files import TEMP_SUFFIX, copy_database
 

@@ -13,7 +13,7 @@ import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
-from dualrole.core import clock
+from dualrole.core.dates import clock
 from dualrole.core.errors import DiskFullError
 from dualrole.storage.autobackup import KEEP_AUTOMATIC, automatic_copy, backup_dir_for, backups_for
 from dualrole.storage.db import (

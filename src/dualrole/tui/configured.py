@@ -18,8 +18,8 @@ from textual.theme import Theme
 
 from dualrole.config import AppConfig, ConfigError, UserTheme, save_theme
 from dualrole.config.keymaps import key_list
+from dualrole.core.dates.when import use_date_style
 from dualrole.core.money import use_locale
-from dualrole.core.when import use_date_style
 from dualrole.services.settings import get_setting
 from dualrole.storage.db import StorageError
 from dualrole.tui.theme import BUILT_IN, DUALROLE_THEME

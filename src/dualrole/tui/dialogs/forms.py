@@ -5,7 +5,7 @@ input model (errors appear next to their field, the form stays open), then hande
 ``save``; a :class:`~dualrole.storage.db.StorageError` (conflict, read-only, locked…) or a
 ``ValueError`` from the service is shown in the form too. Only a successful save closes it.
 ``escape`` cancels, asking first when something changed. Date fields read what is typed with
-the one date parser (:mod:`dualrole.core.when`) and show what they resolve to ("fri → Fri 27 Nov
+the one date parser (:mod:`dualrole.core.dates`) and show what they resolve to ("fri → Fri 27 Nov
 2026"; a ``moment`` field, when something happened, with its time: "yesterday 15:00 → Thu 19
 Nov 2026 15:00"). Errors are our sentences, never the validation library's. Toasts never
 cover the form's key line (its buttons).
@@ -249,7 +249,7 @@ class FormScreen(ModalScreen[T], Generic[T]):
             self._show_date_hint(field, event.value)
 
     def _show_date_hint(self, field: Field, text: str) -> None:
-        from dualrole.core.when import echo
+        from dualrole.core.dates.when import echo
 
         hint = self.query_one(f"#hint-{field.name}", Static)
         try:

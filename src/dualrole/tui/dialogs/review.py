@@ -23,7 +23,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
 
-from dualrole.core import clock
+from dualrole.core.dates import clock
 from dualrole.core.enums import RecordKind
 from dualrole.core.money import format_money_input, round_minor
 from dualrole.review import CATALOGUE, Metric, WeeklyReview, parse_target, set_target, show_value
@@ -59,21 +59,14 @@ class RecordsSource:
     def count(self, store: Store) -> int:
         return count_behind(store, self.metric, self.monday)
 
-    def page(self, store: Store, offset: int, limit: int) -> list[Any]:
-        found = records_behind(store, self.metric, self.monday, offset=offset, limit=limit)
-        return [{"record": record} for record in found]
+    def page(self, store: Store, offset: int, limit: int) -> list[Record]:
+        return records_behind(store, self.metric, self.monday, offset=offset, limit=limit)
 
 
-def _record(row: Any) -> Record:
-    record = row["record"]
-    assert isinstance(record, Record)
-    return record
-
-
-RECORD_COLUMNS = [
-    Column("When", lambda row: when_text(_record(row).when), width=17),
-    Column("What", lambda row: _record(row).title, ratio=2),
-    Column("Detail", lambda row: _record(row).detail, ratio=3),
+RECORD_COLUMNS: list[Column[Record]] = [
+    Column("When", lambda record: when_text(record.when), width=17),
+    Column("What", lambda record: record.title, ratio=2),
+    Column("Detail", lambda record: record.detail, ratio=3),
 ]
 
 
@@ -110,7 +103,7 @@ class RecordsScreen(ModalScreen[None]):
 
     @on(PagedList.Selected, "#records-list")
     def _open(self, event: PagedList.Selected) -> None:
-        record = _record(event.row)
+        record: Record = event.row
         if record.prospect_id is not None and record.kind != RecordKind.research_note:
             self.app.post_message(OpenRecord(RecordKind.prospect, record.prospect_id))
         elif record.kind in (RecordKind.research_note, RecordKind.promotion):

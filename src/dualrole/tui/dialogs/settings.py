@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from dualrole.core.when import WEEKDAY_NAMES, use_date_style
+from dualrole.core.dates.when import WEEKDAY_NAMES, use_date_style
 from dualrole.services.settings import (
     DATE_STYLES,
     SETTINGS,

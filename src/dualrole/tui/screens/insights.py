@@ -26,8 +26,19 @@ from textual.widgets import Label, Static
 from dualrole.core.money import currency_sign, format_money_short
 from dualrole.core.words import counted
 from dualrole.insights import BY, By, Insights, Period, build_insights, default_period
-from dualrole.insights.model import bar, count, days, percent
+from dualrole.insights.model import (
+    ForecastStage,
+    Group,
+    LostReason,
+    Stage,
+    Week,
+    bar,
+    count,
+    days,
+    percent,
+)
 from dualrole.insights.records import FigureRef, count_behind, records_behind
+from dualrole.review.records import Record
 from dualrole.services.settings import workspace_currency
 from dualrole.storage.db import Store
 from dualrole.tui.screens.base import AreaScreen
@@ -56,7 +67,7 @@ def _money(value: int | None, currency: str) -> str:
     return "—" if value is None else format_money_short(value, currency)
 
 
-def group_columns(screen: InsightsScreen, currency: str) -> list[Column]:
+def group_columns(screen: InsightsScreen, currency: str) -> list[Column[Group]]:
     """The groups' table; ``currency`` (the workspace's) heads the cost columns."""
     sign = currency_sign(currency)
 
@@ -64,107 +75,107 @@ def group_columns(screen: InsightsScreen, currency: str) -> list[Column]:
         return screen.currency
 
     def top() -> int:
-        values: list[int] = [r["g"].revenue_minor for r in screen.rows("groups")]
+        values: list[int] = [r.revenue_minor for r in screen.rows("groups")]
         return max(values, default=0)
 
     # At 80 columns the figures take 64 and the name 15; the revenue bar (the widest
     # column) gives way first, so no figure and no name is cut to a stub.
     return [
-        Column("Name", lambda r: r["g"].name, ratio=2, min_width=15),
-        Column("Spend", lambda r: _money(r["g"].spend_minor, cur()), width=7, justify="right"),
-        Column("Leads", lambda r: count(r["g"].leads), width=5, justify="right"),
-        Column("Won", lambda r: count(r["g"].won), width=4, justify="right"),
-        Column("Revenue", lambda r: _money(r["g"].revenue_minor, cur()), width=7, justify="right"),
-        Column(f"{sign}/lead", lambda r: _money(r["g"].cost_per_lead_minor, cur()), width=7,
+        Column("Name", lambda r: r.name, ratio=2, min_width=15),
+        Column("Spend", lambda r: _money(r.spend_minor, cur()), width=7, justify="right"),
+        Column("Leads", lambda r: count(r.leads), width=5, justify="right"),
+        Column("Won", lambda r: count(r.won), width=4, justify="right"),
+        Column("Revenue", lambda r: _money(r.revenue_minor, cur()), width=7, justify="right"),
+        Column(f"{sign}/lead", lambda r: _money(r.cost_per_lead_minor, cur()), width=7,
                justify="right"),
-        Column(f"{sign}/cust.", lambda r: _money(r["g"].cost_per_customer_minor, cur()), width=7,
+        Column(f"{sign}/cust.", lambda r: _money(r.cost_per_customer_minor, cur()), width=7,
                justify="right"),
-        Column("ROI", lambda r: percent(r["g"].roi), width=7, justify="right",
-               style=lambda r: None if r["g"].roi is None else "won" if r["g"].roi >= 0
+        Column("ROI", lambda r: percent(r.roi), width=7, justify="right",
+               style=lambda r: None if r.roi is None else "won" if r.roi >= 0
                else "overdue"),
-        Column("L→won", lambda r: percent(r["g"].conversion), width=5, justify="right"),
-        Column("Days", lambda r: days(r["g"].median_days_to_won), width=5, justify="right"),
-        Column("vs top", lambda r: bar(r["g"].revenue_minor, top(), BAR), width=BAR,
+        Column("L→won", lambda r: percent(r.conversion), width=5, justify="right"),
+        Column("Days", lambda r: days(r.median_days_to_won), width=5, justify="right"),
+        Column("vs top", lambda r: bar(r.revenue_minor, top(), BAR), width=BAR,
                style=lambda _r: "sales", give_way=1),
     ]  # fmt: skip
 
 
-def week_columns(screen: InsightsScreen) -> list[Column]:
+def week_columns(screen: InsightsScreen) -> list[Column[Week]]:
     def cur() -> str:
         return screen.currency
 
     def top() -> int:
-        values: list[int] = [r["w"].leads for r in screen.rows("weeks")]
+        values: list[int] = [r.leads for r in screen.rows("weeks")]
         return max(values, default=0)
 
     return [
-        Column("Week of", lambda r: f"{r['w'].first:%a %d %b}", width=11),
-        Column("Leads", lambda r: bar(r["w"].leads, top(), 2 * BAR), width=2 * BAR,
+        Column("Week of", lambda r: f"{r.first:%a %d %b}", width=11),
+        Column("Leads", lambda r: bar(r.leads, top(), 2 * BAR), width=2 * BAR,
                style=lambda _r: "marketing"),
-        Column("", lambda r: count(r["w"].leads), width=5, justify="right"),
-        Column("Won", lambda r: count(r["w"].won), width=5, justify="right"),
-        Column("Revenue", lambda r: _money(r["w"].revenue_minor, cur()), width=8, justify="right"),
-        Column("Spend", lambda r: _money(r["w"].spend_minor, cur()), width=8, justify="right"),
+        Column("", lambda r: count(r.leads), width=5, justify="right"),
+        Column("Won", lambda r: count(r.won), width=5, justify="right"),
+        Column("Revenue", lambda r: _money(r.revenue_minor, cur()), width=8, justify="right"),
+        Column("Spend", lambda r: _money(r.spend_minor, cur()), width=8, justify="right"),
     ]  # fmt: skip
 
 
-def funnel_columns(screen: InsightsScreen) -> list[Column]:
+def funnel_columns(screen: InsightsScreen) -> list[Column[Stage]]:
     def top() -> int:
-        values: list[int] = [r["s"].entered for r in screen.rows("funnel")]
+        values: list[int] = [r.entered for r in screen.rows("funnel")]
         return max(values, default=0)
 
-    def stall(row: dict[str, Any]) -> str | None:
+    def stall(row: Stage) -> str | None:
         found = screen.insights
-        return "overdue" if found and row["s"].stage == found.funnel.stall else None
+        return "overdue" if found and row.stage == found.funnel.stall else None
 
     return [
-        Column("Stage", lambda r: r["s"].stage, width=12, style=stall),
-        Column("Entered", lambda r: bar(r["s"].entered, top(), BAR), width=BAR,
+        Column("Stage", lambda r: r.stage, width=12, style=stall),
+        Column("Entered", lambda r: bar(r.entered, top(), BAR), width=BAR,
                style=lambda _r: "sales"),
-        Column("", lambda r: count(r["s"].entered), width=7, justify="right"),
-        Column("Advanced", lambda r: count(r["s"].advanced), width=8, justify="right"),
-        Column("Conv.", lambda r: percent(r["s"].conversion), width=6, justify="right",
+        Column("", lambda r: count(r.entered), width=7, justify="right"),
+        Column("Advanced", lambda r: count(r.advanced), width=8, justify="right"),
+        Column("Conv.", lambda r: percent(r.conversion), width=6, justify="right",
                style=stall),
-        Column("Median", lambda r: days(r["s"].median_days), width=7, justify="right"),
-        Column("Lost", lambda r: count(r["s"].lost), width=6, justify="right"),
-        Column("Still there", lambda r: count(r["s"].still_there), width=11, justify="right"),
+        Column("Median", lambda r: days(r.median_days), width=7, justify="right"),
+        Column("Lost", lambda r: count(r.lost), width=6, justify="right"),
+        Column("Still there", lambda r: count(r.still_there), width=11, justify="right"),
     ]  # fmt: skip
 
 
-def lost_columns(screen: InsightsScreen) -> list[Column]:
+def lost_columns(screen: InsightsScreen) -> list[Column[LostReason]]:
     def cur() -> str:
         return screen.currency
 
-    def segments(r: dict[str, Any]) -> str:
+    def segments(r: LostReason) -> str:
         return "; ".join(
             f"{s.name} ({s.count})"
             + (f": {' '.join(s.objections.split())}" if s.objections else "")
-            for s in r["r"].segments
+            for s in r.segments
         )
 
     return [
-        Column("Reason", lambda r: r["r"].reason, width=18),
-        Column("Deals", lambda r: count(r["r"].count), width=6, justify="right"),
-        Column("Value", lambda r: _money(r["r"].value_minor, cur()), width=8, justify="right"),
-        Column("Share", lambda r: percent(r["r"].share), width=6, justify="right"),
+        Column("Reason", lambda r: r.reason, width=18),
+        Column("Deals", lambda r: count(r.count), width=6, justify="right"),
+        Column("Value", lambda r: _money(r.value_minor, cur()), width=8, justify="right"),
+        Column("Share", lambda r: percent(r.share), width=6, justify="right"),
         Column("Segments: objections on record", segments, ratio=3),
     ]
 
 
-def forecast_columns(screen: InsightsScreen) -> list[Column]:
+def forecast_columns(screen: InsightsScreen) -> list[Column[ForecastStage]]:
     def cur() -> str:
         return screen.currency
 
     return [
-        Column("Stage", lambda r: r["f"].stage, width=12),
-        Column("Open", lambda r: count(r["f"].open_deals), width=6, justify="right"),
-        Column("Value", lambda r: _money(r["f"].open_value_minor, cur()), width=8,
+        Column("Stage", lambda r: r.stage, width=12),
+        Column("Open", lambda r: count(r.open_deals), width=6, justify="right"),
+        Column("Value", lambda r: _money(r.open_value_minor, cur()), width=8,
                justify="right"),
-        Column("Chance", lambda r: percent(r["f"].chance), width=7, justify="right"),
-        Column("By chance", lambda r: _money(r["f"].weighted_minor, cur()), width=10,
+        Column("Chance", lambda r: percent(r.chance), width=7, justify="right"),
+        Column("By chance", lambda r: _money(r.weighted_minor, cur()), width=10,
                justify="right"),
-        Column("Measured", lambda r: percent(r["f"].measured_rate), width=9, justify="right"),
-        Column("By measured", lambda r: _money(r["f"].measured_minor, cur()), width=12,
+        Column("Measured", lambda r: percent(r.measured_rate), width=9, justify="right"),
+        Column("By measured", lambda r: _money(r.measured_minor, cur()), width=12,
                justify="right"),
     ]  # fmt: skip
 
@@ -200,23 +211,25 @@ class InsightsScreen(AreaScreen):
     def currency(self) -> str:
         return self.insights.currency if self.insights else "EUR"
 
-    def rows(self, section: str) -> list[dict[str, Any]]:
+    def rows(self, section: str) -> list[Any]:
+        """The section's rows: its figures (``Group``, ``Week``, ``Stage``, ``LostReason``,
+        ``ForecastStage``), each typed by its section's columns."""
         found = self.insights
         if found is None:
             return []
         if section == "groups":
-            return [{"g": g} for g in found.groups(self.by)]
+            return list(found.groups(self.by))
         if section == "weeks":
-            return [{"w": w} for w in found.weeks]
+            return list(found.weeks)
         if section == "funnel":
-            return [{"s": s} for s in found.funnel.stages]
+            return list(found.funnel.stages)
         if section == "lost":
-            return [{"r": r} for r in found.lost_reasons]
-        return [{"f": f} for f in found.forecast.stages]
+            return list(found.lost_reasons)
+        return list(found.forecast.stages)
 
     def compose(self) -> ComposeResult:
         yield from self.compose_top()
-        columns = {
+        columns: dict[str, list[Column[Any]]] = {
             "groups": group_columns(self, self.attempt(workspace_currency, self.store) or "EUR"),
             "weeks": week_columns(self),
             "funnel": funnel_columns(self),
@@ -290,7 +303,7 @@ class InsightsScreen(AreaScreen):
         self.period = default_period()
         self.refresh_data()
 
-    def _focused(self) -> tuple[str, dict[str, Any] | None]:
+    def _focused(self) -> tuple[str, Any]:
         focused = self.focused
         if isinstance(focused, PagedList) and focused.id and focused.id.startswith("insights-"):
             return focused.id.removeprefix("insights-"), focused.row
@@ -311,21 +324,21 @@ class InsightsScreen(AreaScreen):
             line = listing.region.y - body.region.y + int(body.scroll_y) + 1 + event.index
             body.scroll_to_region(Region(0, line, 1, 1), animate=False, immediate=True)
 
-    def figure(self, section: str, row: dict[str, Any]) -> tuple[FigureRef, Period, str]:
+    def figure(self, section: str, row: Any) -> tuple[FigureRef, Period, str]:
         """The figure a row stands for: (reference, period, title of the records list)."""
         if section == "groups":
-            g = row["g"]
+            g: Group = row
             return FigureRef("group", g.key, "leads", g.by), self.period, f"Leads of {g.name}"
         if section == "weeks":
-            w = row["w"]
+            w: Week = row
             return FigureRef("week"), Period(w.first, w.last), f"Leads of the week of {w.first}"
         if section == "funnel":
-            s = row["s"]
+            s: Stage = row
             return FigureRef("funnel", s.stage, "entered"), self.period, f"Moves into {s.stage}"
         if section == "lost":
-            r = row["r"]
+            r: LostReason = row
             return FigureRef("lost", r.key), self.period, f"Deals lost for “{r.reason}”"
-        f = row["f"]
+        f: ForecastStage = row
         return FigureRef("forecast", f.stage), self.period, f"Open deals in {f.stage}"
 
     @on(PagedList.Selected, ".insights-list")
@@ -343,7 +356,7 @@ class InsightsScreen(AreaScreen):
         if section != "lost" or row is None:
             self.notify("Highlight a lost reason first (in the Lost reasons list).")
             return
-        reason = row["r"]
+        reason: LostReason = row
         segments = [(s.name, s.count, s.objections) for s in reason.segments]
         top = next((s.segment_id for s in reason.segments if s.segment_id is not None), None)
         sent = self.attempt(
@@ -363,7 +376,7 @@ class InsightsScreen(AreaScreen):
 
 
 class InsightRecordsSource:
-    """The records behind one insight, paged for a :class:`PagedList` (rows as dicts)."""
+    """The records behind one insight, paged for a :class:`PagedList`."""
 
     def __init__(self, ref: FigureRef, period: Period) -> None:
         self.ref = ref
@@ -372,9 +385,8 @@ class InsightRecordsSource:
     def count(self, store: Store) -> int:
         return count_behind(store, self.ref, self.period)
 
-    def page(self, store: Store, offset: int, limit: int) -> list[Any]:
-        found = records_behind(store, self.ref, self.period, offset=offset, limit=limit)
-        return [{"record": record} for record in found]
+    def page(self, store: Store, offset: int, limit: int) -> list[Record]:
+        return records_behind(store, self.ref, self.period, offset=offset, limit=limit)
 
 
 GROUP_MEASURES = (("leads", "leads"), ("won", "deals won"), ("spend", "spend (results)"))
@@ -445,7 +457,7 @@ class InsightRecordsScreen(ModalScreen[None]):
     def _open(self, event: PagedList.Selected) -> None:
         if event.row is None:
             return
-        record = event.row["record"]
+        record: Record = event.row
         if record.prospect_id is not None:
             from dualrole.tui.screens.prospect import ProspectScreen
 

@@ -11,8 +11,9 @@ Keys that do nothing on a tab are hidden there (:meth:`check_action`).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from textual import on
 from textual.app import ComposeResult
@@ -25,6 +26,10 @@ from dualrole.core.words import counted
 from dualrole.services import marketing, undo
 from dualrole.services.lists import (
     ListQuery,
+    NoteRow,
+    PromotionRow,
+    SegmentRow,
+    TaskRow,
     notes_query,
     promotions_query,
     segments_query,
@@ -46,81 +51,81 @@ from dualrole.tui.widgets.keybar import KeyBar
 from dualrole.tui.widgets.paged_list import Column, PagedList
 from dualrole.tui.widgets.search_bar import SearchBar
 
+RowT = TypeVar("RowT")
+
 
 @dataclass(frozen=True)
-class Tab:
+class Tab(Generic[RowT]):
     """One tab: its title, the entity (for delete/undo and pages), a plural, its columns."""
 
     title: str
     entity: RecordKind | str  # tasks have no page of their own
     plural: str
-    columns: list[Column]
+    columns: list[Column[RowT]]
 
 
-TABS: dict[str, Tab] = {
-    "segments": Tab(
+TABS: dict[str, Tab[Any]] = {
+    "segments": Tab[SegmentRow](
         "Segments",
         RecordKind.segment,
         "segments",
         [
-            Column("Segment", lambda r: r["name"], ratio=2),
-            Column("Location", lambda r: r["location"] or ""),
-            Column("Occupation", lambda r: r["occupation"] or ""),
-            Column("Prospects", lambda r: r["prospects"], width=9, justify="right"),
+            Column("Segment", lambda r: r.name, ratio=2),
+            Column("Location", lambda r: r.location or ""),
+            Column("Occupation", lambda r: r.occupation or ""),
+            Column("Prospects", lambda r: r.prospects, width=9, justify="right"),
         ],
     ),
-    "research": Tab(
+    "research": Tab[NoteRow](
         "Research",
         RecordKind.research_note,
         "research notes",
         [
-            Column("Kind", lambda r: r["kind"], width=10, style=lambda r: "marketing"),
-            Column("Title", lambda r: r["title"]),
-            Column("Source", lambda r: r["source"], width=14),
-            Column("Segment", lambda r: r["segment"] or "", width=14),
-            Column("Added", lambda r: fmt.ago(r["created_at"]), width=7, justify="right"),
+            Column("Kind", lambda r: r.kind, width=10, style=lambda r: "marketing"),
+            Column("Title", lambda r: r.title),
+            Column("Source", lambda r: r.source, width=14),
+            Column("Segment", lambda r: r.segment or "", width=14),
+            Column("Added", lambda r: fmt.ago(r.created_at), width=7, justify="right"),
         ],
     ),
-    "promotions": Tab(
+    "promotions": Tab[PromotionRow](
         "Promotions",
         RecordKind.promotion,
         "promotions",
         [
-            Column("Promotion", lambda r: r["name"]),
-            Column("Channel", lambda r: r["channel"], width=12),
-            Column("Status", lambda r: r["status"], width=9),
-            Column("Start", lambda r: fmt.day(r["start_date"]), width=10),
+            Column("Promotion", lambda r: r.name),
+            Column("Channel", lambda r: r.channel, width=12),
+            Column("Status", lambda r: r.status, width=9),
+            Column("Start", lambda r: fmt.day(r.start_date), width=10),
             Column(
                 "Spend/Budget",
                 lambda r: (
-                    f"{fmt.money(r['spend_minor'], r['currency'])}/"
-                    f"{fmt.money(r['budget_minor'], r['currency']) or '—'}"
+                    f"{fmt.money(r.spend_minor, r.currency)}/"
+                    f"{fmt.money(r.budget_minor, r.currency) or '—'}"
                 ),
                 width=12,
                 justify="right",
                 style=lambda r: (
-                    "overdue"
-                    if r["budget_minor"] and r["spend_minor"] > r["budget_minor"]
-                    else None
+                    "overdue" if r.budget_minor and r.spend_minor > r.budget_minor else None
                 ),
             ),
-            Column("Leads", lambda r: r["leads"], width=5, justify="right"),
+            Column("Leads", lambda r: r.leads, width=5, justify="right"),
         ],
     ),
-    "tasks": Tab(
+    "tasks": Tab[TaskRow](
         "Tasks",
         "marketing_task",
         "marketing tasks",
         [
-            Column("", lambda r: "✓" if r["done_at"] else "·", width=1),
-            Column("Task", lambda r: r["title"]),
+            Column("", lambda r: "✓" if r.done_at else "·", width=1),
+            Column("Task", lambda r: r.title),
             Column(
                 "Due",
-                lambda r: fmt.due(r["due_date"], r["done_at"]),
+                lambda r: fmt.due(r.due_date, r.done_at),
                 width=14,
-                style=lambda r: None if r["done_at"] else fmt.due_style(r["due_date"]),
+                style=lambda r: None if r.done_at else fmt.due_style(r.due_date),
             ),
-            Column("For", lambda r: r["promotion"] or r["segment"] or "", width=22),
+            Column("For", lambda r: r.promotion or r.segment or "", width=22),
         ],
     ),
 }
@@ -133,15 +138,18 @@ TAB_ONLY = {
 }
 
 
-def _promotion_style(row: Any) -> str | None:
-    return {"running": "marketing", "done": "muted", "cancelled": "done"}.get(row["status"])
+def _promotion_style(row: PromotionRow) -> str | None:
+    return {"running": "marketing", "done": "muted", "cancelled": "done"}.get(row.status)
 
 
-def _task_style(row: Any) -> str | None:
-    return "done" if row["done_at"] else fmt.due_style(row["due_date"])
+def _task_style(row: TaskRow) -> str | None:
+    return "done" if row.done_at else fmt.due_style(row.due_date)
 
 
-ROW_STYLES = {"promotions": _promotion_style, "tasks": _task_style}
+ROW_STYLES: dict[str, Callable[[Any], str | None]] = {
+    "promotions": _promotion_style,
+    "tasks": _task_style,
+}
 
 
 class MarketingScreen(PromotionActions):
@@ -195,7 +203,7 @@ class MarketingScreen(PromotionActions):
 
     # --- queries and status ----------------------------------------------------------------
 
-    def _query(self, tab: str) -> ListQuery:
+    def _query(self, tab: str) -> ListQuery[Any]:
         text = self.search.get(tab)
         if tab == "segments":
             return segments_query(search=text)
@@ -233,7 +241,7 @@ class MarketingScreen(PromotionActions):
         return active.removeprefix("tab-")
 
     @property
-    def current_list(self) -> PagedList:
+    def current_list(self) -> PagedList[Any]:
         return self.query_one(f"#list-{self.current_tab}", PagedList)
 
     def refresh_data(self) -> None:
@@ -252,7 +260,7 @@ class MarketingScreen(PromotionActions):
         rows = self.query_one(f"#list-{tab}", PagedList)
         for index in range(min(rows.row_count, limit)):
             row = rows.row_at(index)
-            if row is not None and row["id"] == record_id:
+            if row is not None and row.id == record_id:
                 rows.cursor = index
                 return
 
@@ -281,8 +289,8 @@ class MarketingScreen(PromotionActions):
         self.refresh_bindings()
 
     def selected_promotion_id(self) -> int | None:
-        row = self.query_one("#list-promotions", PagedList).row
-        chosen = int(row["id"]) if row is not None and self.current_tab == "promotions" else None
+        row: PromotionRow | None = self.query_one("#list-promotions", PagedList).row
+        chosen = row.id if row is not None and self.current_tab == "promotions" else None
         self._acted_on = chosen
         return chosen
 
@@ -334,7 +342,7 @@ class MarketingScreen(PromotionActions):
         if row is None:
             self.notify("Nothing selected to edit.")
             return
-        form = self.attempt(forms.edit_form, self.store, self.current_tab, int(row["id"]))
+        form = self.attempt(forms.edit_form, self.store, self.current_tab, row.id)
         if form is not None:
             self.app.push_screen(form, self._saved)
 
@@ -346,23 +354,23 @@ class MarketingScreen(PromotionActions):
         if tab == "tasks":
             self.action_edit()
         elif tab in TABS:
-            self.app.post_message(OpenRecord(TABS[tab].entity, int(event.row["id"])))
+            self.app.post_message(OpenRecord(TABS[tab].entity, event.row.id))
 
     def snooze_target(self) -> tuple[str, int] | None:
         row = self.current_list.row
-        if self.current_tab != "tasks" or row is None or row["done_at"]:
+        if self.current_tab != "tasks" or row is None or row.done_at:
             return None
-        return "task", int(row["id"])
+        return "task", row.id
 
     def action_done(self) -> None:
         row = self.current_list.row
         if self.current_tab != "tasks" or row is None:
             return
-        done = row["done_at"] is None
-        if self.attempt(marketing.complete_task, self.store, int(row["id"]), done) is not None:
-            self.remember(undo.marked_done("task", int(row["id"]), row["title"], done=done))
+        done = row.done_at is None
+        if self.attempt(marketing.complete_task, self.store, row.id, done) is not None:
+            self.remember(undo.marked_done("task", row.id, row.title, done=done))
             self.refresh_data()
-            title = plain(row["title"]).plain
+            title = plain(row.title).plain
             self.notify(f"Done: {title}" if done else f"Reopened: {title}", markup=False)
 
     def action_delete(self) -> None:
@@ -370,8 +378,8 @@ class MarketingScreen(PromotionActions):
         if row is None:
             return
         entity = TABS[self.current_tab].entity
-        label = self.attempt(soft_delete, self.store, entity, int(row["id"]))
+        label = self.attempt(soft_delete, self.store, entity, row.id)
         if label is not None:
-            self.remember(undo.deleted(entity, int(row["id"]), label))
+            self.remember(undo.deleted(entity, row.id, label))
             self.refresh_data()
             self.notify(f"Deleted {label!r} — press u to undo.", markup=False)

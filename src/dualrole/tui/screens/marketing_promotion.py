@@ -9,7 +9,7 @@ whose source is this promotion, with their stage and value (``enter`` opens one)
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, NamedTuple
 
 from rich.text import Text
 from textual import on
@@ -19,12 +19,12 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.widgets import Sparkline, Static
 
-from dualrole.core import clock
+from dualrole.core.dates import clock
 from dualrole.core.enums import RecordKind
 from dualrole.core.models import Promotion, PromotionResult
 from dualrole.core.money import format_money, per
 from dualrole.services import marketing, undo
-from dualrole.services.lists import ProspectFilter, ProspectSort, prospects_query
+from dualrole.services.lists import ProspectFilter, ProspectRow, ProspectSort, prospects_query
 from dualrole.services.marketing import PromotionSummary
 from dualrole.services.records import soft_delete
 from dualrole.services.settings import workspace_currency
@@ -44,17 +44,24 @@ def short_day(value: str) -> str:
     return f"{day:%d %b}" if day.year == clock.today().year else f"{day:%b %Y}"
 
 
-RESULT_COLUMNS = [
-    Column("Day", lambda r: short_day(r["day"])),
-    Column("Reach", lambda r: f"{r['reach']:,}", width=8, justify="right"),
-    Column("Engaged", lambda r: f"{r['engagement']:,}", width=7, justify="right"),
-    Column("Clicks", lambda r: f"{r['clicks']:,}", width=6, justify="right"),
-    Column("Spend", lambda r: fmt.money(r["spend"], r["currency"]), width=9, justify="right"),
+class ResultLine(NamedTuple):
+    """One day's results as listed, with the workspace's currency for its spend."""
+
+    result: PromotionResult
+    currency: str
+
+
+RESULT_COLUMNS: list[Column[ResultLine]] = [
+    Column("Day", lambda r: short_day(r.result.day.isoformat())),
+    Column("Reach", lambda r: f"{r.result.reach:,}", width=8, justify="right"),
+    Column("Engaged", lambda r: f"{r.result.engagement:,}", width=7, justify="right"),
+    Column("Clicks", lambda r: f"{r.result.clicks:,}", width=6, justify="right"),
+    Column("Spend", lambda r: fmt.money(r.result.spend, r.currency), width=9, justify="right"),
 ]
-LEAD_COLUMNS = [
-    Column("Lead", lambda r: r["name"], ratio=2),
-    Column("Stage", lambda r: r["stage"], width=11, style=lambda r: r["stage"]),
-    Column("Value", lambda r: fmt.money(r["value_minor"], r["currency"]), width=7, justify="right"),
+LEAD_COLUMNS: list[Column[ProspectRow]] = [
+    Column("Lead", lambda r: r.name, ratio=2),
+    Column("Stage", lambda r: r.stage, width=11, style=lambda r: r.stage),
+    Column("Value", lambda r: fmt.money(r.value_minor, r.currency), width=7, justify="right"),
 ]
 STATUS_STYLE = {"running": "bold", "done": "dim", "cancelled": "dim strike"}
 BAR_WIDTH = 24
@@ -148,7 +155,7 @@ class PromotionScreen(PromotionActions):
                     LEAD_COLUMNS,
                     id="promotion-leads",
                     classes="page-list",
-                    row_style=lambda r: "lost" if r["stage"] == "lost" else None,
+                    row_style=lambda r: "lost" if r.stage == "lost" else None,
                     empty_text="No leads yet (prospects with this promotion as source).",
                 )
         yield KeyBar()
@@ -178,7 +185,7 @@ class PromotionScreen(PromotionActions):
             summary_text(summary, results, currency)
         )
         self.query_one("#promotion-spark", Sparkline).data = [r.reach for r in results] or [0]
-        rows = [{**r.model_dump(mode="json"), "currency": currency} for r in reversed(results)]
+        rows = [ResultLine(result, currency) for result in reversed(results)]
         table = self.query_one("#promotion-results", PagedList)
         table.refresh_query(RowsSource(rows))
         self.query_one("#promotion-leads", PagedList).reload()
@@ -250,6 +257,6 @@ class PromotionScreen(PromotionActions):
 
     @on(PagedList.Selected, "#promotion-leads")
     def _open_lead(self, event: PagedList.Selected) -> None:
-        row: Any = event.row
+        row: ProspectRow | None = event.row
         if row is not None:
-            self.app.post_message(OpenRecord(RecordKind.prospect, int(row["id"])))
+            self.app.post_message(OpenRecord(RecordKind.prospect, row.id))

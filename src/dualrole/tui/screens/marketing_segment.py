@@ -21,6 +21,8 @@ from dualrole.core.enums import RecordKind
 from dualrole.core.models import Segment
 from dualrole.services import marketing, undo
 from dualrole.services.lists import (
+    NoteRow,
+    PromotionRow,
     ProspectFilter,
     notes_query,
     promotions_query,
@@ -36,15 +38,15 @@ from dualrole.tui.text import plain
 from dualrole.tui.widgets.keybar import KeyBar
 from dualrole.tui.widgets.paged_list import Column, PagedList
 
-NOTE_COLUMNS = [
-    Column("Kind", lambda r: r["kind"], width=10),
-    Column("Note", lambda r: r["title"]),
-    Column("Added", lambda r: fmt.ago(r["created_at"]), width=7, justify="right"),
+NOTE_COLUMNS: list[Column[NoteRow]] = [
+    Column("Kind", lambda r: r.kind, width=10),
+    Column("Note", lambda r: r.title),
+    Column("Added", lambda r: fmt.ago(r.created_at), width=7, justify="right"),
 ]
-PROMOTION_COLUMNS = [
-    Column("Promotion", lambda r: r["name"]),
-    Column("Status", lambda r: r["status"], width=9),
-    Column("Leads", lambda r: r["leads"], width=5, justify="right"),
+PROMOTION_COLUMNS: list[Column[PromotionRow]] = [
+    Column("Promotion", lambda r: r.name),
+    Column("Status", lambda r: r.status, width=9),
+    Column("Leads", lambda r: r.leads, width=5, justify="right"),
 ]
 DEMOGRAPHICS = [
     ("age_range", "age"),
@@ -177,9 +179,9 @@ class SegmentScreen(AreaScreen):
     @on(PagedList.Selected, "#segment-notes")
     def _open_note(self, event: PagedList.Selected) -> None:
         if event.row is not None:
-            self.app.post_message(OpenRecord(RecordKind.research_note, int(event.row["id"])))
+            self.app.post_message(OpenRecord(RecordKind.research_note, event.row.id))
 
     @on(PagedList.Selected, "#segment-promotions")
     def _open_promotion(self, event: PagedList.Selected) -> None:
         if event.row is not None:
-            self.app.post_message(OpenRecord(RecordKind.promotion, int(event.row["id"])))
+            self.app.post_message(OpenRecord(RecordKind.promotion, event.row.id))

@@ -7,7 +7,7 @@ sends the highlighted interaction's feedback to marketing, ``e`` edits, ``delete
 
 from __future__ import annotations
 
-from typing import Any
+from typing import NamedTuple
 
 from rich.text import Text
 from textual import on
@@ -20,7 +20,7 @@ from dualrole.core.models import Prospect
 from dualrole.core.money import format_money
 from dualrole.core.words import counted
 from dualrole.services import marketing, sales, undo
-from dualrole.services.lists import interactions_query
+from dualrole.services.lists import InteractionRow, interactions_query
 from dualrole.services.records import soft_delete
 from dualrole.storage.db import NotFoundError
 from dualrole.tui import format as fmt
@@ -31,17 +31,26 @@ from dualrole.tui.text import plain, visible
 from dualrole.tui.widgets.keybar import KeyBar
 from dualrole.tui.widgets.paged_list import Column, PagedList, RowsSource
 
-FOLLOWUP_COLUMNS = [
-    Column(
-        "Due", lambda r: fmt.due(r["due_date"], r["done_at"]), width=12, style=lambda r: r["tone"]
-    ),
-    Column("Follow-up", lambda r: r["title"]),
+
+class FollowUpLine(NamedTuple):
+    """One of the prospect's follow-ups as listed: its days as stored, and its colour."""
+
+    id: int
+    title: str
+    due_date: str
+    done_at: str | None
+    tone: str | None
+
+
+FOLLOWUP_COLUMNS: list[Column[FollowUpLine]] = [
+    Column("Due", lambda r: fmt.due(r.due_date, r.done_at), width=12, style=lambda r: r.tone),
+    Column("Follow-up", lambda r: r.title),
 ]
-INTERACTION_COLUMNS = [
-    Column("When", lambda r: fmt.day(r["occurred_at"]), width=10),
-    Column("Kind", lambda r: r["kind"], width=7),
+INTERACTION_COLUMNS: list[Column[InteractionRow]] = [
+    Column("When", lambda r: fmt.day(r.occurred_at), width=10),
+    Column("Kind", lambda r: r.kind, width=7),
     # the summary takes the rest of the line; "→mkt" (sent to marketing) leads it when sent
-    Column("Summary", lambda r: ("→mkt " if r["research_note_id"] else "") + r["summary"]),
+    Column("Summary", lambda r: ("→mkt " if r.research_note_id else "") + r.summary),
 ]
 
 
@@ -89,7 +98,7 @@ class ProspectScreen(ProspectActions):
                     FOLLOWUP_COLUMNS,
                     id="prospect-followups",
                     show_header=False,
-                    row_style=lambda r: "done" if r["done_at"] else None,
+                    row_style=lambda r: "done" if r.done_at else None,
                     empty_text="No follow-ups — f schedules one.",
                 )
                 yield Static("Timeline", classes="section-title")
@@ -120,8 +129,8 @@ class ProspectScreen(ProspectActions):
         rows = []
         for item in sales.followups_for(self.store, self.prospect_id):
             row = item.model_dump(mode="json")
-            row["tone"] = "done" if item.done_at else fmt.due_style(row["due_date"])
-            rows.append(row)
+            tone = "done" if item.done_at else fmt.due_style(row["due_date"])
+            rows.append(FollowUpLine(item.id, item.title, row["due_date"], row["done_at"], tone))
         followups.refresh_query(RowsSource(rows))
         self.query_one("#prospect-timeline", PagedList).reload()
         history = Text()
@@ -175,8 +184,8 @@ class ProspectScreen(ProspectActions):
 
     def selected_interaction_id(self) -> int | None:
         timeline = self.query_one("#prospect-timeline", PagedList)
-        row = timeline.row
-        return int(row["id"]) if row else super().selected_interaction_id()
+        row: InteractionRow | None = timeline.row
+        return row.id if row else super().selected_interaction_id()
 
     def after_change(self) -> None:
         self.refresh_data()
@@ -189,22 +198,22 @@ class ProspectScreen(ProspectActions):
             self.app.push_screen(prospect_form(self.store, self.prospect), self._saved("Saved."))
 
     def snooze_target(self) -> tuple[str, int] | None:
-        row: Any = self.query_one("#prospect-followups", PagedList).row
-        if row is None or row["done_at"]:
+        row: FollowUpLine | None = self.query_one("#prospect-followups", PagedList).row
+        if row is None or row.done_at:
             return None
-        return "followup", int(row["id"])
+        return "followup", row.id
 
     def action_done(self) -> None:
-        row: Any = self.query_one("#prospect-followups", PagedList).row
-        if row is None or row["done_at"]:
+        row: FollowUpLine | None = self.query_one("#prospect-followups", PagedList).row
+        if row is None or row.done_at:
             self.notify("Highlight an open follow-up first (tab moves to the list).")
             return
-        self.complete_followup(int(row["id"]))
+        self.complete_followup(row.id)
 
     @on(PagedList.Selected, "#prospect-followups")
     def _edit_followup(self, event: PagedList.Selected) -> None:
         if event.row is not None:
-            form = self.attempt(followup_edit_form, self.store, int(event.row["id"]))
+            form = self.attempt(followup_edit_form, self.store, event.row.id)
             if form is not None:
                 self.app.push_screen(form, self._saved("Follow-up saved."))
 

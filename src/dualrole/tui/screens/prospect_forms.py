@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from dualrole.core import clock
+from dualrole.core.dates import clock
 from dualrole.core.models import (
     FollowUpIn,
     InteractionIn,

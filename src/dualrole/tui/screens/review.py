@@ -17,7 +17,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 from rich.text import Text
 from textual import on, work
@@ -28,7 +27,7 @@ from textual.events import Resize
 from textual.geometry import Region
 from textual.widgets import Label, Static, TextArea
 
-from dualrole.core import clock
+from dualrole.core.dates import clock
 from dualrole.core.models import ReflectionIn, Side
 from dualrole.core.money import format_money_short
 from dualrole.core.words import counted
@@ -77,12 +76,6 @@ def this_monday() -> dt.date:
     return today - dt.timedelta(days=today.weekday())
 
 
-def _metric(row: Any) -> Metric:
-    metric = row["metric"]
-    assert isinstance(metric, Metric)
-    return metric
-
-
 def cell_value(metric: Metric, currency: str, width: int = ACTUAL_WIDTH) -> str:
     """The figure as in the exports, compact (``€1.2M``) when money would not fit."""
     text = show_value(metric.actual, metric.unit, currency)
@@ -91,17 +84,17 @@ def cell_value(metric: Metric, currency: str, width: int = ACTUAL_WIDTH) -> str:
     return text
 
 
-def metric_columns(currency: Callable[[], str]) -> list[Column]:
+def metric_columns(currency: Callable[[], str]) -> list[Column[Metric]]:
     """Metric · actual · target · grade · trend: the label takes what the figures leave."""
     return [
-        Column("Metric", lambda r: SHORT_LABELS.get(_metric(r).key, _metric(r).label)),
-        Column("Actual", lambda r: cell_value(_metric(r), currency()), width=ACTUAL_WIDTH,
+        Column("Metric", lambda r: SHORT_LABELS.get(r.key, r.label)),
+        Column("Actual", lambda r: cell_value(r, currency()), width=ACTUAL_WIDTH,
                justify="right"),
-        Column("Target", lambda r: show_target(_metric(r), currency()), width=7, justify="right"),
-        Column("Grade", lambda r: _metric(r).grade or "", width=11,
-               style=lambda r: GRADE_STYLE.get(str(_metric(r).grade or ""))),
-        Column("Trend", lambda r: sparkline([*_metric(r).previous, _metric(r).actual])
-               if _metric(r).previous else "", width=9),
+        Column("Target", lambda r: show_target(r, currency()), width=7, justify="right"),
+        Column("Grade", lambda r: r.grade or "", width=11,
+               style=lambda r: GRADE_STYLE.get(str(r.grade or ""))),
+        Column("Trend", lambda r: sparkline([*r.previous, r.actual])
+               if r.previous else "", width=9),
     ]  # fmt: skip
 
 
@@ -211,7 +204,7 @@ class ReviewScreen(AreaScreen):
             box.border_title = score_title(review, side)
             listing = self.query_one(f"#metrics-{side.value}", PagedList)
             listing.styles.height = len(metrics) + 1
-            listing.refresh_query(RowsSource([{"metric": m} for m in metrics]))
+            listing.refresh_query(RowsSource(list(metrics)))
             self.query_one(f"#reasons-{side.value}", Static).update(reasons_text(review, side))
         self.query_one("#review-handoff", Static).update(footer_text(review))
         if not keep_typed:
@@ -227,8 +220,8 @@ class ReviewScreen(AreaScreen):
         listing = focused if isinstance(focused, PagedList) else None
         if listing is None:
             listing = self.query_one("#metrics-marketing", PagedList)
-        row = listing.row
-        return _metric(row) if row is not None else None
+        metric: Metric | None = listing.row
+        return metric
 
     def _explain(self, metric: Metric | None) -> None:
         text = explain(metric, self.review) if metric and self.review else Text("")
@@ -237,7 +230,7 @@ class ReviewScreen(AreaScreen):
     @on(PagedList.Highlighted, ".metrics")
     def _highlighted(self, event: PagedList.Highlighted) -> None:
         if event.row is not None and event.paged_list.has_focus:
-            self._explain(_metric(event.row))
+            self._explain(event.row)
             listing = event.paged_list
             body = self.query_one("#review-body", VerticalScroll)
             line = listing.region.y - body.region.y + int(body.scroll_y) + 1 + event.index
@@ -249,7 +242,7 @@ class ReviewScreen(AreaScreen):
             return
         from dualrole.tui.dialogs.review import RecordsScreen
 
-        self.app.push_screen(RecordsScreen(self.store, _metric(event.row), self.review))
+        self.app.push_screen(RecordsScreen(self.store, event.row, self.review))
 
     # --- weeks and reflection --------------------------------------------------------------
 

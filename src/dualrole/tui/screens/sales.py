@@ -23,7 +23,9 @@ from dualrole.core.words import counted
 from dualrole.services import marketing, undo
 from dualrole.services.lists import (
     FollowUpBucket,
+    FollowUpRow,
     ProspectFilter,
+    ProspectRow,
     ProspectSort,
     followups_query,
     prospect_index,
@@ -43,37 +45,37 @@ from dualrole.tui.widgets.paged_list import Column, PagedList, RowsSource
 from dualrole.tui.widgets.pipeline_board import PipelineBoard
 from dualrole.tui.widgets.search_bar import SearchBar
 
-PROSPECT_COLUMNS = [
-    Column("Name", lambda r: r["name"]),
-    Column("Company", lambda r: r["company"] or ""),
-    Column("Stage", lambda r: r["stage"], width=11, style=lambda r: r["stage"]),
-    Column("Value", lambda r: fmt.money(r["value_minor"], r["currency"]), width=7, justify="right"),
+PROSPECT_COLUMNS: list[Column[ProspectRow]] = [
+    Column("Name", lambda r: r.name),
+    Column("Company", lambda r: r.company or ""),
+    Column("Stage", lambda r: r.stage, width=11, style=lambda r: r.stage),
+    Column("Value", lambda r: fmt.money(r.value_minor, r.currency), width=7, justify="right"),
     Column(
         "Next",
-        lambda r: fmt.due(r["next_followup_date"]),
+        lambda r: fmt.due(r.next_followup_date),
         width=12,
-        style=lambda r: fmt.due_style(r["next_followup_date"]),
+        style=lambda r: fmt.due_style(r.next_followup_date),
     ),
     Column(
         "Contact",
-        lambda r: fmt.ago(r["last_contact_at"]) + (" idle" if r["idle"] else ""),
+        lambda r: fmt.ago(r.last_contact_at) + (" idle" if r.idle else ""),
         width=12,
         justify="right",
-        style=lambda r: "idle" if r["idle"] else None,
+        style=lambda r: "idle" if r.idle else None,
     ),
 ]
 
-FOLLOWUP_COLUMNS = [
+FOLLOWUP_COLUMNS: list[Column[FollowUpRow]] = [
     Column(
         "Due",
-        lambda r: fmt.due(r["due_date"], r["done_at"]),
+        lambda r: fmt.due(r.due_date, r.done_at),
         width=13,
-        style=lambda r: None if r["done_at"] else fmt.due_style(r["due_date"]),
+        style=lambda r: None if r.done_at else fmt.due_style(r.due_date),
     ),
-    Column("Time", lambda r: r["due_time"] or "", width=5),
-    Column("Follow-up", lambda r: r["title"]),
-    Column("Prospect", lambda r: r["prospect"]),
-    Column("Stage", lambda r: r["stage"], width=11, style=lambda r: r["stage"]),
+    Column("Time", lambda r: r.due_time or "", width=5),
+    Column("Follow-up", lambda r: r.title),
+    Column("Prospect", lambda r: r.prospect),
+    Column("Stage", lambda r: r.stage, width=11, style=lambda r: r.stage),
 ]
 
 BUCKETS = [
@@ -98,12 +100,12 @@ TAB_ONLY: dict[str, tuple[str, ...]] = {
 """Actions that work on some tabs only (hidden elsewhere)."""
 
 
-def _prospect_style(row: Any) -> str | None:
-    return "lost" if row["stage"] == "lost" else None
+def _prospect_style(row: ProspectRow) -> str | None:
+    return "lost" if row.stage == "lost" else None
 
 
-def _followup_style(row: Any) -> str | None:
-    return "done" if row["done_at"] else None
+def _followup_style(row: FollowUpRow) -> str | None:
+    return "done" if row.done_at else None
 
 
 class SalesScreen(ProspectActions):
@@ -264,18 +266,18 @@ class SalesScreen(ProspectActions):
 
     def selected_prospect_id(self) -> int | None:
         if self.current_tab == "prospects":
-            row = self.query_one("#prospects", PagedList).row
-            return int(row["id"]) if row else None
+            prospect: ProspectRow | None = self.query_one("#prospects", PagedList).row
+            return prospect.id if prospect else None
         if self.current_tab == "followups":
-            row = self.query_one("#followups", PagedList).row
-            return int(row["prospect_id"]) if row else None
+            followup: FollowUpRow | None = self.query_one("#followups", PagedList).row
+            return followup.prospect_id if followup else None
         card = self.query_one(PipelineBoard).selected
-        return int(card["id"]) if card else None
+        return card.id if card else None
 
     @on(PagedList.Selected, "#prospects")
     def _open_prospect(self, event: PagedList.Selected) -> None:
         if event.row is not None:
-            self.app.post_message(OpenRecord(RecordKind.prospect, int(event.row["id"])))
+            self.app.post_message(OpenRecord(RecordKind.prospect, event.row.id))
 
     @on(PipelineBoard.Opened)
     def _open_card(self, event: PipelineBoard.Opened) -> None:
@@ -284,7 +286,7 @@ class SalesScreen(ProspectActions):
     @on(PagedList.Selected, "#followups")
     def _open_followup(self, event: PagedList.Selected) -> None:
         if event.row is not None:
-            form = self.attempt(followup_edit_form, self.store, int(event.row["id"]))
+            form = self.attempt(followup_edit_form, self.store, event.row.id)
             if form is not None:
                 self.app.push_screen(form, self._saved("Follow-up saved."))
 
@@ -340,18 +342,18 @@ class SalesScreen(ProspectActions):
             self.app.push_screen(prospect_form(self.store, prospect), self._saved("Saved."))
 
     def snooze_target(self) -> tuple[str, int] | None:
-        row = self.query_one("#followups", PagedList).row
-        if self.current_tab != "followups" or row is None or row["done_at"]:
+        row: FollowUpRow | None = self.query_one("#followups", PagedList).row
+        if self.current_tab != "followups" or row is None or row.done_at:
             return None
-        return "followup", int(row["id"])
+        return "followup", row.id
 
     def action_done(self) -> None:
         if self.current_tab != "followups":
             self.notify("d marks a follow-up done: open Follow-ups (3) or the prospect's page.")
             return
-        row = self.query_one("#followups", PagedList).row
-        if row is not None and not row["done_at"]:
-            self.complete_followup(int(row["id"]))
+        row: FollowUpRow | None = self.query_one("#followups", PagedList).row
+        if row is not None and not row.done_at:
+            self.complete_followup(row.id)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Hide keys that do nothing on the current tab (footer and key alike)."""
@@ -368,7 +370,7 @@ class SalesScreen(ProspectActions):
         if card is None:
             self.notify("Select a deal first (arrows move between the cards).")
             return
-        prospect = self.attempt(sales.get_prospect, self.store, int(card["id"]))
+        prospect = self.attempt(sales.get_prospect, self.store, card.id)
         if prospect is None:
             return
         target = sales.step_stage(prospect.stage, step)
@@ -474,9 +476,9 @@ class SalesScreen(ProspectActions):
         if row is None:
             return
         entity = "prospect" if tab == "prospects" else "followup"
-        label = self.attempt(soft_delete, self.store, entity, int(row["id"]))
+        label = self.attempt(soft_delete, self.store, entity, row.id)
         if label is not None:
-            self.remember(undo.deleted(entity, int(row["id"]), label))
+            self.remember(undo.deleted(entity, row.id, label))
             self.refresh_data()
             self.notify(f"Deleted {label!r} — press u to undo.", markup=False)
 

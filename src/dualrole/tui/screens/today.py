@@ -9,7 +9,7 @@ any sales item.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
 from rich.cells import cell_len, set_cell_size
 from rich.text import Text
@@ -19,7 +19,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import Static
 
-from dualrole.core.clock import relative_day
+from dualrole.core.dates.clock import relative_day
 from dualrole.core.enums import RecordKind
 from dualrole.core.money import format_money_short
 from dualrole.services.settings import get_setting, other_currencies, workspace_currency
@@ -43,20 +43,31 @@ KEEP_DETAIL = {"promotion", "idle", "cadence"}
 """Rows whose detail says why they are listed (leads, days idle, cadence): the label gives way."""
 
 
-def fit_item(row: Any, width: int) -> str:
+class AgendaLine(NamedTuple):
+    """One line of a side of Today: a section's heading or one agenda item."""
+
+    kind: str  # "heading", or the item's kind (task, followup, promotion, idle, cadence …)
+    label: str
+    detail: str
+    when: str
+    tone: str | None
+    item: AgendaItem | None
+
+
+def fit_item(row: AgendaLine, width: int) -> str:
     """The item and its detail in the room there is, the least important part cut first.
 
     A follow-up or task keeps its text and drops its detail (stage, time) when short; a
     promotion, idle deal or cadence keeps its detail (``11 leads · event``, ``32d · lead``)
     and cuts its name.
     """
-    label, detail = str(row["label"]), str(row["detail"] or "")
+    label, detail = row.label, row.detail
     if not detail:
         return label
     gap = width - cell_len(label) - cell_len(detail)
     if gap >= 2:
         return label + " " * gap + detail
-    if row["kind"] not in KEEP_DETAIL:
+    if row.kind not in KEEP_DETAIL:
         return label
     detail = detail.split(" · ")[0]  # "32d", "11 leads": the stage or channel goes first
     gap = width - cell_len(label) - cell_len(detail)
@@ -66,46 +77,46 @@ def fit_item(row: Any, width: int) -> str:
     return label if room < 6 else set_cell_size(label, room - 1) + "…  " + detail
 
 
-COLUMNS = [
-    Column("", lambda r: r["label"], fit=fit_item),
-    Column("", lambda r: r["when"], width=9, justify="right", style=lambda r: r["tone"]),
+COLUMNS: list[Column[AgendaLine]] = [
+    Column("", lambda r: r.label, fit=fit_item),
+    Column("", lambda r: r.when, width=9, justify="right", style=lambda r: r.tone),
 ]
 
 
-def _heading(text: str) -> dict[str, Any]:
-    return {"kind": "heading", "label": text, "detail": "", "when": "", "tone": None, "item": None}
+def _heading(text: str) -> AgendaLine:
+    return AgendaLine(kind="heading", label=text, detail="", when="", tone=None, item=None)
 
 
-def _item(item: AgendaItem, *, late: bool = False, tone: str | None = None) -> dict[str, Any]:
+def _item(item: AgendaItem, *, late: bool = False, tone: str | None = None) -> AgendaLine:
     when = ""
     if item.due is not None:
         when = relative_day(item.due)
-    return {
-        "kind": item.kind,
-        "label": f"  {item.label}",
-        "detail": item.detail,
-        "when": when,
-        "tone": tone or ("overdue" if late else "today" if item.due else None),
-        "item": item,
-    }
+    return AgendaLine(
+        kind=item.kind,
+        label=f"  {item.label}",
+        detail=item.detail,
+        when=when,
+        tone=tone or ("overdue" if late else "today" if item.due else None),
+        item=item,
+    )
 
 
-def _section(rows: list[dict[str, Any]], title: str, items: list[AgendaItem], **kw: Any) -> None:
+def _section(rows: list[AgendaLine], title: str, items: list[AgendaItem], **kw: Any) -> None:
     if items:
         rows.append(_heading(title))
         rows.extend(_item(item, **kw) for item in items)
 
 
-def marketing_rows(day: Agenda) -> list[dict[str, Any]]:
-    rows: list[dict[str, Any]] = []
+def marketing_rows(day: Agenda) -> list[AgendaLine]:
+    rows: list[AgendaLine] = []
     _section(rows, "overdue", day.marketing_overdue, late=True)
     _section(rows, "today", day.marketing_today)
     _section(rows, "running promotions", day.running_promotions, tone="marketing")
     return rows
 
 
-def sales_rows(day: Agenda, idle_days: int) -> list[dict[str, Any]]:
-    rows: list[dict[str, Any]] = []
+def sales_rows(day: Agenda, idle_days: int) -> list[AgendaLine]:
+    rows: list[AgendaLine] = []
     _section(rows, "overdue", day.sales_overdue, late=True)
     _section(rows, "today", day.sales_today)
     _section(rows, f"idle deals (no contact {idle_days}d+)", day.idle_deals, tone="idle")
@@ -113,13 +124,12 @@ def sales_rows(day: Agenda, idle_days: int) -> list[dict[str, Any]]:
     return rows
 
 
-def _is_heading(row: dict[str, Any]) -> bool:
-    kind: str = row["kind"]
-    return kind == "heading"
+def _is_heading(row: AgendaLine) -> bool:
+    return row.kind == "heading"
 
 
-def _heading_style(row: dict[str, Any]) -> str | None:
-    return "muted" if row["kind"] == "heading" else None
+def _heading_style(row: AgendaLine) -> str | None:
+    return "muted" if row.kind == "heading" else None
 
 
 class TodayScreen(ProspectActions):
@@ -157,7 +167,7 @@ class TodayScreen(ProspectActions):
         yield Static("", id="today-pipeline")
         yield KeyBar()
 
-    def _side_list(self, side: str, empty_text: str) -> PagedList:
+    def _side_list(self, side: str, empty_text: str) -> PagedList[AgendaLine]:
         side_list = PagedList(
             self.store,
             RowsSource([]),
@@ -215,8 +225,8 @@ class TodayScreen(ProspectActions):
         focused = self.focused
         if not isinstance(focused, PagedList):
             return None
-        row = focused.row
-        return row["item"] if row else None
+        row: AgendaLine | None = focused.row
+        return row.item if row else None
 
     def selected_prospect_id(self) -> int | None:
         item = self._selected()
@@ -248,7 +258,7 @@ class TodayScreen(ProspectActions):
 
     @on(PagedList.Selected)
     def _open(self, event: PagedList.Selected) -> None:
-        item: AgendaItem | None = event.row["item"] if event.row else None
+        item: AgendaItem | None = event.row.item if event.row else None
         if item is None:
             return
         if item.kind == "task":

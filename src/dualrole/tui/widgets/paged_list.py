@@ -10,11 +10,11 @@ frame (a ScrollView's scrollbars re-layout the screen and repaint a frame later)
 cursor step repaints just the two lines that changed. A row once drawn is kept until its
 data or its look changes (width, day, styles), so paging back draws only the cursor's row.
 
-Adding a list to a screen::
+Adding a list to a screen (its rows are the query's typed records)::
 
-    COLUMNS = [
-        Column("Name", lambda row: row["name"]),                    # flexible width
-        Column("Value", lambda row: format_money(row["value_minor"], row["currency"]), width=10,
+    COLUMNS: list[Column[ProspectRow]] = [
+        Column("Name", lambda row: row.name),                    # flexible width
+        Column("Value", lambda row: format_money(row.value_minor, row.currency), width=10,
                justify="right"),
     ]
     yield PagedList(store, prospects_query(store, ProspectFilter()), COLUMNS, id="prospects")
@@ -23,7 +23,8 @@ Adding a list to a screen::
     def open_prospect(self, event: PagedList.Selected) -> None: ...
 
 Change the filter with ``set_query(new_query)`` (cursor to the top); after a write call
-``reload()`` (same query, cursor kept). ``row`` is the highlighted ``sqlite3.Row`` or None.
+``reload()`` (same query, cursor kept). ``row`` is the highlighted row (the query's record,
+e.g. a :class:`~dualrole.services.lists.ProspectRow`) or None.
 Cells are always plain text (made visible with :func:`dualrole.tui.text.visible`, never
 markup); ``Column.style`` / ``row_style`` return a component-class suffix such as
 ``"overdue"`` to colour a cell or the whole row.
@@ -33,10 +34,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import partial
-from typing import Any, Literal, Protocol
+from typing import Any, Generic, Literal, Protocol, TypeVar
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
@@ -50,25 +51,27 @@ from textual.reactive import reactive
 from textual.strip import Strip
 from textual.widget import Widget
 
-from dualrole.core import clock
+from dualrole.core.dates import clock
 from dualrole.storage.db import StorageError, Store
 from dualrole.tui.text import visible
 
-Row = Any  # a sqlite3.Row, or a dict for in-memory rows
+Row = TypeVar("Row")
+"""One list's row: a query's record (``ProspectRow`` …) or an in-memory list's item."""
+Row_co = TypeVar("Row_co", covariant=True)
 
 
-class PageSource(Protocol):
+class PageSource(Protocol[Row_co]):
     """What a list reads: a :class:`ListQuery`, or :class:`RowsSource` for small lists."""
 
     def count(self, store: Store) -> int: ...
 
-    def page(self, store: Store, offset: int, limit: int) -> list[Any]: ...
+    def page(self, store: Store, offset: int, limit: int) -> Sequence[Row_co]: ...
 
 
-class RowsSource:
+class RowsSource(Generic[Row]):
     """A short in-memory list (capped agenda sections, one prospect's follow-ups)."""
 
-    def __init__(self, rows: list[dict[str, Any]]) -> None:
+    def __init__(self, rows: list[Row]) -> None:
         self.rows = rows
 
     def __eq__(self, other: object) -> bool:
@@ -78,12 +81,12 @@ class RowsSource:
     def count(self, store: Store) -> int:
         return len(self.rows)
 
-    def page(self, store: Store, offset: int, limit: int) -> list[Any]:
+    def page(self, store: Store, offset: int, limit: int) -> list[Row]:
         return self.rows[offset : offset + limit]
 
 
 @dataclass(frozen=True)
-class Column:
+class Column(Generic[Row]):
     """One column: a title, how to turn a row into text, and its width (None = share)."""
 
     title: str
@@ -116,7 +119,7 @@ STYLE_NAMES = (
 )
 
 
-class PagedList(Widget, can_focus=True):
+class PagedList(Widget, Generic[Row], can_focus=True):
     """Rows of a :class:`ListQuery`, fetched a page at a time."""
 
     BINDINGS = [
@@ -173,14 +176,16 @@ class PagedList(Widget, can_focus=True):
     class Highlighted(Message):
         """The cursor moved to another row (``row`` is None when the list is empty)."""
 
-        def __init__(self, paged_list: PagedList, row: Row | None, index: int) -> None:
+        def __init__(self, paged_list: PagedList[Any], row: Any, index: int) -> None:
             super().__init__()
             self.paged_list = paged_list
             self.row = row
+            """The row (the list's record), or None; typed ``Any`` as a message is not generic:
+            a handler names the record it expects (``row: ProspectRow | None = event.row``)."""
             self.index = index
 
         @property
-        def control(self) -> PagedList:
+        def control(self) -> PagedList[Any]:
             return self.paged_list
 
     class Selected(Highlighted):
@@ -189,8 +194,8 @@ class PagedList(Widget, can_focus=True):
     def __init__(
         self,
         store: Store,
-        query: PageSource,
-        columns: list[Column],
+        query: PageSource[Row],
+        columns: list[Column[Row]],
         *,
         row_style: Callable[[Row], str | None] | None = None,
         skip: Callable[[Row], bool] | None = None,
@@ -212,7 +217,7 @@ class PagedList(Widget, can_focus=True):
         self.page_size = page_size
         self.row_count = 0
         self.first_row = 0  # index of the row on the first line below the header
-        self._pages: OrderedDict[int, list[Row]] = OrderedDict()
+        self._pages: OrderedDict[int, Sequence[Row]] = OrderedDict()
         self._widths: tuple[int, list[int]] = (-1, [])
         self._styles: dict[str | None, Style] = {}
         self._components: dict[str, Style] = {}
@@ -223,7 +228,7 @@ class PagedList(Widget, can_focus=True):
         """(width, today, the style inherited from above) the drawn rows and styles are for."""
         self._frame: tuple[int, tuple[int, int] | None] | None = None
         self._error: str | None = None
-        self._read: tuple[PageSource, tuple[int, int] | None] | None = None
+        self._read: tuple[PageSource[Row], tuple[int, int] | None] | None = None
         """(query, ``Store.version()``) when the rows in ``_pages`` were read."""
 
     # --- data ----------------------------------------------------------------------------
@@ -231,12 +236,12 @@ class PagedList(Widget, can_focus=True):
     def on_mount(self) -> None:
         self.reload()
 
-    def set_query(self, query: PageSource) -> None:
+    def set_query(self, query: PageSource[Row]) -> None:
         """Show another query (a new filter or sort) from its first row."""
         self.query_ = query
         self.reload(keep_cursor=False)
 
-    def refresh_query(self, query: PageSource) -> None:
+    def refresh_query(self, query: PageSource[Row]) -> None:
         """Show the same list's fresh rows (e.g. a new ``RowsSource``), keeping the cursor."""
         self.query_ = query
         self.reload()
@@ -284,7 +289,7 @@ class PagedList(Widget, can_focus=True):
             self.cursor = 0
         self.refresh()
 
-    def _read_tail(self, query: PageSource, count: int) -> None:
+    def _read_tail(self, query: PageSource[Row], count: int) -> None:
         if query is self.query_ and count == self.row_count and self.is_mounted:
             self.row_at(count - 1)
             self._draw_end()
@@ -376,12 +381,17 @@ class PagedList(Widget, can_focus=True):
         if self.skip is not None:  # step over headings, in the direction of travel
             for step in (direction, -direction):
                 probe = index
-                while 0 <= probe < self.row_count and self.skip(self.row_at(probe)):
+                while 0 <= probe < self.row_count and self._skipped(probe):
                     probe += step
                 if 0 <= probe < self.row_count:
                     index = probe
                     break
         self.cursor = index
+
+    def _skipped(self, index: int) -> bool:
+        """Whether the cursor steps over row ``index`` (a heading); an unread row is not."""
+        row = self.row_at(index)
+        return row is not None and self.skip is not None and self.skip(row)
 
     def action_cursor_up(self) -> None:
         self._move(self.cursor - 1, -1)
@@ -489,7 +499,7 @@ class PagedList(Widget, can_focus=True):
             style = self._components[name] = self.get_component_rich_style(f"paged-list--{name}")
         return style
 
-    def _shown_columns(self, width: int) -> list[Column]:
+    def _shown_columns(self, width: int) -> list[Column[Row]]:
         """The columns that fit in ``width``, leaving out the highest ``give_way`` first."""
         shown = list(self.columns)
         while True:

@@ -15,7 +15,6 @@ it asks :attr:`PipelineBoard.selected` and calls :meth:`reload` after the write.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
@@ -28,7 +27,7 @@ from textual.widget import Widget
 
 from dualrole.core.enums import Stage
 from dualrole.core.money import format_money_short
-from dualrole.services.lists import ProspectFilter, ProspectSort, prospects_query
+from dualrole.services.lists import ProspectFilter, ProspectRow, ProspectSort, prospects_query
 from dualrole.services.pipeline import board_position, pipeline, shared_names
 from dualrole.services.settings import workspace_currency
 from dualrole.storage.db import StorageError, Store
@@ -47,7 +46,7 @@ class BoardColumn:
     value: int = 0
     cursor: int = 0
     first: int = 0
-    rows: list[Any] = field(default_factory=list)
+    rows: list[ProspectRow] = field(default_factory=list)
     rows_from: int = -1  # the index of rows[0], -1 when not read
     shared: set[str] = field(default_factory=set)  # names in view that two of its deals share
 
@@ -149,7 +148,7 @@ class PipelineBoard(Widget, can_focus=True):
     def _cards_height(self) -> int:
         return max(self.size.height - HEAD - 1, 1)  # the last line says "+N more"
 
-    def _window(self, column: BoardColumn) -> list[Any]:
+    def _window(self, column: BoardColumn) -> list[ProspectRow]:
         """The cards in view of ``column``: one query for the visible window."""
         height = self._cards_height
         if column.rows_from != column.first or len(column.rows) < min(
@@ -160,7 +159,7 @@ class PipelineBoard(Widget, can_focus=True):
             )
             try:
                 column.rows = query.page(self.store, column.first, height)
-                names = [str(row["name"]) for row in column.rows]
+                names = [row.name for row in column.rows]
                 column.shared = shared_names(self.store, column.stage, names)
             except StorageError as exc:
                 self.error = str(exc)
@@ -169,7 +168,7 @@ class PipelineBoard(Widget, can_focus=True):
         return column.rows
 
     @property
-    def selected(self) -> Any | None:
+    def selected(self) -> ProspectRow | None:
         """The selected card's row (``id``, ``name``, ``stage``…), or None in an empty column."""
         column = self.columns[self.current]
         rows = self._window(column)
@@ -213,7 +212,7 @@ class PipelineBoard(Widget, can_focus=True):
     def action_open(self) -> None:
         row = self.selected
         if row is not None:
-            self.post_message(self.Opened(int(row["id"])))
+            self.post_message(self.Opened(row.id))
 
     def on_click(self, event: events.Click) -> None:
         index = self._column_at(event.x - 1)  # the left padding
@@ -309,9 +308,9 @@ class PipelineBoard(Widget, can_focus=True):
         style = base
         if current and column.first + line == column.cursor:
             style = base + self._style("cursor")
-        name = str(row["name"])
-        if name.casefold() in column.shared and row["company"]:
-            name = card_label(visible(name), visible(row["company"]), width - 1)
+        name = row.name
+        if name.casefold() in column.shared and row.company:
+            name = card_label(visible(name), visible(row.company), width - 1)
         return self._cell(name, width, style, base)
 
 

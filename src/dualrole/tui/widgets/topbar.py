@@ -2,11 +2,11 @@
 
 ``TopBar(title, side)`` — ``side`` ("marketing"/"sales"/None) colours the title by role. It
 watches the app's ``focus_session`` reactive (started, stopped: shown at once); only while a
-session runs does a clock tick redraw its timer. The timer uses :mod:`dualrole.core.clock`, so it
-is frozen under ``DUALROLE_NOW``. It also watches the app's ``replica_label`` reactive (which
-the app refreshes every second while a replica is set), so the replica's words
-("replicated 4 s ago", "replica unreachable since 10:42") follow the replicator on every
-screen, focus session or not.
+session runs does a clock tick redraw its timer. The timer uses
+:mod:`~dualrole.core.dates.clock`, so it is frozen under ``DUALROLE_NOW``. It also watches
+the app's ``replica_label`` reactive (which the app refreshes every second while a replica is
+set), so the replica's words ("replicated 4 s ago", "replica unreachable since 10:42") follow
+the replicator on every screen, focus session or not.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from rich.text import Text
 from textual.reactive import reactive
 from textual.widget import Widget
 
-from dualrole.core import clock
+from dualrole.core.dates import clock
 from dualrole.tui.text import visible
 
 

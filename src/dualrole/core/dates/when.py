@@ -1,9 +1,9 @@
 """When things happen: a day with an optional time, a repeat, and how commands echo them.
 
-Built on :func:`dualrole.core.parsing.parse_date` and :func:`~dualrole.core.parsing.parse_time` (the
-one reader of dates, shared by the app's forms, the models and the command line), so
-``yesterday 15:00``, ``next tue at 3pm`` or ``+3d`` mean the same everywhere. Failures raise
-``ValueError`` with one sentence and examples.
+Built on :func:`~dualrole.core.dates.reading.parse_date` and
+:func:`~dualrole.core.dates.reading.parse_time` (the one reader of dates, shared by the app's
+forms, the models and the command line), so ``yesterday 15:00``, ``next tue at 3pm`` or ``+3d``
+mean the same everywhere. Failures raise ``ValueError`` with one sentence and examples.
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ import re
 from collections.abc import Collection
 from typing import Any
 
-from dualrole.core import clock
-from dualrole.core.parsing import DATE_EXAMPLES, parse_date, parse_time
+from dualrole.core.dates import clock
+from dualrole.core.dates.reading import DATE_EXAMPLES, parse_date, parse_time
 
 _ISO_MOMENT = re.compile(
     r"(\d{4}-\d{1,2}-\d{1,2})[T ](\d{1,2}:\d{2})(?::(\d{2}(?:\.\d{1,6})?))?(Z|[+-]\d{2}:?\d{2})?",
