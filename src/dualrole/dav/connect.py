@@ -5,7 +5,10 @@ follow-ups") is found or made."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import contextlib
+import fcntl
+import os
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,6 +19,7 @@ from dualrole.dav.engine import Progress, SyncReport, sync
 __all__ = ["Connected", "SyncReport", "connect", "run"]
 from dualrole.services import phone_sync
 from dualrole.storage.db import Store
+from dualrole.storage.replica_settings import status_file
 
 ADDRESSBOOK_NAME = "dualrole"
 CALENDAR_NAME = "dualrole follow-ups"
@@ -106,7 +110,7 @@ def run(
             "`dualrole dav connect URL --user NAME` first."
         )
     password, _source = secret.password(connection.user, connection.url, ask)
-    with DavSession(connection.url, connection.user, password) as session:
+    with one_at_a_time(db_path), DavSession(connection.url, connection.user, password) as session:
         return sync(
             store,
             session,
@@ -115,3 +119,21 @@ def run(
             import_new=import_new,
             progress=progress,
         )
+
+
+@contextlib.contextmanager
+def one_at_a_time(db_path: Path) -> Iterator[None]:
+    """Refuse a second sync of the same workspace while one runs (the app's and cron's)."""
+    path = status_file(db_path, ".dav.lock")
+    path.parent.mkdir(parents=True, mode=0o700, exist_ok=True)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            raise DavError(
+                "Another phone sync of this workspace is running; wait for it to finish."
+            ) from None
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock

@@ -14,7 +14,8 @@ For each collection (the address book, the task calendar):
 
 Rules (also in docs/phone-sync.md):
 - **Both sides changed a field**: the newer change wins — the card's ``REV`` against the
-  prospect's last edit (a card without ``REV`` counts as changed now) — and the other
+  prospect's last edit (a card without ``REV`` counts as the newer; a tie keeps
+  dualrole's) — and the other
   value is kept in the prospect's notes with the date. For a task, done on the phone
   always wins; a title or due date changed on both sides keeps dualrole's.
 - **Deleted on the phone**: the prospect (or follow-up) stays here, unlinked, and is
@@ -345,10 +346,8 @@ class Contacts(_Side):
         local = mapping.prospect_fields(row)
         merged = dict(local)
         kept: list[str] = []
-        phone_newer = _rev(body) >= (
-            clock.from_db(row["updated_at"] or row["created_at"])
-            or dt.datetime.min.replace(tzinfo=dt.UTC)
-        )
+        changed_here = clock.from_db(row["updated_at"] or row["created_at"])
+        phone_newer = _rev(body) > (changed_here or dt.datetime.min.replace(tzinfo=dt.UTC))
         for key in mapping.CONTACT_FIELDS:
             theirs, ours, agreed = remote[key], local[key], base.get(key, "")
             if theirs in (agreed, ours):
@@ -554,7 +553,8 @@ def _digits(phone: str) -> str:
 
 
 def _rev(body: str) -> dt.datetime:
-    """When the card says it last changed (``REV``); now when it does not say."""
+    """When the card says it last changed (``REV``); when it does not say, the change is
+    taken as the newest (it was made after the last sync, which wrote a ``REV``)."""
     for line in body.splitlines():
         if line.upper().startswith("REV"):
             value = line.split(":", 1)[-1].strip()
@@ -564,4 +564,4 @@ def _rev(body: str) -> dt.datetime:
                 except ValueError:
                     continue
                 return stamp if stamp.tzinfo else stamp.replace(tzinfo=dt.UTC)
-    return dt.datetime.now(dt.UTC)
+    return dt.datetime.max.replace(tzinfo=dt.UTC)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from dualrole.core import clock
 from dualrole.core.parsing import parse_email
 from dualrole.core.printable import printable
 
@@ -156,7 +157,7 @@ def build_card(fields: Fields, uid: str, prospect_id: int, base: str | None) -> 
     rev = _first(card, "rev")
     if rev is not None:
         card.remove(rev)
-    card.add("rev").value = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+    card.add("rev").value = clock.now().astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
     if _first(card, "prodid") is None:
         card.add("prodid").value = PRODID
     text: str = card.serialize()
