@@ -15,8 +15,8 @@ For each collection (the address book, the task calendar):
 Rules (also in docs/phone-sync.md):
 - **Both sides changed a field**: the newer change wins — the card's ``REV`` against the
   prospect's last edit (a card without ``REV`` counts as the newer; a tie keeps
-  dualrole's) — and the other
-  value is kept in the prospect's notes with the date. For a task, done on the phone
+  dualrole's; on a first link nothing was agreed yet and dualrole's value is kept) — and
+  the other value is kept in the prospect's notes with the date. For a task, done on the phone
   always wins; a title or due date changed on both sides keeps dualrole's.
 - **Deleted on the phone**: the prospect (or follow-up) stays here, unlinked, and is
   reported; it is not sent again. **Deleted here**: removed from the server.
@@ -127,7 +127,7 @@ class _Side:
     # --- pull ----------------------------------------------------------------------------
 
     def pull(self) -> None:
-        token = phone_sync.token(self.store, self.url)
+        token = self.start_token()
         try:
             changes = self.session.changes(self.url, token)
         except TokenExpired:
@@ -153,6 +153,9 @@ class _Side:
         for href in gone:
             self.gone(by_href[href])
         phone_sync.set_token(self.store, self.url, self.resource, changes.token)
+
+    def start_token(self) -> str | None:
+        return phone_sync.token(self.store, self.url)
 
     def take(self, href: str, etag: str, body: str, link: Link | None) -> None:
         raise NotImplementedError
@@ -266,6 +269,10 @@ class Contacts(_Side):
         )
         return {int(row["id"]): row for row in rows}
 
+    def start_token(self) -> str | None:
+        """Importing lists the whole address book: cards left alone before are seen again."""
+        return None if self.import_new else super().start_token()
+
     def prospect(self, prospect_id: int) -> Any:
         rows = self.store.query(
             "SELECT * FROM prospects WHERE id = ? AND deleted_at IS NULL", (prospect_id,)
@@ -347,7 +354,9 @@ class Contacts(_Side):
         merged = dict(local)
         kept: list[str] = []
         changed_here = clock.from_db(row["updated_at"] or row["created_at"])
-        phone_newer = _rev(body) > (changed_here or dt.datetime.min.replace(tzinfo=dt.UTC))
+        phone_newer = bool(base) and _rev(body) > (
+            changed_here or dt.datetime.min.replace(tzinfo=dt.UTC)
+        )
         for key in mapping.CONTACT_FIELDS:
             theirs, ours, agreed = remote[key], local[key], base.get(key, "")
             if theirs in (agreed, ours):

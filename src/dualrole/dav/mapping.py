@@ -75,7 +75,7 @@ def card_fields(text: str) -> tuple[str, Fields]:
         raw = card_to_contact(card, "card")
     except Exception as exc:
         raise Unreadable(f"cannot be read ({type(exc).__name__})") from exc
-    email = ""
+    email = raw.emails[0] if raw.emails else ""  # none valid: refused like an import
     for candidate in raw.emails:
         try:
             email = parse_email(candidate) or ""
