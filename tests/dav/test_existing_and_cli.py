@@ -157,3 +157,35 @@ def test_cli_says_what_to_do_when_not_connected_or_refused(
     assert "refused the user name or password (owner)" in run.stderr
     assert "wrong-one" not in run.stderr + run.stdout
     assert len(run.stderr.strip().splitlines()) == 1
+
+
+def test_tasks_on_another_server_are_discovered_and_synced_there(
+    tmp_path: Path, radicale: Radicale, phone: Phone
+) -> None:
+    """iCloud and Fastmail keep calendars on another host: --tasks-url finds them there."""
+    from replication.seaweed import Cable
+
+    from dualrole.dav import connect, settings
+
+    db = tmp_path / "apart.db"
+    with Cable(radicale.url.rstrip("/")) as cable, open_store(db) as store:
+        from dualrole.demo.workspace import generate
+
+        generate(store, seed=7)
+        other = cable.endpoint + "/"
+        done = connect.connect(
+            db,
+            store,
+            radicale.url,
+            USER,
+            PASSWORD,
+            addressbook=phone.book_name,
+            calendar=phone.calendar_name,
+            tasks_url=other,
+        )
+        assert done.calendar is not None and done.calendar.url.startswith(other)
+        saved = settings.get(db)
+        assert saved is not None and saved.tasks_url == other
+        report = connect.run(db, store)
+        assert report.created_there == 83
+        assert len(phone.tasks()) == 23 and len(phone.cards()) == 60

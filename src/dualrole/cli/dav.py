@@ -29,6 +29,11 @@ def dav() -> None:
 @click.option("--calendar", metavar="NAME", help="Use this task calendar (default: make one).")
 @click.option("--no-contacts", is_flag=True, help="Sync follow-ups only.")
 @click.option("--no-tasks", is_flag=True, help="Sync contacts only.")
+@click.option(
+    "--tasks-url",
+    metavar="URL",
+    help="The calendar server, when it is not URL (iCloud, Fastmail keep them apart).",
+)
 @pass_ctx
 def connect(
     ctx: Context,
@@ -38,6 +43,7 @@ def connect(
     calendar: str | None,
     no_contacts: bool,
     no_tasks: bool,
+    tasks_url: str | None,
 ) -> None:
     """Find the address book and task calendar at URL and remember them for this workspace.
 
@@ -67,6 +73,7 @@ def connect(
             calendar=calendar,
             contacts=not no_contacts,
             tasks=not no_tasks,
+            tasks_url=tasks_url,
         )
     except (DavError, DavSettingsError) as exc:
         raise StorageError(str(exc)) from exc

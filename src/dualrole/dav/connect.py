@@ -45,6 +45,27 @@ def _pick(
     return next((c for c in found if c.name == default), None)
 
 
+def _calendar(
+    session: DavSession,
+    home: str | None,
+    calendar: str | None,
+    url: str,
+    user: str,
+    made: list[str],
+) -> Collection:
+    if home is None:
+        raise DavError(
+            f"{url} offers no calendar (CalDAV) for {user}; give the calendar server with "
+            "--tasks-url, or sync contacts only with --no-tasks."
+        )
+    cals = [c for c in session.collections(home) if c.kind == "calendar" and c.todos]
+    cal = _pick(cals, calendar, CALENDAR_NAME, "task calendar")
+    if cal is None:
+        cal = session.make_calendar(home, CALENDAR_NAME)
+        made.append(f"task list “{CALENDAR_NAME}”")
+    return cal
+
+
 def connect(
     db_path: Path,
     store: Store,
@@ -56,13 +77,23 @@ def connect(
     calendar: str | None = None,
     contacts: bool = True,
     tasks: bool = True,
+    tasks_url: str | None = None,
 ) -> Connected:
-    """Discover, find or make the collections, and remember the choice for ``db_path``."""
+    """Discover, find or make the collections, and remember the choice for ``db_path``.
+
+    ``tasks_url`` is where to discover the task calendar when the server keeps calendars
+    on another host than contacts (iCloud's caldav.icloud.com, Fastmail's caldav host).
+    """
     made: list[str] = []
     with DavSession(url, user, password) as session:
         principal = session.principal()
         book_home, cal_home = session.homes(principal)
-        book = cal = None
+        cal: Collection | None = None
+        if tasks and tasks_url:
+            with DavSession(tasks_url, user, password) as other:
+                cal_home = other.homes(other.principal())[1]
+                cal = _calendar(other, cal_home, calendar, tasks_url, user, made)
+        book = None
         if contacts:
             if book_home is None:
                 raise DavError(f"{url} offers no address book (CardDAV) for {user}.")
@@ -71,20 +102,17 @@ def connect(
             if book is None:
                 book = session.make_addressbook(book_home, ADDRESSBOOK_NAME)
                 made.append(f"address book “{ADDRESSBOOK_NAME}”")
-        if tasks:
-            if cal_home is None:
-                raise DavError(f"{url} offers no calendar (CalDAV) for {user}.")
-            cals = [c for c in session.collections(cal_home) if c.kind == "calendar" and c.todos]
-            cal = _pick(cals, calendar, CALENDAR_NAME, "task calendar")
-            if cal is None:
-                cal = session.make_calendar(cal_home, CALENDAR_NAME)
-                made.append(f"task list “{CALENDAR_NAME}”")
+        if tasks and not tasks_url:
+            cal = _calendar(session, cal_home, calendar, url, user, made)
+        elif not tasks:
+            cal = None
     before = settings.get(db_path)
     connection = settings.Connection(
         url=url,
         user=user,
         addressbook=book.url if book else None,
         calendar=cal.url if cal else None,
+        tasks_url=tasks_url if tasks else None,
     )
     if before is None or (before.addressbook, before.calendar) != (
         connection.addressbook,
@@ -110,7 +138,14 @@ def run(
             "`dualrole dav connect URL --user NAME` first."
         )
     password, _source = secret.password(connection.user, connection.url, ask)
-    with one_at_a_time(db_path), DavSession(connection.url, connection.user, password) as session:
+    with contextlib.ExitStack() as stack:
+        stack.enter_context(one_at_a_time(db_path))
+        session = stack.enter_context(DavSession(connection.url, connection.user, password))
+        tasks_session = None
+        if connection.tasks_url and connection.calendar:
+            tasks_session = stack.enter_context(
+                DavSession(connection.tasks_url, connection.user, password)
+            )
         return sync(
             store,
             session,
@@ -118,6 +153,7 @@ def run(
             calendar=connection.calendar,
             import_new=import_new,
             progress=progress,
+            tasks_session=tasks_session,
         )
 
 

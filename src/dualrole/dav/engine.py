@@ -94,12 +94,14 @@ def sync(
     calendar: str | None,
     import_new: bool = False,
     progress: Progress | None = None,
+    tasks_session: DavSession | None = None,
 ) -> SyncReport:
+    """Sync both collections; ``tasks_session`` when the tasks live on another server."""
     report = SyncReport()
     if addressbook:
         Contacts(store, session, addressbook, report, import_new, progress).run()
     if calendar:
-        Tasks(store, session, calendar, report, progress).run()
+        Tasks(store, tasks_session or session, calendar, report, progress).run()
     return report
 
 

@@ -39,6 +39,8 @@ class Connection:
     addressbook: str | None
     calendar: str | None
     set_at: str = ""
+    tasks_url: str | None = None
+    """Where tasks were discovered when not at ``url`` (iCloud, Fastmail: other hosts)."""
 
 
 def settings_path() -> Path:
@@ -73,6 +75,7 @@ def get(db_path: Path | str) -> Connection | None:
         addressbook=entry.get("addressbook") or None,
         calendar=entry.get("calendar") or None,
         set_at=str(entry.get("set_at") or ""),
+        tasks_url=entry.get("tasks_url") or None,
     )
 
 
