@@ -163,9 +163,8 @@ def test_tasks_on_another_server_are_discovered_and_synced_there(
     tmp_path: Path, radicale: Radicale, phone: Phone
 ) -> None:
     """iCloud and Fastmail keep calendars on another host: --tasks-url finds them there."""
-    from replication.seaweed import Cable
-
     from dualrole.dav import connect, settings
+    from replication.seaweed import Cable
 
     db = tmp_path / "apart.db"
     with Cable(radicale.url.rstrip("/")) as cable, open_store(db) as store:
