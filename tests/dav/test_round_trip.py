@@ -120,6 +120,11 @@ def test_a_task_completed_on_the_phone_is_done_here_and_the_next_is_scheduled(
     assert any("DUE;VALUE=DATE:20261130" in b for b in tasks)
     idle = sync(demo_path, demo)
     assert (idle.received, idle.sent, idle.created_there, idle.completed) == (0, 0, 0, 0)
+    # Reopened here: open on the phone again.
+    sales.reopen_followup(demo, repeating.id)
+    assert sync(demo_path, demo).sent == 1
+    _h, _e, body = phone.task_of(f"UID:dualrole-followup-{repeating.id}\n")
+    assert "STATUS:NEEDS-ACTION" in body
 
 
 def test_a_task_done_here_is_completed_on_the_phone(

@@ -540,6 +540,7 @@ class Tasks(_Side):
                 and links[fid].state == "linked"
                 and mapping.followup_fields(row) != links[fid].synced
             )
+            or (fid in links and links[fid].state == "done" and not row["done_at"])  # reopened
         ]
         for done, fid in enumerate(todo, 1):
             row, link = rows[fid], links.get(fid)
