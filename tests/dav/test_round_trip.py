@@ -191,3 +191,32 @@ def test_a_prospect_deleted_here_is_removed_from_the_address_book(
     assert report.removed_there == 1 + open_tasks
     assert not [b for _e, b in phone.cards().values() if "X-DUALROLE-ID:6\n" in b]
     assert 6 not in phone_sync.links(demo, "contact")
+
+
+def test_a_due_date_moved_on_the_phone_comes_back_and_a_deleted_task_stays_here(
+    demo: Store, demo_path: Path, phone: Phone
+) -> None:
+    sync(demo_path, demo)
+    first, second = (
+        int(r[0])
+        for r in demo.query(
+            "SELECT id FROM followups WHERE done_at IS NULL AND deleted_at IS NULL "
+            "ORDER BY id LIMIT 2"
+        )
+    )
+    href, etag, body = phone.task_of(f"UID:dualrole-followup-{first}\n")
+    lines = [line for line in body.splitlines() if not line.startswith("DUE")]
+    lines.insert(lines.index("END:VTODO"), "DUE;VALUE=DATE:20261203")
+    phone.put(href, "\r\n".join(lines), etag, card=False)
+    href2, etag2, _body = phone.task_of(f"UID:dualrole-followup-{second}\n")
+    phone.session.delete(href2, etag2)
+
+    report = sync(demo_path, demo)
+    moved = sales.get_followup(demo, first)
+    assert moved.due_date == dt.date(2026, 12, 3) and moved.due_time is None
+    kept = sales.get_followup(demo, second)
+    assert kept.done_at is None
+    assert any(f"f{second} was deleted on the phone" in note for note in report.notes)
+    again = sync(demo_path, demo)
+    assert (again.received, again.sent, again.created_there) == (0, 0, 0)
+    assert not [b for _e, b in phone.tasks().values() if f"followup-{second}\n" in b]
