@@ -419,4 +419,32 @@ CREATE INDEX prospects_by_currency ON prospects(currency)
     )
 
 
+@migrations()
+def m012_phone_sync(db: Database) -> None:
+    """Two-way sync with a CardDAV/CalDAV server (issue 29): what each side last agreed on.
+
+    ``dav_links`` ties a prospect (``kind`` contact) or a follow-up (``kind`` task) to one
+    resource on the server: its href and ETag, the fields both sides held at the last sync
+    (``synced``, JSON: a field that differs from it changed on that side since), and the
+    server's copy (``body``), patched on the way out so what dualrole does not hold (a
+    second address, a photo) is kept. ``state`` is ``linked``, ``unlinked`` (deleted on the
+    phone: kept here, not sent again) or ``done`` (completed; the task stays on the phone).
+    ``dav_collections`` keeps each collection's sync token (RFC 6578).
+    """
+    _run(
+        db,
+        """
+CREATE TABLE dav_links (
+    id INTEGER PRIMARY KEY,
+    kind TEXT NOT NULL, record_id INTEGER NOT NULL, uid TEXT NOT NULL,
+    href TEXT, etag TEXT, synced TEXT NOT NULL DEFAULT '{}', body TEXT,
+    state TEXT NOT NULL DEFAULT 'linked', synced_at TEXT NOT NULL);;
+CREATE UNIQUE INDEX dav_links_by_record ON dav_links(kind, record_id);;
+CREATE UNIQUE INDEX dav_links_by_href ON dav_links(href) WHERE href IS NOT NULL;;
+CREATE TABLE dav_collections (
+    url TEXT PRIMARY KEY, kind TEXT NOT NULL, sync_token TEXT, synced_at TEXT);;
+""",
+    )
+
+
 __all__ = ["APPLICATION_ID", "SCHEMA_VERSION", "migrations"]

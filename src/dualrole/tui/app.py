@@ -414,6 +414,43 @@ class DualroleApp(ShutdownAwareApp):
                 self.notify, f"The daily backup failed: {exc}", severity="warning", markup=False
             )
 
+    def action_phone_sync(self) -> None:
+        """Sync prospects and follow-ups with the phone's server (as ``dualrole dav sync``)."""
+        self.notify("Syncing with the phone…", title="Phone sync", timeout=3)
+        self.run_phone_sync()
+
+    @work(thread=True, exclusive=True, group="phone-sync", exit_on_error=False)
+    def run_phone_sync(self) -> None:
+        """The sync on its own connection (a thread); the result is a toast. The password
+        comes from DUALROLE_DAV_PASSWORD or the keyring (the app never prompts for it)."""
+        from dualrole.dav.client import DavError
+        from dualrole.dav.connect import run
+        from dualrole.dav.secret import NoPassword
+        from dualrole.dav.settings import DavSettingsError
+
+        path = self.store.path
+        try:
+            if path is None:
+                raise StorageError("This workspace is in memory; phone sync needs a file.")
+            with open_store(path, create=False) as own:
+                report = run(path, own)
+        except (DavError, DavSettingsError, NoPassword, StorageError) as exc:
+            self.call_from_thread(
+                self.notify,
+                str(exc),
+                title="Phone sync",
+                severity="error",
+                timeout=20,
+                markup=False,
+            )
+            return
+        lines = [report.summary(), *report.notes[:5]]
+        if len(report.notes) > 5:
+            lines.append(f"… and {len(report.notes) - 5} more (`dualrole dav sync` lists all).")
+        self.call_from_thread(
+            self.notify, "\n".join(lines), title="Phone sync", timeout=15, markup=False
+        )
+
     # --- global actions -------------------------------------------------------------------
 
     def action_focus_role(self, role: str) -> None:

@@ -39,6 +39,7 @@ ACTIONS: list[tuple[str, str, str | None]] = [
     ("sales: Filter prospects", "sales", "filters"),
     ("sales: Import contacts", "sales", "import_contacts"),
     ("sales: Toggle sales focus session", "sales", "app.focus_role('sales')"),
+    ("sales: Sync with phone (CardDAV/CalDAV)", "sales", "app.phone_sync"),
     ("marketing: Segments", "marketing", "tab('segments')"),
     ("marketing: Research notes", "marketing", "tab('research')"),
     ("marketing: Promotions", "marketing", "tab('promotions')"),
