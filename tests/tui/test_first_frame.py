@@ -4,7 +4,7 @@ from collections import Counter
 from dataclasses import replace
 
 from dualrole.tui.app import DualroleApp
-from dualrole.tui.screens import today
+from dualrole.tui.areas.today import screen as today
 from dualrole.tui.widgets.paged_list import PagedList
 
 

@@ -11,12 +11,12 @@ from textual.pilot import Pilot
 from dualrole.core.enums import RecordKind
 from dualrole.tui import app as app_module
 from dualrole.tui.app import DualroleApp
+from dualrole.tui.areas.marketing.screen import MarketingScreen
+from dualrole.tui.areas.review.screen import ReviewScreen
+from dualrole.tui.areas.sales.prospect import ProspectScreen
+from dualrole.tui.areas.sales.screen import SalesScreen
+from dualrole.tui.areas.today.screen import TodayScreen
 from dualrole.tui.navigation import OpenRecord
-from dualrole.tui.screens.marketing import MarketingScreen
-from dualrole.tui.screens.prospect import ProspectScreen
-from dualrole.tui.screens.review import ReviewScreen
-from dualrole.tui.screens.sales import SalesScreen
-from dualrole.tui.screens.today import TodayScreen
 
 
 async def areas_built(app: DualroleApp) -> None:
@@ -70,7 +70,7 @@ async def test_a_built_area_is_drawn_before_it_is_first_shown(demo, monkeypatch)
     """Its first showing then paints from Textual's caches: no row is worked out again,
     not even the cursor's (``textual_compat.draw_hidden``; nothing was written since, so
     the list is not repainted)."""
-    from dualrole.tui.screens import sales
+    from dualrole.tui.areas.sales import screen as sales
 
     names: list[str] = []
     name, *others = sales.PROSPECT_COLUMNS
@@ -118,8 +118,8 @@ async def test_the_palette_and_a_record_opened_in_its_area_switch_the_same_way(
     from textual.app import App
 
     from dualrole.core.enums import RecordKind
+    from dualrole.tui.areas.marketing.promotion import PromotionScreen
     from dualrole.tui.navigation import OpenRecord
-    from dualrole.tui.screens.marketing_promotion import PromotionScreen
 
     held: list[float] = []
     monkeypatch.setattr(App, "delay_update", lambda _app, delay=0.05: held.append(delay))

@@ -4,7 +4,7 @@ palette, theme.
 Each area is a mode with its own screen stack (``t``/``m``/``s``/``w``/``I``; Today is
 Textual's default screen, the others are ``MODES``); record pages are
 pushed on top of their area (escape goes back). Global keys live here; screen keys live on
-each screen (see ``screens/base.py`` for how to add one). The store comes in through the
+each screen (see ``areas/base.py`` for how to add one). The store comes in through the
 constructor, so tests hand in a temporary one.
 """
 
@@ -55,7 +55,7 @@ def _area(module: str, name: str, *, first: bool = False) -> Callable[[], Screen
 
     def make() -> Screen[Any]:
         screen: Screen[Any] = getattr(
-            importlib.import_module(f"dualrole.tui.screens.{module}"), name
+            importlib.import_module(f"dualrole.tui.areas.{module}"), name
         )()
         if not first:
             load_deferred_styles(screen.app)
@@ -67,11 +67,11 @@ def _area(module: str, name: str, *, first: bool = False) -> Callable[[], Screen
 
 DEFERRED_CSS_PATH = (
     "dialogs/dialogs.tcss",  # the forms and dialogs, Today's too
-    "areas.tcss",
-    "screens/marketing.tcss",
-    "screens/review.tcss",
-    "screens/insights.tcss",
-    "dialogs/import_contacts.tcss",  # opened from Sales
+    "areas/areas.tcss",
+    "areas/marketing/marketing.tcss",
+    "areas/review/review.tcss",
+    "areas/insights/insights.tcss",
+    "areas/sales/import_contacts.tcss",  # opened from Sales
 )
 """The styles of every screen but Today, beside this module: read when another screen is
 first built or pushed, not before the first frame (parsing them cost ~20 ms of the start,
@@ -109,10 +109,10 @@ PRELOAD = (
     "dualrole.tui.commands",
     "dualrole.tui.dialogs.help",
     "dualrole.tui.dialogs.quit",
-    "dualrole.tui.screens.marketing",
-    "dualrole.tui.screens.sales",
-    "dualrole.tui.screens.review",
-    "dualrole.tui.screens.prospect",
+    "dualrole.tui.areas.marketing.screen",
+    "dualrole.tui.areas.sales.screen",
+    "dualrole.tui.areas.review.screen",
+    "dualrole.tui.areas.sales.prospect",
 )
 """Modules imported in the background once the first frame is up (most used first); the
 first frame needs none of them (~10 ms of the start for the palette and the two dialogs)."""
@@ -136,10 +136,10 @@ class DualroleApp(ShutdownAwareApp):
     # Today, the first screen, is Textual's default screen (get_default_screen); the
     # others are built in the background once it is shown.
     MODES = {
-        "marketing": _area("marketing", "MarketingScreen"),
-        "sales": _area("sales", "SalesScreen"),
-        "review": _area("review", "ReviewScreen"),
-        "insights": _area("insights", "InsightsScreen"),
+        "marketing": _area("marketing.screen", "MarketingScreen"),
+        "sales": _area("sales.screen", "SalesScreen"),
+        "review": _area("review.screen", "ReviewScreen"),
+        "insights": _area("insights.screen", "InsightsScreen"),
     }
     DEFAULT_MODE = "today"
     COMMANDS = App.COMMANDS | {_palette_commands}
@@ -202,7 +202,7 @@ class DualroleApp(ShutdownAwareApp):
         after it (~30 ms of the start). Its default screen mounts after the batch, drawn
         once. The mode is added here so ``t`` can switch back to it (``add_mode``).
         """
-        today = _area("today", "TodayScreen", first=True)
+        today = _area("today.screen", "TodayScreen", first=True)
         self.add_mode("today", today)
         return today()
 
@@ -508,7 +508,7 @@ class DualroleApp(ShutdownAwareApp):
         """The one place a record's page is opened (see ``tui/navigation.py``)."""
         module, name = PAGES[message.kind]
         page: Callable[[int], Screen[Any]] = getattr(  # each page class takes its record's id
-            importlib.import_module(f"dualrole.tui.screens.{module}"), name
+            importlib.import_module(f"dualrole.tui.areas.{module}"), name
         )
 
         if not message.in_area:

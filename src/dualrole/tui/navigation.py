@@ -17,12 +17,12 @@ from textual.message import Message
 from dualrole.core.enums import RecordKind
 
 PAGES: dict[RecordKind, tuple[str, str]] = {
-    RecordKind.prospect: ("prospect", "ProspectScreen"),
-    RecordKind.segment: ("marketing_segment", "SegmentScreen"),
-    RecordKind.research_note: ("marketing_note", "NoteScreen"),
-    RecordKind.promotion: ("marketing_promotion", "PromotionScreen"),
+    RecordKind.prospect: ("sales.prospect", "ProspectScreen"),
+    RecordKind.segment: ("marketing.segment", "SegmentScreen"),
+    RecordKind.research_note: ("marketing.note", "NoteScreen"),
+    RecordKind.promotion: ("marketing.promotion", "PromotionScreen"),
 }
-"""Each kind's page: module under ``dualrole.tui.screens`` and class (imported when opened)."""
+"""Each kind's page: module under ``dualrole.tui.areas`` and class (imported when opened)."""
 
 AREA: dict[RecordKind, tuple[str, str | None]] = {
     RecordKind.prospect: ("sales", None),

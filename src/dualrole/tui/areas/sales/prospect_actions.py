@@ -15,12 +15,12 @@ from typing import Any
 from textual.binding import Binding
 
 from dualrole.core.words import counted
-from dualrole.tui.screens.base import AreaScreen
+from dualrole.tui.areas.base import AreaScreen
 
 
 def prospect_forms() -> ModuleType:
     """The form builders, imported on first use (they bring in pydantic and the form widgets)."""
-    from dualrole.tui.screens import prospect_forms as module
+    from dualrole.tui.areas.sales import prospect_forms as module
 
     return module
 

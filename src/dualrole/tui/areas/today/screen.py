@@ -24,9 +24,9 @@ from dualrole.core.enums import RecordKind
 from dualrole.core.money import format_money_short
 from dualrole.services.settings import get_setting, workspace_currency
 from dualrole.services.today import Agenda, AgendaItem, agenda
+from dualrole.tui.areas.base import AreaScreen
+from dualrole.tui.areas.sales.prospect_actions import PROSPECT_BINDINGS, ProspectActions
 from dualrole.tui.navigation import OpenRecord
-from dualrole.tui.screens.base import AreaScreen
-from dualrole.tui.screens.prospect_actions import PROSPECT_BINDINGS, ProspectActions
 from dualrole.tui.text import plain
 from dualrole.tui.widgets.keybar import KeyBar
 from dualrole.tui.widgets.paged_list import Column, PagedList, RowsSource
@@ -249,7 +249,7 @@ class TodayScreen(ProspectActions):
         if item is None:
             return
         if item.kind == "task":
-            from dualrole.tui.screens import marketing_forms
+            from dualrole.tui.areas.marketing import forms as marketing_forms
 
             form = self.attempt(marketing_forms.edit_form, self.store, "tasks", item.record_id)
             if form is not None:

@@ -30,9 +30,9 @@ from dualrole.services.records import soft_delete
 from dualrole.services.settings import workspace_currency
 from dualrole.storage.db import NotFoundError
 from dualrole.tui import format as fmt
+from dualrole.tui.areas.marketing import forms
+from dualrole.tui.areas.marketing.actions import PROMOTION_BINDINGS, PromotionActions
 from dualrole.tui.navigation import OpenRecord
-from dualrole.tui.screens import marketing_forms as forms
-from dualrole.tui.screens.marketing_actions import PROMOTION_BINDINGS, PromotionActions
 from dualrole.tui.text import plain
 from dualrole.tui.widgets.keybar import KeyBar
 from dualrole.tui.widgets.paged_list import Column, PagedList, RowsSource
@@ -216,7 +216,7 @@ class PromotionScreen(PromotionActions):
 
     def action_new_lead(self) -> None:
         """A prospect whose source is this promotion, in its segment (both editable)."""
-        from dualrole.tui.screens.prospect_forms import prospect_form
+        from dualrole.tui.areas.sales.prospect_forms import prospect_form
 
         if self.promotion is None:
             return

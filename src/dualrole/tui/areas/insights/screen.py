@@ -30,7 +30,7 @@ from dualrole.insights.model import bar, count, days, percent
 from dualrole.insights.records import FigureRef, count_behind, records_behind
 from dualrole.services.settings import workspace_currency
 from dualrole.storage.db import Store
-from dualrole.tui.screens.base import AreaScreen
+from dualrole.tui.areas.base import AreaScreen
 from dualrole.tui.text import plain
 from dualrole.tui.widgets.keybar import KeyBar
 from dualrole.tui.widgets.paged_list import Column, PagedList, RowsSource
@@ -411,7 +411,7 @@ class InsightRecordsScreen(ModalScreen[None]):
         return plain(f"{self.title_text} · {self.period.label}")
 
     def compose(self) -> ComposeResult:
-        from dualrole.tui.dialogs.review import RECORD_COLUMNS
+        from dualrole.tui.areas.review.dialogs import RECORD_COLUMNS
 
         with Vertical(id="insight-records-box"):
             yield Label(self._title(), id="records-title")
@@ -447,7 +447,7 @@ class InsightRecordsScreen(ModalScreen[None]):
             return
         record = event.row["record"]
         if record.prospect_id is not None:
-            from dualrole.tui.screens.prospect import ProspectScreen
+            from dualrole.tui.areas.sales.prospect import ProspectScreen
 
             self.app.push_screen(ProspectScreen(record.prospect_id))
         else:

@@ -16,8 +16,8 @@ from textual.binding import Binding
 
 from dualrole.core.models import PromotionStatus
 from dualrole.services import marketing
-from dualrole.tui.screens.base import AreaScreen
-from dualrole.tui.screens.marketing_forms import result_form, status_form
+from dualrole.tui.areas.base import AreaScreen
+from dualrole.tui.areas.marketing.forms import result_form, status_form
 
 PROMOTION_BINDINGS = [
     Binding(

@@ -33,14 +33,14 @@ from dualrole.services.lists import (
 from dualrole.services.records import soft_delete
 from dualrole.services.settings import workspace_currency
 from dualrole.tui import format as fmt
-from dualrole.tui.navigation import OpenRecord
-from dualrole.tui.screens import marketing_forms as forms
-from dualrole.tui.screens.base import AreaScreen
-from dualrole.tui.screens.marketing_actions import (
+from dualrole.tui.areas.base import AreaScreen
+from dualrole.tui.areas.marketing import forms
+from dualrole.tui.areas.marketing.actions import (
     PROMOTION_ACTIONS,
     PROMOTION_BINDINGS,
     PromotionActions,
 )
+from dualrole.tui.navigation import OpenRecord
 from dualrole.tui.text import plain
 from dualrole.tui.widgets.keybar import KeyBar
 from dualrole.tui.widgets.paged_list import Column, PagedList

@@ -31,11 +31,11 @@ from dualrole.services.lists import (
 )
 from dualrole.services.records import all_tags, soft_delete
 from dualrole.tui import format as fmt
+from dualrole.tui.areas.base import AreaScreen
+from dualrole.tui.areas.sales.prospect_actions import PROSPECT_BINDINGS, ProspectActions
+from dualrole.tui.areas.sales.prospect_forms import followup_edit_form, prospect_form
 from dualrole.tui.dialogs.forms import Field, FormScreen
 from dualrole.tui.navigation import OpenRecord
-from dualrole.tui.screens.base import AreaScreen
-from dualrole.tui.screens.prospect_actions import PROSPECT_BINDINGS, ProspectActions
-from dualrole.tui.screens.prospect_forms import followup_edit_form, prospect_form
 from dualrole.tui.text import plain
 from dualrole.tui.widgets.keybar import KeyBar
 from dualrole.tui.widgets.paged_list import Column, PagedList, RowsSource
@@ -475,7 +475,7 @@ class SalesScreen(ProspectActions):
 
     def action_import_contacts(self) -> None:
         """Open the contacts import dialog; refresh the lists when it imported something."""
-        from dualrole.tui.dialogs.import_contacts import ImportContactsScreen
+        from dualrole.tui.areas.sales.import_contacts import ImportContactsScreen
 
         def imported(report: object | None) -> None:
             if report is not None:

@@ -1,0 +1,1 @@
+"""Insights: which marketing makes money, across weeks."""

@@ -1,0 +1,1 @@
+"""Marketing: segments, research notes, promotions and tasks, with their pages and forms."""

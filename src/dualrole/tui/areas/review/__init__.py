@@ -1,0 +1,1 @@
+"""Review: the weekly review, its records-behind-a-figure, targets and export dialogs."""

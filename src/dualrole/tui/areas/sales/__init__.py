@@ -1,0 +1,1 @@
+"""Sales: prospects, the pipeline and follow-ups; a prospect's page, forms and actions."""
