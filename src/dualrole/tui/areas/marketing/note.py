@@ -15,6 +15,7 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Markdown, Static
 
+import dualrole.tui.areas.marketing.forms as forms
 from dualrole.core.enums import RecordKind
 from dualrole.core.models import ResearchNote
 from dualrole.services import marketing, sales, undo
@@ -22,7 +23,6 @@ from dualrole.services.records import soft_delete
 from dualrole.storage.db import NotFoundError
 from dualrole.tui import format as fmt
 from dualrole.tui.areas.base import AreaScreen
-from dualrole.tui.areas.marketing import forms
 from dualrole.tui.navigation import OpenRecord
 from dualrole.tui.text import plain, visible
 from dualrole.tui.widgets.keybar import KeyBar

@@ -19,6 +19,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.widgets import Sparkline, Static
 
+import dualrole.tui.areas.marketing.forms as forms
 from dualrole.core import clock
 from dualrole.core.enums import RecordKind
 from dualrole.core.models import Promotion, PromotionResult
@@ -30,7 +31,6 @@ from dualrole.services.records import soft_delete
 from dualrole.services.settings import workspace_currency
 from dualrole.storage.db import NotFoundError
 from dualrole.tui import format as fmt
-from dualrole.tui.areas.marketing import forms
 from dualrole.tui.areas.marketing.actions import PROMOTION_BINDINGS, PromotionActions
 from dualrole.tui.navigation import OpenRecord
 from dualrole.tui.text import plain

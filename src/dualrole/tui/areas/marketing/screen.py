@@ -19,6 +19,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Input, Static, TabbedContent, TabPane
 
+import dualrole.tui.areas.marketing.forms as forms
 from dualrole.core.enums import RecordKind
 from dualrole.core.models import PromotionStatus, ResearchKind
 from dualrole.core.words import counted
@@ -34,7 +35,6 @@ from dualrole.services.records import soft_delete
 from dualrole.services.settings import workspace_currency
 from dualrole.tui import format as fmt
 from dualrole.tui.areas.base import AreaScreen
-from dualrole.tui.areas.marketing import forms
 from dualrole.tui.areas.marketing.actions import (
     PROMOTION_ACTIONS,
     PROMOTION_BINDINGS,

@@ -17,6 +17,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Static
 
+import dualrole.tui.areas.marketing.forms as forms
 from dualrole.core.enums import RecordKind
 from dualrole.core.models import Segment
 from dualrole.services import marketing, undo
@@ -30,7 +31,6 @@ from dualrole.services.records import soft_delete
 from dualrole.storage.db import NotFoundError
 from dualrole.tui import format as fmt
 from dualrole.tui.areas.base import AreaScreen
-from dualrole.tui.areas.marketing import forms
 from dualrole.tui.navigation import OpenRecord
 from dualrole.tui.text import plain
 from dualrole.tui.widgets.keybar import KeyBar

@@ -20,7 +20,7 @@ from dualrole.tui.areas.base import AreaScreen
 
 def prospect_forms() -> ModuleType:
     """The form builders, imported on first use (they bring in pydantic and the form widgets)."""
-    from dualrole.tui.areas.sales import prospect_forms as module
+    import dualrole.tui.areas.sales.prospect_forms as module
 
     return module
 

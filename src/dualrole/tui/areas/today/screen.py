@@ -249,7 +249,7 @@ class TodayScreen(ProspectActions):
         if item is None:
             return
         if item.kind == "task":
-            from dualrole.tui.areas.marketing import forms as marketing_forms
+            import dualrole.tui.areas.marketing.forms as marketing_forms
 
             form = self.attempt(marketing_forms.edit_form, self.store, "tasks", item.record_id)
             if form is not None:
