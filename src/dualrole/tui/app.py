@@ -26,6 +26,7 @@ from dualrole.services.focus import FocusSession, running_focus, stop_focus, tog
 from dualrole.services.undo import UndoHistory
 from dualrole.storage.db import StorageError, Store, open_store
 from dualrole.tui.areas import AREAS, FIRST, page_of
+from dualrole.tui.data_changes import DataChanges
 from dualrole.tui.navigation import OpenRecord
 from dualrole.tui.startup import StartingApp, area_screen
 from dualrole.tui.textual_compat import settle
@@ -103,6 +104,8 @@ class DualroleApp(StartingApp):
         self.store = store
         self.undo_history = UndoHistory()
         """What ``u`` takes back, on every screen (one history, not one per screen)."""
+        self.data_changes = DataChanges(self, store)
+        """The one data-changed signal every area screen follows (``tui/data_changes.py``)."""
         self.register_theme(DUALROLE_THEME)  # listed in the palette's theme picker
 
     def get_default_screen(self) -> Screen[Any]:
@@ -149,6 +152,7 @@ class DualroleApp(StartingApp):
             self.set_timer(1.0, self._start_replica)
             self.store.wal_lost_listeners.append(self._wal_lost)
             self.set_interval(WAL_CHECK_SECONDS, self.store.check_wal)  # and after each commit
+        self.data_changes.start(self)
         self.call_after_refresh(self._preload)
 
     # --- replication (only when the owner set a replica; see dualrole.replication) ---------
@@ -190,6 +194,7 @@ class DualroleApp(StartingApp):
     def on_unmount(self) -> None:
         """Quitting ends a running focus session (the night must not count as focus time)
         and lets the replica take its last sync."""
+        self.data_changes.stop()
         if self.focus_session is not None:
             with contextlib.suppress(StorageError):  # read-only: nothing can be written
                 stop_focus(self.store)

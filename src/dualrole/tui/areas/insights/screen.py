@@ -284,11 +284,11 @@ class InsightsScreen(AreaScreen):
     def action_shift(self, step: int) -> None:
         span = self.period.last - self.period.first + dt.timedelta(days=1)
         self.period = Period(self.period.first + step * span, self.period.last + step * span)
-        self.refresh_data()
+        self.refresh_data()  # deliberate: another period is shown, not a write
 
     def action_default_period(self) -> None:
         self.period = default_period()
-        self.refresh_data()
+        self.refresh_data()  # deliberate: another period is shown, not a write
 
     def _focused(self) -> tuple[str, dict[str, Any] | None]:
         focused = self.focused

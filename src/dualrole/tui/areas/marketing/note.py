@@ -118,7 +118,6 @@ class NoteScreen(AreaScreen):
 
             def done(result: object) -> None:
                 if result is not None:
-                    self.refresh_data()
                     self.notify("Saved.")
 
             self.app.push_screen(form, done)

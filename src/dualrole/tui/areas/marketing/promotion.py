@@ -211,9 +211,6 @@ class PromotionScreen(PromotionActions):
     def selected_promotion_id(self) -> int | None:
         return self.promotion_id
 
-    def after_change(self) -> None:
-        self.refresh_data()
-
     def action_new_lead(self) -> None:
         """A prospect whose source is this promotion, in its segment (both editable)."""
         from dualrole.tui.areas.sales.prospect_forms import prospect_form
@@ -228,7 +225,6 @@ class PromotionScreen(PromotionActions):
 
         def added(prospect: Any) -> None:
             if prospect is not None:
-                self.refresh_data()
                 self.notify(f"Lead added: {prospect.name}.", markup=False)
 
         self.app.push_screen(prospect_form(self.store, defaults=defaults), added)

@@ -242,8 +242,8 @@ class MarketingScreen(PromotionActions):
             self._update_status(tab_id)
 
     def after_change(self) -> None:
-        """After a promotion action: reload, and keep the cursor on that promotion."""
-        self.refresh_data()
+        """After a promotion action: keep the cursor on that promotion."""
+        self.catch_up()  # deliberate: the cursor is put on a row of the reloaded list
         if self._acted_on is not None:
             self._select("promotions", self._acted_on)
 
@@ -323,7 +323,6 @@ class MarketingScreen(PromotionActions):
 
     def _saved(self, result: Any) -> None:
         if result is not None:
-            self.refresh_data()
             self.notify("Saved.")
 
     def action_new(self) -> None:
@@ -361,7 +360,6 @@ class MarketingScreen(PromotionActions):
         done = row["done_at"] is None
         if self.attempt(marketing.complete_task, self.store, int(row["id"]), done) is not None:
             self.remember(undo.marked_done("task", int(row["id"]), row["title"], done=done))
-            self.refresh_data()
             title = plain(row["title"]).plain
             self.notify(f"Done: {title}" if done else f"Reopened: {title}", markup=False)
 
@@ -373,5 +371,4 @@ class MarketingScreen(PromotionActions):
         label = self.attempt(soft_delete, self.store, entity, int(row["id"]))
         if label is not None:
             self.remember(undo.deleted(entity, int(row["id"]), label))
-            self.refresh_data()
             self.notify(f"Deleted {label!r} — press u to undo.", markup=False)

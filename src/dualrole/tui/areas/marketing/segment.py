@@ -153,7 +153,6 @@ class SegmentScreen(AreaScreen):
     def _saved(self, message: str) -> Any:
         def done(result: Any) -> None:
             if result is not None:
-                self.refresh_data()
                 self.notify(message)
 
         return done

@@ -254,12 +254,12 @@ class ReviewScreen(AreaScreen):
     def action_week(self, step: int) -> None:
         self.action_save()
         self.monday += dt.timedelta(weeks=step)
-        self.refresh_data()
+        self.refresh_data()  # deliberate: another week is shown, not a write
 
     def action_this_week(self) -> None:
         self.action_save()
         self.monday = this_monday()
-        self.refresh_data()
+        self.refresh_data()  # deliberate: another week is shown, not a write
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "leave_field":  # escape in a reflection: back to the metrics, text kept
@@ -315,7 +315,6 @@ class ReviewScreen(AreaScreen):
         def saved(changed: bool | None) -> None:
             if changed:
                 self.notify("Targets saved; the review is graded against them.")
-            self.refresh_data()
 
         self.app.push_screen(TargetsForm(self.store, targets), saved)
 

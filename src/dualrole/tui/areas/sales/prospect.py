@@ -178,9 +178,6 @@ class ProspectScreen(ProspectActions):
         row = timeline.row
         return int(row["id"]) if row else super().selected_interaction_id()
 
-    def after_change(self) -> None:
-        self.refresh_data()
-
     def action_back(self) -> None:
         self.dismiss()
 

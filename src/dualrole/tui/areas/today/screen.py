@@ -197,14 +197,11 @@ class TodayScreen(ProspectActions):
             pipeline.update(line)
 
     def action_refresh(self) -> None:
-        self.refresh_data()
+        self.refresh_data()  # deliberate: the owner asked for it (``r``), changed or not
 
     def action_side(self, side: str) -> None:
         """``left`` / ``right``: to the marketing / sales side (as ``tab`` goes back and forth)."""
         self.query_one(f"#today-{side}-list", PagedList).focus()
-
-    def after_change(self) -> None:
-        self.refresh_data()
 
     # --- selection -----------------------------------------------------------------------
 
@@ -236,7 +233,6 @@ class TodayScreen(ProspectActions):
             task = self.attempt(marketing.complete_task, self.store, item.record_id)
             if task is not None:
                 self.remember(undo.marked_done("task", task.id, task.title))
-                self.refresh_data()
                 self.notify(f"Done: {item.label}", markup=False)
         elif item.kind == "followup":
             self.complete_followup(item.record_id)
@@ -253,7 +249,7 @@ class TodayScreen(ProspectActions):
 
             form = self.attempt(marketing_forms.edit_form, self.store, "tasks", item.record_id)
             if form is not None:
-                self.app.push_screen(form, lambda _: self.refresh_data())
+                self.app.push_screen(form)
         elif item.kind == "promotion":
             self.app.post_message(OpenRecord(RecordKind.promotion, item.record_id, in_area=True))
         elif item.prospect_id is not None:
