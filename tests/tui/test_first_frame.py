@@ -10,7 +10,7 @@ from dualrole.tui.widgets.paged_list import PagedList
 
 async def test_todays_rows_are_drawn_once_for_the_first_frame(demo, monkeypatch, wait_until):
     """Textual styles the app only after drawing its first screen once (a frame it does
-    not show); rows drawn under the unstyled app were all drawn again (app._area)."""
+    not show); rows drawn under the unstyled app were all drawn again (startup.area_screen)."""
     drawn: Counter[str] = Counter()
     label, when = today.COLUMNS
 

@@ -286,8 +286,9 @@ class DualroleApp(StartingApp):
         Textual holds every paint for 50 ms after a mode switch (``delay_update``), so a
         screen being built is not painted half-done. An area built in the background
         needs no such wait: its paints are held only until its screen has handled
-        ``ScreenResume`` (``refresh_data``) and its widgets their refreshes. Without any
-        hold the screen was painted twice (stale, then fresh), the second a frame later.
+        ``ScreenResume`` (``catch_up``: fresh data if any was written) and its widgets
+        their refreshes. Without any hold the screen was painted twice (stale, then
+        fresh), the second a frame later.
         """
         if mode == self.current_mode:
             return
