@@ -11,8 +11,10 @@ from pathlib import Path
 import pytest
 
 import dualrole.tui.areas as areas_package
+from dualrole.core.enums import Side
 from dualrole.core.models import ProspectIn
 from dualrole.services import sales
+from dualrole.services.focus import start_focus, stop_focus
 from dualrole.storage.db import open_store
 from dualrole.tui.app import DualroleApp
 from dualrole.tui.areas import AREAS
@@ -20,6 +22,7 @@ from dualrole.tui.areas.base import AreaScreen
 from dualrole.tui.areas.marketing.screen import MarketingScreen
 from dualrole.tui.areas.today.screen import TodayScreen
 from dualrole.tui.widgets.paged_list import PagedList
+from dualrole.tui.widgets.topbar import TopBar
 
 SIZE = (120, 36)
 
@@ -56,6 +59,23 @@ async def test_a_write_from_another_process_shows_without_a_key(demo_path: Path,
             await wait_until(pilot, lambda: prospects.row_count == before + 1, timeout=30)
             status = str(app.screen.query_one("#prospect-filters").render())
             assert status.startswith(f"{before + 1} prospects")
+
+
+async def test_a_focus_session_started_from_the_shell_shows_in_the_top_bar(
+    demo_path: Path, wait_until
+):
+    with open_store(demo_path) as store:
+        app = DualroleApp(store)
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            bar = app.screen.query_one(TopBar)
+            assert "sales focus" not in str(bar.render())
+            with open_store(demo_path) as elsewhere:
+                start_focus(elsewhere, Side.sales)
+            await wait_until(pilot, lambda: "sales focus" in str(bar.render()), timeout=30)
+            with open_store(demo_path) as elsewhere:
+                stop_focus(elsewhere)
+            await wait_until(pilot, lambda: "sales focus" not in str(bar.render()), timeout=30)
 
 
 async def test_a_write_in_the_app_refreshes_the_other_areas_as_they_are_shown(

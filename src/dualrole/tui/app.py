@@ -153,7 +153,14 @@ class DualroleApp(StartingApp):
             self.store.wal_lost_listeners.append(self._wal_lost)
             self.set_interval(WAL_CHECK_SECONDS, self.store.check_wal)  # and after each commit
         self.data_changes.start(self)
+        self.data_changes.signal.subscribe(self, self._data_changed)
         self.call_after_refresh(self._preload)
+
+    def _data_changed(self, _version: object) -> None:
+        """The focus session follows the workspace like the screens do: started or stopped
+        by ``dualrole focus`` in a shell, it shows (or goes) in every top bar."""
+        with contextlib.suppress(StorageError):
+            self.focus_session = running_focus(self.store)  # equal: no top bar is redrawn
 
     # --- replication (only when the owner set a replica; see dualrole.replication) ---------
 
