@@ -66,7 +66,7 @@ def test_the_screen_and_insights_round_halves_up_too(store):
     (``:.0f``): 34.5 % read 34 % on screen and 35 % in the export."""
     from dualrole.insights.model import percent
     from dualrole.render.common import effort_text
-    from dualrole.tui.screens.review import footer_text
+    from dualrole.tui.areas.review.screen import footer_text
 
     review = build_review(store, W47)
     review.balance.marketing_share, review.balance.marketing_hours_share = 34.5, 62.5

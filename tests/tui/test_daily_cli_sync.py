@@ -8,8 +8,8 @@ from textual.widgets import Static
 
 from dualrole.cli.main import cli
 from dualrole.tui.app import DualroleApp
+from dualrole.tui.areas.today.screen import TodayScreen
 from dualrole.tui.dialogs.forms import FormScreen
-from dualrole.tui.screens.today import TodayScreen
 from dualrole.tui.widgets.paged_list import PagedList, RowsSource
 
 SIZE = (100, 32)

@@ -14,8 +14,8 @@ from dualrole.core.models import InteractionIn, ProspectIn, Stage
 from dualrole.services import sales
 from dualrole.storage.db import Store, open_store
 from dualrole.tui.app import DualroleApp
+from dualrole.tui.areas.today.screen import TodayScreen
 from dualrole.tui.dialogs.forms import ConfirmScreen, FormScreen
-from dualrole.tui.screens.today import TodayScreen
 from dualrole.tui.widgets.paged_list import PagedList
 
 SIZE = (100, 30)

@@ -4,13 +4,13 @@ from collections import Counter
 from dataclasses import replace
 
 from dualrole.tui.app import DualroleApp
-from dualrole.tui.screens import today
+from dualrole.tui.areas.today import screen as today
 from dualrole.tui.widgets.paged_list import PagedList
 
 
 async def test_todays_rows_are_drawn_once_for_the_first_frame(demo, monkeypatch, wait_until):
     """Textual styles the app only after drawing its first screen once (a frame it does
-    not show); rows drawn under the unstyled app were all drawn again (app._area)."""
+    not show); rows drawn under the unstyled app were all drawn again (startup.area_screen)."""
     drawn: Counter[str] = Counter()
     label, when = today.COLUMNS
 

@@ -18,7 +18,7 @@ from dualrole.core.models import FollowUpIn, ProspectIn, ResearchNoteIn
 from dualrole.services import marketing, sales
 from dualrole.storage.db import open_memory
 from dualrole.tui.app import DualroleApp
-from dualrole.tui.screens.prospect import ProspectScreen
+from dualrole.tui.areas.sales.prospect import ProspectScreen
 
 FRAGMENTS = [
     "[bold]", "[/b]", "[/]", "[@click=app.quit]", "[link=https://evil.example]", "[Approx]",

@@ -12,7 +12,7 @@ from textual.widgets import Button, Input, Static
 
 from dualrole.interop.importer import ImportReport
 from dualrole.storage.db import Store, open_store
-from dualrole.tui.dialogs.import_contacts import ImportContactsScreen
+from dualrole.tui.areas.sales.import_contacts import ImportContactsScreen
 
 SAMPLE = Path(__file__).parents[1] / "interop" / "samples" / "linkedin_Connections.csv"
 SIZE = (100, 40)
@@ -115,7 +115,7 @@ class TestImportScreen:
     ):
         """Escape while the import runs: the import is held at its first progress report
         until the key was pressed, so the cancel always lands mid-import."""
-        import dualrole.tui.dialogs.import_contacts as dialog
+        import dualrole.tui.areas.sales.import_contacts as dialog
 
         path = tmp_path / "big.csv"
         rows = "".join(f"Person {i},p{i}@example.com\n" for i in range(2_000))

@@ -9,8 +9,8 @@ from textual.widgets import Label, Static
 
 from dualrole.core.money import format_money
 from dualrole.insights import build_insights, default_period
-from dualrole.tui.screens.insights import InsightRecordsScreen, InsightsScreen
-from dualrole.tui.screens.prospect import ProspectScreen
+from dualrole.tui.areas.insights.screen import InsightRecordsScreen, InsightsScreen
+from dualrole.tui.areas.sales.prospect import ProspectScreen
 from dualrole.tui.widgets.paged_list import PagedList
 
 SIZE = (160, 60)
@@ -210,7 +210,7 @@ async def test_the_revenue_bar_is_back_when_there_is_room(app, lines):
 def test_no_insights_table_names_two_columns_alike():
     """Issue 24 (walk): at 120 wide the channel table showed two columns titled "Revenue"
     (the figure and its bar)."""
-    from dualrole.tui.screens import insights
+    from dualrole.tui.areas.insights import screen as insights
 
     makers = [insights.group_columns, insights.funnel_columns, insights.lost_columns,
               insights.forecast_columns]  # fmt: skip

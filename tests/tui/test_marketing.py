@@ -14,12 +14,12 @@ from dualrole.core.models import (
     SegmentIn,
 )
 from dualrole.services import marketing
+from dualrole.tui.areas.marketing.note import NoteScreen
+from dualrole.tui.areas.marketing.promotion import PromotionScreen
+from dualrole.tui.areas.marketing.screen import MarketingScreen
+from dualrole.tui.areas.marketing.segment import SegmentScreen
 from dualrole.tui.dialogs.forms import FormScreen
 from dualrole.tui.navigation import OpenRecord
-from dualrole.tui.screens.marketing import MarketingScreen
-from dualrole.tui.screens.marketing_note import NoteScreen
-from dualrole.tui.screens.marketing_promotion import PromotionScreen
-from dualrole.tui.screens.marketing_segment import SegmentScreen
 from dualrole.tui.widgets.paged_list import PagedList
 
 SIZE = (100, 32)

@@ -9,14 +9,15 @@ from textual.color import Color
 from textual.pilot import Pilot
 
 from dualrole.core.enums import RecordKind
-from dualrole.tui import app as app_module
+from dualrole.tui import startup
 from dualrole.tui.app import DualroleApp
+from dualrole.tui.areas.insights.screen import InsightsScreen
+from dualrole.tui.areas.marketing.screen import MarketingScreen
+from dualrole.tui.areas.review.screen import ReviewScreen
+from dualrole.tui.areas.sales.prospect import ProspectScreen
+from dualrole.tui.areas.sales.screen import SalesScreen
+from dualrole.tui.areas.today.screen import TodayScreen
 from dualrole.tui.navigation import OpenRecord
-from dualrole.tui.screens.marketing import MarketingScreen
-from dualrole.tui.screens.prospect import ProspectScreen
-from dualrole.tui.screens.review import ReviewScreen
-from dualrole.tui.screens.sales import SalesScreen
-from dualrole.tui.screens.today import TodayScreen
 
 
 async def areas_built(app: DualroleApp) -> None:
@@ -54,9 +55,10 @@ def stack_of(app: DualroleApp, mode: str) -> list[object]:
 async def test_areas_are_prepared_without_leaving_today(demo):
     app = DualroleApp(demo)
     async with app.run_test(size=(100, 30)) as pilot:
-        await areas_built(app)  # the three areas, 0.3 s apart
+        await areas_built(app)  # every other area, one after the other
         assert app.current_mode == "today" and isinstance(app.screen, TodayScreen)
-        for key, kind in (("s", SalesScreen), ("m", MarketingScreen), ("w", ReviewScreen)):
+        shown = (("s", SalesScreen), ("m", MarketingScreen), ("w", ReviewScreen))
+        for key, kind in (*shown, ("I", InsightsScreen)):
             await pilot.press(key)
             await pilot.pause()
             assert isinstance(app.screen, kind)
@@ -70,7 +72,7 @@ async def test_a_built_area_is_drawn_before_it_is_first_shown(demo, monkeypatch)
     """Its first showing then paints from Textual's caches: no row is worked out again,
     not even the cursor's (``textual_compat.draw_hidden``; nothing was written since, so
     the list is not repainted)."""
-    from dualrole.tui.screens import sales
+    from dualrole.tui.areas.sales import screen as sales
 
     names: list[str] = []
     name, *others = sales.PROSPECT_COLUMNS
@@ -118,8 +120,8 @@ async def test_the_palette_and_a_record_opened_in_its_area_switch_the_same_way(
     from textual.app import App
 
     from dualrole.core.enums import RecordKind
+    from dualrole.tui.areas.marketing.promotion import PromotionScreen
     from dualrole.tui.navigation import OpenRecord
-    from dualrole.tui.screens.marketing_promotion import PromotionScreen
 
     held: list[float] = []
     monkeypatch.setattr(App, "delay_update", lambda _app, delay=0.05: held.append(delay))
@@ -167,7 +169,7 @@ async def test_showing_an_area_again_restyles_none_of_its_widgets(demo, monkeypa
 
 async def test_no_full_restyle_to_start_or_open_an_area(demo, monkeypatch):
     """Textual re-parses and re-applies every style for a mode's new screen unless told it
-    is current (app._area); this guards that private step against a Textual upgrade."""
+    is current (startup.area_screen); this guards that private step against a Textual upgrade."""
     calls = calls_of(monkeypatch, DualroleApp, "refresh_css")
     app = DualroleApp(demo)
     async with app.run_test(size=(100, 30)) as pilot:
@@ -178,8 +180,8 @@ async def test_no_full_restyle_to_start_or_open_an_area(demo, monkeypatch):
 
 async def test_building_and_opening_the_areas_parses_no_css_again(demo, monkeypatch):
     """Every screen's .tcss goes into the app's one stylesheet (DualroleApp.CSS_PATH, then
-    DEFERRED_CSS_PATH): a screen bringing its own made Textual re-parse all the app's CSS and
-    re-style every widget on its first build."""
+    startup.deferred_css_paths): a screen bringing its own made Textual re-parse all the
+    app's CSS and re-style every widget on its first build."""
     from textual.css.stylesheet import Stylesheet
 
     reparsed = calls_of(monkeypatch, Stylesheet, "reparse")
@@ -196,7 +198,7 @@ async def test_the_areas_styles_are_read_after_the_first_frame(demo, monkeypatch
     from textual.css.stylesheet import Stylesheet
 
     monkeypatch.setattr(DualroleApp, "_preload", lambda self: None)  # nothing built unseen
-    deferred_css = [str(path) for path in app_module.deferred_css_paths()]
+    deferred_css = [str(path) for path in startup.deferred_css_paths()]
     prospect_id = int(demo.scalar("SELECT min(id) FROM prospects"))
     app = DualroleApp(demo)
     async with app.run_test(size=(100, 30)) as pilot:
@@ -280,14 +282,14 @@ async def test_no_area_is_built_once_the_app_is_shutting_down(demo, monkeypatch)
     assert built == []
 
 
-@pytest.mark.parametrize("stage", range(4))
+@pytest.mark.parametrize("stage", range(5))
 async def test_quitting_at_every_stage_of_the_build_is_clean(demo, monkeypatch, stage):
     """Quit right as the background build reaches ``stage`` (0: at once;
-    1-3: while the 1st/2nd/3rd area's screen is still mounting). It once crashed at the end
+    1-4: while the 1st/2nd/3rd/4th area's screen is still mounting). It once crashed at the end
     of a test ("NoMatches: 'Underline' on ContentTabs", "No Tab with id ...")."""
     reached = asyncio.Event()
     starts: list[str] = []
-    original = app_module.build_mode_screen
+    original = startup.build_mode_screen
 
     def counted(app: DualroleApp, mode: str) -> object:
         starts.append(mode)
@@ -296,7 +298,7 @@ async def test_quitting_at_every_stage_of_the_build_is_clean(demo, monkeypatch, 
             reached.set()
         return mounting
 
-    monkeypatch.setattr(app_module, "build_mode_screen", counted)
+    monkeypatch.setattr(startup, "build_mode_screen", counted)
     if stage == 0:
         reached.set()  # at once: the areas' modules are still being imported
     app = DualroleApp(demo)

@@ -8,10 +8,10 @@ from dualrole.core.models import FollowUpIn, ProspectIn
 from dualrole.services import sales
 from dualrole.storage.db import open_memory
 from dualrole.tui.app import DualroleApp
+from dualrole.tui.areas.sales.prospect import ProspectScreen
+from dualrole.tui.areas.today.screen import TodayScreen
 from dualrole.tui.dialogs.forms import FormScreen
 from dualrole.tui.dialogs.help import HelpScreen
-from dualrole.tui.screens.prospect import ProspectScreen
-from dualrole.tui.screens.today import TodayScreen
 from dualrole.tui.widgets.paged_list import PagedList
 
 SIZE = (100, 32)

@@ -5,10 +5,10 @@ from __future__ import annotations
 from textual.widgets import TextArea
 
 from dualrole.review import get_reflection
+from dualrole.tui.areas.review.screen import ReviewScreen
+from dualrole.tui.areas.sales.screen import SalesScreen
 from dualrole.tui.dialogs.forms import FormScreen
 from dualrole.tui.dialogs.quit import QuitScreen
-from dualrole.tui.screens.review import ReviewScreen
-from dualrole.tui.screens.sales import SalesScreen
 
 SIZE = (160, 60)
 WEEK = "2026-W47"

@@ -9,9 +9,9 @@ from textual.widgets import Input, Label, Select, Static, TextArea
 
 from dualrole.review import build_review, get_reflection, get_targets
 from dualrole.review.records import records_behind
+from dualrole.tui.areas.review.dialogs import ExportScreen, RecordsScreen, TargetsForm
+from dualrole.tui.areas.sales.prospect import ProspectScreen
 from dualrole.tui.dialogs.forms import ConfirmScreen
-from dualrole.tui.dialogs.review import ExportScreen, RecordsScreen, TargetsForm
-from dualrole.tui.screens.prospect import ProspectScreen
 from dualrole.tui.widgets.paged_list import PagedList
 
 W47 = dt.date(2026, 11, 16)

@@ -8,9 +8,9 @@ from textual.widgets import Input, OptionList, Select, Static
 from dualrole.core.models import ProspectIn
 from dualrole.services import sales
 from dualrole.services.lists import ProspectFilter, prospects_query
+from dualrole.tui.areas.sales.prospect import ProspectScreen
+from dualrole.tui.areas.sales.screen import SalesScreen
 from dualrole.tui.dialogs.forms import ConfirmScreen, FormScreen
-from dualrole.tui.screens.prospect import ProspectScreen
-from dualrole.tui.screens.sales import SalesScreen
 from dualrole.tui.widgets.paged_list import PagedList
 from dualrole.tui.widgets.search_bar import SearchBar
 

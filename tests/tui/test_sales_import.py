@@ -11,9 +11,9 @@ from dualrole.core.models import ProspectIn
 from dualrole.services import marketing, sales
 from dualrole.storage.db import Store
 from dualrole.tui.app import DualroleApp
+from dualrole.tui.areas.sales.import_contacts import ImportContactsScreen
+from dualrole.tui.areas.sales.screen import SalesScreen
 from dualrole.tui.commands import ACTIONS
-from dualrole.tui.dialogs.import_contacts import ImportContactsScreen
-from dualrole.tui.screens.sales import SalesScreen
 from dualrole.tui.widgets.paged_list import PagedList
 
 SAMPLE = Path(__file__).parents[1] / "interop" / "samples" / "linkedin_Connections.csv"

@@ -13,8 +13,8 @@ from dualrole.core.models import ProspectIn
 from dualrole.services import sales
 from dualrole.services.resolve import find_prospects
 from dualrole.services.search import fold
-from dualrole.tui.screens.prospect import ProspectScreen
-from dualrole.tui.screens.sales import SalesScreen
+from dualrole.tui.areas.sales.prospect import ProspectScreen
+from dualrole.tui.areas.sales.screen import SalesScreen
 from dualrole.tui.widgets.paged_list import PagedList
 
 SIZE = (100, 32)

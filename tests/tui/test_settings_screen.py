@@ -13,9 +13,9 @@ from dualrole.config import load_config
 from dualrole.services.settings import get_setting
 from dualrole.storage.db import Store
 from dualrole.tui.app import DualroleApp
+from dualrole.tui.areas.sales.screen import SalesScreen
 from dualrole.tui.dialogs.help import screen_keys
 from dualrole.tui.dialogs.settings import SettingsScreen
-from dualrole.tui.screens.sales import SalesScreen
 from dualrole.tui.widgets.paged_list import PagedList
 
 SIZE = (100, 34)

@@ -14,7 +14,7 @@ from dualrole.core.models import FollowUpIn, MarketingTaskIn, ProspectIn
 from dualrole.services import marketing, sales
 from dualrole.storage.db import Store, open_store
 from dualrole.tui.app import DualroleApp
-from dualrole.tui.screens.prospect import ProspectScreen
+from dualrole.tui.areas.sales.prospect import ProspectScreen
 from dualrole.tui.widgets.paged_list import PagedList
 
 SIZE = (100, 30)

@@ -12,8 +12,8 @@ from dualrole.core.models import ProspectIn, Stage
 from dualrole.services import sales
 from dualrole.storage.db import open_store
 from dualrole.tui.app import DualroleApp
+from dualrole.tui.areas.sales.screen import SalesScreen
 from dualrole.tui.dialogs.forms import ConfirmScreen, FormScreen
-from dualrole.tui.screens.sales import SalesScreen
 from dualrole.tui.widgets.pipeline_board import PipelineBoard
 
 SIZE = (100, 30)

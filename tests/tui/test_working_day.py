@@ -17,12 +17,12 @@ from dualrole.services.focus import running_focus
 from dualrole.storage.db import open_store
 from dualrole.tui import format as fmt
 from dualrole.tui.app import DualroleApp
+from dualrole.tui.areas.review.screen import ReviewScreen
+from dualrole.tui.areas.sales.prospect import ProspectScreen
+from dualrole.tui.areas.sales.screen import SalesScreen
 from dualrole.tui.dialogs.forms import ConfirmScreen, FormScreen
 from dualrole.tui.dialogs.help import HelpScreen
 from dualrole.tui.navigation import OpenRecord
-from dualrole.tui.screens.prospect import ProspectScreen
-from dualrole.tui.screens.review import ReviewScreen
-from dualrole.tui.screens.sales import SalesScreen
 from dualrole.tui.widgets.keybar import KeyBar
 from dualrole.tui.widgets.pipeline_board import PipelineBoard
 from dualrole.tui.widgets.topbar import TopBar
@@ -227,8 +227,8 @@ def _documented_keys() -> set[str]:
 def test_the_manuals_key_tables_match_the_bindings():
     from textual.binding import Binding
 
-    from dualrole.tui.screens.marketing import MarketingScreen
-    from dualrole.tui.screens.today import TodayScreen
+    from dualrole.tui.areas.marketing.screen import MarketingScreen
+    from dualrole.tui.areas.today.screen import TodayScreen
 
     documented = _documented_keys()
     screens = [DualroleApp, TodayScreen, SalesScreen, MarketingScreen, ReviewScreen]
@@ -279,7 +279,7 @@ class TestExpectations:
     async def test_lead_from_a_promotion_page_gets_its_source_and_segment(
         self, app, demo, wait_until
     ):
-        from dualrole.tui.screens.marketing_promotion import PromotionScreen
+        from dualrole.tui.areas.marketing.promotion import PromotionScreen
 
         promotion_id, segment_id = demo.query(
             "SELECT id, segment_id FROM promotions WHERE segment_id IS NOT NULL LIMIT 1"

@@ -14,10 +14,10 @@ from dualrole.core.models import PromotionIn, PromotionResultIn
 from dualrole.services import daily, marketing
 from dualrole.services.settings import set_setting
 from dualrole.storage.db import Store
+from dualrole.tui.areas.insights.screen import InsightsScreen
+from dualrole.tui.areas.marketing.promotion import PromotionScreen
+from dualrole.tui.areas.marketing.screen import MarketingScreen
 from dualrole.tui.dialogs.forms import FormScreen
-from dualrole.tui.screens.insights import InsightsScreen
-from dualrole.tui.screens.marketing import MarketingScreen
-from dualrole.tui.screens.marketing_promotion import PromotionScreen
 from dualrole.tui.widgets.paged_list import PagedList
 from dualrole.tui.widgets.pipeline_board import PipelineBoard
 

@@ -12,8 +12,8 @@ from dualrole.core.models import PromotionIn, PromotionResultIn
 from dualrole.services import daily, marketing
 from dualrole.services.settings import change_settings
 from dualrole.storage.db import Store
-from dualrole.tui.screens.marketing import MarketingScreen
-from dualrole.tui.screens.marketing_promotion import PromotionScreen
+from dualrole.tui.areas.marketing.promotion import PromotionScreen
+from dualrole.tui.areas.marketing.screen import MarketingScreen
 
 SIZE = (120, 40)
 

@@ -210,6 +210,8 @@ class Store:
         """Set once the -wal was found deleted: where what this connection holds was kept."""
         self.wal_lost_listeners: list[Callable[[str], None]] = []
         """Called with one sentence for the owner the first time the -wal is found lost."""
+        self.commit_listeners: list[Callable[[], None]] = []
+        """Called after each write committed on this connection (the app's data signal)."""
 
     # --- the -wal deleted under us ---------------------------------------------------------
 
@@ -351,6 +353,8 @@ class Store:
                     raise
                 if self._wal_key is not None:
                     self.check_wal()
+                for listener in self.commit_listeners:
+                    listener()
 
     def version(self) -> tuple[int, int]:
         """Changes when anything is written, here or in another process (equal: no write).

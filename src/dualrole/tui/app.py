@@ -4,18 +4,13 @@ palette, theme.
 Each area is a mode with its own screen stack (``t``/``m``/``s``/``w``/``I``; Today is
 Textual's default screen, the others are ``MODES``); record pages are
 pushed on top of their area (escape goes back). Global keys live here; screen keys live on
-each screen (see ``screens/base.py`` for how to add one). The store comes in through the
+each screen (see ``areas/base.py`` for how to add one). The store comes in through the
 constructor, so tests hand in a temporary one.
 """
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
-import gc
-import importlib
-from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 from textual import on, work
@@ -31,73 +26,13 @@ from dualrole.core.enums import Side
 from dualrole.services.focus import FocusSession, running_focus, stop_focus, toggle_focus
 from dualrole.services.undo import UndoHistory
 from dualrole.storage.db import StorageError, Store, open_store
+from dualrole.tui.areas import AREAS, FIRST, page_of
 from dualrole.tui.configured import configure, drop_clashes, remember_theme
-from dualrole.tui.navigation import AREA, PAGES, OpenRecord
-from dualrole.tui.textual_compat import (
-    ShutdownAwareApp,
-    build_mode_screen,
-    draw_hidden,
-    mark_styles_current,
-    settle,
-)
+from dualrole.tui.data_changes import DataChanges
+from dualrole.tui.navigation import OpenRecord
+from dualrole.tui.startup import StartingApp, area_screen
+from dualrole.tui.textual_compat import settle
 from dualrole.tui.theme import DUALROLE_THEME, ROLE_VARIABLES
-
-
-def _area(module: str, name: str, *, first: bool = False) -> Callable[[], Screen[Any]]:
-    """An area's screen, its module imported when first needed (the first frame needs Today).
-
-    A pushed screen gets only its own styles applied, but Textual re-parses the whole
-    stylesheet and re-styles every widget of every screen the first time a mode's screen is
-    built and again when it is first shown (a screen starts with ``_css_update_count`` -1).
-    Nothing about the styles changed then, so the new screen is marked as up to date: that
-    full pass cost ~15–50 ms at each area's first building and showing. A theme
-    change still re-styles every screen (it moves the app's count on). Any screen but the
-    ``first`` needs the styles read after the first frame (:func:`load_deferred_styles`).
-    """
-
-    def make() -> Screen[Any]:
-        screen: Screen[Any] = getattr(
-            importlib.import_module(f"dualrole.tui.screens.{module}"), name
-        )()
-        if not first:
-            load_deferred_styles(screen.app)
-        mark_styles_current(screen)
-        return screen
-
-    return make
-
-
-DEFERRED_CSS_PATH = (
-    "dialogs/dialogs.tcss",  # the forms and dialogs, Today's too
-    "areas.tcss",
-    "screens/marketing.tcss",
-    "screens/review.tcss",
-    "screens/insights.tcss",
-    "dialogs/import_contacts.tcss",  # opened from Sales
-)
-"""The styles of every screen but Today, beside this module: read when another screen is
-first built or pushed, not before the first frame (parsing them cost ~20 ms of the start,
-and Textual checks every rule it has for each widget it styles)."""
-
-
-def deferred_css_paths() -> list[Path]:
-    """The deferred style files, absolute (as Textual names a file it read)."""
-    here = Path(__file__).parent.absolute()
-    return [here / name for name in DEFERRED_CSS_PATH]
-
-
-def load_deferred_styles(app: App[Any]) -> None:
-    """Add the deferred styles to ``app``'s stylesheet, once.
-
-    Their rules are for the other screens' own widgets (the areas' screens, tabs and pages,
-    the forms and dialogs; none is on Today), so what is already mounted is not re-styled;
-    the screens built from now on get them as they mount.
-    """
-    stylesheet = app.stylesheet
-    unread = [path for path in deferred_css_paths() if not stylesheet.has_source(str(path))]
-    if unread:
-        stylesheet.read_all(unread)
-        stylesheet.parse()  # only the new files: Textual keeps the others' parsed rules
 
 
 def _palette_commands() -> type[Provider]:
@@ -107,43 +42,31 @@ def _palette_commands() -> type[Provider]:
     return DualroleCommands
 
 
-PRELOAD = (
-    "dualrole.tui.commands",
-    "dualrole.tui.dialogs.help",
-    "dualrole.tui.dialogs.quit",
-    "dualrole.tui.screens.marketing",
-    "dualrole.tui.screens.sales",
-    "dualrole.tui.screens.review",
-    "dualrole.tui.screens.prospect",
-)
-"""Modules imported in the background once the first frame is up (most used first); the
-first frame needs none of them (~10 ms of the start for the palette and the two dialogs)."""
+def _preload_app_modules() -> None:
+    """The palette and the two dialogs any area opens, imported in the background before
+    the areas' own modules (~10 ms of the start, which the first frame does not need)."""
+    from dualrole.tui import commands  # noqa: F401
+    from dualrole.tui.dialogs import help, quit  # noqa: F401
 
-BUILD_GAP = 0.05
-"""Seconds between one area's background build and the next: keys pressed meanwhile go first."""
 
 WAL_CHECK_SECONDS = 5.0
 """How often the app checks that the workspace's -wal is still there (``Store.check_wal``)."""
 
 
-class DualroleApp(ShutdownAwareApp):
+class DualroleApp(StartingApp):
     """dualrole's terminal app on an open :class:`~dualrole.storage.db.Store`."""
 
     TITLE = "dualrole"
     # The styles of the first frame; the other screens' are added to the same stylesheet
-    # later (DEFERRED_CSS_PATH). A screen with a CSS_PATH of its own made Textual
+    # later (tui/startup.py). A screen with a CSS_PATH of its own made Textual
     # re-parse all the app's CSS and re-style every widget on its first build (~100-200 ms
     # per area).
     CSS_PATH = ["app.tcss"]
-    # Today, the first screen, is Textual's default screen (get_default_screen); the
-    # others are built in the background once it is shown.
-    MODES = {
-        "marketing": _area("marketing", "MarketingScreen"),
-        "sales": _area("sales", "SalesScreen"),
-        "review": _area("review", "ReviewScreen"),
-        "insights": _area("insights", "InsightsScreen"),
-    }
-    DEFAULT_MODE = "today"
+    # The first area (Today) is Textual's default screen (get_default_screen); the others
+    # are modes, built in the background once it is shown (tui/startup.py).
+    MODES = {area.mode: area_screen(area) for area in AREAS if area is not FIRST}
+    DEFAULT_MODE = FIRST.mode
+    PRELOAD = (_preload_app_modules,)
     COMMANDS = App.COMMANDS | {_palette_commands}
     focus_session: Reactive[FocusSession | None] = Reactive(None, init=False)
     """The running focus session (the top bars watch it)."""
@@ -154,16 +77,9 @@ class DualroleApp(ShutdownAwareApp):
     a second time before the first frame (~7 ms of a ~280 ms start).
     """
     BINDINGS = [
-        Binding("t", "area('today')", "Today", id="go.today", tooltip="Due today"),
-        Binding("m", "area('marketing')", "Marketing", id="go.marketing"),
-        Binding("s", "area('sales')", "Sales", id="go.sales"),
-        Binding("w", "area('review')", "Review", id="go.review", tooltip="Weekly review"),
-        Binding(
-            "I",
-            "area('insights')",
-            "Insights",
-            id="go.insights",
-            tooltip="Which marketing makes money, across weeks",
+        *(
+            Binding(a.key, f"area({a.mode!r})", a.title, id=f"go.{a.mode}", tooltip=a.tooltip)
+            for a in AREAS
         ),
         Binding("question_mark", "help", "Help", id="app.help", tooltip="Every key here"),
         Binding(
@@ -200,11 +116,9 @@ class DualroleApp(ShutdownAwareApp):
         """The person's config (theme, keys, locale): the defaults unless one is given."""
         self.undo_history = UndoHistory()
         """What ``u`` takes back, on every screen (one history, not one per screen)."""
-        self._quitting = False  # set once shutdown begins: nothing new is started then
-        self._building: asyncio.Task[None] | None = None  # an area's screen being built
-        self.areas_ready = asyncio.Event()
-        """Set once every area's screen is built (or their modules failed to import)."""
         self._config_problems = configure(self, self.config, store)
+        self.data_changes = DataChanges(self, store)
+        """The one data-changed signal every area screen follows (``tui/data_changes.py``)."""
 
     def get_default_screen(self) -> Screen[Any]:
         """Today, the first screen, as Textual's default screen rather than one of ``MODES``.
@@ -214,9 +128,9 @@ class DualroleApp(ShutdownAwareApp):
         after it (~30 ms of the start). Its default screen mounts after the batch, drawn
         once. The mode is added here so ``t`` can switch back to it (``add_mode``).
         """
-        today = _area("today", "TodayScreen", first=True)
-        self.add_mode("today", today)
-        return today()
+        first = area_screen(FIRST, first=True)
+        self.add_mode(FIRST.mode, first)
+        return first()
 
     def get_theme(self, theme_name: str) -> Theme | None:
         # App.__init__ looks the starting theme up before a subclass can register it.
@@ -226,12 +140,6 @@ class DualroleApp(ShutdownAwareApp):
 
     def get_theme_variable_defaults(self) -> dict[str, str]:
         return {**super().get_theme_variable_defaults(), **ROLE_VARIABLES}
-
-    def push_screen(self, *args: Any, **kwargs: Any) -> Any:
-        """Push a screen (Textual's own), once the styles every screen but Today needs are
-        read: a form, a dialog or a record's page may open from Today first."""
-        load_deferred_styles(self)
-        return super().push_screen(*args, **kwargs)
 
     def on_mount(self) -> None:
         for problem in self._config_problems:  # the config never stops the app: said, ignored
@@ -261,7 +169,15 @@ class DualroleApp(ShutdownAwareApp):
             self.set_timer(1.0, self._start_replica)
             self.store.wal_lost_listeners.append(self._wal_lost)
             self.set_interval(WAL_CHECK_SECONDS, self.store.check_wal)  # and after each commit
+        self.data_changes.start(self)
+        self.data_changes.signal.subscribe(self, self._data_changed)
         self.call_after_refresh(self._preload)
+
+    def _data_changed(self, _version: object) -> None:
+        """The focus session follows the workspace like the screens do: started or stopped
+        by ``dualrole focus`` in a shell, it shows (or goes) in every top bar."""
+        with contextlib.suppress(StorageError):
+            self.focus_session = running_focus(self.store)  # equal: no top bar is redrawn
 
     # --- replication (only when the owner set a replica; see dualrole.replication) ---------
 
@@ -302,6 +218,7 @@ class DualroleApp(ShutdownAwareApp):
     def on_unmount(self) -> None:
         """Quitting ends a running focus session (the night must not count as focus time)
         and lets the replica take its last sync."""
+        self.data_changes.stop()
         if self.focus_session is not None:
             with contextlib.suppress(StorageError):  # read-only: nothing can be written
                 stop_focus(self.store)
@@ -315,88 +232,9 @@ class DualroleApp(ShutdownAwareApp):
             release(self._holding)
             self._holding = None
 
-    @work(thread=True, exclusive=True, group="preload", exit_on_error=False)
-    def _preload(self) -> None:
-        """After the first frame, import the other areas' screens off the UI thread.
-
-        The first frame needs only Today; importing Marketing, Sales and Review (their
-        widgets, forms and pydantic models: ~300 ms) when first opened stalled that key.
-        """
-        for module in PRELOAD:
-            if self._quitting:
-                return
-            try:
-                importlib.import_module(module)
-            except Exception:
-                self._from_thread(self._areas_done)
-                return
-        self._from_thread(self.set_timer, BUILD_GAP, self._prepare_next_area)
-
-    def _from_thread(self, callback: Callable[..., Any], *args: Any) -> None:
-        """``call_from_thread`` unless the app is closing (its loop may no longer answer)."""
-        if self._quitting or not self.is_running:
-            return
-        with contextlib.suppress(RuntimeError):  # the app stopped meanwhile
-            self.call_from_thread(callback, *args)
-
-    def _prepare_next_area(self) -> None:
-        """Build the next area's screen while the owner reads Today, one per idle moment.
-
-        Mounting a screen the first time (its widgets, their styles) takes Textual 150–300 ms;
-        done on the first key press that was a visible stall. Each build runs to its end
-        (every widget has handled its mount) before the app may close its screens: closing
-        a screen half-mounted crashed Textual's tabs (see :meth:`before_shutdown`).
-        """
-        if self._quitting or not self.is_running:
-            return
-        for mode in ("marketing", "sales", "review"):
-            if mode != self.current_mode and mode not in self._built_modes():
-                self._building = asyncio.create_task(self._build_area(mode))
-                return
-        self._areas_done()
-
     def _areas_done(self) -> None:
         drop_clashes(self, self.config)  # every area's keys are known now
-        self._resume_collector()
-        self.areas_ready.set()
-
-    def _built_modes(self) -> set[str]:
-        built: set[str] = set()
-        for mode in self.MODES:
-            try:
-                if self.get_screen_stack(mode):
-                    built.add(mode)
-            except KeyError:
-                pass
-        return built
-
-    async def _build_area(self, mode: str) -> None:
-        await build_mode_screen(self, mode)
-        screen = self.get_screen_stack(mode)[0]
-        await settle(screen)
-        if not self._quitting and screen is not self.screen:
-            draw_hidden(screen)  # its first showing then paints from warm caches
-            await settle(screen)  # its widgets take their sizes
-        if not self._quitting:
-            self.set_timer(BUILD_GAP, self._prepare_next_area)
-
-    async def before_shutdown(self) -> None:
-        """Start nothing new, and let a screen being built finish mounting first."""
-        self._quitting = True
-        if self._building is not None and not self._building.done():
-            await asyncio.wait({self._building}, timeout=10)
-
-    def _resume_collector(self) -> None:
-        """Turn the garbage collector back on once the start's work is done.
-
-        ``entry.run_app`` pauses it for the start: its collections took ~17 ms before the
-        first frame, and the first full one (~40 ms, walking every object of the start) fell
-        on the owner's first key. What the start built stays for the whole session, so it
-        is frozen out of every later collection first (CPython's ``gc.freeze``).
-        """
-        if not gc.isenabled():
-            gc.freeze()
-            gc.enable()
+        super()._areas_done()
 
     def _wal_lost(self, sentence: str) -> None:
         self.notify(sentence, title="Changes kept", severity="error", timeout=60, markup=False)
@@ -513,8 +351,9 @@ class DualroleApp(ShutdownAwareApp):
         Textual holds every paint for 50 ms after a mode switch (``delay_update``), so a
         screen being built is not painted half-done. An area built in the background
         needs no such wait: its paints are held only until its screen has handled
-        ``ScreenResume`` (``refresh_data``) and its widgets their refreshes. Without any
-        hold the screen was painted twice (stale, then fresh), the second a frame later.
+        ``ScreenResume`` (``catch_up``: fresh data if any was written) and its widgets
+        their refreshes. Without any hold the screen was painted twice (stale, then
+        fresh), the second a frame later.
         """
         if mode == self.current_mode:
             return
@@ -566,20 +405,17 @@ class DualroleApp(ShutdownAwareApp):
     @on(OpenRecord)
     def _open_record(self, message: OpenRecord) -> None:
         """The one place a record's page is opened (see ``tui/navigation.py``)."""
-        module, name = PAGES[message.kind]
-        page: Callable[[int], Screen[Any]] = getattr(  # each page class takes its record's id
-            importlib.import_module(f"dualrole.tui.screens.{module}"), name
-        )
+        area, page = page_of(message.kind)
+        build = page.page()  # each page class takes its record's id
 
         if not message.in_area:
-            self.push_screen(page(message.record_id))
+            self.push_screen(build(message.record_id))
             return
-        mode, tab = AREA[message.kind]
 
         async def in_area() -> None:
-            await self._show_area(mode)
-            if tab is not None:
-                await self.run_action(f"tab({tab!r})", self.screen)
-            self.push_screen(page(message.record_id))
+            await self._show_area(area.mode)
+            if page.tab is not None:
+                await self.run_action(f"tab({page.tab!r})", self.screen)
+            self.push_screen(build(message.record_id))
 
         self.call_later(in_area)

@@ -1,7 +1,8 @@
 """The command palette (``ctrl+p``): every action as "side: Action", every record by name.
 
-Actions are listed in :data:`ACTIONS` as (label, mode, action) — the palette switches to the
-mode's screen and runs the action there, so adding a palette entry is one line. Records come
+Actions are listed in :data:`ACTIONS` as (label, mode, action), from the areas' declarations —
+the palette switches to the mode's screen and runs the action there, so adding a palette
+entry is one line in its area's ``PaletteEntry`` list. Records come
 from :func:`dualrole.services.lookup.find_records` (full-text, capped): prospects as ``/`` and
 ``dualrole find`` find them, scored on their folded names (accents and case aside).
 """
@@ -18,35 +19,18 @@ from dualrole.core.enums import RecordKind
 from dualrole.services.lookup import find_records
 from dualrole.services.search import fold
 from dualrole.storage.db import StorageError
+from dualrole.tui.areas import AREAS
 from dualrole.tui.dialogs.help import screen_actions
 from dualrole.tui.host import RunsInMode, app_store
 from dualrole.tui.navigation import OpenRecord
 from dualrole.tui.text import visible
 
-# (palette label, mode, action on that mode's screen or None to just go there)
 ACTIONS: list[tuple[str, str, str | None]] = [
-    ("go: Today", "today", None),
-    ("go: Marketing", "marketing", None),
-    ("go: Sales", "sales", None),
-    ("go: Weekly review", "review", None),
-    ("go: Insights", "insights", None),
-    ("insights: By channel, promotion or segment", "insights", "by"),
-    ("sales: New prospect", "sales", "new"),
-    ("sales: Prospects", "sales", "tab('prospects')"),
-    ("sales: Pipeline", "sales", "tab('pipeline')"),
-    ("sales: Follow-ups", "sales", "tab('followups')"),
-    ("sales: Search prospects", "sales", "search"),
-    ("sales: Filter prospects", "sales", "filters"),
-    ("sales: Import contacts", "sales", "import_contacts"),
-    ("sales: Toggle sales focus session", "sales", "app.focus_role('sales')"),
-    ("sales: Sync with phone (CardDAV/CalDAV)", "sales", "app.phone_sync"),
-    ("marketing: Segments", "marketing", "tab('segments')"),
-    ("marketing: Research notes", "marketing", "tab('research')"),
-    ("marketing: Promotions", "marketing", "tab('promotions')"),
-    ("marketing: Tasks", "marketing", "tab('tasks')"),
-    ("marketing: New item in the current tab", "marketing", "new"),
-    ("marketing: Toggle marketing focus session", "marketing", "app.focus_role('marketing')"),
+    *((area.go_label, area.mode, None) for area in AREAS),
+    *((entry.label, area.mode, entry.action) for area in AREAS for entry in area.palette),
 ]
+"""(palette label, mode, action on that mode's screen or None to just go there): each
+area's "go:" entry, then the entries each area declares (``tui/areas/<area>/__init__.py``)."""
 
 KIND_LABEL = {
     RecordKind.prospect: "sales",

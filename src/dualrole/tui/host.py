@@ -12,6 +12,7 @@ from typing import Protocol, runtime_checkable
 
 from dualrole.services.undo import UndoHistory
 from dualrole.storage.db import Store
+from dualrole.tui.data_changes import DataChanges
 
 
 @runtime_checkable
@@ -33,6 +34,19 @@ class RunsInMode(Protocol):
     """An app that can go to a mode and run an action on its screen (``DualroleApp``)."""
 
     def run_in_mode(self, mode: str, action: str | None) -> None: ...
+
+
+@runtime_checkable
+class FollowsData(Protocol):
+    """An app publishing one signal when the workspace's data changes (``DualroleApp``)."""
+
+    data_changes: DataChanges
+
+
+def app_data_changes(app: object) -> DataChanges | None:
+    """The data-changed signal's holder of ``app``; None for a test's bare host app (its
+    screens then refresh each time they are shown, as before the signal)."""
+    return app.data_changes if isinstance(app, FollowsData) else None
 
 
 def app_store(app: object) -> Store:

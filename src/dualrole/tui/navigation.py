@@ -7,7 +7,8 @@ A screen or dialog never builds another area's page itself::
 
 ``in_area`` first goes to the record's area (Sales or Marketing, on the record's tab), so
 escape leads back there; otherwise the page is pushed on top of the current screen. Posted
-to the app (not the screen), so a dialog may close right after posting it.
+to the app (not the screen), so a dialog may close right after posting it. Each area
+declares its record pages and the tab listing them (``Page`` in its ``__init__``).
 """
 
 from __future__ import annotations
@@ -15,22 +16,6 @@ from __future__ import annotations
 from textual.message import Message
 
 from dualrole.core.enums import RecordKind
-
-PAGES: dict[RecordKind, tuple[str, str]] = {
-    RecordKind.prospect: ("prospect", "ProspectScreen"),
-    RecordKind.segment: ("marketing_segment", "SegmentScreen"),
-    RecordKind.research_note: ("marketing_note", "NoteScreen"),
-    RecordKind.promotion: ("marketing_promotion", "PromotionScreen"),
-}
-"""Each kind's page: module under ``dualrole.tui.screens`` and class (imported when opened)."""
-
-AREA: dict[RecordKind, tuple[str, str | None]] = {
-    RecordKind.prospect: ("sales", None),
-    RecordKind.segment: ("marketing", "segments"),
-    RecordKind.research_note: ("marketing", "research"),
-    RecordKind.promotion: ("marketing", "promotions"),
-}
-"""Each kind's area (mode) and the tab it lists it on."""
 
 
 class OpenRecord(Message):

@@ -13,19 +13,13 @@ import tempfile
 import time
 from pathlib import Path
 
+from dualrole.tui.areas import AREAS
+
 FROZEN_NOW = "2026-11-20T10:00:00"
 SIZE = (120, 36)
 
-# file name → keys pressed after the app opens (Today)
-SHOTS: dict[str, tuple[str, ...]] = {
-    "today": (),
-    "marketing": ("m", "3"),
-    "sales": ("s",),
-    "pipeline": ("s", "2"),
-    "prospect": ("s", "down", "down", "enter"),
-    "review": ("w",),
-    "insights": ("I",),
-}
+SHOTS: dict[str, tuple[str, ...]] = {name: keys for area in AREAS for name, keys in area.shots}
+"""File name → keys pressed after the app opens (Today), from each area's ``shots``."""
 
 
 async def _shoot(db: Path, name: str, keys: tuple[str, ...], folder: Path) -> Path:

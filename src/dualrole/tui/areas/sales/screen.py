@@ -34,11 +34,11 @@ from dualrole.services.lists import (
 from dualrole.services.records import all_tags, soft_delete
 from dualrole.services.settings import mixed_currency_note
 from dualrole.tui import format as fmt
+from dualrole.tui.areas.base import AreaScreen
+from dualrole.tui.areas.sales.prospect_actions import PROSPECT_BINDINGS, ProspectActions
+from dualrole.tui.areas.sales.prospect_forms import followup_edit_form, prospect_form
 from dualrole.tui.dialogs.forms import Field, FormScreen
 from dualrole.tui.navigation import OpenRecord
-from dualrole.tui.screens.base import AreaScreen
-from dualrole.tui.screens.prospect_actions import PROSPECT_BINDINGS, ProspectActions
-from dualrole.tui.screens.prospect_forms import followup_edit_form, prospect_form
 from dualrole.tui.text import plain
 from dualrole.tui.widgets.keybar import KeyBar
 from dualrole.tui.widgets.paged_list import Column, PagedList, RowsSource
@@ -156,7 +156,6 @@ class SalesScreen(ProspectActions):
         super().__init__()
         self.filters = ProspectFilter()
         self.bucket = FollowUpBucket.open
-        self._resumed_once = False
         self._followups_loaded = False  # counted when the tab is first shown (23 ms at 100k)
         # check_action runs for every key each time the key bar is drawn: no DOM query there.
         self._tabs: TabbedContent | None = None
@@ -201,10 +200,8 @@ class SalesScreen(ProspectActions):
     # --- refresh ---------------------------------------------------------------------------
 
     def refresh_data(self) -> None:
-        """Reload what is in view; the lists just loaded on mount are not loaded twice."""
-        if self._resumed_once:
-            self.query_one("#prospects", PagedList).reload()
-        self._resumed_once = True
+        """Reload what is in view (a list whose data did not move is only repainted)."""
+        self.query_one("#prospects", PagedList).reload()
         if self.current_tab == "followups":
             self._load_followups()
         else:
@@ -221,9 +218,6 @@ class SalesScreen(ProspectActions):
         else:
             followups.reload()
         self._followups_loaded = True
-
-    def after_change(self) -> None:
-        self.refresh_data()
 
     def _update_status(self) -> None:
         f = self.filters
@@ -316,7 +310,7 @@ class SalesScreen(ProspectActions):
         """Show and select the prospect just added; a filter that hides it is cleared."""
         if prospect is None:
             return
-        self.after_change()
+        self.catch_up()  # deliberate: the cursor goes to the new row, so the list must have it
         listing = self.query_one("#prospects", PagedList)
         index = self.attempt(prospect_index, self.store, self.filters, prospect.id)
         message = "Prospect added."
@@ -479,15 +473,10 @@ class SalesScreen(ProspectActions):
         label = self.attempt(soft_delete, self.store, entity, row.id)
         if label is not None:
             self.remember(undo.deleted(entity, row.id, label))
-            self.refresh_data()
             self.notify(f"Deleted {label!r} — press u to undo.", markup=False)
 
     def action_import_contacts(self) -> None:
         """Open the contacts import dialog; refresh the lists when it imported something."""
-        from dualrole.tui.dialogs.import_contacts import ImportContactsScreen
+        from dualrole.tui.areas.sales.import_contacts import ImportContactsScreen
 
-        def imported(report: object | None) -> None:
-            if report is not None:
-                self.refresh_data()
-
-        self.app.push_screen(ImportContactsScreen(self.store), imported)
+        self.app.push_screen(ImportContactsScreen(self.store))

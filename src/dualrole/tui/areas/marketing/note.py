@@ -15,15 +15,15 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Markdown, Static
 
+import dualrole.tui.areas.marketing.forms as forms
 from dualrole.core.enums import RecordKind
 from dualrole.core.models import ResearchNote
 from dualrole.services import marketing, sales, undo
 from dualrole.services.records import soft_delete
 from dualrole.storage.db import NotFoundError
 from dualrole.tui import format as fmt
+from dualrole.tui.areas.base import AreaScreen
 from dualrole.tui.navigation import OpenRecord
-from dualrole.tui.screens import marketing_forms as forms
-from dualrole.tui.screens.base import AreaScreen
 from dualrole.tui.text import plain, visible
 from dualrole.tui.widgets.keybar import KeyBar
 
@@ -118,7 +118,6 @@ class NoteScreen(AreaScreen):
 
             def done(result: object) -> None:
                 if result is not None:
-                    self.refresh_data()
                     self.notify("Saved.")
 
             self.app.push_screen(form, done)

@@ -3,7 +3,7 @@
 Everything shown comes from one :func:`~dualrole.review.build_review` model (the same one
 the exports render). Each side is a list of its metrics (actual, target, grade, 8-week
 trend) under its score; the line below the sides explains the highlighted metric, and
-enter lists the records behind it (``dialogs.review.RecordsScreen``). ``[`` / ``]`` move
+enter lists the records behind it (``dialogs.RecordsScreen``). ``[`` / ``]`` move
 between weeks, ``.`` returns to this week, ``g`` edits the weekly targets, ``x`` exports
 (format and file asked in a dialog, written in a worker). The reflection fields are
 multi-line text areas (enter starts a new line, escape leaves the field and the text stays);
@@ -44,7 +44,7 @@ from dualrole.review import (
 )
 from dualrole.review.model import ReflectionText
 from dualrole.storage.db import StorageError
-from dualrole.tui.screens.base import AreaScreen
+from dualrole.tui.areas.base import AreaScreen
 from dualrole.tui.text import plain
 from dualrole.tui.widgets.keybar import KeyBar
 from dualrole.tui.widgets.paged_list import Column, PagedList, RowsSource
@@ -240,7 +240,7 @@ class ReviewScreen(AreaScreen):
     def _selected(self, event: PagedList.Selected) -> None:
         if event.row is None or self.review is None:
             return
-        from dualrole.tui.dialogs.review import RecordsScreen
+        from dualrole.tui.areas.review.dialogs import RecordsScreen
 
         self.app.push_screen(RecordsScreen(self.store, event.row, self.review))
 
@@ -249,12 +249,12 @@ class ReviewScreen(AreaScreen):
     def action_week(self, step: int) -> None:
         self.action_save()
         self.monday += dt.timedelta(weeks=step)
-        self.refresh_data()
+        self.refresh_data()  # deliberate: another week is shown, not a write
 
     def action_this_week(self) -> None:
         self.action_save()
         self.monday = this_monday()
-        self.refresh_data()
+        self.refresh_data()  # deliberate: another week is shown, not a write
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "leave_field":  # escape in a reflection: back to the metrics, text kept
@@ -301,7 +301,7 @@ class ReviewScreen(AreaScreen):
     # --- targets and export ----------------------------------------------------------------
 
     def action_targets(self) -> None:
-        from dualrole.tui.dialogs.review import TargetsForm
+        from dualrole.tui.areas.review.dialogs import TargetsForm
 
         targets = self.attempt(get_targets, self.store)
         if targets is None:
@@ -310,14 +310,13 @@ class ReviewScreen(AreaScreen):
         def saved(changed: bool | None) -> None:
             if changed:
                 self.notify("Targets saved; the review is graded against them.")
-            self.refresh_data()
 
         self.app.push_screen(TargetsForm(self.store, targets), saved)
 
     def action_export(self) -> None:
         if self.review is None:
             return
-        from dualrole.tui.dialogs.review import ExportScreen
+        from dualrole.tui.areas.review.dialogs import ExportScreen
 
         # What was typed is saved first; were it refused (a locked file), the export still
         # carries it: an export never silently drops the reflection.

@@ -20,6 +20,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Input, Static, TabbedContent, TabPane
 
+import dualrole.tui.areas.marketing.forms as forms
 from dualrole.core.enums import RecordKind
 from dualrole.core.models import PromotionStatus, ResearchKind
 from dualrole.core.words import counted
@@ -38,14 +39,13 @@ from dualrole.services.lists import (
 from dualrole.services.records import soft_delete
 from dualrole.services.settings import workspace_currency
 from dualrole.tui import format as fmt
-from dualrole.tui.navigation import OpenRecord
-from dualrole.tui.screens import marketing_forms as forms
-from dualrole.tui.screens.base import AreaScreen
-from dualrole.tui.screens.marketing_actions import (
+from dualrole.tui.areas.base import AreaScreen
+from dualrole.tui.areas.marketing.actions import (
     PROMOTION_ACTIONS,
     PROMOTION_BINDINGS,
     PromotionActions,
 )
+from dualrole.tui.navigation import OpenRecord
 from dualrole.tui.text import plain
 from dualrole.tui.widgets.keybar import KeyBar
 from dualrole.tui.widgets.paged_list import Column, PagedList
@@ -250,8 +250,8 @@ class MarketingScreen(PromotionActions):
             self._update_status(tab_id)
 
     def after_change(self) -> None:
-        """After a promotion action: reload, and keep the cursor on that promotion."""
-        self.refresh_data()
+        """After a promotion action: keep the cursor on that promotion."""
+        self.catch_up()  # deliberate: the cursor is put on a row of the reloaded list
         if self._acted_on is not None:
             self._select("promotions", self._acted_on)
 
@@ -331,7 +331,6 @@ class MarketingScreen(PromotionActions):
 
     def _saved(self, result: Any) -> None:
         if result is not None:
-            self.refresh_data()
             self.notify("Saved.")
 
     def action_new(self) -> None:
@@ -369,7 +368,6 @@ class MarketingScreen(PromotionActions):
         done = row.done_at is None
         if self.attempt(marketing.complete_task, self.store, row.id, done) is not None:
             self.remember(undo.marked_done("task", row.id, row.title, done=done))
-            self.refresh_data()
             title = plain(row.title).plain
             self.notify(f"Done: {title}" if done else f"Reopened: {title}", markup=False)
 
@@ -381,5 +379,4 @@ class MarketingScreen(PromotionActions):
         label = self.attempt(soft_delete, self.store, entity, row.id)
         if label is not None:
             self.remember(undo.deleted(entity, row.id, label))
-            self.refresh_data()
             self.notify(f"Deleted {label!r} — press u to undo.", markup=False)

@@ -1,9 +1,10 @@
 """Promotion actions usable wherever a promotion is selected (the list and its page).
 
-A screen subclasses :class:`PromotionActions`, implements ``selected_promotion_id()``, adds
-:data:`PROMOTION_BINDINGS` to its BINDINGS and overrides ``after_change()`` to reload what it
-shows. Keys: ``r`` logs a result (day, reach, engagement, clicks, spend), ``a`` advances the
-status (idea → planned → running → done), ``c`` sets any status (cancelled included).
+A screen subclasses :class:`PromotionActions`, implements ``selected_promotion_id()`` and adds
+:data:`PROMOTION_BINDINGS` to its BINDINGS; what it shows reloads on the app's data-changed
+signal after each write (``after_change()`` may keep the cursor on the promotion). Keys:
+``r`` logs a result (day, reach, engagement, clicks, spend), ``a`` advances the status
+(idea → planned → running → done), ``c`` sets any status (cancelled included).
 
 Pages are opened with :class:`~dualrole.tui.navigation.OpenRecord`.
 """
@@ -16,8 +17,8 @@ from textual.binding import Binding
 
 from dualrole.core.models import PromotionStatus
 from dualrole.services import marketing
-from dualrole.tui.screens.base import AreaScreen
-from dualrole.tui.screens.marketing_forms import result_form, status_form
+from dualrole.tui.areas.base import AreaScreen
+from dualrole.tui.areas.marketing.forms import result_form, status_form
 
 PROMOTION_BINDINGS = [
     Binding(
@@ -44,7 +45,7 @@ class PromotionActions(AreaScreen):
         raise NotImplementedError
 
     def after_change(self) -> None:
-        """Reload whatever shows the changed promotion (override)."""
+        """After a promotion action, once saved (override; the data-changed signal reloads)."""
 
     def _promotion(self) -> Any:
         promotion_id = self.selected_promotion_id()

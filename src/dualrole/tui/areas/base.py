@@ -12,8 +12,12 @@ A new area screen::
             yield PagedList(self.store, segments_query(), COLUMNS, id="segments")
             yield KeyBar()                  # widgets/keybar.py: the keys of this screen
 
-        def refresh_data(self) -> None:      # called each time the screen is shown
+        def refresh_data(self) -> None:      # called whenever the data it shows moved
             self.query_one(PagedList).reload()
+
+``refresh_data`` is never called after a write: the app's one data-changed signal
+(``tui/data_changes.py``) refreshes a visible screen when anything is written (here, from
+the shell, by another process), and a hidden one when it is next shown.
 
 Call services through ``self.attempt(fn, *args)``: a ``StorageError`` or ``ValueError``
 becomes one notification (never a traceback) and ``attempt`` returns None.
@@ -27,12 +31,12 @@ from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.events import ScreenResume
-from textual.screen import Screen
+from textual.events import Mount, ScreenResume
+from textual.screen import ModalScreen, Screen
 from textual.widgets import Input
 
 from dualrole.storage.db import StorageError, Store, open_store
-from dualrole.tui.host import app_store, app_undo
+from dualrole.tui.host import app_data_changes, app_store, app_undo
 from dualrole.tui.widgets.topbar import TopBar
 
 if TYPE_CHECKING:
@@ -80,7 +84,42 @@ class AreaScreen(Screen[None]):
         yield TopBar(self.TITLE_TEXT, self.SIDE)
 
     def refresh_data(self) -> None:
-        """Reload what the screen shows from the database (override)."""
+        """Reload what the screen shows from the database (override); called when the data
+        moved since the screen last read it (:meth:`catch_up`), never by hand after a write."""
+
+    _data_seen: object = None
+    """The app's data version this screen last read (None: not yet shown)."""
+
+    @on(Mount)
+    def _follow_data(self) -> None:
+        changes = app_data_changes(self.app)
+        if changes is not None:
+            changes.signal.subscribe(self, self._data_changed)
+
+    def _data_changed(self, _version: object) -> None:
+        if self.is_visible_screen:
+            self.catch_up()
+
+    @property
+    def is_visible_screen(self) -> bool:
+        """Shown: the current screen, or under dialogs only (they leave it in view)."""
+        stack = self.app.screen_stack
+        if self not in stack:
+            return False
+        above = stack[stack.index(self) + 1 :]
+        return all(isinstance(screen, ModalScreen) for screen in above)
+
+    def catch_up(self) -> None:
+        """:meth:`refresh_data` if anything was written since this screen last read its data.
+
+        The data-changed signal and showing the screen call it; call it by hand only where
+        the next line needs the new rows (to put the cursor on a record just added).
+        """
+        changes = app_data_changes(self.app)
+        version = changes.version() if changes is not None else object()
+        if self._data_seen is None or version != self._data_seen:
+            self._data_seen = version
+            self.refresh_data()
 
     @on(ScreenResume)
     def _resumed(self, event: ScreenResume) -> None:
@@ -89,7 +128,7 @@ class AreaScreen(Screen[None]):
         # a switch); nothing here needs it: a class change restyles its widget at once, and
         # a theme change restyles a screen when it is next shown (``App.switch_mode``).
         event.refresh_styles = False
-        self.refresh_data()
+        self.catch_up()
 
     def attempt(self, fn: Callable[..., R], *args: Any, **kwargs: Any) -> R | None:
         """Run a service call; report its failure as one sentence."""
@@ -174,7 +213,6 @@ class AreaScreen(Screen[None]):
         if snoozed is None:
             return
         self.remember(undo.snoozed(snoozed, day))
-        self.refresh_data()
         self.notify(f"Snoozed {snoozed.title!r} to {day:%a %-d %b} — u undoes.", markup=False)
 
     # --- undo --------------------------------------------------------------------------
@@ -188,11 +226,9 @@ class AreaScreen(Screen[None]):
         try:
             step = app_undo(self.app).undo(self.store)
         except (StorageError, ValueError) as exc:
-            self.refresh_data()
             self.notify(str(exc), title="Could not undo", severity="error", markup=False)
             return
         if step is None:
             self.notify("Nothing to undo.")
             return
-        self.refresh_data()
         self.notify(f"Undid: {step.said}", markup=False)

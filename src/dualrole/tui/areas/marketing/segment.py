@@ -17,6 +17,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Static
 
+import dualrole.tui.areas.marketing.forms as forms
 from dualrole.core.enums import RecordKind
 from dualrole.core.models import Segment
 from dualrole.services import marketing, undo
@@ -31,9 +32,8 @@ from dualrole.services.lists import (
 from dualrole.services.records import soft_delete
 from dualrole.storage.db import NotFoundError
 from dualrole.tui import format as fmt
+from dualrole.tui.areas.base import AreaScreen
 from dualrole.tui.navigation import OpenRecord
-from dualrole.tui.screens import marketing_forms as forms
-from dualrole.tui.screens.base import AreaScreen
 from dualrole.tui.text import plain
 from dualrole.tui.widgets.keybar import KeyBar
 from dualrole.tui.widgets.paged_list import Column, PagedList
@@ -155,7 +155,6 @@ class SegmentScreen(AreaScreen):
     def _saved(self, message: str) -> Any:
         def done(result: Any) -> None:
             if result is not None:
-                self.refresh_data()
                 self.notify(message)
 
         return done

@@ -24,9 +24,9 @@ from dualrole.core.enums import RecordKind
 from dualrole.core.money import format_money_short
 from dualrole.services.settings import get_setting, other_currencies, workspace_currency
 from dualrole.services.today import Agenda, AgendaItem, agenda
+from dualrole.tui.areas.base import AreaScreen
+from dualrole.tui.areas.sales.prospect_actions import PROSPECT_BINDINGS, ProspectActions
 from dualrole.tui.navigation import OpenRecord
-from dualrole.tui.screens.base import AreaScreen
-from dualrole.tui.screens.prospect_actions import PROSPECT_BINDINGS, ProspectActions
 from dualrole.tui.text import plain
 from dualrole.tui.widgets.keybar import KeyBar
 from dualrole.tui.widgets.paged_list import Column, PagedList, RowsSource
@@ -210,14 +210,11 @@ class TodayScreen(ProspectActions):
             pipeline.update(line)
 
     def action_refresh(self) -> None:
-        self.refresh_data()
+        self.refresh_data()  # deliberate: the owner asked for it (``r``), changed or not
 
     def action_side(self, side: str) -> None:
         """``left`` / ``right``: to the marketing / sales side (as ``tab`` goes back and forth)."""
         self.query_one(f"#today-{side}-list", PagedList).focus()
-
-    def after_change(self) -> None:
-        self.refresh_data()
 
     # --- selection -----------------------------------------------------------------------
 
@@ -249,7 +246,6 @@ class TodayScreen(ProspectActions):
             task = self.attempt(marketing.complete_task, self.store, item.record_id)
             if task is not None:
                 self.remember(undo.marked_done("task", task.id, task.title))
-                self.refresh_data()
                 self.notify(f"Done: {item.label}", markup=False)
         elif item.kind == "followup":
             self.complete_followup(item.record_id)
@@ -262,11 +258,11 @@ class TodayScreen(ProspectActions):
         if item is None:
             return
         if item.kind == "task":
-            from dualrole.tui.screens import marketing_forms
+            import dualrole.tui.areas.marketing.forms as marketing_forms
 
             form = self.attempt(marketing_forms.edit_form, self.store, "tasks", item.record_id)
             if form is not None:
-                self.app.push_screen(form, lambda _: self.refresh_data())
+                self.app.push_screen(form)
         elif item.kind == "promotion":
             self.app.post_message(OpenRecord(RecordKind.promotion, item.record_id, in_area=True))
         elif item.prospect_id is not None:

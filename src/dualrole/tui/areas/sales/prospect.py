@@ -24,9 +24,9 @@ from dualrole.services.lists import InteractionRow, interactions_query
 from dualrole.services.records import soft_delete
 from dualrole.storage.db import NotFoundError
 from dualrole.tui import format as fmt
-from dualrole.tui.screens.base import AreaScreen
-from dualrole.tui.screens.prospect_actions import PROSPECT_BINDINGS, ProspectActions
-from dualrole.tui.screens.prospect_forms import followup_edit_form, prospect_form
+from dualrole.tui.areas.base import AreaScreen
+from dualrole.tui.areas.sales.prospect_actions import PROSPECT_BINDINGS, ProspectActions
+from dualrole.tui.areas.sales.prospect_forms import followup_edit_form, prospect_form
 from dualrole.tui.text import plain, visible
 from dualrole.tui.widgets.keybar import KeyBar
 from dualrole.tui.widgets.paged_list import Column, PagedList, RowsSource
@@ -186,9 +186,6 @@ class ProspectScreen(ProspectActions):
         timeline = self.query_one("#prospect-timeline", PagedList)
         row: InteractionRow | None = timeline.row
         return row.id if row else super().selected_interaction_id()
-
-    def after_change(self) -> None:
-        self.refresh_data()
 
     def action_back(self) -> None:
         self.dismiss()

@@ -41,7 +41,7 @@ from dualrole.insights.records import FigureRef, count_behind, records_behind
 from dualrole.review.records import Record
 from dualrole.services.settings import workspace_currency
 from dualrole.storage.db import Store
-from dualrole.tui.screens.base import AreaScreen
+from dualrole.tui.areas.base import AreaScreen
 from dualrole.tui.text import plain
 from dualrole.tui.widgets.keybar import KeyBar
 from dualrole.tui.widgets.paged_list import Column, PagedList, RowsSource
@@ -297,11 +297,11 @@ class InsightsScreen(AreaScreen):
     def action_shift(self, step: int) -> None:
         span = self.period.last - self.period.first + dt.timedelta(days=1)
         self.period = Period(self.period.first + step * span, self.period.last + step * span)
-        self.refresh_data()
+        self.refresh_data()  # deliberate: another period is shown, not a write
 
     def action_default_period(self) -> None:
         self.period = default_period()
-        self.refresh_data()
+        self.refresh_data()  # deliberate: another period is shown, not a write
 
     def _focused(self) -> tuple[str, Any]:
         focused = self.focused
@@ -423,7 +423,7 @@ class InsightRecordsScreen(ModalScreen[None]):
         return plain(f"{self.title_text} · {self.period.label}")
 
     def compose(self) -> ComposeResult:
-        from dualrole.tui.dialogs.review import RECORD_COLUMNS
+        from dualrole.tui.areas.review.dialogs import RECORD_COLUMNS
 
         with Vertical(id="insight-records-box"):
             yield Label(self._title(), id="records-title")
@@ -459,7 +459,7 @@ class InsightRecordsScreen(ModalScreen[None]):
             return
         record: Record = event.row
         if record.prospect_id is not None:
-            from dualrole.tui.screens.prospect import ProspectScreen
+            from dualrole.tui.areas.sales.prospect import ProspectScreen
 
             self.app.push_screen(ProspectScreen(record.prospect_id))
         else:

@@ -1,10 +1,11 @@
 """Sales actions usable wherever a prospect is selected (Today, Sales lists, prospect page).
 
 A screen subclasses :class:`ProspectActions`, implements ``selected_prospect_id()`` (and
-optionally ``selected_interaction_id()``), adds :data:`PROSPECT_BINDINGS` to its BINDINGS and
-overrides ``after_change()`` to reload its lists. Keys: ``l`` log an interaction, ``F`` send
-its feedback to marketing, ``c`` change stage (lost asks why), ``f`` new follow-up,
-``e`` edit the prospect. Completing a follow-up offers the next one in a prefilled form.
+optionally ``selected_interaction_id()``) and adds :data:`PROSPECT_BINDINGS` to its BINDINGS;
+its lists reload on the app's data-changed signal after each write. Keys: ``l`` log an
+interaction, ``F`` send its feedback to marketing, ``c`` change stage (lost asks why),
+``f`` new follow-up, ``e`` edit the prospect. Completing a follow-up offers the next one in
+a prefilled form.
 """
 
 from __future__ import annotations
@@ -15,12 +16,12 @@ from typing import Any
 from textual.binding import Binding
 
 from dualrole.core.words import counted
-from dualrole.tui.screens.base import AreaScreen
+from dualrole.tui.areas.base import AreaScreen
 
 
 def prospect_forms() -> ModuleType:
     """The form builders, imported on first use (they bring in pydantic and the form widgets)."""
-    from dualrole.tui.screens import prospect_forms as module
+    import dualrole.tui.areas.sales.prospect_forms as module
 
     return module
 
@@ -56,9 +57,6 @@ class ProspectActions(AreaScreen):
         chosen = self.attempt(_sales().feedback_candidate, self.store, prospect_id)
         return chosen.id if chosen else None
 
-    def after_change(self) -> None:
-        """Reload whatever shows the changed records (override)."""
-
     def _need_prospect(self) -> int | None:
         prospect_id = self.selected_prospect_id()
         if prospect_id is None:
@@ -68,7 +66,6 @@ class ProspectActions(AreaScreen):
     def _saved(self, message: str) -> Any:
         def done(result: Any) -> None:
             if result is not None:
-                self.after_change()
                 self.notify(message)
 
         return done
@@ -90,7 +87,6 @@ class ProspectActions(AreaScreen):
             if result is None:
                 return
             _interaction, note_id = result
-            self.after_change()
             if note_id is None:
                 self.notify("Logged.")
             else:
@@ -148,7 +144,6 @@ class ProspectActions(AreaScreen):
                 return
             note_id = self.attempt(sales.send_feedback_to_marketing, self.store, interaction_id)
             if note_id is not None:
-                self.after_change()
                 self.notify(
                     f"Sent to marketing as feedback note #{note_id} (Marketing › Research)."
                 )
@@ -173,7 +168,6 @@ class ProspectActions(AreaScreen):
             from dualrole.services import undo
 
             self.remember(self.attempt(undo.stage_changed, self.store, prospect, result))
-            self.after_change()
             self.notify(f"Stage changed to {result.stage.value}.")
             self.offer_close_followups(result)
 
@@ -194,7 +188,6 @@ class ProspectActions(AreaScreen):
                 return
             closed = self.attempt(sales.close_followups, self.store, prospect.id)
             if closed:
-                self.after_change()
                 self.notify(f"{counted(closed, 'follow-up')} marked done.")
 
         count = len(open_ones)
@@ -218,7 +211,6 @@ class ProspectActions(AreaScreen):
         from dualrole.services import undo
 
         self.remember(undo.marked_done("followup", followup_id, offer.suggestion.title))
-        self.after_change()
         intro = "Done. " + (
             "It repeats — confirm the next one with ctrl+s, or escape to stop."
             if offer.repeats

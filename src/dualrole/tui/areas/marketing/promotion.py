@@ -19,6 +19,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.widgets import Sparkline, Static
 
+import dualrole.tui.areas.marketing.forms as forms
 from dualrole.core.dates import clock
 from dualrole.core.enums import RecordKind
 from dualrole.core.models import Promotion, PromotionResult
@@ -30,9 +31,8 @@ from dualrole.services.records import soft_delete
 from dualrole.services.settings import workspace_currency
 from dualrole.storage.db import NotFoundError
 from dualrole.tui import format as fmt
+from dualrole.tui.areas.marketing.actions import PROMOTION_BINDINGS, PromotionActions
 from dualrole.tui.navigation import OpenRecord
-from dualrole.tui.screens import marketing_forms as forms
-from dualrole.tui.screens.marketing_actions import PROMOTION_BINDINGS, PromotionActions
 from dualrole.tui.text import plain
 from dualrole.tui.widgets.keybar import KeyBar
 from dualrole.tui.widgets.paged_list import Column, PagedList, RowsSource
@@ -218,12 +218,9 @@ class PromotionScreen(PromotionActions):
     def selected_promotion_id(self) -> int | None:
         return self.promotion_id
 
-    def after_change(self) -> None:
-        self.refresh_data()
-
     def action_new_lead(self) -> None:
         """A prospect whose source is this promotion, in its segment (both editable)."""
-        from dualrole.tui.screens.prospect_forms import prospect_form
+        from dualrole.tui.areas.sales.prospect_forms import prospect_form
 
         if self.promotion is None:
             return
@@ -235,7 +232,6 @@ class PromotionScreen(PromotionActions):
 
         def added(prospect: Any) -> None:
             if prospect is not None:
-                self.refresh_data()
                 self.notify(f"Lead added: {prospect.name}.", markup=False)
 
         self.app.push_screen(prospect_form(self.store, defaults=defaults), added)

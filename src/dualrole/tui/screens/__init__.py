@@ -1,1 +1,0 @@
-"""Screens: one per area (Today, Marketing, Sales, Review) plus record pages and dialogs."""
