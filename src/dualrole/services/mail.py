@@ -1,0 +1,397 @@
+"""Mail capture's rows: sources, how far each folder was read, messages logged once, triage.
+
+A message from or to a prospect's address becomes an email interaction (direction in or out
+by the owner's own addresses) linked to that prospect; its key (Message-ID, else a hash) is
+kept in ``mail_messages`` so a re-fetch, a moved message or a second copy add nothing.
+A message with an unknown person waits in ``mail_waiting`` until the owner makes a lead,
+links the address to a prospect, or ignores it; mailing lists and no-reply senders never
+wait. A batch of messages and the folder's new position are written in one transaction, so
+a killed fetch resumes where its last batch ended. No password is ever stored here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from dualrole.core import clock
+from dualrole.core.models import InteractionIn, InteractionKind, LeadSource, Prospect, ProspectIn
+from dualrole.services.records import now_text
+from dualrole.services.sales import create_prospect, find_by_email, get_prospect, log_interaction
+from dualrole.storage.db import NotFoundError, StorageError, Store
+
+FREE_MAIL = frozenset(
+    "gmail.com googlemail.com outlook.com hotmail.com live.com msn.com yahoo.com icloud.com "
+    "me.com mac.com aol.com proton.me protonmail.com gmx.de gmx.net gmx.com web.de "
+    "fastmail.com fastmail.fm mail.com yandex.ru zoho.com posteo.de mailbox.org hey.com".split()
+)
+
+
+@dataclass(frozen=True)
+class Address:
+    address: str
+    name: str = ""
+
+
+@dataclass(frozen=True)
+class CapturedMail:
+    """What dualrole keeps of one message (built by :mod:`dualrole.mail.parsing`)."""
+
+    key: str
+    sender: Address | None
+    recipients: tuple[Address, ...]
+    occurred_at: dt.datetime | None
+    subject: str
+    excerpt: str = ""
+    is_bulk: bool = False
+    organisation: str = ""
+
+
+@dataclass(frozen=True)
+class MailSource:
+    id: int
+    url: str
+    me: tuple[str, ...]
+    folders: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class FolderState:
+    validity: str | None = None
+    position: str | None = None
+
+
+@dataclass
+class Tally:
+    """What a fetch did, counted: shown by ``dualrole mail fetch``."""
+
+    read: int = 0
+    logged: int = 0
+    waiting: int = 0
+    lists: int = 0
+    known: int = 0
+    other: int = 0
+    prospects: set[int] = field(default_factory=set)
+
+    def add(self, other: Tally) -> None:
+        self.read += other.read
+        self.logged += other.logged
+        self.waiting += other.waiting
+        self.lists += other.lists
+        self.known += other.known
+        self.other += other.other
+        self.prospects |= other.prospects
+
+
+@dataclass(frozen=True)
+class TriageEntry:
+    address: str
+    name: str
+    organisation: str
+    subject: str
+    last_at: dt.datetime
+    messages: int
+
+
+# --- sources -----------------------------------------------------------------------------
+
+
+def add_source(store: Store, url: str, me: Iterable[str], folders: Iterable[str]) -> MailSource:
+    """Remember a source (its URL holds no password); connecting again updates it."""
+    mine = sorted({address.strip().lower() for address in me if address.strip()})
+    if not mine:
+        raise StorageError("Name your own address with --me, so mail can be told in from out.")
+    named = list(dict.fromkeys(folder for folder in folders if folder))
+    with store.transaction():
+        store.execute(
+            "INSERT INTO mail_sources(url, me, folders, created_at) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT(url) DO UPDATE SET me = excluded.me, folders = excluded.folders",
+            (url, json.dumps(mine), json.dumps(named), now_text()),
+        )
+    return next(source for source in sources(store) if source.url == url)
+
+
+def sources(store: Store) -> list[MailSource]:
+    return [
+        MailSource(
+            int(row["id"]),
+            str(row["url"]),
+            tuple(json.loads(row["me"])),
+            tuple(json.loads(row["folders"])),
+        )
+        for row in store.query("SELECT * FROM mail_sources ORDER BY id")
+    ]
+
+
+def remove_source(store: Store, url: str) -> bool:
+    with store.transaction():
+        return store.execute("DELETE FROM mail_sources WHERE url = ?", (url,)).rowcount > 0
+
+
+def folder_state(store: Store, source_id: int, folder: str) -> FolderState:
+    rows = store.query(
+        "SELECT validity, position FROM mail_folders WHERE source_id = ? AND folder = ?",
+        (source_id, folder),
+    )
+    if not rows:
+        return FolderState()
+    return FolderState(rows[0]["validity"], rows[0]["position"])
+
+
+# --- capture -----------------------------------------------------------------------------
+
+
+def prospect_for_address(store: Store, address: str) -> int | None:
+    """The live prospect with this address (its own, or a second address from triage)."""
+    found = find_by_email(store, address)
+    if found is not None:
+        return found.id
+    row = store.scalar(
+        "SELECT a.prospect_id FROM mail_addresses a JOIN prospects p ON p.id = a.prospect_id "
+        "WHERE a.address = ? AND p.deleted_at IS NULL",
+        (address,),
+    )
+    return int(row) if row is not None else None
+
+
+def record_batch(
+    store: Store,
+    source: MailSource,
+    folder: str,
+    messages: Iterable[CapturedMail],
+    state: FolderState,
+) -> Tally:
+    """Record a batch of messages and the folder's new position, all or nothing."""
+    tally = Tally()
+    mine = set(source.me)
+    with store.transaction():
+        for message in messages:
+            tally.read += 1
+            if store.scalar("SELECT 1 FROM mail_messages WHERE key = ?", (message.key,)):
+                tally.known += 1
+                continue
+            status = _record(store, message, mine, tally)
+            store.execute(
+                "INSERT INTO mail_messages(key, status, seen_at) VALUES (?, ?, ?)",
+                (message.key, status, now_text()),
+            )
+        store.execute(
+            "INSERT INTO mail_folders(source_id, folder, validity, position, fetched_at) "
+            "VALUES (?, ?, ?, ?, ?) ON CONFLICT(source_id, folder) DO UPDATE SET "
+            "validity = excluded.validity, position = excluded.position, "
+            "fetched_at = excluded.fetched_at",
+            (source.id, folder, state.validity, state.position, now_text()),
+        )
+    return tally
+
+
+def _record(store: Store, message: CapturedMail, mine: set[str], tally: Tally) -> str:
+    sender = message.sender
+    outbound = sender is not None and sender.address in mine
+    if outbound:
+        people = [a for a in message.recipients if a.address not in mine]
+    else:
+        people = [sender] if sender is not None else []
+    people = list({a.address: a for a in people}.values())
+    direction = "out" if outbound else "in"
+    known = [(a, prospect_for_address(store, a.address)) for a in people]
+    matched = [(a, pid) for a, pid in known if pid is not None]
+    if matched:
+        for _address, prospect_id in matched:
+            _log(store, prospect_id, message.key, direction, message)
+            tally.prospects.add(prospect_id)
+        tally.logged += 1
+        return "logged"
+    if message.is_bulk and not outbound:
+        tally.lists += 1
+        return "list"
+    waiting = False
+    for address, _ in known:
+        if store.scalar("SELECT 1 FROM mail_ignored WHERE address = ?", (address.address,)):
+            continue
+        store.execute(
+            "INSERT OR IGNORE INTO mail_waiting(message_key, address, name, direction, "
+            "occurred_at, subject, excerpt, organisation) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                message.key,
+                address.address,
+                address.name,
+                direction,
+                clock.to_db(message.occurred_at or clock.now()),
+                message.subject,
+                message.excerpt,
+                message.organisation,
+            ),
+        )
+        waiting = True
+    if waiting:
+        tally.waiting += 1
+        return "waiting"
+    tally.other += 1
+    return "other"
+
+
+def _log(store: Store, prospect_id: int, key: str, direction: str, message: CapturedMail) -> None:
+    interaction = log_interaction(
+        store,
+        InteractionIn(
+            prospect_id=prospect_id,
+            kind=InteractionKind.email,
+            occurred_at=message.occurred_at or clock.now(),
+            summary=message.subject or "(no subject)",
+        ),
+    )
+    store.execute(
+        "INSERT INTO mail_log(interaction_id, message_key, direction, excerpt) VALUES (?, ?, ?, ?)",
+        (interaction.id, key, direction, message.excerpt),
+    )
+    if direction == "in":
+        pause_on_reply(store, prospect_id)
+
+
+def pause_on_reply(store: Store, prospect_id: int) -> None:
+    """A reply pauses every outreach sequence the prospect is in (see services.outreach)."""
+    store.execute(
+        "UPDATE mail_enrolments SET paused_at = ? WHERE prospect_id = ? AND paused_at IS NULL",
+        (now_text(), prospect_id),
+    )
+
+
+def excerpt_of(store: Store, interaction_id: int) -> tuple[str, str] | None:
+    """(direction, excerpt) of an interaction logged from mail, else None."""
+    rows = store.query(
+        "SELECT direction, excerpt FROM mail_log WHERE interaction_id = ?", (interaction_id,)
+    )
+    return (str(rows[0]["direction"]), str(rows[0]["excerpt"])) if rows else None
+
+
+# --- triage ------------------------------------------------------------------------------
+
+
+def triage(store: Store) -> list[TriageEntry]:
+    """Unknown people who wrote to the owner, newest first (one entry per address)."""
+    rows = store.query(
+        "SELECT address, max(occurred_at) AS last_at, count(*) AS messages FROM mail_waiting "
+        "WHERE address NOT IN (SELECT address FROM mail_ignored) GROUP BY address "
+        "HAVING sum(direction = 'in') > 0 ORDER BY last_at DESC, address"
+    )
+    entries = []
+    for row in rows:
+        latest = store.query(
+            "SELECT name, organisation, subject FROM mail_waiting WHERE address = ? "
+            "ORDER BY direction = 'in' DESC, occurred_at DESC LIMIT 1",
+            (row["address"],),
+        )[0]
+        entries.append(
+            TriageEntry(
+                str(row["address"]),
+                str(latest["name"]),
+                str(latest["organisation"]),
+                str(latest["subject"]),
+                clock.from_db(str(row["last_at"])),
+                int(row["messages"]),
+            )
+        )
+    return entries
+
+
+def _waiting_address(store: Store, address: str) -> str:
+    found = store.scalar(
+        "SELECT address FROM mail_waiting WHERE address = ? LIMIT 1", (address.strip(),)
+    )
+    if found is None:
+        raise NotFoundError(f"No message from {address.strip()} is waiting in triage.")
+    return str(found)
+
+
+def guess_lead(store: Store, address: str) -> ProspectIn:
+    """A lead from the address's messages: its display name and company (the message's
+    organisation, else the domain unless it is a free mail provider)."""
+    address = _waiting_address(store, address)
+    row = store.query(
+        "SELECT name, organisation FROM mail_waiting WHERE address = ? "
+        "ORDER BY name = '', direction = 'in' DESC, occurred_at DESC LIMIT 1",
+        (address,),
+    )[0]
+    local, _, domain = address.lower().partition("@")
+    name = str(row["name"]) or local.replace(".", " ").replace("_", " ").title()
+    company = str(row["organisation"]) or None
+    if company is None and domain not in FREE_MAIL:
+        company = domain.rsplit(".", 1)[0].split(".")[-1].replace("-", " ").title() or None
+    return ProspectIn(
+        name=name, company=company, email=address, source=LeadSource.inbound, tags=["email"]
+    )
+
+
+def make_lead(store: Store, address: str, data: ProspectIn | None = None) -> Prospect:
+    """Make a lead of a waiting address; its waiting messages become its interactions."""
+    data = data or guess_lead(store, address)
+    address = _waiting_address(store, address)
+    with store.transaction():
+        prospect = create_prospect(store, data)
+        if (prospect.email or "").lower() != address.lower():
+            _add_address(store, address, prospect.id)
+        _release(store, address, prospect.id)
+    return get_prospect(store, prospect.id)
+
+
+def link_address(store: Store, address: str, prospect_id: int) -> Prospect:
+    """Give a prospect a second address; its waiting messages become its interactions."""
+    address = _waiting_address(store, address)
+    with store.transaction():
+        prospect = get_prospect(store, prospect_id)
+        if (prospect.email or "").lower() != address.lower():
+            _add_address(store, address, prospect.id)
+        _release(store, address, prospect.id)
+    return get_prospect(store, prospect_id)
+
+
+def ignore_address(store: Store, address: str) -> int:
+    """Never show this sender again; its waiting messages are dropped. Returns how many."""
+    address = _waiting_address(store, address)
+    with store.transaction():
+        store.execute(
+            "INSERT OR IGNORE INTO mail_ignored(address, created_at) VALUES (?, ?)",
+            (address, now_text()),
+        )
+        dropped = store.execute("DELETE FROM mail_waiting WHERE address = ?", (address,))
+        _settle(store)
+    return int(dropped.rowcount)
+
+
+def _add_address(store: Store, address: str, prospect_id: int) -> None:
+    store.execute(
+        "INSERT INTO mail_addresses(address, prospect_id, created_at) VALUES (?, ?, ?) "
+        "ON CONFLICT(address) DO UPDATE SET prospect_id = excluded.prospect_id",
+        (address, prospect_id, now_text()),
+    )
+
+
+def _release(store: Store, address: str, prospect_id: int) -> None:
+    rows = store.query(
+        "SELECT * FROM mail_waiting WHERE address = ? ORDER BY occurred_at, id", (address,)
+    )
+    for row in rows:
+        message = CapturedMail(
+            key=str(row["message_key"]),
+            sender=None,
+            recipients=(),
+            occurred_at=clock.from_db(str(row["occurred_at"])),
+            subject=str(row["subject"]),
+            excerpt=str(row["excerpt"]),
+        )
+        _log(store, prospect_id, message.key, str(row["direction"]), message)
+    store.execute("DELETE FROM mail_waiting WHERE address = ?", (address,))
+    _settle(store)
+
+
+def _settle(store: Store) -> None:
+    """Messages no longer waiting for anyone are marked by what became of them."""
+    store.execute(
+        "UPDATE mail_messages SET status = CASE WHEN EXISTS (SELECT 1 FROM mail_log l "
+        "WHERE l.message_key = mail_messages.key) THEN 'logged' ELSE 'ignored' END "
+        "WHERE status = 'waiting' AND NOT EXISTS (SELECT 1 FROM mail_waiting w "
+        "WHERE w.message_key = mail_messages.key)"
+    )

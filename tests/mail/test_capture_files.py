@@ -1,0 +1,117 @@
+"""Capture from Maildir and mbox: in, out, unknown, lists; each message logged once, ever."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from dualrole.mail.fetch import fetch_all
+from dualrole.services.mail import add_source, excerpt_of, triage
+from dualrole.services.sales import find_by_email, interactions_for
+from dualrole.storage.db import Store
+
+from .conftest import ANA, BEN, ME, message, put_maildir
+
+
+def _logged(store: Store, address: str) -> list[tuple[str, str, str]]:
+    prospect = find_by_email(store, address)
+    assert prospect is not None
+    found = []
+    for interaction in interactions_for(store, prospect.id):
+        direction, excerpt = excerpt_of(store, interaction.id) or ("?", "")
+        found.append((interaction.summary, direction, excerpt))
+    return found
+
+
+def test_maildir_in_out_unknown_and_lists(people: Store, tmp_path: Path) -> None:
+    inbox, sent = tmp_path / "Mail" / "INBOX", tmp_path / "Mail" / "Sent"
+    put_maildir(inbox, "1", message())
+    put_maildir(
+        sent,
+        "2",
+        message(
+            sender=ME,
+            to=f"Ben <{BEN}>",
+            subject="Proposal",
+            message_id="<s1@mybiz>",
+            body="Here it is.",
+        ),
+    )
+    put_maildir(
+        inbox,
+        "3",
+        message(
+            sender="Cleo Chen <cleo@initech.example>", subject="Intro", message_id="<c1@initech>"
+        ),
+    )
+    put_maildir(
+        inbox,
+        "4",
+        message(
+            sender="news@shop.example",
+            message_id="<n1@shop>",
+            extra="List-Unsubscribe: <mailto:u@shop.example>",
+        ),
+    )
+    put_maildir(inbox, "5", message(sender="no-reply@saas.example", message_id="<n2@saas>"))
+    add_source(people, f"maildir:{tmp_path / 'Mail'}", [ME], ["INBOX", "Sent"])
+
+    report = fetch_all(people)
+
+    assert report.problems == []
+    assert _logged(people, ANA) == [("Pricing question", "in", "Could you send a quote?")]
+    assert _logged(people, BEN) == [("Proposal", "out", "Here it is.")]
+    prospect = find_by_email(people, ANA)
+    assert prospect is not None and prospect.last_contact_at is not None
+    assert prospect.last_contact_at.isoformat().startswith("2026-11-17T08:30")  # the Date:
+    assert [(e.address, e.name, e.subject) for e in triage(people)] == [
+        ("cleo@initech.example", "Cleo Chen", "Intro")
+    ]
+    assert (report.tally.read, report.tally.logged, report.tally.lists) == (5, 2, 2)
+
+
+def test_refetch_moved_and_copied_messages_add_nothing(people: Store, tmp_path: Path) -> None:
+    inbox = tmp_path / "Mail" / "INBOX"
+    first = put_maildir(inbox, "1", message())
+    add_source(people, f"maildir:{tmp_path / 'Mail'}", [ME], ["INBOX", "Archive"])
+    add_source(people, f"maildir:{tmp_path / 'Copy'}", [ME], [])
+    fetch_all(people)
+    assert len(_logged(people, ANA)) == 1
+
+    fetch_all(people)  # again, nothing new
+    archive = tmp_path / "Mail" / "Archive"
+    put_maildir(archive, "1-moved", first.read_bytes())  # moved: a new file elsewhere
+    first.unlink()
+    put_maildir(tmp_path / "Copy", "1-copy", message())  # the same message in a second source
+    report = fetch_all(people)
+
+    assert len(_logged(people, ANA)) == 1
+    assert report.tally.known == 2 and report.tally.logged == 0
+
+
+def test_a_message_without_message_id_is_still_logged_once(people: Store, tmp_path: Path) -> None:
+    raw = message(message_id=None)
+    put_maildir(tmp_path / "A", "1", raw)
+    put_maildir(tmp_path / "B", "1", raw)
+    add_source(people, f"maildir:{tmp_path / 'A'}", [ME], [])
+    add_source(people, f"maildir:{tmp_path / 'B'}", [ME], [])
+    fetch_all(people)
+    assert len(_logged(people, ANA)) == 1
+
+
+def test_mbox_streams_and_resumes_from_its_offset(people: Store, tmp_path: Path) -> None:
+    box = tmp_path / "mail.mbox"
+    one = b"From ana@acme.example Tue Nov 17 09:30:00 2026\n" + message().replace(b"\r\n", b"\n")
+    two = b"From ana@acme.example Wed Nov 18 09:30:00 2026\n" + message(
+        subject="Follow-up", message_id="<m2@acme.example>", body=">From the top\nhi"
+    ).replace(b"\r\n", b"\n")
+    box.write_bytes(one + b"\n")
+    add_source(people, f"mbox:{box}", [ME], [])
+    fetch_all(people)
+    assert [s for s, _, _ in _logged(people, ANA)] == ["Pricing question"]
+
+    with box.open("ab") as handle:
+        handle.write(two + b"\n")
+    report = fetch_all(people)
+
+    assert report.tally.read == 1  # only what was appended is read
+    assert [s for s, _, _ in _logged(people, ANA)] == ["Follow-up", "Pricing question"]
