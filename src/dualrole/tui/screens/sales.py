@@ -146,6 +146,14 @@ class SalesScreen(ProspectActions):
             id="sales.import",
             tooltip="Import contacts (CSV, vCard)",
         ),
+        Binding(
+            "M",
+            "mail_triage",
+            "Mail triage",
+            show=False,
+            id="sales.mail_triage",
+            tooltip="Unknown senders from mail: lead, link or ignore",
+        ),
         *PROSPECT_BINDINGS,
     ]
 
@@ -482,3 +490,13 @@ class SalesScreen(ProspectActions):
                 self.refresh_data()
 
         self.app.push_screen(ImportContactsScreen(self.store), imported)
+
+    def action_mail_triage(self) -> None:
+        """Open mail triage (issue 30); refresh the lists when a lead or link was made."""
+        from dualrole.tui.dialogs.mail_triage import MailTriageScreen
+
+        def closed(changed: bool | None) -> None:
+            if changed:
+                self.refresh_data()
+
+        self.app.push_screen(MailTriageScreen(self.store), closed)

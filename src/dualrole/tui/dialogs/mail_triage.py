@@ -1,0 +1,132 @@
+"""Mail triage in the app: unknown people who wrote, and what to do with each.
+
+The same list as ``dualrole mail triage`` (:func:`dualrole.services.mail.triage`): ``l`` makes
+a lead (name and company from the message), ``k`` links the address to an existing prospect
+(typed as an id, email or name, resolved like the command line does), ``x`` ignores the
+sender forever. Every row is shown as plain text, never markup. Dismisses with whether
+anything changed, so Sales can refresh its lists.
+"""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from dualrole.services.mail import ignore_address, link_address, make_lead, triage
+from dualrole.services.resolve import resolve_prospect
+from dualrole.storage.db import StorageError, Store
+from dualrole.tui.text import plain
+
+
+class MailTriageScreen(ModalScreen[bool]):
+    """Unknown senders waiting: make a lead, link, or ignore."""
+
+    CSS_PATH = "mail_triage.tcss"
+    BINDINGS = [
+        Binding("l", "lead", "Make lead", id="triage.lead", tooltip="A lead from the message"),
+        Binding("k", "link", "Link", id="triage.link", tooltip="A second address of a prospect"),
+        Binding("x", "ignore", "Ignore", id="triage.ignore", tooltip="Ignore this sender forever"),
+        Binding("escape", "close", "Close", id="triage.close"),
+    ]
+
+    def __init__(self, store: Store) -> None:
+        super().__init__()
+        self.store = store
+        self.changed = False
+        self.addresses: list[str] = []
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="triage-box"):
+            yield Static("Mail triage — unknown senders", id="triage-title")
+            yield OptionList(id="triage-list")
+            yield Input(placeholder="link to prospect: id, email or name", id="triage-link")
+            yield Static("", id="triage-status")
+
+    def on_mount(self) -> None:
+        self.reload()
+
+    def reload(self) -> None:
+        entries = triage(self.store)
+        self.addresses = [e.address for e in entries]
+        options = self.query_one("#triage-list", OptionList)
+        highlighted = options.highlighted
+        options.clear_options()
+        for e in entries:
+            who = f"{e.name} <{e.address}>" if e.name else e.address
+            line = f"{who}  · {e.messages} message(s), {e.last_at:%Y-%m-%d} · {e.subject}"
+            options.add_option(Option(plain(line)))
+        if entries:
+            options.highlighted = min(highlighted or 0, len(entries) - 1)
+        else:
+            self.say("Nobody waits in triage.")
+        options.focus()
+
+    def say(self, text: str, *, error: bool = False) -> None:
+        status = self.query_one("#triage-status", Static)
+        status.update(plain(text))
+        status.set_class(error, "-error")
+
+    def selected(self) -> str | None:
+        index = self.query_one("#triage-list", OptionList).highlighted
+        if index is None or index >= len(self.addresses):
+            self.say("Nobody is selected.", error=True)
+            return None
+        return self.addresses[index]
+
+    def action_lead(self) -> None:
+        address = self.selected()
+        if address is None:
+            return
+        try:
+            prospect = make_lead(self.store, address)
+        except (StorageError, ValueError) as exc:
+            self.say(str(exc), error=True)
+            return
+        self.changed = True
+        self.reload()
+        self.say(f"New lead: {prospect.name}.")
+
+    def action_link(self) -> None:
+        if self.selected() is None:
+            return
+        box = self.query_one("#triage-link", Input)
+        box.add_class("-shown")
+        box.focus()
+
+    @on(Input.Submitted, "#triage-link")
+    def _linked(self, event: Input.Submitted) -> None:
+        address = self.selected()
+        if address is None:
+            return
+        try:
+            prospect = link_address(self.store, address, resolve_prospect(self.store, event.value))
+        except StorageError as exc:
+            self.say(str(exc), error=True)  # the input keeps what was typed
+            return
+        event.input.value = ""
+        event.input.remove_class("-shown")
+        self.changed = True
+        self.reload()
+        self.say(f"{address} is now an address of {prospect.name}.")
+
+    def action_ignore(self) -> None:
+        address = self.selected()
+        if address is None:
+            return
+        ignore_address(self.store, address)
+        self.changed = True
+        self.reload()
+        self.say(f"Ignoring {address} from now on.")
+
+    def action_close(self) -> None:
+        box = self.query_one("#triage-link", Input)
+        if box.has_class("-shown"):
+            box.remove_class("-shown")
+            self.query_one("#triage-list", OptionList).focus()
+            return
+        self.dismiss(self.changed)
