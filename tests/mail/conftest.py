@@ -91,3 +91,46 @@ def imap(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Imap]:
     yield server
     server.process.kill()
     server.process.wait()
+
+
+@dataclass
+class SmtpSink:
+    port: int
+    received: list[bytes]
+
+
+@pytest.fixture
+def smtp_sink() -> Iterator[SmtpSink]:
+    """A real SMTP server (aiosmtpd) on 127.0.0.1 on a free port, keeping what it receives."""
+    import asyncio
+    import threading
+
+    from aiosmtpd.smtp import SMTP
+
+    received: list[bytes] = []
+
+    class Keep:
+        async def handle_DATA(self, server: object, session: object, envelope: object) -> str:
+            received.append(bytes(envelope.original_content))  # type: ignore[attr-defined]
+            return "250 OK"
+
+    loop = asyncio.new_event_loop()
+    ready = threading.Event()
+    holder: dict[str, object] = {}
+
+    def run() -> None:
+        asyncio.set_event_loop(loop)
+        server = loop.run_until_complete(loop.create_server(lambda: SMTP(Keep()), "127.0.0.1", 0))
+        holder["server"] = server
+        holder["port"] = server.sockets[0].getsockname()[1]
+        ready.set()
+        loop.run_forever()
+        server.close()
+        loop.run_until_complete(server.wait_closed())
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    assert ready.wait(30)
+    yield SmtpSink(int(holder["port"]), received)  # type: ignore[call-overload]
+    loop.call_soon_threadsafe(loop.stop)
+    thread.join(30)

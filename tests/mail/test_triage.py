@@ -19,11 +19,24 @@ CLEO = "Cleo Chen <cleo@initech.example>"
 
 
 def _waiting(people: Store, tmp_path: Path) -> None:
-    put_maildir(tmp_path / "M", "1", message(sender=CLEO, subject="Intro", message_id="<c1@i>",
-                                             extra="Organization: Initech GmbH"))
-    put_maildir(tmp_path / "M", "2", message(sender=ME, to=CLEO, subject="Re: Intro",
-                                             message_id="<c2@me>",
-                                             date="Wed, 18 Nov 2026 10:00:00 +0100"))
+    put_maildir(
+        tmp_path / "M",
+        "1",
+        message(
+            sender=CLEO, subject="Intro", message_id="<c1@i>", extra="Organization: Initech GmbH"
+        ),
+    )
+    put_maildir(
+        tmp_path / "M",
+        "2",
+        message(
+            sender=ME,
+            to=CLEO,
+            subject="Re: Intro",
+            message_id="<c2@me>",
+            date="Wed, 18 Nov 2026 10:00:00 +0100",
+        ),
+    )
     add_source(people, f"maildir:{tmp_path / 'M'}", [ME], [])
     fetch_all(people)
 
@@ -38,7 +51,10 @@ def test_make_lead_takes_name_and_company_and_logs_the_waiting_mail(
     prospect = make_lead(people, "CLEO@initech.example")
 
     assert (prospect.name, prospect.company, prospect.email) == (
-        "Cleo Chen", "Initech GmbH", "cleo@initech.example")
+        "Cleo Chen",
+        "Initech GmbH",
+        "cleo@initech.example",
+    )
     assert prospect.source == "inbound" and prospect.tags == ["email"]
     assert [i.summary for i in interactions_for(people, prospect.id)] == ["Re: Intro", "Intro"]
     assert triage(people) == []
@@ -52,8 +68,16 @@ def test_link_gives_a_prospect_a_second_address(people: Store, tmp_path: Path) -
     assert ana is not None
     link_address(people, "cleo@initech.example", ana.id)
     assert len(interactions_for(people, ana.id)) == 2
-    put_maildir(tmp_path / "M", "3", message(sender=CLEO, message_id="<c3@i>", subject="Later",
-                                             date="Thu, 19 Nov 2026 10:00:00 +0100"))
+    put_maildir(
+        tmp_path / "M",
+        "3",
+        message(
+            sender=CLEO,
+            message_id="<c3@i>",
+            subject="Later",
+            date="Thu, 19 Nov 2026 10:00:00 +0100",
+        ),
+    )
     fetch_all(people)
     assert interactions_for(people, ana.id)[0].summary == "Later"
 
@@ -93,6 +117,7 @@ def test_cli_connect_fetch_triage_and_actions(people: Store, db_path: Path, tmp_
 
 def test_cli_imap_without_folder_and_without_password(db_path: Path, people: Store) -> None:
     run = CliRunner()
-    result = run.invoke(cli, ["--db", str(db_path), "mail", "connect",
-                              "imap://me@127.0.0.1:1", "--me", ME])
+    result = run.invoke(
+        cli, ["--db", str(db_path), "mail", "connect", "imap://me@127.0.0.1:1", "--me", ME]
+    )
     assert result.exit_code == 1 and "never reads a whole mailbox" in result.output

@@ -205,4 +205,4 @@ def ignore(ctx: Context, address: str) -> None:
     say(f"Ignoring {address} from now on ({dropped} waiting message(s) dropped).")
 
 
-COMMANDS = [mail]
+COMMANDS = [mail]  # dualrole.cli.outreach adds its commands to this group

@@ -91,7 +91,7 @@ def parse_source(text: str) -> SourceUrl:
         raise MailError(f"The port in {text!r} is not a number.") from exc
     if not parts.username or not parts.hostname:
         raise MailError("Write the IMAP source as imap://USER@HOST[:PORT]/FOLDER.")
-    if scheme == "imap+plain" and not _is_loopback(parts.hostname):
+    if scheme == "imap+plain" and not is_loopback(parts.hostname):
         raise MailError(
             "imap+plain:// sends the password unencrypted, so it is only for 127.0.0.1; "
             "use imap:// (TLS) or imap+starttls://."
@@ -105,7 +105,7 @@ def parse_source(text: str) -> SourceUrl:
     )
 
 
-def _is_loopback(host: str) -> bool:
+def is_loopback(host: str) -> bool:
     try:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from dualrole.core import clock
 from dualrole.core.models import InteractionIn, InteractionKind, LeadSource, Prospect, ProspectIn
-from dualrole.services.records import now_text
+from dualrole.services.records import now_text, soft_delete
 from dualrole.services.sales import create_prospect, find_by_email, get_prospect, log_interaction
 from dualrole.storage.db import NotFoundError, StorageError, Store
 
@@ -252,11 +252,27 @@ def _log(store: Store, prospect_id: int, key: str, direction: str, message: Capt
 
 
 def pause_on_reply(store: Store, prospect_id: int) -> None:
-    """A reply pauses every outreach sequence the prospect is in (see services.outreach)."""
-    store.execute(
-        "UPDATE mail_enrolments SET paused_at = ? WHERE prospect_id = ? AND paused_at IS NULL",
-        (now_text(), prospect_id),
+    """A reply pauses every outreach sequence the prospect is in (see services.outreach):
+    the sequence's follow-ups not yet done go to the trash (undo brings one back)."""
+    rows = store.query(
+        "SELECT sequence_id, followups FROM mail_enrolments "
+        "WHERE prospect_id = ? AND paused_at IS NULL",
+        (prospect_id,),
     )
+    if not rows:
+        return
+    stamp = now_text()
+    for row in rows:
+        for followup_id in json.loads(row["followups"]):
+            if store.scalar(
+                "SELECT 1 FROM followups WHERE id = ? AND done_at IS NULL AND deleted_at IS NULL",
+                (int(followup_id),),
+            ):
+                soft_delete(store, "followup", int(followup_id))
+        store.execute(
+            "UPDATE mail_enrolments SET paused_at = ? WHERE sequence_id = ? AND prospect_id = ?",
+            (stamp, row["sequence_id"], prospect_id),
+        )
 
 
 def excerpt_of(store: Store, interaction_id: int) -> tuple[str, str] | None:
