@@ -135,3 +135,6 @@ def test_plain_imap_only_to_loopback_and_never_a_password_in_the_url() -> None:
     assert parse_source("imap://me@mail.example.com/INBOX").text() == (
         "imap://me@mail.example.com/INBOX"
     )
+    gmail = parse_source("imap://you%40gmail.com@imap.gmail.com/CRM")
+    assert (gmail.user, gmail.host, gmail.folder) == ("you@gmail.com", "imap.gmail.com", "CRM")
+    assert parse_source(gmail.text()) == gmail

@@ -29,7 +29,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
-from urllib.parse import unquote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 from dualrole.mail.parsing import MAX_BYTES
 from dualrole.services.mail import FolderState
@@ -63,7 +63,7 @@ class SourceUrl:
             return f"{self.scheme}:{self.path}"
         port = f":{self.port}" if self.port else ""
         folder = f"/{self.folder}" if self.folder else ""
-        return f"{self.scheme}://{self.user}@{self.host}{port}{folder}"
+        return f"{self.scheme}://{quote(self.user, safe='')}@{self.host}{port}{folder}"
 
 
 def parse_source(text: str) -> SourceUrl:
