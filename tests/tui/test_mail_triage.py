@@ -82,3 +82,23 @@ async def test_triage_lead_link_and_ignore_with_keys(demo: Store, tmp_path: Path
         await pilot.press("escape")
         await pilot.pause()
         assert app.screen is sales
+
+
+async def test_f_fetches_new_mail_in_the_dialog(demo: Store, tmp_path: Path) -> None:
+    folder = tmp_path / "Mail"
+    _mail(folder, "a", "Cleo Chen <cleo@initech.example>", "Intro", 18)
+    add_source(demo, f"maildir:{folder}", [ME], [])
+    app = DualroleApp(demo)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("s", "M")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, MailTriageScreen)
+        assert _option_texts(dialog) == []
+        await pilot.press("f")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert _option_texts(dialog)[0].startswith("Cleo Chen <cleo@initech.example>")
+        assert "Read 1: 0 logged, 1 waiting." in str(
+            dialog.query_one("#triage-status", Static).content
+        )

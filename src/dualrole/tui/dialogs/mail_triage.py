@@ -3,23 +3,27 @@
 The same list as ``dualrole mail triage`` (:func:`dualrole.services.mail.triage`): ``l`` makes
 a lead (name and company from the message), ``k`` links the address to an existing prospect
 (typed as an id, email or name, resolved like the command line does), ``x`` ignores the
-sender forever. Every row is shown as plain text, never markup. Dismisses with whether
-anything changed, so Sales can refresh its lists.
+sender forever; ``f`` fetches new mail (in a worker, on its own connection; the password
+from ``DUALROLE_MAIL_PASSWORD`` or the keyring, since the app asks for none). Every row is
+shown as plain text, never markup. Dismisses with whether anything changed, so Sales can
+refresh its lists.
 """
 
 from __future__ import annotations
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
+from textual.worker import Worker, WorkerState
 
+from dualrole.mail.fetch import FetchReport, fetch_all
 from dualrole.services.mail import ignore_address, link_address, make_lead, triage
 from dualrole.services.resolve import resolve_prospect
-from dualrole.storage.db import StorageError, Store
+from dualrole.storage.db import StorageError, Store, open_store
 from dualrole.tui.text import plain
 
 
@@ -31,6 +35,7 @@ class MailTriageScreen(ModalScreen[bool]):
         Binding("l", "lead", "Make lead", id="triage.lead", tooltip="A lead from the message"),
         Binding("k", "link", "Link", id="triage.link", tooltip="A second address of a prospect"),
         Binding("x", "ignore", "Ignore", id="triage.ignore", tooltip="Ignore this sender forever"),
+        Binding("f", "fetch", "Fetch mail", id="triage.fetch", tooltip="Read new mail now"),
         Binding("escape", "close", "Close", id="triage.close"),
     ]
 
@@ -122,6 +127,30 @@ class MailTriageScreen(ModalScreen[bool]):
         self.changed = True
         self.reload()
         self.say(f"Ignoring {address} from now on.")
+
+    def action_fetch(self) -> None:
+        self.say("Fetching mail…")
+        self.fetch_mail()
+
+    @work(thread=True, exclusive=True, group="mail-fetch", exit_on_error=False)
+    def fetch_mail(self) -> FetchReport:
+        if self.store.path is None:
+            raise StorageError("An in-memory workspace cannot fetch mail.")
+        with open_store(self.store.path, create=False, backup_before_migrate=False) as store:
+            return fetch_all(store)
+
+    @on(Worker.StateChanged)
+    def _fetched(self, event: Worker.StateChanged) -> None:
+        if event.state == WorkerState.SUCCESS:
+            report = event.worker.result
+            assert isinstance(report, FetchReport)
+            t = report.tally
+            self.changed = self.changed or t.logged > 0
+            self.reload()
+            text = f"Read {t.read}: {t.logged} logged, {t.waiting} waiting."
+            self.say(" ".join([text, *report.problems]), error=bool(report.problems))
+        elif event.state == WorkerState.ERROR:
+            self.say(f"Mail could not be fetched: {event.worker.error}", error=True)
 
     def action_close(self) -> None:
         box = self.query_one("#triage-link", Input)
