@@ -138,3 +138,14 @@ def test_plain_imap_only_to_loopback_and_never_a_password_in_the_url() -> None:
     gmail = parse_source("imap://you%40gmail.com@imap.gmail.com/CRM")
     assert (gmail.user, gmail.host, gmail.folder) == ("you@gmail.com", "imap.gmail.com", "CRM")
     assert parse_source(gmail.text()) == gmail
+
+
+def test_a_folder_name_beyond_ascii_is_sent_in_modified_utf7(people: Store, imap: Imap) -> None:
+    from dualrole.mail.sources import imap_utf7
+
+    assert imap_utf7("日本語") == "&ZeVnLIqe-" and imap_utf7("A&B") == "A&-B"  # RFC 3501
+    imap.put("Entwürfe", 1, message())
+    add_source(people, imap.url("INBOX"), [ME], ["Entwürfe"])
+    report = fetch_all(people)
+    assert report.problems == [] and _count(people, ANA) == 1
+    assert b'"Entw&APw-rfe"' in imap.log.read_bytes()

@@ -7,7 +7,8 @@ exits non-zero when any target fails. Not part of the test suite (timings are no
 
     python -m dualrole.bench [--small 100:1000] [--large 100000:1000000] [--runs 5]
                              [--data bench-data]
-                             [--only demo,startup,tui,review,insights,import,replica]
+                             [--only demo,startup,tui,review,insights,import,replica,mail]
+                             [--mail 100000]
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from dualrole.bench.measures import (
     measure_tui,
 )
 
-SECTIONS = ("demo", "startup", "tui", "review", "insights", "import", "replica")
+SECTIONS = ("demo", "startup", "tui", "review", "insights", "import", "replica", "mail")
 
 
 def _size(text: str) -> tuple[int, int]:
@@ -44,6 +45,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data", type=Path, default=Path("bench-data"))
     parser.add_argument("--only", default=",".join(SECTIONS))
     parser.add_argument("--rebuild", action="store_true", help="regenerate the workspaces")
+    parser.add_argument("--mail", type=int, default=100_000, help="messages in the Maildir")
     args = parser.parse_args(argv)
     only = set(args.only.split(","))
     args.data.mkdir(parents=True, exist_ok=True)
@@ -70,6 +72,10 @@ def main(argv: list[str] | None = None) -> int:
         from dualrole.bench.replica_bench import measure as measure_replica
 
         measure_replica(report, paths, args.data, args.runs)
+    if "mail" in only:
+        from dualrole.bench.mail_bench import measure as measure_mail
+
+        measure_mail(report, args.data, args.runs, args.mail)
     print()
     print(report.table())
     print(f"\n{report.summary()} in {time.perf_counter() - started:.0f}s")

@@ -12,11 +12,15 @@ import contextlib
 import json
 import sys
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 import click
 
 from dualrole.cli.context import Context, pass_ctx, say
 from dualrole.core.printable import visible
+
+if TYPE_CHECKING:
+    from dualrole.services.mail import Tally
 
 
 @contextlib.contextmanager
@@ -116,7 +120,9 @@ def fetch(ctx: Context, only: str | None) -> None:
             raise click.ClickException(
                 "No mail source yet: connect one with `dualrole mail connect SOURCE --me ADDRESS`."
             )
-        report = fetch_all(store, prompt=prompt_password, only=only)
+        report = fetch_all(store, prompt=prompt_password, only=only, on_batch=_progress)
+    if sys.stderr.isatty():
+        click.echo("", err=True)
     t = report.tally
     say(
         f"Read {t.read} messages: {t.logged} logged for {len(t.prospects)} prospects, "
@@ -127,6 +133,14 @@ def fetch(ctx: Context, only: str | None) -> None:
         say(f"Error: {problem}", err=True)
     if report.problems:
         sys.exit(1)
+
+
+def _progress(folder: str, tally: Tally) -> None:
+    """How far a fetch is, on stderr when it is a terminal (ctrl+c keeps what was read)."""
+    if sys.stderr.isatty():
+        where = visible(folder or "folder")
+        click.echo(f"\rReading {where}: {tally.read:,} messages, {tally.logged:,} logged   ",
+                   err=True, nl=False)  # fmt: skip
 
 
 @mail.command("triage")

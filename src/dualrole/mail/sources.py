@@ -17,6 +17,7 @@ messages is never held in memory.
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import hashlib
 import imaplib
@@ -279,7 +280,8 @@ class ImapSession:
             raise MailError(f"{self.where} refused to read {folder}: {exc}.") from exc
 
     def _read(self, folder: str, state: FolderState) -> Iterator[Batch]:
-        quoted = '"' + folder.replace("\\", "\\\\").replace('"', '\\"') + '"'
+        name = imap_utf7(folder)
+        quoted = '"' + name.replace("\\", "\\\\").replace('"', '\\"') + '"'
         kind, data = self.imap.select(quoted, readonly=True)
         if kind != "OK":
             raise MailError(f"{self.where} has no folder named {folder!r}.")
@@ -304,6 +306,27 @@ class ImapSession:
             if kind != "OK":
                 raise MailError(f"{self.where} refused to send the mail in {folder}.")
             yield _fetched(data), FolderState(validity, str(chunk[-1]))
+
+
+def imap_utf7(name: str) -> str:
+    """A folder name in IMAP's modified UTF-7 (RFC 3501 5.1.3): "Entwürfe" → "Entw&APw-rfe"."""
+    out: list[str] = []
+    pending: list[str] = []
+
+    def flush() -> None:
+        if pending:
+            raw = "".join(pending).encode("utf-16-be")
+            out.append("&" + base64.b64encode(raw).decode().rstrip("=").replace("/", ",") + "-")
+            pending.clear()
+
+    for char in name:
+        if 0x20 <= ord(char) <= 0x7E:
+            flush()
+            out.append("&-" if char == "&" else char)
+        else:
+            pending.append(char)
+    flush()
+    return "".join(out)
 
 
 def _fetched(data: Sequence[object]) -> list[bytes]:
