@@ -115,3 +115,35 @@ def test_mbox_streams_and_resumes_from_its_offset(people: Store, tmp_path: Path)
 
     assert report.tally.read == 1  # only what was appended is read
     assert [s for s, _, _ in _logged(people, ANA)] == ["Follow-up", "Pricing question"]
+
+
+def test_a_reply_closes_the_due_follow_up_only_when_turned_on(
+    people: Store, tmp_path: Path, db_path: Path
+) -> None:
+    import datetime as dt
+
+    from click.testing import CliRunner
+
+    from dualrole.cli.main import cli
+    from dualrole.core.models import FollowUpIn
+    from dualrole.services.sales import create_followup, followups_for
+
+    prospect = find_by_email(people, ANA)
+    assert prospect is not None
+    for title, day in (("Chase the quote", 16), ("Later call", 30)):
+        create_followup(
+            people, FollowUpIn(prospect_id=prospect.id, title=title,
+                               due_date=dt.date(2026, 11, day))
+        )  # fmt: skip
+    add_source(people, f"maildir:{tmp_path / 'M'}", [ME], [])
+    put_maildir(tmp_path / "M", "1", message(message_id="<r1@acme>"))  # 17 Nov
+    fetch_all(people)
+    assert len(followups_for(people, prospect.id, open_only=True)) == 2  # off by default
+
+    result = CliRunner().invoke(
+        cli, ["--db", str(db_path), "mail", "settings", "--reply-closes-followup"]
+    )
+    assert "marks its due follow-up done" in result.output
+    put_maildir(tmp_path / "M", "2", message(message_id="<r2@acme>"))
+    fetch_all(people)
+    assert [f.title for f in followups_for(people, prospect.id, open_only=True)] == ["Later call"]

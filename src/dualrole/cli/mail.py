@@ -219,4 +219,28 @@ def ignore(ctx: Context, address: str) -> None:
     say(f"Ignoring {address} from now on ({dropped} waiting message(s) dropped).")
 
 
+@mail.command("settings")
+@click.option(
+    "--reply-closes-followup/--reply-keeps-followup",
+    "closes",
+    default=None,
+    help="Whether a reply captured from a prospect marks its due follow-up done.",
+)
+@pass_ctx
+def settings_cmd(ctx: Context, closes: bool | None) -> None:
+    """Show or change how captured mail acts on follow-ups."""
+    from dualrole.services.mail import REPLY_CLOSES_FOLLOWUP
+    from dualrole.services.settings import get_setting, set_setting
+
+    with ctx.open() as store:
+        if closes is not None:
+            set_setting(store, REPLY_CLOSES_FOLLOWUP, closes)
+        now = bool(get_setting(store, REPLY_CLOSES_FOLLOWUP))
+    say(
+        "A reply from a prospect marks its due follow-up done."
+        if now
+        else "A reply from a prospect leaves its follow-ups open (--reply-closes-followup)."
+    )
+
+
 COMMANDS = [mail]  # dualrole.cli.outreach adds its commands to this group

@@ -19,9 +19,17 @@ from dataclasses import dataclass, field
 from dualrole.core import clock
 from dualrole.core.models import InteractionIn, InteractionKind, LeadSource, Prospect, ProspectIn
 from dualrole.services.records import now_text, soft_delete
-from dualrole.services.sales import create_prospect, find_by_email, get_prospect, log_interaction
+from dualrole.services.sales import (
+    complete_followup,
+    create_prospect,
+    find_by_email,
+    get_prospect,
+    log_interaction,
+)
+from dualrole.services.settings import get_setting
 from dualrole.storage.db import NotFoundError, StorageError, Store
 
+REPLY_CLOSES_FOLLOWUP = "mail_reply_closes_followup"  # a setting, off unless the owner says so
 FREE_MAIL = frozenset(
     "gmail.com googlemail.com outlook.com hotmail.com live.com msn.com yahoo.com icloud.com "
     "me.com mac.com aol.com proton.me protonmail.com gmx.de gmx.net gmx.com web.de "
@@ -249,6 +257,22 @@ def _log(store: Store, prospect_id: int, key: str, direction: str, message: Capt
     )
     if direction == "in":
         pause_on_reply(store, prospect_id)
+        if get_setting(store, REPLY_CLOSES_FOLLOWUP):
+            close_answered_followup(store, prospect_id, message.occurred_at or clock.now())
+
+
+def close_answered_followup(store: Store, prospect_id: int, when: dt.datetime) -> int | None:
+    """The prospect's open follow-up a reply answers — the one due first, on or before the
+    reply's day — marked done; its id, else None (only when the owner turned it on)."""
+    found = store.scalar(
+        "SELECT id FROM followups WHERE prospect_id = ? AND done_at IS NULL "
+        "AND deleted_at IS NULL AND due_date <= ? ORDER BY due_date, id LIMIT 1",
+        (prospect_id, when.astimezone().date().isoformat()),
+    )
+    if found is None:
+        return None
+    complete_followup(store, int(found))
+    return int(found)
 
 
 def pause_on_reply(store: Store, prospect_id: int) -> None:
