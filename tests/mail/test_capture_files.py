@@ -77,7 +77,7 @@ def test_refetch_moved_and_copied_messages_add_nothing(people: Store, tmp_path: 
     fetch_all(people)
     assert len(_logged(people, ANA)) == 1
 
-    fetch_all(people)  # again, nothing new
+    assert fetch_all(people).tally.read == 0  # nothing new: no file is even opened
     archive = tmp_path / "Mail" / "Archive"
     put_maildir(archive, "1-moved", first.read_bytes())  # moved: a new file elsewhere
     first.unlink()

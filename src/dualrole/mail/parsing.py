@@ -63,32 +63,33 @@ def _parse(raw: bytes) -> CapturedMail:
     message = BytesParser(policy=policy.default).parsebytes(raw[:MAX_BYTES])
     senders = _addresses(message, "from")
     recipients = tuple(address for name in ("to", "cc") for address in _addresses(message, name))
+    bulk = _is_bulk(message, senders[0] if senders else None)
     return CapturedMail(
         key=_key(message),
         sender=senders[0] if senders else None,
         recipients=recipients,
         occurred_at=_date(message),
         subject=clean(_header(message, "subject"), 200),
-        excerpt=_excerpt(message),
-        is_bulk=_is_bulk(message, senders[0] if senders else None),
+        excerpt="" if bulk else _excerpt(message),  # a list's text is never kept
+        is_bulk=bulk,
         organisation=clean(_header(message, "organization"), 200),
     )
 
 
 def _header(message: Message, name: str) -> str:
-    """A header's text, decoded when it can be; raw (and made plain) when it cannot."""
+    """A header's text, its encoded words decoded. Read from the raw header (the default
+    policy's header objects cost a millisecond each: minutes over 100,000 messages)."""
+    raw = _raw_header(message, name)
+    return _decoded(raw) if raw else ""
+
+
+def _decoded(text: str) -> str:
+    if "=?" not in text:
+        return text
     try:
-        value = message.get(name)
-        return "" if value is None else str(value)
-    except Exception:  # a malformed header the default policy cannot decode
-        pass
-    for key, value in message.raw_items():
-        if key.lower() == name:
-            try:
-                return str(email.header.make_header(email.header.decode_header(str(value))))
-            except Exception:
-                return str(value).encode("ascii", "replace").decode("ascii")
-    return ""
+        return str(email.header.make_header(email.header.decode_header(text)))
+    except Exception:  # a broken encoded word: shown as it came
+        return text
 
 
 def _raw_header(message: Message, name: str) -> str:
@@ -99,18 +100,17 @@ def _raw_header(message: Message, name: str) -> str:
 
 
 def _addresses(message: Message, name: str) -> tuple[Address, ...]:
+    """Addresses split from the raw header (a comma inside an encoded name stays in it),
+    each display name then decoded."""
     found: list[Address] = []
-    for text in (_header(message, name), _raw_header(message, name)):
-        try:
-            pairs = email.utils.getaddresses([text])
-        except Exception:
-            continue
-        for display, address in pairs:
-            address = clean(address, 254).strip("<>").lower()
-            if "@" in address and " " not in address:
-                found.append(Address(address, clean(display, 200)))
-        if found:
-            break
+    try:
+        pairs = email.utils.getaddresses([_raw_header(message, name)])
+    except Exception:
+        return ()
+    for display, address in pairs:
+        address = clean(address, 254).strip("<>").lower()
+        if "@" in address and " " not in address:
+            found.append(Address(address, clean(_decoded(display), 200)))
     return tuple(found)
 
 

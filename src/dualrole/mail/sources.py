@@ -132,6 +132,11 @@ def read_maildir(root: str, folder: str, state: FolderState) -> Iterator[Batch]:
     if not (path / "cur").is_dir() and not (path / "new").is_dir():
         raise MailError(f"{path} is not a Maildir (it has no cur/ or new/ folder).")
     since = int(state.position or 0)
+    # The folders' own times change whenever a file arrives, leaves or is renamed (a flag):
+    # unchanged since the last fetch, there is nothing new and no file is looked at.
+    folders = ":".join(str(_mtime(path / sub)) for sub in ("new", "cur"))
+    if state.validity == folders and state.position is not None:
+        return
     found: list[tuple[int, str]] = []
     for sub in ("new", "cur"):
         try:
@@ -158,7 +163,17 @@ def read_maildir(root: str, folder: str, state: FolderState) -> Iterator[Batch]:
                     raws.append(handle.read(MAX_BYTES))
             except OSError:
                 continue
-        yield raws, FolderState(None, str(chunk[-1][0]))
+        yield raws, FolderState(folders if start + BATCH >= len(found) else None,
+                                str(chunk[-1][0]))  # fmt: skip
+    if not found:
+        yield [], FolderState(folders, state.position or "0")
+
+
+def _mtime(path: Path) -> int:
+    try:
+        return path.stat().st_mtime_ns
+    except OSError:
+        return 0
 
 
 # --- mbox ------------------------------------------------------------------------------
