@@ -121,3 +121,18 @@ def test_cli_imap_without_folder_and_without_password(db_path: Path, people: Sto
         cli, ["--db", str(db_path), "mail", "connect", "imap://me@127.0.0.1:1", "--me", ME]
     )
     assert result.exit_code == 1 and "never reads a whole mailbox" in result.output
+
+
+def test_a_lead_company_from_the_domain_unless_free_mail(people: Store, tmp_path: Path) -> None:
+    from dualrole.services.mail import guess_lead
+
+    senders = ["ann@mail.blue-fox.co.uk", "bob@gmail.com", "cy@initech.example"]
+    for index, sender in enumerate(senders):
+        put_maildir(tmp_path / "M", str(index), message(sender=sender, message_id=f"<{index}@x>"))
+    add_source(people, f"maildir:{tmp_path / 'M'}", [ME], [])
+    fetch_all(people)
+    assert [(guess_lead(people, s).name, guess_lead(people, s).company) for s in senders] == [
+        ("Ann", "Blue Fox"),
+        ("Bob", None),
+        ("Cy", "Initech"),
+    ]

@@ -115,9 +115,8 @@ def fetch_source(
             else:
                 batches = read_mbox(url.path, state)
             for raws, new_state in batches:
-                done = record_batch(
-                    store, source, folder, (parse_message(raw) for raw in raws), new_state
-                )
+                parsed = [parse_message(raw) for raw in raws]  # outside the write lock
+                done = record_batch(store, source, folder, parsed, new_state)
                 tally.add(done)
                 if on_batch is not None:
                     on_batch(folder, tally)

@@ -359,7 +359,10 @@ def guess_lead(store: Store, address: str) -> ProspectIn:
     name = str(row["name"]) or local.replace(".", " ").replace("_", " ").title()
     company = str(row["organisation"]) or None
     if company is None and domain not in FREE_MAIL:
-        company = domain.rsplit(".", 1)[0].split(".")[-1].replace("-", " ").title() or None
+        labels = domain.split(".")[:-1]  # without the top-level domain
+        if len(labels) > 1 and labels[-1] in {"co", "com", "org", "net", "ac", "gov", "edu"}:
+            labels = labels[:-1]  # acme.co.uk, acme.com.au
+        company = labels[-1].replace("-", " ").title() if labels else None
     return ProspectIn(
         name=name, company=company, email=address, source=LeadSource.inbound, tags=["email"]
     )
