@@ -10,7 +10,8 @@ Only the storage is ours (Twisted has no on-disk mailbox for IMAP): login, the p
 SEARCH, FETCH and its literals are Twisted's. Two small overrides serve stored bytes
 verbatim: ``BODY[HEADER]`` (Twisted re-formats headers and cannot send 8-bit ones) and a
 partial ``BODY[TEXT]<0.N>`` (Twisted sends the whole text). ``--drop-after N`` closes the
-connection after N messages were sent, to test a server that drops mid-folder; ``--log``
+connection after N messages were sent, to test a server that drops mid-folder;
+``--hang-after N`` stops answering after N (a fetch to kill -9 mid-folder); ``--log``
 records every command, so a test can check what the client asked for.
 """
 
@@ -163,6 +164,7 @@ class Account(imap4.MemoryAccount):
 
 class Server(imap4.IMAP4Server):
     drop_after = 0
+    hang_after = 0
     log_file: Path | None = None
     sent = 0
 
@@ -189,6 +191,8 @@ class Server(imap4.IMAP4Server):
         if self.drop_after and Server.sent > self.drop_after:
             self.transport.abortConnection()
             return imap4.defer.succeed(None)
+        if self.hang_after and Server.sent > self.hang_after:
+            return imap4.defer.Deferred()  # never answers: the client waits (to be killed)
         return super().spewMessage(id, msg, query, uid)
 
 
@@ -217,6 +221,8 @@ def main() -> None:
     args = sys.argv[4:]
     if "--drop-after" in args:
         Server.drop_after = int(args[args.index("--drop-after") + 1])
+    if "--hang-after" in args:
+        Server.hang_after = int(args[args.index("--hang-after") + 1])
     if "--log" in args:
         Server.log_file = Path(args[args.index("--log") + 1])
     checker = checkers.InMemoryUsernamePasswordDatabaseDontUse(**{user: password.encode()})

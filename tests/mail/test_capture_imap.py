@@ -149,3 +149,45 @@ def test_a_folder_name_beyond_ascii_is_sent_in_modified_utf7(people: Store, imap
     report = fetch_all(people)
     assert report.problems == [] and _count(people, ANA) == 1
     assert b'"Entw&APw-rfe"' in imap.log.read_bytes()
+
+
+def test_a_fetch_killed_with_sigkill_resumes_exactly(
+    people: Store, db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    monkeypatch.setenv("DUALROLE_MAIL_PASSWORD", "s3cret")
+    hanging = start_imap(tmp_path, "--hang-after", "60")  # the second FETCH of 50 never ends
+    for uid in range(1, 121):
+        hanging.put("INBOX", uid, message(subject=f"K{uid}", message_id=f"<k{uid}@acme>"))
+    add_source(people, hanging.url(), [ME], [])
+    fetch = subprocess.Popen(
+        [sys.executable, "-m", "dualrole", "--db", str(db_path), "mail", "fetch"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 120
+        while _count(people, ANA) < 50:  # the first batch is committed
+            assert fetch.poll() is None and time.monotonic() < deadline
+            time.sleep(0.05)
+        os.kill(fetch.pid, signal.SIGKILL)
+        fetch.wait()
+    finally:
+        hanging.process.kill()
+        hanging.process.wait()
+    assert _count(people, ANA) == 50
+    killed = next(s for s in sources(people) if s.url == hanging.url())
+    assert folder_state(people, killed.id, "INBOX").position == "50"  # where it goes on
+
+    steady = start_imap(tmp_path)
+    try:
+        add_source(people, steady.url(), [ME], [])
+        report = fetch_all(people, only=steady.url())
+    finally:
+        steady.process.kill()
+        steady.process.wait()
+    assert report.problems == [] and _count(people, ANA) == 120
