@@ -136,3 +136,13 @@ def test_a_lead_company_from_the_domain_unless_free_mail(people: Store, tmp_path
         ("Bob", None),
         ("Cy", "Initech"),
     ]
+
+
+def test_connect_says_at_once_when_a_maildir_or_mbox_is_not_there(
+    db_path: Path, tmp_path: Path
+) -> None:
+    run = CliRunner()
+    for source in (f"maildir:{tmp_path / 'nope'}", f"mbox:{tmp_path / 'nope.mbox'}"):
+        result = run.invoke(cli, ["--db", str(db_path), "mail", "connect", source, "--me", ME])
+        assert result.exit_code == 1
+        assert "is not a Maildir" in result.output or "There is no mbox file" in result.output

@@ -20,6 +20,7 @@ from dualrole.cli.context import Context, pass_ctx, say
 from dualrole.core.printable import visible
 
 if TYPE_CHECKING:
+    from dualrole.mail.sources import SourceUrl
     from dualrole.services.mail import Tally
 
 
@@ -76,10 +77,26 @@ def connect(ctx: Context, source: str, me: tuple[str, ...], folders: tuple[str, 
                 "Name the folders to read (e.g. imap://me@host/INBOX --folder Sent); "
                 "dualrole never reads a whole mailbox unasked."
             )
+        _check_files(url, folders)
         with ctx.open() as store:
             saved = add_source(store, url.text(), me, folders)
         shown = ", ".join(f or "(the folder itself)" for f in source_folders(saved, url))
         say(f"Connected {saved.url}: {shown}; your addresses: {', '.join(saved.me)}.")
+
+
+def _check_files(url: SourceUrl, folders: tuple[str, ...]) -> None:
+    """A Maildir or mbox that is not there is said at once, not at the first fetch."""
+    from pathlib import Path
+
+    from dualrole.mail.sources import MailError, maildir_folder
+
+    if url.scheme == "mbox" and not Path(url.path).is_file():
+        raise MailError(f"There is no mbox file at {url.path}.")
+    if url.scheme == "maildir":
+        for folder in folders or ("",):
+            path = maildir_folder(url.path, folder)
+            if not (path / "cur").is_dir() and not (path / "new").is_dir():
+                raise MailError(f"{path} is not a Maildir (it has no cur/ or new/ folder).")
 
 
 @mail.command("sources")
