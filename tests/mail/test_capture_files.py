@@ -147,3 +147,19 @@ def test_a_reply_closes_the_due_follow_up_only_when_turned_on(
     put_maildir(tmp_path / "M", "2", message(message_id="<r2@acme>"))
     fetch_all(people)
     assert [f.title for f in followups_for(people, prospect.id, open_only=True)] == ["Later call"]
+
+
+def test_the_whole_text_is_kept_only_when_turned_on(people: Store, tmp_path: Path) -> None:
+    from dualrole.services.mail import FULL_BODY
+    from dualrole.services.settings import set_setting
+
+    long_body = "First line.\r\n\r\n" + "More words here. " * 40 + "\r\nLast line \x1b[2J."
+    add_source(people, f"maildir:{tmp_path / 'M'}", [ME], [])
+    put_maildir(tmp_path / "M", "1", message(body=long_body, message_id="<b1@acme>"))
+    fetch_all(people)
+    set_setting(people, FULL_BODY, True)
+    put_maildir(tmp_path / "M", "2", message(body=long_body, message_id="<b2@acme>"))
+    fetch_all(people)
+    short, full = sorted((e for _, _, e in _logged(people, ANA)), key=len)
+    assert len(short) == 280 and "\n" not in short
+    assert full.startswith("First line.\n\nMore words") and full.endswith("Last line [2J.")

@@ -243,20 +243,34 @@ def ignore(ctx: Context, address: str) -> None:
     default=None,
     help="Whether a reply captured from a prospect marks its due follow-up done.",
 )
+@click.option(
+    "--full-body/--excerpt-only",
+    "full",
+    default=None,
+    help="Keep each logged message's whole text (the first 256 KB), or a short excerpt.",
+)
 @pass_ctx
-def settings_cmd(ctx: Context, closes: bool | None) -> None:
-    """Show or change how captured mail acts on follow-ups."""
-    from dualrole.services.mail import REPLY_CLOSES_FOLLOWUP
+def settings_cmd(ctx: Context, closes: bool | None, full: bool | None) -> None:
+    """Show or change how captured mail is kept and acts on follow-ups."""
+    from dualrole.services.mail import FULL_BODY, REPLY_CLOSES_FOLLOWUP
     from dualrole.services.settings import get_setting, set_setting
 
     with ctx.open() as store:
         if closes is not None:
             set_setting(store, REPLY_CLOSES_FOLLOWUP, closes)
-        now = bool(get_setting(store, REPLY_CLOSES_FOLLOWUP))
+        if full is not None:
+            set_setting(store, FULL_BODY, full)
+        closes_now = bool(get_setting(store, REPLY_CLOSES_FOLLOWUP))
+        full_now = bool(get_setting(store, FULL_BODY))
     say(
         "A reply from a prospect marks its due follow-up done."
-        if now
+        if closes_now
         else "A reply from a prospect leaves its follow-ups open (--reply-closes-followup)."
+    )
+    say(
+        "Logged mail keeps its whole text."
+        if full_now
+        else "Logged mail keeps a short excerpt of its text (--full-body keeps all of it)."
     )
 
 

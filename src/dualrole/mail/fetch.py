@@ -22,7 +22,15 @@ from dualrole.mail.sources import (
     read_maildir,
     read_mbox,
 )
-from dualrole.services.mail import MailSource, Tally, folder_state, record_batch, sources
+from dualrole.services.mail import (
+    FULL_BODY,
+    MailSource,
+    Tally,
+    folder_state,
+    record_batch,
+    sources,
+)
+from dualrole.services.settings import get_setting
 from dualrole.storage.db import Store
 
 PASSWORD_ENV = "DUALROLE_MAIL_PASSWORD"
@@ -103,6 +111,7 @@ def fetch_source(
     folders = source_folders(source, url)
     if not folders:
         raise MailError(f"{source.url} names no folder; connect it again with --folder NAME.")
+    full = bool(get_setting(store, FULL_BODY))
     session = ImapSession(url, password_for(url, prompt), cafile=cafile) if url.is_imap else None
     try:
         for folder in folders:
@@ -115,7 +124,8 @@ def fetch_source(
             else:
                 batches = read_mbox(url.path, state)
             for raws, new_state in batches:
-                parsed = [parse_message(raw) for raw in raws]  # outside the write lock
+                # parsed outside the write lock
+                parsed = [parse_message(raw, full_body=full) for raw in raws]
                 done = record_batch(store, source, folder, parsed, new_state)
                 tally.add(done)
                 if on_batch is not None:

@@ -50,16 +50,17 @@ def clean(text: str, limit: int = 500) -> str:
     return _SPACES.sub(" ", text.translate(_UNSAFE)).strip()[:limit]
 
 
-def parse_message(raw: bytes) -> CapturedMail:
-    """What dualrole keeps of one message (never raises; see the module)."""
+def parse_message(raw: bytes, *, full_body: bool = False) -> CapturedMail:
+    """What dualrole keeps of one message (never raises; see the module): a short excerpt of
+    its text, or all of the text read (``full_body``, when the owner turned it on)."""
     try:
-        return _parse(raw)
+        return _parse(raw, full_body)
     except Exception:  # the last guard: such a message is kept out, known by its bytes
         digest = hashlib.sha256(raw[:MAX_BYTES]).hexdigest()
         return CapturedMail(f"raw:{digest}", None, (), None, "", is_bulk=True)
 
 
-def _parse(raw: bytes) -> CapturedMail:
+def _parse(raw: bytes, full_body: bool) -> CapturedMail:
     message = BytesParser(policy=policy.default).parsebytes(raw[:MAX_BYTES])
     senders = _addresses(message, "from")
     recipients = tuple(address for name in ("to", "cc") for address in _addresses(message, name))
@@ -70,7 +71,7 @@ def _parse(raw: bytes) -> CapturedMail:
         recipients=recipients,
         occurred_at=_date(message),
         subject=clean(_header(message, "subject"), 200),
-        excerpt="" if bulk else _excerpt(message),  # a list's text is never kept
+        excerpt="" if bulk else _excerpt(message, full_body),  # a list's text is never kept
         is_bulk=bulk,
         organisation=clean(_header(message, "organization"), 200),
     )
@@ -150,7 +151,7 @@ def _is_bulk(message: Message, sender: Address | None) -> bool:
     return sender is not None and bool(_NOREPLY.match(sender.address.partition("@")[0]))
 
 
-def _excerpt(message: Message) -> str:
+def _excerpt(message: Message, full: bool = False) -> str:
     """The start of the first plain-text part (an HTML-only message as text), quotes left out."""
     html = None
     try:
@@ -164,12 +165,21 @@ def _excerpt(message: Message) -> str:
             if kind == "text/plain":
                 text = _content(part)
                 if text.strip():
-                    return clean(_QUOTED.sub("", text), EXCERPT_CHARS)
+                    return _body(text) if full else clean(_QUOTED.sub("", text), EXCERPT_CHARS)
             elif kind == "text/html" and html is None:
                 html = _content(part)
     except Exception:  # a MIME structure too broken to walk
         return ""
-    return clean(html_to_text(html), EXCERPT_CHARS) if html else ""
+    if not html:
+        return ""
+    text = html_to_text(html)
+    return _body(text) if full else clean(text, EXCERPT_CHARS)
+
+
+def _body(text: str) -> str:
+    """The whole text read, lines kept; control characters and bidi overrides dropped."""
+    lines = (clean(line, MAX_BYTES) for line in text.splitlines())
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
 
 
 def _content(part: Message) -> str:

@@ -30,6 +30,7 @@ from dualrole.services.settings import get_setting
 from dualrole.storage.db import NotFoundError, StorageError, Store
 
 REPLY_CLOSES_FOLLOWUP = "mail_reply_closes_followup"  # a setting, off unless the owner says so
+FULL_BODY = "mail_full_body"  # a setting: keep a message's whole text, not only an excerpt
 FREE_MAIL = frozenset(
     "gmail.com googlemail.com outlook.com hotmail.com live.com msn.com yahoo.com icloud.com "
     "me.com mac.com aol.com proton.me protonmail.com gmx.de gmx.net gmx.com web.de "
