@@ -153,3 +153,13 @@ def test_sequence_creates_follow_ups_and_pauses_on_a_reply(
 
     assert enrolment_paused(people, "new-leads", ana)
     assert followups_for(people, ana, open_only=True) == []
+
+
+def test_template_fields_lists_what_a_template_sees(ana: int, db_path: Path) -> None:
+    import json
+
+    code, shown = _cli(db_path, "template", "fields", "Ana Alves")
+    assert code == 0, shown
+    fields = json.loads(shown)
+    assert fields["segment"]["objections"] == ["the price", "the setup time"]
+    assert fields["promotion"]["name"] == "Autumn webinar" and fields["first_name"] == "Ana"

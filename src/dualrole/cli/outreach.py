@@ -71,7 +71,7 @@ def template_fields_cmd(ctx: Context, prospect: str) -> None:
 
     with ctx.open(create=False) as store:
         fields = template_fields(store, resolve_prospect(store, prospect))
-    say(json.dumps(fields, indent=2, ensure_ascii=False).replace("\n", "\n"))
+    click.echo(visible(json.dumps(fields, indent=2, ensure_ascii=False), multiline=True))
 
 
 def _render(ctx: Context, name: str, prospect: str) -> tuple[int, str, str, str]:
