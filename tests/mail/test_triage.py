@@ -146,3 +146,19 @@ def test_connect_says_at_once_when_a_maildir_or_mbox_is_not_there(
         result = run.invoke(cli, ["--db", str(db_path), "mail", "connect", source, "--me", ME])
         assert result.exit_code == 1
         assert "is not a Maildir" in result.output or "There is no mbox file" in result.output
+
+
+def test_a_sender_added_by_hand_meanwhile_leaves_triage(people: Store, tmp_path: Path) -> None:
+    from dualrole.core.models import ProspectIn
+    from dualrole.services.sales import create_prospect
+
+    _waiting(people, tmp_path)
+    cleo = create_prospect(people, ProspectIn(name="Cleo", email="cleo@initech.example"))
+    assert make_lead(people, "cleo@initech.example").id == cleo.id  # no duplicate
+    assert len(interactions_for(people, cleo.id)) == 2
+
+    put_maildir(tmp_path / "M", "9", message(sender="Dot <dot@d.example>", message_id="<d@d>"))
+    fetch_all(people)
+    dot = create_prospect(people, ProspectIn(name="Dot", email="dot@d.example"))
+    fetch_all(people)  # nothing new, but Dot's waiting mail is hers now
+    assert triage(people) == [] and len(interactions_for(people, dot.id)) == 1

@@ -28,6 +28,7 @@ from dualrole.services.mail import (
     Tally,
     folder_state,
     record_batch,
+    release_known,
     sources,
 )
 from dualrole.services.settings import get_setting
@@ -95,6 +96,7 @@ def fetch_all(
             )
         except MailError as exc:
             report.problems.append(str(exc))
+    release_known(store)
     return report
 
 

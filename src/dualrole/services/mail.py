@@ -338,6 +338,19 @@ def triage(store: Store) -> list[TriageEntry]:
     return entries
 
 
+def release_known(store: Store) -> int:
+    """Waiting mail of people who became prospects meanwhile (added by hand, imported) is
+    logged for them; returns how many addresses were settled."""
+    settled = 0
+    with store.transaction():
+        for row in store.query("SELECT DISTINCT address FROM mail_waiting"):
+            prospect_id = prospect_for_address(store, str(row["address"]))
+            if prospect_id is not None:
+                _release(store, str(row["address"]), prospect_id)
+                settled += 1
+    return settled
+
+
 def _waiting_address(store: Store, address: str) -> str:
     found = store.scalar(
         "SELECT address FROM mail_waiting WHERE address = ? LIMIT 1", (address.strip(),)
@@ -373,6 +386,9 @@ def make_lead(store: Store, address: str, data: ProspectIn | None = None) -> Pro
     """Make a lead of a waiting address; its waiting messages become its interactions."""
     data = data or guess_lead(store, address)
     address = _waiting_address(store, address)
+    known = prospect_for_address(store, address)
+    if known is not None:  # became a prospect meanwhile: its mail goes there, no duplicate
+        return link_address(store, address, known)
     with store.transaction():
         prospect = create_prospect(store, data)
         if (prospect.email or "").lower() != address.lower():
