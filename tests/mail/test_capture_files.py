@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from dualrole.mail.fetch import fetch_all
-from dualrole.services.mail import add_source, excerpt_of, triage
+from dualrole.services.mail import add_source, excerpt_of
+from dualrole.services.mail_triage import triage
 from dualrole.services.sales import find_by_email, interactions_for
 from dualrole.storage.db import Store
 

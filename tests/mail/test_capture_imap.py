@@ -9,7 +9,8 @@ import pytest
 from dualrole.mail import sources as mail_sources
 from dualrole.mail.fetch import fetch_all
 from dualrole.mail.sources import MailError, parse_source
-from dualrole.services.mail import add_source, folder_state, sources, triage
+from dualrole.services.mail import add_source, folder_state, sources
+from dualrole.services.mail_triage import triage
 from dualrole.services.sales import find_by_email, interactions_for
 from dualrole.storage.db import Store
 

@@ -7,7 +7,8 @@ from pathlib import Path
 
 from dualrole.mail.fetch import fetch_all
 from dualrole.mail.parsing import parse_message
-from dualrole.services.mail import add_source, triage
+from dualrole.services.mail import add_source
+from dualrole.services.mail_triage import triage
 from dualrole.services.sales import find_by_email, interactions_for
 from dualrole.storage.db import Store
 

@@ -9,7 +9,8 @@ from click.testing import CliRunner
 
 from dualrole.cli.main import cli
 from dualrole.mail.fetch import fetch_all
-from dualrole.services.mail import add_source, ignore_address, link_address, make_lead, triage
+from dualrole.services.mail import add_source
+from dualrole.services.mail_triage import ignore_address, link_address, make_lead, triage
 from dualrole.services.sales import find_by_email, interactions_for
 from dualrole.storage.db import Store
 
@@ -124,7 +125,7 @@ def test_cli_imap_without_folder_and_without_password(db_path: Path, people: Sto
 
 
 def test_a_lead_company_from_the_domain_unless_free_mail(people: Store, tmp_path: Path) -> None:
-    from dualrole.services.mail import guess_lead
+    from dualrole.services.mail_triage import guess_lead
 
     senders = ["ann@mail.blue-fox.co.uk", "bob@gmail.com", "cy@initech.example"]
     for index, sender in enumerate(senders):

@@ -7,7 +7,8 @@ from pathlib import Path
 from textual.widgets import Input, OptionList, Static
 
 from dualrole.mail.fetch import fetch_all
-from dualrole.services.mail import add_source, triage
+from dualrole.services.mail import add_source
+from dualrole.services.mail_triage import triage
 from dualrole.services.sales import find_by_email, interactions_for
 from dualrole.storage.db import Store
 from dualrole.tui.app import DualroleApp

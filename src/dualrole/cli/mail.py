@@ -165,7 +165,7 @@ def _progress(folder: str, tally: Tally) -> None:
 @pass_ctx
 def triage_cmd(ctx: Context, fmt: str) -> None:
     """Unknown people who wrote to you: make a lead, link, or ignore each."""
-    from dualrole.services.mail import triage
+    from dualrole.services.mail_triage import triage
 
     with ctx.open(create=False) as store:
         entries = triage(store)
@@ -197,7 +197,7 @@ def triage_cmd(ctx: Context, fmt: str) -> None:
 @pass_ctx
 def lead(ctx: Context, address: str, name: str | None, company: str | None) -> None:
     """Make a lead of a sender waiting in triage; its messages become interactions."""
-    from dualrole.services.mail import guess_lead, make_lead
+    from dualrole.services.mail_triage import guess_lead, make_lead
 
     with ctx.open(create=False) as store:
         data = guess_lead(store, address)
@@ -216,7 +216,7 @@ def lead(ctx: Context, address: str, name: str | None, company: str | None) -> N
 @pass_ctx
 def link(ctx: Context, address: str, prospect: str) -> None:
     """Give PROSPECT (id, email or name) a second address, from triage."""
-    from dualrole.services.mail import link_address
+    from dualrole.services.mail_triage import link_address
     from dualrole.services.resolve import resolve_prospect
 
     with ctx.open(create=False) as store:
@@ -229,7 +229,7 @@ def link(ctx: Context, address: str, prospect: str) -> None:
 @pass_ctx
 def ignore(ctx: Context, address: str) -> None:
     """Ignore a sender forever; its waiting messages are dropped."""
-    from dualrole.services.mail import ignore_address
+    from dualrole.services.mail_triage import ignore_address
 
     with ctx.open(create=False) as store:
         dropped = ignore_address(store, address)

@@ -28,9 +28,9 @@ from dualrole.services.mail import (
     Tally,
     folder_state,
     record_batch,
-    release_known,
     sources,
 )
+from dualrole.services.mail_triage import release_known
 from dualrole.services.settings import get_setting
 from dualrole.storage.db import Store
 

@@ -21,7 +21,7 @@ from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState
 
 from dualrole.mail.fetch import FetchReport, fetch_all
-from dualrole.services.mail import ignore_address, link_address, make_lead, triage
+from dualrole.services.mail_triage import ignore_address, link_address, make_lead, triage
 from dualrole.services.resolve import resolve_prospect
 from dualrole.storage.db import StorageError, Store, open_store
 from dualrole.tui.text import plain
