@@ -164,3 +164,17 @@ def test_the_whole_text_is_kept_only_when_turned_on(people: Store, tmp_path: Pat
     short, full = sorted((e for _, _, e in _logged(people, ANA)), key=len)
     assert len(short) == 280 and "\n" not in short
     assert full.startswith("First line.\n\nMore words") and full.endswith("Last line [2J.")
+
+
+def test_a_file_synced_with_an_old_modification_time_is_still_read(
+    people: Store, tmp_path: Path
+) -> None:
+    import os
+
+    add_source(people, f"maildir:{tmp_path / 'M'}", [ME], [])
+    put_maildir(tmp_path / "M", "1", message(message_id="<t1@acme>"))
+    fetch_all(people)
+    old = put_maildir(tmp_path / "M", "2", message(subject="Old", message_id="<t2@acme>"))
+    os.utime(old, (946684800, 946684800))  # mtime set to the message's date, as some tools do
+    fetch_all(people)
+    assert sorted(s for s, _, _ in _logged(people, ANA)) == ["Old", "Pricing question"]

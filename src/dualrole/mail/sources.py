@@ -7,7 +7,8 @@ first :data:`~dualrole.mail.parsing.MAX_BYTES` of a message are read (IMAP: the 
 partial fetch of the text), so a huge attachment is never read, and a folder of 100,000
 messages is never held in memory.
 
-- Maildir: the folder's files newer than the newest one read before (``new/`` and ``cur/``).
+- Maildir: the folder's files that arrived (inode change time) since the newest one read
+  before (``new/`` and ``cur/``).
 - mbox: the bytes after the offset read before (an mbox only grows; a rewritten one — its
   first bytes changed, or shorter than the offset — is read again from the start).
 - IMAP: UIDs above the last one read, while the folder's UIDVALIDITY stays the same.
@@ -148,7 +149,9 @@ def read_maildir(root: str, folder: str, state: FolderState) -> Iterator[Batch]:
                 if entry.name.startswith("."):
                     continue
                 try:
-                    stamp = entry.stat().st_mtime_ns
+                    # ctime, not mtime: a syncing tool may set a file's mtime to the
+                    # message's old date (offlineimap's utime_from_header), never its ctime.
+                    stamp = entry.stat().st_ctime_ns
                 except OSError:
                     continue  # moved away while listing (a flag change): read next time
                 if stamp >= since:

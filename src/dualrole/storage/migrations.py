@@ -412,7 +412,7 @@ def m011_mail_capture(db: Database) -> None:
     - ``mail_sources``: where mail is read from (a URL without any password), the owner's own
       addresses (``me``, JSON), and the folders named; never the whole mailbox.
     - ``mail_folders``: how far each folder was read (IMAP UIDVALIDITY and last UID, an mbox's
-      byte offset, a Maildir's newest file time), so a killed fetch resumes.
+      byte offset, a Maildir's newest file arrival time), so a killed fetch resumes.
     - ``mail_messages``: every message seen once, ever, by its key (Message-ID, else a hash of
       its headers); what became of it (logged, waiting, list, ignored, unmatched); the
       interactions it logged and their direction and short plain-text excerpt.
