@@ -51,6 +51,11 @@ class MailTriageScreen(ModalScreen[bool]):
             yield OptionList(id="triage-list")
             yield Input(placeholder="link to prospect: id, email or name", id="triage-link")
             yield Static("", id="triage-status")
+            yield Static(
+                "l make a lead · k link to a prospect · x ignore forever · f fetch mail · "
+                "escape close",
+                id="triage-keys",
+            )
 
     def on_mount(self) -> None:
         self.reload()
