@@ -27,7 +27,7 @@ import os
 import re
 import socket
 import ssl
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -380,6 +380,3 @@ def _reason(exc: BaseException) -> str:
         return "unknown host"
     text = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
     return str(text).rstrip(".")
-
-
-PasswordSource = Callable[[SourceUrl], str]
