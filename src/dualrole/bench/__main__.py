@@ -7,8 +7,8 @@ exits non-zero when any target fails. Not part of the test suite (timings are no
 
     python -m dualrole.bench [--small 100:1000] [--large 100000:1000000] [--runs 5]
                              [--data bench-data]
-                             [--only demo,startup,tui,review,insights,import,replica,dav]
-                             [--dav-prospects 1000]
+                             [--only demo,startup,tui,review,insights,import,replica,dav,mail]
+                             [--dav-prospects 1000] [--mail 100000]
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from dualrole.bench.measures import (
     measure_tui,
 )
 
-SECTIONS = ("demo", "startup", "tui", "review", "insights", "import", "replica", "dav")
+SECTIONS = ("demo", "startup", "tui", "review", "insights", "import", "replica", "dav", "mail")
 
 
 def _size(text: str) -> tuple[int, int]:
@@ -48,6 +48,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--dav-prospects", type=int, default=1_000, help="workspace size of the phone sync"
     )
+    parser.add_argument("--mail", type=int, default=100_000, help="messages in the Maildir")
     args = parser.parse_args(argv)
     only = set(args.only.split(","))
     args.data.mkdir(parents=True, exist_ok=True)
@@ -78,6 +79,10 @@ def main(argv: list[str] | None = None) -> int:
         from dualrole.bench.dav_bench import measure as measure_dav
 
         measure_dav(report, args.data, args.dav_prospects, args.runs)
+    if "mail" in only:
+        from dualrole.bench.mail_bench import measure as measure_mail
+
+        measure_mail(report, args.data, args.runs, args.mail)
     print()
     print(report.table())
     print(f"\n{report.summary()} in {time.perf_counter() - started:.0f}s")

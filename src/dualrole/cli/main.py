@@ -13,7 +13,18 @@ import sys
 
 import click
 
-from dualrole.cli import daily, dav, insights, interop, replica, review, settings, workspace
+from dualrole.cli import (
+    daily,
+    dav,
+    insights,
+    interop,
+    mail,
+    outreach,
+    replica,
+    review,
+    settings,
+    workspace,
+)
 from dualrole.cli.context import Context
 from dualrole.core.printable import visible
 from dualrole.launch import one_sentence_errors, run_app
@@ -38,7 +49,18 @@ def cli(ctx: click.Context, db_path: str | None) -> None:
         run_app(ctx.obj.open(), ctx.obj.config)
 
 
-for _module in (workspace, review, interop, daily, insights, replica, settings, dav):
+for _module in (
+    workspace,
+    review,
+    interop,
+    daily,
+    insights,
+    replica,
+    settings,
+    dav,
+    mail,
+    outreach,
+):
     for _command in _module.COMMANDS:
         cli.add_command(_command)
 

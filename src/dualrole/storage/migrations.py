@@ -447,4 +447,59 @@ CREATE TABLE dav_collections (
     )
 
 
+@migrations()
+def m013_mail_capture(db: Database) -> None:
+    """Mail capture and outreach (issue 30), in tables of its own.
+
+    - ``mail_sources``: where mail is read from (a URL without any password), the owner's own
+      addresses (``me``, JSON), and the folders named; never the whole mailbox.
+    - ``mail_folders``: how far each folder was read (IMAP UIDVALIDITY and last UID, an mbox's
+      byte offset, a Maildir's newest file arrival time), so a killed fetch resumes.
+    - ``mail_messages``: every message seen once, ever, by its key (Message-ID, else a hash of
+      its headers); what became of it (logged, waiting, list, ignored, unmatched); the
+      interactions it logged and their direction and short plain-text excerpt.
+    - ``mail_waiting``: messages with an unknown person, held until the owner makes a lead,
+      links the address to a prospect, or ignores it (``mail_ignored``).
+    - ``mail_addresses``: a prospect's further addresses (a second address from triage).
+    - ``mail_templates`` and ``mail_sequences``: outreach templates and series of them.
+    """
+    _run(
+        db,
+        """
+CREATE TABLE mail_sources (id INTEGER PRIMARY KEY, url TEXT NOT NULL UNIQUE,
+    me TEXT NOT NULL DEFAULT '[]', folders TEXT NOT NULL DEFAULT '[]',
+    created_at TEXT NOT NULL);;
+CREATE TABLE mail_folders (
+    source_id INTEGER NOT NULL REFERENCES mail_sources(id) ON DELETE CASCADE,
+    folder TEXT NOT NULL, validity TEXT, position TEXT, fetched_at TEXT,
+    PRIMARY KEY (source_id, folder));;
+CREATE TABLE mail_messages (key TEXT PRIMARY KEY, status TEXT NOT NULL,
+    address TEXT, seen_at TEXT NOT NULL);;
+CREATE TABLE mail_log (
+    interaction_id INTEGER PRIMARY KEY REFERENCES interactions(id) ON DELETE CASCADE,
+    message_key TEXT NOT NULL, direction TEXT NOT NULL, excerpt TEXT NOT NULL DEFAULT '');;
+CREATE INDEX mail_log_by_message ON mail_log(message_key);;
+CREATE TABLE mail_waiting (id INTEGER PRIMARY KEY, message_key TEXT NOT NULL,
+    address TEXT NOT NULL COLLATE NOCASE, name TEXT NOT NULL DEFAULT '',
+    direction TEXT NOT NULL, occurred_at TEXT NOT NULL, subject TEXT NOT NULL,
+    excerpt TEXT NOT NULL DEFAULT '', organisation TEXT NOT NULL DEFAULT '',
+    UNIQUE (message_key, address));;
+CREATE INDEX mail_waiting_by_address ON mail_waiting(address, occurred_at);;
+CREATE TABLE mail_ignored (address TEXT PRIMARY KEY COLLATE NOCASE, created_at TEXT NOT NULL);;
+CREATE TABLE mail_addresses (address TEXT PRIMARY KEY COLLATE NOCASE,
+    prospect_id INTEGER NOT NULL REFERENCES prospects(id) ON DELETE CASCADE,
+    created_at TEXT NOT NULL);;
+CREATE TABLE mail_templates (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE,
+    subject TEXT NOT NULL, body TEXT NOT NULL, created_at TEXT NOT NULL);;
+CREATE TABLE mail_sequences (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE,
+    steps TEXT NOT NULL, created_at TEXT NOT NULL);;
+CREATE TABLE mail_enrolments (
+    sequence_id INTEGER NOT NULL REFERENCES mail_sequences(id) ON DELETE CASCADE,
+    prospect_id INTEGER NOT NULL REFERENCES prospects(id) ON DELETE CASCADE,
+    started_on TEXT NOT NULL, paused_at TEXT, followups TEXT NOT NULL DEFAULT '[]',
+    PRIMARY KEY (sequence_id, prospect_id));;
+""",
+    )
+
+
 __all__ = ["APPLICATION_ID", "SCHEMA_VERSION", "migrations"]

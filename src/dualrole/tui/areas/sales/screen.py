@@ -149,6 +149,14 @@ class SalesScreen(ProspectActions):
             id="sales.import",
             tooltip="Import contacts (CSV, vCard)",
         ),
+        Binding(
+            "M",
+            "mail_triage",
+            "Mail triage",
+            show=False,
+            id="sales.mail_triage",
+            tooltip="Unknown senders from mail: lead, link or ignore",
+        ),
         *PROSPECT_BINDINGS,
     ]
 
@@ -480,3 +488,9 @@ class SalesScreen(ProspectActions):
         from dualrole.tui.areas.sales.import_contacts import ImportContactsScreen
 
         self.app.push_screen(ImportContactsScreen(self.store))
+
+    def action_mail_triage(self) -> None:
+        """Open mail triage (issue 30); a lead or link made there shows by the data signal."""
+        from dualrole.tui.dialogs.mail_triage import MailTriageScreen
+
+        self.app.push_screen(MailTriageScreen(self.store))

@@ -1,0 +1,166 @@
+"""Mail triage in the app: unknown people who wrote, and what to do with each.
+
+The same list as ``dualrole mail triage`` (:func:`dualrole.services.mail.triage`): ``l`` makes
+a lead (name and company from the message), ``k`` links the address to an existing prospect
+(typed as an id, email or name, resolved like the command line does), ``x`` ignores the
+sender forever; ``f`` fetches new mail (in a worker, on its own connection; the password
+from ``DUALROLE_MAIL_PASSWORD`` or the keyring, since the app asks for none). Every row is
+shown as plain text, never markup. Dismisses with whether anything changed, so Sales can
+refresh its lists.
+"""
+
+from __future__ import annotations
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, OptionList, Static
+from textual.widgets.option_list import Option
+from textual.worker import Worker, WorkerState
+
+from dualrole.mail.fetch import FetchReport, fetch_all
+from dualrole.services.mail_triage import ignore_address, link_address, make_lead, triage
+from dualrole.services.resolve import resolve_prospect
+from dualrole.storage.db import StorageError, Store, open_store
+from dualrole.tui.text import plain
+
+
+class MailTriageScreen(ModalScreen[bool]):
+    """Unknown senders waiting: make a lead, link, or ignore."""
+
+    CSS_PATH = "mail_triage.tcss"
+    BINDINGS = [
+        Binding("l", "lead", "Make lead", id="triage.lead", tooltip="A lead from the message"),
+        Binding("k", "link", "Link", id="triage.link", tooltip="A second address of a prospect"),
+        Binding("x", "ignore", "Ignore", id="triage.ignore", tooltip="Ignore this sender forever"),
+        Binding("f", "fetch", "Fetch mail", id="triage.fetch", tooltip="Read new mail now"),
+        Binding("escape", "close", "Close", id="triage.close"),
+    ]
+
+    def __init__(self, store: Store) -> None:
+        super().__init__()
+        self.store = store
+        self.changed = False
+        self.addresses: list[str] = []
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="triage-box"):
+            yield Static("Mail triage — unknown senders", id="triage-title")
+            yield OptionList(id="triage-list")
+            yield Input(placeholder="link to prospect: id, email or name", id="triage-link")
+            yield Static("", id="triage-status")
+            yield Static(
+                "l make a lead · k link to a prospect · x ignore forever · f fetch mail · "
+                "escape close",
+                id="triage-keys",
+            )
+
+    def on_mount(self) -> None:
+        self.reload()
+
+    def reload(self) -> None:
+        entries = triage(self.store)
+        self.addresses = [e.address for e in entries]
+        options = self.query_one("#triage-list", OptionList)
+        highlighted = options.highlighted
+        options.clear_options()
+        for e in entries:
+            who = f"{e.name} <{e.address}>" if e.name else e.address
+            line = f"{who}  · {e.messages} message(s), {e.last_at:%Y-%m-%d} · {e.subject}"
+            options.add_option(Option(plain(line)))
+        if entries:
+            options.highlighted = min(highlighted or 0, len(entries) - 1)
+        else:
+            self.say("Nobody waits in triage.")
+        options.focus()
+
+    def say(self, text: str, *, error: bool = False) -> None:
+        status = self.query_one("#triage-status", Static)
+        status.update(plain(text))
+        status.set_class(error, "-error")
+
+    def selected(self) -> str | None:
+        index = self.query_one("#triage-list", OptionList).highlighted
+        if index is None or index >= len(self.addresses):
+            self.say("Nobody is selected.", error=True)
+            return None
+        return self.addresses[index]
+
+    def action_lead(self) -> None:
+        address = self.selected()
+        if address is None:
+            return
+        try:
+            prospect = make_lead(self.store, address)
+        except (StorageError, ValueError) as exc:
+            self.say(str(exc), error=True)
+            return
+        self.changed = True
+        self.reload()
+        self.say(f"New lead: {prospect.name}.")
+
+    def action_link(self) -> None:
+        if self.selected() is None:
+            return
+        box = self.query_one("#triage-link", Input)
+        box.add_class("-shown")
+        box.focus()
+
+    @on(Input.Submitted, "#triage-link")
+    def _linked(self, event: Input.Submitted) -> None:
+        address = self.selected()
+        if address is None:
+            return
+        try:
+            prospect = link_address(self.store, address, resolve_prospect(self.store, event.value))
+        except StorageError as exc:
+            self.say(str(exc), error=True)  # the input keeps what was typed
+            return
+        event.input.value = ""
+        event.input.remove_class("-shown")
+        self.changed = True
+        self.reload()
+        self.say(f"{address} is now an address of {prospect.name}.")
+
+    def action_ignore(self) -> None:
+        address = self.selected()
+        if address is None:
+            return
+        ignore_address(self.store, address)
+        self.changed = True
+        self.reload()
+        self.say(f"Ignoring {address} from now on.")
+
+    def action_fetch(self) -> None:
+        self.say("Fetching mail…")
+        self.fetch_mail()
+
+    @work(thread=True, exclusive=True, group="mail-fetch", exit_on_error=False)
+    def fetch_mail(self) -> FetchReport:
+        if self.store.path is None:
+            raise StorageError("An in-memory workspace cannot fetch mail.")
+        with open_store(self.store.path, create=False, backup_before_migrate=False) as store:
+            return fetch_all(store)
+
+    @on(Worker.StateChanged)
+    def _fetched(self, event: Worker.StateChanged) -> None:
+        if event.state == WorkerState.SUCCESS:
+            report = event.worker.result
+            assert isinstance(report, FetchReport)
+            t = report.tally
+            self.changed = self.changed or t.logged > 0
+            self.reload()
+            text = f"Read {t.read}: {t.logged} logged, {t.waiting} waiting."
+            self.say(" ".join([text, *report.problems]), error=bool(report.problems))
+        elif event.state == WorkerState.ERROR:
+            self.say(f"Mail could not be fetched: {event.worker.error}", error=True)
+
+    def action_close(self) -> None:
+        box = self.query_one("#triage-link", Input)
+        if box.has_class("-shown"):
+            box.remove_class("-shown")
+            self.query_one("#triage-list", OptionList).focus()
+            return
+        self.dismiss(self.changed)
