@@ -447,6 +447,7 @@ def _fill(
             next_due[pid] = due
     bulk.add_prospect_rows(store, ((*row, next_due.get(row[0])) for row in prospect_rows))
     bulk.add_stage_history(store, history)
+    bulk.add_first_deals(store)
     counts["prospects"], counts["stage_changes"] = len(prospect_rows), len(history)
     del prospect_rows, history
     counts["interactions"] = n_interactions

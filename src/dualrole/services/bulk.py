@@ -4,7 +4,8 @@ The single-row operations in :mod:`dualrole.services.sales` are one transaction 
 model each, far too slow for 10,000 imported contacts or a million demo interactions. These
 write with ``executemany`` inside the caller's transaction and keep the same invariants:
 
-- every prospect is created with its first ``stage_changes`` row (the demo passes its whole
+- every prospect is created with its first deal and company record (:func:`add_first_deals`)
+  and its first ``stage_changes`` row (the demo passes its whole
   drawn history, the importer gets the creation row written for it);
 - tags are rows of ``tags`` linked through ``prospect_tags``;
 - a prospect's derived columns (last contact, next follow-up) follow its interactions and
@@ -25,6 +26,7 @@ from typing import Any
 
 from dualrole.core.enums import Stage
 from dualrole.core.parsing import email_spellings
+from dualrole.services import deals
 from dualrole.storage.db import Store
 from dualrole.storage.migrations import FTS_TABLES
 from dualrole.storage.schema import REBUILD_STAGE_TOTALS
@@ -111,6 +113,12 @@ def add_prospect_rows(store: Store, rows: Iterable[Sequence[Any]]) -> None:
 def add_stage_history(store: Store, rows: Iterable[Sequence[Any]]) -> None:
     """Stage changes (:data:`STAGE_ROW_COLUMNS`): every prospect's path, creation included."""
     store.conn.executemany(_insert_sql("stage_changes", STAGE_ROW_COLUMNS), rows)
+
+
+def add_first_deals(store: Store, since: int = 0) -> None:
+    """Each new prospect's company record and first deal, its history moved to that deal
+    (:func:`dualrole.services.deals.add_first_deals`), once its rows and history are in."""
+    deals.add_first_deals(store, since)
 
 
 def add_followup_rows(store: Store, rows: Iterable[Sequence[Any]]) -> None:
@@ -273,6 +281,8 @@ class ProspectBatch:
                 "VALUES (?, NULL, ?, ?)",
                 self._stages,
             )
+            # the new prospects' companies and first deals, their creation moved to them
+            deals.add_first_deals(self.store, min(row[0] for row in self._stages))
             self._stages.clear()
         if self._tags:
             conn.executemany(

@@ -174,6 +174,11 @@ def soft_delete(store: Store, entity: str, record_id: int) -> str:
         )
         if entity in ("followup", "interaction"):
             _refresh_prospect(store, entity, int(row["prospect_id"]))
+        if entity == "prospect":  # its deals leave the pipeline with it
+            store.execute(
+                "UPDATE deals SET deleted_at = ? WHERE prospect_id = ? AND deleted_at IS NULL",
+                (stamp, record_id),
+            )
         if trash_size(store) > TRASH_KEEP + PURGE_BATCH:
             purge_trash(store)
     return label
@@ -219,6 +224,12 @@ def restore_deleted(store: Store, entity: str, record_id: int) -> Restored:
 def _restore(store: Store, item: sqlite3.Row) -> Restored:
     """Take ``item`` (a trash row) out of the trash, inside the caller's transaction."""
     info = ENTITIES[item["entity"]]
+    if item["entity"] == "prospect":  # the deals trashed with it (same moment) come back
+        store.execute(
+            "UPDATE deals SET deleted_at = NULL WHERE prospect_id = ? AND deleted_at = "
+            "(SELECT deleted_at FROM prospects WHERE id = ?)",
+            (item["record_id"], item["record_id"]),
+        )
     store.execute(
         f"UPDATE {info.table} SET deleted_at = NULL WHERE id = ?",
         (item["record_id"],),

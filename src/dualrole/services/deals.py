@@ -1,0 +1,469 @@
+"""Deals and companies: a person's sales over time, and the companies people work in.
+
+Invariants kept here (and by the bulk paths at the bottom):
+- every prospect has at least one deal; its *first* deal (lowest id) carries what the
+  prospect's own ``stage``, ``value_minor``, ``currency``, ``lost_reason``, ``source`` and
+  ``promotion_id`` columns show, so every list, insight and index built on those columns
+  keeps measuring first sales (a lead becoming a customer) exactly as before;
+- every deal's stage change is a ``stage_changes`` row naming the deal and its person;
+- ``stage_totals`` counts live deals (triggers on ``deals``, m011); a trashed prospect's
+  deals are trashed and restored with it (:mod:`dualrole.services.records`);
+- a company name is unique whatever its case: :func:`company_id_for` finds or makes it once.
+
+Moving "a prospect" moves its one open deal; with several open, :class:`AmbiguousDeal`
+lists them and nothing moves.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from dualrole.core import clock
+from dualrole.core.enums import OPEN_STAGES, LeadSource, Stage
+from dualrole.core.models import CompanyIn, DealIn
+from dualrole.core.printable import visible
+from dualrole.services.records import insert, now_text, set_tags
+from dualrole.services.settings import workspace_currency
+from dualrole.storage.db import NotFoundError, StorageError, Store
+from dualrole.storage.migrations import (
+    COMPANIES_FROM_PROSPECTS,
+    FIRST_DEAL_COLUMNS,
+    FIRST_DEAL_SELECT,
+    LINK_COMPANIES,
+    LINK_STAGE_CHANGES,
+)
+
+FIRST_DEAL_TITLE = "First deal"
+_OPEN = ", ".join(f"'{stage.value}'" for stage in OPEN_STAGES)
+_DEAL_REF = re.compile(r"[dD](\d+)")
+
+
+@dataclass(frozen=True)
+class Deal:
+    """One deal as shown: with its person's and company's names."""
+
+    id: int
+    prospect_id: int
+    person: str
+    company_id: int | None
+    company: str | None
+    title: str
+    stage: Stage
+    value_minor: int | None
+    currency: str
+    source: str | None
+    promotion_id: int | None
+    expected_close: str | None
+    lost_reason: str | None
+    stage_changed_at: str | None
+    created_at: str
+    version: int
+
+    @property
+    def ref(self) -> str:
+        return f"d{self.id}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.stage in OPEN_STAGES
+
+    def line(self) -> str:
+        """``d12  Website rebuild · Chloe Becker · Lotus Labs · proposal`` (safe text)."""
+        parts = [self.title, self.person, self.company or "", self.stage.value]
+        return f"{self.ref}  " + " · ".join(visible(p) for p in parts if p)
+
+
+@dataclass(frozen=True)
+class Company:
+    id: int
+    name: str
+    website: str | None
+    notes: str
+    version: int
+
+
+class AmbiguousDeal(StorageError):
+    """A prospect has several open deals; the owner picks one (``dN``)."""
+
+    def __init__(self, person: str, deals: list[Deal]):
+        self.deals = deals
+        lines = "\n".join(f"  {deal.line()}" for deal in deals)
+        super().__init__(f"{visible(person)} has {len(deals)} open deals; name one (dN):\n{lines}")
+
+
+_SELECT = (
+    "SELECT d.*, p.name AS person, c.name AS company FROM deals d "
+    "JOIN prospects p ON p.id = d.prospect_id LEFT JOIN companies c ON c.id = d.company_id"
+)
+
+
+def _deal(row: Any) -> Deal:
+    return Deal(
+        id=int(row["id"]),
+        prospect_id=int(row["prospect_id"]),
+        person=str(row["person"]),
+        company_id=row["company_id"],
+        company=row["company"],
+        title=str(row["title"]),
+        stage=Stage(row["stage"]),
+        value_minor=row["value_minor"],
+        currency=str(row["currency"]),
+        source=row["source"],
+        promotion_id=row["promotion_id"],
+        expected_close=row["expected_close"],
+        lost_reason=row["lost_reason"],
+        stage_changed_at=row["stage_changed_at"],
+        created_at=str(row["created_at"]),
+        version=int(row["version"]),
+    )
+
+
+def parse_deal_ref(text: str) -> int | None:
+    """``d12`` → 12; anything else → None (a prospect, then)."""
+    match = _DEAL_REF.fullmatch(text.strip())
+    return int(match.group(1)) if match else None
+
+
+def get_deal(store: Store, deal_id: int) -> Deal:
+    rows = store.query(f"{_SELECT} WHERE d.id = ? AND d.deleted_at IS NULL", (deal_id,))
+    if not rows:
+        raise NotFoundError(f"There is no deal d{deal_id} (deleted, or never made).")
+    return _deal(rows[0])
+
+
+def deals_for(store: Store, prospect_id: int, *, open_only: bool = False) -> list[Deal]:
+    """A person's deals, open ones first, newest first (``deals_by_prospect``)."""
+    only = f" AND d.stage IN ({_OPEN})" if open_only else ""
+    rows = store.query(
+        f"{_SELECT} WHERE d.prospect_id = ? AND d.deleted_at IS NULL{only} "
+        f"ORDER BY d.stage NOT IN ({_OPEN}), d.id DESC",
+        (prospect_id,),
+    )
+    return [_deal(row) for row in rows]
+
+
+def first_deal_id(store: Store, prospect_id: int) -> int | None:
+    found = store.scalar("SELECT min(id) FROM deals WHERE prospect_id = ?", (prospect_id,))
+    return int(found) if found is not None else None
+
+
+def deal_to_move(store: Store, prospect_id: int) -> int:
+    """The deal "move this prospect" means: its one open deal; none open: its latest deal;
+    several open: :class:`AmbiguousDeal`."""
+    open_deals = deals_for(store, prospect_id, open_only=True)
+    if len(open_deals) == 1:
+        return open_deals[0].id
+    if len(open_deals) > 1:
+        person = open_deals[0].person
+        raise AmbiguousDeal(person, open_deals)
+    latest = store.scalar(
+        "SELECT max(id) FROM deals WHERE prospect_id = ? AND deleted_at IS NULL", (prospect_id,)
+    )
+    if latest is None:
+        raise NotFoundError("That prospect has no deal left (all deleted).")
+    return int(latest)
+
+
+def _mirror(store: Store, deal_id: int, prospect_id: int, columns: dict[str, Any]) -> None:
+    """A change to a person's first deal is a change to the prospect's own columns too."""
+    if first_deal_id(store, prospect_id) != deal_id:
+        return
+    shown = {k: v for k, v in columns.items() if k in _MIRRORED}
+    if shown:
+        sets = ", ".join(f'"{k}" = ?' for k in shown)
+        store.execute(
+            f"UPDATE prospects SET {sets}, version = version + 1, updated_at = ? WHERE id = ?",
+            [*shown.values(), now_text(), prospect_id],
+        )
+
+
+_MIRRORED = frozenset(
+    {"stage", "stage_changed_at", "lost_reason", "value_minor", "currency", "source",
+     "promotion_id"}
+)  # fmt: skip
+
+
+def insert_first_deal(store: Store, prospect_id: int) -> int:
+    """The first deal of a new prospect (inside the caller's transaction), from its columns."""
+    store.execute(
+        f"INSERT INTO deals({FIRST_DEAL_COLUMNS}) {FIRST_DEAL_SELECT} AND p.id = :id",
+        {"since": prospect_id, "id": prospect_id},
+    )
+    deal_id = int(store.scalar("SELECT max(id) FROM deals WHERE prospect_id = ?", (prospect_id,)))
+    return deal_id
+
+
+def create_deal(store: Store, prospect_id: int, data: DealIn) -> Deal:
+    """A new deal for a person (and their company), its creation recorded in its history."""
+    with store.transaction():
+        person = store.query(
+            "SELECT company_id FROM prospects WHERE id = ? AND deleted_at IS NULL", (prospect_id,)
+        )
+        if not person:
+            raise NotFoundError("That prospect no longer exists (deleted elsewhere?).")
+        stamp = now_text()
+        source = data.source
+        if data.promotion_id is not None:
+            source = LeadSource.promotion
+        deal_id = insert(
+            store,
+            "deals",
+            {
+                "prospect_id": prospect_id,
+                "company_id": person[0]["company_id"],
+                "title": data.title,
+                "stage": data.stage.value,
+                "value_minor": data.value,
+                "currency": data.currency or workspace_currency(store),
+                "source": source.value if source else None,
+                "promotion_id": data.promotion_id,
+                "expected_close": data.expected_close.isoformat() if data.expected_close else None,
+                "stage_changed_at": stamp,
+                "created_at": stamp,
+            },
+            stamp=False,
+        )
+        store.execute(
+            "INSERT INTO stage_changes(prospect_id, deal_id, from_stage, to_stage, changed_at) "
+            "VALUES (?, ?, NULL, ?, ?)",
+            (prospect_id, deal_id, data.stage.value, stamp),
+        )
+    return get_deal(store, deal_id)
+
+
+def move_deal(
+    store: Store,
+    deal_id: int,
+    stage: Stage,
+    *,
+    reason: str | None = None,
+    at: dt.datetime | None = None,
+) -> Deal | None:
+    """Move a deal to ``stage`` and record it; lost needs a reason. None: already there."""
+    reason = (reason or "").strip() or None
+    if stage == Stage.lost and not reason:
+        raise ValueError("reason: say why the deal was lost (e.g. price, timing, competitor)")
+    with store.transaction():
+        deal = get_deal(store, deal_id)
+        if deal.stage == stage:
+            return None
+        stamp = clock.to_db(at) if at else now_text()
+        columns: dict[str, Any] = {
+            "stage": stage.value,
+            "stage_changed_at": stamp,
+            "lost_reason": reason if stage == Stage.lost else None,
+        }
+        _update(store, deal_id, columns)
+        _mirror(store, deal_id, deal.prospect_id, columns)
+        store.execute(
+            "INSERT INTO stage_changes(prospect_id, deal_id, from_stage, to_stage, changed_at, "
+            "reason) VALUES (?, ?, ?, ?, ?, ?)",
+            (deal.prospect_id, deal_id, deal.stage.value, stage.value, stamp, reason),
+        )
+    return get_deal(store, deal_id)
+
+
+def _update(store: Store, deal_id: int, columns: dict[str, Any]) -> None:
+    sets = ", ".join(f'"{k}" = ?' for k in columns)
+    store.execute(
+        f"UPDATE deals SET {sets}, version = version + 1, updated_at = ? WHERE id = ?",
+        [*columns.values(), now_text(), deal_id],
+    )
+
+
+def set_deal_value(store: Store, deal_id: int, value: int | None) -> Deal:
+    with store.transaction():
+        deal = get_deal(store, deal_id)
+        _update(store, deal_id, {"value_minor": value})
+        _mirror(store, deal_id, deal.prospect_id, {"value_minor": value})
+    return get_deal(store, deal_id)
+
+
+def update_deal(store: Store, deal_id: int, data: DealIn) -> Deal:
+    """A deal's edited title, value, currency, source and close date (its stage moves with
+    :func:`move_deal`, so that the move is recorded)."""
+    with store.transaction():
+        deal = get_deal(store, deal_id)
+        source = LeadSource.promotion if data.promotion_id is not None else data.source
+        columns: dict[str, Any] = {
+            "title": data.title,
+            "value_minor": data.value,
+            "currency": data.currency or deal.currency,
+            "source": source.value if source else None,
+            "promotion_id": data.promotion_id,
+            "expected_close": data.expected_close.isoformat() if data.expected_close else None,
+        }
+        _update(store, deal_id, columns)
+        if source is not None:
+            _mirror(store, deal_id, deal.prospect_id, columns)
+        else:
+            _mirror(store, deal_id, deal.prospect_id, {"value_minor": data.value})
+        if data.stage != deal.stage and data.stage != Stage.lost:
+            move_deal(store, deal_id, data.stage)
+    return get_deal(store, deal_id)
+
+
+def follow_prospect(store: Store, prospect_id: int, columns: dict[str, Any]) -> None:
+    """A prospect's edited value, currency, source, promotion or company reach its first deal
+    (inside the caller's transaction)."""
+    first = first_deal_id(store, prospect_id)
+    wanted = {
+        k: v
+        for k, v in columns.items()
+        if k in {"value_minor", "currency", "source", "promotion_id", "company_id"}
+    }
+    if first is not None and wanted:
+        _update(store, first, wanted)
+    if "company_id" in columns:
+        store.execute(
+            "UPDATE deals SET company_id = ? WHERE prospect_id = ? AND company_id IS NOT ?",
+            (columns["company_id"], prospect_id, columns["company_id"]),
+        )
+
+
+# --- companies -----------------------------------------------------------------------------
+
+
+def company_id_for(store: Store, name: str | None) -> int | None:
+    """The company called ``name`` (any case), made if new; None for no name."""
+    name = (name or "").strip()
+    if not name:
+        return None
+    found = store.scalar("SELECT id FROM companies WHERE name = ? COLLATE NOCASE", (name,))
+    if found is not None:
+        return int(found)
+    return insert(store, "companies", {"name": name})
+
+
+def _company(row: Any) -> Company:
+    return Company(
+        id=int(row["id"]),
+        name=str(row["name"]),
+        website=row["website"],
+        notes=str(row["notes"]),
+        version=int(row["version"]),
+    )
+
+
+def get_company(store: Store, company_id: int) -> Company:
+    rows = store.query("SELECT * FROM companies WHERE id = ? AND deleted_at IS NULL", (company_id,))
+    if not rows:
+        raise NotFoundError("That company no longer exists (deleted elsewhere?).")
+    return _company(rows[0])
+
+
+def find_company(store: Store, text: str) -> Company:
+    """The company named ``text`` (any case), else the one whose name starts with it."""
+    text = text.strip()
+    rows = store.query(
+        "SELECT * FROM companies WHERE deleted_at IS NULL AND name = ? COLLATE NOCASE", (text,)
+    )
+    if not rows:
+        escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        rows = store.query(
+            "SELECT * FROM companies WHERE deleted_at IS NULL AND name LIKE ? ESCAPE '\\' "
+            "ORDER BY name COLLATE NOCASE LIMIT 11",
+            (f"{escaped}%",),
+        )
+    if not rows:
+        raise NotFoundError(f"No company is called {visible(text)!r}.")
+    if len(rows) > 1:
+        names = "\n".join(f"  {visible(str(row['name']))}" for row in rows[:10])
+        raise StorageError(f"{len(rows)} companies start with {visible(text)!r}:\n{names}")
+    return _company(rows[0])
+
+
+def update_company(store: Store, company_id: int, data: CompanyIn) -> Company:
+    with store.transaction():
+        clash = store.scalar(
+            "SELECT id FROM companies WHERE name = ? COLLATE NOCASE AND id != ?",
+            (data.name, company_id),
+        )
+        if clash is not None:
+            raise ValueError(f"name: another company is called {visible(data.name)!r}")
+        _ = get_company(store, company_id)
+        store.execute(
+            "UPDATE companies SET name = ?, website = ?, notes = ?, version = version + 1, "
+            "updated_at = ? WHERE id = ?",
+            (data.name, data.website, data.notes, now_text(), company_id),
+        )
+        set_tags(store, "company_tags", "company_id", company_id, data.tags)
+    return get_company(store, company_id)
+
+
+@dataclass(frozen=True)
+class Person:
+    id: int
+    name: str
+    title: str | None
+    email: str | None
+
+
+@dataclass(frozen=True)
+class Talk:
+    prospect: str
+    kind: str
+    occurred_at: str
+    summary: str
+
+
+@dataclass(frozen=True)
+class CompanyPage:
+    """What the company page and ``dualrole company show`` list."""
+
+    company: Company
+    people: list[Person]
+    deals: list[Deal]
+    history: list[Talk]
+    won_minor: int
+    open_minor: int
+    currency: str
+
+
+def company_page(store: Store, company_id: int, *, history: int = 20) -> CompanyPage:
+    company = get_company(store, company_id)
+    people = [
+        Person(int(r["id"]), str(r["name"]), r["title"], r["email"])
+        for r in store.query(
+            "SELECT id, name, title, email FROM prospects WHERE company_id = ? "
+            "AND deleted_at IS NULL ORDER BY name COLLATE NOCASE, id",
+            (company_id,),
+        )
+    ]
+    deals = [
+        _deal(r)
+        for r in store.query(
+            f"{_SELECT} WHERE d.company_id = ? AND d.deleted_at IS NULL "
+            f"ORDER BY d.stage NOT IN ({_OPEN}), d.id DESC",
+            (company_id,),
+        )
+    ]
+    talks = [
+        Talk(str(r["name"]), str(r["kind"]), str(r["occurred_at"]), str(r["summary"]))
+        for r in store.query(
+            "SELECT p.name, i.kind, i.occurred_at, i.summary FROM prospects p "
+            "JOIN interactions i ON i.prospect_id = p.id AND i.deleted_at IS NULL "
+            "WHERE p.company_id = ? AND p.deleted_at IS NULL "
+            "ORDER BY i.occurred_at DESC, i.id DESC LIMIT ?",
+            (company_id, history),
+        )
+    ]
+    won = sum(d.value_minor or 0 for d in deals if d.stage == Stage.won)
+    open_value = sum(d.value_minor or 0 for d in deals if d.is_open)
+    return CompanyPage(company, people, deals, talks, won, open_value, workspace_currency(store))
+
+
+# --- bulk: the demo's and the importer's first deals and companies -------------------------
+
+
+def add_first_deals(store: Store, since: int = 0) -> None:
+    """Companies, company links, first deals and their history for every prospect from id
+    ``since`` on that has none yet (inside the caller's transaction)."""
+    params = {"since": since}
+    store.execute(COMPANIES_FROM_PROSPECTS, params)
+    store.execute(LINK_COMPANIES, params)
+    store.execute(f"INSERT INTO deals({FIRST_DEAL_COLUMNS}) {FIRST_DEAL_SELECT}", params)
+    store.execute(LINK_STAGE_CHANGES, params)
