@@ -90,12 +90,10 @@ def test_the_upgrade_keeps_every_row_and_gives_each_prospect_one_deal(old_file: 
             )
             assert after == rows, table
         # counts and sums per table
-        prospects = store.query(
-            "SELECT count(*), coalesce(sum(value_minor), 0) FROM prospects"
-        )[0]
+        prospects = store.query("SELECT count(*), coalesce(sum(value_minor), 0) FROM prospects")[0]
         deals = store.query("SELECT count(*), coalesce(sum(value_minor), 0) FROM deals")[0]
         assert tuple(deals) == tuple(prospects)
-        assert tuple(prospects)[0] == len(before["prospects"])
+        assert prospects[0] == len(before["prospects"])
         # each deal carries its prospect's fields
         mismatched = store.query(
             "SELECT p.id FROM prospects p JOIN deals d ON d.prospect_id = p.id "
@@ -111,10 +109,13 @@ def test_the_upgrade_keeps_every_row_and_gives_each_prospect_one_deal(old_file: 
         )
         # the stage history moves to the deals, none left without one
         assert store.scalar("SELECT count(*) FROM stage_changes WHERE deal_id IS NULL") == 0
-        assert store.scalar(
-            "SELECT count(*) FROM stage_changes c JOIN deals d ON d.id = c.deal_id "
-            "WHERE d.prospect_id != c.prospect_id"
-        ) == 0
+        assert (
+            store.scalar(
+                "SELECT count(*) FROM stage_changes c JOIN deals d ON d.id = c.deal_id "
+                "WHERE d.prospect_id != c.prospect_id"
+            )
+            == 0
+        )
         # one company per name, whatever its case
         names = {
             str(row[0]).strip().casefold()
@@ -131,9 +132,7 @@ def test_the_upgrade_keeps_every_row_and_gives_each_prospect_one_deal(old_file: 
         )[0]
         assert tuple(spellings) == (2, 1)  # "Lotus Labs" and "LOTUS LABS": one company
         # the pipeline's totals count the live deals
-        totals = {
-            row[0]: (row[1], row[2]) for row in store.query("SELECT * FROM stage_totals")
-        }
+        totals = {row[0]: (row[1], row[2]) for row in store.query("SELECT * FROM stage_totals")}
         live = {
             row[0]: (row[1], row[2])
             for row in store.query(
