@@ -145,9 +145,10 @@ WEEKLY: list[tuple[tuple[str, ...], str, str]] = [
     ),
     (
         ("deals_won", "revenue"),
-        "SELECT count(*), sum(p.value_minor) FROM (SELECT DISTINCT prospect_id FROM "
+        # deals won, not people: a customer's second sale counts (issue 27)
+        "SELECT count(*), sum(d.value_minor) FROM (SELECT DISTINCT deal_id FROM "
         "stage_changes WHERE changed_at >= ?1 AND changed_at < ?2 AND to_stage = 'won') AS w "
-        "JOIN prospects p ON p.id = w.prospect_id WHERE p.deleted_at IS NULL",
+        "JOIN deals d ON d.id = w.deal_id WHERE d.deleted_at IS NULL",
         "moments",
     ),
     (
@@ -237,12 +238,12 @@ def collect(store: Store, monday: dt.date, *, before: int = WEEKS_BEFORE) -> Fig
         channels[channel] = channels.get(channel, 0) + count
     figures.leads_by_channel = sorted(channels.items(), key=lambda item: (-item[1], item[0]))
 
-    # The open pipeline as it stands now.
+    # The open pipeline as it stands now: every open deal (``deals_by_stage``).
     weights = " ".join(f"WHEN '{stage.value}' THEN {STAGE_WEIGHT[stage]}" for stage in OPEN_STAGES)
     marks = ", ".join("?" for _ in OPEN_STAGES)
     row = store.query(
         "SELECT count(*), coalesce(sum(value_minor), 0), "
-        f"coalesce(sum(value_minor * (CASE stage {weights} ELSE 0 END)), 0) FROM prospects "
+        f"coalesce(sum(value_minor * (CASE stage {weights} ELSE 0 END)), 0) FROM deals "
         f"WHERE deleted_at IS NULL AND stage IN ({marks})",
         [stage.value for stage in OPEN_STAGES],
     )[0]

@@ -520,7 +520,9 @@ CREATE INDEX deals_by_promotion ON deals(promotion_id);;
 CREATE INDEX deals_by_stage ON deals(stage, value_minor, id) WHERE deleted_at IS NULL;;
 CREATE INDEX deals_won_by_time ON deals(stage_changed_at, prospect_id, value_minor, source,
     promotion_id) WHERE stage = 'won' AND deleted_at IS NULL;;
-CREATE INDEX stage_changes_by_deal ON stage_changes(deal_id, changed_at, id);;
+CREATE INDEX stage_changes_by_deal ON stage_changes(deal_id, changed_at, id, to_stage);;
+CREATE INDEX deals_lost_by_time ON deals(stage_changed_at, lost_reason, value_minor)
+    WHERE stage = 'lost' AND deleted_at IS NULL;;
 DROP TRIGGER prospects_totals_ai;;
 DROP TRIGGER prospects_totals_ad;;
 DROP TRIGGER prospects_totals_au;;
