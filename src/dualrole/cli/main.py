@@ -13,7 +13,7 @@ import sys
 
 import click
 
-from dualrole.cli import daily, insights, interop, replica, review, workspace
+from dualrole.cli import daily, deals, insights, interop, replica, review, workspace
 from dualrole.cli.context import Context
 from dualrole.core.printable import visible
 from dualrole.launch import one_sentence_errors, run_app
@@ -38,7 +38,7 @@ def cli(ctx: click.Context, db_path: str | None) -> None:
         run_app(ctx.obj.open())
 
 
-for _module in (workspace, review, interop, daily, insights, replica):
+for _module in (workspace, review, interop, daily, deals, insights, replica):
     for _command in _module.COMMANDS:
         cli.add_command(_command)
 

@@ -258,6 +258,15 @@ class ProspectBatch:
                 f"UPDATE prospects SET {sets}, version = version + 1, updated_at = ? WHERE id = ?",
                 [*fills.values(), self.stamp, prospect_id],
             )
+            if "company" in fills:  # a company filled in: its record, found or made once
+                company_id = deals.company_id_for(self.store, str(fills["company"]))
+                conn.execute(
+                    "UPDATE prospects SET company_id = ? WHERE id = ?", (company_id, prospect_id)
+                )
+                conn.execute(
+                    "UPDATE deals SET company_id = ? WHERE prospect_id = ? AND company_id IS NULL",
+                    (company_id, prospect_id),
+                )
         return list(fills)
 
     def add_tags(self, prospect_id: int, tags: Iterable[str]) -> int:

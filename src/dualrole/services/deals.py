@@ -88,10 +88,16 @@ class Company:
 class AmbiguousDeal(StorageError):
     """A prospect has several open deals; the owner picks one (``dN``)."""
 
+    listed = True  # its choices stand one a line (the command line keeps the line breaks)
+
     def __init__(self, person: str, deals: list[Deal]):
         self.deals = deals
         lines = "\n".join(f"  {deal.line()}" for deal in deals)
         super().__init__(f"{visible(person)} has {len(deals)} open deals; name one (dN):\n{lines}")
+
+
+class AmbiguousCompany(StorageError):
+    listed = True
 
 
 _SELECT = (
@@ -266,6 +272,33 @@ def move_deal(
     return get_deal(store, deal_id)
 
 
+def change_deal_stage(
+    store: Store, deal_id: int, stage: str, *, value: str | None, reason: str | None
+) -> tuple[Deal, Stage]:
+    """``stage dN STAGE [--value] [--reason]``: the deal's value first (when given), then its
+    move, in one transaction; returns (now, before)."""
+    from dualrole.core.models import DealValueIn
+
+    target = parse_stage(stage)
+    with store.transaction():
+        before = get_deal(store, deal_id)
+        if value is not None:
+            amount = DealValueIn.model_validate({"value": value}).value
+            if amount != before.value_minor:
+                set_deal_value(store, deal_id, amount)
+        move_deal(store, deal_id, target, reason=reason)
+    return get_deal(store, deal_id), before.stage
+
+
+def parse_stage(text: str) -> Stage:
+    try:
+        return Stage(text.strip().lower())
+    except ValueError:
+        raise ValueError(
+            f"{visible(text)!r} is not a stage; use one of " + ", ".join(s.value for s in Stage)
+        ) from None
+
+
 def _update(store: Store, deal_id: int, columns: dict[str, Any]) -> None:
     sets = ", ".join(f'"{k}" = ?' for k in columns)
     store.execute(
@@ -372,7 +405,10 @@ def find_company(store: Store, text: str) -> Company:
         raise NotFoundError(f"No company is called {visible(text)!r}.")
     if len(rows) > 1:
         names = "\n".join(f"  {visible(str(row['name']))}" for row in rows[:10])
-        raise StorageError(f"{len(rows)} companies start with {visible(text)!r}:\n{names}")
+        more = "+" if len(rows) > 10 else ""
+        raise AmbiguousCompany(
+            f"{min(len(rows), 10)}{more} companies start with {visible(text)!r}; name one:\n{names}"
+        )
     return _company(rows[0])
 
 
@@ -406,7 +442,7 @@ class Person:
 class Talk:
     prospect: str
     kind: str
-    occurred_at: str
+    occurred_at: dt.datetime
     summary: str
 
 
@@ -442,7 +478,7 @@ def company_page(store: Store, company_id: int, *, history: int = 20) -> Company
         )
     ]
     talks = [
-        Talk(str(r["name"]), str(r["kind"]), str(r["occurred_at"]), str(r["summary"]))
+        Talk(str(r["name"]), str(r["kind"]), clock.from_db(r["occurred_at"]), str(r["summary"]))
         for r in store.query(
             "SELECT p.name, i.kind, i.occurred_at, i.summary FROM prospects p "
             "JOIN interactions i ON i.prospect_id = p.id AND i.deleted_at IS NULL "
