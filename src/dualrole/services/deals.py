@@ -100,10 +100,7 @@ class AmbiguousCompany(StorageError):
     listed = True
 
 
-_SELECT = (
-    "SELECT d.*, p.name AS person, c.name AS company FROM deals d "
-    "JOIN prospects p ON p.id = d.prospect_id LEFT JOIN companies c ON c.id = d.company_id"
-)
+_SELECT = "SELECT d.*, c.name AS company FROM deals d LEFT JOIN companies c ON c.id = d.company_id"
 
 
 def _deal(row: Any) -> Deal:
@@ -206,7 +203,8 @@ def create_deal(store: Store, prospect_id: int, data: DealIn) -> Deal:
     """A new deal for a person (and their company), its creation recorded in its history."""
     with store.transaction():
         person = store.query(
-            "SELECT company_id FROM prospects WHERE id = ? AND deleted_at IS NULL", (prospect_id,)
+            "SELECT company_id, name FROM prospects WHERE id = ? AND deleted_at IS NULL",
+            (prospect_id,),
         )
         if not person:
             raise NotFoundError("That prospect no longer exists (deleted elsewhere?).")
@@ -219,6 +217,7 @@ def create_deal(store: Store, prospect_id: int, data: DealIn) -> Deal:
             "deals",
             {
                 "prospect_id": prospect_id,
+                "person": person[0]["name"],
                 "company_id": person[0]["company_id"],
                 "title": data.title,
                 "stage": data.stage.value,
@@ -355,6 +354,70 @@ def follow_prospect(store: Store, prospect_id: int, columns: dict[str, Any]) -> 
             "UPDATE deals SET company_id = ? WHERE prospect_id = ? AND company_id IS NOT ?",
             (columns["company_id"], prospect_id, columns["company_id"]),
         )
+
+
+# --- the pipeline board: a card per deal ---------------------------------------------------
+
+# A card: ``id`` is the person's (what the prospect keys act on), ``deal_id`` the deal's.
+_CARDS = (
+    "SELECT d.prospect_id AS id, d.id AS deal_id, d.person AS name, c.name AS company, "
+    "d.title, d.stage, d.value_minor, d.currency FROM deals d INDEXED BY deals_board "
+    "LEFT JOIN companies c ON c.id = d.company_id WHERE d.stage = ? AND d.deleted_at IS NULL "
+)
+
+
+def board_cards(store: Store, stage: Stage, first: int, count: int) -> list[Any]:
+    """The cards ``first`` … ``first + count`` of a stage's column, by name (one index range)."""
+    return store.query(
+        _CARDS + "ORDER BY d.person COLLATE NOCASE, d.id LIMIT ? OFFSET ?",
+        (stage.value, count, first),
+    )
+
+
+def board_position(store: Store, deal_id: int) -> tuple[Stage, int] | None:
+    """Where a deal sits on the board: its stage and its index there by name."""
+    rows = store.query(
+        "SELECT stage, person FROM deals WHERE id = ? AND deleted_at IS NULL", (deal_id,)
+    )
+    if not rows:
+        return None
+    stage, person = rows[0]
+    before = store.scalar(
+        "SELECT count(*) FROM deals INDEXED BY deals_board WHERE stage = ? "
+        "AND deleted_at IS NULL AND (person COLLATE NOCASE, id) < (?, ?)",
+        (stage, person, deal_id),
+    )
+    return Stage(stage), int(before or 0)
+
+
+def current_deal_id(store: Store, prospect_id: int) -> int | None:
+    """The deal of a person the board selects for them: the open one moved last, else the
+    one closed last."""
+    found = store.scalar(
+        f"SELECT id FROM deals WHERE prospect_id = ? AND deleted_at IS NULL "
+        f"ORDER BY stage IN ({_OPEN}) DESC, stage_changed_at DESC, id DESC LIMIT 1",
+        (prospect_id,),
+    )
+    return int(found) if found is not None else None
+
+
+def shared_names(store: Store, stage: Stage, names: list[str]) -> set[str]:
+    """Of ``names`` (the cards in view), those two or more live deals at ``stage`` share (case
+    folded): the board adds what tells them apart (company, else the deal's title)."""
+    wanted = sorted(set(names))
+    if not wanted:
+        return set()
+    marks = ",".join("?" for _ in wanted)
+    rows = store.query(
+        "SELECT person FROM deals INDEXED BY deals_board WHERE stage = ? AND deleted_at IS NULL "
+        f"AND person COLLATE NOCASE IN ({marks})",
+        (stage.value, *wanted),
+    )
+    seen: dict[str, int] = {}
+    for row in rows:
+        key = str(row[0]).casefold()
+        seen[key] = seen.get(key, 0) + 1
+    return {name for name, n in seen.items() if n > 1}
 
 
 # --- companies -----------------------------------------------------------------------------

@@ -413,11 +413,11 @@ INSERT INTO prospects_grams(prospects_grams) VALUES ('rebuild');;
 # it carries the prospect's stage, value, currency, source, promotion and lost reason. Used
 # by m011 (deal id = prospect id) and, without the id, by the bulk paths of services.deals.
 FIRST_DEAL_COLUMNS = (
-    "prospect_id, company_id, title, stage, lost_reason, value_minor, currency, source, "
+    "prospect_id, person, company_id, title, stage, lost_reason, value_minor, currency, source, "
     "promotion_id, stage_changed_at, created_at, updated_at, deleted_at"
 )
 FIRST_DEAL_SELECT = (
-    "SELECT p.id, p.company_id, 'First deal', p.stage, p.lost_reason, p.value_minor, "
+    "SELECT p.id, p.name, p.company_id, 'First deal', p.stage, p.lost_reason, p.value_minor, "
     "p.currency, p.source, p.promotion_id, coalesce(p.stage_changed_at, p.created_at), "
     "p.created_at, p.updated_at, p.deleted_at FROM prospects p "
     "WHERE p.id >= :since AND NOT EXISTS (SELECT 1 FROM deals d WHERE d.prospect_id = p.id)"
@@ -473,6 +473,8 @@ def m011_companies_and_deals(db: Database) -> None:
       ``prospects.company_id`` links a person to theirs (``prospects.company`` keeps the
       name as typed, for search and the lists).
     - ``deals``: every prospect becomes a person with one deal (same id as the prospect)
+      (``deals.person`` repeats the person's name, kept by a trigger, so that the board
+      lists a stage's deals by name from one index, ``deals_board``);
       carrying its stage, value, currency, source, promotion, lost reason and times; a trashed
       prospect's deal is trashed with it. A deal without a source of its own (``source`` NULL)
       is credited to its person's original source.
@@ -494,6 +496,7 @@ CREATE INDEX company_tags_by_tag ON company_tags(tag_id, company_id);;
 ALTER TABLE prospects ADD COLUMN company_id INTEGER REFERENCES companies(id) ON DELETE SET NULL;;
 CREATE TABLE deals ({_RECORD},
     prospect_id INTEGER NOT NULL REFERENCES prospects(id) ON DELETE CASCADE,
+    person TEXT NOT NULL DEFAULT '',
     company_id INTEGER REFERENCES companies(id) ON DELETE SET NULL,
     title TEXT NOT NULL, stage TEXT NOT NULL DEFAULT 'lead', lost_reason TEXT,
     value_minor INTEGER, currency TEXT NOT NULL DEFAULT 'EUR',
@@ -518,6 +521,9 @@ CREATE INDEX deals_by_prospect ON deals(prospect_id, deleted_at, stage);;
 CREATE INDEX deals_by_company ON deals(company_id, deleted_at);;
 CREATE INDEX deals_by_promotion ON deals(promotion_id);;
 CREATE INDEX deals_by_stage ON deals(stage, value_minor, id) WHERE deleted_at IS NULL;;
+CREATE INDEX deals_board ON deals(stage, person COLLATE NOCASE, id) WHERE deleted_at IS NULL;;
+CREATE TRIGGER deals_person_au AFTER UPDATE OF name ON prospects BEGIN
+    UPDATE deals SET person = new.name WHERE prospect_id = new.id; END;;
 CREATE INDEX deals_won_by_time ON deals(stage_changed_at, prospect_id, value_minor, source,
     promotion_id) WHERE stage = 'won' AND deleted_at IS NULL;;
 CREATE INDEX stage_changes_by_deal ON stage_changes(deal_id, changed_at, id, to_stage);;

@@ -361,6 +361,8 @@ class SalesScreen(ProspectActions):
         if card is None:
             self.notify("Select a deal first (arrows move between the cards).")
             return
+        if self._move_other_deal(int(card["id"]), int(card["deal_id"]), step):
+            return
         prospect = self.attempt(sales.get_prospect, self.store, int(card["id"]))
         if prospect is None:
             return
@@ -380,6 +382,39 @@ class SalesScreen(ProspectActions):
         self.query_one("#prospects", PagedList).reload()
         self.notify(f"{prospect.name}: {prospect.stage.value} → {moved.stage.value}.", markup=False)
         self.offer_close_followups(moved)
+
+    def _move_other_deal(self, prospect_id: int, deal_id: int, step: int) -> bool:
+        """A card that is not the person's first deal (a repeat sale) moves as that deal;
+        False: the prospect's own move applies (its first deal, with undo and the forms)."""
+        from dualrole.services import deals, sales
+
+        if self.attempt(deals.first_deal_id, self.store, prospect_id) == deal_id:
+            return False
+        deal = self.attempt(deals.get_deal, self.store, deal_id)
+        if deal is None:
+            return True
+        target = sales.step_stage(deal.stage, step)
+        if target is None:
+            end = "first" if step < 0 else "last"
+            self.notify(f"{deal.stage.value} is the {end} stage.")
+            return True
+        if target == Stage.lost:
+            self.notify(
+                f"Say why {deal.title} was lost: dualrole stage {deal.ref} lost --reason …",
+                markup=False,
+            )
+            return True
+        moved = self.attempt(deals.move_deal, self.store, deal_id, target)
+        if moved is not None:
+            self._draw_pipeline_deal(deal_id)
+            self.notify(
+                f"{deal.person} · {deal.title}: {deal.stage.value} → {moved.stage.value}.",
+                markup=False,
+            )
+        return True
+
+    def _draw_pipeline_deal(self, deal_id: int) -> None:
+        self.query_one(PipelineBoard).reload(deal=deal_id)
 
     def action_search(self) -> None:
         self.action_tab("prospects")
