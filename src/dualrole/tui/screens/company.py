@@ -1,0 +1,114 @@
+"""A company's page (issue 27): its people, their deals, the conversation history, revenue.
+
+Pushed from a prospect's page (``C``); ``escape`` goes back, ``enter`` on a person opens
+their page. Everything shown is read by :func:`dualrole.services.deals.company_page`, which
+``dualrole company show`` prints too.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.widgets import Static
+
+from dualrole.core.enums import RecordKind
+from dualrole.core.money import format_money
+from dualrole.services import deals
+from dualrole.storage.db import NotFoundError
+from dualrole.tui import format as fmt
+from dualrole.tui.navigation import OpenRecord
+from dualrole.tui.screens.base import AreaScreen
+from dualrole.tui.text import plain
+from dualrole.tui.widgets.keybar import KeyBar
+from dualrole.tui.widgets.paged_list import Column, PagedList, RowsSource
+
+PEOPLE_COLUMNS = [
+    Column("Person", lambda r: r["name"]),
+    Column("Title", lambda r: r["title"] or "", width=16),
+    Column("Email", lambda r: r["email"] or "", width=26),
+]
+
+
+class CompanyScreen(AreaScreen):
+    """One company: people, deals, history, revenue."""
+
+    TITLE_TEXT = "Company"
+    SIDE = "sales"
+    BINDINGS = [Binding("escape", "back", "Back", id="company.back")]
+
+    def __init__(self, company_id: int) -> None:
+        super().__init__()
+        self.company_id = company_id
+
+    def compose(self) -> ComposeResult:
+        yield from self.compose_top()
+        with VerticalScroll(id="company-body"):
+            yield Static("", id="company-head")
+            yield Static("People", classes="section-title")
+            yield PagedList(
+                self.store,
+                RowsSource([]),
+                PEOPLE_COLUMNS,
+                id="company-people",
+                show_header=False,
+                empty_text="Nobody here yet.",
+            )
+            yield Static("Deals", classes="section-title")
+            yield Static("", id="company-deals")
+            yield Static("History", classes="section-title")
+            yield Static("", id="company-history")
+        yield KeyBar()
+
+    def on_mount(self) -> None:
+        self.query_one("#company-people", PagedList).focus()
+
+    def refresh_data(self) -> None:
+        try:
+            page = deals.company_page(self.store, self.company_id)
+        except NotFoundError:
+            self.notify("That company no longer exists (deleted elsewhere?).")
+            self.dismiss()
+            return
+        c, cur = page.company, page.currency
+        head = Text()
+        head.append_text(plain(c.name, "bold"))
+        if c.website:
+            head.append("  ")
+            head.append_text(plain(c.website))
+        head.append(
+            f"\nrevenue won {format_money(page.won_minor, cur)} · open "
+            f"{format_money(page.open_minor, cur)} · {len(page.people)} people · "
+            f"{len(page.deals)} deals"
+        )
+        self.query_one("#company-head", Static).update(head)
+        rows = [
+            {"id": p.id, "name": p.name, "title": p.title, "email": p.email} for p in page.people
+        ]
+        self.query_one("#company-people", PagedList).refresh_query(RowsSource(rows))
+        listed = Text()
+        for d in page.deals:
+            worth = format_money(d.value_minor, d.currency) if d.value_minor is not None else ""
+            listed.append(f"{d.ref:<6}", style="dim")
+            listed.append_text(plain(" · ".join(x for x in (d.title, d.person) if x)))
+            listed.append(f"  {d.stage.value}", style="bold")
+            if worth:
+                listed.append(f"  {worth}")
+            listed.append("\n")
+        self.query_one("#company-deals", Static).update(listed or "No deals.")
+        history = Text()
+        for t in page.history:
+            history.append(f"{fmt.when(t.occurred_at)}  {t.kind:<8}", style="dim")
+            history.append_text(plain(f"{t.prospect}: {t.summary}"))
+            history.append("\n")
+        self.query_one("#company-history", Static).update(history or "No interactions yet.")
+
+    @on(PagedList.Selected, "#company-people")
+    def _open_person(self, event: PagedList.Selected) -> None:
+        if event.row is not None:
+            self.app.post_message(OpenRecord(RecordKind.prospect, int(event.row["id"])))
+
+    def action_back(self) -> None:
+        self.dismiss()
