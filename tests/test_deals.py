@@ -113,3 +113,15 @@ def test_the_review_and_insights_count_won_deals_not_people(store: Store):
     [source] = r.by_source
     assert (source.source, source.credited_minor) == ("referral", 40000)
     assert r.top_customers[0].lifetime_minor == 140000
+
+
+def test_a_repeat_sale_leaves_the_leads_days_to_won_alone(store: Store):
+    from dualrole.core.models import PromotionIn
+    from dualrole.services import marketing
+
+    promo = marketing.create_promotion(store, PromotionIn(name="Fair", channel="event"))
+    p = sales.create_prospect(store, ProspectIn(name="Ada", promotion_id=promo.id))
+    sales.move_stage(store, p.id, Stage.won)  # won at once: 0 days
+    again = deals.create_deal(store, p.id, DealIn(title="Again"))
+    deals.move_deal(store, again.id, Stage.won, at=dt.datetime(2026, 11, 21, 9, tzinfo=dt.UTC))
+    assert build_insights(store, default_period()).totals.median_days_to_won == 0

@@ -49,12 +49,14 @@ LEADS = (
     "WHERE deleted_at IS NULL AND promotion_id IS NOT NULL "
     "AND created_at >= :start AND created_at < :end GROUP BY promotion_id, segment_id"
 )
-# Days from lead to won (its last move to won) of each won lead: a median needs the values.
+# Days from lead to won (its first deal's last move to won; a repeat sale is not the lead's
+# conversion) of each won lead: a median needs the values.
 WON_DAYS = (
     "SELECT p.promotion_id, p.segment_id, "
     "julianday(max(c.changed_at)) - julianday(p.created_at) "
     "FROM prospects p INDEXED BY prospects_leads_by_created "
     "JOIN stage_changes c ON c.prospect_id = p.id AND c.to_stage = 'won' "
+    "AND c.deal_id = (SELECT min(d.id) FROM deals d WHERE d.prospect_id = p.id) "
     "WHERE p.deleted_at IS NULL AND p.promotion_id IS NOT NULL AND p.stage = 'won' "
     "AND p.created_at >= :start AND p.created_at < :end GROUP BY p.id"
 )

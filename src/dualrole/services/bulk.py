@@ -39,6 +39,13 @@ PROSPECT_ROW_COLUMNS = (
 )  # fmt: skip
 # Stage history rows: (prospect_id, from_stage, to_stage, changed_at, reason).
 STAGE_ROW_COLUMNS = ("prospect_id", "from_stage", "to_stage", "changed_at", "reason")
+# A demo's further deals (a customer buying again), in this column order; their history rows
+# are (prospect_id, deal_id, from_stage, to_stage, changed_at).
+DEAL_ROW_COLUMNS = (
+    "id", "prospect_id", "person", "company_id", "title", "stage", "value_minor", "currency",
+    "source", "expected_close", "stage_changed_at", "created_at",
+)  # fmt: skip
+DEAL_STAGE_ROW_COLUMNS = ("prospect_id", "deal_id", "from_stage", "to_stage", "changed_at")
 # Follow-up rows, in this column order.
 FOLLOWUP_ROW_COLUMNS = (
     "prospect_id", "title", "due_date", "due_time", "done_at", "repeat_every", "repeat_unit",
@@ -119,6 +126,15 @@ def add_first_deals(store: Store, since: int = 0) -> None:
     """Each new prospect's company record and first deal, its history moved to that deal
     (:func:`dualrole.services.deals.add_first_deals`), once its rows and history are in."""
     deals.add_first_deals(store, since)
+
+
+def add_deal_rows(
+    store: Store, rows: Iterable[Sequence[Any]], history: Iterable[Sequence[Any]]
+) -> None:
+    """Further deals of existing people (:data:`DEAL_ROW_COLUMNS`) and their stage history
+    (:data:`DEAL_STAGE_ROW_COLUMNS`), creation included."""
+    store.conn.executemany(_insert_sql("deals", DEAL_ROW_COLUMNS), rows)
+    store.conn.executemany(_insert_sql("stage_changes", DEAL_STAGE_ROW_COLUMNS), history)
 
 
 def add_followup_rows(store: Store, rows: Iterable[Sequence[Any]]) -> None:
