@@ -7,7 +7,7 @@ exits non-zero when any target fails. Not part of the test suite (timings are no
 
     python -m dualrole.bench [--small 100:1000] [--large 100000:1000000] [--runs 5]
                              [--data bench-data]
-                             [--only demo,startup,tui,review,insights,import,replica]
+                             [--only demo,startup,tui,review,insights,import,replica,deals]
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from dualrole.bench.measures import (
     measure_tui,
 )
 
-SECTIONS = ("demo", "startup", "tui", "review", "insights", "import", "replica")
+SECTIONS = ("demo", "startup", "tui", "review", "insights", "import", "replica", "deals")
 
 
 def _size(text: str) -> tuple[int, int]:
@@ -70,6 +70,10 @@ def main(argv: list[str] | None = None) -> int:
         from dualrole.bench.replica_bench import measure as measure_replica
 
         measure_replica(report, paths, args.data, args.runs)
+    if "deals" in only:
+        from dualrole.bench.deals_bench import measure as measure_deals
+
+        measure_deals(report, paths, args.runs)
     print()
     print(report.table())
     print(f"\n{report.summary()} in {time.perf_counter() - started:.0f}s")

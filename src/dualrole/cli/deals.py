@@ -74,8 +74,8 @@ def company_show(ctx: Context, name: str) -> None:
     click.echo(f"{visible(c.name)}" + (f" · {visible(c.website)}" if c.website else ""))
     click.echo(
         f"revenue won {format_money(page.won_minor, cur)} · open "
-        f"{format_money(page.open_minor, cur)} · {len(page.people)} people · "
-        f"{len(page.deals)} deals"
+        f"{format_money(page.open_minor, cur)} · {page.people_count:,} people · "
+        f"{page.deal_count:,} deals"
     )
     click.echo("people")
     for person in page.people:

@@ -9,24 +9,24 @@ sale. A deal without a source of its own is **credited** to its person's origina
 
 from __future__ import annotations
 
+from typing import Any
+
 from pydantic import BaseModel
 
 from dualrole.storage.db import Store
 
+# Every live won deal (not only the period's: a repeat sale is one whose person had won
+# before), read from the covering partial index deals_won_by_time; ordered in Python.
 WON = (
-    "SELECT d.id, d.prospect_id, coalesce(d.value_minor, 0), d.source, d.promotion_id, "
-    "p.source, p.promotion_id, p.name, p.company, "
-    "EXISTS (SELECT 1 FROM deals e WHERE e.prospect_id = d.prospect_id AND e.stage = 'won' "
-    "AND e.deleted_at IS NULL AND (e.stage_changed_at < d.stage_changed_at "
-    "OR (e.stage_changed_at = d.stage_changed_at AND e.id < d.id))) "
-    "FROM deals d INDEXED BY deals_won_by_time JOIN prospects p ON p.id = d.prospect_id "
-    "WHERE d.stage = 'won' AND d.deleted_at IS NULL AND p.deleted_at IS NULL "
-    "AND d.stage_changed_at >= :start AND d.stage_changed_at < :end"
+    "SELECT stage_changed_at, id, prospect_id, coalesce(value_minor, 0), source, promotion_id "
+    "FROM deals INDEXED BY deals_won_by_time WHERE stage = 'won' AND deleted_at IS NULL"
 )
+PEOPLE = "SELECT id, name, company, source, promotion_id FROM prospects WHERE id IN ({ids})"
 LIFETIME = (
     "SELECT prospect_id, count(*), coalesce(sum(value_minor), 0) FROM deals "
     "WHERE stage = 'won' AND deleted_at IS NULL AND prospect_id IN ({ids}) GROUP BY prospect_id"
 )
+CHUNK = 500
 TOP = 10
 
 
@@ -70,6 +70,17 @@ class Repeat(BaseModel):
         return self.repeat_minor / total if total else None
 
 
+def _people(store: Store, ids: set[int]) -> dict[int, Any]:
+    """Name, company and original source of each person of ``ids`` (ints from the database)."""
+    found: dict[int, Any] = {}
+    ordered = sorted(ids)
+    for start in range(0, len(ordered), CHUNK):
+        marks = ",".join(str(pid) for pid in ordered[start : start + CHUNK])
+        for row in store.query(PEOPLE.format(ids=marks)):
+            found[int(row[0])] = row
+    return found
+
+
 def build_repeat(store: Store, params: dict[str, str]) -> Repeat:
     names = {int(row[0]): str(row[1]) for row in store.query("SELECT id, name FROM promotions")}
 
@@ -78,45 +89,86 @@ def build_repeat(store: Store, params: dict[str, str]) -> Repeat:
             return names[promotion_id]
         return source or "other"
 
-    result = Repeat()
-    sources: dict[str, SourceRevenue] = {}
-    people: dict[int, Customer] = {}
+    start, end = params["start"], params["end"]
+    cursor = store.conn.cursor()
+    cursor.row_factory = None  # plain tuples: 40k rows unpack twice as fast as sqlite3.Row
+    won = sorted(cursor.execute(WON).fetchall())  # by time, then id
+    seen: set[int] = set()
+    period: list[tuple[int, int, str | None, int | None, bool]] = []
+    for moved, _id, pid, value, own, own_promo in won:
+        if start <= moved < end:
+            period.append((pid, value, own, own_promo, pid in seen))
+        seen.add(pid)
+    per_person: dict[int, list[int]] = {}
+    for pid, value, *_rest in period:
+        totals = per_person.setdefault(pid, [0, 0])
+        totals[0] += 1
+        totals[1] += value
+    top = sorted(per_person.items(), key=lambda item: -item[1][1])[: TOP * 4]
+    wanted = {
+        pid for pid, _v, own, promo, again in period if again and own is None and promo is None
+    }
+    people = _people(store, wanted | {pid for pid, _t in top})
+
+    # Plain sums per row (a pydantic attribute write costs ~4 µs: 40k deals, 0.5 s), the
+    # models made at the end.
+    first_n = first_v = repeat_n = repeat_v = credited_n = 0
+    sums: dict[str, list[int]] = {}  # source → [first, repeat, credited] minor units
     repeaters: set[int] = set()
-    for _id, pid, value, own, own_promo, orig, orig_promo, name, company, repeat in store.query(
-        WON, params
-    ):
+    for pid, value, own, own_promo, repeat in period:
         credited = own is None and own_promo is None
-        key = label(orig, orig_promo) if credited else label(own, own_promo)
-        entry = sources.setdefault(key, SourceRevenue(source=key))
+        if credited and repeat:
+            person = people.get(pid)
+            key = label(person[3], person[4]) if person else "other"
+        else:
+            key = label(own, own_promo)
+        entry = sums.get(key)
+        if entry is None:
+            entry = sums[key] = [0, 0, 0]
         if repeat:
-            result.repeat_deals += 1
-            result.repeat_minor += value
-            entry.repeat_minor += value
+            repeat_n += 1
+            repeat_v += value
+            entry[1] += value
             repeaters.add(pid)
             if credited:
-                result.credited_deals += 1
-                entry.credited_minor += value
+                credited_n += 1
+                entry[2] += value
         else:
-            result.first_deals += 1
-            result.first_minor += value
-            entry.first_minor += value
-        customer = people.get(pid)
-        if customer is None:
-            customer = people[pid] = Customer(
-                prospect_id=pid, name=name, company=company, won=0, revenue_minor=0,
-                lifetime_won=0, lifetime_minor=0,
-            )  # fmt: skip
-        customer.won += 1
-        customer.revenue_minor += value
-    result.customers, result.repeat_customers = len(people), len(repeaters)
-    result.by_source = sorted(
-        sources.values(), key=lambda s: (-(s.first_minor + s.repeat_minor), s.source.lower())
-    )
-    top = sorted(people.values(), key=lambda c: (-c.revenue_minor, c.name.lower()))[:TOP]
-    if top:
-        ids = ",".join(str(c.prospect_id) for c in top)  # ints from the database
-        for pid, won, revenue in store.query(LIFETIME.format(ids=ids)):
-            people[int(pid)].lifetime_won = int(won)
-            people[int(pid)].lifetime_minor = int(revenue)
-    result.top_customers = top
+            first_n += 1
+            first_v += value
+            entry[0] += value
+    by_source = [
+        SourceRevenue(source=key, first_minor=f, repeat_minor=r, credited_minor=c)
+        for key, (f, r, c) in sums.items()
+    ]
+    result = Repeat(
+        first_deals=first_n, first_minor=first_v, repeat_deals=repeat_n, repeat_minor=repeat_v,
+        credited_deals=credited_n, customers=len(per_person), repeat_customers=len(repeaters),
+        by_source=sorted(
+            by_source, key=lambda s: (-(s.first_minor + s.repeat_minor), s.source.lower())
+        ),
+    )  # fmt: skip
+    customers = [
+        Customer(
+            prospect_id=pid,
+            name=str(people[pid][1]),
+            company=people[pid][2],
+            won=won_count,
+            revenue_minor=revenue,
+            lifetime_won=0,
+            lifetime_minor=0,
+        )
+        for pid, (won_count, revenue) in top
+        if pid in people
+    ]
+    customers.sort(key=lambda c: (-c.revenue_minor, c.name.lower()))
+    customers = customers[:TOP]
+    if customers:
+        ids = ",".join(str(c.prospect_id) for c in customers)  # ints from the database
+        lifetime = {
+            int(r[0]): (int(r[1]), int(r[2])) for r in store.query(LIFETIME.format(ids=ids))
+        }
+        for c in customers:
+            c.lifetime_won, c.lifetime_minor = lifetime.get(c.prospect_id, (0, 0))
+    result.top_customers = customers
     return result

@@ -243,7 +243,9 @@ def collect(store: Store, monday: dt.date, *, before: int = WEEKS_BEFORE) -> Fig
     marks = ", ".join("?" for _ in OPEN_STAGES)
     row = store.query(
         "SELECT count(*), coalesce(sum(value_minor), 0), "
-        f"coalesce(sum(value_minor * (CASE stage {weights} ELSE 0 END)), 0) FROM deals "
+        f"coalesce(sum(value_minor * (CASE stage {weights} ELSE 0 END)), 0) "
+        # covering; the planner chose the board's index (stage, person): 35 → 355 ms at 150k
+        "FROM deals INDEXED BY deals_by_stage "
         f"WHERE deleted_at IS NULL AND stage IN ({marks})",
         [stage.value for stage in OPEN_STAGES],
     )[0]

@@ -517,8 +517,8 @@ ALTER TABLE stage_changes ADD COLUMN deal_id INTEGER REFERENCES deals(id) ON DEL
         db,
         """
 CREATE INDEX prospects_by_company ON prospects(company_id, deleted_at);;
-CREATE INDEX deals_by_prospect ON deals(prospect_id, deleted_at, stage);;
-CREATE INDEX deals_by_company ON deals(company_id, deleted_at);;
+CREATE INDEX deals_by_prospect ON deals(prospect_id, deleted_at, stage, stage_changed_at);;
+CREATE INDEX deals_by_company ON deals(company_id, deleted_at, stage, value_minor);;
 CREATE INDEX deals_by_promotion ON deals(promotion_id);;
 CREATE INDEX deals_by_stage ON deals(stage, value_minor, id) WHERE deleted_at IS NULL;;
 CREATE INDEX deals_board ON deals(stage, person COLLATE NOCASE, id) WHERE deleted_at IS NULL;;
@@ -527,6 +527,7 @@ CREATE TRIGGER deals_person_au AFTER UPDATE OF name ON prospects BEGIN
 CREATE INDEX deals_won_by_time ON deals(stage_changed_at, prospect_id, value_minor, source,
     promotion_id) WHERE stage = 'won' AND deleted_at IS NULL;;
 CREATE INDEX stage_changes_by_deal ON stage_changes(deal_id, changed_at, id, to_stage);;
+CREATE INDEX stage_changes_won ON stage_changes(changed_at, deal_id) WHERE to_stage = 'won';;
 CREATE INDEX deals_lost_by_time ON deals(stage_changed_at, lost_reason, value_minor)
     WHERE stage = 'lost' AND deleted_at IS NULL;;
 DROP TRIGGER prospects_totals_ai;;

@@ -80,8 +80,8 @@ class CompanyScreen(AreaScreen):
             head.append_text(plain(c.website))
         head.append(
             f"\nrevenue won {format_money(page.won_minor, cur)} · open "
-            f"{format_money(page.open_minor, cur)} · {len(page.people)} people · "
-            f"{len(page.deals)} deals"
+            f"{format_money(page.open_minor, cur)} · {page.people_count:,} people · "
+            f"{page.deal_count:,} deals"
         )
         self.query_one("#company-head", Static).update(head)
         rows = [
