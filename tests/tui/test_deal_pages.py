@@ -6,7 +6,7 @@ from __future__ import annotations
 from textual.widgets import Input, Static
 
 from dualrole.core.enums import RecordKind
-from dualrole.core.models import ProspectIn, Stage
+from dualrole.core.models import DealIn, ProspectIn, Stage
 from dualrole.services import deals, sales
 from dualrole.tui.dialogs.forms import FormScreen
 from dualrole.tui.navigation import OpenRecord
@@ -64,3 +64,26 @@ async def test_a_second_deal_from_the_prospect_page_and_the_company_page(app, de
         assert "Upgrade · Ada Again" in shown(app.screen, "#company-deals")
         await pilot.press("escape")
         await wait_until(pilot, lambda: isinstance(app.screen, ProspectScreen))
+
+
+async def test_the_stage_form_asks_which_of_several_open_deals(app, demo, wait_until):
+    from textual.widgets import Select
+
+    ada = sales.create_prospect(demo, ProspectIn(name="Ada Twice", value="100"))
+    second = deals.create_deal(demo, ada.id, DealIn(title="Second", value="50"))
+    async with app.run_test(size=SMALL) as pilot:
+        await pilot.press("s")
+        await pilot.pause()
+        app.post_message(OpenRecord(RecordKind.prospect, ada.id))
+        await wait_until(pilot, lambda: isinstance(app.screen, ProspectScreen))
+        await pilot.press("c")
+        await wait_until(pilot, lambda: isinstance(app.screen, FormScreen))
+        form = app.screen
+        assert form.query_one("#field-deal", Select).value == second.id  # the newest first
+        form.query_one("#field-stage", Select).value = "won"
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: deals.get_deal(demo, second.id).stage == Stage.won)
+        first = deals.first_deal_id(demo, ada.id)
+        assert first is not None and deals.get_deal(demo, first).stage == Stage.lead
+        assert deals.get_deal(demo, second.id).value_minor == 5000  # blank: unchanged

@@ -384,8 +384,9 @@ class SalesScreen(ProspectActions):
         self.offer_close_followups(moved)
 
     def _move_other_deal(self, prospect_id: int, deal_id: int, step: int) -> bool:
-        """A card that is not the person's first deal (a repeat sale) moves as that deal;
-        False: the prospect's own move applies (its first deal, with undo and the forms)."""
+        """A card that is not the person's first deal (a repeat sale) moves as that deal (won
+        and lost through the stage form, that deal chosen); False: the prospect's own move
+        applies (its first deal, with undo and the forms)."""
         from dualrole.services import deals, sales
 
         if self.attempt(deals.first_deal_id, self.store, prospect_id) == deal_id:
@@ -398,11 +399,10 @@ class SalesScreen(ProspectActions):
             end = "first" if step < 0 else "last"
             self.notify(f"{deal.stage.value} is the {end} stage.")
             return True
-        if target == Stage.lost:
-            self.notify(
-                f"Say why {deal.title} was lost: dualrole stage {deal.ref} lost --reason …",
-                markup=False,
-            )
+        if target in (Stage.won, Stage.lost):  # won asks the final value, lost why
+            prospect = self.attempt(sales.get_prospect, self.store, prospect_id)
+            if prospect is not None:
+                self.change_stage(prospect, target, deal_id=deal_id)
             return True
         moved = self.attempt(deals.move_deal, self.store, deal_id, target)
         if moved is not None:
