@@ -125,3 +125,23 @@ def test_a_repeat_sale_leaves_the_leads_days_to_won_alone(store: Store):
     again = deals.create_deal(store, p.id, DealIn(title="Again"))
     deals.move_deal(store, again.id, Stage.won, at=dt.datetime(2026, 11, 21, 9, tzinfo=dt.UTC))
     assert build_insights(store, default_period()).totals.median_days_to_won == 0
+
+
+def test_a_company_is_renamed_once_for_its_people_and_keeps_its_name_unique(store: Store):
+    from dualrole.core.models import CompanyIn
+
+    a = sales.create_prospect(store, ProspectIn(name="Ada", company="lotus labs"))
+    sales.create_prospect(store, ProspectIn(name="Ben", company="Mosaic Cafe"))
+    lotus = int(store.scalar("SELECT company_id FROM prospects WHERE id = ?", (a.id,)))
+    with pytest.raises(ValueError, match="another company is called"):
+        deals.update_company(store, lotus, CompanyIn(name="MOSAIC CAFE"))
+    renamed = deals.update_company(
+        store, lotus, CompanyIn(name="Lotus Labs GmbH", website="lotus.example", tags="b2b")
+    )
+    assert (renamed.name, renamed.website, renamed.tags) == (
+        "Lotus Labs GmbH",
+        "lotus.example",
+        ("b2b",),
+    )
+    assert sales.get_prospect(store, a.id).company == "Lotus Labs GmbH"
+    assert deals.find_company(store, "lotus labs g").id == lotus

@@ -62,6 +62,14 @@ async def test_a_second_deal_from_the_prospect_page_and_the_company_page(app, de
         people = app.screen.query_one("#company-people", PagedList)
         await wait_until(pilot, lambda: people.row is not None)
         assert "Upgrade · Ada Again" in shown(app.screen, "#company-deals")
+        page = app.screen
+        await pilot.press("e")
+        await wait_until(pilot, lambda: isinstance(app.screen, FormScreen))
+        app.screen.query_one("#field-website", Input).focus()
+        await pilot.press(*"quill.example")
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: app.screen is page)
+        await wait_until(pilot, lambda: "quill.example" in shown(page, "#company-head"))
         await pilot.press("escape")
         await wait_until(pilot, lambda: isinstance(app.screen, ProspectScreen))
 

@@ -18,14 +18,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from dualrole.core import clock
 from dualrole.core.enums import OPEN_STAGES, LeadSource, Stage
 from dualrole.core.models import CompanyIn, DealIn
 from dualrole.core.printable import visible
-from dualrole.services.records import insert, now_text, set_tags
+from dualrole.services.records import get_tags, insert, now_text, set_tags
 from dualrole.services.settings import workspace_currency
 from dualrole.storage.db import NotFoundError, StorageError, Store
 from dualrole.storage.migrations import (
@@ -83,6 +83,7 @@ class Company:
     website: str | None
     notes: str
     version: int
+    tags: tuple[str, ...] = ()
 
 
 class AmbiguousDeal(StorageError):
@@ -314,30 +315,6 @@ def set_deal_value(store: Store, deal_id: int, value: int | None) -> Deal:
     return get_deal(store, deal_id)
 
 
-def update_deal(store: Store, deal_id: int, data: DealIn) -> Deal:
-    """A deal's edited title, value, currency, source and close date (its stage moves with
-    :func:`move_deal`, so that the move is recorded)."""
-    with store.transaction():
-        deal = get_deal(store, deal_id)
-        source = LeadSource.promotion if data.promotion_id is not None else data.source
-        columns: dict[str, Any] = {
-            "title": data.title,
-            "value_minor": data.value,
-            "currency": data.currency or deal.currency,
-            "source": source.value if source else None,
-            "promotion_id": data.promotion_id,
-            "expected_close": data.expected_close.isoformat() if data.expected_close else None,
-        }
-        _update(store, deal_id, columns)
-        if source is not None:
-            _mirror(store, deal_id, deal.prospect_id, columns)
-        else:
-            _mirror(store, deal_id, deal.prospect_id, {"value_minor": data.value})
-        if data.stage != deal.stage and data.stage != Stage.lost:
-            move_deal(store, deal_id, data.stage)
-    return get_deal(store, deal_id)
-
-
 def follow_prospect(store: Store, prospect_id: int, columns: dict[str, Any]) -> None:
     """A prospect's edited value, currency, source, promotion or company reach its first deal
     (inside the caller's transaction)."""
@@ -452,7 +429,8 @@ def get_company(store: Store, company_id: int) -> Company:
     rows = store.query("SELECT * FROM companies WHERE id = ? AND deleted_at IS NULL", (company_id,))
     if not rows:
         raise NotFoundError("That company no longer exists (deleted elsewhere?).")
-    return _company(rows[0])
+    tags = get_tags(store, "company_tags", "company_id", company_id)
+    return replace(_company(rows[0]), tags=tuple(tags))
 
 
 def find_company(store: Store, text: str) -> Company:
@@ -480,6 +458,7 @@ def find_company(store: Store, text: str) -> Company:
 
 
 def update_company(store: Store, company_id: int, data: CompanyIn) -> Company:
+    """A company's name (still unique whatever its case), website, notes and tags."""
     with store.transaction():
         clash = store.scalar(
             "SELECT id FROM companies WHERE name = ? COLLATE NOCASE AND id != ?",
@@ -494,6 +473,11 @@ def update_company(store: Store, company_id: int, data: CompanyIn) -> Company:
             (data.name, data.website, data.notes, now_text(), company_id),
         )
         set_tags(store, "company_tags", "company_id", company_id, data.tags)
+        # its people's company as shown in the lists and found by search follows the name
+        store.execute(
+            "UPDATE prospects SET company = ? WHERE company_id = ? AND company IS NOT ?",
+            (data.name, company_id, data.name),
+        )
     return get_company(store, company_id)
 
 

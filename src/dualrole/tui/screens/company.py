@@ -1,8 +1,8 @@
 """A company's page (issue 27): its people, their deals, the conversation history, revenue.
 
 Pushed from a prospect's page (``C``); ``escape`` goes back, ``enter`` on a person opens
-their page. Everything shown is read by :func:`dualrole.services.deals.company_page`, which
-``dualrole company show`` prints too.
+their page, ``e`` edits the company (name, website, notes, tags). Everything shown is read
+by :func:`dualrole.services.deals.company_page`, which ``dualrole company show`` prints too.
 """
 
 from __future__ import annotations
@@ -37,7 +37,10 @@ class CompanyScreen(AreaScreen):
 
     TITLE_TEXT = "Company"
     SIDE = "sales"
-    BINDINGS = [Binding("escape", "back", "Back", id="company.back")]
+    BINDINGS = [
+        Binding("escape", "back", "Back", id="company.back"),
+        Binding("e", "edit", "Edit", id="company.edit", tooltip="Name, website, notes, tags"),
+    ]
 
     def __init__(self, company_id: int) -> None:
         super().__init__()
@@ -78,6 +81,12 @@ class CompanyScreen(AreaScreen):
         if c.website:
             head.append("  ")
             head.append_text(plain(c.website))
+        if c.tags:
+            head.append("  ")
+            head.append_text(plain("#" + " #".join(c.tags), "dim"))
+        if c.notes:
+            head.append("\n")
+            head.append_text(plain(c.notes.splitlines()[0]))
         head.append(
             f"\nrevenue won {format_money(page.won_minor, cur)} · open "
             f"{format_money(page.open_minor, cur)} · {page.people_count:,} people · "
@@ -112,3 +121,31 @@ class CompanyScreen(AreaScreen):
 
     def action_back(self) -> None:
         self.dismiss()
+
+    def action_edit(self) -> None:
+        from dualrole.core.models import CompanyIn
+        from dualrole.tui.dialogs.forms import Field, FormScreen
+
+        company = self.attempt(deals.get_company, self.store, self.company_id)
+        if company is None:
+            return
+        fields = [
+            Field("name", "Name", value=company.name),
+            Field("website", "Website", value=company.website or ""),
+            Field("tags", "Tags (comma separated)", value=", ".join(company.tags)),
+            Field("notes", "Notes", "text", value=company.notes),
+        ]
+        form: FormScreen[deals.Company] = FormScreen(
+            f"Company: {company.name}",
+            fields,
+            CompanyIn,
+            lambda data: deals.update_company(self.store, self.company_id, data),
+            side="sales",
+        )
+
+        def saved(result: deals.Company | None) -> None:
+            if result is not None:
+                self.refresh_data()
+                self.notify("Saved.")
+
+        self.app.push_screen(form, saved)
