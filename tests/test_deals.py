@@ -145,3 +145,15 @@ def test_a_company_is_renamed_once_for_its_people_and_keeps_its_name_unique(stor
     )
     assert sales.get_prospect(store, a.id).company == "Lotus Labs GmbH"
     assert deals.find_company(store, "lotus labs g").id == lotus
+
+
+def test_the_reviews_won_deals_list_each_deal(store: Store):
+    from dualrole.review.records import records_behind
+
+    p = sales.create_prospect(store, ProspectIn(name="Ada", value="1000"))
+    sales.move_stage(store, p.id, Stage.won)
+    again = deals.create_deal(store, p.id, DealIn(title="Second project", value="400"))
+    deals.move_deal(store, again.id, Stage.won)
+    won = records_behind(store, "deals_won", WEEK)
+    assert sorted(r.detail.split(" · ")[0] for r in won) == ["First deal", "Second project"]
+    assert {r.prospect_id for r in won} == {p.id}
