@@ -157,3 +157,16 @@ def test_the_reviews_won_deals_list_each_deal(store: Store):
     won = records_behind(store, "deals_won", WEEK)
     assert sorted(r.detail.split(" · ")[0] for r in won) == ["First deal", "Second project"]
     assert {r.prospect_id for r in won} == {p.id}
+
+
+def test_purging_keeps_company_tags_and_drops_companies_left_empty(store: Store):
+    from dualrole.core.models import CompanyIn
+
+    kept = sales.create_prospect(store, ProspectIn(name="Ada", company="Lotus Labs"))
+    gone = sales.create_prospect(store, ProspectIn(name="Ben", company="Secret Co"))
+    lotus = int(store.scalar("SELECT company_id FROM prospects WHERE id = ?", (kept.id,)))
+    deals.update_company(store, lotus, CompanyIn(name="Lotus Labs", tags="b2b"))
+    records.soft_delete(store, "prospect", gone.id)
+    records.purge_trash(store, keep=0)
+    assert [r[0] for r in store.query("SELECT name FROM companies")] == ["Lotus Labs"]
+    assert deals.get_company(store, lotus).tags == ("b2b",)

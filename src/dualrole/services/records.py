@@ -266,10 +266,18 @@ def purge_trash(store: Store, keep: int = TRASH_KEEP) -> int:
             except sqlite3.IntegrityError as exc:  # pragma: no cover - FKs cascade or null out
                 raise StorageError(f"Could not purge an old deleted {info.noun}: {exc}") from exc
             store.execute("DELETE FROM trash WHERE id = ?", (item["id"],))
-        if old:  # a tag no record uses any more is text of deleted records too
+        if old:
+            # a company nobody is (or was) in any more is text of deleted records too
+            store.execute(
+                "DELETE FROM companies WHERE NOT EXISTS (SELECT 1 FROM prospects p "
+                "WHERE p.company_id = companies.id) AND NOT EXISTS (SELECT 1 FROM deals d "
+                "WHERE d.company_id = companies.id)"
+            )
+            # and so is a tag no record uses any more
             store.execute(
                 "DELETE FROM tags WHERE id NOT IN (SELECT tag_id FROM prospect_tags) "
-                "AND id NOT IN (SELECT tag_id FROM note_tags)"
+                "AND id NOT IN (SELECT tag_id FROM note_tags) "
+                "AND id NOT IN (SELECT tag_id FROM company_tags)"
             )
         for fts in sorted(touched):
             store.execute(f"INSERT INTO {fts}({fts}) VALUES ('optimize')")
