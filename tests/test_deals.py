@@ -9,7 +9,7 @@ import pytest
 from dualrole.core.models import DealIn, ProspectIn, Stage
 from dualrole.insights import build_insights, default_period
 from dualrole.review.build import build_review
-from dualrole.services import deals, records, sales
+from dualrole.services import companies, deals, records, sales
 from dualrole.services.pipeline import pipeline
 from dualrole.storage.db import Store
 
@@ -44,12 +44,12 @@ def test_one_company_per_name_whatever_its_case(store: Store):
     }
     assert ids[a.id] == ids[b.id] != ids[c.id]
     assert store.scalar("SELECT count(*) FROM companies") == 2
-    page = deals.company_page(store, ids[a.id])
+    page = companies.company_page(store, ids[a.id])
     assert [person.name for person in page.people] == ["Ada", "Ben"]
     assert len(page.deals) == 2
     # editing a person's company moves them (and their deals) to it
     sales.update_prospect(store, c.id, c.version, ProspectIn(name="Cy", company="lotus labs"))
-    assert len(deals.company_page(store, ids[a.id]).deals) == 3
+    assert len(companies.company_page(store, ids[a.id]).deals) == 3
 
 
 def test_a_second_deal_counts_apart_and_a_move_names_the_deal(store: Store):
@@ -134,8 +134,8 @@ def test_a_company_is_renamed_once_for_its_people_and_keeps_its_name_unique(stor
     sales.create_prospect(store, ProspectIn(name="Ben", company="Mosaic Cafe"))
     lotus = int(store.scalar("SELECT company_id FROM prospects WHERE id = ?", (a.id,)))
     with pytest.raises(ValueError, match="another company is called"):
-        deals.update_company(store, lotus, CompanyIn(name="MOSAIC CAFE"))
-    renamed = deals.update_company(
+        companies.update_company(store, lotus, CompanyIn(name="MOSAIC CAFE"))
+    renamed = companies.update_company(
         store, lotus, CompanyIn(name="Lotus Labs GmbH", website="lotus.example", tags="b2b")
     )
     assert (renamed.name, renamed.website, renamed.tags) == (
@@ -144,7 +144,7 @@ def test_a_company_is_renamed_once_for_its_people_and_keeps_its_name_unique(stor
         ("b2b",),
     )
     assert sales.get_prospect(store, a.id).company == "Lotus Labs GmbH"
-    assert deals.find_company(store, "lotus labs g").id == lotus
+    assert companies.find_company(store, "lotus labs g").id == lotus
 
 
 def test_the_reviews_won_deals_list_each_deal(store: Store):
@@ -165,8 +165,8 @@ def test_purging_keeps_company_tags_and_drops_companies_left_empty(store: Store)
     kept = sales.create_prospect(store, ProspectIn(name="Ada", company="Lotus Labs"))
     gone = sales.create_prospect(store, ProspectIn(name="Ben", company="Secret Co"))
     lotus = int(store.scalar("SELECT company_id FROM prospects WHERE id = ?", (kept.id,)))
-    deals.update_company(store, lotus, CompanyIn(name="Lotus Labs", tags="b2b"))
+    companies.update_company(store, lotus, CompanyIn(name="Lotus Labs", tags="b2b"))
     records.soft_delete(store, "prospect", gone.id)
     records.purge_trash(store, keep=0)
     assert [r[0] for r in store.query("SELECT name FROM companies")] == ["Lotus Labs"]
-    assert deals.get_company(store, lotus).tags == ("b2b",)
+    assert companies.get_company(store, lotus).tags == ("b2b",)

@@ -51,7 +51,7 @@ def _measures(store: Store, runs: int) -> dict[str, list[float]]:
     from dualrole.core.enums import Stage
     from dualrole.insights import default_period
     from dualrole.insights.repeat import build_repeat
-    from dualrole.services import deals
+    from dualrole.services import companies, deals
 
     lead = int(store.scalar("SELECT prospects FROM stage_totals WHERE stage = 'proposal'") or 0)
     company = store.scalar(
@@ -67,7 +67,7 @@ def _measures(store: Store, runs: int) -> dict[str, list[float]]:
             runs, lambda: deals.board_cards(store, Stage.proposal, max(lead - 20, 0), 20)
         ),
         "board select": _time(runs, lambda: deals.board_position(store, last_deal)),
-        "company page": _time(runs, lambda: deals.company_page(store, int(company))),
+        "company page": _time(runs, lambda: companies.company_page(store, int(company))),
         "deals of a person": _time(runs, lambda: deals.deals_for(store, person)),
         "repeat business": _time(runs, lambda: build_repeat(store, params)),
     }

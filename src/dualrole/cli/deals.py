@@ -66,10 +66,10 @@ def company_show(ctx: Context, name: str) -> None:
     """Show the company NAME (any case, or the start of its name)."""
     from dualrole.core.money import format_money
     from dualrole.core.when import format_moment
-    from dualrole.services import deals
+    from dualrole.services import companies
 
     with _store(ctx) as store:
-        page = deals.company_page(store, deals.find_company(store, name).id)
+        page = companies.company_page(store, companies.find_company(store, name).id)
     c, cur = page.company, page.currency
     click.echo(f"{visible(c.name)}" + (f" · {visible(c.website)}" if c.website else ""))
     click.echo(

@@ -26,7 +26,7 @@ from typing import Any
 
 from dualrole.core.enums import Stage
 from dualrole.core.parsing import email_spellings
-from dualrole.services import deals
+from dualrole.services import companies, deals
 from dualrole.storage.db import Store
 from dualrole.storage.migrations import FTS_TABLES
 from dualrole.storage.schema import REBUILD_STAGE_TOTALS
@@ -275,7 +275,7 @@ class ProspectBatch:
                 [*fills.values(), self.stamp, prospect_id],
             )
             if "company" in fills:  # a company filled in: its record, found or made once
-                company_id = deals.company_id_for(self.store, str(fills["company"]))
+                company_id = companies.company_id_for(self.store, str(fills["company"]))
                 conn.execute(
                     "UPDATE prospects SET company_id = ? WHERE id = ?", (company_id, prospect_id)
                 )

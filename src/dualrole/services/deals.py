@@ -1,4 +1,4 @@
-"""Deals and companies: a person's sales over time, and the companies people work in.
+"""Deals: a person's sales over time, each with its own stage, value, source and history.
 
 Invariants kept here (and by the bulk paths at the bottom):
 - every prospect has at least one deal; its *first* deal (lowest id) carries what the
@@ -8,7 +8,6 @@ Invariants kept here (and by the bulk paths at the bottom):
 - every deal's stage change is a ``stage_changes`` row naming the deal and its person;
 - ``stage_totals`` counts live deals (triggers on ``deals``, m011); a trashed prospect's
   deals are trashed and restored with it (:mod:`dualrole.services.records`);
-- a company name is unique whatever its case: :func:`company_id_for` finds or makes it once.
 
 Moving "a prospect" moves its one open deal; with several open, :class:`AmbiguousDeal`
 lists them and nothing moves.
@@ -18,14 +17,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 from dualrole.core import clock
 from dualrole.core.enums import OPEN_STAGES, LeadSource, Stage
-from dualrole.core.models import CompanyIn, DealIn
+from dualrole.core.models import DealIn
 from dualrole.core.printable import visible
-from dualrole.services.records import get_tags, insert, now_text, set_tags
+from dualrole.services.records import insert, now_text
 from dualrole.services.settings import workspace_currency
 from dualrole.storage.db import NotFoundError, StorageError, Store
 from dualrole.storage.migrations import (
@@ -37,7 +36,7 @@ from dualrole.storage.migrations import (
 )
 
 FIRST_DEAL_TITLE = "First deal"
-_OPEN = ", ".join(f"'{stage.value}'" for stage in OPEN_STAGES)
+OPEN_LIST = ", ".join(f"'{stage.value}'" for stage in OPEN_STAGES)
 _DEAL_REF = re.compile(r"[dD](\d+)")
 
 
@@ -76,16 +75,6 @@ class Deal:
         return f"{self.ref}  " + " · ".join(visible(p) for p in parts if p)
 
 
-@dataclass(frozen=True)
-class Company:
-    id: int
-    name: str
-    website: str | None
-    notes: str
-    version: int
-    tags: tuple[str, ...] = ()
-
-
 class AmbiguousDeal(StorageError):
     """A prospect has several open deals; the owner picks one (``dN``)."""
 
@@ -97,14 +86,12 @@ class AmbiguousDeal(StorageError):
         super().__init__(f"{visible(person)} has {len(deals)} open deals; name one (dN):\n{lines}")
 
 
-class AmbiguousCompany(StorageError):
-    listed = True
+DEAL_SELECT = (
+    "SELECT d.*, c.name AS company FROM deals d LEFT JOIN companies c ON c.id = d.company_id"
+)
 
 
-_SELECT = "SELECT d.*, c.name AS company FROM deals d LEFT JOIN companies c ON c.id = d.company_id"
-
-
-def _deal(row: Any) -> Deal:
+def deal_from_row(row: Any) -> Deal:
     return Deal(
         id=int(row["id"]),
         prospect_id=int(row["prospect_id"]),
@@ -132,21 +119,21 @@ def parse_deal_ref(text: str) -> int | None:
 
 
 def get_deal(store: Store, deal_id: int) -> Deal:
-    rows = store.query(f"{_SELECT} WHERE d.id = ? AND d.deleted_at IS NULL", (deal_id,))
+    rows = store.query(f"{DEAL_SELECT} WHERE d.id = ? AND d.deleted_at IS NULL", (deal_id,))
     if not rows:
         raise NotFoundError(f"There is no deal d{deal_id} (deleted, or never made).")
-    return _deal(rows[0])
+    return deal_from_row(rows[0])
 
 
 def deals_for(store: Store, prospect_id: int, *, open_only: bool = False) -> list[Deal]:
     """A person's deals, open ones first, newest first (``deals_by_prospect``)."""
-    only = f" AND d.stage IN ({_OPEN})" if open_only else ""
+    only = f" AND d.stage IN ({OPEN_LIST})" if open_only else ""
     rows = store.query(
-        f"{_SELECT} WHERE d.prospect_id = ? AND d.deleted_at IS NULL{only} "
-        f"ORDER BY d.stage NOT IN ({_OPEN}), d.id DESC",
+        f"{DEAL_SELECT} WHERE d.prospect_id = ? AND d.deleted_at IS NULL{only} "
+        f"ORDER BY d.stage NOT IN ({OPEN_LIST}), d.id DESC",
         (prospect_id,),
     )
-    return [_deal(row) for row in rows]
+    return [deal_from_row(row) for row in rows]
 
 
 def first_deal_id(store: Store, prospect_id: int) -> int | None:
@@ -376,7 +363,7 @@ def current_deal_id(store: Store, prospect_id: int) -> int | None:
     one closed last."""
     found = store.scalar(
         f"SELECT id FROM deals WHERE prospect_id = ? AND deleted_at IS NULL "
-        f"ORDER BY stage IN ({_OPEN}) DESC, stage_changed_at DESC, id DESC LIMIT 1",
+        f"ORDER BY stage IN ({OPEN_LIST}) DESC, stage_changed_at DESC, id DESC LIMIT 1",
         (prospect_id,),
     )
     return int(found) if found is not None else None
@@ -401,182 +388,12 @@ def shared_names(store: Store, stage: Stage, names: list[str]) -> set[str]:
     return {name for name, n in seen.items() if n > 1}
 
 
-# --- companies -----------------------------------------------------------------------------
-
-
-def company_id_for(store: Store, name: str | None) -> int | None:
-    """The company called ``name`` (any case), made if new; None for no name."""
-    name = (name or "").strip()
-    if not name:
-        return None
-    found = store.scalar("SELECT id FROM companies WHERE name = ? COLLATE NOCASE", (name,))
-    if found is not None:
-        return int(found)
-    return insert(store, "companies", {"name": name})
-
-
-def _company(row: Any) -> Company:
-    return Company(
-        id=int(row["id"]),
-        name=str(row["name"]),
-        website=row["website"],
-        notes=str(row["notes"]),
-        version=int(row["version"]),
-    )
-
-
-def get_company(store: Store, company_id: int) -> Company:
-    rows = store.query("SELECT * FROM companies WHERE id = ? AND deleted_at IS NULL", (company_id,))
-    if not rows:
-        raise NotFoundError("That company no longer exists (deleted elsewhere?).")
-    tags = get_tags(store, "company_tags", "company_id", company_id)
-    return replace(_company(rows[0]), tags=tuple(tags))
-
-
-def find_company(store: Store, text: str) -> Company:
-    """The company named ``text`` (any case), else the one whose name starts with it."""
-    text = text.strip()
-    rows = store.query(
-        "SELECT * FROM companies WHERE deleted_at IS NULL AND name = ? COLLATE NOCASE", (text,)
-    )
-    if not rows:
-        escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        rows = store.query(
-            "SELECT * FROM companies WHERE deleted_at IS NULL AND name LIKE ? ESCAPE '\\' "
-            "ORDER BY name COLLATE NOCASE LIMIT 11",
-            (f"{escaped}%",),
-        )
-    if not rows:
-        raise NotFoundError(f"No company is called {visible(text)!r}.")
-    if len(rows) > 1:
-        names = "\n".join(f"  {visible(str(row['name']))}" for row in rows[:10])
-        more = "+" if len(rows) > 10 else ""
-        raise AmbiguousCompany(
-            f"{min(len(rows), 10)}{more} companies start with {visible(text)!r}; name one:\n{names}"
-        )
-    return _company(rows[0])
-
-
-def update_company(store: Store, company_id: int, data: CompanyIn) -> Company:
-    """A company's name (still unique whatever its case), website, notes and tags."""
-    with store.transaction():
-        clash = store.scalar(
-            "SELECT id FROM companies WHERE name = ? COLLATE NOCASE AND id != ?",
-            (data.name, company_id),
-        )
-        if clash is not None:
-            raise ValueError(f"name: another company is called {visible(data.name)!r}")
-        _ = get_company(store, company_id)
-        store.execute(
-            "UPDATE companies SET name = ?, website = ?, notes = ?, version = version + 1, "
-            "updated_at = ? WHERE id = ?",
-            (data.name, data.website, data.notes, now_text(), company_id),
-        )
-        set_tags(store, "company_tags", "company_id", company_id, data.tags)
-        # its people's company as shown in the lists and found by search follows the name
-        store.execute(
-            "UPDATE prospects SET company = ? WHERE company_id = ? AND company IS NOT ?",
-            (data.name, company_id, data.name),
-        )
-    return get_company(store, company_id)
-
-
-@dataclass(frozen=True)
-class Person:
-    id: int
-    name: str
-    title: str | None
-    email: str | None
-
-
-@dataclass(frozen=True)
-class Talk:
-    prospect: str
-    kind: str
-    occurred_at: dt.datetime
-    summary: str
-
-
-@dataclass(frozen=True)
-class CompanyPage:
-    """What the company page and ``dualrole company show`` list."""
-
-    company: Company
-    people: list[Person]
-    deals: list[Deal]
-    history: list[Talk]
-    won_minor: int
-    open_minor: int
-    currency: str
-    people_count: int
-    deal_count: int
-
-
-SHOWN = 100
-"""People and deals listed on a company page (the counts and sums cover them all)."""
-BIG_COMPANY = 200
-"""From this many people on, a company's history is read newest first over all interactions."""
-
-
-def company_page(store: Store, company_id: int, *, history: int = 20) -> CompanyPage:
-    """A company's people and deals (the first :data:`SHOWN` of each), its latest
-    conversations, and its revenue won and open over all its deals (``deals_by_company``)."""
-    company = get_company(store, company_id)
-    people_count = int(
-        store.scalar(
-            "SELECT count(*) FROM prospects WHERE company_id = ? AND deleted_at IS NULL",
-            (company_id,),
-        )
-    )
-    sums = store.query(
-        "SELECT count(*), coalesce(sum(CASE WHEN stage = 'won' THEN value_minor END), 0), "
-        f"coalesce(sum(CASE WHEN stage IN ({_OPEN}) THEN value_minor END), 0) FROM deals "
-        "WHERE company_id = ? AND deleted_at IS NULL",
-        (company_id,),
-    )[0]
-    people = [
-        Person(int(r["id"]), str(r["name"]), r["title"], r["email"])
-        for r in store.query(
-            "SELECT id, name, title, email FROM prospects WHERE company_id = ? "
-            "AND deleted_at IS NULL ORDER BY name COLLATE NOCASE, id LIMIT ?",
-            (company_id, SHOWN),
-        )
-    ]
-    deals = [
-        _deal(r)
-        for r in store.query(
-            f"{_SELECT} WHERE d.company_id = ? AND d.deleted_at IS NULL "
-            f"ORDER BY d.stage NOT IN ({_OPEN}), d.id DESC LIMIT ?",
-            (company_id, SHOWN),
-        )
-    ]
-    # A company of a few people: their interactions, person by person, then the latest. A
-    # big one (thousands of people): the interactions newest first until enough are theirs.
-    by_time = people_count > BIG_COMPANY
-    index = "INDEXED BY interactions_by_occurred " if by_time else ""
-    order = "i.occurred_at DESC" if by_time else "i.occurred_at DESC, i.id DESC"
-    rows = store.query(
-        f"SELECT p.name, i.kind, i.occurred_at, i.summary FROM interactions i {index}"
-        "JOIN prospects p ON p.id = i.prospect_id "
-        "WHERE p.company_id = ? AND p.deleted_at IS NULL AND i.deleted_at IS NULL "
-        f"ORDER BY {order} LIMIT ?",
-        (company_id, history),
-    )
-    talks = [
-        Talk(str(r["name"]), str(r["kind"]), clock.from_db(r["occurred_at"]), str(r["summary"]))
-        for r in rows
-    ]
-    return CompanyPage(
-        company, people, deals, talks, int(sums[1]), int(sums[2]), workspace_currency(store),
-        people_count, int(sums[0]),
-    )  # fmt: skip
-
-
 # --- bulk: the demo's and the importer's first deals and companies -------------------------
 
 
 def add_first_deals(store: Store, since: int = 0) -> None:
-    """Companies, company links, first deals and their history for every prospect from id
+    """Companies (:mod:`dualrole.services.companies`), company links, first deals and their
+    history for every prospect from id
     ``since`` on that has none yet (inside the caller's transaction)."""
     params = {"since": since}
     store.execute(COMPANIES_FROM_PROSPECTS, params)

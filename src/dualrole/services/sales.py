@@ -30,7 +30,7 @@ from dualrole.core.models import (
 )
 from dualrole.core.parsing import email_spellings
 from dualrole.core.words import counted
-from dualrole.services import deals
+from dualrole.services import companies, deals
 from dualrole.services.derived import refresh_next_followup
 from dualrole.services.marketing import create_note
 from dualrole.services.records import (
@@ -58,7 +58,7 @@ def create_prospect(store: Store, data: ProspectIn, *, stage: Stage = Stage.lead
             "prospects",
             {
                 **to_columns(data),
-                "company_id": deals.company_id_for(store, data.company),
+                "company_id": companies.company_id_for(store, data.company),
                 "stage": stage.value,
                 "stage_changed_at": stamp,
                 "created_at": stamp,
@@ -84,7 +84,7 @@ def get_prospect(store: Store, prospect_id: int) -> Prospect:
 
 def update_prospect(store: Store, prospect_id: int, version: int, data: ProspectIn) -> Prospect:
     with store.transaction(), integrity_guard("prospect"):
-        columns = {**to_columns(data), "company_id": deals.company_id_for(store, data.company)}
+        columns = {**to_columns(data), "company_id": companies.company_id_for(store, data.company)}
         update_versioned(store, "prospect", prospect_id, version, columns)
         deals.follow_prospect(store, prospect_id, columns)
         set_tags(store, "prospect_tags", "prospect_id", prospect_id, data.tags)

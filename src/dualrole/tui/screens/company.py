@@ -2,7 +2,7 @@
 
 Pushed from a prospect's page (``C``); ``escape`` goes back, ``enter`` on a person opens
 their page, ``e`` edits the company (name, website, notes, tags). Everything shown is read
-by :func:`dualrole.services.deals.company_page`, which ``dualrole company show`` prints too.
+by :func:`dualrole.services.companies.company_page`, which ``dualrole company show`` prints too.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from textual.widgets import Static
 
 from dualrole.core.enums import RecordKind
 from dualrole.core.money import format_money
-from dualrole.services import deals
+from dualrole.services import companies
 from dualrole.storage.db import NotFoundError
 from dualrole.tui import format as fmt
 from dualrole.tui.navigation import OpenRecord
@@ -70,7 +70,7 @@ class CompanyScreen(AreaScreen):
 
     def refresh_data(self) -> None:
         try:
-            page = deals.company_page(self.store, self.company_id)
+            page = companies.company_page(self.store, self.company_id)
         except NotFoundError:
             self.notify("That company no longer exists (deleted elsewhere?).")
             self.dismiss()
@@ -126,7 +126,7 @@ class CompanyScreen(AreaScreen):
         from dualrole.core.models import CompanyIn
         from dualrole.tui.dialogs.forms import Field, FormScreen
 
-        company = self.attempt(deals.get_company, self.store, self.company_id)
+        company = self.attempt(companies.get_company, self.store, self.company_id)
         if company is None:
             return
         fields = [
@@ -135,15 +135,15 @@ class CompanyScreen(AreaScreen):
             Field("tags", "Tags (comma separated)", value=", ".join(company.tags)),
             Field("notes", "Notes", "text", value=company.notes),
         ]
-        form: FormScreen[deals.Company] = FormScreen(
+        form: FormScreen[companies.Company] = FormScreen(
             f"Company: {company.name}",
             fields,
             CompanyIn,
-            lambda data: deals.update_company(self.store, self.company_id, data),
+            lambda data: companies.update_company(self.store, self.company_id, data),
             side="sales",
         )
 
-        def saved(result: deals.Company | None) -> None:
+        def saved(result: companies.Company | None) -> None:
             if result is not None:
                 self.refresh_data()
                 self.notify("Saved.")
