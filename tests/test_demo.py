@@ -87,7 +87,7 @@ def test_bulk_mode_leaves_a_whole_workspace(bulk_and_plain):
         assert stale == 0
         totals = conn.execute("SELECT * FROM stage_totals ORDER BY stage").fetchall()
         counted = conn.execute(
-            "SELECT stage, count(*), coalesce(sum(value_minor), 0) FROM prospects "
+            "SELECT stage, count(*), coalesce(sum(value_minor), 0) FROM deals "
             "WHERE deleted_at IS NULL GROUP BY stage ORDER BY stage"
         ).fetchall()
         assert totals == counted and len(totals) > 3

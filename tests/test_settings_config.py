@@ -275,9 +275,10 @@ def test_the_review_export_says_when_deal_currencies_are_mixed(demo_store):
     plain = build_review(demo_store, monday)
     assert plain.currency_note == ""
     with demo_store.transaction():
+        # a deal carries its currency (issue 27): two deals in dollars, not their people
         demo_store.execute(
-            "UPDATE prospects SET currency = 'USD' WHERE id IN "
-            "(SELECT id FROM prospects WHERE value_minor IS NOT NULL ORDER BY id LIMIT 2)"
+            "UPDATE deals SET currency = 'USD' WHERE id IN "
+            "(SELECT id FROM deals WHERE value_minor IS NOT NULL ORDER BY id LIMIT 2)"
         )
     review = build_review(demo_store, monday)
     assert review.currency_note == (

@@ -120,7 +120,8 @@ def one_sentence_errors() -> Iterator[None]:
         from dualrole.services.resolve import AmbiguousProspect
 
         # Its choices stand one a line, each made visible where it was built.
-        _fail(f"{ERROR}{exc}", 1, lines=isinstance(exc, AmbiguousProspect))
+        listed = isinstance(exc, AmbiguousProspect) or getattr(exc, "listed", False)
+        _fail(f"{ERROR}{exc}", 1, lines=listed)
     except ValueError as exc:
         from dualrole.core.models import error_sentence  # a ValidationError is a ValueError
 

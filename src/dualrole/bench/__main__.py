@@ -7,7 +7,8 @@ exits non-zero when any target fails. Not part of the test suite (timings are no
 
     python -m dualrole.bench [--small 100:1000] [--large 100000:1000000] [--runs 5]
                              [--data bench-data]
-                             [--only demo,startup,tui,review,insights,import,replica,dav,mail]
+                             [--only demo,startup,tui,review,insights,import,replica,dav,mail,
+                                     deals]
                              [--dav-prospects 1000] [--mail 100000]
 """
 
@@ -29,7 +30,18 @@ from dualrole.bench.measures import (
     measure_tui,
 )
 
-SECTIONS = ("demo", "startup", "tui", "review", "insights", "import", "replica", "dav", "mail")
+SECTIONS = (
+    "demo",
+    "startup",
+    "tui",
+    "review",
+    "insights",
+    "import",
+    "replica",
+    "dav",
+    "mail",
+    "deals",
+)
 
 
 def _size(text: str) -> tuple[int, int]:
@@ -83,6 +95,10 @@ def main(argv: list[str] | None = None) -> int:
         from dualrole.bench.mail_bench import measure as measure_mail
 
         measure_mail(report, args.data, args.runs, args.mail)
+    if "deals" in only:
+        from dualrole.bench.deals_bench import measure as measure_deals
+
+        measure_deals(report, paths, args.runs)
     print()
     print(report.table())
     print(f"\n{report.summary()} in {time.perf_counter() - started:.0f}s")

@@ -205,17 +205,42 @@ def follow_up(
 def stage(
     ctx: Context, prospect: str, stage: str, value: str | None, reason: str | None
 ) -> None:  # fmt: skip
-    """Move PROSPECT to STAGE (lead, contacted, qualified, proposal, negotiation, won, lost)."""
+    """Move PROSPECT's deal (or deal dN) to STAGE (lead, contacted, qualified, proposal,
+    negotiation, won, lost). A prospect with several open deals: name one as dN."""
     from dualrole.core.money import format_money
-    from dualrole.services import daily
+    from dualrole.services import daily, deals
 
     with _sentences(), _store(ctx) as store:
-        pid = _prospect(store, prospect)
+        deal_id = deals.parse_deal_ref(prospect)
+        if deal_id is None:
+            pid = _prospect(store, prospect)
+            if len(deals.deals_for(store, pid)) > 1:  # a repeat customer: say which deal moved
+                deal_id = deals.deal_to_move(store, pid)
+        if deal_id is not None:
+            deal, was = deals.change_deal_stage(store, deal_id, stage, value=value, reason=reason)
+            click.echo(_deal_moved(deal, was))
+            return
         p, before = daily.change_stage(store, pid, stage, value=value, reason=reason)
     worth = f", value {format_money(p.value, p.currency)}" if p.value is not None else ""
     why = f", reason: {visible(p.lost_reason)}" if p.lost_reason else ""
     move = f"{before.value} → {p.stage.value}" if before != p.stage else f"already {before.value}"
     click.echo(f"{visible(p.name)} (#{p.id}): {move}{worth}{why}.")
+
+
+def _deal_moved(deal: Any, was: Any) -> str:
+    from dualrole.core.money import format_money
+
+    worth = (
+        f", value {format_money(deal.value_minor, deal.currency)}"
+        if deal.value_minor is not None
+        else ""
+    )
+    why = f", reason: {visible(deal.lost_reason)}" if deal.lost_reason else ""
+    move = f"{was.value} → {deal.stage.value}" if was != deal.stage else f"already {was.value}"
+    return (
+        f"{visible(deal.person)} (#{deal.prospect_id}) {deal.ref} {visible(deal.title)}: "
+        f"{move}{worth}{why}."
+    )
 
 
 @click.command()
@@ -316,15 +341,16 @@ def snooze(ctx: Context, item_id: str, when: str | None) -> None:
 @PROSPECT
 @pass_ctx
 def show(ctx: Context, prospect: str) -> None:
-    """Show PROSPECT: details, open follow-ups (with ids) and recent interactions."""
+    """Show PROSPECT: details, deals and open follow-ups (with ids), recent interactions."""
     from dualrole.core.dates.when import format_day, format_moment
     from dualrole.core.money import format_money
-    from dualrole.services import sales
+    from dualrole.services import deals, sales
 
     with _store(ctx) as store:
         p = sales.get_prospect(store, _prospect(store, prospect))
         followups = sales.followups_for(store, p.id, open_only=True)
         talks = sales.interactions_for(store, p.id, limit=5)
+        its_deals = deals.deals_for(store, p.id)
     head = [p.name, p.company or "", p.stage.value]
     click.echo(f"#{p.id} " + " · ".join(visible(x) for x in head if x))
     facts = [
@@ -336,6 +362,10 @@ def show(ctx: Context, prospect: str) -> None:
         ("last contact", format_moment(p.last_contact_at) if p.last_contact_at else None),
     ]
     click.echo(" · ".join(f"{k} {visible(v)}" for k, v in facts if v))
+    for d in its_deals:
+        worth = format_money(d.value_minor, d.currency) if d.value_minor is not None else ""
+        parts = [d.title, d.stage.value, worth]
+        click.echo(f"  {d.ref}  " + " · ".join(visible(x) for x in parts if x))
     for f in followups:
         at = f" {f.due_time:%H:%M}" if f.due_time else ""
         click.echo(f"  f{f.id}  due {format_day(f.due_date)}{at}  {visible(f.title)}")

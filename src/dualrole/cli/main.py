@@ -16,6 +16,7 @@ import click
 from dualrole.cli import (
     daily,
     dav,
+    deals,
     insights,
     interop,
     mail,
@@ -54,6 +55,7 @@ for _module in (
     review,
     interop,
     daily,
+    deals,
     insights,
     replica,
     settings,

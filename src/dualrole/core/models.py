@@ -48,6 +48,8 @@ __all__ = [  # the enums are re-exported here for convenience
     "STAGE_WEIGHT",
     "TEXT_MAX",
     "Channel",
+    "CompanyIn",
+    "DealIn",
     "FollowUp",
     "FollowUpIn",
     "Input",
@@ -507,3 +509,26 @@ def error_sentence(error: BaseException) -> str:
     if isinstance(error, ValidationError):
         return describe_errors(error)
     return str(error)
+
+
+# --- companies and deals (issue 27) ---
+
+
+class DealIn(Input):
+    """A new deal, or a deal's edited fields. ``source`` None: credited to its person's own
+    (original) source."""
+
+    title: Name
+    stage: Stage = Stage.lead
+    value: Money = None
+    currency: OptShort = None
+    source: LeadSource | None = None
+    promotion_id: Id = None
+    expected_close: Date = None
+
+
+class CompanyIn(Input):
+    name: Name
+    website: OptShort = None
+    notes: LongText = ""
+    tags: Tags = []

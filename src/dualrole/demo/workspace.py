@@ -255,6 +255,60 @@ def generate(
     return counts
 
 
+# What a customer buys next, and the share of the first deal's value it is worth.
+REPEAT_TITLES = [
+    ("Second project", 0.8), ("Monthly retainer", 0.5), ("Upgrade", 0.4),
+    ("Team workshop", 0.3), ("Follow-on audit", 0.6),
+]  # fmt: skip
+DAY = 86_400
+
+
+def _repeat_deals(store: Store, seed: int, now: dt.datetime) -> int:
+    """Customers buying again: about half of the won customers get a second deal some weeks
+    after their first sale (won by now if it had time, else in proposal); a few a third.
+    Drawn from a generator of their own, so the rest of the demo stays as it was."""
+    rng = random.Random(seed * 1_000 + 27)
+    end = int(now.timestamp())
+    next_id = int(store.scalar("SELECT coalesce(max(id), 0) FROM deals")) + 1
+    rows: list[tuple[object, ...]] = []
+    history: list[tuple[object, ...]] = []
+    won = store.query(
+        "SELECT id, name, company_id, value_minor, currency, stage_changed_at FROM prospects "
+        "WHERE stage = 'won' AND deleted_at IS NULL ORDER BY id"
+    )
+    for pid, name, company_id, value, currency, won_at in won:
+        start = int(clock.from_db(won_at).timestamp())
+        for _ in range(rng.choice((0, 1, 1, 2, 2))):
+            created = start + rng.randint(2, 21) * DAY
+            if created >= end:
+                break
+            title, share = rng.choice(REPEAT_TITLES)
+            worth = round((value or 500_000) * share / 10_000) * 10_000
+            source = "referral" if rng.random() < 0.2 else None  # most: credited to the first
+            stamps = [created, created + rng.randint(2, 8) * DAY]
+            stamps.append(stamps[-1] + rng.randint(3, 12) * DAY)
+            path = ["lead", "proposal", "won"]
+            done = [(stage, at) for stage, at in zip(path, stamps, strict=True) if at < end]
+            stage, moved = done[-1]
+            close = None if stage == "won" else dt.date.fromtimestamp(stamps[-1]).isoformat()
+            rows.append((
+                next_id, pid, name, company_id, title, stage, worth, currency, source, close,
+                _utc(moved), _utc(created),
+            ))  # fmt: skip
+            before = None
+            for step, at in done:
+                history.append((pid, next_id, before, step, _utc(at)))
+                before = step
+            next_id += 1
+            start = stamps[-1]
+    bulk.add_deal_rows(store, rows, history)
+    return len(rows)
+
+
+def _utc(stamp: int) -> str:
+    return clock.to_db(dt.datetime.fromtimestamp(stamp, dt.UTC))
+
+
 def _insert_interactions(
     store: Store, seed: int, count: int, prospects: int, start: int, now: int
 ) -> None:
@@ -487,6 +541,8 @@ def _add_people(
             next_due[pid] = due
     bulk.add_prospect_rows(store, ((*row, next_due.get(row[0])) for row in prospect_rows))
     bulk.add_stage_history(store, history)
+    bulk.add_first_deals(store)
+    counts["repeat deals"] = _repeat_deals(store, seed, now)
     counts["prospects"], counts["stage_changes"] = len(prospect_rows), len(history)
     del prospect_rows, history
     counts["interactions"] = interactions

@@ -28,6 +28,7 @@ from dualrole.insights.model import (
     Stage,
     Week,
 )
+from dualrole.insights.repeat import build_repeat
 from dualrole.services.settings import get_setting, mixed_currency_note
 from dualrole.storage.db import Store
 
@@ -49,12 +50,14 @@ LEADS = (
     "WHERE deleted_at IS NULL AND promotion_id IS NOT NULL "
     "AND created_at >= :start AND created_at < :end GROUP BY promotion_id, segment_id"
 )
-# Days from lead to won (its last move to won) of each won lead: a median needs the values.
+# Days from lead to won (its first deal's last move to won; a repeat sale is not the lead's
+# conversion) of each won lead: a median needs the values.
 WON_DAYS = (
     "SELECT p.promotion_id, p.segment_id, "
     "julianday(max(c.changed_at)) - julianday(p.created_at) "
     "FROM prospects p INDEXED BY prospects_leads_by_created "
     "JOIN stage_changes c ON c.prospect_id = p.id AND c.to_stage = 'won' "
+    "AND c.deal_id = (SELECT min(d.id) FROM deals d WHERE d.prospect_id = p.id) "
     "WHERE p.deleted_at IS NULL AND p.promotion_id IS NOT NULL AND p.stage = 'won' "
     "AND p.created_at >= :start AND p.created_at < :end GROUP BY p.id"
 )
@@ -73,28 +76,29 @@ WEEK_SPEND = (
     "SELECT coalesce(sum(spend_minor), 0) FROM promotion_results "
     "WHERE day >= :start_day AND day < :end_day {live_promotions}"
 )
-# The funnel reads the stage history from the period's start on (a stage entered in the
-# period is only ever left later), each prospect's moves in order, from the covering index
-# stage_changes_history (m009): no sort, no table lookup. Pairing each move with the next
-# one is a single pass in Python over plain tuples; SQLite's window functions took 3-10×
-# longer for the same pairs at 300k moves.
+# The funnel reads each deal's stage history (issue 27) from the period's start on (a stage
+# entered in the period is only ever left later), each deal's moves in order, from the
+# covering index stage_changes_by_deal (m014): no sort, no table lookup. Pairing each move
+# with the next one is a single pass in Python over plain tuples; SQLite's window functions
+# took 3-10× longer for the same pairs at 300k moves.
 HISTORY = (
-    "SELECT prospect_id, to_stage, julianday(changed_at), changed_at < :end "
+    "SELECT deal_id, to_stage, julianday(changed_at), changed_at < :end "
     "FROM stage_changes WHERE changed_at >= :start {trashed} "
-    "ORDER BY prospect_id, changed_at, id"
+    "ORDER BY deal_id, changed_at, id"
 )
 TRASHED = "AND prospect_id NOT IN (SELECT id FROM prospects WHERE deleted_at IS NOT NULL)"
 # One move of HISTORY: (prospect id, stage, julianday of the move, whether before the end).
 _Move = tuple[int, str, float, int]
 RANK = {stage.value: rank for rank, stage in enumerate(STAGE_ORDER)}
-# Deals lost in the period (lost now, moved there in the period), by reason and segment.
+# Deals lost in the period (lost now, moved there in the period), by reason and segment
+# (every deal, a repeat customer's too: deals_lost_by_time, m014).
 LOST = (
-    "SELECT lower(trim(coalesce(p.lost_reason, ''))), min(trim(coalesce(p.lost_reason, ''))), "
-    "coalesce(p.segment_id, m.segment_id), count(*), coalesce(sum(p.value_minor), 0) "
-    "FROM prospects p INDEXED BY prospects_lost_by_time "
-    "LEFT JOIN promotions m ON m.id = p.promotion_id "
-    "WHERE p.deleted_at IS NULL AND p.stage = 'lost' "
-    "AND p.stage_changed_at >= :start AND p.stage_changed_at < :end GROUP BY 1, 3"
+    "SELECT lower(trim(coalesce(d.lost_reason, ''))), min(trim(coalesce(d.lost_reason, ''))), "
+    "coalesce(p.segment_id, m.segment_id), count(*), coalesce(sum(d.value_minor), 0) "
+    "FROM deals d INDEXED BY deals_lost_by_time JOIN prospects p ON p.id = d.prospect_id "
+    "LEFT JOIN promotions m ON m.id = coalesce(d.promotion_id, p.promotion_id) "
+    "WHERE d.deleted_at IS NULL AND d.stage = 'lost' "
+    "AND d.stage_changed_at >= :start AND d.stage_changed_at < :end GROUP BY 1, 3"
 )
 OPEN_PIPELINE = "SELECT stage, prospects, value_minor FROM stage_totals"
 
@@ -157,6 +161,7 @@ def build_insights(store: Store, period: Period) -> Insights:
         lost_total=sum(reason.count for reason in lost),
         forecast=_forecast(store, funnel),
         weeks=_weeks(store, period, has_trash=len(groups.promotions) < _all_promotions(store)),
+        repeat=build_repeat(store, params),
     )
 
 

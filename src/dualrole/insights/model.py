@@ -14,6 +14,7 @@ from pydantic import BaseModel
 
 from dualrole.core.dates import clock
 from dualrole.core.money import format_money
+from dualrole.insights.repeat import Repeat
 from dualrole.review.model import show_percent
 
 DEFAULT_WEEKS = 13
@@ -197,6 +198,8 @@ class Insights(BaseModel):
     lost_total: int
     forecast: Forecast
     weeks: list[Week]
+    repeat: Repeat = Repeat()
+    """First sales apart from repeat sales, revenue per customer (deals, not people)."""
 
     @property
     def period(self) -> Period:

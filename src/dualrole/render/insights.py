@@ -20,7 +20,12 @@ it)::
                   "unmeasured_value_minor", "stages": [{"stage", "open_deals",
                   "open_value_minor", "chance", "weighted_minor", "measured_rate" | null,
                   "measured_minor" | null}]},
-     "weeks": [{"first", "last", "spend_minor", "leads", "won", "revenue_minor"}]}
+     "weeks": [{"first", "last", "spend_minor", "leads", "won", "revenue_minor"}],
+     "repeat": {"first_deals", "first_minor", "repeat_deals", "repeat_minor",
+                "credited_deals", "customers", "repeat_customers",
+                "by_source": [{"source", "first_minor", "repeat_minor", "credited_minor"}],
+                "top_customers": [{"prospect_id", "name", "company", "won", "revenue_minor",
+                                   "lifetime_won", "lifetime_minor"}]}}
 
     Figures = {"spend_minor", "leads", "won", "revenue_minor", "cost_per_lead_minor" | null,
                "cost_per_customer_minor" | null, "roi" | null, "conversion" | null,
@@ -145,6 +150,49 @@ def forecast_text(insights: Insights) -> str:
     return text + "."
 
 
+def repeat_text(insights: Insights) -> str:
+    """First sales beside repeat sales, in one sentence (what the credit means included)."""
+    r, c = insights.repeat, insights.currency
+    if not r.first_deals and not r.repeat_deals:
+        return "No deal was won in this period."
+    share = percent(r.repeat_share)
+    text = (
+        f"{r.first_deals:,} first sales ({money(r.first_minor, c)}) and {r.repeat_deals:,} "
+        f"repeat sales ({money(r.repeat_minor, c)}, {share} of revenue) from {r.customers:,} "
+        f"customers, {r.repeat_customers:,} of whom had bought before."
+    )
+    if r.credited_deals:
+        text += (
+            f" {r.credited_deals:,} repeat deals without a source of their own are credited "
+            "to their customer's original source."
+        )
+    return text
+
+
+REPEAT_HEAD = ["first sales", "repeat sales", "of which credited"]
+CUSTOMER_HEAD = ["customer", "company", "won", "revenue", "lifetime won", "lifetime revenue"]
+
+
+def _repeat_rows(insights: Insights) -> tuple[list[list[str]], list[list[str]]]:
+    r, c = insights.repeat, insights.currency
+    sources = [
+        [s.source, money(s.first_minor, c), money(s.repeat_minor, c), money(s.credited_minor, c)]
+        for s in r.by_source
+    ]
+    customers = [
+        [
+            x.name,
+            x.company or "",
+            f"{x.won:,}",
+            money(x.revenue_minor, c),
+            f"{x.lifetime_won:,}",
+            money(x.lifetime_minor, c),
+        ]
+        for x in r.top_customers
+    ]
+    return sources, customers
+
+
 def _objections(reason: LostReason) -> str:
     parts = []
     for s in reason.segments:
@@ -211,6 +259,16 @@ def markdown_section(insights: Insights, *, level: str = "##", by: By | None = N
             f"{money(f.measured_minor, c)} |"
         )
     lines += ["", md_escape(forecast_text(insights)), ""]
+    lines += [f"{level} Repeat business", "", md_escape(repeat_text(insights)), ""]
+    sources, customers = _repeat_rows(insights)
+    if sources:
+        lines.append("| source | " + " | ".join(REPEAT_HEAD) + " |")
+        lines.append("| --- |" + " ---: |" * len(REPEAT_HEAD))
+        lines += ["| " + " | ".join(cell(v) for v in row) + " |" for row in sources]
+        lines += ["", "| " + " | ".join(CUSTOMER_HEAD) + " |"]
+        lines.append("| --- | --- |" + " ---: |" * (len(CUSTOMER_HEAD) - 2))
+        lines += ["| " + " | ".join(cell(v) for v in row) + " |" for row in customers]
+        lines.append("")
     return "\n".join(lines)
 
 
@@ -269,6 +327,7 @@ def html_section(insights: Insights, *, level: str = "h2", by: By | None = None)
     parts += _html_funnel(insights, level)
     parts += _html_lost(insights, level)
     parts += _html_forecast(insights, level)
+    parts += _html_repeat(insights, level)
     return "".join(parts)
 
 
@@ -371,6 +430,16 @@ def _html_forecast(insights: Insights, level: str) -> list[str]:
     return [heading, table, f"<p>{html_escape(forecast_text(insights))}</p>"]
 
 
+def _html_repeat(insights: Insights, level: str) -> list[str]:
+    """Repeat business: first sales apart from repeat ones, by source and by customer."""
+    parts = [f"<{level}>Repeat business</{level}>", f"<p>{html_escape(repeat_text(insights))}</p>"]
+    sources, customers = _repeat_rows(insights)
+    if sources:
+        parts.append(_table(["source", *REPEAT_HEAD], sources))
+        parts.append(_table(CUSTOMER_HEAD, customers))
+    return parts
+
+
 def render_html(insights: Insights, by: By | None = None) -> str:
     return page(title(insights), html_section(insights, by=by))
 
@@ -409,6 +478,7 @@ def insights_data(insights: Insights) -> dict[str, Any]:
         "lost_reasons": dumped["lost_reasons"],
         "forecast": dumped["forecast"],
         "weeks": dumped["weeks"],
+        "repeat": dumped["repeat"],
     }
 
 

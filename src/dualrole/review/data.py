@@ -145,9 +145,10 @@ WEEKLY: list[tuple[tuple[str, ...], str, str]] = [
     ),
     (
         ("deals_won", "revenue"),
-        "SELECT count(*), sum(p.value_minor) FROM (SELECT DISTINCT prospect_id FROM "
+        # deals won, not people: a customer's second sale counts (issue 27)
+        "SELECT count(*), sum(d.value_minor) FROM (SELECT DISTINCT deal_id FROM "
         "stage_changes WHERE changed_at >= ?1 AND changed_at < ?2 AND to_stage = 'won') AS w "
-        "JOIN prospects p ON p.id = w.prospect_id WHERE p.deleted_at IS NULL",
+        "JOIN deals d ON d.id = w.deal_id WHERE d.deleted_at IS NULL",
         "moments",
     ),
     (
@@ -268,7 +269,9 @@ def _open_pipeline(store: Store, figures: Figures) -> None:
     marks = ", ".join("?" for _ in OPEN_STAGES)
     row = store.query(
         "SELECT count(*), coalesce(sum(value_minor), 0), "
-        f"coalesce(sum(value_minor * (CASE stage {weights} ELSE 0 END)), 0) FROM prospects "
+        f"coalesce(sum(value_minor * (CASE stage {weights} ELSE 0 END)), 0) "
+        # covering; the planner chose the board's index (stage, person): 35 → 355 ms at 150k
+        "FROM deals INDEXED BY deals_by_stage "
         f"WHERE deleted_at IS NULL AND stage IN ({marks})",
         [stage.value for stage in OPEN_STAGES],
     )[0]

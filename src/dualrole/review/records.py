@@ -138,12 +138,18 @@ TASKS_DUE = Spec("task", _tasks("due_date >= :start_day AND due_date < :end_day"
 FOLLOWUPS_DUE = Spec(
     "followup", _followups("f.due_date >= :start_day AND f.due_date < :end_day"), "2, 1"
 )
-WON = Spec(  # distinct prospects, as data.py counts them
+DEAL_DETAIL = (
+    "d.title || ' · ' || d.stage || CASE WHEN d.value_minor THEN ' · ' || "
+    + money_sql("d.value_minor", "d.currency")
+    + " ELSE '' END || coalesce(' · ' || m.name, '')"
+)
+WON = Spec(  # distinct deals, as data.py counts them (a customer's second sale too)
     "prospect",
-    f"SELECT p.id, max(c.changed_at), p.name, {PROSPECT_DETAIL}, p.id FROM stage_changes c "
-    "JOIN prospects p ON p.id = c.prospect_id LEFT JOIN promotions m ON m.id = p.promotion_id "
-    "WHERE p.deleted_at IS NULL AND c.to_stage = 'won' AND c.changed_at >= :start "
-    "AND c.changed_at < :end GROUP BY p.id",
+    f"SELECT p.id, max(c.changed_at), p.name, {DEAL_DETAIL}, p.id FROM stage_changes c "
+    "JOIN deals d ON d.id = c.deal_id JOIN prospects p ON p.id = d.prospect_id "
+    "LEFT JOIN promotions m ON m.id = coalesce(d.promotion_id, p.promotion_id) "
+    "WHERE p.deleted_at IS NULL AND d.deleted_at IS NULL AND c.to_stage = 'won' "
+    "AND c.changed_at >= :start AND c.changed_at < :end GROUP BY d.id",
     "2 DESC, 1 DESC",
 )
 OPEN_LIST = ", ".join(f"'{stage.value}'" for stage in OPEN_STAGES)

@@ -4,7 +4,8 @@ The single-row operations in :mod:`dualrole.services.sales` are one transaction 
 model each, far too slow for 10,000 imported contacts or a million demo interactions. These
 write with ``executemany`` inside the caller's transaction and keep the same invariants:
 
-- every prospect is created with its first ``stage_changes`` row (the demo passes its whole
+- every prospect is created with its first deal and company record (:func:`add_first_deals`)
+  and its first ``stage_changes`` row (the demo passes its whole
   drawn history, the importer gets the creation row written for it);
 - tags are rows of ``tags`` linked through ``prospect_tags``;
 - a prospect's derived columns (last contact, next follow-up) follow its interactions and
@@ -25,6 +26,7 @@ from typing import Any
 
 from dualrole.core.enums import Stage
 from dualrole.core.parsing import email_spellings
+from dualrole.services import companies, deals
 from dualrole.storage.db import Store
 from dualrole.storage.migrations import FTS_TABLES
 from dualrole.storage.schema import REBUILD_STAGE_TOTALS
@@ -37,6 +39,13 @@ PROSPECT_ROW_COLUMNS = (
 )  # fmt: skip
 # Stage history rows: (prospect_id, from_stage, to_stage, changed_at, reason).
 STAGE_ROW_COLUMNS = ("prospect_id", "from_stage", "to_stage", "changed_at", "reason")
+# A demo's further deals (a customer buying again), in this column order; their history rows
+# are (prospect_id, deal_id, from_stage, to_stage, changed_at).
+DEAL_ROW_COLUMNS = (
+    "id", "prospect_id", "person", "company_id", "title", "stage", "value_minor", "currency",
+    "source", "expected_close", "stage_changed_at", "created_at",
+)  # fmt: skip
+DEAL_STAGE_ROW_COLUMNS = ("prospect_id", "deal_id", "from_stage", "to_stage", "changed_at")
 # Follow-up rows, in this column order.
 FOLLOWUP_ROW_COLUMNS = (
     "prospect_id", "title", "due_date", "due_time", "done_at", "repeat_every", "repeat_unit",
@@ -111,6 +120,21 @@ def add_prospect_rows(store: Store, rows: Iterable[Sequence[Any]]) -> None:
 def add_stage_history(store: Store, rows: Iterable[Sequence[Any]]) -> None:
     """Stage changes (:data:`STAGE_ROW_COLUMNS`): every prospect's path, creation included."""
     store.conn.executemany(_insert_sql("stage_changes", STAGE_ROW_COLUMNS), rows)
+
+
+def add_first_deals(store: Store, since: int = 0) -> None:
+    """Each new prospect's company record and first deal, its history moved to that deal
+    (:func:`dualrole.services.deals.add_first_deals`), once its rows and history are in."""
+    deals.add_first_deals(store, since)
+
+
+def add_deal_rows(
+    store: Store, rows: Iterable[Sequence[Any]], history: Iterable[Sequence[Any]]
+) -> None:
+    """Further deals of existing people (:data:`DEAL_ROW_COLUMNS`) and their stage history
+    (:data:`DEAL_STAGE_ROW_COLUMNS`), creation included."""
+    store.conn.executemany(_insert_sql("deals", DEAL_ROW_COLUMNS), rows)
+    store.conn.executemany(_insert_sql("stage_changes", DEAL_STAGE_ROW_COLUMNS), history)
 
 
 def add_followup_rows(store: Store, rows: Iterable[Sequence[Any]]) -> None:
@@ -250,6 +274,15 @@ class ProspectBatch:
                 f"UPDATE prospects SET {sets}, version = version + 1, updated_at = ? WHERE id = ?",
                 [*fills.values(), self.stamp, prospect_id],
             )
+            if "company" in fills:  # a company filled in: its record, found or made once
+                company_id = companies.company_id_for(self.store, str(fills["company"]))
+                conn.execute(
+                    "UPDATE prospects SET company_id = ? WHERE id = ?", (company_id, prospect_id)
+                )
+                conn.execute(
+                    "UPDATE deals SET company_id = ? WHERE prospect_id = ? AND company_id IS NULL",
+                    (company_id, prospect_id),
+                )
         return list(fills)
 
     def add_tags(self, prospect_id: int, tags: Iterable[str]) -> int:
@@ -273,6 +306,8 @@ class ProspectBatch:
                 "VALUES (?, NULL, ?, ?)",
                 self._stages,
             )
+            # the new prospects' companies and first deals, their creation moved to them
+            deals.add_first_deals(self.store, min(row[0] for row in self._stages))
             self._stages.clear()
         if self._tags:
             conn.executemany(

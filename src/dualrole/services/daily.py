@@ -31,7 +31,7 @@ from dualrole.core.models import (
     ProspectIn,
 )
 from dualrole.core.printable import visible
-from dualrole.services import marketing, sales
+from dualrole.services import deals, marketing, sales
 from dualrole.services.due import ItemRef
 from dualrole.services.settings import business_days, get_setting, week_start, workspace_currency
 from dualrole.storage.db import StorageError, Store
@@ -125,6 +125,10 @@ def change_stage(
     with store.transaction():
         prospect = sales.get_prospect(store, prospect_id)
         before = prospect.stage
+        deal_id = deals.deal_to_move(store, prospect_id)  # several open: the owner names one
+        if deal_id != deals.first_deal_id(store, prospect_id):
+            deals.change_deal_stage(store, deal_id, target.value, value=value, reason=reason)
+            return sales.get_prospect(store, prospect_id), before
         if value is not None:
             amount = DealValueIn.model_validate({"value": value}).value
             if amount != prospect.value:

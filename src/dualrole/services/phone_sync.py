@@ -2,7 +2,7 @@
 and the changes that come back from the phone applied to prospects and follow-ups.
 
 A link ties a prospect (``contact``) or a follow-up (``task``) to one resource on the
-server (``dav_links``, see migration m011). Changes from the phone go through the same
+server (``dav_links``, see migration m012). Changes from the phone go through the same
 operations as the app's (:mod:`dualrole.services.sales`, :func:`daily.complete`), so a
 task completed on the phone schedules a repeating follow-up's next one exactly as ``done``.
 """

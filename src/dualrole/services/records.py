@@ -174,6 +174,11 @@ def soft_delete(store: Store, entity: str, record_id: int) -> str:
         )
         if entity in ("followup", "interaction"):
             _refresh_prospect(store, entity, int(row["prospect_id"]))
+        if entity == "prospect":  # its deals leave the pipeline with it
+            store.execute(
+                "UPDATE deals SET deleted_at = ? WHERE prospect_id = ? AND deleted_at IS NULL",
+                (stamp, record_id),
+            )
         if trash_size(store) > TRASH_KEEP + PURGE_BATCH:
             purge_trash(store)
     return label
@@ -219,6 +224,12 @@ def restore_deleted(store: Store, entity: str, record_id: int) -> Restored:
 def _restore(store: Store, item: sqlite3.Row) -> Restored:
     """Take ``item`` (a trash row) out of the trash, inside the caller's transaction."""
     info = ENTITIES[item["entity"]]
+    if item["entity"] == "prospect":  # the deals trashed with it (same moment) come back
+        store.execute(
+            "UPDATE deals SET deleted_at = NULL WHERE prospect_id = ? AND deleted_at = "
+            "(SELECT deleted_at FROM prospects WHERE id = ?)",
+            (item["record_id"], item["record_id"]),
+        )
     store.execute(
         f"UPDATE {info.table} SET deleted_at = NULL WHERE id = ?",
         (item["record_id"],),
@@ -255,10 +266,18 @@ def purge_trash(store: Store, keep: int = TRASH_KEEP) -> int:
             except sqlite3.IntegrityError as exc:  # pragma: no cover - FKs cascade or null out
                 raise StorageError(f"Could not purge an old deleted {info.noun}: {exc}") from exc
             store.execute("DELETE FROM trash WHERE id = ?", (item["id"],))
-        if old:  # a tag no record uses any more is text of deleted records too
+        if old:
+            # a company nobody is (or was) in any more is text of deleted records too
+            store.execute(
+                "DELETE FROM companies WHERE NOT EXISTS (SELECT 1 FROM prospects p "
+                "WHERE p.company_id = companies.id) AND NOT EXISTS (SELECT 1 FROM deals d "
+                "WHERE d.company_id = companies.id)"
+            )
+            # and so is a tag no record uses any more
             store.execute(
                 "DELETE FROM tags WHERE id NOT IN (SELECT tag_id FROM prospect_tags) "
-                "AND id NOT IN (SELECT tag_id FROM note_tags)"
+                "AND id NOT IN (SELECT tag_id FROM note_tags) "
+                "AND id NOT IN (SELECT tag_id FROM company_tags)"
             )
         for fts in sorted(touched):
             store.execute(f"INSERT INTO {fts}({fts}) VALUES ('optimize')")

@@ -30,6 +30,7 @@ from dualrole.core.models import (
 )
 from dualrole.core.parsing import email_spellings
 from dualrole.core.words import counted
+from dualrole.services import companies, deals
 from dualrole.services.derived import refresh_next_followup
 from dualrole.services.marketing import create_note
 from dualrole.services.records import (
@@ -57,16 +58,18 @@ def create_prospect(store: Store, data: ProspectIn, *, stage: Stage = Stage.lead
             "prospects",
             {
                 **to_columns(data),
+                "company_id": companies.company_id_for(store, data.company),
                 "stage": stage.value,
                 "stage_changed_at": stamp,
                 "created_at": stamp,
             },
             stamp=False,
         )
+        deal_id = deals.insert_first_deal(store, prospect_id)
         store.execute(
-            "INSERT INTO stage_changes(prospect_id, from_stage, to_stage, changed_at) "
-            "VALUES (?, NULL, ?, ?)",
-            (prospect_id, stage.value, stamp),
+            "INSERT INTO stage_changes(prospect_id, deal_id, from_stage, to_stage, changed_at) "
+            "VALUES (?, ?, NULL, ?, ?)",
+            (prospect_id, deal_id, stage.value, stamp),
         )
         set_tags(store, "prospect_tags", "prospect_id", prospect_id, data.tags)
     return get_prospect(store, prospect_id)
@@ -81,7 +84,9 @@ def get_prospect(store: Store, prospect_id: int) -> Prospect:
 
 def update_prospect(store: Store, prospect_id: int, version: int, data: ProspectIn) -> Prospect:
     with store.transaction(), integrity_guard("prospect"):
-        update_versioned(store, "prospect", prospect_id, version, to_columns(data))
+        columns = {**to_columns(data), "company_id": companies.company_id_for(store, data.company)}
+        update_versioned(store, "prospect", prospect_id, version, columns)
+        deals.follow_prospect(store, prospect_id, columns)
         set_tags(store, "prospect_tags", "prospect_id", prospect_id, data.tags)
     return get_prospect(store, prospect_id)
 
@@ -101,6 +106,7 @@ def set_value(
     """Set the deal's value alone (minor units; None: no value), e.g. its final value when won."""
     with store.transaction():
         update_versioned(store, "prospect", prospect_id, version, {"value_minor": value})
+        deals.follow_prospect(store, prospect_id, {"value_minor": value})
     return get_prospect(store, prospect_id)
 
 
@@ -113,31 +119,21 @@ def move_stage(
     version: int | None = None,
     at: dt.datetime | None = None,
 ) -> Prospect:
-    """Move a prospect to ``stage`` and record the change; lost needs a reason."""
+    """Move a prospect's deal to ``stage`` and record the change; lost needs a reason.
+
+    The deal is the prospect's one open deal (none open: its latest); with several open,
+    :class:`~dualrole.services.deals.AmbiguousDeal` and nothing moves. ``version`` is the
+    prospect's as the user saw it (a concurrent edit is refused).
+    """
     reason = (reason or "").strip() or None
     if stage == Stage.lost and not reason:
         raise ValueError("reason: say why the deal was lost (e.g. price, timing, competitor)")
     with store.transaction():
-        current = Stage(fetch_row(store, "prospect", prospect_id)["stage"])
-        if current == stage:
-            return get_prospect(store, prospect_id)
-        stamp = clock.to_db(at) if at else now_text()
-        update_versioned(
-            store,
-            "prospect",
-            prospect_id,
-            version,
-            {
-                "stage": stage.value,
-                "stage_changed_at": stamp,
-                "lost_reason": reason if stage == Stage.lost else None,
-            },
-        )
-        store.execute(
-            "INSERT INTO stage_changes(prospect_id, from_stage, to_stage, changed_at, reason) "
-            "VALUES (?, ?, ?, ?, ?)",
-            (prospect_id, current.value, stage.value, stamp, reason),
-        )
+        fetch_row(store, "prospect", prospect_id)
+        deal_id = deals.deal_to_move(store, prospect_id)
+        if version is not None and fetch_row(store, "prospect", prospect_id)["version"] != version:
+            update_versioned(store, "prospect", prospect_id, version, {})  # says why it cannot
+        deals.move_deal(store, deal_id, stage, reason=reason, at=at)
     return get_prospect(store, prospect_id)
 
 
@@ -163,16 +159,20 @@ def revert_stage_change(
         change = rows[0]
         prospect_id = int(change["prospect_id"])
         current = fetch_row(store, "prospect", prospect_id)
+        deal_id = change["deal_id"]
+        now_at = current["stage"]
+        if deal_id is not None:
+            now_at = store.scalar("SELECT stage FROM deals WHERE id = ?", (deal_id,))
         if (
             change["from_stage"] is None
             or latest_stage_change(store, prospect_id) != change_id
-            or current["stage"] != change["to_stage"]
+            or now_at != change["to_stage"]
         ):
             raise StorageError(f"{current['name']}'s stage changed again since; c sets any stage.")
         earlier = store.query(
             "SELECT changed_at, reason FROM stage_changes WHERE prospect_id = ? AND id < ? "
-            "ORDER BY id DESC LIMIT 1",
-            (prospect_id, change_id),
+            "AND deal_id IS ? ORDER BY id DESC LIMIT 1",
+            (prospect_id, change_id, deal_id),
         )
         back = Stage(change["from_stage"])
         columns: dict[str, object] = {
@@ -182,7 +182,16 @@ def revert_stage_change(
         }
         if restore_value:
             columns["value_minor"] = value
-        update_versioned(store, "prospect", prospect_id, None, columns)
+        first = deals.first_deal_id(store, prospect_id)
+        if deal_id is None or deal_id == first:
+            update_versioned(store, "prospect", prospect_id, None, columns)
+        if deal_id is not None:
+            store.execute(
+                "UPDATE deals SET stage = ?, stage_changed_at = ?, lost_reason = ?"
+                + (", value_minor = ?" if restore_value else "")
+                + ", version = version + 1 WHERE id = ?",
+                [*columns.values(), deal_id],
+            )
         store.execute("DELETE FROM stage_changes WHERE id = ?", (change_id,))
     return get_prospect(store, prospect_id)
 

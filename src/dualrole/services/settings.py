@@ -287,7 +287,7 @@ def currency_note(store: Store, old: str, new: str) -> str:
     """What changing the workspace's currency from ``old`` to ``new`` did to stored amounts."""
     kept = int(
         store.scalar(
-            "SELECT count(*) FROM prospects WHERE value_minor IS NOT NULL "
+            "SELECT count(*) FROM deals WHERE value_minor IS NOT NULL "
             "AND deleted_at IS NULL AND currency != ?",
             (new,),
         )
@@ -312,7 +312,7 @@ def currency_note(store: Store, old: str, new: str) -> str:
     return "; ".join(parts) + "."
 
 
-_LIVE_VALUED = "value_minor IS NOT NULL AND deleted_at IS NULL"  # prospects_by_currency's
+_LIVE_VALUED = "value_minor IS NOT NULL AND deleted_at IS NULL"  # deals_by_currency's
 
 
 def other_currencies(store: Store) -> list[str]:
@@ -323,7 +323,7 @@ def other_currencies(store: Store) -> list[str]:
     last = ""
     while True:
         code = store.scalar(
-            f"SELECT min(currency) FROM prospects WHERE {_LIVE_VALUED} AND currency > ?", (last,)
+            f"SELECT min(currency) FROM deals WHERE {_LIVE_VALUED} AND currency > ?", (last,)
         )
         if code is None:
             return found
@@ -343,7 +343,7 @@ def mixed_currency_note(store: Store, *, counts: bool = True) -> str:
         listed = ", ".join(
             f"""{
                 store.scalar(
-                    f"SELECT count(*) FROM prospects WHERE {_LIVE_VALUED} AND currency = ?", (code,)
+                    f"SELECT count(*) FROM deals WHERE {_LIVE_VALUED} AND currency = ?", (code,)
                 )
             } in {code}"""
             for code in others

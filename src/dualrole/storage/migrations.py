@@ -341,8 +341,12 @@ BEGIN
 END;;
 """,
     )
-    for sql in REBUILD_STAGE_TOTALS:
-        db.execute(sql)
+    # Counted from prospects as they were then (REBUILD_STAGE_TOTALS counts deals since m014).
+    db.execute("DELETE FROM stage_totals")
+    db.execute(
+        "INSERT INTO stage_totals SELECT stage, count(*), coalesce(sum(value_minor), 0) "
+        "FROM prospects WHERE deleted_at IS NULL GROUP BY stage"
+    )
 
 
 @migrations()
@@ -500,6 +504,139 @@ CREATE TABLE mail_enrolments (
     PRIMARY KEY (sequence_id, prospect_id));;
 """,
     )
+
+
+# The first deal of every prospect that has none yet (``:since``: from that prospect id on):
+# it carries the prospect's stage, value, currency, source, promotion and lost reason. Used
+# by m014 (deal id = prospect id) and, without the id, by the bulk paths of services.deals.
+FIRST_DEAL_COLUMNS = (
+    "prospect_id, person, company_id, title, stage, lost_reason, value_minor, currency, source, "
+    "promotion_id, stage_changed_at, created_at, updated_at, deleted_at"
+)
+FIRST_DEAL_SELECT = (
+    "SELECT p.id, p.name, p.company_id, 'First deal', p.stage, p.lost_reason, p.value_minor, "
+    "p.currency, p.source, p.promotion_id, coalesce(p.stage_changed_at, p.created_at), "
+    "p.created_at, p.updated_at, p.deleted_at FROM prospects p "
+    "WHERE p.id >= :since AND NOT EXISTS (SELECT 1 FROM deals d WHERE d.prospect_id = p.id)"
+)
+# One company record per company name (case-insensitive; the first spelling wins), and
+# every prospect from ``:since`` on linked to its company.
+COMPANIES_FROM_PROSPECTS = (
+    "INSERT OR IGNORE INTO companies(name, created_at) "
+    "SELECT trim(company), created_at FROM prospects "
+    "WHERE id >= :since AND trim(coalesce(company, '')) != '' ORDER BY id"
+)
+LINK_COMPANIES = (
+    "UPDATE prospects SET company_id = (SELECT c.id FROM companies c "
+    "WHERE c.name = trim(prospects.company) COLLATE NOCASE) "
+    "WHERE id >= :since AND company_id IS NULL AND trim(coalesce(company, '')) != ''"
+)
+# A stage change without a deal belongs to its prospect's first deal.
+LINK_STAGE_CHANGES = (
+    "UPDATE stage_changes SET deal_id = (SELECT min(d.id) FROM deals d "
+    "WHERE d.prospect_id = stage_changes.prospect_id) "
+    "WHERE deal_id IS NULL AND prospect_id >= :since"
+)
+DEAL_TOTALS_TRIGGERS = """
+CREATE TRIGGER deals_totals_ai AFTER INSERT ON deals WHEN new.deleted_at IS NULL
+BEGIN
+    INSERT INTO stage_totals VALUES (new.stage, 1, coalesce(new.value_minor, 0))
+    ON CONFLICT(stage) DO UPDATE SET prospects = prospects + 1,
+        value_minor = value_minor + excluded.value_minor;
+END;;
+CREATE TRIGGER deals_totals_ad AFTER DELETE ON deals WHEN old.deleted_at IS NULL
+BEGIN
+    UPDATE stage_totals SET prospects = prospects - 1,
+        value_minor = value_minor - coalesce(old.value_minor, 0) WHERE stage = old.stage;
+END;;
+CREATE TRIGGER deals_totals_au AFTER UPDATE OF stage, value_minor, deleted_at ON deals
+BEGIN
+    UPDATE stage_totals SET prospects = prospects - 1,
+        value_minor = value_minor - coalesce(old.value_minor, 0)
+        WHERE stage = old.stage AND old.deleted_at IS NULL;
+    INSERT INTO stage_totals SELECT new.stage, 1, coalesce(new.value_minor, 0)
+        WHERE new.deleted_at IS NULL
+    ON CONFLICT(stage) DO UPDATE SET prospects = prospects + 1,
+        value_minor = value_minor + excluded.value_minor;
+END;;
+"""
+
+
+@migrations()
+def m014_companies_and_deals(db: Database) -> None:
+    """Companies as records and several deals per person (issue 27).
+
+    - ``companies``: one per company name (case-insensitive, the first spelling kept);
+      ``prospects.company_id`` links a person to theirs (``prospects.company`` keeps the
+      name as typed, for search and the lists).
+    - ``deals``: every prospect becomes a person with one deal (same id as the prospect)
+      (``deals.person`` repeats the person's name, kept by a trigger, so that the board
+      lists a stage's deals by name from one index, ``deals_board``);
+      carrying its stage, value, currency, source, promotion, lost reason and times; a trashed
+      prospect's deal is trashed with it. A deal without a source of its own (``source`` NULL)
+      is credited to its person's original source.
+    - ``stage_changes.deal_id``: each recorded move belongs to a deal (the history moves to
+      the first deal). The prospect's own stage columns stay those of its first deal.
+    - ``stage_totals`` now counts deals (the prospects' triggers give way to the deals').
+    """
+    _run(
+        db,
+        f"""
+CREATE TABLE companies ({_RECORD},
+    name TEXT NOT NULL, website TEXT, notes TEXT NOT NULL DEFAULT '');;
+CREATE UNIQUE INDEX companies_by_name ON companies(name COLLATE NOCASE);;
+CREATE TABLE company_tags (
+    company_id INTEGER NOT NULL REFERENCES companies(id) ON DELETE CASCADE,
+    tag_id INTEGER NOT NULL REFERENCES tags(id) ON DELETE CASCADE,
+    PRIMARY KEY (company_id, tag_id)) WITHOUT ROWID;;
+CREATE INDEX company_tags_by_tag ON company_tags(tag_id, company_id);;
+ALTER TABLE prospects ADD COLUMN company_id INTEGER REFERENCES companies(id) ON DELETE SET NULL;;
+CREATE TABLE deals ({_RECORD},
+    prospect_id INTEGER NOT NULL REFERENCES prospects(id) ON DELETE CASCADE,
+    person TEXT NOT NULL DEFAULT '',
+    company_id INTEGER REFERENCES companies(id) ON DELETE SET NULL,
+    title TEXT NOT NULL, stage TEXT NOT NULL DEFAULT 'lead', lost_reason TEXT,
+    value_minor INTEGER, currency TEXT NOT NULL DEFAULT 'EUR',
+    source TEXT, promotion_id INTEGER REFERENCES promotions(id) ON DELETE SET NULL,
+    expected_close TEXT, stage_changed_at TEXT);;
+ALTER TABLE stage_changes ADD COLUMN deal_id INTEGER REFERENCES deals(id) ON DELETE CASCADE;;
+""",
+    )
+    since = {"since": 0}
+    db.execute(COMPANIES_FROM_PROSPECTS, since)
+    db.execute(LINK_COMPANIES, since)
+    db.execute(
+        f"INSERT INTO deals(id, {FIRST_DEAL_COLUMNS}) SELECT p.id, {FIRST_DEAL_SELECT[7:]}",
+        since,
+    )
+    db.execute("UPDATE stage_changes SET deal_id = prospect_id")
+    _run(
+        db,
+        """
+CREATE INDEX prospects_by_company ON prospects(company_id, deleted_at);;
+CREATE INDEX deals_by_prospect ON deals(prospect_id, deleted_at, stage, stage_changed_at);;
+CREATE INDEX deals_by_company ON deals(company_id, deleted_at, stage, value_minor);;
+CREATE INDEX deals_by_promotion ON deals(promotion_id);;
+CREATE INDEX deals_by_currency ON deals(currency)
+    WHERE value_minor IS NOT NULL AND deleted_at IS NULL;;
+CREATE INDEX deals_by_stage ON deals(stage, value_minor, id) WHERE deleted_at IS NULL;;
+CREATE INDEX deals_board ON deals(stage, person COLLATE NOCASE, id) WHERE deleted_at IS NULL;;
+CREATE TRIGGER deals_person_au AFTER UPDATE OF name ON prospects BEGIN
+    UPDATE deals SET person = new.name WHERE prospect_id = new.id; END;;
+CREATE INDEX deals_won_by_time ON deals(stage_changed_at, prospect_id, value_minor, source,
+    promotion_id) WHERE stage = 'won' AND deleted_at IS NULL;;
+CREATE INDEX stage_changes_by_deal ON stage_changes(deal_id, changed_at, id, to_stage);;
+CREATE INDEX stage_changes_won ON stage_changes(changed_at, deal_id) WHERE to_stage = 'won';;
+CREATE INDEX deals_lost_by_time ON deals(stage_changed_at, lost_reason, value_minor)
+    WHERE stage = 'lost' AND deleted_at IS NULL;;
+DROP TRIGGER prospects_totals_ai;;
+DROP TRIGGER prospects_totals_ad;;
+DROP TRIGGER prospects_totals_au;;
+"""
+        + DEAL_TOTALS_TRIGGERS,
+    )
+    for sql in REBUILD_STAGE_TOTALS:
+        db.execute(sql)
 
 
 __all__ = ["APPLICATION_ID", "SCHEMA_VERSION", "migrations"]

@@ -3,12 +3,12 @@ a current file needs no sqlite-utils import."""
 
 APPLICATION_ID = 0x44526F6C  # "DRol", in the SQLite header (PRAGMA application_id)
 # The number of migration steps in ``dualrole.storage.migrations``; a test checks they agree.
-SCHEMA_VERSION = 13
+SCHEMA_VERSION = 14
 
-# The pipeline's per-stage totals (m008) counted afresh: after a migration, and after a bulk
-# load that dropped the triggers which keep them.
+# The pipeline's per-stage totals (m008; of deals since m014) counted afresh: after a
+# migration, and after a bulk load that dropped the triggers which keep them.
 REBUILD_STAGE_TOTALS = (
     "DELETE FROM stage_totals",
     "INSERT INTO stage_totals SELECT stage, count(*), coalesce(sum(value_minor), 0) "
-    "FROM prospects WHERE deleted_at IS NULL GROUP BY stage",
+    "FROM deals WHERE deleted_at IS NULL GROUP BY stage",
 )

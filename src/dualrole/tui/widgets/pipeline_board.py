@@ -1,10 +1,12 @@
 """The pipeline as a board: a column per stage, a card per deal, read a column window at a time.
 
-Each column shows its stage, its count and value (``stage_totals``, kept by triggers) and as
-many cards as fit; the cards of a column are one ``LIMIT`` query on the ``(stage, name)``
-index for the rows in view, so the board opens as fast at 100,000 prospects as at 60.
-A column that holds more says ``+N more`` (``↑N`` when scrolled down); names are cut with an
-ellipsis, never wrapped. Deals of one column sharing a name show their company too.
+Each column shows its stage, its count and value of deals (``stage_totals``, kept by
+triggers) and as many cards as fit; the cards of a column are one ``LIMIT`` query on the
+``deals_board`` index ``(stage, person, id)`` for the rows in view, so the board opens as
+fast at 150,000 deals as at 60. A card names the deal's person; a column that holds more
+says ``+N more`` (``↑N`` when scrolled down); names are cut with an ellipsis, never wrapped.
+Deals of one column sharing a name show their company too (two Chloe Beckers), or the deal's
+title when it is the same person's second deal.
 
 Keys: ``left``/``right`` pick a column, ``up``/``down`` (``k``/``j``),
 ``pageup``/``pagedown``, ``home``/``end`` move within it (scrolling it), ``enter`` posts
@@ -27,8 +29,9 @@ from textual.widget import Widget
 
 from dualrole.core.enums import Stage
 from dualrole.core.money import format_money_short
-from dualrole.services.lists import ProspectFilter, ProspectRow, ProspectSort, prospects_query
-from dualrole.services.pipeline import board_position, pipeline, shared_names
+from dualrole.services import deals
+from dualrole.services.deals import DealCard
+from dualrole.services.pipeline import pipeline
 from dualrole.services.settings import workspace_currency
 from dualrole.storage.db import StorageError, Store
 from dualrole.tui.text import visible
@@ -46,7 +49,7 @@ class BoardColumn:
     value: int = 0
     cursor: int = 0
     first: int = 0
-    rows: list[ProspectRow] = field(default_factory=list)
+    rows: list[DealCard] = field(default_factory=list)
     rows_from: int = -1  # the index of rows[0], -1 when not read
     shared: set[str] = field(default_factory=set)  # names in view that two of its deals share
 
@@ -112,8 +115,9 @@ class PipelineBoard(Widget, can_focus=True):
 
     # --- data ----------------------------------------------------------------------------
 
-    def reload(self, *, select: int | None = None) -> None:
-        """Re-read the totals and the cards in view (after a write); ``select`` a prospect."""
+    def reload(self, *, select: int | None = None, deal: int | None = None) -> None:
+        """Re-read the totals and the cards in view (after a write); ``select`` a prospect's
+        current deal, or ``deal`` that deal."""
         try:
             totals = pipeline(self.store)
             self.currency = workspace_currency(self.store)
@@ -126,14 +130,16 @@ class PipelineBoard(Widget, can_focus=True):
             column.rows_from = -1
             column.cursor = max(0, min(column.cursor, count - 1))
             self._clamp(column)
-        if select is not None:
-            self._select(select)
+        if select is not None or deal is not None:
+            self._select(select, deal)
         self.refresh()
 
-    def _select(self, prospect_id: int) -> None:
-        """Put the cursor on ``prospect_id`` (its column, its place in the name order)."""
+    def _select(self, prospect_id: int | None, deal_id: int | None = None) -> None:
+        """Put the cursor on a deal (its column, its place in the name order)."""
         try:
-            found = board_position(self.store, prospect_id)
+            if deal_id is None and prospect_id is not None:
+                deal_id = deals.current_deal_id(self.store, prospect_id)
+            found = None if deal_id is None else deals.board_position(self.store, deal_id)
         except StorageError:
             found = None
         if found is None:
@@ -148,19 +154,16 @@ class PipelineBoard(Widget, can_focus=True):
     def _cards_height(self) -> int:
         return max(self.size.height - HEAD - 1, 1)  # the last line says "+N more"
 
-    def _window(self, column: BoardColumn) -> list[ProspectRow]:
+    def _window(self, column: BoardColumn) -> list[DealCard]:
         """The cards in view of ``column``: one query for the visible window."""
         height = self._cards_height
         if column.rows_from != column.first or len(column.rows) < min(
             height, column.count - column.first
         ):
-            query = prospects_query(
-                self.store, ProspectFilter(stage=column.stage, sort=ProspectSort.name)
-            )
             try:
-                column.rows = query.page(self.store, column.first, height)
+                column.rows = deals.board_cards(self.store, column.stage, column.first, height)
                 names = [row.name for row in column.rows]
-                column.shared = shared_names(self.store, column.stage, names)
+                column.shared = deals.shared_names(self.store, column.stage, names)
             except StorageError as exc:
                 self.error = str(exc)
                 column.rows = []
@@ -168,8 +171,9 @@ class PipelineBoard(Widget, can_focus=True):
         return column.rows
 
     @property
-    def selected(self) -> ProspectRow | None:
-        """The selected card's row (``id``, ``name``, ``stage``…), or None in an empty column."""
+    def selected(self) -> DealCard | None:
+        """The selected card (``id`` the person's, ``deal_id``, ``name``, ``company``,
+        ``title``, ``stage``…), or None in an empty column."""
         column = self.columns[self.current]
         rows = self._window(column)
         index = column.cursor - column.first
@@ -309,8 +313,10 @@ class PipelineBoard(Widget, can_focus=True):
         if current and column.first + line == column.cursor:
             style = base + self._style("cursor")
         name = row.name
-        if name.casefold() in column.shared and row.company:
-            name = card_label(visible(name), visible(row.company), width - 1)
+        if name.casefold() in column.shared:
+            # a person's other deal: its title; another person of that name: their company
+            other = row.title if row.title != deals.FIRST_DEAL_TITLE else row.company or row.title
+            name = card_label(visible(name), visible(other), width - 1)
         return self._cell(name, width, style, base)
 
 

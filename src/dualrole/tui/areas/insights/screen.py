@@ -181,11 +181,10 @@ def forecast_columns(screen: InsightsScreen) -> list[Column[ForecastStage]]:
 
 
 def summary_text(found: Insights) -> Text:
-    from dualrole.render.insights import forecast_text, stall_text, summary
+    from dualrole.render.insights import forecast_text, repeat_text, stall_text, summary
 
-    return plain(
-        "\n".join((summary(found), stall_text(found), forecast_text(found))), multiline=True
-    )
+    lines = (summary(found), stall_text(found), forecast_text(found), repeat_text(found))
+    return plain("\n".join(lines), multiline=True)
 
 
 class InsightsScreen(AreaScreen):

@@ -1,8 +1,9 @@
-"""A prospect's page: details, notes (Markdown), follow-ups, interaction timeline, stages.
+"""A prospect's page: details, deals, notes (Markdown), follow-ups, timeline, stages.
 
 Pushed on top of Sales or Today; ``escape`` goes back. ``tab`` moves between the follow-ups
 and the timeline; ``d`` completes the highlighted follow-up (and offers the next), ``F``
-sends the highlighted interaction's feedback to marketing, ``e`` edits, ``delete`` deletes.
+sends the highlighted interaction's feedback to marketing, ``e`` edits, ``delete`` deletes,
+``D`` adds a deal (another sale to this person), ``C`` opens the company's page.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from textual.widgets import Markdown, Static
 from dualrole.core.models import Prospect
 from dualrole.core.money import format_money
 from dualrole.core.words import counted
-from dualrole.services import marketing, sales, undo
+from dualrole.services import deals, marketing, sales, undo
 from dualrole.services.lists import InteractionRow, interactions_query
 from dualrole.services.records import soft_delete
 from dualrole.storage.db import NotFoundError
@@ -73,6 +74,22 @@ class ProspectScreen(ProspectActions):
             tooltip="The latest change, any kind",
         ),
         Binding("delete", "delete", "Delete", id="prospect.delete"),
+        Binding(
+            "D",
+            "new_deal",
+            "New deal",
+            show=False,
+            id="prospect.new_deal",
+            tooltip="Another sale to this person",
+        ),
+        Binding(
+            "C",
+            "company",
+            "Company",
+            show=False,
+            id="prospect.company",
+            tooltip="The company's page: people, deals, revenue",
+        ),
         *PROSPECT_BINDINGS,
     ]
 
@@ -86,6 +103,8 @@ class ProspectScreen(ProspectActions):
         with Horizontal(id="prospect-body"):
             with VerticalScroll(id="prospect-left"):
                 yield Static("", id="prospect-details")
+                yield Static("Deals", classes="section-title")
+                yield Static("", id="prospect-deals")
                 yield Static("Notes", classes="section-title")
                 yield Markdown("", id="prospect-notes")
                 yield Static("Stage history", classes="section-title")
@@ -142,6 +161,21 @@ class ProspectScreen(ProspectActions):
                 history.append(f"  ({visible(change.reason)})")
             history.append("\n")
         self.query_one("#prospect-stages", Static).update(history)
+        self._show_deals()
+
+    def _show_deals(self) -> None:
+        """The person's deals, open ones first (``D`` adds one; ``stage dN`` moves one)."""
+        listed = Text()
+        for deal in deals.deals_for(self.store, self.prospect_id):
+            listed.append(f"{deal.ref:<5}", style="dim")
+            listed.append_text(plain(deal.title))
+            listed.append(f"  {deal.stage.value}", style="bold" if deal.is_open else "dim")
+            if deal.value_minor is not None:
+                listed.append(f"  {format_money(deal.value_minor, deal.currency)}")
+            if deal.expected_close and deal.is_open:
+                listed.append(f"  close {fmt.day(deal.expected_close)}", style="dim")
+            listed.append("\n")
+        self.query_one("#prospect-deals", Static).update(listed)
 
     def _show_details(self, p: Prospect) -> None:
         lines: list[tuple[str, str]] = []
@@ -213,6 +247,24 @@ class ProspectScreen(ProspectActions):
             form = self.attempt(followup_edit_form, self.store, event.row.id)
             if form is not None:
                 self.app.push_screen(form, self._saved("Follow-up saved."))
+
+    def action_new_deal(self) -> None:
+        if self.prospect is not None:
+            from dualrole.tui.areas.sales.deal_form import deal_form
+
+            form = deal_form(self.store, self.prospect_id, self.prospect.name)
+            self.app.push_screen(form, self._saved("Deal added."))
+
+    def action_company(self) -> None:
+        company_id = self.store.scalar(
+            "SELECT company_id FROM prospects WHERE id = ?", (self.prospect_id,)
+        )
+        if company_id is None:
+            self.notify("No company on this prospect — e sets one.")
+            return
+        from dualrole.tui.areas.sales.company import CompanyScreen
+
+        self.app.push_screen(CompanyScreen(int(company_id)))
 
     def action_delete(self) -> None:
         label = self.attempt(soft_delete, self.store, "prospect", self.prospect_id)

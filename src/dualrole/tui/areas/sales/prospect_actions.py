@@ -158,9 +158,12 @@ class ProspectActions(AreaScreen):
             return
         self.change_stage(prospect)
 
-    def change_stage(self, prospect: Any, to: Any = None) -> None:
-        """The stage form (``to`` preselected); a won or lost deal offers to close follow-ups."""
-        form = prospect_forms().stage_form(self.store, prospect, to)
+    def change_stage(self, prospect: Any, to: Any = None, deal_id: int | None = None) -> None:
+        """The stage form (``to`` preselected; ``deal_id``: that deal of the person's); a won
+        or lost deal offers to close follow-ups."""
+        form = self.attempt(prospect_forms().stage_form, self.store, prospect, to, deal_id=deal_id)
+        if form is None:
+            return
 
         def saved(result: Any) -> None:
             if result is None:

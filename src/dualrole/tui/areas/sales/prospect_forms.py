@@ -20,7 +20,7 @@ from dualrole.core.models import (
     Stage,
 )
 from dualrole.core.money import format_money_input
-from dualrole.services import daily, marketing, sales
+from dualrole.services import daily, deals, marketing, sales
 from dualrole.services.settings import get_setting, workspace_currency
 from dualrole.storage.db import Store
 from dualrole.tui.dialogs.forms import Field, FormScreen, enum_options
@@ -172,9 +172,20 @@ def log_form(store: Store, prospect: Prospect) -> FormScreen[Any]:
     )
 
 
-def stage_form(store: Store, prospect: Prospect, to: Stage | None = None) -> FormScreen[Any]:
+def stage_form(
+    store: Store, prospect: Prospect, to: Stage | None = None, *, deal_id: int | None = None
+) -> FormScreen[Any]:
     """Change the stage (``to`` preselects one: the board's ``>`` onto lost asks why here,
-    onto won the final value, the current value until changed)."""
+    onto won the final value, the current value until changed).
+
+    A person with several open deals (or ``deal_id``, a board card's) picks the deal here
+    first; its value is then left as it is unless one is typed."""
+    choices = deals.deals_for(store, prospect.id, open_only=True)
+    if len(choices) < 2 and deal_id is None:
+        choices = []
+    elif deal_id is not None and all(d.id != deal_id for d in choices):
+        choices = [deals.get_deal(store, deal_id), *choices]
+    chosen = next((d for d in choices if d.id == deal_id), choices[0] if choices else None)
     fields = [
         Field(
             "stage",
@@ -193,7 +204,22 @@ def stage_form(store: Store, prospect: Prospect, to: Stage | None = None) -> For
         ),
     ]
 
+    if chosen is not None:
+        fields[0].value = (to or chosen.stage).value
+        fields[2] = Field("value", "Value (blank: unchanged)", placeholder="e.g. 9600")
+        options = [(f"{d.ref} {d.title} · {d.stage.value}", d.id) for d in choices]
+        fields.insert(0, Field("deal", "Deal", "select", options, chosen.id, allow_blank=False))
+
     def save(data: dict[str, Any]) -> Prospect:
+        if chosen is not None:
+            deals.change_deal_stage(
+                store,
+                int(data["deal"]),
+                data["stage"],
+                value=data.get("value") or None,
+                reason=data.get("reason"),
+            )
+            return sales.get_prospect(store, prospect.id)
         moved, _before = daily.change_stage(
             store,
             prospect.id,

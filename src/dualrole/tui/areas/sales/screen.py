@@ -372,6 +372,8 @@ class SalesScreen(ProspectActions):
         if card is None:
             self.notify("Select a deal first (arrows move between the cards).")
             return
+        if self._move_other_deal(card.id, card.deal_id, step):
+            return
         prospect = self.attempt(sales.get_prospect, self.store, card.id)
         if prospect is None:
             return
@@ -391,6 +393,39 @@ class SalesScreen(ProspectActions):
         self.query_one("#prospects", PagedList).reload()
         self.notify(f"{prospect.name}: {prospect.stage.value} → {moved.stage.value}.", markup=False)
         self.offer_close_followups(moved)
+
+    def _move_other_deal(self, prospect_id: int, deal_id: int, step: int) -> bool:
+        """A card that is not the person's first deal (a repeat sale) moves as that deal (won
+        and lost through the stage form, that deal chosen); False: the prospect's own move
+        applies (its first deal, with undo and the forms)."""
+        from dualrole.services import deals, sales
+
+        if self.attempt(deals.first_deal_id, self.store, prospect_id) == deal_id:
+            return False
+        deal = self.attempt(deals.get_deal, self.store, deal_id)
+        if deal is None:
+            return True
+        target = sales.step_stage(deal.stage, step)
+        if target is None:
+            end = "first" if step < 0 else "last"
+            self.notify(f"{deal.stage.value} is the {end} stage.")
+            return True
+        if target in (Stage.won, Stage.lost):  # won asks the final value, lost why
+            prospect = self.attempt(sales.get_prospect, self.store, prospect_id)
+            if prospect is not None:
+                self.change_stage(prospect, target, deal_id=deal_id)
+            return True
+        moved = self.attempt(deals.move_deal, self.store, deal_id, target)
+        if moved is not None:
+            self._draw_pipeline_deal(deal_id)
+            self.notify(
+                f"{deal.person} · {deal.title}: {deal.stage.value} → {moved.stage.value}.",
+                markup=False,
+            )
+        return True
+
+    def _draw_pipeline_deal(self, deal_id: int) -> None:
+        self.query_one(PipelineBoard).reload(deal=deal_id)
 
     def action_search(self) -> None:
         self.action_tab("prospects")
