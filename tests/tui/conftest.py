@@ -62,3 +62,19 @@ async def _wait_until(
 def wait_until():
     """``await wait_until(pilot, lambda: ...)``: wait for a condition, never a fixed time."""
     return _wait_until
+
+
+_DESELECTED = pytest.StashKey[list[pytest.Item]]()
+
+
+def pytest_deselected(items: list[pytest.Item]) -> None:
+    """Remember what ``-k``/``-m`` left out: those tests still exist (see test_snapshot_files)."""
+    if items:
+        config = items[0].config
+        config.stash.setdefault(_DESELECTED, []).extend(items)
+
+
+@pytest.fixture
+def collected_tests(request: pytest.FixtureRequest) -> list[pytest.Item]:
+    """Every test this run collected, the deselected ones too."""
+    return [*request.session.items, *request.config.stash.get(_DESELECTED, [])]
