@@ -28,8 +28,10 @@ def dualrole(
 ) -> subprocess.CompletedProcess[str]:
     """``dualrole ARGS`` (optionally fed ``stdin``, with ``env`` added to the environment)."""
     from dualrole.entry import main
+    from dualrole.storage import db
 
     environ = dict(os.environ)
+    open_before = set(db._OPEN_FILES)
     handlers = list(logging.getLogger().handlers)
     runner = CliRunner()
     with runner.isolation(input=stdin, env=env) as (stdout, stderr, _):
@@ -53,6 +55,8 @@ def dualrole(
         if handler not in handlers:
             root.removeHandler(handler)
     assert "Traceback" not in err, err
+    # A process ends with its files; here a workspace left open would outlive the command.
+    assert set(db._OPEN_FILES) <= open_before, f"dualrole {' '.join(args)} left a workspace open"
     return subprocess.CompletedProcess(["dualrole", *args], code, out, err)
 
 
