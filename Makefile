@@ -14,7 +14,8 @@ RUN := $(UV) run --locked --python $(PYTHON)
 demo: sync
 	$(RUN) dualrole --db demo/demo.db demo
 
-## Run the whole test suite exactly as CI does: lint, format, import contracts, types, pytest.
+## Run the whole test suite exactly as CI does: lint, format, import contracts, types, pytest
+## (on every core: pyproject's addopts give pytest-xdist `-n auto`; add `-n0` for one process).
 test: sync
 	$(RUN) ruff check src tests
 	$(RUN) ruff format --check src tests

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
-from dualrole.demo.workspace import generate
-from dualrole.storage.db import Store, open_memory, open_store
+from dualrole.storage.db import Store, open_store
+from workspace_copies import Workspaces, empty_memory
 
 # CI runs the same generated examples every time (a property test must not pass or fail by
 # chance); `make explore` draws new ones to look for what they have not found yet.
@@ -43,8 +43,8 @@ def _isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
 
 @pytest.fixture
 def store() -> Iterator[Store]:
-    """An empty in-memory workspace."""
-    with open_memory() as memory:
+    """An empty in-memory workspace (a copy of one migrated once per process)."""
+    with empty_memory() as memory:
         yield memory
 
 
@@ -53,16 +53,20 @@ def db_path(tmp_path: Path) -> Path:
     return tmp_path / "work.db"
 
 
+@pytest.fixture(scope="session")
+def workspaces(tmp_path_factory: pytest.TempPathFactory) -> Workspaces:
+    return Workspaces(tmp_path_factory.mktemp("workspaces"))
+
+
 @pytest.fixture
-def file_store(db_path: Path) -> Iterator[Store]:
+def file_store(db_path: Path, workspaces: Workspaces) -> Iterator[Store]:
     """An empty workspace in a real file (WAL, permissions)."""
-    with open_store(db_path) as opened:
+    with open_store(workspaces.copy(db_path)) as opened:
         yield opened
 
 
 @pytest.fixture
-def demo_store(tmp_path: Path) -> Iterator[Store]:
+def demo_store(tmp_path: Path, workspaces: Workspaces) -> Iterator[Store]:
     """The demo workspace (seed 7) in a file."""
-    with open_store(tmp_path / "demo.db") as opened:
-        generate(opened, seed=7)
+    with open_store(workspaces.copy(tmp_path / "demo.db", seed=7)) as opened:
         yield opened

@@ -14,16 +14,19 @@ from dualrole.entry import app_only
 from dualrole.services import sales
 from dualrole.storage.backup import verify_backup
 from dualrole.storage.db import open_store
+from in_process import dualrole
 
 
 def run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    """``dualrole ARGS`` in a fresh interpreter; the test's env (frozen clock, paths) applies."""
+    """``dualrole ARGS`` as a shell runs it, in this process (``in_process``); the test's env
+    (frozen clock, paths) applies."""
+    return dualrole(*args, stdin=stdin)
+
+
+def run_python_m(*args: str) -> subprocess.CompletedProcess[str]:
+    """``python -m dualrole ARGS`` in a fresh interpreter: the real entry point."""
     result = subprocess.run(
-        [sys.executable, "-m", "dualrole", *args],
-        capture_output=True,
-        text=True,
-        input=stdin,
-        timeout=120,
+        [sys.executable, "-m", "dualrole", *args], capture_output=True, text=True, timeout=120
     )
     assert "Traceback" not in result.stderr, result.stderr
     return result
@@ -53,6 +56,14 @@ def test_help_everywhere(command):
     result = run(*command, "--help")
     assert result.returncode == 0
     assert "Usage:" in result.stdout
+
+
+def test_the_real_entry_point_answers_in_a_fresh_interpreter():
+    helped = run_python_m("--help")
+    assert helped.returncode == 0 and "Usage:" in helped.stdout
+    version = run_python_m("--version")
+    assert version.returncode == 0 and "version" in version.stdout
+    assert "Error: " in run_python_m("no-such-command").stderr
 
 
 def test_demo_is_deterministic_and_never_overwrites_without_force(tmp_path):

@@ -13,7 +13,7 @@ from dualrole.core.models import NAME_MAX, ProspectIn, ResearchNoteIn, field_err
 from dualrole.core.money import format_money, format_money_input
 from dualrole.core.parsing import MONEY_MAX_MINOR, parse_email, parse_money
 from dualrole.services import marketing, sales
-from dualrole.storage.db import open_memory
+from workspace_copies import empty_memory
 
 # Text people paste: every plane, plus what breaks naive code — controls, bidi overrides,
 # combining marks, emoji, markup, SQL and FTS syntax.
@@ -78,7 +78,7 @@ def test_any_text_is_stored_intact_or_refused_with_a_message(name, notes, compan
         assert errors and all(message.strip() for message in errors.values())
         assert set(errors) <= {"name", "notes", "company"}
         return
-    with open_memory() as store:
+    with empty_memory() as store:
         stored = sales.get_prospect(store, sales.create_prospect(store, data).id)
     # single-line fields are trimmed of surrounding whitespace; notes are kept exactly
     assert stored.name.strip() == name.strip() and stored.name in name
@@ -96,7 +96,7 @@ def test_research_notes_keep_their_body(title, body):
     except ValidationError as exc:
         assert set(field_errors(exc)) <= {"title", "body"}
         return
-    with open_memory() as store:
+    with empty_memory() as store:
         note = marketing.get_note(store, marketing.create_note(store, data).id)
     assert note.title.strip() == title.strip() and note.title.strip() and note.title in title
     assert note.body == body

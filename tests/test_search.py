@@ -30,7 +30,8 @@ from dualrole.services.lists import (
 from dualrole.services.lookup import find_records
 from dualrole.services.resolve import find_prospects
 from dualrole.services.search import fold
-from dualrole.storage.db import Store, open_memory
+from dualrole.storage.db import Store
+from workspace_copies import empty_memory
 
 PEOPLE = [
     "José García",
@@ -185,7 +186,7 @@ WORD = st.text(alphabet=LETTERS, min_size=1, max_size=10)
 def test_any_folded_word_of_a_name_finds_it_on_every_path(words, pick):
     name = " ".join(words)
     typed = fold(words[pick % len(words)])
-    with open_memory() as store:
+    with empty_memory() as store:
         sales.create_prospect(store, ProspectIn(name="Zz Other", tags=["vip"]))
         target = sales.create_prospect(store, ProspectIn(name=name))
         query = prospects_query(store, ProspectFilter(search=typed))

@@ -6,8 +6,6 @@ import io
 import json
 import os
 import stat
-import subprocess
-import sys
 
 import pytest
 import vobject
@@ -20,6 +18,7 @@ from dualrole.services import sales
 from dualrole.storage.db import StorageError, open_store
 from dualrole.storage.files import workspace_files, write_file
 from dualrole.storage.migrations import SCHEMA_VERSION
+from in_process import dualrole
 
 FORMULAS = ['=HYPERLINK("http://x")', "+49 30 123", "-1", "@SUM(A1)", "'quoted", "''twice"]
 
@@ -141,14 +140,6 @@ def test_output_files_are_atomic_private_and_careful(file_store, tmp_path):
             write_file(path, lambda out: out.write(b"x"), force=True, database=file_store.path)
     with pytest.raises(StorageError, match="folder"):
         write_file(tmp_path, lambda out: out.write(b"x"), force=True)
-
-
-def dualrole(*args: str) -> subprocess.CompletedProcess[str]:
-    result = subprocess.run(
-        [sys.executable, "-m", "dualrole", *args], capture_output=True, text=True, timeout=120
-    )
-    assert "Traceback" not in result.stderr, result.stderr
-    return result
 
 
 def test_cli_import_report_json_and_export(tmp_path):

@@ -4,20 +4,11 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 
 from dualrole.interop.importer import MAX_CREATED_DETAILS, import_contacts
+from in_process import dualrole
 
 ROWS = MAX_CREATED_DETAILS + 150  # more created records than the report keeps by default
-
-
-def dualrole(*args: str) -> subprocess.CompletedProcess[str]:
-    result = subprocess.run(
-        [sys.executable, "-m", "dualrole", *args], capture_output=True, text=True, timeout=120
-    )
-    assert "Traceback" not in result.stderr, result.stderr
-    return result
 
 
 def many_contacts(tmp_path, *, bad: int = 0):

@@ -13,7 +13,8 @@ from dualrole.core.models import ProspectIn
 from dualrole.interop.dump import write_csv, write_vcard
 from dualrole.interop.importer import import_contacts
 from dualrole.services import sales
-from dualrole.storage.db import StorageError, open_memory
+from dualrole.storage.db import StorageError
+from workspace_copies import empty_memory
 
 TEXT_FIELDS = ("name", "company", "title", "phone", "website", "notes")
 SETTINGS = settings(
@@ -57,14 +58,14 @@ def stored(store) -> list[dict]:
 
 
 def round_trip(tmp_path, data: ProspectIn, writer, suffix: str) -> tuple[list, list]:
-    with open_memory() as source:
+    with empty_memory() as source:
         sales.create_prospect(source, data)
         out = io.BytesIO()
         writer(source, out)
         before = stored(source)
     path = tmp_path / f"export{suffix}"
     path.write_bytes(out.getvalue())
-    with open_memory() as target:
+    with empty_memory() as target:
         report = import_contacts(target, path)
         assert report.created == 1, [o.line() for o in report.problems()]
         return before, stored(target)
@@ -112,7 +113,7 @@ def test_any_text_survives_vcard_export_and_import(tmp_path, fields, email, tags
 def check_never_crashes(tmp_path, content: bytes, suffix: str) -> None:
     path = tmp_path / f"input{suffix}"
     path.write_bytes(content)
-    with open_memory() as store:
+    with empty_memory() as store:
         try:
             report = import_contacts(store, path)
         except (ValueError, StorageError) as exc:

@@ -14,12 +14,19 @@ import pytest
 from sqlite_utils import Database
 
 from dualrole.storage.migrations import APPLICATION_ID, migrations
+from in_process import dualrole
 
 # CI runs a short loop; DUALROLE_FULL_RELIABILITY=1 runs the full counts.
 FULL = os.environ.get("DUALROLE_FULL_RELIABILITY") == "1"
 
 
-def run_cli(*args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
+    """``dualrole ARGS`` as a shell runs it, in this process (see ``in_process``)."""
+    return dualrole(*args)
+
+
+def run_cli_process(*args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    """``python -m dualrole ARGS`` in a fresh interpreter: for a command that might hang."""
     result = subprocess.run(
         [sys.executable, "-m", "dualrole", *args], capture_output=True, text=True, timeout=timeout
     )

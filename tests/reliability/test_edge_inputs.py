@@ -17,7 +17,7 @@ from dualrole.core.models import ProspectIn
 from dualrole.services import sales
 from dualrole.storage.db import open_store
 
-from .faults import one_sentence, read_only, run_cli
+from .faults import one_sentence, read_only, run_cli, run_cli_process
 
 # A command that hangs (reading /dev/zero or a FIFO) fails the test instead of blocking it.
 QUICK = 60
@@ -93,7 +93,7 @@ def test_files_that_are_not_contacts_get_their_own_sentence_at_once(tmp_path, ki
     source = make(tmp_path)
     db = tmp_path / "work.db"
     try:
-        result = run_cli("--db", str(db), "import", str(source), timeout=QUICK)
+        result = run_cli_process("--db", str(db), "import", str(source), timeout=QUICK)
     except subprocess.TimeoutExpired:
         pytest.fail(f"import {kind} hung")
     message = one_sentence(result)

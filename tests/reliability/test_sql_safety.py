@@ -20,6 +20,7 @@ from dualrole.core.models import (
 from dualrole.services import lists, marketing, records, sales
 from dualrole.storage import db as db_module
 from dualrole.storage.db import open_memory
+from workspace_copies import empty_memory
 
 NASTY = [
     '"unbalanced',
@@ -65,7 +66,7 @@ def all_queries(store, text: str) -> list[lists.ListQuery]:
 
 @pytest.fixture
 def filled():
-    with open_memory() as store:
+    with empty_memory() as store:
         pid = sales.create_prospect(store, ProspectIn(name='Ann "unbalanced NEAR( Lee')).id
         sales.log_interaction(store, InteractionIn(prospect_id=pid, summary="AND OR call"))
         sales.create_followup(store, FollowUpIn(prospect_id=pid, title="x", due_date="today"))

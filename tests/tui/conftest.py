@@ -10,18 +10,16 @@ from typing import Any
 import pytest
 from textual.pilot import Pilot
 
-from dualrole.demo.workspace import generate
 from dualrole.storage.db import Store, open_store
 from dualrole.tui.app import DualroleApp
 from dualrole.tui.widgets.paged_list import PagedList
+from workspace_copies import Workspaces
 
 
 @pytest.fixture
-def demo_path(tmp_path: Path) -> Path:
-    path = tmp_path / "demo.db"
-    with open_store(path) as store:
-        generate(store, seed=7)
-    return path
+def demo_path(tmp_path: Path, workspaces: Workspaces) -> Path:
+    """The demo workspace (seed 7) in a file, closed (a copy of one built once per run)."""
+    return workspaces.copy(tmp_path / "demo.db", seed=7)
 
 
 @pytest.fixture
@@ -64,3 +62,19 @@ async def _wait_until(
 def wait_until():
     """``await wait_until(pilot, lambda: ...)``: wait for a condition, never a fixed time."""
     return _wait_until
+
+
+_DESELECTED = pytest.StashKey[list[pytest.Item]]()
+
+
+def pytest_deselected(items: list[pytest.Item]) -> None:
+    """Remember what ``-k``/``-m`` left out: those tests still exist (see test_snapshot_files)."""
+    if items:
+        config = items[0].config
+        config.stash.setdefault(_DESELECTED, []).extend(items)
+
+
+@pytest.fixture
+def collected_tests(request: pytest.FixtureRequest) -> list[pytest.Item]:
+    """Every test this run collected, the deselected ones too."""
+    return [*request.session.items, *request.config.stash.get(_DESELECTED, [])]
