@@ -170,3 +170,12 @@ def test_purging_keeps_company_tags_and_drops_companies_left_empty(store: Store)
     records.purge_trash(store, keep=0)
     assert [r[0] for r in store.query("SELECT name FROM companies")] == ["Lotus Labs"]
     assert companies.get_company(store, lotus).tags == ("b2b",)
+
+
+def test_a_company_of_one_person_and_one_deal_says_so_in_the_singular(store: Store):
+    """The company page and ``company show`` printed "1 people · 1 deals"."""
+    ada = sales.create_prospect(store, ProspectIn(name="Ada", company="Solo Ltd", value="500"))
+    page = companies.company_page(
+        store, int(store.scalar("SELECT company_id FROM prospects WHERE id = ?", (ada.id,)))
+    )
+    assert companies.summary_line(page).endswith("· 1 person · 1 deal")

@@ -3,12 +3,12 @@ page (``C``) shows its people, deals, history and revenue (issue 27)."""
 
 from __future__ import annotations
 
-from dualrole.tui.areas.sales.company import CompanyScreen
 from textual.widgets import Input, Static
 
 from dualrole.core.enums import RecordKind
 from dualrole.core.models import DealIn, ProspectIn, Stage
 from dualrole.services import deals, sales
+from dualrole.tui.areas.sales.company import CompanyScreen
 from dualrole.tui.areas.sales.prospect import ProspectScreen
 from dualrole.tui.dialogs.forms import FormScreen
 from dualrole.tui.navigation import OpenRecord

@@ -70,13 +70,9 @@ def company_show(ctx: Context, name: str) -> None:
 
     with _store(ctx) as store:
         page = companies.company_page(store, companies.find_company(store, name).id)
-    c, cur = page.company, page.currency
+    c = page.company
     click.echo(f"{visible(c.name)}" + (f" · {visible(c.website)}" if c.website else ""))
-    click.echo(
-        f"revenue won {format_money(page.won_minor, cur)} · open "
-        f"{format_money(page.open_minor, cur)} · {page.people_count:,} people · "
-        f"{page.deal_count:,} deals"
-    )
+    click.echo(companies.summary_line(page))
     click.echo("people")
     for person in page.people:
         extra = [person.title or "", person.email or ""]

@@ -15,7 +15,9 @@ from typing import Any
 
 from dualrole.core.dates import clock
 from dualrole.core.models import CompanyIn
+from dualrole.core.money import format_money
 from dualrole.core.printable import visible
+from dualrole.core.words import counted
 from dualrole.services.deals import DEAL_SELECT, OPEN_LIST, Deal, deal_from_row
 from dualrole.services.records import get_tags, insert, now_text, set_tags
 from dualrole.services.settings import workspace_currency
@@ -142,6 +144,15 @@ class CompanyPage:
     currency: str
     people_count: int
     deal_count: int
+
+
+def summary_line(page: CompanyPage) -> str:
+    """The company's figures in one line, as its page and ``company show`` print them."""
+    return (
+        f"revenue won {format_money(page.won_minor, page.currency)} · open "
+        f"{format_money(page.open_minor, page.currency)} · "
+        f"{counted(page.people_count, 'person', 'people')} · {counted(page.deal_count, 'deal')}"
+    )
 
 
 SHOWN = 100

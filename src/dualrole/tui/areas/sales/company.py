@@ -76,7 +76,7 @@ class CompanyScreen(AreaScreen):
             self.notify("That company no longer exists (deleted elsewhere?).")
             self.dismiss()
             return
-        c, cur = page.company, page.currency
+        c = page.company
         head = Text()
         head.append_text(plain(c.name, "bold"))
         if c.website:
@@ -88,11 +88,7 @@ class CompanyScreen(AreaScreen):
         if c.notes:
             head.append("\n")
             head.append_text(plain(c.notes.splitlines()[0]))
-        head.append(
-            f"\nrevenue won {format_money(page.won_minor, cur)} · open "
-            f"{format_money(page.open_minor, cur)} · {page.people_count:,} people · "
-            f"{page.deal_count:,} deals"
-        )
+        head.append("\n" + companies.summary_line(page))
         self.query_one("#company-head", Static).update(head)
         self.query_one("#company-people", PagedList).refresh_query(RowsSource(page.people))
         listed = Text()
@@ -142,8 +138,7 @@ class CompanyScreen(AreaScreen):
         )
 
         def saved(result: companies.Company | None) -> None:
-            if result is not None:
-                self.refresh_data()
+            if result is not None:  # the page follows by the data-changed signal
                 self.notify("Saved.")
 
         self.app.push_screen(form, saved)
