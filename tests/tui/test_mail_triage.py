@@ -1,4 +1,4 @@
-"""Mail triage in Sales (``M``): make a lead, link to a prospect, ignore; the lists refresh."""
+"""Mail triage in Sales (``E``): make a lead, link to a prospect, ignore; the lists refresh."""
 
 from __future__ import annotations
 
@@ -49,7 +49,7 @@ async def test_triage_lead_link_and_ignore_with_keys(demo: Store, tmp_path: Path
         await pilot.pause()
         sales = app.screen
         assert isinstance(sales, SalesScreen)
-        await pilot.press("M")
+        await pilot.press("E")
         await pilot.pause()
         dialog = app.screen
         assert isinstance(dialog, MailTriageScreen)
@@ -91,7 +91,7 @@ async def test_f_fetches_new_mail_in_the_dialog(demo: Store, tmp_path: Path) -> 
     add_source(demo, f"maildir:{folder}", [ME], [])
     app = DualroleApp(demo)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("s", "M")
+        await pilot.press("s", "E")
         await pilot.pause()
         dialog = app.screen
         assert isinstance(dialog, MailTriageScreen)
@@ -103,3 +103,20 @@ async def test_f_fetches_new_mail_in_the_dialog(demo: Store, tmp_path: Path) -> 
         assert "Read 1: 0 logged, 1 waiting." in str(
             dialog.query_one("#triage-status", Static).content
         )
+
+
+async def test_m_on_sales_still_starts_a_marketing_focus_session(demo: Store, wait_until) -> None:
+    """Triage was first bound to ``M`` on Sales, which hid the app's marketing focus session
+    there; it is ``E`` (for email), and ``M`` works on every screen."""
+    from dualrole.core.enums import Side
+
+    app = DualroleApp(demo)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("s")
+        await pilot.pause()
+        await pilot.press("M")
+        await wait_until(
+            pilot,
+            lambda: app.focus_session is not None and app.focus_session.role is Side.marketing,
+        )
+        assert not isinstance(app.screen, MailTriageScreen)

@@ -47,5 +47,6 @@ AREA = Area(
         ("sales", ("s",)),
         ("pipeline", ("s", "2")),
         ("prospect", ("s", "down", "down", "enter")),
+        ("company", ("s", "down", "down", "enter", "C")),
     ),
 )

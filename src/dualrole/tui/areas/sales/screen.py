@@ -149,8 +149,8 @@ class SalesScreen(ProspectActions):
             id="sales.import",
             tooltip="Import contacts (CSV, vCard)",
         ),
-        Binding(
-            "M",
+        Binding(  # E for email: M is the app's marketing focus session
+            "E",
             "mail_triage",
             "Mail triage",
             show=False,
