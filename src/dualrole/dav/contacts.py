@@ -159,24 +159,11 @@ class Contacts(Side):
             return
         self.report.received += 1
 
-    def gone(self, link: Link) -> None:
-        if link.state == "linked":
-            rows = self.store.query("SELECT name FROM prospects WHERE id = ?", (link.record_id,))
-            if rows:
-                self.report.notes.append(
-                    f"{rows[0]['name']} was deleted on the phone; kept here, no longer synced."
-                )
-        phone_sync.save_link(
-            self.store,
-            self.kind,
-            link.record_id,
-            uid=link.uid,
-            href=None,
-            etag=None,
-            synced=link.synced,
-            body=None,
-            state="unlinked",
-        )
+    def gone_note(self, link: Link) -> str | None:
+        rows = self.store.query("SELECT name FROM prospects WHERE id = ?", (link.record_id,))
+        if not rows:
+            return None
+        return f"{rows[0]['name']} was deleted on the phone; kept here, no longer synced."
 
     def push(self) -> None:
         live = self.live()

@@ -112,6 +112,25 @@ class Side:
         raise NotImplementedError
 
     def gone(self, link: Link) -> None:
+        """Deleted on the phone: kept here, unlinked (not sent again), and reported."""
+        if link.state == "linked":
+            note = self.gone_note(link)
+            if note:
+                self.report.notes.append(note)
+        phone_sync.save_link(
+            self.store,
+            self.kind,
+            link.record_id,
+            uid=link.uid,
+            href=None,
+            etag=None,
+            synced=link.synced,
+            body=None,
+            state="unlinked",
+        )
+
+    def gone_note(self, link: Link) -> str | None:
+        """What the report says of a record deleted on the phone (None: nothing to say)."""
         raise NotImplementedError
 
     # --- push ----------------------------------------------------------------------------

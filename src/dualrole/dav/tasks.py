@@ -96,23 +96,8 @@ class Tasks(Side):
             self.report.received += 1
         return "linked"
 
-    def gone(self, link: Link) -> None:
-        if link.state == "linked":
-            self.report.notes.append(
-                f"Follow-up f{link.record_id} was deleted on the phone; kept here, no longer "
-                "synced."
-            )
-        phone_sync.save_link(
-            self.store,
-            self.kind,
-            link.record_id,
-            uid=link.uid,
-            href=None,
-            etag=None,
-            synced=link.synced,
-            body=None,
-            state="unlinked",
-        )
+    def gone_note(self, link: Link) -> str | None:
+        return f"Follow-up f{link.record_id} was deleted on the phone; kept here, no longer synced."
 
     def push(self) -> None:
         rows = self.rows()

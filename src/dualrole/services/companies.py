@@ -38,6 +38,12 @@ class AmbiguousCompany(StorageError):
     listed = True
 
 
+def company_of(store: Store, prospect_id: int) -> int | None:
+    """The id of the company ``prospect_id`` is in, or None."""
+    found = store.scalar("SELECT company_id FROM prospects WHERE id = ?", (prospect_id,))
+    return None if found is None else int(found)
+
+
 def company_id_for(store: Store, name: str | None) -> int | None:
     """The company called ``name`` (any case), made if new; None for no name."""
     name = (name or "").strip()

@@ -20,7 +20,7 @@ from textual.widgets import Markdown, Static
 from dualrole.core.models import Prospect
 from dualrole.core.money import format_money
 from dualrole.core.words import counted
-from dualrole.services import deals, marketing, sales, undo
+from dualrole.services import companies, deals, marketing, sales, undo
 from dualrole.services.lists import InteractionRow, interactions_query
 from dualrole.services.records import soft_delete
 from dualrole.storage.db import NotFoundError
@@ -256,15 +256,13 @@ class ProspectScreen(ProspectActions):
             self.app.push_screen(form, self._saved("Deal added."))
 
     def action_company(self) -> None:
-        company_id = self.store.scalar(
-            "SELECT company_id FROM prospects WHERE id = ?", (self.prospect_id,)
-        )
+        company_id = companies.company_of(self.store, self.prospect_id)
         if company_id is None:
             self.notify("No company on this prospect — e sets one.")
             return
         from dualrole.tui.areas.sales.company import CompanyScreen
 
-        self.app.push_screen(CompanyScreen(int(company_id)))
+        self.app.push_screen(CompanyScreen(company_id))
 
     def action_delete(self) -> None:
         label = self.attempt(soft_delete, self.store, "prospect", self.prospect_id)
