@@ -127,6 +127,8 @@ class DavSession:
         try:
             response = self.client.request(url, method, body, headers or {})
         except error.AuthorizationError as exc:
+            if _says_token_invalid(exc):
+                raise TokenExpired(f"{url} no longer knows the last sync token.") from exc
             raise AuthFailed(
                 f"{where} refused the user name or password ({self.user}); check them "
                 "(an app password for Nextcloud, Fastmail or iCloud) and run `dualrole dav "
@@ -307,6 +309,52 @@ class DavSession:
                     batch.append((href, etag.strip(), text))
             yield batch
 
+    def members(self, collection: str) -> tuple[str | None, list[Entry], list[Any]]:
+        """The collection's own ETag, its resources, and the properties a whole upload
+        would drop (to set again after it)."""
+        tree = self.propfind(collection, _KEPT_PROPS + "<d:getetag/>", 1)
+        own: str | None = None
+        kept: list[Any] = []
+        entries: list[Entry] = []
+        base = collection.rstrip("/")
+        for item in tree.iter(_tag(DAV, "response")):
+            href = urljoin(self.url, (item.findtext(_tag(DAV, "href")) or "").strip())
+            etag = (item.findtext(f".//{_tag(DAV, 'getetag')}") or "").strip() or None
+            if href.rstrip("/") != base:
+                if etag:
+                    entries.append(Entry(href, etag))
+                continue
+            own = etag
+            for propstat in item.iter(_tag(DAV, "propstat")):
+                if _status_code(propstat.findtext(_tag(DAV, "status"))) != 200:
+                    continue
+                for prop in propstat.iter(_tag(DAV, "prop")):
+                    kept += [p for p in prop if p.tag != _tag(DAV, "getetag") and _has_value(p)]
+        return own, entries, kept
+
+    def put_collection(
+        self, collection: str, body: str, content_type: str, etag: str, kept: list[Any]
+    ) -> bool:
+        """Upload every resource of an empty collection in one request, only if the
+        collection is still as ``etag`` says; False when the server does not take a whole
+        collection (most do not: only Radicale does), and nothing changed.
+
+        The upload replaces the collection's properties, so ``kept`` (from :meth:`members`)
+        are set again at once."""
+        headers = {"Content-Type": f"{content_type}; charset=utf-8", "If-Match": etag}
+        response = self.request("PUT", collection, body, headers)
+        if int(response.status) not in (200, 201, 204):
+            return False
+        if kept:
+            props = "".join(_xml(p) for p in kept)
+            patch = (
+                f'<?xml version="1.0"?><d:propertyupdate xmlns:d="{DAV}"><d:set><d:prop>'
+                f"{props}</d:prop></d:set></d:propertyupdate>"
+            )
+            answer = self.request("PROPPATCH", collection, patch)
+            self._check(answer, "PROPPATCH", collection, (200, 207))
+        return True
+
     def put(self, href: str, body: str, content_type: str, etag: str | None) -> str | None:
         """Create (``etag`` None: only if absent) or replace (only if unchanged); the new ETag."""
         headers = {"Content-Type": f"{content_type}; charset=utf-8"}
@@ -331,6 +379,35 @@ class DavSession:
 
 
 _NS = f'xmlns:d="{DAV}" xmlns:c="{CARD}" xmlns:k="{CAL}"'
+_KEPT_PROPS = (
+    "<d:displayname/><c:addressbook-description/><k:calendar-description/>"
+    '<k:supported-calendar-component-set/><a:calendar-color xmlns:a="http://apple.com/ns/ical/"/>'
+)
+
+
+def _xml(element: Any) -> str:
+    """``element`` written back as XML (each name with its own namespace declaration)."""
+    namespace, _, local = str(element.tag)[1:].partition("}")
+    attributes = "".join(
+        f' {key}="{escape(str(value), {chr(34): "&quot;"})}"'
+        for key, value in element.attrib.items()
+        if not str(key).startswith("{")
+    )
+    inner = escape(element.text or "") + "".join(
+        _xml(child) + escape(child.tail or "") for child in element
+    )
+    return f'<x:{local} xmlns:x="{namespace}"{attributes}>{inner}</x:{local}>'
+
+
+def _says_token_invalid(exc: Any) -> bool:
+    """A 403 refusing the sync token (RFC 6578 ``valid-sync-token``), not the user."""
+    body = getattr(exc, "body", None) or b""
+    text = body.decode("utf-8", "replace") if isinstance(body, bytes) else str(body)
+    return "valid-sync-token" in text
+
+
+def _has_value(element: Any) -> bool:
+    return len(element) > 0 or bool((element.text or "").strip())
 
 
 def _bytes(response: Any) -> bytes:

@@ -266,3 +266,20 @@ def build_todo(
         todo.add("status", "NEEDS-ACTION")
     ical: bytes = calendar.to_ical()
     return ical.decode("utf-8")
+
+
+def todo_collection(bodies: list[str]) -> str:
+    """One calendar holding the VTODOs of ``bodies`` (each one calendar of one task, as
+    :func:`build_todo` writes them): the tasks' lines, unparsed, inside one VCALENDAR."""
+    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:{PRODID}"]
+    for body in bodies:
+        inside = False
+        for line in body.splitlines():
+            if line == "BEGIN:VTODO":
+                inside = True
+            if inside:
+                lines.append(line)
+            if line == "END:VTODO":
+                inside = False
+    lines.append("END:VCALENDAR")
+    return "\r\n".join(lines) + "\r\n"
