@@ -82,7 +82,11 @@ def first_and_idle(data: Path, prospects: int, runs: int) -> tuple[float, list[f
         return first, idle, report.created_there
     finally:
         process.terminate()
-        process.wait(10)
+        try:
+            process.wait(30)
+        except subprocess.TimeoutExpired:  # still writing an answer nobody waits for
+            process.kill()
+            process.wait()
         for key, value in saved.items():
             if value is None:
                 os.environ.pop(key, None)

@@ -11,6 +11,7 @@ XML from the server is parsed without entities or network access.
 
 from __future__ import annotations
 
+import contextlib
 import uuid
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -23,6 +24,11 @@ CARD = "urn:ietf:params:xml:ns:carddav"
 CAL = "urn:ietf:params:xml:ns:caldav"
 BATCH = 500
 """Hrefs per multiget request."""
+SECONDS_PER_ITEM = 0.02
+"""How long a server may take per resource of a whole upload (Radicale writes and syncs
+each to disk, ~6 ms on a busy machine)."""
+MAX_PARTS = 10_000
+"""Parts of one sync-collection answer (RFC 6578 truncation) before listing instead."""
 
 
 class DavError(Exception):
@@ -109,6 +115,17 @@ class DavSession:
 
     def close(self) -> None:
         self.client.close()
+
+    @contextlib.contextmanager
+    def patience(self, items: int) -> Iterator[None]:
+        """Wait longer for answers about ``items`` resources at once (a whole upload, and
+        the first listing after it: the server writes each one)."""
+        usual = self.client.timeout
+        self.client.timeout = max(usual or 0, int(items * SECONDS_PER_ITEM))
+        try:
+            yield
+        finally:
+            self.client.timeout = usual
 
     def __enter__(self) -> DavSession:
         return self
@@ -240,34 +257,57 @@ class DavSession:
     # --- sync ----------------------------------------------------------------------------
 
     def changes(self, collection: str, token: str | None) -> Changes:
-        """What changed in ``collection`` since ``token`` (all of it when None)."""
-        body = (
-            f'<?xml version="1.0"?><d:sync-collection {_NS}>'
-            f"<d:sync-token>{escape(token or '')}</d:sync-token><d:sync-level>1</d:sync-level>"
-            "<d:prop><d:getetag/></d:prop></d:sync-collection>"
-        )
-        response = self.request("REPORT", collection, body, {"Depth": "0"})
-        status = int(response.status)
-        if token and status in (403, 409) and b"valid-sync-token" in _bytes(response):
-            raise TokenExpired(f"{collection} no longer knows the last sync token.")
-        if status in (400, 403, 501):
-            return self._listing(collection)  # no sync-collection: compare ETags
-        self._check(response, "REPORT", collection, (207,))
-        tree = _tree(response)
-        changes = Changes(tree.findtext(_tag(DAV, "sync-token")), full=not token)
+        """What changed in ``collection`` since ``token`` (all of it when None).
+
+        A server may answer in parts (RFC 6578 §3.6: a 507 for the collection itself and a
+        token for what it did send); the next part is asked for with that token until the
+        answer is whole."""
+        changes = Changes(token, full=not token)
+        for _part in range(MAX_PARTS):
+            body = (
+                f'<?xml version="1.0"?><d:sync-collection {_NS}>'
+                f"<d:sync-token>{escape(changes.token or '')}</d:sync-token>"
+                "<d:sync-level>1</d:sync-level><d:prop><d:getetag/></d:prop></d:sync-collection>"
+            )
+            response = self.request("REPORT", collection, body, {"Depth": "0"})
+            status = int(response.status)
+            if changes.token and status in (403, 409) and b"valid-sync-token" in _bytes(response):
+                raise TokenExpired(f"{collection} no longer knows the last sync token.")
+            if status in (400, 403, 501):
+                return self._listing(collection)  # no sync-collection: compare ETags
+            self._check(response, "REPORT", collection, (207,))
+            before = changes.token
+            if not self._take_part(collection, _tree(response), changes):
+                return changes
+            if changes.token in (None, before):
+                break  # "more to come" without a new token to ask from: list it all
+        return self._listing(collection)
+
+    def _take_part(self, collection: str, tree: Any, changes: Changes) -> bool:
+        """Add one sync-collection answer to ``changes``; True when the server says there
+        is more (a later part overrides an earlier one for the same resource)."""
+        changes.token = tree.findtext(_tag(DAV, "sync-token"))
         base = collection.rstrip("/")
+        changed = {entry.href: entry for entry in changes.changed}
+        deleted = dict.fromkeys(changes.deleted)
+        more = False
         for item in tree.iter(_tag(DAV, "response")):
             href = (item.findtext(_tag(DAV, "href")) or "").strip()
+            status = _status_code(item.findtext(_tag(DAV, "status")))
             if not href or urljoin(self.url, href).rstrip("/") == base:
+                more = more or status == 507
                 continue
             href = urljoin(self.url, href)
-            if _status_code(item.findtext(_tag(DAV, "status"))) == 404:
-                changes.deleted.append(href)
+            if status == 404:
+                changed.pop(href, None)
+                deleted[href] = None
                 continue
             etag = item.findtext(f".//{_tag(DAV, 'getetag')}")
             if etag:
-                changes.changed.append(Entry(href, etag.strip()))
-        return changes
+                deleted.pop(href, None)
+                changed[href] = Entry(href, etag.strip())
+        changes.changed, changes.deleted = list(changed.values()), list(deleted)
+        return more
 
     def _listing(self, collection: str) -> Changes:
         tree = self.propfind(collection, "<d:getetag/>", 1)

@@ -183,8 +183,9 @@ class Side:
             return False
         self.progress(step, 0, len(new))
         body = self.collection_body([item.body for item in new])
-        if not self.session.put_collection(self.url, body, self.content_type, own, kept):
-            return False
+        with self.session.patience(len(new)):
+            if not self.session.put_collection(self.url, body, self.content_type, own, kept):
+                return False
         uploaded = {}
         for item in new:
             href = self.session.member(self.url, item.uid, self.suffix)
@@ -193,7 +194,8 @@ class Side:
                 item.state,
             )  # fmt: skip
         self.report.created_there += len(new)
-        self.pull(uploaded)
+        with self.session.patience(len(new)):
+            self.pull(uploaded)
         self.progress(step, len(new), len(new))
         return True
 
