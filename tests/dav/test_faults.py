@@ -336,3 +336,30 @@ def test_a_sync_token_the_server_forgot_lists_everything_again(
     _h, _e, body = phone.card_of("X-DUALROLE-ID:5\n")
     assert "TITLE:Buyer" in body
     assert demo.scalar("SELECT count(*) FROM dav_collections WHERE sync_token = ?", (stale,)) == 0
+
+
+def test_a_card_added_on_the_phone_just_before_a_whole_upload_is_kept(
+    demo: Store, demo_path: Path, phone: Phone, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The upload is only if the collection is unchanged (If-Match on its ETag): a card the
+    phone adds in between is never replaced; the cards then go one request each."""
+    members = DavSession.members
+    added: list[str] = []
+
+    def members_then_phone_adds(self: DavSession, url: str) -> object:
+        listed = members(self, url)
+        if url == phone.book and not added:
+            added.append(url)
+            phone.own_contact()
+        return listed
+
+    monkeypatch.setattr(DavSession, "members", members_then_phone_adds)
+    report = sync(demo_path, demo)
+    assert added
+    cards = phone.cards()
+    assert any("UID:owners-own" in body for _etag, body in cards.values())
+    assert len(cards) == 61 and report.created_there > 60
+    monkeypatch.setattr(DavSession, "members", members)
+    same_everywhere(demo, phone)
+    idle = sync(demo_path, demo)
+    assert (idle.received, idle.sent, idle.created_there) == (0, 0, 0)
