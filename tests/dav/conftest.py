@@ -74,6 +74,25 @@ class Phone:
         self.put(href, body)
         return href
 
+    def own_contact(self) -> None:
+        """A card the owner already had: the address book is not empty, so dualrole's
+        cards go one request each (an empty one is filled in one request)."""
+        body = "\r\n".join(
+            ["BEGIN:VCARD", "VERSION:3.0", "UID:owners-own", "FN:Owner's Dentist",
+             "N:Dentist;Owner's;;;", "END:VCARD", ""]
+        )  # fmt: skip
+        self.new_card("owners-own", body)
+
+    def collection_props(self, which: str) -> str:
+        """The collection's name and (task list) components, as the server lists them."""
+        url = self.book if which == "book" else self.calendar
+        tree = self.session.propfind(
+            url, "<d:displayname/><k:supported-calendar-component-set/>", 0
+        )
+        name = tree.findtext(".//{DAV:}displayname") or ""
+        comps = sorted(c.get("name", "") for c in tree.iter("{urn:ietf:params:xml:ns:caldav}comp"))
+        return f"{name} {','.join(comps)}".strip()
+
 
 @pytest.fixture
 def phone(radicale: Radicale, monkeypatch: pytest.MonkeyPatch) -> Iterator[Phone]:

@@ -133,8 +133,11 @@ def test_a_card_sent_but_not_recorded_is_found_again_not_duplicated(
 def test_the_network_dropping_mid_batch_loses_nothing(
     demo: Store, demo_path: Path, phone: Phone, radicale: Radicale
 ) -> None:
+    """Cards going one request each (into an address book that already holds one)."""
     from dualrole.dav import settings
     from replication.seaweed import Cable
+
+    phone.own_contact()
 
     saved = settings.get(demo_path)
     assert saved is not None
@@ -181,6 +184,7 @@ def test_a_sync_killed_with_9_is_finished_by_the_next(
     from dualrole.demo.workspace import DemoSize, generate
     from dualrole.storage.db import open_store
 
+    phone.own_contact()  # one request per card: a kill falls between two of them
     big = tmp_path / "big.db"
     with open_store(big) as store:
         generate(store, seed=3, size=DemoSize(prospects=400))
@@ -220,3 +224,142 @@ def test_a_sync_killed_with_9_is_finished_by_the_next(
         same_everywhere(store, phone)
         idle = connect.run(big, store)
         assert (idle.received, idle.sent, idle.created_there) == (0, 0, 0)
+
+
+def test_the_network_dropping_during_a_whole_upload_loses_nothing(
+    demo: Store, demo_path: Path, phone: Phone, radicale: Radicale
+) -> None:
+    """The empty address book is filled in one request; the cable is cut during it."""
+    from dualrole.dav import settings
+    from replication.seaweed import Cable
+
+    saved = settings.get(demo_path)
+    assert saved is not None and saved.addressbook and saved.calendar
+    with Cable(radicale.url.rstrip("/")) as cable:
+        via = cable.endpoint + "/"
+        settings.save(
+            demo_path,
+            settings.Connection(
+                via,
+                USER,
+                saved.addressbook.replace(radicale.url, via),
+                saved.calendar.replace(radicale.url, via),
+            ),
+        )
+        original = DavSession.put_collection
+
+        def put_collection(self: DavSession, *args: object, **kw: object) -> bool:
+            cable.unplug()
+            return original(self, *args, **kw)  # type: ignore[arg-type]
+
+        DavSession.put_collection = put_collection  # type: ignore[method-assign]
+        try:
+            with pytest.raises(Unreachable) as caught:
+                sync(demo_path, demo)
+        finally:
+            DavSession.put_collection = original  # type: ignore[method-assign]
+        assert "Cannot reach 127.0.0.1:" in str(caught.value)
+        assert demo.scalar("SELECT count(*) FROM dav_links") == 0
+        cable.plug()
+        report = sync(demo_path, demo)
+        assert report.created_there > 0
+        idle = sync(demo_path, demo)
+        assert (idle.received, idle.sent, idle.created_there) == (0, 0, 0)
+    same_everywhere(demo, phone)
+
+
+def test_a_sync_killed_after_a_whole_upload_links_every_card_next_time(
+    demo: Store, demo_path: Path, phone: Phone, tmp_path: Path
+) -> None:
+    """Killed after the one upload, before the links were all written: the next sync
+    finds dualrole's own cards, links them, changes no prospect and sends nothing twice."""
+    from dualrole.demo.workspace import DemoSize, generate
+    from dualrole.storage.db import open_store
+
+    big = tmp_path / "big.db"
+    with open_store(big) as store:
+        generate(store, seed=3, size=DemoSize(prospects=1200))
+        before = store.query("SELECT id, notes, version FROM prospects ORDER BY id")
+    from dualrole.dav import settings
+
+    saved = settings.get(demo_path)
+    assert saved is not None
+    settings.save(big, saved)
+    child = subprocess.Popen(
+        [sys.executable, "-m", "dualrole", "--db", str(big), "dav", "sync"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env={**os.environ},
+    )
+    deadline = time.monotonic() + 120
+    killed = False
+    while time.monotonic() < deadline and child.poll() is None:
+        try:
+            conn = sqlite3.connect(f"file:{big}?mode=ro", uri=True, timeout=5)
+            try:
+                count = conn.execute("SELECT count(*) FROM dav_links").fetchone()[0]
+            finally:
+                conn.close()
+        except sqlite3.Error:
+            count = 0
+        if count >= 1:  # the upload is done: the links of its first batch are in
+            child.send_signal(signal.SIGKILL)
+            killed = True
+            break
+        time.sleep(0.02)
+    child.wait()
+    assert killed, "the sync finished before it could be killed; make the workspace bigger"
+    with open_store(big) as store:
+        assert 0 < store.scalar("SELECT count(*) FROM dav_links WHERE kind = 'contact'") < 1200
+        assert len(phone.cards()) == 1200  # the upload is all or nothing: all are there
+        report = connect.run(big, store)
+        assert report.received == 0 and report.sent == 0
+        assert store.query("SELECT id, notes, version FROM prospects ORDER BY id") == before
+        assert store.scalar("SELECT count(*) FROM dav_links WHERE kind = 'contact'") == 1200
+        same_everywhere(store, phone)
+        idle = connect.run(big, store)
+        assert (idle.received, idle.sent, idle.created_there) == (0, 0, 0)
+
+
+def test_a_sync_token_the_server_forgot_lists_everything_again(
+    demo: Store, demo_path: Path, phone: Phone
+) -> None:
+    """Radicale answers 403 valid-sync-token: not a refused password, a full listing."""
+    sync(demo_path, demo)
+    edit(demo, 5, title="Buyer")
+    stale = "http://radicale.org/ns/sync/" + "0" * 64
+    with demo.transaction():
+        demo.execute("UPDATE dav_collections SET sync_token = ?", (stale,))
+    report = sync(demo_path, demo)
+    assert (report.received, report.sent, report.created_there) == (0, 1, 0)
+    same_everywhere(demo, phone)
+    _h, _e, body = phone.card_of("X-DUALROLE-ID:5\n")
+    assert "TITLE:Buyer" in body
+    assert demo.scalar("SELECT count(*) FROM dav_collections WHERE sync_token = ?", (stale,)) == 0
+
+
+def test_a_card_added_on_the_phone_just_before_a_whole_upload_is_kept(
+    demo: Store, demo_path: Path, phone: Phone, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The upload is only if the collection is unchanged (If-Match on its ETag): a card the
+    phone adds in between is never replaced; the cards then go one request each."""
+    members = DavSession.members
+    added: list[str] = []
+
+    def members_then_phone_adds(self: DavSession, url: str) -> object:
+        listed = members(self, url)
+        if url == phone.book and not added:
+            added.append(url)
+            phone.own_contact()
+        return listed
+
+    monkeypatch.setattr(DavSession, "members", members_then_phone_adds)
+    report = sync(demo_path, demo)
+    assert added
+    cards = phone.cards()
+    assert any("UID:owners-own" in body for _etag, body in cards.values())
+    assert len(cards) == 61 and report.created_there > 60
+    monkeypatch.setattr(DavSession, "members", members)
+    same_everywhere(demo, phone)
+    idle = sync(demo_path, demo)
+    assert (idle.received, idle.sent, idle.created_there) == (0, 0, 0)

@@ -220,3 +220,50 @@ def test_a_due_date_moved_on_the_phone_comes_back_and_a_deleted_task_stays_here(
     again = sync(demo_path, demo)
     assert (again.received, again.sent, again.created_there) == (0, 0, 0)
     assert not [b for _e, b in phone.tasks().values() if f"followup-{second}\n" in b]
+
+
+def test_an_empty_collection_is_filled_in_one_request_and_keeps_its_name(
+    demo: Store, demo_path: Path, phone: Phone
+) -> None:
+    """A first sync into empty collections: one PUT each (all or nothing on the server),
+    their names and task-only components kept, no prospect changed by the linking."""
+    from dualrole.dav.client import DavSession
+
+    names = (phone.collection_props("book"), phone.collection_props("calendar"))
+    assert names[1].endswith(" VTODO")
+    versions = demo.query("SELECT id, version, notes FROM prospects ORDER BY id")
+    requests: list[str] = []
+    original = DavSession.request
+
+    def counted(self: DavSession, method: str, url: str, *args: object, **kw: object) -> object:
+        requests.append(method)
+        return original(self, method, url, *args, **kw)  # type: ignore[arg-type]
+
+    DavSession.request = counted  # type: ignore[method-assign]
+    try:
+        report = sync(demo_path, demo)
+    finally:
+        DavSession.request = original  # type: ignore[method-assign]
+    assert requests.count("PUT") == 2, requests
+    assert report.created_there == 60 + open_followups(demo)
+    assert (report.received, report.sent, report.notes) == (0, 0, [])
+    assert (phone.collection_props("book"), phone.collection_props("calendar")) == names
+    assert demo.query("SELECT id, version, notes FROM prospects ORDER BY id") == versions
+    links = demo.scalar(
+        "SELECT count(*) FROM dav_links WHERE state = 'linked' AND etag IS NOT NULL"
+    )
+    assert links == 60 + open_followups(demo)
+
+
+def test_a_collection_that_is_not_empty_gets_one_request_per_card(
+    demo: Store, demo_path: Path, phone: Phone
+) -> None:
+    """The owner's own card stays as it is: nothing is uploaded over a collection."""
+    phone.own_contact()
+    report = sync(demo_path, demo)
+    cards = phone.cards()
+    assert len(cards) == 61
+    assert any("UID:owners-own" in body for _etag, body in cards.values())
+    assert report.created_there == 60 + open_followups(demo)
+    idle = sync(demo_path, demo)
+    assert (idle.received, idle.sent, idle.created_there) == (0, 0, 0)

@@ -9,7 +9,7 @@ exits non-zero when any target fails. Not part of the test suite (timings are no
                              [--data bench-data]
                              [--only demo,startup,tui,review,insights,import,replica,dav,mail,
                                      deals]
-                             [--dav-prospects 1000] [--mail 100000]
+                             [--dav-prospects 10000] [--mail 100000]
 """
 
 from __future__ import annotations
@@ -58,7 +58,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", default=",".join(SECTIONS))
     parser.add_argument("--rebuild", action="store_true", help="regenerate the workspaces")
     parser.add_argument(
-        "--dav-prospects", type=int, default=1_000, help="workspace size of the phone sync"
+        "--dav-prospects", type=int, default=10_000, help="workspace size of the phone sync"
     )
     parser.add_argument("--mail", type=int, default=100_000, help="messages in the Maildir")
     args = parser.parse_args(argv)

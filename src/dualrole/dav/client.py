@@ -11,6 +11,7 @@ XML from the server is parsed without entities or network access.
 
 from __future__ import annotations
 
+import contextlib
 import uuid
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -23,6 +24,11 @@ CARD = "urn:ietf:params:xml:ns:carddav"
 CAL = "urn:ietf:params:xml:ns:caldav"
 BATCH = 500
 """Hrefs per multiget request."""
+SECONDS_PER_ITEM = 0.02
+"""How long a server may take per resource of a whole upload (Radicale writes and syncs
+each to disk, ~6 ms on a busy machine)."""
+MAX_PARTS = 10_000
+"""Parts of one sync-collection answer (RFC 6578 truncation) before listing instead."""
 
 
 class DavError(Exception):
@@ -110,6 +116,17 @@ class DavSession:
     def close(self) -> None:
         self.client.close()
 
+    @contextlib.contextmanager
+    def patience(self, items: int) -> Iterator[None]:
+        """Wait longer for answers about ``items`` resources at once (a whole upload, and
+        the first listing after it: the server writes each one)."""
+        usual = self.client.timeout
+        self.client.timeout = max(usual or 0, int(items * SECONDS_PER_ITEM))
+        try:
+            yield
+        finally:
+            self.client.timeout = usual
+
     def __enter__(self) -> DavSession:
         return self
 
@@ -127,6 +144,8 @@ class DavSession:
         try:
             response = self.client.request(url, method, body, headers or {})
         except error.AuthorizationError as exc:
+            if _says_token_invalid(exc):
+                raise TokenExpired(f"{url} no longer knows the last sync token.") from exc
             raise AuthFailed(
                 f"{where} refused the user name or password ({self.user}); check them "
                 "(an app password for Nextcloud, Fastmail or iCloud) and run `dualrole dav "
@@ -238,34 +257,57 @@ class DavSession:
     # --- sync ----------------------------------------------------------------------------
 
     def changes(self, collection: str, token: str | None) -> Changes:
-        """What changed in ``collection`` since ``token`` (all of it when None)."""
-        body = (
-            f'<?xml version="1.0"?><d:sync-collection {_NS}>'
-            f"<d:sync-token>{escape(token or '')}</d:sync-token><d:sync-level>1</d:sync-level>"
-            "<d:prop><d:getetag/></d:prop></d:sync-collection>"
-        )
-        response = self.request("REPORT", collection, body, {"Depth": "0"})
-        status = int(response.status)
-        if token and status in (403, 409) and b"valid-sync-token" in _bytes(response):
-            raise TokenExpired(f"{collection} no longer knows the last sync token.")
-        if status in (400, 403, 501):
-            return self._listing(collection)  # no sync-collection: compare ETags
-        self._check(response, "REPORT", collection, (207,))
-        tree = _tree(response)
-        changes = Changes(tree.findtext(_tag(DAV, "sync-token")), full=not token)
+        """What changed in ``collection`` since ``token`` (all of it when None).
+
+        A server may answer in parts (RFC 6578 §3.6: a 507 for the collection itself and a
+        token for what it did send); the next part is asked for with that token until the
+        answer is whole."""
+        changes = Changes(token, full=not token)
+        for _part in range(MAX_PARTS):
+            body = (
+                f'<?xml version="1.0"?><d:sync-collection {_NS}>'
+                f"<d:sync-token>{escape(changes.token or '')}</d:sync-token>"
+                "<d:sync-level>1</d:sync-level><d:prop><d:getetag/></d:prop></d:sync-collection>"
+            )
+            response = self.request("REPORT", collection, body, {"Depth": "0"})
+            status = int(response.status)
+            if changes.token and status in (403, 409) and b"valid-sync-token" in _bytes(response):
+                raise TokenExpired(f"{collection} no longer knows the last sync token.")
+            if status in (400, 403, 501):
+                return self._listing(collection)  # no sync-collection: compare ETags
+            self._check(response, "REPORT", collection, (207,))
+            before = changes.token
+            if not self._take_part(collection, _tree(response), changes):
+                return changes
+            if changes.token in (None, before):
+                break  # "more to come" without a new token to ask from: list it all
+        return self._listing(collection)
+
+    def _take_part(self, collection: str, tree: Any, changes: Changes) -> bool:
+        """Add one sync-collection answer to ``changes``; True when the server says there
+        is more (a later part overrides an earlier one for the same resource)."""
+        changes.token = tree.findtext(_tag(DAV, "sync-token"))
         base = collection.rstrip("/")
+        changed = {entry.href: entry for entry in changes.changed}
+        deleted = dict.fromkeys(changes.deleted)
+        more = False
         for item in tree.iter(_tag(DAV, "response")):
             href = (item.findtext(_tag(DAV, "href")) or "").strip()
+            status = _status_code(item.findtext(_tag(DAV, "status")))
             if not href or urljoin(self.url, href).rstrip("/") == base:
+                more = more or status == 507
                 continue
             href = urljoin(self.url, href)
-            if _status_code(item.findtext(_tag(DAV, "status"))) == 404:
-                changes.deleted.append(href)
+            if status == 404:
+                changed.pop(href, None)
+                deleted[href] = None
                 continue
             etag = item.findtext(f".//{_tag(DAV, 'getetag')}")
             if etag:
-                changes.changed.append(Entry(href, etag.strip()))
-        return changes
+                deleted.pop(href, None)
+                changed[href] = Entry(href, etag.strip())
+        changes.changed, changes.deleted = list(changed.values()), list(deleted)
+        return more
 
     def _listing(self, collection: str) -> Changes:
         tree = self.propfind(collection, "<d:getetag/>", 1)
@@ -307,6 +349,52 @@ class DavSession:
                     batch.append((href, etag.strip(), text))
             yield batch
 
+    def members(self, collection: str) -> tuple[str | None, list[Entry], list[Any]]:
+        """The collection's own ETag, its resources, and the properties a whole upload
+        would drop (to set again after it)."""
+        tree = self.propfind(collection, _KEPT_PROPS + "<d:getetag/>", 1)
+        own: str | None = None
+        kept: list[Any] = []
+        entries: list[Entry] = []
+        base = collection.rstrip("/")
+        for item in tree.iter(_tag(DAV, "response")):
+            href = urljoin(self.url, (item.findtext(_tag(DAV, "href")) or "").strip())
+            etag = (item.findtext(f".//{_tag(DAV, 'getetag')}") or "").strip() or None
+            if href.rstrip("/") != base:
+                if etag:
+                    entries.append(Entry(href, etag))
+                continue
+            own = etag
+            for propstat in item.iter(_tag(DAV, "propstat")):
+                if _status_code(propstat.findtext(_tag(DAV, "status"))) != 200:
+                    continue
+                for prop in propstat.iter(_tag(DAV, "prop")):
+                    kept += [p for p in prop if p.tag != _tag(DAV, "getetag") and _has_value(p)]
+        return own, entries, kept
+
+    def put_collection(
+        self, collection: str, body: str, content_type: str, etag: str, kept: list[Any]
+    ) -> bool:
+        """Upload every resource of an empty collection in one request, only if the
+        collection is still as ``etag`` says; False when the server does not take a whole
+        collection (most do not: only Radicale does), and nothing changed.
+
+        The upload replaces the collection's properties, so ``kept`` (from :meth:`members`)
+        are set again at once."""
+        headers = {"Content-Type": f"{content_type}; charset=utf-8", "If-Match": etag}
+        response = self.request("PUT", collection, body, headers)
+        if int(response.status) not in (200, 201, 204):
+            return False
+        if kept:
+            props = "".join(_xml(p) for p in kept)
+            patch = (
+                f'<?xml version="1.0"?><d:propertyupdate xmlns:d="{DAV}"><d:set><d:prop>'
+                f"{props}</d:prop></d:set></d:propertyupdate>"
+            )
+            answer = self.request("PROPPATCH", collection, patch)
+            self._check(answer, "PROPPATCH", collection, (200, 207))
+        return True
+
     def put(self, href: str, body: str, content_type: str, etag: str | None) -> str | None:
         """Create (``etag`` None: only if absent) or replace (only if unchanged); the new ETag."""
         headers = {"Content-Type": f"{content_type}; charset=utf-8"}
@@ -331,6 +419,35 @@ class DavSession:
 
 
 _NS = f'xmlns:d="{DAV}" xmlns:c="{CARD}" xmlns:k="{CAL}"'
+_KEPT_PROPS = (
+    "<d:displayname/><c:addressbook-description/><k:calendar-description/>"
+    '<k:supported-calendar-component-set/><a:calendar-color xmlns:a="http://apple.com/ns/ical/"/>'
+)
+
+
+def _xml(element: Any) -> str:
+    """``element`` written back as XML (each name with its own namespace declaration)."""
+    namespace, _, local = str(element.tag)[1:].partition("}")
+    attributes = "".join(
+        f' {key}="{escape(str(value), {chr(34): "&quot;"})}"'
+        for key, value in element.attrib.items()
+        if not str(key).startswith("{")
+    )
+    inner = escape(element.text or "") + "".join(
+        _xml(child) + escape(child.tail or "") for child in element
+    )
+    return f'<x:{local} xmlns:x="{namespace}"{attributes}>{inner}</x:{local}>'
+
+
+def _says_token_invalid(exc: Any) -> bool:
+    """A 403 refusing the sync token (RFC 6578 ``valid-sync-token``), not the user."""
+    body = getattr(exc, "body", None) or b""
+    text = body.decode("utf-8", "replace") if isinstance(body, bytes) else str(body)
+    return "valid-sync-token" in text
+
+
+def _has_value(element: Any) -> bool:
+    return len(element) > 0 or bool((element.text or "").strip())
 
 
 def _bytes(response: Any) -> bytes:

@@ -9,7 +9,7 @@ from dualrole.core.dates import clock
 from dualrole.dav import mapping
 from dualrole.dav.client import DavSession
 from dualrole.dav.mapping import Fields, Unreadable
-from dualrole.dav.side import Progress, Side, SyncReport
+from dualrole.dav.side import Outgoing, Progress, Side, SyncReport
 from dualrole.services import phone_sync
 from dualrole.services.phone_sync import Link, Refused
 from dualrole.storage.db import Store
@@ -174,16 +174,20 @@ class Contacts(Side):
             if pid not in links
             or (links[pid].state == "linked" and mapping.prospect_fields(row) != links[pid].synced)
         ]
-        for done, pid in enumerate(todo, 1):
+        outgoing = []
+        for pid in todo:
             row, link = live[pid], links.get(pid)
             fields = mapping.prospect_fields(row)
             uid = link.uid if link else mapping.contact_uid(pid)
             body = mapping.build_card(fields, uid, pid, link.body if link else None)
-            self.send(pid, uid, fields, body, link, str(row["name"]))
-            self.progress("contacts out", done, len(todo))
+            outgoing.append(Outgoing(pid, uid, fields, body, link, str(row["name"])))
+        self.send_all(outgoing, "contacts out")
         for pid, link in links.items():
             if pid not in live:
                 self.remove(link, f"Prospect #{pid}")
+
+    def collection_body(self, bodies: list[str]) -> str:
+        return "".join(bodies)  # vCards simply follow one another
 
 
 def _digits(phone: str) -> str:

@@ -53,6 +53,23 @@ class SyncReport:
 
 Progress = Callable[[str, int, int], None]
 
+BULK_MIN = 20
+"""New resources from which an empty collection is filled in one request (where the server
+takes a whole collection); below it, one request each is as quick."""
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """One resource to send: the record, its fields and the body built from them."""
+
+    record_id: int
+    uid: str
+    fields: Fields
+    body: str
+    link: Link | None
+    label: str
+    state: str = "linked"
+
 
 class Side:
     kind = ""
@@ -77,23 +94,26 @@ class Side:
 
     # --- pull ----------------------------------------------------------------------------
 
-    def pull(self) -> None:
-        token = self.start_token()
+    def pull(self, uploaded: dict[str, Link] | None = None) -> None:
+        """Bring in what changed on the server. ``uploaded``: resources just sent in one
+        request, by href, with what was sent (the whole collection is then listed)."""
+        token = None if uploaded else self.start_token()
         try:
             changes = self.session.changes(self.url, token)
         except TokenExpired:
             changes = self.session.changes(self.url, None)
         links = phone_sync.links(self.store, self.kind)
         by_href = {link.href: link for link in links.values() if link.href}
+        gone = [href for href in changes.deleted if href in by_href]
+        if changes.full:
+            listed = {entry.href for entry in changes.changed}
+            gone += [href for href in by_href if href not in listed and href not in gone]
+        by_href.update(uploaded or {})
         wanted = [
             entry.href
             for entry in changes.changed
             if entry.href not in by_href or by_href[entry.href].etag != entry.etag
         ]
-        gone = [href for href in changes.deleted if href in by_href]
-        if changes.full:
-            listed = {entry.href for entry in changes.changed}
-            gone += [href for href in by_href if href not in listed and href not in gone]
         done = 0
         for batch in self.session.multiget(self.url, self.resource, wanted):
             with self.store.transaction():
@@ -136,6 +156,51 @@ class Side:
     # --- push ----------------------------------------------------------------------------
 
     def push(self) -> None:
+        raise NotImplementedError
+
+    def send_all(self, outgoing: list[Outgoing], step: str) -> None:
+        """Send every changed and new resource; new ones in one request when they fill an
+        empty collection on a server that takes that, else one request each."""
+        new = [item for item in outgoing if item.link is None]
+        if len(new) >= BULK_MIN and self.upload(new, step):
+            outgoing = [item for item in outgoing if item.link is not None]
+        for done, item in enumerate(outgoing, 1):
+            self.send(
+                item.record_id, item.uid, item.fields, item.body, item.link, item.label, item.state
+            )
+            self.progress(step, done, len(outgoing))
+
+    def upload(self, new: list[Outgoing], step: str) -> bool:
+        """Fill the empty collection with ``new`` in one request; False when it is not
+        empty or the server does not take whole collections (nothing was sent then).
+
+        The upload is all or nothing on the server. The links are then made by listing
+        the collection, as for a phone's cards: each resource is matched by its href (or
+        its UID), compared with what was sent, and linked with its ETag — so a sync killed
+        after the upload links them all next time."""
+        own, present, kept = self.session.members(self.url)
+        if own is None or present:
+            return False
+        self.progress(step, 0, len(new))
+        body = self.collection_body([item.body for item in new])
+        with self.session.patience(len(new)):
+            if not self.session.put_collection(self.url, body, self.content_type, own, kept):
+                return False
+        uploaded = {}
+        for item in new:
+            href = self.session.member(self.url, item.uid, self.suffix)
+            uploaded[href] = Link(
+                0, self.kind, item.record_id, item.uid, href, None, item.fields, item.body,
+                item.state,
+            )  # fmt: skip
+        self.report.created_there += len(new)
+        with self.session.patience(len(new)):
+            self.pull(uploaded)
+        self.progress(step, len(new), len(new))
+        return True
+
+    def collection_body(self, bodies: list[str]) -> str:
+        """One request's body holding every resource of ``bodies``."""
         raise NotImplementedError
 
     def send(

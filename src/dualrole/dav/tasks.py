@@ -6,7 +6,7 @@ from typing import Any
 
 from dualrole.dav import mapping
 from dualrole.dav.mapping import Fields, Unreadable
-from dualrole.dav.side import Side
+from dualrole.dav.side import Outgoing, Side
 from dualrole.services import phone_sync
 from dualrole.services.phone_sync import Link, Refused
 
@@ -18,6 +18,9 @@ class Tasks(Side):
     resource = "calendar"
     suffix = ".ics"
     content_type = ICAL
+
+    _linked: set[int] | None = None
+    """Follow-ups linked when the first task of ours without a link was seen."""
 
     def rows(self) -> dict[int, Any]:
         """Follow-ups of live prospects: open ones, and done ones still linked."""
@@ -42,7 +45,8 @@ class Tasks(Side):
 
     def take(self, href: str, etag: str, body: str, link: Link | None) -> None:
         if link is None:
-            return  # a task made on the phone: not a follow-up of anyone's; left alone
+            self.adopt_own(href, etag, body)
+            return
         row = self.row(link.record_id)
         try:
             _uid, remote = mapping.todo_fields(body, str(row["name"]) if row else "")
@@ -63,6 +67,26 @@ class Tasks(Side):
             body=body,
             state=state,
         )
+
+    def adopt_own(self, href: str, etag: str, body: str) -> None:
+        """A task of ours the link of which was never written (a sync killed right after
+        sending it): linked again. Tasks made on the phone are left alone."""
+        try:
+            uid, remote = mapping.todo_fields(body)
+        except Unreadable:
+            return
+        own = mapping.uid_record(uid, self.kind)
+        if self._linked is None:
+            self._linked = set(phone_sync.links(self.store, self.kind))
+        row = self.row(own) if own is not None and own not in self._linked else None
+        if own is None or row is None:
+            return
+        self._linked.add(own)
+        _uid, remote = mapping.todo_fields(body, str(row["name"]))
+        phone_sync.save_link(
+            self.store, self.kind, own, uid=uid, href=href, etag=etag, synced=remote,
+            body=body, state="done" if remote["done"] else "linked",
+        )  # fmt: skip
 
     def merge(self, row: Any, remote: Fields, base: dict[str, str]) -> str:
         local = mapping.followup_fields(row)
@@ -113,7 +137,8 @@ class Tasks(Side):
             )
             or (fid in links and links[fid].state == "done" and not row["done_at"])  # reopened
         ]
-        for done, fid in enumerate(todo, 1):
+        outgoing = []
+        for fid in todo:
             row, link = rows[fid], links.get(fid)
             fields = mapping.followup_fields(row)
             uid = link.uid if link else mapping.task_uid(fid)
@@ -123,8 +148,12 @@ class Tasks(Side):
                 fields, uid, str(row["name"]), "\n".join(details), link.body if link else None
             )
             state = "done" if fields["done"] else "linked"
-            self.send(fid, uid, fields, body, link, f"{row['name']} — {row['title']}", state)
-            self.progress("follow-ups out", done, len(todo))
+            label = f"{row['name']} — {row['title']}"
+            outgoing.append(Outgoing(fid, uid, fields, body, link, label, state))
+        self.send_all(outgoing, "follow-ups out")
         for fid, link in links.items():
             if fid not in rows and link.state == "linked":
                 self.remove(link, f"Follow-up f{fid}")
+
+    def collection_body(self, bodies: list[str]) -> str:
+        return mapping.todo_collection(bodies)
