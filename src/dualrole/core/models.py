@@ -280,6 +280,10 @@ class PromotionIn(Input):
     start_date: Date = None
     end_date: Date = None
     budget: Money = None
+    currency: Annotated[str | None, BeforeValidator(_currency), BeforeValidator(_blank_to_none)] = (
+        None
+    )
+    """The budget's and the logged spend's; None: the workspace's (new), unchanged (edit)."""
 
     @model_validator(mode="after")
     def _dates_in_order(self) -> PromotionIn:

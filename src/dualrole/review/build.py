@@ -32,7 +32,7 @@ from dualrole.review.model import (
 )
 from dualrole.review.targets import get_reflection, get_targets
 from dualrole.services.focus import focus_hours
-from dualrole.services.settings import get_setting, mixed_currency_note
+from dualrole.services.settings import get_setting, mixed_currency_note, spend_currency_note
 from dualrole.storage.db import Store
 
 PARTIAL_FROM = 0.5  # credit at or above which a missed target is "partial"
@@ -294,7 +294,9 @@ def build_review(store: Store, monday: dt.date, *, trend: bool = True) -> Weekly
         sunday=sunday,
         previous_weeks=[week_label(day) for day in Window(monday, before).mondays[:before]],
         currency=currency,
-        currency_note=mixed_currency_note(store),
+        currency_note=" ".join(
+            note for note in (mixed_currency_note(store), spend_currency_note(store)) if note
+        ),
         status=status,
         marketing=sides[Side.marketing],
         sales=sides[Side.sales],
