@@ -129,3 +129,14 @@ def test_an_import_reports_a_name_with_a_line_break_as_a_bad_row(tmp_path):
         assert "company contains a control character (U+0007)" in second.reason
         names = [row[0] for row in store.query("SELECT name FROM prospects")]
     assert names == ["Cy Day"]
+
+
+def test_a_sent_message_is_logged_whatever_its_subject_holds(store):
+    """The message has gone: a control character or line break in its subject (a name an
+    older release kept) is shown visibly in the summary, never a refusal after sending."""
+    from dualrole.services import outreach, sales
+
+    kim = sales.create_prospect(store, ProspectIn(name="Kim"))
+    outreach.log_sent(store, kim.id, "Hello Evil\x1b[2J\nName", "<m1@example.com>")
+    summary = store.scalar("SELECT summary FROM interactions WHERE prospect_id = ?", (kim.id,))
+    assert summary == "Hello Evil␛[2J Name"
