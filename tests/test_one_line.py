@@ -140,3 +140,16 @@ def test_a_sent_message_is_logged_whatever_its_subject_holds(store):
     outreach.log_sent(store, kim.id, "Hello Evil\x1b[2J\nName", "<m1@example.com>")
     summary = store.scalar("SELECT summary FROM interactions WHERE prospect_id = ?", (kim.id,))
     assert summary == "Hello Evil␛[2J Name"
+
+
+def test_a_repeating_follow_up_kept_with_a_control_character_still_completes(store):
+    """An older release let the title in: done still offers (and repeats) the next one."""
+    from dualrole.services import sales
+
+    kim = sales.create_prospect(store, ProspectIn(name="Kim"))
+    data = FollowUpIn(prospect_id=kim.id, title="Call", due_date="2026-11-20", repeat_every=7)
+    first = sales.create_followup(store, data.model_copy(update={"title": "Call\x07 back"}))
+    offer = sales.complete_followup(store, first.id)
+    assert offer.repeats and offer.suggestion.title == "Call\x07 back"
+    again = sales.create_followup(store, offer.suggestion)
+    assert again.title == "Call\x07 back" and again.due_date.isoformat() == "2026-11-27"
