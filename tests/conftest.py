@@ -27,6 +27,8 @@ def _isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("DUALROLE_NOW", FROZEN_NOW)
     monkeypatch.setenv("DUALROLE_DB", str(tmp_path / "default" / "dualrole.db"))
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+    # Kept money layouts; beside the test's folder, which some tests expect unchanged.
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path.with_name(f"{tmp_path.name}-cache")))
     monkeypatch.setenv("DUALROLE_CONFIG_DIR", str(tmp_path / "config"))  # replica settings
     monkeypatch.setenv("TZ", "Europe/Berlin")
     for name in ("DUALROLE_CONFIG", "DUALROLE_THEME", "DUALROLE_LOCALE", "DUALROLE_KEYMAP"):

@@ -80,8 +80,9 @@ def test_unknown_and_deleted(store, people):
 
 
 def test_control_characters_never_reach_the_message(store):
-    sales.create_prospect(store, ProspectIn(name="Evil \x1b[31mRed"))
-    sales.create_prospect(store, ProspectIn(name="Evil \x07Bell"))
+    # As an older release kept them: a one-line field refuses control characters now.
+    for name in ("Evil \x1b[31mRed", "Evil \x07Bell"):
+        sales.create_prospect(store, ProspectIn(name="Evil").model_copy(update={"name": name}))
     with pytest.raises(AmbiguousProspect) as caught:
         resolve_prospect(store, "evil")
     assert "\x1b" not in str(caught.value) and "\x07" not in str(caught.value)

@@ -13,10 +13,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from dualrole.core.dates.reading import parse_week
+from dualrole.core.models import ProspectIn
 from dualrole.render import render
 from dualrole.render.markdown import cell, escape
-from dualrole.render.tabular import CSV_HEADER, safe_cell
+from dualrole.render.tabular import CSV_HEADER, major_units, safe_cell
 from dualrole.review import BY_KEY, build_review, build_reviews, show_target, show_value
+from dualrole.services import sales
+from dualrole.services.settings import set_setting
 from review_week import EXPECTED, FEEDBACK_TITLE, at, build_week
 
 W47 = parse_week("2026-W47")
@@ -60,13 +63,44 @@ def test_csv_carries_every_number(review):
     assert set(by_key) == set(EXPECTED)
     for key, (actual, target, grade, w46) in EXPECTED.items():
         row = by_key[key]
-        assert float(row["actual"]) == pytest.approx(actual, abs=0.05), key
-        assert row["target"] == ("" if target is None else str(target)), key
+        money = BY_KEY[key].unit == "money"
+        assert row["currency"] == ("EUR" if money else ""), key
+
+        def cell(value, money=money):  # money in major units with two decimals
+            return "" if value is None else f"{value / 100:.2f}" if money else str(value)
+
+        assert float(row["actual"]) == pytest.approx(actual / (100 if money else 1), abs=0.05)
+        assert row["target"] == cell(target), key
         assert row["grade"] == (grade or ""), key
         if BY_KEY[key].trend:
-            assert row["w-1"] == ("" if w46 is None else str(w46)), key
+            assert row["w-1"] == cell(w46), key
             assert row["w-8"] == "", key
     assert by_key["reach"]["actual"] == "12400"  # a number, not "12,400"
+    assert by_key["revenue"]["actual"] == "8400.00"  # €8,400, not 840000
+
+
+def test_csv_money_names_its_currency_in_a_mixed_currency_workspace(review, store):
+    """Deals in euros, the workspace switched to the yen: the CSV says JPY and writes yen
+    the way the review and the JSON count them, never minor units a reader cannot place."""
+    set_setting(store, "currency", "JPY")
+    sales.create_prospect(store, ProspectIn(name="Dollar deal", value="10.25", currency="USD"))
+    review = build_review(store, W47)
+    assert review.currency == "JPY" and review.currency_note  # the mixed totals are noted
+    rows = list(csv.reader(io.StringIO(render([review], "csv"))))
+    by_key = {row[2]: dict(zip(CSV_HEADER, row, strict=True)) for row in rows[1:]}
+    data = json.loads(render([review], "json"))["reviews"][0]
+    assert data["currency"] == "JPY"
+    metrics = {m["key"]: m for m in data["marketing"] + data["sales"]}
+    for key, row in by_key.items():
+        if BY_KEY[key].unit != "money":
+            assert row["currency"] == "", key
+            continue
+        assert row["currency"] == "JPY", key
+        json_actual = metrics[key]["actual"]
+        assert row["actual"] == ("" if json_actual is None else f"{json_actual / 100:g}"), key
+    assert by_key["revenue"]["actual"] == "8400"  # the yen has no decimals
+    assert by_key["cost_per_lead"]["target"] == "50"
+    assert by_key["pipeline_open"]["actual"] == "9010.25"  # a fraction keeps two decimals
 
 
 def test_markdown_and_html_show_every_number(review):
@@ -177,7 +211,11 @@ def test_the_four_exports_of_the_demo_agree(demo_store):
         key, actual = metric["key"], metric["actual"]
         model = review.metric(key)
         assert actual == (None if model.actual is None else pytest.approx(model.actual))
-        assert rows[key]["actual"] == ("" if actual is None else str(actual))
+        if metric["unit"] == "money":  # the CSV in major units, the JSON in minor units
+            assert rows[key]["currency"] == data["currency"]
+            assert rows[key]["actual"] == major_units(actual, data["currency"])
+        else:
+            assert rows[key]["actual"] == ("" if actual is None else str(actual))
         assert rows[key]["grade"] == (metric["grade"] or "")
         shown = show_value(model.actual, model.unit)
         assert f"| {cell(model.label)} | {cell(shown)}" in markdown

@@ -16,7 +16,14 @@ from hypothesis import strategies as st
 
 from dualrole.cli.main import cli
 from dualrole.core.enums import RecordKind
-from dualrole.core.models import FollowUpIn, PromotionIn, ProspectIn, ResearchNoteIn, SegmentIn
+from dualrole.core.models import (
+    FollowUpIn,
+    InteractionIn,
+    PromotionIn,
+    ProspectIn,
+    ResearchNoteIn,
+    SegmentIn,
+)
 from dualrole.services import marketing, sales
 from dualrole.services.lists import (
     ProspectFilter,
@@ -28,9 +35,10 @@ from dualrole.services.lists import (
     segments_query,
 )
 from dualrole.services.lookup import find_records
+from dualrole.services.records import soft_delete
 from dualrole.services.resolve import find_prospects
 from dualrole.services.search import fold
-from dualrole.storage.db import Store
+from dualrole.storage.db import Store, open_store
 from workspace_copies import empty_memory
 
 PEOPLE = [
@@ -226,3 +234,43 @@ def test_two_letters_stay_with_names_and_tags_three_reach_the_rest(store, path):
     assert path(store, "be") == ["Bea Ortiz"]  # not every word of every company and note
     assert path(store, "bea") == ["Bea Ortiz", "Ada Lind"]  # the name first, then the company
     assert path(store, "eaco") == ["Ada Lind"]  # inside a word, from three letters
+
+
+@pytest.mark.parametrize("path", PATHS, ids=lambda p: p.__name__)
+def test_a_word_only_in_a_logged_interaction_finds_its_prospect(store, path):
+    """Issue 28 leftover: a call's or an email's text finds whom it was logged for, by word
+    prefix from three letters, live interactions only, after the name matches."""
+    kim = sales.create_prospect(store, ProspectIn(name="Kim Ortiz"))
+    bo = sales.create_prospect(store, ProspectIn(name="Bo Lind"))
+    sales.create_prospect(store, ProspectIn(name="Zanzibar Quill"))
+    sales.log_interaction(
+        store, InteractionIn(prospect_id=kim.id, summary="Call", outcome="wants the zanzibar plan")
+    )
+    gone = sales.log_interaction(
+        store, InteractionIn(prospect_id=bo.id, summary="Asked about Quokka pricing")
+    )
+    assert path(store, "zanzib") == ["Zanzibar Quill", "Kim Ortiz"]  # the name first
+    assert path(store, "quokka") == ["Bo Lind"]
+    assert path(store, "quokka pric") == ["Bo Lind"]  # every word, in one interaction
+    assert path(store, "quokka zanzibar") == []  # not spread over two prospects
+    assert path(store, "zan") == ["Zanzibar Quill", "Kim Ortiz"]
+    assert path(store, "za") == ["Zanzibar Quill"]  # two letters stay with names and tags
+    soft_delete(store, "interaction", gone.id)
+    assert path(store, "quokka") == []
+
+
+def test_find_says_which_interaction_matched(tmp_path):
+    path = tmp_path / "w.db"
+    with open_store(path) as store:
+        kim = sales.create_prospect(store, ProspectIn(name="Kim Ortiz"))
+        sales.create_prospect(store, ProspectIn(name="Quokka Bay"))
+        for when, summary in (("2026-11-02 10:00", "Quokka demo"), ("2026-11-09 15:30", "Hi")):
+            data = InteractionIn(prospect_id=kim.id, summary=summary, occurred_at=when)
+            sales.log_interaction(store, data)
+    result = CliRunner().invoke(cli, ["--db", str(path), "find", "quokka"])
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines() == [
+        "#2  Quokka Bay · lead",
+        "#1  Kim Ortiz · lead",
+        "    logged Mon 2 Nov 2026 10:00  call  Quokka demo",
+    ]

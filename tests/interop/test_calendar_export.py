@@ -25,8 +25,10 @@ def calendar(store):
     gone = sales.create_prospect(store, ProspectIn(name="Gone"))
 
     def add(prospect, title, day, time=None):
-        data = FollowUpIn(prospect_id=prospect.id, title=title, due_date=day, due_time=time)
-        return sales.create_followup(store, data)
+        data = FollowUpIn(prospect_id=prospect.id, title="Title", due_date=day, due_time=time)
+        # A line break is refused by the form now, but an older release kept some: stored
+        # titles still reach the calendar escaped.
+        return sales.create_followup(store, data.model_copy(update={"title": title}))
 
     timed = add(anna, TRICKY, "2026-11-23", "14:30")
     allday = add(bob, LONG.strip(), "2026-11-24")

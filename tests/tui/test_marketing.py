@@ -24,6 +24,8 @@ from dualrole.tui.widgets.paged_list import PagedList
 
 SIZE = (100, 32)
 NASTY = "[bold]Acme[/b] [@click=app.quit]x[/] \x1b[31mred"
+"""Kept in names by an older release (one-line fields refuse control characters now), hence
+``model_copy(update=…)`` below, which stores it the way that release did."""
 SHOWN = "[bold]Acme[/b] [@click=app.quit]x[/] ␛[31mred"
 
 
@@ -135,7 +137,10 @@ class TestResearch:
 
     async def test_note_page_renders_markdown_but_never_markup(self, app, demo):
         body = "# Heard\n\n**Price** is the issue. [@click=app.quit]click me[/] [bold]x[/b]"
-        note = marketing.create_note(demo, ResearchNoteIn(title=NASTY, body=body, tags=["t1"]))
+        note = marketing.create_note(
+            demo,
+            ResearchNoteIn(title="T", body=body, tags=["t1"]).model_copy(update={"title": NASTY}),
+        )
         async with app.run_test(size=SIZE) as pilot:
             notes = await open_tab(pilot, "2")
             assert notes.row.id == note.id
@@ -370,12 +375,19 @@ class TestDeleteSearchAndSafety:
     async def test_markup_injection_shows_literally_everywhere(self, demo, lines):
         from dualrole.tui.app import DualroleApp
 
-        segment = marketing.create_segment(demo, SegmentIn(name=NASTY, objections=NASTY))
+        segment = marketing.create_segment(
+            demo, SegmentIn(name="S", objections=NASTY).model_copy(update={"name": NASTY})
+        )
         promotion = marketing.create_promotion(
-            demo, PromotionIn(name=NASTY, message=NASTY, segment_id=segment.id)
+            demo,
+            PromotionIn(name="P", message=NASTY, segment_id=segment.id).model_copy(
+                update={"name": NASTY}
+            ),
         )
         marketing.log_result(demo, PromotionResultIn(promotion_id=promotion.id, day="today"))
-        marketing.create_task(demo, MarketingTaskIn(title=NASTY, due_date="today"))
+        marketing.create_task(
+            demo, MarketingTaskIn(title="T", due_date="today").model_copy(update={"title": NASTY})
+        )
         app = DualroleApp(demo)
         async with app.run_test(size=SIZE) as pilot:
             for key, name in (("1", "segments"), ("3", "promotions"), ("4", "tasks")):

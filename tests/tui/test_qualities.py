@@ -19,9 +19,9 @@ NASTY = "[bold]Acme[/b] [@click=app.quit]x[/] \x1b[31mred"
 
 
 async def test_markup_and_escape_sequences_show_literally(demo, lines):
-    prospect = sales.create_prospect(
-        demo, ProspectIn(name=NASTY, company="[red]Co", notes="[@click=app.quit]click me")
-    )
+    data = ProspectIn(name="P", company="[red]Co", notes="[@click=app.quit]click me")
+    # As an older release kept it: a one-line field refuses control characters now.
+    prospect = sales.create_prospect(demo, data.model_copy(update={"name": NASTY}))
     app = DualroleApp(demo)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("s", "slash", *"acme")

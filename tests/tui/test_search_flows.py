@@ -9,7 +9,7 @@ from __future__ import annotations
 from textual.command import CommandPalette
 from textual.widgets import OptionList
 
-from dualrole.core.models import ProspectIn
+from dualrole.core.models import InteractionIn, ProspectIn
 from dualrole.services import sales
 from dualrole.services.resolve import find_prospects
 from dualrole.services.search import fold
@@ -89,3 +89,14 @@ async def test_the_palette_finds_renee_typed_without_the_accent(app, demo, wait_
         await pilot.press("enter")
         await wait_until(pilot, lambda: isinstance(app.screen, ProspectScreen))
         assert app.screen.prospect_id == target.id
+
+
+async def test_the_sales_filter_finds_a_word_only_in_a_logged_call(app, demo, lines, wait_until):
+    kim = sales.create_prospect(demo, ProspectIn(name="Kim Ortiz"))
+    data = InteractionIn(prospect_id=kim.id, summary="Call", outcome="asked for the quokka plan")
+    sales.log_interaction(demo, data)
+    assert [c.name for c in find_prospects(demo, "quokka")] == ["Kim Ortiz"]  # as the CLI
+    async with app.run_test(size=SIZE) as pilot:
+        prospects = await search(pilot, "quokka")
+        await wait_until(pilot, lambda: prospects.row_count == 1)
+        assert shown(prospects, lines)[0].startswith("Kim Ortiz")

@@ -379,15 +379,23 @@ def show(ctx: Context, prospect: str) -> None:
 @pass_ctx
 def find(ctx: Context, text: str, limit: int) -> None:
     """List the prospects TEXT finds, as `/` and the palette do: a word of the name first
-    (accents and case aside: jose finds José), then the company, email, notes or a tag."""
+    (accents and case aside: jose finds José), then the company, email, notes, a tag or a
+    logged interaction (shown below the prospect)."""
+    from dualrole.core.dates.when import format_moment
     from dualrole.services.resolve import find_prospects
+    from dualrole.services.search import matched_interactions
 
     with _store(ctx) as store:
         found = find_prospects(store, text, limit)
+        logged = matched_interactions(store, text, [c.id for c in found])
     if not found:
         raise click.ClickException(f"No prospect matches {visible(text)!r}.")
     for candidate in found:
         click.echo(candidate.line())
+        hit = logged.get(candidate.id)
+        if hit is not None:
+            when = format_moment(hit.occurred_at)
+            click.echo(f"    logged {when}  {hit.kind}  {visible(hit.summary)}")
 
 
 @click.command()

@@ -28,7 +28,12 @@ from dualrole.cli import (
 )
 from dualrole.cli.context import Context
 from dualrole.core.printable import visible
-from dualrole.launch import one_sentence_errors, run_app
+from dualrole.launch import (
+    load_money_layouts,
+    one_sentence_errors,
+    run_app,
+    save_money_layouts,
+)
 
 
 @click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
@@ -45,9 +50,14 @@ def cli(ctx: click.Context, db_path: str | None) -> None:
 
     With no command, opens the app on your database.
     """
+    # The layouts and locales an earlier run read from Babel, before the config checks its
+    # locale: a command imports Babel only for a currency or locale no run has read yet.
+    known = load_money_layouts()
     ctx.obj = Context(db_path, report_config=ctx.invoked_subcommand != "config")
     if ctx.invoked_subcommand is None:
         run_app(ctx.obj.open(), ctx.obj.config)
+    else:
+        ctx.call_on_close(lambda: save_money_layouts(known))
 
 
 for _module in (

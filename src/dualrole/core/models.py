@@ -8,7 +8,8 @@ field, say what is wrong and what is expected, so a form can show them next to t
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any
+import re
+from typing import Annotated, Any, ClassVar
 
 from pydantic import (
     AfterValidator,
@@ -18,6 +19,8 @@ from pydantic import (
     Field,
     StringConstraints,
     ValidationError,
+    ValidationInfo,
+    field_validator,
     model_validator,
 )
 
@@ -39,6 +42,7 @@ from dualrole.core.enums import (
     Stage,
 )
 from dualrole.core.parsing import clean_text, parse_email, parse_money
+from dualrole.core.printable import visible
 
 __all__ = [  # the enums are re-exported here for convenience
     "NAME_MAX",
@@ -144,15 +148,39 @@ def _happened(value: dt.datetime | None) -> dt.datetime | None:
     return value
 
 
+class _OneLine:
+    """Marks a field that holds one line of text (a name, a title): see ``Input._one_line``."""
+
+
+ONE_LINE = _OneLine()
+_NOT_ONE_LINE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+"""Control characters (C0, DEL, C1) and the Unicode line and paragraph separators."""
+_LINE_BREAKS = frozenset("\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029")
+
+
+def one_line_problem(value: str) -> str | None:
+    """Why ``value`` cannot be one line of text (a line break or a control character), or None."""
+    found = _NOT_ONE_LINE.search(value)
+    if found is None:
+        return None
+    if found[0] in _LINE_BREAKS:
+        return "must be one line; remove the line break"
+    return f"contains a control character (U+{ord(found[0]):04X}); remove it"
+
+
 Text = Annotated[str, BeforeValidator(clean_text)]
-Name = Annotated[Text, AfterValidator(_not_blank), _max_len(NAME_MAX)]
-Short = Annotated[Text, _max_len(SHORT_MAX)]
+Name = Annotated[Text, AfterValidator(_not_blank), _max_len(NAME_MAX), ONE_LINE]
+Short = Annotated[Text, _max_len(SHORT_MAX), ONE_LINE]
 # Long text (notes, Markdown bodies) is kept exactly as typed: leading spaces can be Markdown.
 LongText = Annotated[
     str, StringConstraints(strip_whitespace=False), BeforeValidator(clean_text), _max_len(TEXT_MAX)
 ]
 OptShort = Annotated[
-    str | None, BeforeValidator(_blank_to_none), BeforeValidator(clean_text), _max_len(SHORT_MAX)
+    str | None,
+    BeforeValidator(_blank_to_none),
+    BeforeValidator(clean_text),
+    _max_len(SHORT_MAX),
+    ONE_LINE,
 ]
 Email = Annotated[str | None, BeforeValidator(parse_email)]
 Money = Annotated[int | None, BeforeValidator(parse_money)]
@@ -185,6 +213,9 @@ def _tags(value: Any) -> list[str]:
         tag = clean_text(str(raw)).strip().lstrip("#").strip().lower()
         if len(tag) > 50:
             raise ValueError(f"tag {tag[:20]!r}… is longer than 50 characters")
+        problem = one_line_problem(tag)
+        if problem:
+            raise ValueError(f"tag {visible(tag[:20])!r} {problem}")
         if tag and tag not in tags:
             tags.append(tag)
     return tags
@@ -197,6 +228,21 @@ class Input(BaseModel):
     """Base for what a person or a file hands us: strict about unknown fields."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, use_enum_values=False)
+
+    stored: ClassVar[bool] = False
+    """True on the record models: a row already kept is read as it is, never refused."""
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _one_line(cls, value: Any, info: ValidationInfo) -> Any:
+        """A name, title or other one-line field holds no line break or control character
+        (multi-line fields — notes, an interaction's outcome — keep theirs)."""
+        if cls.stored or type(value) is not str or _NOT_ONE_LINE.search(value) is None:
+            return value
+        field = cls.model_fields.get(info.field_name or "")
+        if field is not None and any(mark is ONE_LINE for mark in field.metadata):
+            raise ValueError(one_line_problem(value))
+        return value
 
 
 class SegmentIn(Input):
@@ -234,6 +280,10 @@ class PromotionIn(Input):
     start_date: Date = None
     end_date: Date = None
     budget: Money = None
+    currency: Annotated[str | None, BeforeValidator(_currency), BeforeValidator(_blank_to_none)] = (
+        None
+    )
+    """The budget's and the logged spend's; None: the workspace's (new), unchanged (edit)."""
 
     @model_validator(mode="after")
     def _dates_in_order(self) -> PromotionIn:
@@ -344,6 +394,7 @@ class ReflectionIn(Input):
 
 class Record(BaseModel):
     model_config = ConfigDict(from_attributes=True)
+    stored: ClassVar[bool] = True
 
     id: int
     version: int = 1

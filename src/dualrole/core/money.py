@@ -100,6 +100,18 @@ def remember_layouts(saved: Mapping[str, Any]) -> None:
             _known_locales.add(locale)
 
 
+def remembered_locales() -> list[str]:
+    """The locales checked with Babel so far (kept with the layouts: a command that shows
+    no amount still checks the configured locale)."""
+    return sorted(_known_locales)
+
+
+def remember_locales(names: Any) -> None:
+    """Take locales :func:`remembered_locales` gave in an earlier run (the same Babel)."""
+    if isinstance(names, list):
+        _known_locales.update(name for name in names if isinstance(name, str) and name)
+
+
 _SHAPE = Layout("", "", "", "", ".", ",", 3, 3, 2, "")
 
 

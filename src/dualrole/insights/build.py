@@ -29,7 +29,7 @@ from dualrole.insights.model import (
     Week,
 )
 from dualrole.insights.repeat import build_repeat
-from dualrole.services.settings import get_setting, mixed_currency_note
+from dualrole.services.settings import get_setting, mixed_currency_note, spend_currency_note
 from dualrole.storage.db import Store
 
 NO_SEGMENT = "(no segment)"
@@ -151,7 +151,9 @@ def build_insights(store: Store, period: Period) -> Insights:
         first=period.first,
         last=period.last,
         currency=currency,
-        currency_note=mixed_currency_note(store),
+        currency_note=" ".join(
+            note for note in (mixed_currency_note(store), spend_currency_note(store)) if note
+        ),
         totals=groups.totals,
         channels=_order(by_kind["channel"]),
         promotions=_order(by_kind["promotion"]),

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from dualrole.core.dates.when import format_span
 from dualrole.core.models import Side
 from dualrole.core.words import counted
 from dualrole.review import (
@@ -27,10 +28,8 @@ SIDE_TITLES = {
 
 
 def week_span(monday: dt.date, sunday: dt.date) -> str:
-    """``16–22 Nov`` or ``30 Nov – 6 Dec``."""
-    if monday.month == sunday.month:
-        return f"{monday.day}–{sunday.day} {sunday:%b}"
-    return f"{monday.day} {monday:%b} – {sunday.day} {sunday:%b}"
+    """``16–22 Nov`` or ``30 Nov – 6 Dec`` (in the workspace's date style)."""
+    return format_span(monday, sunday)
 
 
 def week_title(review: WeeklyReview) -> str:

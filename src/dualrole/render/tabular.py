@@ -25,8 +25,11 @@ JSON schema, version 1 (additions keep the version; a rename or removal bumps it
 Money is integer minor units (cents), rates are percent; ``null`` means "—" (nothing to
 measure, or no target). Whole numbers are written as integers.
 
-CSV columns: week, side, metric, label, unit, actual, target, grade, detail, reason, then
-one column per previous week (``w-8`` … ``w-1``). Text cells that a spreadsheet would run
+CSV columns: week, side, metric, label, unit, currency, actual, target, grade, detail,
+reason, then one column per previous week (``w-8`` … ``w-1``). Money is written in major
+units with a dot (``1250.00``; ``8400`` for the yen, which has no decimals; two decimals
+whenever a fraction remains) and its row names the currency, the JSON's ``currency``;
+other rows leave ``currency`` empty. Text cells that a spreadsheet would run
 as a formula (starting with ``= + - @``, tab or CR) get a leading apostrophe; numbers stay
 numbers.
 """
@@ -36,8 +39,11 @@ from __future__ import annotations
 import csv
 import io
 import json
+from decimal import Decimal
+from functools import partial
 from typing import Any
 
+from dualrole.core.money import currency_digits, round_minor
 from dualrole.review import WeeklyReview
 from dualrole.review.model import WEEKS_BEFORE
 
@@ -82,6 +88,7 @@ CSV_HEADER = [
     "metric",
     "label",
     "unit",
+    "currency",
     "actual",
     "target",
     "grade",
@@ -95,13 +102,28 @@ def _number(value: float | None) -> Any:
     return "" if value is None else _plain(value)
 
 
+def major_units(minor: float | None, currency: str) -> str:
+    """An amount of minor units (hundredths) as a spreadsheet reads it: ``1250.00`` for
+    125000 euro cents, ``1250`` for the yen (no decimals), never grouped, never rounded to
+    less than what is kept."""
+    if minor is None:
+        return ""
+    amount = Decimal(round_minor(minor)) / 100
+    digits = currency_digits(currency)
+    if amount != round(amount, digits):
+        digits = 2
+    return f"{amount:.{digits}f}"
+
+
 def render_csv(reviews: list[WeeklyReview]) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(CSV_HEADER)
     for review in reviews:
         for metric in review.metrics():
-            previous = [_number(v) for v in metric.previous]
+            money = metric.unit == "money"
+            number = partial(major_units, currency=review.currency) if money else _number
+            previous = [number(v) for v in metric.previous]
             previous += [""] * (WEEKS_BEFORE - len(previous))
             row = [
                 review.week,
@@ -109,8 +131,9 @@ def render_csv(reviews: list[WeeklyReview]) -> str:
                 metric.key,
                 safe_cell(metric.label),
                 metric.unit,
-                _number(metric.actual),
-                _number(metric.target),
+                review.currency if money else "",
+                number(metric.actual),
+                number(metric.target),
                 metric.grade.value if metric.grade else "",
                 safe_cell(metric.detail),
                 safe_cell(metric.reason),

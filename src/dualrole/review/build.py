@@ -7,6 +7,7 @@ import math
 
 from dualrole.core.dates import clock
 from dualrole.core.dates.reading import week_label
+from dualrole.core.dates.when import format_day
 from dualrole.core.models import Side
 from dualrole.core.money import per
 from dualrole.core.words import counted
@@ -31,7 +32,7 @@ from dualrole.review.model import (
 )
 from dualrole.review.targets import get_reflection, get_targets
 from dualrole.services.focus import focus_hours
-from dualrole.services.settings import get_setting, mixed_currency_note
+from dualrole.services.settings import get_setting, mixed_currency_note, spend_currency_note
 from dualrole.storage.db import Store
 
 PARTIAL_FROM = 0.5  # credit at or above which a missed target is "partial"
@@ -192,7 +193,8 @@ def _score(side: Side, metrics: list[Metric], status: Status, monday: dt.date) -
         "(met = 100 %, otherwise the share of the target reached)"
     ]
     if so_far:
-        reasons.append(f"the week is in progress until {monday + dt.timedelta(days=6):%a %d %b}")
+        sunday = monday + dt.timedelta(days=6)
+        reasons.append(f"the week is in progress until {format_day(sunday, year=False)}")
     for which in Grade:
         names = [m for m in graded if m.grade == which]
         if names:
@@ -211,7 +213,7 @@ AT_WEEK_END = frozenset({"followups_overdue"})
 
 
 def not_started(monday: dt.date) -> str:
-    return f"not started: the week begins {monday:%a %d %b %Y}"
+    return f"not started: the week begins {format_day(monday)}"
 
 
 def build_review(store: Store, monday: dt.date, *, trend: bool = True) -> WeeklyReview:
@@ -292,7 +294,9 @@ def build_review(store: Store, monday: dt.date, *, trend: bool = True) -> Weekly
         sunday=sunday,
         previous_weeks=[week_label(day) for day in Window(monday, before).mondays[:before]],
         currency=currency,
-        currency_note=mixed_currency_note(store),
+        currency_note=" ".join(
+            note for note in (mixed_currency_note(store), spend_currency_note(store)) if note
+        ),
         status=status,
         marketing=sides[Side.marketing],
         sales=sides[Side.sales],

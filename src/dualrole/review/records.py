@@ -120,7 +120,7 @@ RESULTS = Spec(
     "result",
     "SELECT r.id, r.day, m.name, 'reach ' || r.reach || ' · engagement ' || r.engagement || "
     "' · clicks ' || r.clicks || ' · spend ' || "
-    + money_sql("coalesce(r.spend_minor, 0)")
+    + money_sql("coalesce(r.spend_minor, 0)", "m.currency")
     + ", NULL "
     "FROM promotion_results r JOIN promotions m ON m.id = r.promotion_id "
     "WHERE m.deleted_at IS NULL AND r.day >= :start_day AND r.day < :end_day",

@@ -519,7 +519,7 @@ def promotions_query(
     query = ListQuery(
         PromotionRow,
         columns="m.id, m.name, m.channel, m.status, m.start_date, m.end_date, m.budget_minor, "
-        "? AS currency, "
+        "coalesce(m.currency, ?) AS currency, "
         "(SELECT coalesce(sum(spend_minor),0) FROM promotion_results r "
         " WHERE r.promotion_id = m.id) AS spend_minor, "
         "(SELECT count(*) FROM prospects l WHERE l.promotion_id = m.id "

@@ -36,6 +36,7 @@ from dualrole.services.records import (
     to_columns,
     update_versioned,
 )
+from dualrole.services.settings import workspace_currency
 from dualrole.storage.db import Store
 
 # --- segments ----------------------------------------------------------------------------
@@ -113,6 +114,7 @@ def _status_stamps(
 def create_promotion(store: Store, data: PromotionIn) -> Promotion:
     with store.transaction(), integrity_guard("promotion"):
         columns = {**to_columns(data), **_status_stamps(store, data.status, None)}
+        columns["currency"] = data.currency or workspace_currency(store)
         promotion_id = insert(store, "promotions", columns)
     return get_promotion(store, promotion_id)
 
@@ -124,6 +126,8 @@ def get_promotion(store: Store, promotion_id: int) -> Promotion:
 def update_promotion(store: Store, promotion_id: int, version: int, data: PromotionIn) -> Promotion:
     with store.transaction(), integrity_guard("promotion"):
         columns = {**to_columns(data), **_status_stamps(store, data.status, promotion_id)}
+        if data.currency is None:  # the form does not ask: the promotion keeps its own
+            del columns["currency"]
         update_versioned(store, "promotion", promotion_id, version, columns)
     return get_promotion(store, promotion_id)
 

@@ -20,6 +20,7 @@ from typing import Any
 
 from dualrole.core.dates import clock
 from dualrole.core.models import FollowUpIn, InteractionIn, InteractionKind
+from dualrole.core.printable import visible
 from dualrole.services.marketing import get_promotion, get_segment
 from dualrole.services.records import now_text
 from dualrole.services.sales import create_followup, get_prospect, log_interaction
@@ -153,7 +154,9 @@ def log_sent(
                 prospect_id=prospect_id,
                 kind=InteractionKind.email,
                 occurred_at=when or clock.now(),
-                summary=subject[:200] or "(no subject)",
+                # A control character (from a name an older release kept) is shown, not
+                # refused: the message has gone, so it is logged whatever its subject.
+                summary=visible(" ".join(subject.split()))[:200] or "(no subject)",
             ),
         )
         store.execute(

@@ -412,12 +412,12 @@ def complete_followup(store: Store, followup_id: int) -> NextFollowUp:
         due = today + dt.timedelta(days=7)
     suggestion = FollowUpIn(
         prospect_id=followup.prospect_id,
-        title=followup.title,
+        title="next",
         due_date=due,
         due_time=followup.due_time,
         repeat_every=followup.repeat_every,
         repeat_unit=followup.repeat_unit,
-    )
+    ).model_copy(update={"title": followup.title})  # the title as kept, even an older row's
     return NextFollowUp(suggestion, repeats=bool(followup.repeat_every))
 
 

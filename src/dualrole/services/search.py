@@ -13,19 +13,24 @@ Prospects are what people search most, in three places (``/`` on a list, ``ctrl+
    ``garcia`` → José García) — listed first;
 2. then a tag starting with the text; from three characters also a word of the company,
    email, title or notes starting with it, the text inside any of these (the trigram index
-   of m010: "ret" finds Greta) or inside a tag. One or two letters are in the words of a
-   fifth of all prospects' notes and emails; they stay with names and tags.
+   of m010: "ret" finds Greta) or inside a tag, and a word of a logged interaction's summary
+   or outcome (the word index ``interactions_fts`` of m003: "pricing" finds whoever a call
+   about pricing was logged for; :func:`matched_interactions` says which interaction).
+   One or two letters are in the words of a fifth of all prospects' notes and emails; they
+   stay with names and tags.
 
 Both parts are id sets read from indexes, so a search stays instant at 100,000 prospects.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
+from dualrole.core.dates import clock
 from dualrole.storage.db import Store
 
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -79,6 +84,10 @@ class ProspectMatch:
 
 _NAMES = "SELECT rowid AS id FROM prospects_fts WHERE prospects_fts MATCH ?"
 _INSIDE = "SELECT rowid AS id FROM prospects_grams WHERE prospects_grams MATCH ?"
+_LOGGED = (
+    "SELECT prospect_id FROM interactions WHERE deleted_at IS NULL AND id IN "
+    "(SELECT rowid FROM interactions_fts WHERE interactions_fts MATCH ?)"
+)
 
 
 def matching_tags(store: Store, text: str) -> list[int]:
@@ -104,8 +113,8 @@ def prospect_match(store: Store, text: str) -> ProspectMatch | None:
     selects: list[str] = [_NAMES]
     params: list[Any] = [words if inside is not None else names]
     if inside is not None:
-        selects.append(_INSIDE)
-        params.append(inside)
+        selects.extend((_INSIDE, _LOGGED))
+        params.extend((inside, words))
     tags = matching_tags(store, text)
     if tags:
         marks = ", ".join("?" for _ in tags)
@@ -132,3 +141,40 @@ def find_prospect_ids(store: Store, text: str, limit: int) -> list[int]:
         (*match.ids_params, *match.names_params, limit - len(first)),
     )
     return first + [int(row[0]) for row in rest]
+
+
+@dataclass(frozen=True)
+class InteractionHit:
+    """The latest logged interaction of a prospect whose text ``text`` found."""
+
+    prospect_id: int
+    id: int
+    kind: str
+    occurred_at: dt.datetime
+    summary: str
+
+
+def matched_interactions(
+    store: Store, text: str, prospect_ids: list[int]
+) -> dict[int, InteractionHit]:
+    """For each of ``prospect_ids`` (a page of results), its latest live interaction whose
+    summary or outcome has a word starting with each typed word, as :func:`prospect_match`
+    finds them; a prospect found otherwise (no such interaction) is left out."""
+    words = fts_query(text)
+    if words is None or trigram_query(text) is None or not prospect_ids:
+        return {}
+    marks = ", ".join("?" for _ in prospect_ids)
+    rows = store.query(
+        "SELECT prospect_id, id, kind, occurred_at, summary FROM interactions "
+        f"WHERE prospect_id IN ({marks}) AND deleted_at IS NULL AND id IN "
+        "(SELECT rowid FROM interactions_fts WHERE interactions_fts MATCH ?) "
+        "ORDER BY occurred_at DESC, id DESC",
+        (*prospect_ids, words),
+    )
+    hits: dict[int, InteractionHit] = {}
+    for row in rows:
+        hit = InteractionHit(
+            int(row[0]), int(row[1]), str(row[2]), clock.from_db(str(row[3])), str(row[4])
+        )
+        hits.setdefault(hit.prospect_id, hit)
+    return hits

@@ -7,9 +7,9 @@ and writes them together, so a bad value (one sentence: :class:`SettingError`) c
 nothing. ``dualrole settings``, ``dualrole settings set KEY VALUE`` and the app's settings
 screen all go through here.
 
-Changing the currency never converts a stored amount: a deal keeps its own currency, and
-the amounts stored without one (promotions' spend and budgets, targets) are read in the new
-one, which :func:`change_settings` says in its note.
+Changing the currency never converts a stored amount: a deal and a promotion (its spend and
+budget) keep their own currency, and the amounts stored without one (targets) are read in
+the new one, which :func:`change_settings` says in its note.
 """
 
 from __future__ import annotations
@@ -295,9 +295,11 @@ def currency_note(store: Store, old: str, new: str) -> str:
     )
     spent = int(
         store.scalar(
-            "SELECT count(*) FROM promotions p WHERE coalesce(p.budget_minor, 0) != 0 OR EXISTS "
+            "SELECT count(*) FROM promotions p WHERE p.currency != ? AND p.deleted_at IS NULL "
+            "AND (coalesce(p.budget_minor, 0) != 0 OR EXISTS "
             "(SELECT 1 FROM promotion_results r WHERE r.promotion_id = p.id "
-            "AND coalesce(r.spend_minor, 0) != 0)"
+            "AND coalesce(r.spend_minor, 0) != 0))",
+            (new,),
         )
         or 0
     )
@@ -306,8 +308,9 @@ def currency_note(store: Store, old: str, new: str) -> str:
         parts.append(f"{kept} deal{'s' if kept != 1 else ''} keep their own currency")
     if spent:
         parts.append(
-            f"the spend and budgets of {spent} promotion{'s' if spent != 1 else ''} "
-            f"(kept without a currency) now read in {new}, not {old}"
+            f"{spent} promotion{'s' if spent != 1 else ''} keep their spend and budget in "
+            "their own currency (new promotions are in "
+            f"{new})"
         )
     return "; ".join(parts) + "."
 
@@ -330,6 +333,27 @@ def other_currencies(store: Store) -> list[str]:
         last = str(code)
         if last != mine:
             found.append(last)
+
+
+def spend_currency_note(store: Store) -> str:
+    """One sentence when the spend logged for promotions is in other currencies than the
+    workspace's (a total adds it up unconverted); empty otherwise."""
+    mine = workspace_currency(store)
+    others = [
+        str(row[0])
+        for row in store.query(
+            "SELECT DISTINCT currency FROM promotions p WHERE p.deleted_at IS NULL "
+            "AND p.currency != ? AND EXISTS (SELECT 1 FROM promotion_results r "
+            "WHERE r.promotion_id = p.id AND coalesce(r.spend_minor, 0) != 0) ORDER BY 1",
+            (mine,),
+        )
+    ]
+    if not others:
+        return ""
+    return (
+        f"Spend adds promotions' amounts in other currencies ({', '.join(others)}) as if in "
+        f"{mine}; nothing is converted."
+    )
 
 
 def mixed_currency_note(store: Store, *, counts: bool = True) -> str:

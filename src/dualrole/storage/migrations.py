@@ -639,4 +639,20 @@ DROP TRIGGER prospects_totals_au;;
         db.execute(sql)
 
 
+@migrations()
+def m015_promotion_currency(db: Database) -> None:
+    """Promotions keep their currency: their budget and logged spend were kept without one,
+    so changing the workspace's currency re-labelled them (€500 became $500). Each promotion
+    takes the workspace's currency as it is at the upgrade; a new one, the workspace's
+    currency of the day it is made (``services.marketing``)."""
+    _run(
+        db,
+        """
+ALTER TABLE promotions ADD COLUMN currency TEXT NOT NULL DEFAULT 'EUR';;
+UPDATE promotions SET currency = coalesce(
+    (SELECT upper(json_extract(value, '$')) FROM settings WHERE key = 'currency'), 'EUR');;
+""",
+    )
+
+
 __all__ = ["APPLICATION_ID", "SCHEMA_VERSION", "migrations"]

@@ -183,6 +183,20 @@ def format_day(day: dt.date, *, year: bool = True) -> str:
     return (with_year if year else without).format(d=day)
 
 
+def format_span(first: dt.date, last: dt.date) -> str:
+    """A run of days, short, in the date style: ``16–22 Nov`` / ``30 Nov – 6 Dec``,
+    ``Nov 16–22`` / ``Nov 30 – Dec 6``, or ``2026-11-16 – 2026-11-22``."""
+    if _date_style == "iso":
+        return f"{first:%Y-%m-%d} – {last:%Y-%m-%d}"
+    if _date_style == "month-day":
+        if (first.year, first.month) == (last.year, last.month):
+            return f"{first:%b} {first.day}–{last.day}"
+        return f"{first:%b} {first.day} – {last:%b} {last.day}"
+    if (first.year, first.month) == (last.year, last.month):
+        return f"{first.day}–{last.day} {last:%b}"
+    return f"{first.day} {first:%b} – {last.day} {last:%b}"
+
+
 def format_moment(moment: dt.datetime) -> str:
     """``Thu 19 Nov 2026 15:00`` in local time."""
     local = moment.astimezone()

@@ -85,8 +85,14 @@ def budget_bar(spend: int, budget: int | None, currency: str) -> Content:
     )
 
 
-def summary_text(summary: PromotionSummary, results: list[PromotionResult], currency: str) -> Text:
-    """Totals of the logged results and what the leads became (money in ``currency``)."""
+def summary_text(
+    summary: PromotionSummary,
+    results: list[PromotionResult],
+    currency: str,
+    won_currency: str | None = None,
+) -> Text:
+    """Totals of the logged results and what the leads became: spend in ``currency`` (the
+    promotion's), the deals won in ``won_currency`` (the workspace's; default ``currency``)."""
     text = Text()
     rows = [
         ("reach", f"{summary.reach:,}"),
@@ -97,7 +103,7 @@ def summary_text(summary: PromotionSummary, results: list[PromotionResult], curr
             f"{len(results)} logged" + (f", last {fmt.day(results[-1].day)}" if results else ""),
         ),
         ("leads", f"{summary.leads:,}"),
-        ("won", f"{summary.won:,} ({format_money(summary.won_value, currency)})"),
+        ("won", f"{summary.won:,} ({format_money(summary.won_value, won_currency or currency)})"),
     ]
     if summary.leads and summary.spend:
         rows.append(("per lead", format_money(per(summary.spend, summary.leads), currency)))
@@ -176,13 +182,13 @@ class PromotionScreen(PromotionActions):
         self.promotion = promotion
         results = marketing.results_for(self.store, self.promotion_id)
         summary = marketing.promotion_summary(self.store, self.promotion_id)
-        currency = workspace_currency(self.store)
+        currency = promotion.currency or workspace_currency(self.store)  # spend and budget
         self._show_details(promotion, currency)
         self.query_one("#promotion-budget", Static).update(
             budget_bar(summary.spend, promotion.budget, currency)
         )
         self.query_one("#promotion-summary", Static).update(
-            summary_text(summary, results, currency)
+            summary_text(summary, results, currency, workspace_currency(self.store))
         )
         self.query_one("#promotion-spark", Sparkline).data = [r.reach for r in results] or [0]
         rows = [ResultLine(result, currency) for result in reversed(results)]

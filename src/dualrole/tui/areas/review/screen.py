@@ -28,6 +28,7 @@ from textual.geometry import Region
 from textual.widgets import Label, Static, TextArea
 
 from dualrole.core.dates import clock
+from dualrole.core.dates.when import format_day, format_span
 from dualrole.core.models import ReflectionIn, Side
 from dualrole.core.money import format_money_short
 from dualrole.core.words import counted
@@ -194,7 +195,7 @@ class ReviewScreen(AreaScreen):
             self.review is not None and self.review.monday == review.monday and self.unsaved_input()
         )
         self.review = review
-        span = f"{review.monday:%a %d %b} – {review.sunday:%a %d %b %Y}"
+        span = f"{format_day(review.monday, year=False)} – {format_day(review.sunday)}"
         this = " (this week)" if review.monday == this_monday() else ""
         self.query_one("#review-week", Label).update(Text(f"{review.week} · {span}{this}"))
         self.query_one(TopBar).detail = f"{review.week}{this and ' (this week)'}"
@@ -296,7 +297,7 @@ class ReviewScreen(AreaScreen):
             return
         if self.attempt(save_reflection, self.store, self.review.week, ReflectionIn(**values)):
             self.review.reflection = self.review.reflection.model_copy(update=values)
-            self.notify(f"Reflection for {self.review.week} saved.")
+            self.notify(f"Reflection for {self._week_named(self.review)} saved.")
 
     # --- targets and export ----------------------------------------------------------------
 
@@ -340,4 +341,10 @@ class ReviewScreen(AreaScreen):
         except (ExportError, StorageError, OSError) as exc:
             self.app.call_from_thread(self.notify, str(exc), severity="error", markup=False)
             return
-        self.app.call_from_thread(self.notify, f"Exported {review.week} to {path}.", markup=False)
+        exported = f"Exported {self._week_named(review)} to {path}."
+        self.app.call_from_thread(self.notify, exported, markup=False)
+
+    @staticmethod
+    def _week_named(review: WeeklyReview) -> str:
+        """``2026-W47 (16–22 Nov)``, its days in the workspace's date style."""
+        return f"{review.week} ({format_span(review.monday, review.sunday)})"
