@@ -310,19 +310,38 @@ def deal_cmd(ctx: Context, interaction: int, deal: str) -> None:
     default=None,
     help="Keep each logged message's whole text (the first 256 KB), or a short excerpt.",
 )
+@click.option(
+    "--fetch-every",
+    "every",
+    type=int,
+    metavar="MINUTES",
+    help="While the app is open, fetch new mail every MINUTES (0: only when asked).",
+)
 @pass_ctx
-def settings_cmd(ctx: Context, closes: bool | None, full: bool | None) -> None:
-    """Show or change how captured mail is kept and acts on follow-ups."""
-    from dualrole.services.mail import FULL_BODY, REPLY_CLOSES_FOLLOWUP
+def settings_cmd(ctx: Context, closes: bool | None, full: bool | None, every: int | None) -> None:
+    """Show or change how captured mail is kept, acts on follow-ups, and is fetched."""
+    from dualrole.services.mail import (
+        FULL_BODY,
+        REPLY_CLOSES_FOLLOWUP,
+        fetch_every,
+        set_fetch_every,
+    )
     from dualrole.services.settings import get_setting, set_setting
+    from dualrole.storage.db import StorageError
 
     with ctx.open() as store:
+        if every is not None:
+            try:
+                set_fetch_every(store, every)
+            except StorageError as exc:  # nothing else is changed by a bad value
+                raise click.ClickException(str(exc)) from None
         if closes is not None:
             set_setting(store, REPLY_CLOSES_FOLLOWUP, closes)
         if full is not None:
             set_setting(store, FULL_BODY, full)
         closes_now = bool(get_setting(store, REPLY_CLOSES_FOLLOWUP))
         full_now = bool(get_setting(store, FULL_BODY))
+        every_now = fetch_every(store)
     say(
         "A reply from a prospect marks its due follow-up done."
         if closes_now
@@ -332,6 +351,11 @@ def settings_cmd(ctx: Context, closes: bool | None, full: bool | None) -> None:
         "Logged mail keeps its whole text."
         if full_now
         else "Logged mail keeps a short excerpt of its text (--full-body keeps all of it)."
+    )
+    say(
+        f"While the app is open it fetches new mail every {every_now} minute(s)."
+        if every_now
+        else "The app fetches mail only when asked (--fetch-every MINUTES to do it by itself)."
     )
 
 

@@ -26,11 +26,26 @@ from dualrole.services.sales import (
     find_by_email,
     log_interaction,
 )
-from dualrole.services.settings import get_setting
+from dualrole.services.settings import get_setting, set_setting
 from dualrole.storage.db import StorageError, Store
 
 REPLY_CLOSES_FOLLOWUP = "mail_reply_closes_followup"  # a setting, off unless the owner says so
 FULL_BODY = "mail_full_body"  # a setting: keep a message's whole text, not only an excerpt
+FETCH_EVERY = "mail_fetch_minutes"  # a setting: the app fetches every N minutes (0: never)
+FETCH_EVERY_MAX = 24 * 60
+
+
+def fetch_every(store: Store) -> int:
+    """Minutes between the app's background fetches; 0: the app does not fetch by itself."""
+    return int(get_setting(store, FETCH_EVERY) or 0)
+
+
+def set_fetch_every(store: Store, minutes: int) -> None:
+    if not 0 <= minutes <= FETCH_EVERY_MAX:
+        raise StorageError(
+            f"Fetch every 1 to {FETCH_EVERY_MAX} minutes (0 turns it off), not {minutes}."
+        )
+    set_setting(store, FETCH_EVERY, minutes)
 
 
 @dataclass(frozen=True)
