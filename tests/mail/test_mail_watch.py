@@ -20,7 +20,7 @@ from dualrole.tui import mail_watch
 from dualrole.tui.app import DualroleApp
 from dualrole.tui.mail_watch import MailWatch
 
-from .conftest import ME, message, put_maildir
+from .conftest import ME, message, put_maildir, recording_toasts
 
 SIZE = (100, 30)
 
@@ -55,10 +55,6 @@ async def _until(pilot, condition) -> None:
         await pilot.pause(0.01)
 
 
-def _toasts(app: DualroleApp) -> list[str]:
-    return [str(n.message) for n in app._notifications]
-
-
 async def test_off_until_turned_on_then_every_so_often_with_one_toast(
     people: Store, tmp_path: Path, quick: dict[str, int]
 ) -> None:
@@ -67,13 +63,14 @@ async def test_off_until_turned_on_then_every_so_often_with_one_toast(
     put_maildir(tmp_path / "M", "2", cleo)
     add_source(people, f"maildir:{tmp_path / 'M'}", [ME], [])
     app = DualroleApp(people)
+    told = recording_toasts(app)
     async with app.run_test(size=SIZE) as pilot:
         await _until(pilot, lambda: quick["checks"] >= 3)
         assert quick["fetches"] == 0  # off by default
         set_fetch_every(people, 1)  # as `mail settings --fetch-every 1` from a shell
         await _until(pilot, lambda: quick["fetches"] == 1 and not app.mail_watch.running)
-        await _until(pilot, lambda: any("logged" in t for t in _toasts(app)))
-        assert [t for t in _toasts(app) if "logged" in t] == [
+        await _until(pilot, lambda: any("logged" in t for t in told))
+        assert [t for t in told if "logged" in t] == [
             "1 new message(s) logged; 1 sender(s) wait in triage (Sales → E)."
         ]
         seen = quick["checks"]
@@ -101,6 +98,7 @@ async def test_never_two_at_once_and_each_fault_told_once(
 
     monkeypatch.setattr(mail_fetch, "fetch_all", slow_fetch)
     app = DualroleApp(people)
+    told = recording_toasts(app)
     async with app.run_test(size=SIZE) as pilot:
         watch = app.mail_watch
         assert watch is not None
@@ -112,7 +110,7 @@ async def test_never_two_at_once_and_each_fault_told_once(
         for _ in range(3):  # the same fault again, then none, then it is back
             assert watch.fetch_now() is True
             await _until(pilot, lambda: not watch.running)
-        faults = [t for t in _toasts(app) if t.startswith("Cannot reach")]
+        faults = [t for t in told if t.startswith("Cannot reach")]
         assert len(faults) == 2 and len(started) == 4
 
 

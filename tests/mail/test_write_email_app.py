@@ -20,7 +20,7 @@ from dualrole.tui.areas.sales.prospect import ProspectScreen
 from dualrole.tui.dialogs.forms import ConfirmScreen, FormScreen
 from dualrole.tui.navigation import OpenRecord
 
-from .conftest import ANA, ME, SmtpSink
+from .conftest import ANA, ME, SmtpSink, recording_toasts
 
 SIZE = (100, 30)
 
@@ -37,10 +37,6 @@ def wait_until():
             await pilot.pause(0.01)
 
     return until
-
-
-def _toasts(app: DualroleApp) -> list[str]:
-    return [str(n.message) for n in app._notifications]
 
 
 @pytest.fixture
@@ -71,6 +67,7 @@ async def test_w_writes_sends_and_logs_once(
     monkeypatch.setenv("DUALROLE_MAIL_SEND", f"smtp+plain://127.0.0.1:{smtp_sink.port}")
     save_template(people, "nudge", "Still keen, {{ first_name }}?", "Just checking in.\n")
     app = DualroleApp(people)
+    told = recording_toasts(app)
     async with app.run_test(size=SIZE) as pilot:
         await _open(app, pilot, wait_until, ana)
         await pilot.press("W")  # two templates: which one?
@@ -85,8 +82,8 @@ async def test_w_writes_sends_and_logs_once(
             app.screen.query_one("#confirm-question").render()
         )
         await pilot.press("y")
-        await wait_until(pilot, lambda: any("and logged it" in t for t in _toasts(app)))
-        assert "Sent “Still keen, Ana?” to ana@acme.example, and logged it." in _toasts(app)
+        await wait_until(pilot, lambda: any("and logged it" in t for t in told))
+        assert "Sent “Still keen, Ana?” to ana@acme.example, and logged it." in told
     [raw] = smtp_sink.received
     sent = message_from_bytes(raw, policy=policy.default)
     assert (sent["From"], sent["To"]) == (ME, ANA)
@@ -107,30 +104,31 @@ async def test_each_fault_is_one_toast_and_nothing_is_logged(
         probe.bind(("127.0.0.1", 0))
         closed = probe.getsockname()[1]
     app = DualroleApp(people)
+    told = recording_toasts(app)
     async with app.run_test(size=SIZE) as pilot:
         await _open(app, pilot, wait_until, ana)
         monkeypatch.delenv("DUALROLE_MAIL_SEND", raising=False)
         await pilot.press("W")
-        await wait_until(pilot, lambda: len(_toasts(app)) == 1)
-        assert _toasts(app)[0].startswith("Set DUALROLE_MAIL_SEND (smtps://")
+        await wait_until(pilot, lambda: len(told) == 1)
+        assert told[0].startswith("Set DUALROLE_MAIL_SEND (smtps://")
 
         monkeypatch.setenv("DUALROLE_MAIL_SEND", f"smtp+plain://127.0.0.1:{closed}")
         await pilot.press("W")  # one template: straight to the editor, then the question
         await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
         await pilot.press("y")
-        await wait_until(pilot, lambda: any("Cannot reach" in t for t in _toasts(app)))
-        assert _toasts(app)[-1].startswith(f"Cannot reach the mail server at 127.0.0.1:{closed}")
+        await wait_until(pilot, lambda: any("Cannot reach" in t for t in told))
+        assert told[-1].startswith(f"Cannot reach the mail server at 127.0.0.1:{closed}")
 
         failing = tmp_path / "quit.sh"  # vim's :cq — the owner changed their mind
         failing.write_text("#!/bin/sh\nexit 1\n")
         failing.chmod(0o755)
         monkeypatch.setenv("EDITOR", str(failing))
         await pilot.press("W")
-        await wait_until(pilot, lambda: "ended with an error" in _toasts(app)[-1])
+        await wait_until(pilot, lambda: "ended with an error" in told[-1])
         assert isinstance(app.screen, ProspectScreen)
 
         save_template(people, "intro", "Hi", "{{ nickname }}")
         monkeypatch.setenv("EDITOR", str(tmp_path / "editor.sh"))
         await pilot.press("W")
-        await wait_until(pilot, lambda: "field that does not exist" in _toasts(app)[-1])
+        await wait_until(pilot, lambda: "field that does not exist" in told[-1])
     assert interactions_for(people, ana) == []
