@@ -129,3 +129,16 @@ def test_cli_log_on_a_deal_and_on_the_only_open_deal(people: Store, db_path: Pat
     assert logged.exit_code == 0, logged.output
     assert f"for {second.ref}" in logged.output
     assert interactions_for(people, ana)[0].deal_id == second.id
+
+
+def test_a_message_sent_to_someone_with_several_open_deals_waits_too(people: Store) -> None:
+    from dualrole.services.outreach import log_sent
+
+    ana, ben = _ids(people, ANA), _ids(people, BEN)
+    create_deal(people, ana, DealIn(title="Support contract"))
+    log_sent(people, ana, "Proposal", "<p1@mybiz.example>")
+    log_sent(people, ben, "Hello", "<h1@mybiz.example>")  # one open deal: filed at once
+    [waiting] = messages_to_file(people)
+    assert (waiting.subject, waiting.direction, waiting.prospect_id) == ("Proposal", "out", ana)
+    [bens] = deals_for(people, ben)
+    assert interactions_for(people, ben)[0].deal_id == bens.id

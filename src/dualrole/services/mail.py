@@ -19,10 +19,10 @@ from dataclasses import dataclass, field
 
 from dualrole.core.dates import clock
 from dualrole.core.models import InteractionIn, InteractionKind
-from dualrole.services.deals import OPEN_LIST
 from dualrole.services.records import now_text, soft_delete
 from dualrole.services.sales import (
     complete_followup,
+    deal_to_pick,
     find_by_email,
     log_interaction,
 )
@@ -256,17 +256,10 @@ def log_message(
     )
     # Logged under the person's only open deal (log_interaction); with several, the owner
     # picks the deal in triage (dualrole.services.mail_deals).
-    choose = interaction.deal_id is None and bool(
-        store.scalar(
-            f"SELECT count(*) > 1 FROM deals WHERE prospect_id = ? AND deleted_at IS NULL "
-            f"AND stage IN ({OPEN_LIST})",
-            (prospect_id,),
-        )
-    )
     store.execute(
         "INSERT INTO mail_log(interaction_id, message_key, direction, excerpt, choose_deal) "
         "VALUES (?, ?, ?, ?, ?)",
-        (interaction.id, key, direction, message.excerpt, int(choose)),
+        (interaction.id, key, direction, message.excerpt, int(deal_to_pick(store, interaction))),
     )
     if direction == "in":
         pause_on_reply(store, prospect_id)

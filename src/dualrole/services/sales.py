@@ -263,8 +263,24 @@ def deal_of_interaction(store: Store, prospect_id: int, deal_id: int | None) -> 
         if deal.prospect_id != prospect_id:
             raise StorageError(f"Deal d{deal_id} is not one of this person's deals.")
         return deal_id
-    open_deals = deals.deals_for(store, prospect_id, open_only=True)
-    return open_deals[0].id if len(open_deals) == 1 else None
+    open_ids = open_deal_ids(store, prospect_id)
+    return open_ids[0] if len(open_ids) == 1 else None
+
+
+def open_deal_ids(store: Store, prospect_id: int, limit: int = 2) -> list[int]:
+    """Up to ``limit`` of the person's open deals (enough to tell none, one or several)."""
+    rows = store.query(
+        f"SELECT id FROM deals WHERE prospect_id = ? AND deleted_at IS NULL "
+        f"AND stage IN ({deals.OPEN_LIST}) LIMIT ?",
+        (prospect_id, limit),
+    )
+    return [int(row["id"]) for row in rows]
+
+
+def deal_to_pick(store: Store, interaction: Interaction) -> bool:
+    """Whether the owner should pick the deal of this (mail) interaction: it belongs to none
+    and its person has several open deals (see :mod:`dualrole.services.mail_deals`)."""
+    return interaction.deal_id is None and len(open_deal_ids(store, interaction.prospect_id)) > 1
 
 
 def get_interaction(store: Store, interaction_id: int) -> Interaction:

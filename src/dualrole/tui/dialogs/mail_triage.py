@@ -161,7 +161,8 @@ class MailTriageScreen(ModalScreen[bool]):
             self.say("No message waits for its deal.", error=True)
             return
         message = self.to_file[index]
-        options = [(d.line(), d.id) for d in message.deals] + [("none of them", NO_DEAL)]
+        options = [(f"{d.ref} {d.title} · {d.stage.value}", d.id) for d in message.deals]
+        options.append(("none of them", NO_DEAL))
 
         def save(data: dict[str, Any]) -> str:
             deal_id = int(data["deal"]) or None
