@@ -132,3 +132,39 @@ async def test_each_fault_is_one_toast_and_nothing_is_logged(
         await pilot.press("W")
         await wait_until(pilot, lambda: "field that does not exist" in told[-1])
     assert interactions_for(people, ana) == []
+
+
+async def test_the_palette_writes_to_the_prospect_selected_in_sales(
+    people: Store, ana: int, smtp_sink: SmtpSink, monkeypatch: pytest.MonkeyPatch, wait_until
+) -> None:
+    from textual.command import CommandPalette
+    from textual.widgets import OptionList
+
+    from dualrole.tui.areas.sales.screen import SalesScreen
+
+    def offers(text: str) -> bool:
+        if not isinstance(app.screen, CommandPalette):
+            return False
+        options = app.screen.query_one(OptionList)
+        at = options.highlighted
+        return at is not None and text in str(options.get_option_at_index(at).prompt)
+
+    monkeypatch.setenv("DUALROLE_MAIL_SEND", f"smtp+plain://127.0.0.1:{smtp_sink.port}")
+    app = DualroleApp(people)
+    told = recording_toasts(app)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("s")
+        await wait_until(pilot, lambda: isinstance(app.screen, SalesScreen))
+        sales = app.screen
+        await wait_until(pilot, lambda: sales.selected_prospect_id() == ana)  # Ana, first by name
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"sales: Write email")
+        await wait_until(pilot, lambda: offers("Write email"))
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        await pilot.press("y")
+        await wait_until(pilot, lambda: any("and logged it" in t for t in told))
+    [raw] = smtp_sink.received
+    assert message_from_bytes(raw, policy=policy.default)["Subject"] == "Notes for Acme"
+    assert [i.summary for i in interactions_for(people, ana)] == ["Notes for Acme"]
