@@ -10,6 +10,7 @@ import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -261,3 +262,17 @@ def tls_front(backend_port: int, context: ssl.SSLContext) -> tuple[int, Callable
         listener.close()
 
     return listener.getsockname()[1], stop
+
+
+def recording_toasts(app: Any) -> list[str]:
+    """Every toast the app is asked to show, in order: kept here, since Textual drops a toast
+    from ``app._notifications`` once it times out (a busy machine reaches that)."""
+    told: list[str] = []
+    notify = app.notify
+
+    def keep(message: object, *args: Any, **kwargs: Any) -> Any:
+        told.append(str(message))
+        return notify(message, *args, **kwargs)
+
+    app.notify = keep
+    return told

@@ -12,7 +12,8 @@ verbatim: ``BODY[HEADER]`` (Twisted re-formats headers and cannot send 8-bit one
 partial ``BODY[TEXT]<0.N>`` (Twisted sends the whole text). ``--drop-after N`` closes the
 connection after N messages were sent, to test a server that drops mid-folder;
 ``--hang-after N`` stops answering after N (a fetch to kill -9 mid-folder); ``--log``
-records every command, so a test can check what the client asked for.
+records every command, so a test can check what the client asked for; ``--starttls CERT KEY``
+offers STARTTLS with that certificate (Twisted's TLS needs its `tls` extra: pyOpenSSL).
 """
 
 from __future__ import annotations
@@ -206,11 +207,12 @@ class Realm:
 
 
 class Factory(protocol.ServerFactory):
-    def __init__(self, portal_: portal.Portal) -> None:
+    def __init__(self, portal_: portal.Portal, tls: object = None) -> None:
         self.portal = portal_
+        self.tls = tls
 
     def buildProtocol(self, addr):
-        server = Server()
+        server = Server(contextFactory=self.tls)
         server.portal = self.portal
         server.factory = self
         return server
@@ -225,9 +227,15 @@ def main() -> None:
         Server.hang_after = int(args[args.index("--hang-after") + 1])
     if "--log" in args:
         Server.log_file = Path(args[args.index("--log") + 1])
+    tls = None
+    if "--starttls" in args:
+        from twisted.internet import ssl
+
+        at = args.index("--starttls")
+        tls = ssl.DefaultOpenSSLContextFactory(args[at + 2], args[at + 1])  # key, certificate
     checker = checkers.InMemoryUsernamePasswordDatabaseDontUse(**{user: password.encode()})
     port = reactor.listenTCP(
-        0, Factory(portal.Portal(Realm(root), [checker])), interface="127.0.0.1"
+        0, Factory(portal.Portal(Realm(root), [checker]), tls), interface="127.0.0.1"
     )
     print(port.getHost().port, flush=True)
     reactor.run()

@@ -1,8 +1,10 @@
-"""TLS for real: IMAP over TLS (a certificate checked), SMTP with STARTTLS and with TLS."""
+"""TLS for real: IMAP over TLS and with STARTTLS (a certificate checked), SMTP with STARTTLS
+and with TLS."""
 
 from __future__ import annotations
 
 from email import message_from_bytes, policy
+from pathlib import Path
 
 import pytest
 
@@ -13,7 +15,7 @@ from dualrole.services.mail import add_source
 from dualrole.services.sales import find_by_email, interactions_for
 from dualrole.storage.db import Store
 
-from .conftest import ANA, ME, Certificate, Imap, message, start_smtp, tls_front
+from .conftest import ANA, ME, Certificate, Imap, message, start_imap, start_smtp, tls_front
 
 
 def test_imap_over_tls_checks_the_certificate(
@@ -54,3 +56,25 @@ def test_smtp_with_tls_and_a_login(certificate: Certificate, scheme: str) -> Non
         stop()
     [raw] = sink.received
     assert message_from_bytes(raw, policy=policy.default)["Subject"] == "Hello"
+
+
+def test_imap_starttls_checks_the_certificate_then_logs_in(
+    people: Store, tmp_path: Path, certificate: Certificate, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DUALROLE_MAIL_PASSWORD", "s3cret")
+    server = start_imap(tmp_path, "--starttls", str(certificate.cert), str(certificate.key))
+    try:
+        server.put("INBOX", 1, message())
+        add_source(people, f"imap+starttls://owner@127.0.0.1:{server.port}/INBOX", [ME], [])
+        untrusted = fetch_all(people)
+        trusted = fetch_all(people, cafile=str(certificate.cert))
+    finally:
+        server.process.kill()
+        server.process.wait()
+    assert "certificate that could not be verified" in untrusted.problems[0]
+    commands = server.log.read_bytes()
+    assert commands.count(b" STARTTLS") == 2 and commands.count(b" LOGIN ") == 1
+    assert commands.index(b" LOGIN ") > commands.rindex(b" STARTTLS")  # inside TLS only
+    assert trusted.problems == []
+    prospect = find_by_email(people, ANA)
+    assert prospect is not None and len(interactions_for(people, prospect.id)) == 1

@@ -148,21 +148,25 @@ def log(
     ctx: Context, prospect: str, summary: str, kind: str, when: str | None, outcome: str,
     feedback: bool,
 ) -> None:  # fmt: skip
-    """Log an interaction with PROSPECT (an email, a name, part of a name or an id)."""
+    """Log an interaction with PROSPECT (an email, a name, part of a name or an id), or on
+    deal dN. It belongs to the person's only open deal; with several, name one as dN."""
     from dualrole.core.dates.when import format_moment, parse_moment
-    from dualrole.services import daily, sales
+    from dualrole.services import daily, deals, sales
 
     moment = _on("--when", parse_moment, when) if when else None
     with _sentences(), _store(ctx) as store:
-        pid = _prospect(store, prospect)
+        deal_id = deals.parse_deal_ref(prospect)
+        pid = deals.get_deal(store, deal_id).prospect_id if deal_id else _prospect(store, prospect)
         fields = {"prospect_id": pid, "kind": kind, "summary": summary, "outcome": outcome}
+        if deal_id is not None:
+            fields["deal_id"] = deal_id
         if moment is not None:
             fields["occurred_at"] = moment
         item, note = daily.log(store, fields, feedback=feedback)
         name = sales.get_prospect(store, pid).name
     click.echo(
         f"Logged {item.kind.value} with {visible(name)} on {format_moment(item.occurred_at)}"
-        f" (interaction #{item.id})."
+        f"{f' for d{deal_id}' if deal_id is not None else ''} (interaction #{item.id})."
     )
     if note:
         click.echo(f"Filed for marketing as feedback research note #{note}.")

@@ -89,7 +89,8 @@ def company_show(ctx: Context, name: str) -> None:
         click.echo("history")
     for t in page.history:
         click.echo(
-            f"  {format_moment(t.occurred_at)}  {visible(t.prospect)}  {t.kind}  "
+            f"  {format_moment(t.occurred_at)}  {visible(t.prospect)}{t.about(page.deal_count)}  "
+            f"{t.kind}  "
             f"{visible(t.summary)}"
         )
 

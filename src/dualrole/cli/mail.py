@@ -2,7 +2,8 @@
 
 ``connect`` remembers a source (never a password); ``fetch`` logs the messages to and from
 prospects as interactions; ``triage`` lists unknown people who wrote, and ``lead``,
-``link`` and ``ignore`` settle them. Outreach commands live in :mod:`dualrole.cli.outreach`.
+``link`` and ``ignore`` settle them; ``deals`` lists messages of people with several open
+deals and ``deal`` files one under its deal. Outreach commands live in :mod:`dualrole.cli.outreach`.
 Heavy modules load inside the commands, so ``--help`` stays instant.
 """
 
@@ -165,10 +166,12 @@ def _progress(folder: str, tally: Tally) -> None:
 @pass_ctx
 def triage_cmd(ctx: Context, fmt: str) -> None:
     """Unknown people who wrote to you: make a lead, link, or ignore each."""
+    from dualrole.services.mail_deals import messages_to_file
     from dualrole.services.mail_triage import triage
 
     with ctx.open(create=False) as store:
         entries = triage(store)
+        to_file = len(messages_to_file(store))
     if fmt == "json":
         rows = [
             {
@@ -188,6 +191,9 @@ def triage_cmd(ctx: Context, fmt: str) -> None:
     for e in entries:
         who = f"{e.name} <{e.address}>" if e.name else e.address
         say(f"{who}  {e.messages} message(s), last {e.last_at:%Y-%m-%d}: {e.subject}")
+    if to_file:
+        say(f"{to_file} message(s) of people with several open deals wait for their deal: "
+            "see `dualrole mail deals`.")  # fmt: skip
 
 
 @mail.command("lead")
@@ -236,6 +242,61 @@ def ignore(ctx: Context, address: str) -> None:
     say(f"Ignoring {address} from now on ({dropped} waiting message(s) dropped).")
 
 
+@mail.command("deals")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@pass_ctx
+def deals_cmd(ctx: Context, fmt: str) -> None:
+    """Captured messages of people with several open deals, waiting for their deal."""
+    from dualrole.services.mail_deals import messages_to_file
+
+    with ctx.open(create=False) as store:
+        waiting = messages_to_file(store)
+    if fmt == "json":
+        rows = [
+            {
+                "interaction": m.interaction_id,
+                "prospect": m.prospect_id,
+                "person": m.person,
+                "direction": m.direction,
+                "occurred_at": m.occurred_at.isoformat(),
+                "subject": m.subject,
+                "deals": [
+                    {"deal": d.ref, "title": d.title, "stage": d.stage.value} for d in m.deals
+                ],
+            }
+            for m in waiting
+        ]
+        click.echo(json.dumps(rows, indent=2))
+        return
+    if not waiting:
+        say("No captured message waits for its deal.")
+    for m in waiting:
+        say(f"#{m.interaction_id}  {m.occurred_at:%Y-%m-%d} {m.direction:<3} {m.person}: "
+            f"{m.subject}")  # fmt: skip
+        for d in m.deals:
+            say(f"    {d.line()}")
+    if waiting:
+        say("Pick one with `dualrole mail deal ID dN` (or `none`).")
+
+
+@mail.command("deal")
+@click.argument("interaction", type=int)
+@click.argument("deal", metavar="dN|none")
+@pass_ctx
+def deal_cmd(ctx: Context, interaction: int, deal: str) -> None:
+    """File captured message INTERACTION (from `mail deals`) under deal dN, or none."""
+    from dualrole.services.deals import parse_deal_ref
+    from dualrole.services.mail_deals import file_under_deal
+
+    deal_id = None if deal.strip().lower() == "none" else parse_deal_ref(deal)
+    if deal_id is None and deal.strip().lower() != "none":
+        raise click.BadParameter("Name a deal as dN (e.g. d12), or none.", param_hint="DEAL")
+    with ctx.open(create=False) as store:
+        file_under_deal(store, interaction, deal_id)
+    say(f"Message #{interaction} is filed under d{deal_id}." if deal_id is not None
+        else f"Message #{interaction} is filed under no deal.")  # fmt: skip
+
+
 @mail.command("settings")
 @click.option(
     "--reply-closes-followup/--reply-keeps-followup",
@@ -249,19 +310,38 @@ def ignore(ctx: Context, address: str) -> None:
     default=None,
     help="Keep each logged message's whole text (the first 256 KB), or a short excerpt.",
 )
+@click.option(
+    "--fetch-every",
+    "every",
+    type=int,
+    metavar="MINUTES",
+    help="While the app is open, fetch new mail every MINUTES (0: only when asked).",
+)
 @pass_ctx
-def settings_cmd(ctx: Context, closes: bool | None, full: bool | None) -> None:
-    """Show or change how captured mail is kept and acts on follow-ups."""
-    from dualrole.services.mail import FULL_BODY, REPLY_CLOSES_FOLLOWUP
+def settings_cmd(ctx: Context, closes: bool | None, full: bool | None, every: int | None) -> None:
+    """Show or change how captured mail is kept, acts on follow-ups, and is fetched."""
+    from dualrole.services.mail import (
+        FULL_BODY,
+        REPLY_CLOSES_FOLLOWUP,
+        fetch_every,
+        set_fetch_every,
+    )
     from dualrole.services.settings import get_setting, set_setting
+    from dualrole.storage.db import StorageError
 
     with ctx.open() as store:
+        if every is not None:
+            try:
+                set_fetch_every(store, every)
+            except StorageError as exc:  # nothing else is changed by a bad value
+                raise click.ClickException(str(exc)) from None
         if closes is not None:
             set_setting(store, REPLY_CLOSES_FOLLOWUP, closes)
         if full is not None:
             set_setting(store, FULL_BODY, full)
         closes_now = bool(get_setting(store, REPLY_CLOSES_FOLLOWUP))
         full_now = bool(get_setting(store, FULL_BODY))
+        every_now = fetch_every(store)
     say(
         "A reply from a prospect marks its due follow-up done."
         if closes_now
@@ -271,6 +351,11 @@ def settings_cmd(ctx: Context, closes: bool | None, full: bool | None) -> None:
         "Logged mail keeps its whole text."
         if full_now
         else "Logged mail keeps a short excerpt of its text (--full-body keeps all of it)."
+    )
+    say(
+        f"While the app is open it fetches new mail every {every_now} minute(s)."
+        if every_now
+        else "The app fetches mail only when asked (--fetch-every MINUTES to do it by itself)."
     )
 
 

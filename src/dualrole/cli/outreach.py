@@ -10,12 +10,16 @@ per step and pauses when the prospect replies.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from dualrole.cli.context import Context, pass_ctx, say
 from dualrole.cli.mail import mail, mail_errors, prompt_password
 from dualrole.core.printable import visible
+
+if TYPE_CHECKING:
+    from dualrole.mail.outbox import Draft
 
 
 @click.group("template")
@@ -74,23 +78,18 @@ def template_fields_cmd(ctx: Context, prospect: str) -> None:
     click.echo(visible(json.dumps(fields, indent=2, ensure_ascii=False), multiline=True))
 
 
-def _render(ctx: Context, name: str, prospect: str) -> tuple[int, str, str, str]:
-    """(prospect id, its email, subject, body) of a template rendered for a prospect."""
-    from dualrole.mail.templates import TemplateProblem, render
-    from dualrole.services.outreach import get_template, template_fields
+def _render(ctx: Context, name: str, prospect: str, *, need_address: bool = False) -> Draft:
+    """A template rendered for a prospect (:func:`dualrole.mail.outbox.draft`)."""
+    from dualrole.mail.outbox import draft
+    from dualrole.mail.templates import TemplateProblem
     from dualrole.services.resolve import resolve_prospect
-    from dualrole.services.sales import get_prospect
 
     with ctx.open(create=False) as store:
         prospect_id = resolve_prospect(store, prospect)
-        found = get_template(store, name)
-        fields = template_fields(store, prospect_id)
-        email = get_prospect(store, prospect_id).email or ""
-    try:
-        rendered = render(found.subject, found.body, fields)
-    except TemplateProblem as exc:
-        raise click.ClickException(str(exc)) from None
-    return prospect_id, email, rendered.subject, rendered.body
+        try:
+            return draft(store, name, prospect_id, need_address=need_address)
+        except TemplateProblem as exc:
+            raise click.ClickException(str(exc)) from None
 
 
 @click.command("preview")
@@ -99,16 +98,8 @@ def _render(ctx: Context, name: str, prospect: str) -> tuple[int, str, str, str]
 @pass_ctx
 def preview(ctx: Context, name: str, prospect: str) -> None:
     """Show template NAME rendered for PROSPECT (id, email or name)."""
-    _id, email, subject, body = _render(ctx, name, prospect)
-    click.echo(visible(f"To: {email}\nSubject: {subject}\n\n{body}", multiline=True))
-
-
-def _split_edited(text: str, subject: str) -> tuple[str, str]:
-    """What came back from the editor: an optional ``Subject:`` line, then the body."""
-    first, _sep, rest = text.partition("\n")
-    if first.lower().startswith("subject:"):
-        return first[8:].strip() or subject, rest.lstrip("\n")
-    return subject, text
+    shown = _render(ctx, name, prospect)
+    click.echo(visible(f"To: {shown.to}\n{shown.text()}", multiline=True))
 
 
 @click.command("send")
@@ -137,39 +128,28 @@ def send(
 ) -> None:
     """Send template NAME to PROSPECT, and log it as an outbound email."""
     from dualrole.mail.fetch import password_for
-    from dualrole.mail.send import compose, deliver, mailto_link, parse_via
-    from dualrole.services.outreach import log_sent
+    from dualrole.mail.outbox import needs_password, send_draft
+    from dualrole.mail.send import mailto_link, parse_via
 
     with mail_errors():
         via = parse_via(via_text)
-        prospect_id, email, subject, body = _render(ctx, name, prospect)
-        if not email:
-            raise click.ClickException("This prospect has no email address.")
+        message = _render(ctx, name, prospect, need_address=True)
         if edit:
-            edited = click.edit(f"Subject: {subject}\n\n{body}")
+            edited = click.edit(message.text())
             if edited is None:
                 raise click.ClickException("The message was not saved in the editor; not sent.")
-            subject, body = _split_edited(edited, subject)
+            message = message.edited(edited)
         if via.scheme == "mailto":
-            click.echo(mailto_link(email, subject, body))
+            click.echo(mailto_link(message.to, message.subject, message.body))
             say("Open the link in your mail program; it is logged when `mail fetch` reads Sent.")
             return
-        if not yes and not click.confirm(visible(f"Send “{subject}” to {email}?"), default=True):
+        question = visible(f"Send “{message.subject}” to {message.to}?")
+        if not yes and not click.confirm(question, default=True):
             raise click.ClickException("Not sent.")
-        message = compose(sender, email, subject, body)
-        password = None
-        if via.scheme in {"smtps", "smtp+starttls"}:
-            password = password_for(via.as_source(), prompt_password)
-        deliver(message, via, password)
+        password = password_for(via.as_source(), prompt_password) if needs_password(via) else None
         with ctx.open(create=False) as store:
-            log_sent(
-                store,
-                prospect_id,
-                subject,
-                str(message["Message-ID"]),
-                excerpt=" ".join(body.split())[:280],
-            )
-    say(f"Sent “{subject}” to {email}, and logged it.")
+            send_draft(store, message, via, sender, password)
+    say(f"Sent “{message.subject}” to {message.to}, and logged it.")
 
 
 @click.group("sequence")

@@ -347,6 +347,7 @@ class InteractionIn(Input):
     summary: Name
     outcome: LongText = ""
     is_feedback: bool = False
+    deal_id: int | None = None  # the deal it was about (default: the person's only open one)
 
 
 class FollowUpIn(Input):
@@ -456,6 +457,7 @@ class Interaction(BaseModel):
     outcome: str = ""
     is_feedback: bool = False
     research_note_id: int | None = None
+    deal_id: int | None = None
     created_at: dt.datetime
 
 

@@ -135,6 +135,11 @@ class Talk:
     kind: str
     occurred_at: dt.datetime
     summary: str
+    deal_id: int | None = None  # the deal it was about, if any
+
+    def about(self, deal_count: int) -> str:
+        """`` (d12)`` after the person's name when the company has several deals, else ''."""
+        return f" (d{self.deal_id})" if self.deal_id is not None and deal_count > 1 else ""
 
 
 @dataclass(frozen=True)
@@ -205,14 +210,20 @@ def company_page(store: Store, company_id: int, *, history: int = 20) -> Company
     index = "INDEXED BY interactions_by_occurred " if by_time else ""
     order = "i.occurred_at DESC" if by_time else "i.occurred_at DESC, i.id DESC"
     rows = store.query(
-        f"SELECT p.name, i.kind, i.occurred_at, i.summary FROM interactions i {index}"
+        f"SELECT p.name, i.kind, i.occurred_at, i.summary, i.deal_id FROM interactions i {index}"
         "JOIN prospects p ON p.id = i.prospect_id "
         "WHERE p.company_id = ? AND p.deleted_at IS NULL AND i.deleted_at IS NULL "
         f"ORDER BY {order} LIMIT ?",
         (company_id, history),
     )
     talks = [
-        Talk(str(r["name"]), str(r["kind"]), clock.from_db(r["occurred_at"]), str(r["summary"]))
+        Talk(
+            str(r["name"]),
+            str(r["kind"]),
+            clock.from_db(r["occurred_at"]),
+            str(r["summary"]),
+            r["deal_id"],
+        )
         for r in rows
     ]
     return CompanyPage(

@@ -439,6 +439,8 @@ class InteractionRow(NamedTuple):
     research_note_id: int | None
     prospect_id: int
     prospect: str
+    deal_id: int | None  # the deal it was about, if any
+    deals: int  # how many deals its person has (a deal is named only when there are several)
 
 
 def interactions_query(
@@ -447,7 +449,9 @@ def interactions_query(
     query = ListQuery(
         InteractionRow,
         columns="i.id, i.kind, i.occurred_at, i.summary, i.outcome, i.is_feedback, "
-        "i.research_note_id, i.prospect_id, p.name AS prospect",
+        "i.research_note_id, i.prospect_id, p.name AS prospect, i.deal_id, "
+        "(SELECT count(*) FROM deals d WHERE d.prospect_id = i.prospect_id "
+        "AND d.deleted_at IS NULL) AS deals",
         source="interactions i JOIN prospects p ON p.id = i.prospect_id",
         order="i.occurred_at DESC, i.id DESC",
         where=["i.deleted_at IS NULL", "p.deleted_at IS NULL"],

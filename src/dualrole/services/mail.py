@@ -22,14 +22,30 @@ from dualrole.core.models import InteractionIn, InteractionKind
 from dualrole.services.records import now_text, soft_delete
 from dualrole.services.sales import (
     complete_followup,
+    deal_to_pick,
     find_by_email,
     log_interaction,
 )
-from dualrole.services.settings import get_setting
+from dualrole.services.settings import get_setting, set_setting
 from dualrole.storage.db import StorageError, Store
 
 REPLY_CLOSES_FOLLOWUP = "mail_reply_closes_followup"  # a setting, off unless the owner says so
 FULL_BODY = "mail_full_body"  # a setting: keep a message's whole text, not only an excerpt
+FETCH_EVERY = "mail_fetch_minutes"  # a setting: the app fetches every N minutes (0: never)
+FETCH_EVERY_MAX = 24 * 60
+
+
+def fetch_every(store: Store) -> int:
+    """Minutes between the app's background fetches; 0: the app does not fetch by itself."""
+    return int(get_setting(store, FETCH_EVERY) or 0)
+
+
+def set_fetch_every(store: Store, minutes: int) -> None:
+    if not 0 <= minutes <= FETCH_EVERY_MAX:
+        raise StorageError(
+            f"Fetch every 1 to {FETCH_EVERY_MAX} minutes (0 turns it off), not {minutes}."
+        )
+    set_setting(store, FETCH_EVERY, minutes)
 
 
 @dataclass(frozen=True)
@@ -238,9 +254,12 @@ def log_message(
             summary=message.subject or "(no subject)",
         ),
     )
+    # Logged under the person's only open deal (log_interaction); with several, the owner
+    # picks the deal in triage (dualrole.services.mail_deals).
     store.execute(
-        "INSERT INTO mail_log(interaction_id, message_key, direction, excerpt) VALUES (?, ?, ?, ?)",
-        (interaction.id, key, direction, message.excerpt),
+        "INSERT INTO mail_log(interaction_id, message_key, direction, excerpt, choose_deal) "
+        "VALUES (?, ?, ?, ?, ?)",
+        (interaction.id, key, direction, message.excerpt, int(deal_to_pick(store, interaction))),
     )
     if direction == "in":
         pause_on_reply(store, prospect_id)

@@ -23,7 +23,12 @@ from dualrole.core.models import FollowUpIn, InteractionIn, InteractionKind
 from dualrole.core.printable import visible
 from dualrole.services.marketing import get_promotion, get_segment
 from dualrole.services.records import now_text
-from dualrole.services.sales import create_followup, get_prospect, log_interaction
+from dualrole.services.sales import (
+    create_followup,
+    deal_to_pick,
+    get_prospect,
+    log_interaction,
+)
 from dualrole.storage.db import NotFoundError, StorageError, Store
 
 _NAME = re.compile(r"^[\w.-]{1,60}$")
@@ -160,9 +165,9 @@ def log_sent(
             ),
         )
         store.execute(
-            "INSERT INTO mail_log(interaction_id, message_key, direction, excerpt) "
-            "VALUES (?, ?, 'out', ?)",
-            (interaction.id, key, excerpt[:280]),
+            "INSERT INTO mail_log(interaction_id, message_key, direction, excerpt, choose_deal) "
+            "VALUES (?, ?, 'out', ?, ?)",
+            (interaction.id, key, excerpt[:280], int(deal_to_pick(store, interaction))),
         )
         store.execute(
             "INSERT INTO mail_messages(key, status, seen_at) VALUES (?, 'logged', ?)",

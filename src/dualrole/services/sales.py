@@ -236,12 +236,16 @@ def attach_to_promotion(store: Store, prospect_id: int, promotion_id: int | None
 
 
 def log_interaction(store: Store, data: InteractionIn) -> Interaction:
-    """Log an interaction; it becomes the prospect's last contact (resetting the cadence)."""
+    """Log an interaction; it becomes the prospect's last contact (resetting the cadence).
+
+    It belongs to ``data.deal_id`` (one of the person's deals), else to the person's only
+    open deal; with several open deals and none named it belongs to none."""
     occurred = data.occurred_at or clock.now()
     with store.transaction(), integrity_guard("interaction"):
         fetch_row(store, "prospect", data.prospect_id)
         columns = to_columns(data)
         columns["occurred_at"] = clock.to_db(occurred)
+        columns["deal_id"] = deal_of_interaction(store, data.prospect_id, data.deal_id)
         interaction_id = insert(store, "interactions", columns)
         store.execute(
             "UPDATE prospects SET last_contact_at = ? WHERE id = ? "
@@ -249,6 +253,34 @@ def log_interaction(store: Store, data: InteractionIn) -> Interaction:
             (columns["occurred_at"], data.prospect_id, columns["occurred_at"]),
         )
     return get_interaction(store, interaction_id)
+
+
+def deal_of_interaction(store: Store, prospect_id: int, deal_id: int | None) -> int | None:
+    """The deal an interaction of this person belongs to: ``deal_id`` if it is one of theirs
+    (else one sentence), else their only open deal, else None."""
+    if deal_id is not None:
+        deal = deals.get_deal(store, deal_id)
+        if deal.prospect_id != prospect_id:
+            raise StorageError(f"Deal d{deal_id} is not one of this person's deals.")
+        return deal_id
+    open_ids = open_deal_ids(store, prospect_id)
+    return open_ids[0] if len(open_ids) == 1 else None
+
+
+def open_deal_ids(store: Store, prospect_id: int, limit: int = 2) -> list[int]:
+    """Up to ``limit`` of the person's open deals (enough to tell none, one or several)."""
+    rows = store.query(
+        f"SELECT id FROM deals WHERE prospect_id = ? AND deleted_at IS NULL "
+        f"AND stage IN ({deals.OPEN_LIST}) LIMIT ?",
+        (prospect_id, limit),
+    )
+    return [int(row["id"]) for row in rows]
+
+
+def deal_to_pick(store: Store, interaction: Interaction) -> bool:
+    """Whether the owner should pick the deal of this (mail) interaction: it belongs to none
+    and its person has several open deals (see :mod:`dualrole.services.mail_deals`)."""
+    return interaction.deal_id is None and len(open_deal_ids(store, interaction.prospect_id)) > 1
 
 
 def get_interaction(store: Store, interaction_id: int) -> Interaction:

@@ -655,4 +655,24 @@ UPDATE promotions SET currency = coalesce(
     )
 
 
+@migrations()
+def m016_interaction_deals(db: Database) -> None:
+    """An interaction may belong to one of its person's deals (issue 30's leftover).
+
+    - ``interactions.deal_id``: the deal it was about; NULL for every row logged before, and
+      when the person had no open deal or several and none was picked.
+    - ``mail_log.choose_deal``: 1 while a captured message of a person with several open deals
+      waits for the owner to pick its deal (or none) in triage.
+    """
+    _run(
+        db,
+        """
+ALTER TABLE interactions ADD COLUMN deal_id INTEGER REFERENCES deals(id) ON DELETE SET NULL;;
+CREATE INDEX interactions_by_deal ON interactions(deal_id, occurred_at) WHERE deal_id IS NOT NULL;;
+ALTER TABLE mail_log ADD COLUMN choose_deal INTEGER NOT NULL DEFAULT 0;;
+CREATE INDEX mail_log_choosing ON mail_log(interaction_id) WHERE choose_deal = 1;;
+""",
+    )
+
+
 __all__ = ["APPLICATION_ID", "SCHEMA_VERSION", "migrations"]

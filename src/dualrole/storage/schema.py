@@ -3,7 +3,7 @@ a current file needs no sqlite-utils import."""
 
 APPLICATION_ID = 0x44526F6C  # "DRol", in the SQLite header (PRAGMA application_id)
 # The number of migration steps in ``dualrole.storage.migrations``; a test checks they agree.
-SCHEMA_VERSION = 15
+SCHEMA_VERSION = 16
 
 # The pipeline's per-stage totals (m008; of deals since m014) counted afresh: after a
 # migration, and after a bulk load that dropped the triggers which keep them.

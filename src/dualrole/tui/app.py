@@ -29,6 +29,7 @@ from dualrole.storage.db import StorageError, Store, open_store
 from dualrole.tui.areas import AREAS, FIRST, page_of
 from dualrole.tui.configured import configure, drop_clashes, remember_theme
 from dualrole.tui.data_changes import DataChanges
+from dualrole.tui.mail_watch import MailWatch, start_mail_watch
 from dualrole.tui.navigation import OpenRecord
 from dualrole.tui.startup import StartingApp, area_screen
 from dualrole.tui.textual_compat import settle
@@ -169,6 +170,7 @@ class DualroleApp(StartingApp):
             self.set_timer(1.0, self._start_replica)
             self.store.wal_lost_listeners.append(self._wal_lost)
             self.set_interval(WAL_CHECK_SECONDS, self.store.check_wal)  # and after each commit
+            self.mail_watch = start_mail_watch(self)  # fetches only when the owner turned it on
         self.data_changes.start(self)
         self.data_changes.signal.subscribe(self, self._data_changed)
         self.call_after_refresh(self._preload)
@@ -187,6 +189,9 @@ class DualroleApp(StartingApp):
     _replica = None
     _holding: int | None = None
     """The app's lock on its workspace (:mod:`dualrole.replication.holders`)."""
+    mail_watch: MailWatch | None = None
+    """The background mail fetch (:mod:`dualrole.tui.mail_watch`); None in a read-only or
+    in-memory workspace."""
 
     def _start_replica(self) -> None:
         from dualrole.replication.app_hook import AppReplica

@@ -40,6 +40,7 @@ AREA = Area(
         PaletteEntry("sales: Search prospects", "search"),
         PaletteEntry("sales: Filter prospects", "filters"),
         PaletteEntry("sales: Import contacts", "import_contacts"),
+        PaletteEntry("sales: Write email to the selected prospect", "write_email"),
         PaletteEntry("sales: Toggle sales focus session", "app.focus_role('sales')"),
         PaletteEntry("sales: Sync with phone (CardDAV/CalDAV)", "app.phone_sync"),
     ),

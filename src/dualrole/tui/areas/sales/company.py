@@ -104,7 +104,7 @@ class CompanyScreen(AreaScreen):
         history = Text()
         for t in page.history:
             history.append(f"{fmt.when(t.occurred_at)}  {t.kind:<8}", style="dim")
-            history.append_text(plain(f"{t.prospect}: {t.summary}"))
+            history.append_text(plain(f"{t.prospect}{t.about(page.deal_count)}: {t.summary}"))
             history.append("\n")
         self.query_one("#company-history", Static).update(history or "No interactions yet.")
 

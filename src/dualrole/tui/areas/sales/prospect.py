@@ -50,8 +50,16 @@ FOLLOWUP_COLUMNS: list[Column[FollowUpLine]] = [
 INTERACTION_COLUMNS: list[Column[InteractionRow]] = [
     Column("When", lambda r: fmt.day(r.occurred_at), width=10),
     Column("Kind", lambda r: r.kind, width=7),
-    # the summary takes the rest of the line; "→mkt" (sent to marketing) leads it when sent
-    Column("Summary", lambda r: ("→mkt " if r.research_note_id else "") + r.summary),
+    # the summary takes the rest of the line; "→mkt" (sent to marketing) leads it when sent,
+    # and the deal it was about ("d12") when the person has several
+    Column(
+        "Summary",
+        lambda r: (
+            (f"d{r.deal_id} " if r.deal_id and r.deals > 1 else "")
+            + ("→mkt " if r.research_note_id else "")
+            + r.summary
+        ),
+    ),
 ]
 
 

@@ -4,8 +4,8 @@ A screen subclasses :class:`ProspectActions`, implements ``selected_prospect_id(
 optionally ``selected_interaction_id()``) and adds :data:`PROSPECT_BINDINGS` to its BINDINGS;
 its lists reload on the app's data-changed signal after each write. Keys: ``l`` log an
 interaction, ``F`` send its feedback to marketing, ``c`` change stage (lost asks why),
-``f`` new follow-up, ``e`` edit the prospect. Completing a follow-up offers the next one in
-a prefilled form.
+``f`` new follow-up, ``e`` edit the prospect, ``W`` write an email from a template.
+Completing a follow-up offers the next one in a prefilled form.
 """
 
 from __future__ import annotations
@@ -38,6 +38,14 @@ PROSPECT_BINDINGS = [
     Binding("c", "stage", "Stage", id="prospect.stage", tooltip="Change the deal's stage"),
     Binding(
         "f", "followup", "Follow-up", show=False, id="prospect.followup", tooltip="Schedule one"
+    ),
+    Binding(
+        "W",
+        "write_email",
+        "Write email",
+        show=False,
+        id="prospect.write_email",
+        tooltip="From an outreach template, in $EDITOR, then sent and logged",
     ),
 ]
 
@@ -76,6 +84,13 @@ class ProspectActions(AreaScreen):
         if prospect_id is None:
             return None
         return self.attempt(_sales().get_prospect, self.store, prospect_id)
+
+    def action_write_email(self) -> None:
+        from dualrole.tui.areas.sales.write_email import write_email
+
+        prospect_id = self._need_prospect()
+        if prospect_id is not None:
+            write_email(self, prospect_id)
 
     def action_log(self) -> None:
         prospect = self._load_prospect()

@@ -147,7 +147,10 @@ def log_form(store: Store, prospect: Prospect) -> FormScreen[Any]:
     """Log an interaction; "When" defaults to now and takes an earlier moment (a call logged
     afterwards) as the command line's ``--when`` does: ``yesterday 15:00``, ``thu 3pm``,
     ``2026-11-19 14:30`` (local time). Ticking "Send to marketing" files its feedback as a
-    research note too; the form returns (interaction, note id or None)."""
+    research note too; the form returns (interaction, note id or None).
+
+    It belongs to the person's only open deal; a person with several open deals picks one
+    here (or leaves it blank: none)."""
     now = f"{clock.local_now():%Y-%m-%d %H:%M}"
     fields = [
         Field("summary", "Summary", placeholder="Intro call — wants a proposal by Friday"),
@@ -161,6 +164,10 @@ def log_form(store: Store, prospect: Prospect) -> FormScreen[Any]:
             placeholder="as customer feedback (a research note)",
         ),
     ]
+    open_deals = deals.deals_for(store, prospect.id, open_only=True)
+    if len(open_deals) > 1:
+        options = [(f"{d.ref} {d.title} · {d.stage.value}", d.id) for d in open_deals]
+        fields.insert(1, Field("deal_id", "Deal", "select", options, None))
     return FormScreen(
         f"Log interaction: {prospect.name}",
         fields,
