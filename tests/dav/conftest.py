@@ -4,6 +4,7 @@ address book and task list, so tests never see each other's cards."""
 
 from __future__ import annotations
 
+import contextlib
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -136,6 +137,23 @@ def demo(demo_path: Path, radicale: Radicale, phone: Phone) -> Iterator[Store]:
         generate(store, seed=7)
         link(demo_path, store, radicale, phone)
         yield store
+
+
+@contextlib.contextmanager
+def requests_made() -> Iterator[list[str]]:
+    """The HTTP methods the sync sends while inside the block, in order."""
+    methods: list[str] = []
+    original = DavSession.request
+
+    def counted(self: DavSession, method: str, url: str, *args: object, **kw: object) -> object:
+        methods.append(method)
+        return original(self, method, url, *args, **kw)  # type: ignore[arg-type]
+
+    DavSession.request = counted  # type: ignore[method-assign]
+    try:
+        yield methods
+    finally:
+        DavSession.request = original  # type: ignore[method-assign]
 
 
 def sync(demo_path: Path, store: Store, **options: object) -> connect.SyncReport:

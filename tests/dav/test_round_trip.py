@@ -9,7 +9,7 @@ from dualrole.core.models import FollowUpIn
 from dualrole.services import phone_sync, sales
 from dualrole.storage.db import Store
 
-from .conftest import Phone, sync
+from .conftest import Phone, requests_made, sync
 
 
 def open_followups(store: Store) -> int:
@@ -38,20 +38,8 @@ def test_first_sync_sends_the_demo_and_an_idle_one_changes_nothing(
 
     before = demo.query("SELECT * FROM dav_links ORDER BY id")
     versions = demo.query("SELECT id, version FROM prospects ORDER BY id")
-    requests: list[str] = []
-    from dualrole.dav.client import DavSession
-
-    original = DavSession.request
-
-    def counted(self: DavSession, method: str, url: str, *args: object, **kw: object) -> object:
-        requests.append(method)
-        return original(self, method, url, *args, **kw)  # type: ignore[arg-type]
-
-    DavSession.request = counted  # type: ignore[method-assign]
-    try:
+    with requests_made() as requests:
         again = sync(demo_path, demo)
-    finally:
-        DavSession.request = original  # type: ignore[method-assign]
     assert (again.received, again.sent, again.created_there) == (0, 0, 0)
     assert requests == ["REPORT", "REPORT"]  # one sync-collection per collection
     assert [dict(r) for r in demo.query("SELECT * FROM dav_links ORDER BY id")] == [
@@ -227,23 +215,11 @@ def test_an_empty_collection_is_filled_in_one_request_and_keeps_its_name(
 ) -> None:
     """A first sync into empty collections: one PUT each (all or nothing on the server),
     their names and task-only components kept, no prospect changed by the linking."""
-    from dualrole.dav.client import DavSession
-
     names = (phone.collection_props("book"), phone.collection_props("calendar"))
     assert names[1].endswith(" VTODO")
     versions = demo.query("SELECT id, version, notes FROM prospects ORDER BY id")
-    requests: list[str] = []
-    original = DavSession.request
-
-    def counted(self: DavSession, method: str, url: str, *args: object, **kw: object) -> object:
-        requests.append(method)
-        return original(self, method, url, *args, **kw)  # type: ignore[arg-type]
-
-    DavSession.request = counted  # type: ignore[method-assign]
-    try:
+    with requests_made() as requests:
         report = sync(demo_path, demo)
-    finally:
-        DavSession.request = original  # type: ignore[method-assign]
     assert requests.count("PUT") == 2, requests
     assert report.created_there == 60 + open_followups(demo)
     assert (report.received, report.sent, report.notes) == (0, 0, [])
