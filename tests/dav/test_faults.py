@@ -284,8 +284,8 @@ def test_a_sync_stopped_after_a_whole_upload_links_every_card_next_time(
 ) -> None:
     """Stopped after the one upload, in the middle of linking the cards (the crash falls
     on a fixed card, so the test never depends on timing; an exception rolls back the
-    open batch as a kill would): the next sync finds dualrole's own cards, links them,
-    changes no prospect and sends nothing twice."""
+    open batch as a kill would): the next sync fetches the rest, finds dualrole's own
+    cards by their UID, links them, changes no prospect and sends nothing twice."""
     from dualrole.demo.workspace import DemoSize, generate
     from dualrole.storage.db import open_store
 
@@ -298,19 +298,21 @@ def test_a_sync_stopped_after_a_whole_upload_links_every_card_next_time(
     saved = settings.get(demo_path)
     assert saved is not None
     settings.save(big, saved)
-    take = engine.Contacts.take
+    from dualrole.services import phone_sync
+
+    save_link = phone_sync.save_link
     seen = [0]
 
-    def take_then_crash(self: engine.Contacts, *args: Any) -> None:
-        seen[0] += 1
+    def save_then_crash(store: Store, kind: str, *args: Any, **kw: Any) -> None:
+        seen[0] += kind == "contact"
         if seen[0] == 700:  # in the second batch of 500: the first one is in
             raise Crash
-        take(self, *args)
+        save_link(store, kind, *args, **kw)
 
-    monkeypatch.setattr(engine.Contacts, "take", take_then_crash)
+    monkeypatch.setattr(phone_sync, "save_link", save_then_crash)
     with open_store(big) as store, pytest.raises(Crash):
         connect.run(big, store)
-    monkeypatch.setattr(engine.Contacts, "take", take)
+    monkeypatch.setattr(phone_sync, "save_link", save_link)
     with open_store(big) as store:
         assert store.scalar("SELECT count(*) FROM dav_links WHERE kind = 'contact'") == 500
         assert len(phone.cards()) == 1200  # the upload is all or nothing: all are there
@@ -362,6 +364,32 @@ def test_a_card_added_on_the_phone_just_before_a_whole_upload_is_kept(
     assert any("UID:owners-own" in body for _etag, body in cards.values())
     assert len(cards) == 61 and report.created_there > 60
     monkeypatch.setattr(DavSession, "members", members)
+    same_everywhere(demo, phone)
+    idle = sync(demo_path, demo)
+    assert (idle.received, idle.sent, idle.created_there) == (0, 0, 0)
+
+
+def test_a_card_changed_on_the_phone_right_after_a_whole_upload_is_taken(
+    demo: Store, demo_path: Path, phone: Phone, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The collection's ETag moved between the upload and its listing: every card is
+    fetched and compared (not linked as sent), so the phone's change is not lost."""
+    put_collection = DavSession.put_collection
+
+    def upload_then_phone_edits(self: DavSession, url: str, *args: Any) -> str | None:
+        since = put_collection(self, url, *args)
+        if url == phone.book:
+            href, etag, body = phone.card_of("X-DUALROLE-ID:8\n")
+            lines = [line for line in body.splitlines() if not line.startswith("TITLE")]
+            lines.insert(-1, "TITLE:Changed on the phone")
+            phone.put(href, "\r\n".join(lines), etag)
+        return since
+
+    monkeypatch.setattr(DavSession, "put_collection", upload_then_phone_edits)
+    report = sync(demo_path, demo)
+    monkeypatch.setattr(DavSession, "put_collection", put_collection)
+    assert report.received == 1
+    assert sales.get_prospect(demo, 8).title == "Changed on the phone"
     same_everywhere(demo, phone)
     idle = sync(demo_path, demo)
     assert (idle.received, idle.sent, idle.created_there) == (0, 0, 0)

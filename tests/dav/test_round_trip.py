@@ -221,6 +221,7 @@ def test_an_empty_collection_is_filled_in_one_request_and_keeps_its_name(
     with requests_made() as requests:
         report = sync(demo_path, demo)
     assert requests.count("PUT") == 2, requests
+    assert requests.count("REPORT") == 4, requests  # two listings each; nothing fetched
     assert report.created_there == 60 + open_followups(demo)
     assert (report.received, report.sent, report.notes) == (0, 0, [])
     assert (phone.collection_props("book"), phone.collection_props("calendar")) == names

@@ -374,17 +374,18 @@ class DavSession:
 
     def put_collection(
         self, collection: str, body: str, content_type: str, etag: str, kept: list[Any]
-    ) -> bool:
+    ) -> str | None:
         """Upload every resource of an empty collection in one request, only if the
-        collection is still as ``etag`` says; False when the server does not take a whole
-        collection (most do not: only Radicale does), and nothing changed.
+        collection is still as ``etag`` says; None when the server does not take a whole
+        collection (most do not: only Radicale does), and nothing changed. Else the
+        collection's ETag once done ("" when it has none).
 
         The upload replaces the collection's properties, so ``kept`` (from :meth:`members`)
         are set again at once."""
         headers = {"Content-Type": f"{content_type}; charset=utf-8", "If-Match": etag}
         response = self.request("PUT", collection, body, headers)
         if int(response.status) not in (200, 201, 204):
-            return False
+            return None
         if kept:
             props = "".join(_xml(p) for p in kept)
             patch = (
@@ -393,7 +394,12 @@ class DavSession:
             )
             answer = self.request("PROPPATCH", collection, patch)
             self._check(answer, "PROPPATCH", collection, (200, 207))
-        return True
+        return self.collection_etag(collection)
+
+    def collection_etag(self, collection: str) -> str:
+        """The collection's own ETag ("" when the server gives none)."""
+        tree = self.propfind(collection, "<d:getetag/>", 0)
+        return (tree.findtext(f".//{_tag(DAV, 'getetag')}") or "").strip()
 
     def put(self, href: str, body: str, content_type: str, etag: str | None) -> str | None:
         """Create (``etag`` None: only if absent) or replace (only if unchanged); the new ETag."""

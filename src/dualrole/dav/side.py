@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from dualrole.core.words import counted
-from dualrole.dav.client import DavSession, Precondition, TokenExpired
+from dualrole.dav.client import BATCH, Changes, DavSession, Precondition, TokenExpired
 from dualrole.dav.mapping import Fields
 from dualrole.services import phone_sync
 from dualrole.services.phone_sync import Link
@@ -94,9 +94,10 @@ class Side:
 
     # --- pull ----------------------------------------------------------------------------
 
-    def pull(self, uploaded: dict[str, Link] | None = None) -> None:
+    def pull(self, uploaded: dict[str, Link] | None = None, since: str = "") -> None:
         """Bring in what changed on the server. ``uploaded``: resources just sent in one
-        request, by href, with what was sent (the whole collection is then listed)."""
+        request, by href, with what was sent (the whole collection is then listed);
+        ``since``: the collection's ETag right after that upload."""
         token = None if uploaded else self.start_token()
         try:
             changes = self.session.changes(self.url, token)
@@ -108,11 +109,17 @@ class Side:
         if changes.full:
             listed = {entry.href for entry in changes.changed}
             gone += [href for href in by_href if href not in listed and href not in gone]
-        by_href.update(uploaded or {})
+        linked: set[str] = set()
+        if uploaded and self.unchanged(changes, uploaded, since):
+            self.link_uploaded(changes, list(uploaded.values()))
+            linked = set(uploaded)
+        else:
+            by_href.update(uploaded or {})
         wanted = [
             entry.href
             for entry in changes.changed
-            if entry.href not in by_href or by_href[entry.href].etag != entry.etag
+            if entry.href not in linked
+            and (entry.href not in by_href or by_href[entry.href].etag != entry.etag)
         ]
         done = 0
         for batch in self.session.multiget(self.url, self.resource, wanted):
@@ -124,6 +131,32 @@ class Side:
         for href in gone:
             self.gone(by_href[href])
         phone_sync.set_token(self.store, self.url, self.resource, changes.token)
+
+    def unchanged(self, changes: Changes, uploaded: dict[str, Link], since: str) -> bool:
+        """Whether the collection lists exactly what was uploaded and has not changed since
+        (its ETag then and now): the resources are then what was sent, not to be fetched."""
+        listed = {entry.href for entry in changes.changed}
+        return (
+            bool(since)
+            and listed == set(uploaded)
+            and not changes.deleted
+            and self.session.collection_etag(self.url) == since
+        )
+
+    def link_uploaded(self, changes: Changes, uploaded: list[Link]) -> None:
+        """Link each uploaded resource with its listed ETag, in batches (one transaction
+        each, so a sync stopped half-way fetches and compares the rest next time)."""
+        etags = {entry.href: entry.etag for entry in changes.changed}
+        for start in range(0, len(uploaded), BATCH):
+            batch = uploaded[start : start + BATCH]
+            with self.store.transaction():
+                for link in batch:
+                    phone_sync.save_link(
+                        self.store, self.kind, link.record_id, uid=link.uid, href=link.href,
+                        etag=etags[str(link.href)], synced=link.synced, body=link.body,
+                        state=link.state,
+                    )  # fmt: skip
+            self.progress(f"{self.kind}s linked", start + len(batch), len(uploaded))
 
     def start_token(self) -> str | None:
         return phone_sync.token(self.store, self.url)
@@ -175,17 +208,20 @@ class Side:
         empty or the server does not take whole collections (nothing was sent then).
 
         The upload is all or nothing on the server. The links are then made by listing
-        the collection, as for a phone's cards: each resource is matched by its href (or
-        its UID), compared with what was sent, and linked with its ETag — so a sync killed
-        after the upload links them all next time."""
+        the collection: when it lists exactly what was sent and its ETag has not changed
+        since the upload, each is linked with its listed ETag; otherwise (the phone added
+        or changed something meanwhile, or the server named them otherwise) each is
+        fetched and compared with what was sent, as a phone's card is. A sync stopped
+        after the upload fetches, compares and links the rest next time."""
         own, present, kept = self.session.members(self.url)
         if own is None or present:
             return False
         self.progress(step, 0, len(new))
         body = self.collection_body([item.body for item in new])
         with self.session.patience(len(new)):
-            if not self.session.put_collection(self.url, body, self.content_type, own, kept):
-                return False
+            since = self.session.put_collection(self.url, body, self.content_type, own, kept)
+        if since is None:
+            return False
         uploaded = {}
         for item in new:
             href = self.session.member(self.url, item.uid, self.suffix)
@@ -195,7 +231,7 @@ class Side:
             )  # fmt: skip
         self.report.created_there += len(new)
         with self.session.patience(len(new)):
-            self.pull(uploaded)
+            self.pull(uploaded, since)
         self.progress(step, len(new), len(new))
         return True
 
