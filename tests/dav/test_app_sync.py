@@ -1,55 +1,166 @@
-"""The app's palette command "Sync with phone": a worker syncs, a toast says what it did."""
+"""Phone sync in the app against a real Radicale: ``P`` and the palette, the periodic sync
+(no key pressed), the top bar's words, a server that stops and comes back, and the one
+sentence when the workspace is not connected."""
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
-from dualrole.storage.db import Store
+import pytest
+from textual.pilot import Pilot
+
+from dualrole.core.models import ProspectIn
+from dualrole.dav import connect
+from dualrole.services import sales
+from dualrole.storage.db import Store, open_store
 from dualrole.tui.app import DualroleApp
+from dualrole.tui.widgets.topbar import TopBar
 
+from . import radicale_server
 from .conftest import Phone
+from .radicale_server import PASSWORD, USER, Radicale
+
+
+async def wait_until(
+    pilot: Pilot[Any], condition: Callable[[], object], timeout: float = 90.0
+) -> None:
+    """Let the app run until ``condition()`` holds; the deadline is only a safety net."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not condition():
+        assert loop.time() < deadline, f"gave up waiting for {condition}"
+        await pilot.pause(0.05)
+
+
+def bar_text(app: DualroleApp) -> str:
+    bar = app.screen.query_one(TopBar)
+    return "".join(segment.text for segment in bar.render_line(0))
+
+
+def toasts(app: DualroleApp, severity: str | None = None) -> list[str]:
+    return [str(n.message) for n in app._notifications if severity in (None, n.severity)]
+
+
+async def test_P_syncs_once_and_the_top_bar_and_database_show_it(
+    demo: Store, demo_path: Path, phone: Phone
+) -> None:
+    app = DualroleApp(demo)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_until(pilot, lambda: "phone not synced yet" in bar_text(app))
+        await pilot.press("P")
+        assert "phone syncing…" in bar_text(app) or app.phone_sync.running
+        await pilot.press("P")  # a second press while it runs starts nothing
+        assert "A phone sync is running; the top bar shows when it is done." in toasts(app)
+        await wait_until(pilot, lambda: "phone synced 10:00" in bar_text(app))
+        assert app.phone_sync.attempts == 1
+        done = [t for t in toasts(app) if t.startswith("Synced:")]
+        assert done == ["Synced: 0 changes in, 83 changes out."]
+    assert len(phone.cards()) == 60
+    assert demo.scalar("SELECT count(*) FROM dav_links") == 83
 
 
 async def test_the_palette_syncs_with_the_phone_and_says_so(
     demo: Store, demo_path: Path, phone: Phone
 ) -> None:
-    import asyncio
-
     app = DualroleApp(demo)
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.press("ctrl+p", *"Sync with phone")
         await pilot.pause()
         await pilot.press("enter")
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + 60
-        while not any("Synced:" in str(n.message) for n in app._notifications):
-            assert loop.time() < deadline, "no toast"
-            await pilot.pause(0.05)
-        message = next(str(n.message) for n in app._notifications if "Synced:" in str(n.message))
+        await wait_until(pilot, lambda: any("Synced:" in t for t in toasts(app)))
+        message = next(t for t in toasts(app) if "Synced:" in t)
         assert message.startswith("Synced: 0 changes in, 83 changes out.")
     assert len(phone.cards()) == 60
     assert demo.scalar("SELECT count(*) FROM dav_links") == 83
 
 
-async def test_a_sync_that_fails_is_one_sentence_in_a_toast(
-    demo: Store, demo_path: Path, phone: Phone, monkeypatch: object
+def card(uid: str, name: str, email: str) -> str:
+    lines = ["BEGIN:VCARD", "VERSION:3.0", f"UID:{uid}", f"FN:{name}", f"EMAIL:{email}"]
+    return "\r\n".join([*lines, "END:VCARD"]) + "\r\n"
+
+
+async def test_contacts_only_on_the_phone_are_imported_from_the_palette(
+    demo: Store, demo_path: Path, phone: Phone
 ) -> None:
-    import asyncio
-
-    import pytest
-
-    assert isinstance(monkeypatch, pytest.MonkeyPatch)
-    monkeypatch.setenv("DUALROLE_DAV_PASSWORD", "wrong")
+    phone.new_card("ios-9", card("ios-9", "Only [b]On[/b] Phone", "only@phone.example"))
     app = DualroleApp(demo)
     async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.press("ctrl+p", *"Sync with phone")
+        await pilot.press("P")
+        await wait_until(pilot, lambda: any("Synced:" in t for t in toasts(app)))
+        message = next(t for t in toasts(app) if "Synced:" in t)
+        assert "1 contact on the server is not in dualrole." in message
+        assert "To import them: ctrl+p → “Sync with phone and import new contacts”." in message
+        assert "--import-new" not in message
+        await pilot.press("ctrl+p", *"import new contacts")
         await pilot.pause()
         await pilot.press("enter")
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + 60
-        while not any(n.severity == "error" for n in app._notifications):
-            assert loop.time() < deadline, "no toast"
-            await pilot.pause(0.05)
-        error = next(n for n in app._notifications if n.severity == "error")
-        assert "refused the user name or password (owner)" in str(error.message)
-        assert "wrong" not in str(error.message).replace("the user name", "")
+        await wait_until(pilot, lambda: sum("Synced:" in t for t in toasts(app)) == 2)
+        assert "1 imported" in toasts(app)[-1]
+    found = demo.scalar("SELECT name FROM prospects WHERE email = 'only@phone.example'")
+    assert found == "Only [b]On[/b] Phone"
+
+
+async def test_without_a_connection_P_says_how_to_make_one(tmp_path: Path) -> None:
+    with open_store(tmp_path / "plain.db") as store:
+        app = DualroleApp(store, phone_sync_every=0.05)
+        async with app.run_test(size=(100, 30)) as pilot:
+            await pilot.press("P")
+            await wait_until(pilot, lambda: toasts(app, "warning"))
+            assert toasts(app, "warning") == [
+                "This workspace is not connected to a contacts server yet; run "
+                "`dualrole dav connect URL --user NAME` first."
+            ]
+            assert app.phone_sync.attempts == 0 and "phone" not in bar_text(app)
+
+
+@pytest.fixture
+def own_radicale(tmp_path: Path) -> Iterator[Radicale]:
+    """A server of the test's own, to stop and start again without disturbing others."""
+    server = radicale_server.start(tmp_path / "own-radicale")
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def small(
+    tmp_path: Path, own_radicale: Radicale, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[tuple[Path, Store]]:
+    """Two prospects, connected to the test's own server (its own collections)."""
+    monkeypatch.setenv("DUALROLE_DAV_PASSWORD", PASSWORD)
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.null.Keyring")
+    path = tmp_path / "small.db"
+    with open_store(path) as store:
+        for name, email in (("Ada Lovelace", "ada@example.com"), ("Alan Turing", "al@ex.org")):
+            sales.create_prospect(store, ProspectIn(name=name, email=email))
+        connect.connect(path, store, own_radicale.url, USER, PASSWORD, tasks=False)
+        yield path, store
+
+
+async def test_the_app_syncs_every_interval_and_survives_a_server_that_stops(
+    small: tuple[Path, Store], own_radicale: Radicale
+) -> None:
+    _path, store = small
+    app = DualroleApp(store, phone_sync_every=0.2)
+    async with app.run_test(size=(100, 30)) as pilot:
+        # Nothing pressed: the timer syncs, and the bar says when.
+        await wait_until(pilot, lambda: "phone synced 10:00" in bar_text(app))
+        assert store.scalar("SELECT count(*) FROM dav_links") == 2
+        assert not toasts(app)  # a periodic sync that worked is no toast
+
+        own_radicale.stop()
+        await wait_until(pilot, lambda: "phone sync failed 10:00" in bar_text(app))
+        failed_at = app.phone_sync.attempts
+        await wait_until(pilot, lambda: app.phone_sync.attempts >= failed_at + 3)
+        errors = toasts(app, "error")
+        assert len(errors) == 1, errors  # one toast for the fault, not one per tick
+        assert errors[0].startswith("Cannot reach 127.0.0.1")
+        assert "phone sync failed 10:00" in bar_text(app)  # the bar keeps showing it
+
+        sales.create_prospect(store, ProspectIn(name="Grace Hopper", email="gh@example.com"))
+        own_radicale.restart()
+        await wait_until(pilot, lambda: "phone synced 10:00" in bar_text(app))
+        await wait_until(pilot, lambda: store.scalar("SELECT count(*) FROM dav_links") == 3)
+        assert app.phone_sync.fault is None

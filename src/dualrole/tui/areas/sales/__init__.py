@@ -41,7 +41,7 @@ AREA = Area(
         PaletteEntry("sales: Filter prospects", "filters"),
         PaletteEntry("sales: Import contacts", "import_contacts"),
         PaletteEntry("sales: Toggle sales focus session", "app.focus_role('sales')"),
-        PaletteEntry("sales: Sync with phone (CardDAV/CalDAV)", "app.phone_sync"),
+        PaletteEntry("sales: Sync with phone and import new contacts", "app.phone_sync(True)"),
     ),
     shots=(
         ("sales", ("s",)),
