@@ -40,6 +40,18 @@ def bar_text(app: DualroleApp) -> str:
     return "".join(segment.text for segment in bar.render_line(0))
 
 
+def shown(app: DualroleApp) -> list[str]:
+    """The lines the current screen's list shows (blank ones left out)."""
+    from dualrole.tui.widgets.paged_list import PagedList
+
+    widget = app.screen.query(PagedList).first()
+    lines = (
+        "".join(segment.text for segment in widget.render_line(y))
+        for y in range(widget.size.height)
+    )
+    return [line for line in lines if line.strip()]
+
+
 def toasts(app: DualroleApp, severity: str | None = None) -> list[str]:
     return [str(n.message) for n in app._notifications if severity in (None, n.severity)]
 
@@ -58,8 +70,20 @@ async def test_P_syncs_once_and_the_top_bar_and_database_show_it(
         assert app.phone_sync.attempts == 1
         done = [t for t in toasts(app) if t.startswith("Synced:")]
         assert done == ["Synced: 0 changes in, 83 changes out."]
-    assert len(phone.cards()) == 60
-    assert demo.scalar("SELECT count(*) FROM dav_links") == 83
+        assert len(phone.cards()) == 60
+        assert demo.scalar("SELECT count(*) FROM dav_links") == 83
+
+        # A name changed on the phone shows on Sales after the next sync, by itself.
+        await pilot.press("s")
+        await wait_until(pilot, lambda: bool(shown(app)))
+        names = [str(row[0]) for row in demo.query("SELECT name FROM prospects")]
+        name = next(n for line in shown(app) for n in names if n in line)
+        href, etag, body = phone.card_of(f"FN:{name}\n")
+        lines = [line for line in body.splitlines() if not line.startswith("REV")]
+        renamed = [line.replace(f"FN:{name}", "FN:Aaron Renamed") for line in lines]
+        phone.put(href, "\r\n".join(renamed), etag)  # no REV: the newer; sorts first
+        await pilot.press("P")
+        await wait_until(pilot, lambda: any("Aaron Renamed" in line for line in shown(app)))
 
 
 async def test_the_palette_syncs_with_the_phone_and_says_so(
@@ -105,7 +129,7 @@ async def test_contacts_only_on_the_phone_are_imported_from_the_palette(
 
 async def test_without_a_connection_P_says_how_to_make_one(tmp_path: Path) -> None:
     with open_store(tmp_path / "plain.db") as store:
-        app = DualroleApp(store, phone_sync_every=0.05)
+        app = DualroleApp(store, phone_sync_minute=0.05)
         async with app.run_test(size=(100, 30)) as pilot:
             await pilot.press("P")
             await wait_until(pilot, lambda: toasts(app, "warning"))
@@ -135,7 +159,7 @@ def small(
     with open_store(path) as store:
         for name, email in (("Ada Lovelace", "ada@example.com"), ("Alan Turing", "al@ex.org")):
             sales.create_prospect(store, ProspectIn(name=name, email=email))
-        connect.connect(path, store, own_radicale.url, USER, PASSWORD, tasks=False)
+        connect.connect(path, store, own_radicale.url, USER, PASSWORD, tasks=False, every_minutes=1)
         yield path, store
 
 
@@ -143,7 +167,7 @@ async def test_the_app_syncs_every_interval_and_survives_a_server_that_stops(
     small: tuple[Path, Store], own_radicale: Radicale
 ) -> None:
     _path, store = small
-    app = DualroleApp(store, phone_sync_every=0.2)
+    app = DualroleApp(store, phone_sync_minute=0.2)  # `dav every 1`: 0.2 s
     async with app.run_test(size=(100, 30)) as pilot:
         # Nothing pressed: the timer syncs, and the bar says when.
         await wait_until(pilot, lambda: "phone synced 10:00" in bar_text(app))
@@ -164,3 +188,33 @@ async def test_the_app_syncs_every_interval_and_survives_a_server_that_stops(
         await wait_until(pilot, lambda: "phone synced 10:00" in bar_text(app))
         await wait_until(pilot, lambda: store.scalar("SELECT count(*) FROM dav_links") == 3)
         assert app.phone_sync.fault is None
+
+
+async def test_the_app_follows_dav_every_and_connect_made_in_a_shell(
+    small: tuple[Path, Store], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from dualrole.dav import settings
+    from dualrole.tui import phone_sync
+
+    monkeypatch.setattr(phone_sync, "SETTINGS_CHECK_SECONDS", 0.05)
+    path, store = small
+    saved = settings.set_every(path, None)
+    settings_file = settings.settings_path()
+    kept = settings_file.read_bytes()
+    settings_file.unlink()  # not connected when the app starts
+    app = DualroleApp(store, phone_sync_minute=0.2)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_until(pilot, lambda: app.phone_sync._seen is None)  # read: no file
+        assert "phone" not in bar_text(app) and app.phone_sync.timer is None
+        written = settings_file.with_suffix(".new")
+        written.write_bytes(kept)
+        written.chmod(0o600)
+        written.rename(settings_file)  # `dualrole dav connect` in a shell
+        await wait_until(pilot, lambda: "phone not synced yet" in bar_text(app))
+        assert app.phone_sync.timer is None and app.phone_sync.attempts == 0  # interval off
+        assert saved.every_minutes is None
+        settings.set_every(path, 1)  # `dualrole dav every 1`
+        await wait_until(pilot, lambda: "phone synced 10:00" in bar_text(app))
+        settings.set_every(path, None)  # `dualrole dav every off`
+        await wait_until(pilot, lambda: app.phone_sync.timer is None)
+    assert store.scalar("SELECT count(*) FROM dav_links") == 2

@@ -42,9 +42,7 @@ def dav_json() -> dict[str, object]:
 def test_every_keeps_the_interval_beside_the_connection(connected: Path) -> None:
     done = dualrole("--db", str(connected), "dav", "every", "15")
     assert done.returncode == 0, done.stderr
-    assert done.stdout == (
-        "The app syncs with the phone every 15 min while it is open (from the app's next start).\n"
-    )
+    assert done.stdout == "The app syncs with the phone every 15 min while it is open.\n"
     connection = settings.get(connected)
     assert connection is not None and connection.every_minutes == 15
     assert connection.url == "https://dav.example.com/"  # the rest as it was

@@ -158,7 +158,7 @@ def every(ctx: Context, minutes: str) -> None:
         set_every(ctx.path, parse_every(minutes))
     except DavSettingsError as exc:
         raise StorageError(str(exc)) from exc
-    say(_every_words(parse_every(minutes)) + " (from the app's next start).")
+    say(_every_words(parse_every(minutes)) + ".")
 
 
 def _every_words(minutes: int | None) -> str:

@@ -123,9 +123,9 @@ class DualroleApp(StartingApp):
         store: Store,
         config: AppConfig | None = None,
         *,
-        phone_sync_every: float | None = None,
+        phone_sync_minute: float = 60.0,
     ) -> None:
-        """``phone_sync_every`` (seconds) overrides the owner's ``dav every`` (tests)."""
+        """``phone_sync_minute``: seconds in a minute of ``dav every`` (tests make it short)."""
         super().__init__()
         self.store = store
         self.config = config or AppConfig()
@@ -135,7 +135,7 @@ class DualroleApp(StartingApp):
         self._config_problems = configure(self, self.config, store)
         self.data_changes = DataChanges(self, store)
         """The one data-changed signal every area screen follows (``tui/data_changes.py``)."""
-        self.phone_sync = PhoneSync(self, phone_sync_every)
+        self.phone_sync = PhoneSync(self, phone_sync_minute)
         """``P``, the palette's phone sync and its timer (``tui/phone_sync.py``)."""
 
     def get_default_screen(self) -> Screen[Any]:

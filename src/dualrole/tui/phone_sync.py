@@ -3,10 +3,11 @@
 The app holds one :class:`PhoneSync`. A sync runs as ``dualrole dav sync`` does
 (:func:`dualrole.dav.last_sync.run`, on its own connection in a thread worker), never two at
 once: a press while one runs says so and starts nothing. The owner's interval
-(``dualrole dav every 15``, in ``dav.json``) starts a timer; a tick is skipped while a sync
-runs or the app quits. A failed sync is one toast when its sentence is new (a server down
-for an hour is not a toast every tick) and stays in the top bar until one works. What a
-sync changed reaches the screens through the data-changed signal, like any other write.
+(``dualrole dav every 15``, in ``dav.json``, followed while the app runs) starts a timer; a
+tick is skipped while a sync runs or the app quits. A failed sync is one toast when its
+sentence is new (a server down for an hour is not a toast every tick) and stays in the top
+bar until one works. What a sync changed reaches the screens through the data-changed
+signal, like any other write.
 
 The top bar's words (``phone synced 10:00``) are the app's ``phone_label`` reactive.
 """
@@ -19,6 +20,8 @@ from typing import TYPE_CHECKING
 from dualrole.storage.db import StorageError, open_store
 
 if TYPE_CHECKING:
+    from textual.timer import Timer
+
     from dualrole.dav.last_sync import LastSync
     from dualrole.dav.side import SyncReport
     from dualrole.tui.app import DualroleApp
@@ -27,46 +30,79 @@ IMPORT_NEW_LABEL = "sales: Sync with phone and import new contacts"
 """The palette entry that brings in the contacts only the server has (``--import-new``)."""
 START_AFTER = 1.0
 """Seconds after the start before the connection is read (not in the first frame's way)."""
+SETTINGS_CHECK_SECONDS = 5.0
+"""How often the app looks whether ``dav.json`` changed (one ``stat``)."""
 TITLE = "Phone sync"
+NOT_READ = object()
+"""``dav.json``'s stamp before the app first read it."""
 
 
 class PhoneSync:
     """The app's phone sync: by hand, on a timer, and the top bar's words."""
 
-    def __init__(self, app: DualroleApp, every_seconds: float | None = None) -> None:
+    def __init__(self, app: DualroleApp, minute: float = 60.0) -> None:
         self.app = app
-        self.every_seconds = every_seconds
-        """Overrides the connection's interval (tests); None: the owner's ``dav every``."""
+        self.minute = minute
+        """Seconds in one of the interval's minutes: tests make ``dav every 1`` quick."""
         self.running = False
         self.fault: str | None = None
         """The last sync's failure (said once in a toast), None once one works again."""
         self.connected = False
         self.attempts = 0
         """How many syncs this app started (the tests count the timer's)."""
+        self.timer: Timer | None = None
+        self._every: float | None = None
+        self._seen: object = NOT_READ
 
-    # --- the start --------------------------------------------------------------------
+    # --- the connection, read at the start and whenever dav.json changes -----------------
 
     def start(self) -> None:
-        """Read the connection: the top bar's words, and the timer when the owner set one."""
+        """Follow the connection: now, and after each change to ``dav.json`` (``dualrole dav
+        connect`` or ``dav every`` in a shell while the app is open)."""
+        if self.app.store.path is None:
+            return
+        self.follow()
+        self.app.set_interval(SETTINGS_CHECK_SECONDS, self.follow_if_changed)
+
+    def _stamp(self) -> object:
+        from dualrole.dav.settings import settings_path
+
+        try:
+            info = settings_path().stat()
+        except OSError:
+            return None
+        return info.st_ino, info.st_mtime_ns, info.st_size  # written whole: a new file
+
+    def follow_if_changed(self) -> None:
+        if self._stamp() != self._seen:
+            self.follow()
+
+    def follow(self) -> None:
+        """The top bar's words, and the timer at the owner's interval (none when off)."""
         from dualrole.dav.settings import DavSettingsError, get
 
         path = self.app.store.path
-        if path is None:
-            return
+        assert path is not None
+        self._seen = self._stamp()
         try:
             connection = get(path)
         except DavSettingsError as exc:
             self.app.notify(str(exc), title=TITLE, severity="warning", markup=False)
-            return
+            connection = None
+        self.connected = connection is not None
         if connection is None:
-            return
-        self.connected = True
-        self.show_last()
-        seconds = self.every_seconds
-        if seconds is None and connection.every_minutes:
-            seconds = connection.every_minutes * 60.0
-        if seconds and not self.app.store.read_only:
-            self.app.set_interval(seconds, self.tick)
+            self.app.phone_label = ""
+        else:
+            self.show_last()
+        minutes = connection.every_minutes if connection else None
+        every = minutes * self.minute if minutes and not self.app.store.read_only else None
+        if every != self._every:
+            if self.timer is not None:
+                self.timer.stop()
+                self.timer = None
+            if every:
+                self.timer = self.app.set_interval(every, self.tick)
+            self._every = every
 
     def show_last(self) -> None:
         """The top bar's words from the last recorded sync (the app's, a shell's, cron's)."""
