@@ -118,6 +118,7 @@ def test_connect_every_then_sync_and_a_failure_show_in_status(
     assert settings.get(db) is None  # nothing kept
     done = dualrole(*args, *named, "--every", "10")
     assert done.returncode == 0, done.stderr
+    assert "The app syncs with the phone every 10 min while it is open." in done.stdout
     connection = settings.get(db)
     assert connection is not None and connection.every_minutes == 10
     again = dualrole(*args, *named)  # connecting again keeps the interval

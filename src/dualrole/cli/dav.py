@@ -113,6 +113,8 @@ def connect(
             if kept
             else f"No system keyring here: set {secret.ENV} for `dualrole dav sync`."
         )
+    if every is not None:
+        say(_every_words(every) + ".")
     say("Connected; run `dualrole dav sync` to sync now.")
 
 

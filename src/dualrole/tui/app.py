@@ -114,7 +114,7 @@ class DualroleApp(StartingApp):
             "Sync with phone",
             show=False,
             id="app.phone_sync",
-            tooltip="Prospects and follow-ups with your phone's server (CardDAV/CalDAV)",
+            tooltip="Prospects and follow-ups, both ways",
         ),
     ]
 
