@@ -14,12 +14,15 @@ The top bar's words (``phone synced 10:00``) are the app's ``phone_label`` react
 
 from __future__ import annotations
 
+import threading
 from functools import partial
 from typing import TYPE_CHECKING
 
 from dualrole.storage.db import StorageError, open_store
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from textual.timer import Timer
 
     from dualrole.dav.last_sync import LastSync
@@ -51,6 +54,8 @@ class PhoneSync:
         self.attempts = 0
         """How many syncs this app started (the tests count the timer's)."""
         self.timer: Timer | None = None
+        self.busy = threading.Event()
+        """Set while a sync's thread works: quitting then waits for it (see ``launch``)."""
         self._every: float | None = None
         self._seen: object = NOT_READ
 
@@ -159,13 +164,20 @@ class PhoneSync:
     def _work(self, import_new: bool, by_hand: bool) -> None:
         """The sync on its own connection; its outcome goes back to the UI thread. The
         password comes from DUALROLE_DAV_PASSWORD or the keyring (the app never prompts)."""
+        path = self.app.store.path
+        assert path is not None
+        self.busy.set()
+        try:
+            self._sync(path, import_new, by_hand)
+        finally:
+            self.busy.clear()
+
+    def _sync(self, path: Path, import_new: bool, by_hand: bool) -> None:
         from dualrole.dav import last_sync
         from dualrole.dav.client import DavError
         from dualrole.dav.secret import NoPassword
         from dualrole.dav.settings import DavSettingsError
 
-        path = self.app.store.path
-        assert path is not None
         try:
             with open_store(path, create=False) as own:
                 report = last_sync.run(path, own, import_new=import_new)
