@@ -279,12 +279,13 @@ class DualroleApp(StartingApp):
     phone_label: Reactive[str] = Reactive("", init=False)
     """The top bar's phone-sync words ("phone synced 10:00"); empty when not connected."""
 
-    async def run_async(self, **options: Any) -> None:
+    async def run_async(self, **options: Any) -> Any:
         """Textual's, then a word when a phone sync still runs: the terminal is back, and
         Python waits for the sync's thread before it exits (the sync ends cleanly)."""
         await super().run_async(**options)
         if self.phone_sync.busy.is_set():
             print("Finishing the phone sync before quitting…", file=sys.stderr)
+        return self.return_value  # what exit() was given (the snapshot tests' screenshot)
 
     def action_phone_sync(self, import_new: bool = False) -> None:
         """Sync prospects and follow-ups with the phone's server (as ``dualrole dav sync``)."""
