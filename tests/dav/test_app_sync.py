@@ -5,6 +5,7 @@ sentence when the workspace is not connected."""
 from __future__ import annotations
 
 import asyncio
+import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -57,15 +58,26 @@ def toasts(app: DualroleApp, severity: str | None = None) -> list[str]:
 
 
 async def test_P_syncs_once_and_the_top_bar_and_database_show_it(
-    demo: Store, demo_path: Path, phone: Phone
+    demo: Store, demo_path: Path, phone: Phone, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    from dualrole.dav import last_sync
+
+    gate = threading.Event()  # the sync waits for it: still running at the second press
+    real_run = last_sync.run
+
+    def held_run(*args: Any, **options: Any) -> Any:
+        assert gate.wait(120)
+        return real_run(*args, **options)
+
+    monkeypatch.setattr(last_sync, "run", held_run)
     app = DualroleApp(demo)
     async with app.run_test(size=(100, 30)) as pilot:
         await wait_until(pilot, lambda: "phone not synced yet" in bar_text(app))
         await pilot.press("P")
-        assert "phone syncing…" in bar_text(app) or app.phone_sync.running
+        await wait_until(pilot, lambda: "phone syncing…" in bar_text(app))
         await pilot.press("P")  # a second press while it runs starts nothing
         assert "A phone sync is running; the top bar shows when it is done." in toasts(app)
+        gate.set()
         await wait_until(pilot, lambda: "phone synced 10:00" in bar_text(app))
         assert app.phone_sync.attempts == 1
         done = [t for t in toasts(app) if t.startswith("Synced:")]
@@ -175,12 +187,14 @@ async def test_the_app_syncs_every_interval_and_survives_a_server_that_stops(
         assert not toasts(app)  # a periodic sync that worked is no toast
 
         own_radicale.stop()
+        stopped_at = app.phone_sync.attempts + 1  # a sync in flight may fail otherwise
+        await wait_until(pilot, lambda: app.phone_sync.attempts > stopped_at)
         await wait_until(pilot, lambda: "phone sync failed 10:00" in bar_text(app))
+        said = toasts(app, "error")
+        assert said and said[-1].startswith("Cannot reach 127.0.0.1"), said
         failed_at = app.phone_sync.attempts
         await wait_until(pilot, lambda: app.phone_sync.attempts >= failed_at + 3)
-        errors = toasts(app, "error")
-        assert len(errors) == 1, errors  # one toast for the fault, not one per tick
-        assert errors[0].startswith("Cannot reach 127.0.0.1")
+        assert toasts(app, "error") == said  # one toast for the fault, not one per tick
         assert "phone sync failed 10:00" in bar_text(app)  # the bar keeps showing it
 
         sales.create_prospect(store, ProspectIn(name="Grace Hopper", email="gh@example.com"))
@@ -218,3 +232,35 @@ async def test_the_app_follows_dav_every_and_connect_made_in_a_shell(
         settings.set_every(path, None)  # `dualrole dav every off`
         await wait_until(pilot, lambda: app.phone_sync.timer is None)
     assert store.scalar("SELECT count(*) FROM dav_links") == 2
+
+
+async def test_a_sync_that_fails_is_one_sentence_in_a_toast(
+    demo: Store, demo_path: Path, phone: Phone, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DUALROLE_DAV_PASSWORD", "wrong")
+    app = DualroleApp(demo)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("ctrl+p", *"Sync with phone")
+        await pilot.pause()
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: toasts(app, "error"))
+        error = toasts(app, "error")[0]
+        assert "refused the user name or password (owner)" in error
+        assert "wrong" not in error.replace("the user name", "")
+        await wait_until(pilot, lambda: "phone sync failed 10:00" in bar_text(app))
+
+
+async def test_the_timer_starts_nothing_while_the_app_quits(
+    small: tuple[Path, Store],
+) -> None:
+    _path, store = small
+    app = DualroleApp(store)  # `dav every 1`: a real minute, the test calls the tick itself
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_until(pilot, lambda: app.phone_sync.timer is not None)
+        app._quitting = True  # as before_shutdown sets it
+        app.phone_sync.tick()
+        assert app.phone_sync.attempts == 0 and not app.phone_sync.running
+        app._quitting = False
+        app.phone_sync.tick()
+        assert app.phone_sync.attempts == 1
+        await wait_until(pilot, lambda: "phone synced 10:00" in bar_text(app))
