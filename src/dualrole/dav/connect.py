@@ -11,6 +11,7 @@ import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 from dualrole.dav import secret, settings
 from dualrole.dav.client import Collection, DavError, DavSession
@@ -78,11 +79,13 @@ def connect(
     contacts: bool = True,
     tasks: bool = True,
     tasks_url: str | None = None,
+    every_minutes: int | Literal["keep"] | None = "keep",
 ) -> Connected:
     """Discover, find or make the collections, and remember the choice for ``db_path``.
 
     ``tasks_url`` is where to discover the task calendar when the server keeps calendars
     on another host than contacts (iCloud's caldav.icloud.com, Fastmail's caldav host).
+    ``every_minutes`` is how often the app syncs (``"keep"``: as before, for a reconnect).
     """
     made: list[str] = []
     with DavSession(url, user, password) as session:
@@ -113,6 +116,9 @@ def connect(
         addressbook=book.url if book else None,
         calendar=cal.url if cal else None,
         tasks_url=tasks_url if tasks else None,
+        every_minutes=(before.every_minutes if before else None)
+        if every_minutes == "keep"
+        else every_minutes,
     )
     if before is None or (before.addressbook, before.calendar) != (
         connection.addressbook,
@@ -133,10 +139,7 @@ def run(
     """Sync the workspace with the server it was connected to (``dualrole dav sync``)."""
     connection = settings.get(db_path)
     if connection is None:
-        raise DavError(
-            "This workspace is not connected to a contacts server yet; run "
-            "`dualrole dav connect URL --user NAME` first."
-        )
+        raise DavError(settings.NOT_CONNECTED)
     password, _source = secret.password(connection.user, connection.url, ask)
     with contextlib.ExitStack() as stack:
         stack.enter_context(one_at_a_time(db_path))

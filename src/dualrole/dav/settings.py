@@ -7,10 +7,11 @@ in a 0700 folder, written whole and atomically, one entry per workspace::
      "workspaces": {"/home/me/.local/share/dualrole/dualrole.db":
         {"url": "https://dav.example.com/", "user": "me",
          "addressbook": "https://…/me/contacts/", "calendar": "https://…/me/dualrole/",
-         "set_at": "…Z"}}}
+         "set_at": "…Z", "every_minutes": 15}}}
 
-The password is never stored here: it comes from ``DUALROLE_DAV_PASSWORD``, the system
-keyring (:mod:`dualrole.dav.secret`) or a prompt.
+``every_minutes`` (``dualrole dav every``) is how often the app syncs while it is open;
+absent or null: only when asked. The password is never stored here: it comes from
+``DUALROLE_DAV_PASSWORD``, the system keyring (:mod:`dualrole.dav.secret`) or a prompt.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import stat
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +27,12 @@ from dualrole.storage.files import write_file
 from dualrole.storage.replica_settings import config_dir, workspace_key
 
 FILE_NAME = "dav.json"
+EVERY_MAX = 24 * 60
+"""The longest interval between the app's syncs, in minutes (a day)."""
+NOT_CONNECTED = (
+    "This workspace is not connected to a contacts server yet; run "
+    "`dualrole dav connect URL --user NAME` first."
+)
 
 
 class DavSettingsError(Exception):
@@ -41,6 +48,8 @@ class Connection:
     set_at: str = ""
     tasks_url: str | None = None
     """Where tasks were discovered when not at ``url`` (iCloud, Fastmail: other hosts)."""
+    every_minutes: int | None = None
+    """How often the app syncs while it is open (``dualrole dav every``); None: only when asked."""
 
 
 def settings_path() -> Path:
@@ -76,7 +85,37 @@ def get(db_path: Path | str) -> Connection | None:
         calendar=entry.get("calendar") or None,
         set_at=str(entry.get("set_at") or ""),
         tasks_url=entry.get("tasks_url") or None,
+        every_minutes=_minutes(entry.get("every_minutes")),
     )
+
+
+def _minutes(value: Any) -> int | None:
+    """A stored interval, or None for none (or one edited by hand into nonsense)."""
+    if isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= EVERY_MAX:
+        return value
+    return None
+
+
+def parse_every(text: str) -> int | None:
+    """``15`` → 15 minutes, ``off`` → None; anything else is one sentence (DavSettingsError)."""
+    value = text.strip().lower()
+    if value in ("off", "never", "no", "0"):
+        return None
+    value = value.removesuffix("min").removesuffix("m").strip()
+    if value.isdigit() and 1 <= int(value) <= EVERY_MAX:
+        return int(value)
+    raise DavSettingsError(
+        f"Give the minutes between the app's phone syncs as a whole number from 1 to "
+        f"{EVERY_MAX}, or off (not {text!r})."
+    )
+
+
+def set_every(db_path: Path | str, minutes: int | None) -> Connection:
+    """Keep ``minutes`` (None: off) for the workspace's connection; DavSettingsError without one."""
+    connection = get(db_path)
+    if connection is None:
+        raise DavSettingsError(NOT_CONNECTED)
+    return save(db_path, replace(connection, every_minutes=minutes))
 
 
 def save(db_path: Path | str, connection: Connection) -> Connection:

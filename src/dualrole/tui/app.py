@@ -11,6 +11,7 @@ constructor, so tests hand in a temporary one.
 from __future__ import annotations
 
 import contextlib
+import sys
 from typing import Any
 
 from textual import on, work
@@ -31,6 +32,7 @@ from dualrole.tui.configured import configure, drop_clashes, remember_theme
 from dualrole.tui.data_changes import DataChanges
 from dualrole.tui.mail_watch import MailWatch, start_mail_watch
 from dualrole.tui.navigation import OpenRecord
+from dualrole.tui.phone_sync import START_AFTER, PhoneSync
 from dualrole.tui.startup import StartingApp, area_screen
 from dualrole.tui.textual_compat import settle
 from dualrole.tui.theme import DUALROLE_THEME, ROLE_VARIABLES
@@ -108,9 +110,24 @@ class DualroleApp(StartingApp):
             id="focus.sales",
             tooltip="Start/stop a sales focus session",
         ),
+        Binding(
+            "P",
+            "phone_sync",
+            "Sync with phone",
+            show=False,
+            id="app.phone_sync",
+            tooltip="Prospects and follow-ups, both ways",
+        ),
     ]
 
-    def __init__(self, store: Store, config: AppConfig | None = None) -> None:
+    def __init__(
+        self,
+        store: Store,
+        config: AppConfig | None = None,
+        *,
+        phone_sync_minute: float = 60.0,
+    ) -> None:
+        """``phone_sync_minute``: seconds in a minute of ``dav every`` (tests make it short)."""
         super().__init__()
         self.store = store
         self.config = config or AppConfig()
@@ -120,6 +137,8 @@ class DualroleApp(StartingApp):
         self._config_problems = configure(self, self.config, store)
         self.data_changes = DataChanges(self, store)
         """The one data-changed signal every area screen follows (``tui/data_changes.py``)."""
+        self.phone_sync = PhoneSync(self, phone_sync_minute)
+        """``P``, the palette's phone sync and its timer (``tui/phone_sync.py``)."""
 
     def get_default_screen(self) -> Screen[Any]:
         """Today, the first screen, as Textual's default screen rather than one of ``MODES``.
@@ -171,6 +190,8 @@ class DualroleApp(StartingApp):
             self.store.wal_lost_listeners.append(self._wal_lost)
             self.set_interval(WAL_CHECK_SECONDS, self.store.check_wal)  # and after each commit
             self.mail_watch = start_mail_watch(self)  # fetches only when the owner turned it on
+        if self.store.path is not None:
+            self.set_timer(START_AFTER, self.phone_sync.start)
         self.data_changes.start(self)
         self.data_changes.signal.subscribe(self, self._data_changed)
         self.call_after_refresh(self._preload)
@@ -180,6 +201,7 @@ class DualroleApp(StartingApp):
         by ``dualrole focus`` in a shell, it shows (or goes) in every top bar."""
         with contextlib.suppress(StorageError):
             self.focus_session = running_focus(self.store)  # equal: no top bar is redrawn
+        self.phone_sync.show_last()  # a sync from a shell; "10:00" becomes a day at midnight
 
     # --- replication (only when the owner set a replica; see dualrole.replication) ---------
 
@@ -257,42 +279,22 @@ class DualroleApp(StartingApp):
                 self.notify, f"The daily backup failed: {exc}", severity="warning", markup=False
             )
 
-    def action_phone_sync(self) -> None:
+    # --- phone sync (only when the owner connected one; see tui/phone_sync.py) -----------
+
+    phone_label: Reactive[str] = Reactive("", init=False)
+    """The top bar's phone-sync words ("phone synced 10:00"); empty when not connected."""
+
+    async def run_async(self, **options: Any) -> Any:
+        """Textual's, then a word when a phone sync still runs: the terminal is back, and
+        Python waits for the sync's thread before it exits (the sync ends cleanly)."""
+        await super().run_async(**options)
+        if self.phone_sync.busy.is_set():
+            print("Finishing the phone sync before quitting…", file=sys.stderr)
+        return self.return_value  # what exit() was given (the snapshot tests' screenshot)
+
+    def action_phone_sync(self, import_new: bool = False) -> None:
         """Sync prospects and follow-ups with the phone's server (as ``dualrole dav sync``)."""
-        self.notify("Syncing with the phone…", title="Phone sync", timeout=3)
-        self.run_phone_sync()
-
-    @work(thread=True, exclusive=True, group="phone-sync", exit_on_error=False)
-    def run_phone_sync(self) -> None:
-        """The sync on its own connection (a thread); the result is a toast. The password
-        comes from DUALROLE_DAV_PASSWORD or the keyring (the app never prompts for it)."""
-        from dualrole.dav.client import DavError
-        from dualrole.dav.connect import run
-        from dualrole.dav.secret import NoPassword
-        from dualrole.dav.settings import DavSettingsError
-
-        path = self.store.path
-        try:
-            if path is None:
-                raise StorageError("This workspace is in memory; phone sync needs a file.")
-            with open_store(path, create=False) as own:
-                report = run(path, own)
-        except (DavError, DavSettingsError, NoPassword, StorageError) as exc:
-            self.call_from_thread(
-                self.notify,
-                str(exc),
-                title="Phone sync",
-                severity="error",
-                timeout=20,
-                markup=False,
-            )
-            return
-        lines = [report.summary(), *report.notes[:5]]
-        if len(report.notes) > 5:
-            lines.append(f"… and {len(report.notes) - 5} more (`dualrole dav sync` lists all).")
-        self.call_from_thread(
-            self.notify, "\n".join(lines), title="Phone sync", timeout=15, markup=False
-        )
+        self.phone_sync.by_hand(import_new)
 
     # --- global actions -------------------------------------------------------------------
 

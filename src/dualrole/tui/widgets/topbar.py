@@ -6,7 +6,8 @@ session runs does a clock tick redraw its timer. The timer uses
 :mod:`~dualrole.core.dates.clock`, so it is frozen under ``DUALROLE_NOW``. It also watches
 the app's ``replica_label`` reactive (which the app refreshes every second while a replica is
 set), so the replica's words ("replicated 4 s ago", "replica unreachable since 10:42") follow
-the replicator on every screen, focus session or not.
+the replicator on every screen, focus session or not; and the app's ``phone_label``
+("phone synced 10:00", "phone sync failed 10:02") when a phone sync is connected.
 """
 
 from __future__ import annotations
@@ -57,6 +58,8 @@ class TopBar(Widget):
             self.watch(self.app, "focus_session", self._session_changed)
         if hasattr(self.app, "replica_label"):
             self.watch(self.app, "replica_label", self._replica_changed, init=False)
+        if hasattr(self.app, "phone_label"):
+            self.watch(self.app, "phone_label", self._replica_changed, init=False)
 
     def _replica_changed(self, _label: str) -> None:
         self.refresh()
@@ -93,6 +96,11 @@ class TopBar(Widget):
         replica = getattr(app, "replica_label", "")
         if replica:  # only when the owner set a replica (dualrole.replication)
             right.append(replica, style="italic")
+            right.append("   ")
+        phone = getattr(app, "phone_label", "")
+        if phone:  # only when the owner connected a phone sync (dualrole.dav)
+            failed = "failed" in phone
+            right.append(visible(phone), style="bold reverse" if failed else "italic")
             right.append("   ")
         if store is not None and store.read_only:
             right.append("read-only ", style="bold reverse")

@@ -42,7 +42,7 @@ AREA = Area(
         PaletteEntry("sales: Import contacts", "import_contacts"),
         PaletteEntry("sales: Write email to the selected prospect", "write_email"),
         PaletteEntry("sales: Toggle sales focus session", "app.focus_role('sales')"),
-        PaletteEntry("sales: Sync with phone (CardDAV/CalDAV)", "app.phone_sync"),
+        PaletteEntry("sales: Sync with phone and import new contacts", "app.phone_sync(True)"),
     ),
     shots=(
         ("sales", ("s",)),
