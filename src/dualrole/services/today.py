@@ -146,8 +146,8 @@ _DEAL_SEEN = (
 
 def _idle_deals(store: Store, now: dt.datetime) -> list[AgendaItem]:
     """Open deals not seen for the idle days, biggest first: each deal judged on its own (a
-    person's idle deal shows though another of theirs is active or won), named by its person
-    and, when it is not their first, its title (else the company)."""
+    person's idle deal shows though another of theirs is active or won), named by its person,
+    a later deal with its title, and two listed of one name each with their company."""
     rows = store.query(
         "WITH idle AS (SELECT d.id, " + _DEAL_SEEN + " AS seen "
         "FROM deals d INDEXED BY deals_idle_by_value JOIN prospects p ON p.id = d.prospect_id "

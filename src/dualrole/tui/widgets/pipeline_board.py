@@ -330,7 +330,7 @@ class PipelineBoard(Widget, can_focus=True):
             style += self._style("cursor")
         if lines == 2:  # the person, then what the deal is: its company, or a later deal's title
             if not part:
-                return self._cell(row.name, width, style, base)
+                return self._cell(short_name(visible(row.name), width - 1), width, style, base)
             detail = card_detail(row, row.name.casefold() in column.shared)
             return self._cell(detail, width, style, base)  # muted: not a name
         name = row.name
@@ -339,6 +339,15 @@ class PipelineBoard(Widget, can_focus=True):
             other = row.title if row.title != deals.FIRST_DEAL_TITLE else row.company or row.title
             name = card_label(visible(name), visible(other), width - 1)
         return self._cell(name, width, style, base)
+
+
+def short_name(name: str, room: int) -> str:
+    """A name in ``room`` cells: whole if it fits, else its first name as an initial
+    ("Chloe Becker" → "C. Becker"; the surname tells people apart), else cut by the cell."""
+    first, _, rest = name.partition(" ")
+    if cell_len(name) <= room or not rest.strip() or not first:
+        return name
+    return f"{first[0]}. {rest.strip()}"
 
 
 def card_detail(card: DealCard, shared: bool) -> str:
