@@ -123,3 +123,4 @@ class RecordKind(StrEnum):
     segment = "segment"
     research_note = "research_note"
     promotion = "promotion"
+    company = "company"

@@ -55,6 +55,22 @@ def company_id_for(store: Store, name: str | None) -> int | None:
     return insert(store, "companies", {"name": name})
 
 
+def names_starting(store: Store, prefix: str, limit: int = 8) -> list[tuple[int, str]]:
+    """(id, name) of the companies whose name starts with ``prefix`` (case aside), by name:
+    a range read of the unique index ``companies_by_name``, never the whole table (the
+    palette and the prospect form's suggestions ask on each key)."""
+    prefix = prefix.strip()
+    if not prefix:
+        return []
+    rows = store.query(
+        "SELECT id, name FROM companies INDEXED BY companies_by_name "
+        "WHERE name >= ? COLLATE NOCASE AND name < ? COLLATE NOCASE AND deleted_at IS NULL "
+        "ORDER BY name COLLATE NOCASE LIMIT ?",
+        (prefix, prefix + "\U0010ffff", limit),
+    )
+    return [(int(row[0]), str(row[1])) for row in rows]
+
+
 def _company(row: Any) -> Company:
     return Company(
         id=int(row["id"]),

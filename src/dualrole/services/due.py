@@ -14,12 +14,13 @@ starts fast enough for a status bar refreshing every few seconds). ``f12`` is fo
                 "prospect": {"id": 3, "name": "Margaretha Quill"}, "due": "2026-11-18",
                 "time": "14:30", "overdue_days": 2}, ...],
      "running_promotions": [{"id": 4, "name": "…", "detail": "12 leads · event"}],
-     "idle_deals": [{"id": 9, "name": "…", "detail": "31d · proposal"}],
+     "idle_deals": [{"id": 9, "deal": "d14", "name": "…", "detail": "31d · proposal"}],
      "keep_in_touch": [{"id": 5, "name": "…", "detail": "every 30d"}]}
 
 Items are overdue first, then due today (marketing before sales in each, oldest first);
 ``kind`` is "followup" (role sales, with its prospect) or "task" (role marketing,
 ``prospect`` null); ``time`` is null when none was set; ``overdue_days`` is 0 for today.
+An idle deal's ``id`` is its person's, ``deal`` the deal's own (a person may have several).
 Each section holds at most 25 entries, as on the Today screen. New keys may be added;
 existing ones keep their meaning.
 """
@@ -106,6 +107,13 @@ def today_document(day: Agenda) -> dict[str, Any]:
     def others(section: list[AgendaItem]) -> list[dict[str, Any]]:
         return [{"id": i.record_id, "name": i.label, "detail": i.detail} for i in section]
 
+    def idle(section: list[AgendaItem]) -> list[dict[str, Any]]:
+        # ``id`` stays the person's (its meaning since version 1); ``deal`` names the deal
+        return [
+            {"id": i.prospect_id, "deal": f"d{i.record_id}", "name": i.label, "detail": i.detail}
+            for i in section
+        ]
+
     return {
         "format": FORMAT,
         "version": VERSION,
@@ -130,6 +138,6 @@ def today_document(day: Agenda) -> dict[str, Any]:
             for i in items
         ],
         "running_promotions": others(day.running_promotions),
-        "idle_deals": others(day.idle_deals),
+        "idle_deals": idle(day.idle_deals),
         "keep_in_touch": others(day.keep_in_touch),
     }

@@ -1,7 +1,9 @@
-"""Finding records by name for the command palette: prospects, promotions, research notes.
+"""Finding records by name for the command palette: prospects, companies, promotions, notes.
 
 Prospects are found as everywhere else (:func:`dualrole.services.search.prospect_match`:
-accents and case folded, any word of the name first); promotions and notes by words of their
+accents and case folded, any word of the name first); companies by the start of their name
+(case aside, on its index: :func:`dualrole.services.companies.names_starting`); promotions
+and notes by words of their
 name or title (FTS5 prefix match). Capped, so it stays instant at 100,000 prospects. Returns
 plain dataclasses, no UI.
 """
@@ -11,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from dualrole.core.enums import RecordKind
+from dualrole.services.companies import names_starting
 from dualrole.services.search import find_prospect_ids, fts_query
 from dualrole.storage.db import Store
 
@@ -48,8 +51,9 @@ _COLUMN = {RecordKind.promotion: "name", RecordKind.research_note: "title"}
 
 
 def find_records(store: Store, text: str, limit: int = 8) -> list[RecordHit]:
-    """Prospects as ``dualrole find`` and ``/`` find them (``services.search``), then
-    promotions and notes whose name (title) has words starting with the typed words."""
+    """Prospects as ``dualrole find`` and ``/`` find them (``services.search``), companies
+    whose name starts with the text, then promotions and notes whose name (title) has words
+    starting with the typed words."""
     hits: list[RecordHit] = []
     ids = find_prospect_ids(store, text, limit)
     if ids:
@@ -58,6 +62,8 @@ def find_records(store: Store, text: str, limit: int = 8) -> list[RecordHit]:
         for record_id in ids:
             row = by_id[record_id]
             hits.append(RecordHit(RecordKind.prospect, record_id, str(row[1]), str(row[2] or "")))
+    for company_id, name in names_starting(store, text, limit):
+        hits.append(RecordHit(RecordKind.company, company_id, name, "company"))
     words = fts_query(text)
     if words is None:
         return hits

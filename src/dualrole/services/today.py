@@ -7,12 +7,14 @@ report how many there are in all.
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from dataclasses import dataclass, field
 
 from dualrole.core.dates import clock
 from dualrole.core.words import counted
 from dualrole.services.pipeline import idle_cutoff, pipeline
 from dualrole.storage.db import Store
+from dualrole.storage.schema import TOUCH_DUE_ANY_STAGE
 
 CAP = 25
 
@@ -126,37 +128,89 @@ def _agenda(store: Store, day: dt.date) -> Agenda:
             )
         )
     now = clock.now()
-    for row in store.query(
-        "SELECT id, name, stage, value_minor, currency, coalesce(last_contact_at, created_at) AS "
-        "seen FROM prospects WHERE deleted_at IS NULL AND stage NOT IN ('won', 'lost') "
-        "AND coalesce(last_contact_at, created_at) < ? "
-        "ORDER BY value_minor DESC, id DESC LIMIT ?",  # NULL values sort last, on the index
+    result.idle_deals = _idle_deals(store, now)
+    result.keep_in_touch = _keep_in_touch(store, now)
+    result.pipeline = [(stage.value, count, value) for stage, count, value in pipeline(store)]
+    return result
+
+
+# When a deal last saw anything: its person's last contact (or creation, never contacted);
+# a later deal's own opening counts too (the first deal's is its person's creation, which an
+# earlier contact, e.g. imported history, stands before).
+_DEAL_SEEN = (
+    "CASE WHEN d.created_at > p.created_at "
+    "THEN max(coalesce(p.last_contact_at, p.created_at), d.created_at) "
+    "ELSE coalesce(p.last_contact_at, p.created_at) END"
+)
+
+
+def _idle_deals(store: Store, now: dt.datetime) -> list[AgendaItem]:
+    """Open deals not seen for the idle days, biggest first: each deal judged on its own (a
+    person's idle deal shows though another of theirs is active or won), named by its person,
+    a later deal with its title, and two listed of one name each with their company."""
+    rows = store.query(
+        "WITH idle AS (SELECT d.id, " + _DEAL_SEEN + " AS seen "
+        "FROM deals d INDEXED BY deals_idle_by_value JOIN prospects p ON p.id = d.prospect_id "
+        "WHERE d.deleted_at IS NULL AND d.stage NOT IN ('won', 'lost') AND p.deleted_at IS NULL "
+        "AND " + _DEAL_SEEN + " < ? "
+        "ORDER BY d.value_minor DESC, d.id DESC LIMIT ?) "  # NULL values last, on the index
+        "SELECT d.id, d.prospect_id, d.person, d.title, d.stage, c.name AS company, idle.seen, "
+        "d.id > (SELECT min(e.id) FROM deals e WHERE e.prospect_id = d.prospect_id) AS later "
+        "FROM idle JOIN deals d ON d.id = idle.id LEFT JOIN companies c ON c.id = d.company_id "
+        "ORDER BY d.value_minor DESC, d.id DESC",
         (idle_cutoff(store), CAP),
-    ):
+    )
+    names = Counter(str(row["person"]).casefold() for row in rows)
+    items = []
+    for row in rows:
         days = (now - clock.from_db(row["seen"])).days
-        result.idle_deals.append(
+        named = row["title"] if row["later"] else None
+        if named is None and names[str(row["person"]).casefold()] > 1:
+            named = row["company"] or row["title"]  # two of one name: told apart
+        items.append(
             AgendaItem(
                 "idle",
                 row["id"],
-                row["name"],
+                f"{row['person']} · {named}" if named else row["person"],
                 detail=f"{days}d · {row['stage']}",
-                prospect_id=row["id"],
+                prospect_id=row["prospect_id"],
+                title=row["title"],
+                prospect=row["person"],
             )
         )
-    for row in store.query(
-        "SELECT id, name, stage, last_contact_at, keep_in_touch_days FROM prospects "
-        "WHERE touch_due_at IS NOT NULL AND deleted_at IS NULL AND touch_due_at <= ? "
-        "ORDER BY touch_due_at, id LIMIT ?",
-        (clock.to_db(now), CAP),
-    ):
-        result.keep_in_touch.append(
-            AgendaItem(
-                "cadence",
-                row["id"],
-                row["name"],
-                detail=f"every {row['keep_in_touch_days']}d",
-                prospect_id=row["id"],
-            )
+    return items
+
+
+def _keep_in_touch(store: Store, now: dt.datetime) -> list[AgendaItem]:
+    """People due a touch by their cadence, soonest first: their last contact is theirs across
+    all their deals, and a person whose first deal is lost is still due while another of their
+    deals is not lost (``touch_due_at`` only knows the first deal's stage)."""
+    moment = clock.to_db(now)
+    rows = list(
+        store.query(
+            "SELECT id, name, keep_in_touch_days, touch_due_at AS due FROM prospects "
+            "WHERE touch_due_at IS NOT NULL AND deleted_at IS NULL AND touch_due_at <= ? "
+            "ORDER BY touch_due_at, id LIMIT ?",
+            (moment, CAP),
         )
-    result.pipeline = [(stage.value, count, value) for stage, count, value in pipeline(store)]
-    return result
+    )
+    rows += store.query(
+        f"SELECT id, name, keep_in_touch_days, {TOUCH_DUE_ANY_STAGE} AS due "
+        "FROM prospects INDEXED BY prospects_touch_due_when_lost "
+        "WHERE stage = 'lost' AND keep_in_touch_days IS NOT NULL AND deleted_at IS NULL "
+        f"AND {TOUCH_DUE_ANY_STAGE} <= ? AND EXISTS (SELECT 1 FROM deals d "
+        "WHERE d.prospect_id = prospects.id AND d.deleted_at IS NULL AND d.stage != 'lost') "
+        "ORDER BY due, id LIMIT ?",
+        (moment, CAP),
+    )
+    rows.sort(key=lambda row: (row["due"], row["id"]))
+    return [
+        AgendaItem(
+            "cadence",
+            row["id"],
+            row["name"],
+            detail=f"every {row['keep_in_touch_days']}d",
+            prospect_id=row["id"],
+        )
+        for row in rows[:CAP]
+    ]

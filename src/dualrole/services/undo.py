@@ -22,6 +22,7 @@ from dualrole.storage.db import Store
 if TYPE_CHECKING:
     from dualrole.core.models import Prospect
     from dualrole.services.daily import Snoozed
+    from dualrole.services.deals import Deal
 
 
 @dataclass(frozen=True)
@@ -119,3 +120,40 @@ def stage_changed(store: Store, before: Prospect, after: Prospect) -> Step | Non
             own, change_id, value=before.value, restore_value=restore_value
         ),
     )
+
+
+def deal_moved(store: Store, before: Deal) -> Step | None:
+    """The deal ``before`` moved to another stage since (any deal of a person's, a repeat sale
+    too; None if it did not move). Undone, it is back at its stage with its value and the
+    change is no longer recorded, as :func:`stage_changed` does for a person's deal."""
+    from dualrole.services import deals, sales
+
+    after = deals.get_deal(store, before.id)
+    if after.stage == before.stage:
+        return None
+    change_id = store.scalar("SELECT max(id) FROM stage_changes WHERE deal_id = ?", (before.id,))
+    if change_id is None:
+        return None
+    restore_value = before.value_minor != after.value_minor
+    return Step(
+        f"moved {after.person!r} · {after.title!r} {before.stage.value} → {after.stage.value}",
+        lambda own: sales.revert_stage_change(
+            own, int(change_id), value=before.value_minor, restore_value=restore_value
+        ),
+    )
+
+
+def deal_moved_since(store: Store, before: list[Deal], last_change: int | None) -> Step | None:
+    """Of a person's deals as they were (``before``, when their latest recorded change was
+    ``last_change``), the one moved since, as :func:`deal_moved` (the stage form may move
+    any of them); None if none moved."""
+    if not before:
+        return None
+    from dualrole.services import sales
+
+    change = sales.latest_stage_change(store, before[0].prospect_id)
+    if change is None or change == last_change:
+        return None
+    moved = store.scalar("SELECT deal_id FROM stage_changes WHERE id = ?", (change,))
+    deal = next((deal for deal in before if deal.id == moved), None)
+    return deal_moved(store, deal) if deal is not None else None

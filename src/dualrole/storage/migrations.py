@@ -16,7 +16,12 @@ from __future__ import annotations
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
-from dualrole.storage.schema import APPLICATION_ID, REBUILD_STAGE_TOTALS, SCHEMA_VERSION
+from dualrole.storage.schema import (
+    APPLICATION_ID,
+    REBUILD_STAGE_TOTALS,
+    SCHEMA_VERSION,
+    TOUCH_DUE_ANY_STAGE,
+)
 
 migrations = Migrations("dualrole")
 
@@ -671,6 +676,28 @@ ALTER TABLE interactions ADD COLUMN deal_id INTEGER REFERENCES deals(id) ON DELE
 CREATE INDEX interactions_by_deal ON interactions(deal_id, occurred_at) WHERE deal_id IS NOT NULL;;
 ALTER TABLE mail_log ADD COLUMN choose_deal INTEGER NOT NULL DEFAULT 0;;
 CREATE INDEX mail_log_choosing ON mail_log(interaction_id) WHERE choose_deal = 1;;
+""",
+    )
+
+
+@migrations()
+def m017_today_per_deal(db: Database) -> None:
+    """Today judges each deal, not a person's first one (issue 27's leftover).
+
+    - Idle deals: open deals biggest first, from a partial index that carries what the walk
+      tests on the deal's side (its person and when it was opened), so only the person's
+      row is read per deal (100k prospects / 107k deals: 7-15 ms on a busy machine, 190 ms
+      without it; the first-deal-only read it replaces took 0.5 ms).
+    - Keep-in-touch: a person whose first deal is lost but who has another deal is still
+      kept in touch with; their due moments are indexed apart (a range read, not 15k rows).
+    """
+    _run(
+        db,
+        f"""
+CREATE INDEX deals_idle_by_value ON deals(value_minor DESC, id DESC, prospect_id, created_at)
+    WHERE deleted_at IS NULL AND stage NOT IN ('won', 'lost');;
+CREATE INDEX prospects_touch_due_when_lost ON prospects(({TOUCH_DUE_ANY_STAGE}), id)
+    WHERE stage = 'lost' AND keep_in_touch_days IS NOT NULL AND deleted_at IS NULL;;
 """,
     )
 

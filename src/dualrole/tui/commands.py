@@ -36,6 +36,7 @@ KIND_LABEL = {
     RecordKind.prospect: "sales",
     RecordKind.promotion: "marketing",
     RecordKind.research_note: "marketing",
+    RecordKind.company: "sales",
 }
 
 

@@ -40,6 +40,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.events import Resize
 from textual.screen import ModalScreen
+from textual.suggester import Suggester
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static, TextArea
 
 from dualrole.core.models import error_sentence, field_errors
@@ -72,6 +73,8 @@ class Field:
     allow_blank: bool = True
     past: bool = False
     with_time: bool = False
+    suggester: Suggester | None = None
+    """An input's completion (shown dimmed as typed, ``right`` accepts it)."""
 
     @property
     def dated(self) -> bool:
@@ -157,7 +160,13 @@ class FormScreen(ModalScreen[T], Generic[T]):
             return Select(
                 options, value=initial, allow_blank=field.allow_blank, id=wid, compact=True
             )
-        return Input(initial, placeholder=field.placeholder, id=wid, compact=True)
+        return Input(
+            initial,
+            placeholder=field.placeholder,
+            id=wid,
+            compact=True,
+            suggester=field.suggester,
+        )
 
     def on_mount(self) -> None:
         self._initial_values = self.values()

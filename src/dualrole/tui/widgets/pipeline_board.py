@@ -5,8 +5,10 @@ triggers) and as many cards as fit; the cards of a column are one ``LIMIT`` quer
 ``deals_board`` index ``(stage, person, id)`` for the rows in view, so the board opens as
 fast at 150,000 deals as at 60. A card names the deal's person; a column that holds more
 says ``+N more`` (``↑N`` when scrolled down); names are cut with an ellipsis, never wrapped.
-Deals of one column sharing a name show their company too (two Chloe Beckers), or the deal's
-title when it is the same person's second deal.
+In wide columns a card is one line, and deals of one column sharing a name show their
+company too (two Chloe Beckers), or the deal's title when it is the same person's second
+deal; in narrow ones (80 columns) a card is two lines, its person then its company (or a
+later deal's title), each readable (:data:`ONE_LINE_FROM`).
 
 Keys: ``left``/``right`` pick a column, ``up``/``down`` (``k``/``j``),
 ``pageup``/``pagedown``, ``home``/``end`` move within it (scrolling it), ``enter`` posts
@@ -38,6 +40,10 @@ from dualrole.tui.text import visible
 
 HEAD = 3
 """Lines above the cards: the stage, ``count · value``, a rule."""
+ONE_LINE_FROM = 24
+"""The column width from which a card is one line; narrower (80 columns: 11 each), a card is
+two: its person, then its company or a later deal's title (on one line "Amara Ahmed ·
+Pinecone Legal" would be cut to "Ama…·Pine…")."""
 
 
 @dataclass
@@ -79,6 +85,7 @@ class PipelineBoard(Widget, can_focus=True):
         "pipeline-board--rule",
         "pipeline-board--cursor",
         "pipeline-board--more",
+        "pipeline-board--detail",
     }
     DEFAULT_CSS = """
     PipelineBoard {
@@ -95,6 +102,7 @@ class PipelineBoard(Widget, can_focus=True):
         &:focus > .pipeline-board--cursor { background: $block-cursor-background;
                                            color: $block-cursor-foreground; }
         & > .pipeline-board--more { color: $foreground-muted; text-style: italic; }
+        & > .pipeline-board--detail { color: $foreground-muted; }
     }
     """
 
@@ -151,8 +159,14 @@ class PipelineBoard(Widget, can_focus=True):
         self._follow(column)
 
     @property
+    def card_lines(self) -> int:
+        """Lines per card: 2 when the columns are too narrow for "name · company" (80 wide)."""
+        return 1 if min(self._widths()) >= ONE_LINE_FROM else 2
+
+    @property
     def _cards_height(self) -> int:
-        return max(self.size.height - HEAD - 1, 1)  # the last line says "+N more"
+        """The cards in view in a column (the last line says "+N more")."""
+        return max((self.size.height - HEAD - 1) // self.card_lines, 1)
 
     def _window(self, column: BoardColumn) -> list[DealCard]:
         """The cards in view of ``column``: one query for the visible window."""
@@ -225,8 +239,9 @@ class PipelineBoard(Widget, can_focus=True):
         self.current = index
         if event.y >= HEAD:
             column = self.columns[index]
-            card = column.first + event.y - HEAD
-            if card < column.count and event.y - HEAD < self._cards_height:
+            lines = self.card_lines
+            card = column.first + (event.y - HEAD) // lines
+            if card < column.count and event.y - HEAD < self._cards_height * lines:
                 column.cursor = card
                 if event.chain >= 2:
                     self.refresh()
@@ -291,9 +306,8 @@ class PipelineBoard(Widget, can_focus=True):
             return self._cell(totals, width, base + self._style("totals"), base)
         if y == 2:
             return [Segment("─" * max(width - 1, 0) + " ", base + self._style("rule"))]
-        line = y - HEAD
         height = self._cards_height
-        if line == height:  # the last line: what is out of view
+        if y == self.size.height - 1:  # the last line: what is out of view
             below = column.count - column.first - height
             parts = []
             if column.first:
@@ -301,23 +315,47 @@ class PipelineBoard(Widget, can_focus=True):
             if below > 0:
                 parts.append(f"+{below:,} more")
             return self._cell(" ".join(parts), width, base + self._style("more"), base)
-        if line > height:
+        lines = self.card_lines
+        line, part = divmod(y - HEAD, lines)
+        if line >= height:
             return [Segment(" " * width, base)]
         rows = self._window(column)
         if line >= len(rows):
-            if line == 0 and not column.count:
+            if line == 0 and not column.count and not part:
                 return self._cell("—", width, base + self._style("more"), base)
             return [Segment(" " * width, base)]
         row = rows[line]
-        style = base
+        style = base + self._style("detail") if part else base
         if current and column.first + line == column.cursor:
-            style = base + self._style("cursor")
+            style += self._style("cursor")
+        if lines == 2:  # the person, then what the deal is: its company, or a later deal's title
+            if not part:
+                return self._cell(short_name(visible(row.name), width - 1), width, style, base)
+            detail = card_detail(row, row.name.casefold() in column.shared)
+            return self._cell(detail, width, style, base)  # muted: not a name
         name = row.name
         if name.casefold() in column.shared:
             # a person's other deal: its title; another person of that name: their company
             other = row.title if row.title != deals.FIRST_DEAL_TITLE else row.company or row.title
             name = card_label(visible(name), visible(other), width - 1)
         return self._cell(name, width, style, base)
+
+
+def short_name(name: str, room: int) -> str:
+    """A name in ``room`` cells: whole if it fits, else its first name as an initial
+    ("Chloe Becker" → "C. Becker"; the surname tells people apart), else cut by the cell."""
+    first, _, rest = name.partition(" ")
+    if cell_len(name) <= room or not rest.strip() or not first:
+        return name
+    return f"{first[0]}. {rest.strip()}"
+
+
+def card_detail(card: DealCard, shared: bool) -> str:
+    """A two-line card's second line: a later deal's title, else the company; a first deal
+    without a company says "First deal" only when another card of its column shares its name."""
+    if card.title != deals.FIRST_DEAL_TITLE:
+        return card.title
+    return card.company or (card.title if shared else "")
 
 
 def card_label(name: str, company: str, room: int) -> str:

@@ -24,6 +24,12 @@ def _prospect() -> Callable[[int], Screen[Any]]:
     return ProspectScreen
 
 
+def _company() -> Callable[[int], Screen[Any]]:
+    from dualrole.tui.areas.sales.company import CompanyScreen
+
+    return CompanyScreen
+
+
 AREA = Area(
     mode="sales",
     key="s",
@@ -31,7 +37,7 @@ AREA = Area(
     screen=_screen,
     folder=Path(__file__).parent,
     styles=("sales.tcss", "import_contacts.tcss"),
-    pages=(Page(RecordKind.prospect, _prospect),),
+    pages=(Page(RecordKind.prospect, _prospect), Page(RecordKind.company, _company)),
     palette=(
         PaletteEntry("sales: New prospect", "new"),
         PaletteEntry("sales: Prospects", tab("prospects")),

@@ -1,8 +1,10 @@
 """A company's page (issue 27): its people, their deals, the conversation history, revenue.
 
-Pushed from a prospect's page (``C``); ``escape`` goes back, ``enter`` on a person opens
-their page, ``e`` edits the company (name, website, notes, tags). Everything shown is read
-by :func:`dualrole.services.companies.company_page`, which ``dualrole company show`` prints too.
+Opened as every record page is (``OpenRecord``, kind ``company``): from a prospect's page
+(``C``) or the command palette, which finds companies by name; ``escape`` goes back,
+``enter`` on a person opens their page, ``e`` edits the company (name, website, notes,
+tags). Everything shown is read by :func:`dualrole.services.companies.company_page`, which
+``dualrole company show`` prints too.
 """
 
 from __future__ import annotations

@@ -17,6 +17,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Markdown, Static
 
+from dualrole.core.enums import RecordKind
 from dualrole.core.models import Prospect
 from dualrole.core.money import format_money
 from dualrole.core.words import counted
@@ -28,6 +29,7 @@ from dualrole.tui import format as fmt
 from dualrole.tui.areas.base import AreaScreen
 from dualrole.tui.areas.sales.prospect_actions import PROSPECT_BINDINGS, ProspectActions
 from dualrole.tui.areas.sales.prospect_forms import followup_edit_form, prospect_form
+from dualrole.tui.navigation import OpenRecord
 from dualrole.tui.text import plain, visible
 from dualrole.tui.widgets.keybar import KeyBar
 from dualrole.tui.widgets.paged_list import Column, PagedList, RowsSource
@@ -268,9 +270,7 @@ class ProspectScreen(ProspectActions):
         if company_id is None:
             self.notify("No company on this prospect — e sets one.")
             return
-        from dualrole.tui.areas.sales.company import CompanyScreen
-
-        self.app.push_screen(CompanyScreen(company_id))
+        self.app.post_message(OpenRecord(RecordKind.company, company_id))
 
     def action_delete(self) -> None:
         label = self.attempt(soft_delete, self.store, "prospect", self.prospect_id)

@@ -179,13 +179,21 @@ class ProspectActions(AreaScreen):
         form = self.attempt(prospect_forms().stage_form, self.store, prospect, to, deal_id=deal_id)
         if form is None:
             return
+        from dualrole.services import deals, sales
+
+        # the deals as they were: the form may move any one of them (a repeat sale too)
+        before = self.attempt(deals.deals_for, self.store, prospect.id) or []
+        last_change = self.attempt(sales.latest_stage_change, self.store, prospect.id)
 
         def saved(result: Any) -> None:
             if result is None:
                 return
             from dualrole.services import undo
 
-            self.remember(self.attempt(undo.stage_changed, self.store, prospect, result))
+            step = self.attempt(undo.stage_changed, self.store, prospect, result)
+            if step is None:  # not the person's first deal: the one the form moved
+                step = self.attempt(undo.deal_moved_since, self.store, before, last_change)
+            self.remember(step)
             self.notify(f"Stage changed to {result.stage.value}.")
             self.offer_close_followups(result)
 

@@ -23,6 +23,7 @@ from dualrole.core.money import format_money_input
 from dualrole.services import daily, deals, marketing, sales
 from dualrole.services.settings import get_setting, workspace_currency
 from dualrole.storage.db import Store
+from dualrole.tui.areas.sales.company_suggester import CompanySuggester
 from dualrole.tui.dialogs.forms import Field, FormScreen, enum_options
 
 
@@ -35,7 +36,12 @@ def prospect_form(
     cadence = get_setting(store, "keep_in_touch_days") if prospect is None else None
     fields = [
         Field("name", "Name", value=values.get("name", "")),
-        Field("company", "Company", value=values.get("company") or ""),
+        Field(
+            "company",
+            "Company",
+            value=values.get("company") or "",
+            suggester=CompanySuggester(store),  # an existing company, else a new one
+        ),
         Field("title", "Job title", value=values.get("title") or ""),
         Field("email", "Email", value=values.get("email") or ""),
         Field("phone", "Phone", value=values.get("phone") or ""),

@@ -417,6 +417,7 @@ class SalesScreen(ProspectActions):
             return True
         moved = self.attempt(deals.move_deal, self.store, deal_id, target)
         if moved is not None:
+            self.remember(self.attempt(undo.deal_moved, self.store, deal))
             self._draw_pipeline_deal(deal_id)
             self.notify(
                 f"{deal.person} · {deal.title}: {deal.stage.value} → {moved.stage.value}.",
