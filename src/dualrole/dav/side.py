@@ -28,7 +28,9 @@ class SyncReport:
     not_imported: int = 0
     notes: list[str] = field(default_factory=list)
 
-    def summary(self) -> str:
+    def summary(self, import_hint: str | None = "--import-new brings them in") -> str:
+        """One sentence of what was done; ``import_hint`` says how to import the contacts
+        only the server has (None: the caller says it its own way)."""
         parts = [
             f"{counted(self.received, 'change')} in",
             f"{counted(self.sent + self.created_there, 'change')} out",
@@ -45,8 +47,8 @@ class SyncReport:
         if self.not_imported:
             text += (
                 f" {counted(self.not_imported, 'contact')} on the server "
-                f"{'is' if self.not_imported == 1 else 'are'} not in dualrole "
-                "(--import-new brings them in)."
+                f"{'is' if self.not_imported == 1 else 'are'} not in dualrole"
+                + (f" ({import_hint})." if import_hint else ".")
             )
         return text
 

@@ -230,8 +230,7 @@ class PhoneSync:
 def toast_lines(report: SyncReport, most: int = 5) -> list[str]:
     """What a sync did, for a toast: its summary, then its first notes; contacts only the
     server has are brought in by the palette's entry (the CLI's ``--import-new``)."""
-    summary = report.summary().replace(" (--import-new brings them in).", ".")
-    lines = [summary, *report.notes[:most]]
+    lines = [report.summary(import_hint=None), *report.notes[:most]]
     if len(report.notes) > most:
         lines.append(f"… and {len(report.notes) - most} more (`dualrole dav sync` lists all).")
     if report.not_imported:
