@@ -63,3 +63,23 @@ async def test_u_takes_back_a_repeat_deal_won_through_the_stage_form(app, demo, 
         await wait_until(pilot, lambda: deals.get_deal(demo, upgrade.id).stage == Stage.negotiation)
     assert deals.get_deal(demo, upgrade.id).value_minor == 30000
     assert _changes(demo, upgrade.id) == 1
+
+
+async def test_the_stage_form_says_the_stage_of_the_deal_it_moved(app, demo, wait_until):
+    """A repeat deal won through the form: the toast names its stage, not the first deal's."""
+    person = sales.create_prospect(demo, ProspectIn(name="Aaron Again"))
+    sales.move_stage(demo, person.id, Stage.lost, reason="timing")
+    upgrade = deals.create_deal(
+        demo, person.id, DealIn(title="Upgrade", value="300", stage=Stage.negotiation)
+    )
+    said: list[str] = []
+    notify = app.notify
+    app.notify = lambda message, *a, **kw: (said.append(str(message)), notify(message, *a, **kw))
+    async with app.run_test(size=WIDE) as pilot:
+        await _select(pilot, app, demo, upgrade, wait_until)
+        await pilot.press("greater_than_sign")  # onto won: the form asks the final value
+        await wait_until(pilot, lambda: isinstance(app.screen, FormScreen))
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: any(s.startswith("Stage changed") for s in said))
+    assert "Stage changed to won." in said
+    assert sales.get_prospect(demo, person.id).stage == Stage.lost

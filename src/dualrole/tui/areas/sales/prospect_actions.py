@@ -191,10 +191,14 @@ class ProspectActions(AreaScreen):
             from dualrole.services import undo
 
             step = self.attempt(undo.stage_changed, self.store, prospect, result)
+            stage = result.stage
             if step is None:  # not the person's first deal: the one the form moved
                 step = self.attempt(undo.deal_moved_since, self.store, before, last_change)
+                was = {deal.id: deal.stage for deal in before}
+                after = self.attempt(deals.deals_for, self.store, prospect.id) or []
+                stage = next((d.stage for d in after if was.get(d.id) != d.stage), stage)
             self.remember(step)
-            self.notify(f"Stage changed to {result.stage.value}.")
+            self.notify(f"Stage changed to {stage.value}.")
             self.offer_close_followups(result)
 
         self.app.push_screen(form, saved)
