@@ -42,7 +42,7 @@ def test_insights_period_by_and_formats(workspace, tmp_path):
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     assert [line.split(",")[0] for line in lines[1:]] == ["segment"] * 3 + ["total"]
-    assert "segment,2,Dentists,10000,3,0,0,3333,,-1.0,0.0," in lines
+    assert "segment,2,Dentists,EUR,100.00,3,0,0.00,33.33,,-1.0,0.0," in lines
     out = tmp_path / "insights.json"
     written = run(workspace, "insights", "--from", "2026-W46", "--to", "2026-W47", "-o", str(out))
     assert written.exit_code == 0, written.output

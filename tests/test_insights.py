@@ -223,9 +223,9 @@ def test_markdown_html_and_csv(weeks):
         and "http://" not in html.replace('xmlns="http://www.w3.org/2000/svg"', "")
     )
     csv_text = render_insights(found, "csv", "channel").splitlines()
-    assert csv_text[0].startswith("by,key,name,spend_minor,leads,won")
-    assert csv_text[1] == "channel,event,event,20000,2,1,100000,10000,20000,4.0,0.5,4.0"
-    assert csv_text[-1].startswith("total,,all promotions,30000,4,1,100000")
+    assert csv_text[0].startswith("by,key,name,currency,spend,leads,won,revenue,cost_per_lead,")
+    assert csv_text[1] == "channel,event,event,EUR,200.00,2,1,1000.00,100.00,200.00,4.0,0.5,4.0"
+    assert csv_text[-1].startswith("total,,all promotions,EUR,300.00,4,1,1000.00")
 
 
 def test_the_demo_has_something_to_say(demo_store):

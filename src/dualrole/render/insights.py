@@ -65,7 +65,7 @@ from dualrole.insights.model import (
 from dualrole.render.html import COLOURS, page
 from dualrole.render.markdown import cell
 from dualrole.render.markdown import escape as md_escape
-from dualrole.render.tabular import safe_cell
+from dualrole.render.tabular import major_units, safe_cell
 
 SCHEMA_VERSION = 1
 FIGURES = (
@@ -492,19 +492,31 @@ def render_json(insights: Insights, by: By | None = None) -> str:
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
 
 
-CSV_HEADER = ["by", "key", "name", *FIGURES]
+CSV_HEADER = ["by", "key", "name", "currency", *(f.removesuffix("_minor") for f in FIGURES)]
+"""Money as the review's CSV has it: major units (``465.00``) beside the currency."""
+
+
+def _csv_figures(g: Group, currency: str) -> list[Any]:
+    return [
+        major_units(value, currency)
+        if name.endswith("_minor")
+        else ("" if value is None else value)
+        for name, value in _figures(g).items()
+    ]
 
 
 def render_csv(insights: Insights, by: By | None = None) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(CSV_HEADER)
+    currency = insights.currency
     for kind in (by,) if by else BY:
         for g in insights.groups(kind):
-            values = ["" if v is None else v for v in _figures(g).values()]
-            writer.writerow([kind, safe_cell(g.key), safe_cell(g.name), *values])
-    values = ["" if v is None else v for v in _figures(insights.totals).values()]
-    writer.writerow(["total", "", "all promotions", *values])
+            row = [kind, safe_cell(g.key), safe_cell(g.name), currency]
+            writer.writerow(row + _csv_figures(g, currency))
+    writer.writerow(
+        ["total", "", "all promotions", currency, *_csv_figures(insights.totals, currency)]
+    )
     return out.getvalue()
 
 
