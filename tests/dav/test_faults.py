@@ -3,12 +3,14 @@ next sync finishes the job."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import sqlite3
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -131,17 +133,14 @@ def test_a_card_sent_but_not_recorded_is_found_again_not_duplicated(
     assert (idle.received, idle.sent, idle.created_there) == (0, 0, 0)
 
 
-def test_the_network_dropping_mid_batch_loses_nothing(
-    demo: Store, demo_path: Path, phone: Phone, radicale: Radicale
-) -> None:
-    """Cards going one request each (into an address book that already holds one)."""
+@contextlib.contextmanager
+def through_cable(demo_path: Path, radicale: Radicale) -> Iterator[Any]:
+    """The workspace's connection goes through a cable the test can unplug."""
     from dualrole.dav import settings
     from replication.seaweed import Cable
 
-    phone.own_contact()
-
     saved = settings.get(demo_path)
-    assert saved is not None
+    assert saved is not None and saved.addressbook and saved.calendar
     with Cable(radicale.url.rstrip("/")) as cable:
         via = cable.endpoint + "/"
         settings.save(
@@ -149,10 +148,19 @@ def test_the_network_dropping_mid_batch_loses_nothing(
             settings.Connection(
                 via,
                 USER,
-                saved.addressbook.replace(radicale.url, via) if saved.addressbook else None,
-                saved.calendar.replace(radicale.url, via) if saved.calendar else None,
+                saved.addressbook.replace(radicale.url, via),
+                saved.calendar.replace(radicale.url, via),
             ),
         )
+        yield cable
+
+
+def test_the_network_dropping_mid_batch_loses_nothing(
+    demo: Store, demo_path: Path, phone: Phone, radicale: Radicale
+) -> None:
+    """Cards going one request each (into an address book that already holds one)."""
+    phone.own_contact()
+    with through_cable(demo_path, radicale) as cable:
         with demo.transaction():
             demo.execute("DELETE FROM dav_collections")
         puts = 0
@@ -241,22 +249,7 @@ def test_the_network_dropping_during_a_whole_upload_loses_nothing(
     demo: Store, demo_path: Path, phone: Phone, radicale: Radicale
 ) -> None:
     """The empty address book is filled in one request; the cable is cut during it."""
-    from dualrole.dav import settings
-    from replication.seaweed import Cable
-
-    saved = settings.get(demo_path)
-    assert saved is not None and saved.addressbook and saved.calendar
-    with Cable(radicale.url.rstrip("/")) as cable:
-        via = cable.endpoint + "/"
-        settings.save(
-            demo_path,
-            settings.Connection(
-                via,
-                USER,
-                saved.addressbook.replace(radicale.url, via),
-                saved.calendar.replace(radicale.url, via),
-            ),
-        )
+    with through_cable(demo_path, radicale) as cable:
         original = DavSession.put_collection
 
         def put_collection(self: DavSession, *args: object, **kw: object) -> bool:

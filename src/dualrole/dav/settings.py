@@ -18,13 +18,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import stat
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from dualrole.storage.files import write_file
-from dualrole.storage.replica_settings import config_dir, workspace_key
+from dualrole.storage.replica_settings import config_dir, read_owner_file, workspace_key
 
 FILE_NAME = "dav.json"
 EVERY_MAX = 24 * 60
@@ -62,16 +61,7 @@ def _load() -> dict[str, Any]:
         info = path.stat()
     except OSError:
         return {"version": 1, "workspaces": {}}
-    if info.st_mode & (stat.S_IRWXG | stat.S_IRWXO):
-        raise DavSettingsError(f"{path} can be read by other users; run `chmod 600 {path}`.")
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise DavSettingsError(f"{path} cannot be read ({exc}); fix or remove it.") from exc
-    if not isinstance(data, dict) or not isinstance(data.get("workspaces", {}), dict):
-        raise DavSettingsError(f"{path} is not a dualrole phone-sync file; fix or remove it.")
-    data.setdefault("workspaces", {})
-    return data
+    return read_owner_file(path, info, "phone-sync", DavSettingsError)
 
 
 def get(db_path: Path | str) -> Connection | None:

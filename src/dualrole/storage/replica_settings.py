@@ -105,20 +105,29 @@ def _load() -> dict[str, Any]:
     cached = _cache.get(str(path))
     if cached and cached[0] == key:
         return cached[1]
+    data = read_owner_file(
+        path, info, "replica settings", SettingsError, why=" (it may hold credentials)"
+    )
+    _cache[str(path)] = (key, data)
+    return data
+
+
+def read_owner_file(
+    path: Path, info: os.stat_result, what: str, error: type[Exception], *, why: str = ""
+) -> dict[str, Any]:
+    """A settings file of one entry per workspace that only its owner may read (the
+    replica's, the phone sync's): its data, or ``error`` with one sentence."""
     if info.st_mode & (stat.S_IRWXG | stat.S_IRWXO):
-        raise SettingsError(
-            f"{path} can be read by other users; run `chmod 600 {path}` (it may hold credentials)."
-        )
+        raise error(f"{path} can be read by other users; run `chmod 600 {path}`{why}.")
     import json  # only when a settings file exists: the app's start seldom needs it (~4 ms)
 
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
-        raise SettingsError(f"{path} cannot be read ({exc}); fix or remove it.") from exc
+        raise error(f"{path} cannot be read ({exc}); fix or remove it.") from exc
     if not isinstance(data, dict) or not isinstance(data.get("workspaces", {}), dict):
-        raise SettingsError(f"{path} is not a dualrole replica settings file; fix or remove it.")
+        raise error(f"{path} is not a dualrole {what} file; fix or remove it.")
     data.setdefault("workspaces", {})
-    _cache[str(path)] = (key, data)
     return data
 
 

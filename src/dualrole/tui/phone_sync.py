@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 from dualrole.storage.db import StorageError, open_store
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from pathlib import Path
 
     from textual.timer import Timer
@@ -190,9 +191,9 @@ class PhoneSync:
             return
         self._back(self._done, report, by_hand, last_sync.last(path))
 
-    def _back(self, callback: object, *args: object) -> None:
+    def _back(self, callback: Callable[..., object], *args: object) -> None:
         """Back on the UI thread; when the app has quit meanwhile, nothing is left to show."""
-        self.app._from_thread(callback, *args)  # type: ignore[arg-type]
+        self.app._from_thread(callback, *args)
 
     # --- the outcome (UI thread) ----------------------------------------------------------
 
